@@ -1,0 +1,59 @@
+"""The ``indmap`` command line: one sub-command module per area.
+
+Each module in ``COMMAND_MODULES`` exposes ``register(subparsers)``; every
+command sets ``func(args) -> int``. Exit codes: 0 clean (or warnings only),
+1 data errors, 2 usage error or crash.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMAND_MODULES = ["cli.core", "cli.analysis", "cli.link", "cli.export"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="indmap",
+        description="招商产业链图谱 — industry-map knowledge graph for investment promotion.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:  # a command module not built yet
+            if exc.name != name:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("已中断 (interrupted)", file=sys.stderr)
+        return 2
+    except Exception as exc:  # crash: exit 2 with a one-line message; traceback with INDMAP_DEBUG=1
+        import os
+        import traceback
+
+        if os.environ.get("INDMAP_DEBUG"):
+            traceback.print_exc()
+        print(f"错误 (error): {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

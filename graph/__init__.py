@@ -1,0 +1,1 @@
+"""indmap graph layer: schema, settings, stores and analysis (no ingest, no Streamlit)."""

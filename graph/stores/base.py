@@ -1,0 +1,68 @@
+"""The store protocol: what every store (embedded LadybugDB, Neo4j) offers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol, runtime_checkable
+
+import polars as pl
+
+ProgressFn = Callable[[str, int, int], None]  # (step, done, total)
+
+
+@dataclass
+class QueryResult:
+    """Rows of a read-only query, capped."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+    truncated: bool = False
+    elapsed_ms: float = 0.0
+    row_cap: int = 0
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, r)) for r in self.rows]
+
+
+class StoreError(RuntimeError):
+    """A store could not be opened, written or queried; the message is for users."""
+
+
+class QueryRefused(StoreError):
+    """The console refused a query before it ran (writes, file access, ...)."""
+
+
+@dataclass
+class LoadReport:
+    nodes: dict[str, int] = field(default_factory=dict)
+    relationships: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+@runtime_checkable
+class Store(Protocol):
+    """A graph store.
+
+    ``write`` is a full refresh: readers see the old graph until the new one
+    is complete, never a half-written one, and writing the same tables twice
+    gives the same graph. ``read_tables`` returns the dataset tables (contract
+    columns and types, see :mod:`graph.view`) so analysis is store-agnostic.
+    """
+
+    location: str
+
+    def write(self, tables: dict[str, pl.DataFrame], meta: dict | None = None, progress: ProgressFn | None = None) -> LoadReport: ...
+
+    def read_tables(self) -> dict[str, pl.DataFrame]: ...
+
+    def read_meta(self) -> dict: ...
+
+    def stats(self) -> dict[str, dict[str, int]]: ...
+
+    def query(self, cypher: str, params: dict[str, Any] | None = None, *, timeout_s: float | None = None, row_cap: int | None = None) -> QueryResult: ...
+
+    def version(self) -> str:
+        """A token that changes whenever the stored graph changes (for cache invalidation)."""
+        ...
+
+    def close(self) -> None: ...
