@@ -1,0 +1,207 @@
+"""Core commands: ingest, stats, query, template."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from cli.common import add_format_arg, add_store_arg, dumps, emit, settings_from_args
+from graph.stores import QueryRefused, StoreError, open_store
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "ingest",
+        help="validate a dataset and load it into the store (full refresh)",
+        description=(
+            "校验数据集（CSV 文件夹或一个 XLSX 工作簿）并整体写入图数据库。任何一行有错误时不写入，"
+            "原数据库保持不变。退出码：0 成功（可能有警告），1 数据有错误，2 用法错误或崩溃。"
+        ),
+    )
+    p.add_argument("dataset", help="folder of CSV files, or one .xlsx workbook (see data/templates/)")
+    add_store_arg(p)
+    p.add_argument("--report", metavar="F", help="write every issue (errors and warnings) as JSON to F")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("stats", help="node and relationship counts of the store", description="图数据库的节点与关系数量。")
+    add_store_arg(p)
+    add_format_arg(p, ("table", "json"))
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser(
+        "query",
+        help="run one read-only Cypher query",
+        description=(
+            "运行一条只读 Cypher 查询。写入、COPY、EXPORT、IMPORT、LOAD、INSTALL、ATTACH、USE、CHECKPOINT、"
+            "事务语句和分号分隔的多条语句在运行前即被拒绝；有超时和行数上限。"
+        ),
+    )
+    p.add_argument("cypher", help="the query, e.g. \"MATCH (c:Chain) RETURN c.id, c.name\"")
+    add_store_arg(p)
+    p.add_argument("--param", action="append", default=[], metavar="K=V", help="query parameter (V parsed as JSON if it can be, else text); repeatable")
+    p.add_argument("--timeout", type=float, metavar="SECONDS", help="query timeout (default: setting query_timeout_s = 10)")
+    p.add_argument("--row-cap", type=int, metavar="N", help="maximum rows returned (default: setting query_row_cap = 1000)")
+    add_format_arg(p)
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser(
+        "template",
+        help="write empty dataset templates with Chinese headers and one example row",
+        description="写出数据集模板（中文表头，每个文件一行示例）。",
+    )
+    p.add_argument("dir", help="output folder (created)")
+    p.add_argument("--xlsx", action="store_true", help="write one workbook indmap-template.xlsx instead of CSV files")
+    p.set_defaults(func=cmd_template)
+
+
+# ------------------------------------------------------------------ ingest
+
+
+class _Progress:
+    """A one-line progress bar on stderr (only when it is a terminal, or forced)."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.t0 = time.perf_counter()
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        width = 24
+        filled = int(width * done / max(total, 1))
+        bar = "█" * filled + "·" * (width - filled)
+        sys.stderr.write(f"\r写入 [{bar}] {done}/{total} {step:<14} {time.perf_counter() - self.t0:5.1f}s")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def report_path(store_location: str) -> Path | None:
+    """Where the last ingest report of an embedded store is kept (beside the file)."""
+    if "://" in store_location:
+        return None
+    p = Path(store_location)
+    return p.with_name(p.name + ".last-ingest.json")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest import load_dataset
+    from ingest.issues import report_json
+
+    settings = settings_from_args(args)
+    t0 = time.perf_counter()
+    res = load_dataset(args.dataset)
+    t_validate = time.perf_counter() - t0
+    report = report_json(res.issues)
+    if args.report:
+        Path(args.report).write_text(report, encoding="utf-8")
+    side = report_path(settings.store)
+    if side is not None:
+        side.parent.mkdir(parents=True, exist_ok=True)
+        payload = json.loads(report)
+        payload.update({"dataset": str(args.dataset), "ok": res.ok, "at": time.strftime("%Y-%m-%dT%H:%M:%S")})
+        side.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    for issue in res.issues:
+        print(str(issue), file=sys.stderr)
+    if not res.ok:
+        print(
+            f"\n数据有 {len(res.errors)} 个错误、{len(res.warnings)} 个警告：未写入任何数据，原数据库保持不变。"
+            f"修正上面列出的行后重新运行 `indmap ingest {args.dataset}`。",
+            file=sys.stderr,
+        )
+        return 1
+    store = open_store(settings, read_only=False)
+    meta: dict[str, Any] = dict(res.meta)
+    meta["issues"] = json.loads(report)
+    meta["validate_seconds"] = round(t_validate, 3)
+    progress = _Progress(enabled=not args.quiet and sys.stderr.isatty())
+    load = store.write(res.tables, meta=meta, progress=progress)
+    store.close()
+    n_nodes = sum(load.nodes.values())
+    n_rels = sum(load.relationships.values())
+    total = time.perf_counter() - t0
+    print(
+        f"已导入 {args.dataset} → {store.location}：{n_nodes:,} 个节点，{n_rels:,} 条关系，"
+        f"{len(res.warnings)} 个警告；校验 {t_validate:.1f}s，写入 {load.seconds:.1f}s，共 {total:.1f}s。"
+    )
+    return 0
+
+
+# ------------------------------------------------------------------- stats
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    store = open_store(settings_from_args(args))
+    try:
+        stats = store.stats()
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if args.format == "json":
+        print(dumps(stats))
+        return 0
+    rows = [{"kind": "node", "name": k, "count": v} for k, v in stats["nodes"].items()]
+    rows += [{"kind": "relationship", "name": k, "count": v} for k, v in stats["relationships"].items()]
+    emit(rows, "table")
+    return 0
+
+
+# ------------------------------------------------------------------- query
+
+
+def parse_params(pairs: list[str]) -> dict[str, Any]:
+    """``k=v`` pairs; ``v`` is JSON when it parses (numbers, lists, true), else text.
+
+    >>> parse_params(["chain=NEV", "n=3", "ids=[\\"a\\"]", "code=00123"])
+    {'chain': 'NEV', 'n': 3, 'ids': ['a'], 'code': '00123'}
+    """
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise ValueError(f"参数 {pair!r} 应写成 K=V，例如 --param chain=NEV")
+        k, v = pair.split("=", 1)
+        k = k.strip()
+        try:
+            out[k] = json.loads(v)  # JSON has no leading zeros: "00123" stays text
+        except json.JSONDecodeError:
+            out[k] = v
+    return out
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    try:
+        params = parse_params(args.param)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    store = open_store(settings_from_args(args))
+    try:
+        res = store.query(args.cypher, params, timeout_s=args.timeout, row_cap=args.row_cap)
+    except QueryRefused as exc:
+        print(f"已拒绝：{exc}", file=sys.stderr)
+        return 2
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    emit(res.records(), args.format, columns=res.columns)
+    if res.truncated:
+        print(f"结果已截断：只返回前 {res.row_cap} 行（truncated；用 --row-cap 调整）。", file=sys.stderr)
+    return 0
+
+
+# ---------------------------------------------------------------- template
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from ingest.templates import write_templates
+
+    written = write_templates(Path(args.dir), xlsx=args.xlsx)
+    for f in written:
+        print(f)
+    return 0

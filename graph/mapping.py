@@ -1,0 +1,96 @@
+"""Dataset tables <-> graph node and relationship frames, driven by graph.schema.
+
+Both stores write the frames made here and read back through
+:func:`tables_from_graph`, so the tables analysis sees are the same whichever
+store holds the graph. Pure functions over polars frames; no I/O.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from graph.schema import NODES, RELS, TABLES, NodeSpec, RelSpec
+from graph.view import conform
+
+SRC, DST = "_src", "_dst"
+
+
+def region_level(code: pl.Expr) -> pl.Expr:
+    """province / city / county / zone from a 6-digit division code."""
+    tail2 = code.str.slice(4, 2)
+    return (
+        pl.when(code.str.len_chars() != 6)
+        .then(pl.lit("other"))
+        .when(code.str.ends_with("0000"))
+        .then(pl.lit("province"))
+        .when(tail2 == "00")
+        .then(pl.lit("city"))
+        .when(tail2.cast(pl.Int32, strict=False).is_between(71, 79))
+        .then(pl.lit("zone"))
+        .otherwise(pl.lit("county"))
+    )
+
+
+def node_frame(spec: NodeSpec, tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Node properties of ``spec.label``, in schema order, ``id`` first-class."""
+    src = conform(spec.table, tables.get(spec.table))
+    if spec.label == "Region":
+        df = src.with_columns(pl.col("code").alias("id"), region_level(pl.col("code")).alias("level"))
+    elif spec.label == "ParkStat":
+        df = src.with_columns((pl.col("park_id") + "|" + pl.col("period")).alias("id"))
+    else:
+        df = src
+    return df.select([p.name for p in spec.props])
+
+
+def rel_frame(spec: RelSpec, tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Relationship rows ``_src``, ``_dst`` (node ids) plus properties; null ends dropped."""
+    src = conform(spec.table, tables.get(spec.table))
+    if spec.table == "park_stats" and spec.dst_col == "id":
+        src = src.with_columns((pl.col("park_id") + "|" + pl.col("period")).alias("id"))
+    cols = [pl.col(spec.src_col).alias(SRC), pl.col(spec.dst_col).alias(DST)] + [pl.col(p.name) for p in spec.props]
+    df = src.select(cols)
+    if spec.explode:
+        df = df.explode(DST)
+    return df.filter(pl.col(SRC).is_not_null() & pl.col(DST).is_not_null() & (pl.col(DST) != ""))
+
+
+def graph_frames(tables: dict[str, pl.DataFrame]) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
+    """All node frames (by label) and relationship frames (by type) of a dataset."""
+    nodes = {label: node_frame(spec, tables) for label, spec in NODES.items()}
+    rels = {rtype: rel_frame(spec, tables) for rtype, spec in RELS.items()}
+    return nodes, rels
+
+
+# Tables that exist only as relationships; every other table is read from its nodes.
+REL_ONLY_TABLES = {"segment_links": "SUPPLIES", "enterprise_segments": "OPERATES_IN", "supply_links": "SUPPLIES_TO"}
+
+
+def tables_from_graph(nodes: dict[str, pl.DataFrame], rels: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Invert :func:`graph_frames`: node and relationship frames back to dataset tables.
+
+    ``nodes[label]`` holds the label's properties; ``rels[type]`` holds
+    ``_src``, ``_dst`` and properties, for the relationship-only tables.
+    Rows are sorted by their key so both stores return identical tables.
+    """
+    out: dict[str, pl.DataFrame] = {}
+    for label, spec in NODES.items():
+        df = nodes.get(label)
+        if df is None:
+            continue
+        if label == "Region":
+            df = df.drop([c for c in ("id", "level") if c in df.columns])
+        elif label == "ParkStat":
+            df = df.drop("id") if "id" in df.columns else df
+        out[spec.table] = conform(spec.table, df)
+    for table, rtype in REL_ONLY_TABLES.items():
+        spec = RELS[rtype]
+        df = rels.get(rtype)
+        if df is None:
+            continue
+        out[table] = conform(table, df.rename({SRC: spec.src_col, DST: spec.dst_col}))
+    for name, df in out.items():
+        key = [k for k in TABLES[name].key if k in df.columns]
+        if key and df.height:
+            out[name] = df.sort(key, nulls_last=True)
+    return out
