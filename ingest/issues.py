@@ -1,0 +1,221 @@
+"""Row-level issues found while reading and validating a dataset.
+
+Every user-facing text of the ingest is built here, from one table of message
+templates (:data:`TEMPLATES`), so wording stays consistent: each message is in
+Chinese, names the English column (``stage/环节位置``) and comes with a fix.
+
+>>> i = issue("bad_enum", file="segments.csv", row=5, column="stage", column_zh="环节位置",
+...           value="中间", allowed="upstream/上游、midstream/中游、downstream/下游")
+>>> i.message
+'第5行 “stage/环节位置” 的值 “中间” 不是允许的取值'
+>>> i.fix
+'可填 upstream/上游、midstream/中游、downstream/下游'
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Severity = Literal["error", "warning"]
+
+#: Issues kept per (file, column, code); the rest are summarised in one issue.
+ISSUE_CAP = 200
+
+# code -> (severity, message template, fix template).
+# Placeholders: {where} (第N行 or 表头/文件), {col} ("id/编号"), {value}, plus per-code extras.
+TEMPLATES: dict[str, tuple[Severity, str, str]] = {
+    "missing_dataset": ("error", "找不到数据集 “{value}”", "给出一个包含 CSV 文件的文件夹，或一个 .xlsx 工作簿的路径"),
+    "missing_file": (
+        "error",
+        "缺少必需的文件 {file}（{table_zh}）",
+        "添加 {file}，或在工作簿中添加名为 “{table}” 或 “{table_zh}” 的工作表；可用 `indmap template DIR` 生成模板",
+    ),
+    "bad_encoding": (
+        "error",
+        "文件不是可识别的文本编码（已尝试 {tried}）",
+        "在 Excel 中“另存为” CSV UTF-8（逗号分隔）(*.csv)，或保存为 GBK/GB18030 编码",
+    ),
+    "bad_csv": ("error", "无法按 CSV 解析此文件：{detail}", "确认文件是逗号分隔的 CSV，第一行为表头，引号成对出现"),
+    "bad_xlsx": ("error", "无法作为 XLSX 工作簿打开：{detail}", "用 Excel 或 WPS 打开后另存为 .xlsx 工作簿，或改用 CSV 文件夹"),
+    "unknown_file": ("warning", "文件 {file} 不是数据集中的表，已忽略", "把文件改名为以下之一：{allowed}"),
+    "unknown_sheet": ("warning", "工作表 “{value}” 不是数据集中的表，已忽略", "把工作表改名为以下之一：{allowed}"),
+    "duplicate_table": ("error", "表 {table} 出现了两次：{value}", "只保留一个文件或工作表"),
+    "missing_column": ("error", "缺少必需的列 “{col}”", "在表头添加一列 “{col_zh}”（或英文 “{column}”）"),
+    "duplicate_column": ("error", "表头中 “{col}” 出现了不止一次（{value}）", "删除重复的列，只保留一列"),
+    "unknown_column": ("warning", "表头中的列 “{value}” 不是此表的列，已忽略", "如需导入，请改为以下列名之一：{allowed}"),
+    "empty_required": ("error", "{where} “{col}” 不能为空", "填写 “{col_zh}”"),
+    "duplicate_id": (
+        "error",
+        "{where} {col} 的值 “{value}” 与第{first}行重复",
+        "每个 {col} 在 {file} 中只能出现一次：删除或合并第{first}行与{where}",
+    ),
+    "unknown_reference": (
+        "error",
+        "{where} “{col}” 的值 “{value}” 在 {ref_file} 的 {ref_column} 列中不存在",
+        "在 {ref_file} 中添加 {ref_column} 为 “{value}” 的行，或改为已有的 {ref_column}{hint}",
+    ),
+    "bad_enum": ("error", "{where} “{col}” 的值 “{value}” 不是允许的取值", "可填 {allowed}"),
+    "bad_bool": ("error", "{where} “{col}” 的值 “{value}” 不是是/否值", "可填 是/否、true/false、1/0、Y/N"),
+    "bad_number": ("error", "{where} “{col}” 的值 “{value}” 不是有效的数字", "{expect}"),
+    "negative_number": ("error", "{where} “{col}” 的值 “{value}” 不能为负数", "填写 0 或正数{unit}"),
+    "out_of_range": ("error", "{where} “{col}” 的值 “{value}” 超出范围 {low}–{high}", "填写 {low} 到 {high} 之间的数"),
+    "bad_share": (
+        "error",
+        "{where} “{col}” 的值 “{value}” 不是 0–1 之间的比例{detail}",
+        "填写 0 到 1 之间的小数（如 0.35），或带百分号的百分比（如 35%）",
+    ),
+    "bad_credit_code": ("error", "{where} “{col}” 的值 “{value}” 不是有效的统一社会信用代码：{detail}", "{expect}"),
+    "bad_date": (
+        "error",
+        "{where} “{col}” 的值 “{value}” 不是有效的日期",
+        "按 2024-05-01、2024/05/01、2024年5月1日 或 20240501 填写",
+    ),
+    "bad_period": (
+        "error",
+        "{where} “{col}” 的值 “{value}” 不是有效的期间",
+        "按 2024（全年）、2024-H1/2024-H2（半年）、2024-Q1…2024-Q4（季度）或 2024-05（月）填写",
+    ),
+    "stage_dates_order": (
+        "error",
+        "{where} “{col}”（{value}）早于 “{other_col}”（{other_value}），阶段日期顺序不对",
+        "阶段日期应满足 {order}：检查这两个日期",
+    ),
+    "self_link": ("error", "{where} 环节 “{value}” 与自身相连（from_id 与 to_id 相同）", "删除这一行，或把 to_id 改为另一个环节"),
+    "parent_cycle": ("error", "{where} “{col}” 形成循环：{cycle}", "断开循环：把其中一个环节的 parent_id 清空或改为其他环节"),
+    "parent_other_chain": (
+        "error",
+        "{where} “{col}” 的值 “{value}” 属于产业链 “{other_value}”，而本环节属于产业链 “{own_value}”",
+        "上级环节必须在同一条产业链中：改为同链的环节，或清空 parent_id",
+    ),
+    "supplies_cycle": (
+        "warning",
+        "{where}环节供应关系中存在循环：{cycle}",
+        "如为回收、再利用等真实循环可保留；否则删除其中一条 segment_links 行",
+    ),
+    "more_issues": ("error", "…以及另外{count}行同类问题（{what}），未逐行列出", "按上面列出的同类问题逐行修正"),
+}
+
+_SEVERITY_ZH = {"error": "错误", "warning": "警告"}
+
+
+class Issue(BaseModel):
+    """One problem of a dataset, located as a spreadsheet user would look for it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    severity: Severity
+    code: str
+    file: str
+    row: int | None = None
+    column: str | None = None
+    column_zh: str | None = None
+    value: str | None = None
+    message: str
+    fix: str
+
+    def __str__(self) -> str:
+        loc = self.file
+        if self.row is not None:
+            loc += f" 第{self.row}行"
+        if self.column:
+            loc += f" {self.column}/{self.column_zh}" if self.column_zh else f" {self.column}"
+        if self.value is not None:
+            loc += f" =“{_clip(self.value)}”"
+        return f"[{_SEVERITY_ZH[self.severity]} {self.code}] {loc}：{self.message}。改法：{self.fix}"
+
+
+def _clip(value: str, n: int = 60) -> str:
+    return value if len(value) <= n else value[: n - 1] + "…"
+
+
+def col_label(column: str | None, column_zh: str | None) -> str:
+    if not column:
+        return ""
+    return f"{column}/{column_zh}" if column_zh else column
+
+
+def issue(
+    code: str,
+    *,
+    file: str,
+    row: int | None = None,
+    column: str | None = None,
+    column_zh: str | None = None,
+    value: str | None = None,
+    severity: Severity | None = None,
+    **extra: object,
+) -> Issue:
+    """Build an :class:`Issue` of ``code`` from :data:`TEMPLATES`."""
+    sev, msg, fix = TEMPLATES[code]
+    where = f"第{row}行" if row is not None else ""
+    fields = {
+        "where": where,
+        "col": col_label(column, column_zh),
+        "col_zh": column_zh or column or "",
+        "column": column or "",
+        "value": _clip(value) if value is not None else "",
+        "file": file,
+        **{k: ("" if v is None else v) for k, v in extra.items()},
+    }
+    return Issue(
+        severity=severity or sev,
+        code=code,
+        file=file,
+        row=row,
+        column=column,
+        column_zh=column_zh,
+        value=value,
+        message=msg.format(**fields).strip(),
+        fix=fix.format(**fields).strip(),
+    )
+
+
+class IssueList:
+    """Collects issues, keeping at most :data:`ISSUE_CAP` per (file, column, code)."""
+
+    def __init__(self, cap: int = ISSUE_CAP) -> None:
+        self.cap = cap
+        self.items: list[Issue] = []
+        self._counts: dict[tuple, int] = defaultdict(int)
+        self._first: dict[tuple, Issue] = {}
+
+    def add(self, item: Issue) -> None:
+        key = (item.file, item.column, item.code)
+        self._counts[key] += 1
+        if self._counts[key] <= self.cap:
+            self.items.append(item)
+            self._first.setdefault(key, item)
+
+    def full(self, file: str, column: str | None, code: str) -> bool:
+        """True when more issues of this kind would only be counted."""
+        return self._counts[(file, column, code)] >= self.cap
+
+    def count_more(self, file: str, column: str | None, code: str, n: int) -> None:
+        """Record ``n`` further issues of a kind without building them."""
+        self._counts[(file, column, code)] += n
+
+    def finish(self) -> list[Issue]:
+        out = list(self.items)
+        for key, n in self._counts.items():
+            if n > self.cap:
+                first = self._first[key]
+                more = issue("more_issues", file=first.file, column=first.column, column_zh=first.column_zh,
+                             count=n - self.cap, what=first.code)
+                # the summary keeps the code and severity of what it summarises
+                out.append(more.model_copy(update={"code": first.code, "severity": first.severity}))
+        return out
+
+
+def report_json(issues: list[Issue]) -> str:
+    """The ``--report FILE`` payload: ``{"errors": n, "warnings": n, "issues": [...]}``."""
+    errors = sum(1 for i in issues if i.severity == "error")
+    payload = {
+        "errors": errors,
+        "warnings": len(issues) - errors,
+        "issues": [i.model_dump() for i in issues],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=1)

@@ -1,0 +1,52 @@
+// Embedded Neo4j Community with the Bolt connector, for development and tests (scripts/neo4j-server).
+//
+// Usage: java -cp <jars>:<classes> Launcher HOME PORT
+//   HOME  folder for data/ and logs/ (created if missing)
+//   PORT  Bolt port on 127.0.0.1
+// Auth is disabled and HTTP is off: this server is for a developer's machine and the test suite,
+// listening on loopback only. It runs until it gets SIGTERM/SIGINT, then shuts down cleanly.
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.connectors.HttpConnector;
+import org.neo4j.configuration.connectors.HttpsConnector;
+import org.neo4j.configuration.helpers.SocketAddress;
+import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.io.ByteUnit;
+
+public final class Launcher {
+    private Launcher() {}
+
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length != 2) {
+            System.err.println("usage: Launcher HOME PORT");
+            System.exit(2);
+        }
+        Path home = Path.of(args[0]).toAbsolutePath();
+        int port = Integer.parseInt(args[1]);
+
+        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+                .setConfig(BoltConnector.enabled, true)
+                .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
+                .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
+                .setConfig(HttpConnector.enabled, false)
+                .setConfig(HttpsConnector.enabled, false)
+                .setConfig(GraphDatabaseSettings.auth_enabled, false)
+                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(256))
+                .build();
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            dbms.shutdown();
+            stopped.countDown();
+        }, "indmap-neo4j-shutdown"));
+
+        System.out.println("indmap-neo4j ready bolt://127.0.0.1:" + port);
+        System.out.flush();
+        stopped.await();
+    }
+}
