@@ -89,6 +89,19 @@ def report_path(store_location: str) -> Path | None:
     return p.with_name(p.name + ".last-ingest.json")
 
 
+def dataset_info(path: Path) -> dict[str, Any]:
+    """Optional ``dataset.json`` beside the CSV files: name, demo flag, description, sources."""
+    f = path / "dataset.json" if path.is_dir() else path.with_name("dataset.json")
+    if not f.is_file():
+        return {}
+    try:
+        info = json.loads(f.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        print(f"警告：无法读取 {f}：{exc}（忽略）", file=sys.stderr)
+        return {}
+    return {"dataset_info": info, "demo": bool(info.get("demo"))}
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest import load_dataset
     from ingest.issues import report_json
@@ -118,6 +131,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return 1
     store = open_store(settings, read_only=False)
     meta: dict[str, Any] = dict(res.meta)
+    meta.update(dataset_info(Path(args.dataset)))
     meta["issues"] = json.loads(report)
     meta["validate_seconds"] = round(t_validate, 3)
     progress = _Progress(enabled=not args.quiet and sys.stderr.isatty())

@@ -34,6 +34,11 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "缺少必需的文件 {file}（{table_zh}）",
         "添加 {file}，或在工作簿中添加名为 “{table}” 或 “{table_zh}” 的工作表；可用 `indmap template DIR` 生成模板",
     ),
+    "missing_sheet": (  # code missing_file, for workbooks
+        "error",
+        "工作簿中缺少必需的工作表 {table}（{table_zh}）",
+        "添加名为 “{table}” 或 “{table_zh}” 的工作表；可用 `indmap template DIR --xlsx` 生成模板",
+    ),
     "bad_encoding": (
         "error",
         "文件不是可识别的文本编码（已尝试 {tried}）",
@@ -50,13 +55,18 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     "empty_required": ("error", "{where} “{col}” 不能为空", "填写 “{col_zh}”"),
     "duplicate_id": (
         "error",
-        "{where} {col} 的值 “{value}” 与第{first}行重复",
-        "每个 {col} 在 {file} 中只能出现一次：删除或合并第{first}行与{where}",
+        "{where} “{col}” 的值 “{value}” 与第{first}行重复",
+        "“{col}” 在 {file} 中不能重复：删除或合并第{first}行与{where}",
     ),
     "unknown_reference": (
         "error",
         "{where} “{col}” 的值 “{value}” 在 {ref_file} 的 {ref_column} 列中不存在",
-        "在 {ref_file} 中添加 {ref_column} 为 “{value}” 的行，或改为已有的 {ref_column}{hint}",
+        "在 {ref_file} 中添加 {ref_column} 为 “{value}” 的行，或改为已有的 {ref_column}",
+    ),
+    "unknown_region": (  # code unknown_reference, for references to regions
+        "error",
+        "{where} “{col}” 的值 “{value}” 不是内置的全国行政区划代码，也不在 regions.csv 中",
+        "填写 6 位国家统计用区划代码（如 370102；2 位、4 位代码会自动补 0），或在 regions.csv 中添加这个代码",
     ),
     "bad_enum": ("error", "{where} “{col}” 的值 “{value}” 不是允许的取值", "可填 {allowed}"),
     "bad_bool": ("error", "{where} “{col}” 的值 “{value}” 不是是/否值", "可填 是/否、true/false、1/0、Y/N"),
@@ -96,8 +106,38 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "{where}环节供应关系中存在循环：{cycle}",
         "如为回收、再利用等真实循环可保留；否则删除其中一条 segment_links 行",
     ),
+    "internal_error": ("error", "读取数据集时出现意外错误：{detail}", "请把这条消息和数据文件反馈给维护者"),
     "more_issues": ("error", "…以及另外{count}行同类问题（{what}），未逐行列出", "按上面列出的同类问题逐行修正"),
 }
+
+# Fragments that fill the templates' {detail}/{expect}/... fields; kept here with the templates.
+PHRASES: dict[str, str] = {
+    "unit": "（单位：{unit}）",
+    "expect_int": "填写整数（如 120），不带单位、小数或文字",
+    "expect_percent_float": "填写小数（如 0.12）或带百分号的百分比（如 12%），可为负数",
+    "expect_share": "填写 0 到 1 之间的小数（如 0.35），或带百分号的百分比（如 35%）",
+    "expect_float": "填写数字{unit}，可带千分位逗号，如 1,234.5；不要带单位、百分号或文字",
+    "share_percent": "（百分比超过 100% 或为负数）",
+    "share_negative": "（不能为负数）",
+    "share_over_one": "（大于 1：如果是百分比，请带 % 号，如 35%）",
+    "uscc_fix": "统一社会信用代码共 18 位：前 8 位为数字，其余为数字或大写字母（不含 I、O、S、V、Z），最后一位是校验位；请对照营业执照核对，或留空",
+    "uscc_length": "长度为 {n} 位，应为 18 位",
+    "uscc_checksum": "校验位错误（最后一位应为 “{want}”，实为 “{got}”）",
+    "uscc_head": "前 8 位应为数字，含有 “{char}”",
+    "uscc_char": "含有不允许的字符 “{char}”",
+    "uscc_other": "字符不符合规则",
+    "encodings_tried": "UTF-8、UTF-8 带 BOM、GBK/GB18030",
+    "blank_header": "（空表头）",
+    "sheet_ref": "工作表 {name}",
+    "not_comma": "表头只有一列且含有制表符或分号，文件不是逗号分隔的",
+    "single_csv": "这是单个 CSV 文件，数据集应是放着各 CSV 文件的文件夹",
+}
+
+
+def phrase(key: str, **fields: object) -> str:
+    """A message fragment from :data:`PHRASES`."""
+    return PHRASES[key].format(**fields)
+
 
 _SEVERITY_ZH = {"error": "错误", "warning": "警告"}
 
@@ -129,6 +169,8 @@ class Issue(BaseModel):
 
 
 def _clip(value: str, n: int = 60) -> str:
+    """A value as shown inside a one-line message: line breaks visible, long values cut."""
+    value = value.replace("\r\n", "↵").replace("\n", "↵").replace("\r", "↵")
     return value if len(value) <= n else value[: n - 1] + "…"
 
 
@@ -147,10 +189,11 @@ def issue(
     column_zh: str | None = None,
     value: str | None = None,
     severity: Severity | None = None,
+    template: str | None = None,
     **extra: object,
 ) -> Issue:
-    """Build an :class:`Issue` of ``code`` from :data:`TEMPLATES`."""
-    sev, msg, fix = TEMPLATES[code]
+    """Build an :class:`Issue` of ``code`` from :data:`TEMPLATES` (``template`` picks another wording)."""
+    sev, msg, fix = TEMPLATES[template or code]
     where = f"第{row}行" if row is not None else ""
     fields = {
         "where": where,
@@ -169,8 +212,8 @@ def issue(
         column=column,
         column_zh=column_zh,
         value=value,
-        message=msg.format(**fields).strip(),
-        fix=fix.format(**fields).strip(),
+        message=" ".join(msg.format(**fields).splitlines()).strip(),
+        fix=" ".join(fix.format(**fields).splitlines()).strip(),
     )
 
 
@@ -190,16 +233,20 @@ class IssueList:
             self.items.append(item)
             self._first.setdefault(key, item)
 
-    def full(self, file: str, column: str | None, code: str) -> bool:
-        """True when more issues of this kind would only be counted."""
-        return self._counts[(file, column, code)] >= self.cap
+    def room(self, file: str, column: str | None, code: str) -> int:
+        """How many more issues of this kind will be kept (the rest are only counted)."""
+        return max(self.cap - self._counts[(file, column, code)], 0)
 
     def count_more(self, file: str, column: str | None, code: str, n: int) -> None:
         """Record ``n`` further issues of a kind without building them."""
         self._counts[(file, column, code)] += n
 
     def finish(self) -> list[Issue]:
-        out = list(self.items)
+        """All issues, file by file (in the order files were met), then by row; summaries last."""
+        order: dict[str, int] = {}
+        for i in self.items:
+            order.setdefault(i.file, len(order))
+        out = sorted(self.items, key=lambda i: (order[i.file], i.row is None, i.row or 0))
         for key, n in self._counts.items():
             if n > self.cap:
                 first = self._first[key]

@@ -83,3 +83,18 @@ def small_tables(n_extra: int = 0) -> dict[str, pl.DataFrame]:
             }
         ),
     }
+
+
+def write_csv_dataset(tables: dict[str, pl.DataFrame], folder, *, skip: tuple[str, ...] = ("regions",)) -> None:
+    """Write tables as a CSV dataset (lists joined with ';', dates ISO, booleans true/false)."""
+    from pathlib import Path
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, df in tables.items():
+        if name in skip:
+            continue
+        out = df.with_columns(
+            [pl.col(c).list.join(";") for c, t in df.schema.items() if isinstance(t, pl.List)]
+        ).with_columns([pl.col(c).cast(pl.Utf8) for c, t in df.schema.items() if t in (pl.Date, pl.Boolean)])
+        out.write_csv(folder / f"{name}.csv")

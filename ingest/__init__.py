@@ -1,0 +1,81 @@
+"""Read and validate a dataset (CSV folder or XLSX workbook) into typed polars tables.
+
+``load_dataset(path)`` is the whole public API: it never raises on bad input,
+it returns every issue found (errors and warnings) and, only when there is no
+error, one typed polars table per ``graph.schema.TABLES`` name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from graph.schema import TABLES
+from ingest.issues import Issue, IssueList, issue, report_json
+from ingest.readers import read_dataset
+from ingest.validate import validate_tables
+
+__all__ = ["IngestResult", "Issue", "load_dataset", "report_json"]
+
+
+@dataclass
+class IngestResult:
+    """What :func:`load_dataset` returns.
+
+    ``tables`` is None when there is any error; otherwise one typed table per
+    ``graph.schema.TABLES`` name (``regions`` = built-in national codes plus the
+    dataset's own rows).
+    """
+
+    tables: dict[str, pl.DataFrame] | None
+    issues: list[Issue] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def load_dataset(path: str | Path) -> IngestResult:
+    """Read and validate the dataset at ``path``; never raises on bad input.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder of CSV files (``industries.csv``, ...) or one ``.xlsx`` workbook.
+    """
+    issues = IssueList()
+    meta: dict = {"dataset": str(path), "format": None, "files": {}}
+    try:
+        raws, fmt = read_dataset(path, issues)
+        meta["format"] = fmt
+        # a file that exists but could not be read was reported already: no "missing file" on top
+        reported = {i.file for i in issues.items if i.code in ("bad_encoding", "bad_csv", "bad_xlsx")}
+        unreadable = {name for name, t in TABLES.items() if t.file in reported}
+        if fmt == "xlsx" and not raws and reported:
+            unreadable = set(TABLES)
+        tables = validate_tables(raws, issues, fmt, unreadable, book=Path(path).name)
+        for name, raw in raws.items():
+            info: dict = {"rows": raw.df.height}
+            if fmt == "csv":
+                info["encoding"] = raw.encoding
+                info["file"] = raw.file
+            else:
+                info["sheet"] = raw.file.split(":", 1)[1]
+            meta["files"][name] = info
+    except Exception as exc:  # noqa: BLE001 - a crash on odd input becomes an issue, never an exception
+        issues.add(issue("internal_error", file=str(path), detail=f"{type(exc).__name__}: {exc}"[:300]))
+        tables = None
+    result = issues.finish()
+    ok = not any(i.severity == "error" for i in result)
+    return IngestResult(tables=tables if ok else None, issues=result, meta=meta)

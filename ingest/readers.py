@@ -1,0 +1,363 @@
+"""Read a dataset (a folder of CSV files or one XLSX workbook) into raw text tables.
+
+Every cell is read as text, trimmed, empty cells become null and fully empty
+rows are skipped. Headers are mapped to the contract's English column names
+(English, Chinese, aliases, ``编号/id`` forms; case, spaces and full-width
+variants ignored). Each raw table keeps ``_row``, the row number a spreadsheet
+user sees (header = row 1).
+
+Nothing here raises on bad input: problems become :class:`~ingest.issues.Issue`s.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from graph.schema import TABLES, Table
+from ingest.issues import IssueList, issue, phrase
+
+ROW = "_row"
+
+# Extra header spellings, beyond graph.schema (English, Chinese, aliases).
+EXTRA_ALIASES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("enterprises", "name"): ("名称", "企业"),
+    ("enterprises", "credit_code"): ("信用代码", "社会信用代码", "uscc"),
+    ("enterprises", "listed_code"): ("证券代码",),
+    ("projects", "name"): ("名称",),
+    ("enterprise_segments", "enterprise_id"): ("企业",),
+    ("enterprise_segments", "segment_id"): ("环节",),
+}
+
+
+@dataclass
+class RawTable:
+    """One table as read: text columns named in English plus ``_row``."""
+
+    table: str
+    file: str  # label used in issues: "segments.csv" or "demo.xlsx:segments"
+    df: pl.DataFrame
+    encoding: str | None = None
+    missing_columns: set[str] = field(default_factory=set)
+
+
+def norm(text: str) -> str:
+    """Normalise a header or table name for lookup: NFKC, lower case, no ``*``, single spaces."""
+    t = unicodedata.normalize("NFKC", str(text)).strip().lower()
+    t = t.strip("*").strip()
+    return re.sub(r"\s+", " ", t)
+
+
+def _table_names() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for t in TABLES.values():
+        for spelling in (t.name, t.zh, t.file, f"{t.zh}.csv", t.name.replace("_", " ")):
+            out[norm(spelling)] = t.name
+    return out
+
+
+TABLE_NAMES = _table_names()
+IGNORED_PREFIXES = ("说明", "readme", "notes", "~$", ".")
+
+
+def table_for_name(name: str) -> str | None:
+    """The dataset table a file stem or sheet name stands for (``企业`` -> ``enterprises``)."""
+    n = norm(name)
+    if n in TABLE_NAMES:
+        return TABLE_NAMES[n]
+    if n.endswith(".csv") and n[:-4] in TABLE_NAMES:
+        return TABLE_NAMES[n[:-4]]
+    return None
+
+
+def _ignored(name: str) -> bool:
+    return norm(name).startswith(IGNORED_PREFIXES)
+
+
+def column_lookup(table: Table) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for c in table.columns:
+        spellings = (c.name, c.name.replace("_", " "), c.zh, *c.aliases, *EXTRA_ALIASES.get((table.name, c.name), ()))
+        for s in spellings:
+            out.setdefault(norm(s), c.name)
+    return out
+
+
+_SPLIT = re.compile(r"[/|()\[\]【】<>《》\s]+")
+
+
+def match_header(table: Table, header: str, lookup: dict[str, str] | None = None) -> str | None:
+    """English column name for a header cell, or None.
+
+    >>> t = TABLES["segments"]
+    >>> [match_header(t, h) for h in ["编号/id", "编号(ID)", " Chain_ID ", "环节位置（stage）", "关键环节*", "其他"]]
+    ['id', 'id', 'chain_id', 'stage', 'key', None]
+    >>> match_header(TABLES["enterprises"], "营业收入（万元）")
+    'revenue'
+    """
+    lookup = lookup if lookup is not None else column_lookup(table)
+    n = norm(header)
+    if not n:
+        return None
+    if n in lookup:
+        return lookup[n]
+    hits = {lookup[p.strip("*")] for p in _SPLIT.split(n) if p.strip("*") in lookup}
+    return hits.pop() if len(hits) == 1 else None
+
+
+# ---------------------------------------------------------------- cells -> frame
+
+
+def _frame_from_columns(columns: list[list[str | None]]) -> pl.DataFrame:
+    return pl.DataFrame({f"c{i}": col for i, col in enumerate(columns)}, schema={f"c{i}": pl.Utf8 for i in range(len(columns))})
+
+
+def _clean(df: pl.DataFrame) -> pl.DataFrame:
+    """Trim every cell, empty -> null."""
+    return df.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in df.columns)
+
+
+def _build(
+    tname: str,
+    file: str,
+    grid: pl.DataFrame,
+    first_row: int,
+    issues: IssueList,
+    encoding: str | None,
+) -> RawTable:
+    """Turn a raw text grid (header in its first non-empty row) into a :class:`RawTable`.
+
+    ``first_row`` is the spreadsheet row number of ``grid``'s first row.
+    """
+    table = TABLES[tname]
+    grid = _clean(grid).with_row_index(ROW, offset=first_row).with_columns(pl.col(ROW).cast(pl.Int64))
+    cells = [c for c in grid.columns if c != ROW]
+    non_empty = ~pl.all_horizontal(pl.col(c).is_null() for c in cells) if cells else pl.lit(False)
+    grid = grid.filter(non_empty)
+    if grid.height == 0:
+        header: list[str | None] = []
+        body = grid
+        header_row = first_row
+    else:
+        header = list(grid.row(0))[1:]
+        header_row = int(grid[ROW][0])
+        body = grid.slice(1)
+    lookup = column_lookup(table)
+    chosen: dict[str, tuple[str, str]] = {}  # english -> (grid column, header text)
+    allowed = "、".join(f"{c.zh}（{c.name}）" for c in table.columns)
+    for gcol, h in zip(cells, header):
+        if h is None:
+            if body.get_column(gcol).is_not_null().any():
+                issues.add(issue("unknown_column", file=file, row=header_row, value=phrase("blank_header"), allowed=allowed))
+            continue
+        name = match_header(table, h, lookup)
+        if name is None:
+            issues.add(issue("unknown_column", file=file, row=header_row, value=h, allowed=allowed))
+        elif name in chosen:
+            col = table.column(name)
+            issues.add(
+                issue(
+                    "duplicate_column",
+                    file=file,
+                    row=header_row,
+                    column=name,
+                    column_zh=col.zh,
+                    value=f"{chosen[name][1]}、{h}",
+                )
+            )
+        else:
+            chosen[name] = (gcol, h)
+    missing = set()
+    for c in table.columns:
+        if c.required and c.name not in chosen:
+            missing.add(c.name)
+            issues.add(issue("missing_column", file=file, row=header_row, column=c.name, column_zh=c.zh))
+    df = body.select([pl.col(ROW)] + [pl.col(g).alias(name) for name, (g, _) in chosen.items()])
+    return RawTable(tname, file, df, encoding, missing)
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Strict UTF-8 check without building a Python str (polars validates in Rust)."""
+    try:
+        pl.Series([data], dtype=pl.Binary).cast(pl.Utf8, strict=True)
+    except Exception:  # noqa: BLE001 - polars raises ComputeError/InvalidOperationError on bad UTF-8
+        return False
+    return True
+
+
+def decode_csv_bytes(data: bytes) -> tuple[bytes, str] | None:
+    """UTF-8 bytes without BOM and the encoding detected, or None if neither UTF-8 nor GB18030.
+
+    Text never contains NUL bytes: a file with them (UTF-16, a binary file) is refused.
+    """
+    if b"\x00" in data:
+        return None
+    if _is_utf8(data):
+        if data.startswith(codecs.BOM_UTF8):
+            return data[3:], "utf-8-sig"
+        return data, "utf-8"
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    return text.encode("utf-8"), "gb18030"
+
+
+def _csv_grid(data: bytes) -> tuple[pl.DataFrame, int]:
+    """Parse UTF-8 CSV bytes to a grid of text columns; returns (grid, first row number)."""
+    # leading blank lines would make polars size the frame from an empty line
+    stripped = data.lstrip(b"\r\n")
+    first_row = 1 + data[: len(data) - len(stripped)].count(b"\n")
+    if not stripped.strip():
+        return pl.DataFrame(), first_row
+    try:
+        grid = pl.read_csv(
+            io.BytesIO(stripped),
+            has_header=False,
+            infer_schema=False,
+            truncate_ragged_lines=False,  # extra cells: stdlib fallback keeps them (and warns)
+            quote_char='"',
+            raise_if_empty=False,
+        )
+        return grid, first_row
+    except Exception:  # noqa: BLE001 - fall back to the forgiving stdlib parser below
+        pass
+    text = stripped.decode("utf-8")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    rows = list(reader)
+    width = max((len(r) for r in rows), default=0)
+    columns = [[(r[i] if i < len(r) else None) for r in rows] for i in range(width)]
+    return _frame_from_columns(columns), first_row
+
+
+def read_csv_table(path: Path, tname: str, issues: IssueList) -> RawTable | None:
+    file = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        issues.add(issue("bad_csv", file=file, detail=str(exc)))
+        return None
+    decoded = decode_csv_bytes(data)
+    if decoded is None:
+        issues.add(issue("bad_encoding", file=file, tried=phrase("encodings_tried")))
+        return None
+    body, encoding = decoded
+    csv.field_size_limit(1 << 30)
+    try:
+        grid, first_row = _csv_grid(body)
+    except Exception as exc:  # noqa: BLE001 - any parser failure is reported, never raised
+        issues.add(issue("bad_csv", file=file, detail=str(exc)[:200]))
+        return None
+    if grid.width == 1 and grid.height and any(sep in (grid.item(0, 0) or "") for sep in ("\t", ";", "；")):
+        issues.add(issue("bad_csv", file=file, detail=phrase("not_comma")))
+        return None
+    return _build(tname, file, grid, first_row, issues, encoding)
+
+
+# ---------------------------------------------------------------- XLSX
+
+
+def cell_text(v: object) -> str | None:
+    """An Excel cell value as the text the user typed.
+
+    >>> [cell_text(v) for v in [123.0, 0.35, True, dt.date(2024, 5, 1), dt.datetime(2024, 5, 1), "00123", ""]]
+    ['123', '0.35', 'true', '2024-05-01', '2024-05-01', '00123', None]
+    """
+    if v is None or v == "":
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        if v.is_integer() and abs(v) < 1e21:
+            return str(int(v))
+        return format(v, ".15g")
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, dt.datetime):
+        if v.time() == dt.time(0):
+            return v.date().isoformat()
+        return v.isoformat(sep=" ")
+    if isinstance(v, (dt.date, dt.time)):
+        return v.isoformat()
+    return str(v)
+
+
+def read_xlsx(path: Path, issues: IssueList) -> dict[str, RawTable]:
+    from python_calamine import CalamineWorkbook
+
+    book = path.name
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        names = list(wb.sheet_names)
+    except Exception as exc:  # noqa: BLE001 - not a workbook: reported, never raised
+        issues.add(issue("bad_xlsx", file=book, detail=str(exc)[:200] or type(exc).__name__))
+        return {}
+    out: dict[str, RawTable] = {}
+    allowed = "、".join(f"{t.name}（{t.zh}）" for t in TABLES.values())
+    for sheet in names:
+        tname = table_for_name(sheet)
+        if tname is None:
+            if not _ignored(sheet):
+                issues.add(issue("unknown_sheet", file=book, value=sheet, allowed=allowed))
+            continue
+        file = f"{book}:{sheet}"
+        if tname in out:
+            issues.add(issue("duplicate_table", file=book, table=tname, value=f"{out[tname].file}、{file}"))
+            continue
+        try:
+            rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        except Exception as exc:  # noqa: BLE001
+            issues.add(issue("bad_xlsx", file=file, detail=str(exc)[:200] or type(exc).__name__))
+            continue
+        width = max((len(r) for r in rows), default=0)
+        columns = [[(r[i] if i < len(r) else None) for r in rows] for i in range(width)]
+        columns = [[(v if type(v) is str and v else cell_text(v)) for v in col] for col in columns]
+        out[tname] = _build(tname, file, _frame_from_columns(columns), 1, issues, None)
+    return out
+
+
+# ---------------------------------------------------------------- dataset
+
+
+def read_csv_folder(folder: Path, issues: IssueList) -> dict[str, RawTable]:
+    out: dict[str, RawTable] = {}
+    allowed = "、".join(t.file for t in TABLES.values())
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.suffix.lower() != ".csv" or _ignored(path.name):
+            continue
+        tname = table_for_name(path.stem)
+        if tname is None:
+            issues.add(issue("unknown_file", file=path.name, allowed=allowed))
+            continue
+        if tname in out:
+            issues.add(issue("duplicate_table", file=path.name, table=tname, value=f"{out[tname].file}、{path.name}"))
+            continue
+        raw = read_csv_table(path, tname, issues)
+        if raw is not None:
+            out[tname] = raw
+    return out
+
+
+def read_dataset(path: str | Path, issues: IssueList) -> tuple[dict[str, RawTable], str | None]:
+    """Raw tables of a dataset and its format (``"csv"``, ``"xlsx"`` or None if unreadable)."""
+    p = Path(path)
+    if p.is_dir():
+        return read_csv_folder(p, issues), "csv"
+    if p.is_file() and p.suffix.lower() == ".csv":
+        issues.add(issue("bad_xlsx", file=p.name, detail=phrase("single_csv")))
+        return {}, "xlsx"
+    if p.is_file():
+        return read_xlsx(p, issues), "xlsx"
+    issues.add(issue("missing_dataset", file=str(p), value=str(p)))
+    return {}, None
