@@ -71,6 +71,7 @@ class AnalysisSettings(_Strict):
     supply_saturation: int = Field(10, ge=1, description="candidate_count at which the supply factor reaches 1")
     key_weight: float = Field(2.0, ge=1, description="weight of a key segment in key-weighted completeness")
     target_weights: TargetWeights = Field(default_factory=TargetWeights)
+    ties_saturation: int = Field(3, ge=1, description="local supply partners at which the target ties factor reaches 1")
     gate_high_pollution: bool = True
     gate_high_energy: bool = True
     overlap_threshold: float = Field(0.6, ge=0, le=1)

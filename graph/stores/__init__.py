@@ -5,7 +5,7 @@ from __future__ import annotations
 from graph.settings import Settings
 from graph.stores.base import LoadReport, QueryRefused, QueryResult, Store, StoreError
 
-__all__ = ["open_store", "Store", "StoreError", "QueryRefused", "QueryResult", "LoadReport"]
+__all__ = ["open_store", "load_view", "Store", "StoreError", "QueryRefused", "QueryResult", "LoadReport"]
 
 
 def open_store(settings: Settings, *, read_only: bool = True) -> Store:
@@ -21,3 +21,10 @@ def open_store(settings: Settings, *, read_only: bool = True) -> Store:
     from graph.stores.embedded import EmbeddedStore
 
     return EmbeddedStore(settings.store, settings=settings, read_only=read_only)
+
+
+def load_view(store: Store):
+    """Read the whole graph back into a :class:`~graph.view.GraphView` for analysis."""
+    from graph.view import GraphView
+
+    return GraphView(store.read_tables(), meta=store.read_meta())

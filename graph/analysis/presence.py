@@ -1,0 +1,186 @@
+"""Segment presence: local count, revenue, above-scale count, candidates (analysis.md, 'Segment presence').
+
+Everything per enterprise is a polars join / group-by; Python only loops over
+segments. Results are memoised on the view per (scope, extra_local, threshold).
+
+Share weighting (documented choice): an enterprise's revenue counts in segment
+S with weight ``min(1, Σ share)`` over its ``enterprise_segments`` rows in S
+and S's sub-segments (``PART_OF``, transitively), a missing share counting as
+1 (the whole revenue). So an enterprise is counted once per segment, and its
+revenue never more than once per segment, even if it operates in several
+sub-segments.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import networkx as nx
+import polars as pl
+
+from graph.analysis.scope import ExtraLocal, Scope, memo, normalise_extra, scope_flags
+from graph.settings import AnalysisSettings
+from graph.view import GraphView
+
+
+def segment_closure(view: GraphView) -> pl.DataFrame:
+    """Pairs ``(segment_id, member_id)``: member is the segment itself or a sub-segment of it (transitively).
+
+    Examples
+    --------
+    >>> from graph.analysis._example import tiny_view
+    >>> c = segment_closure(tiny_view())
+    >>> sorted(c.filter(pl.col("segment_id") == "S1").get_column("member_id").to_list())
+    ['S1', 'S1a']
+    """
+
+    def build() -> pl.DataFrame:
+        g = view.part_of_graph  # child -> parent
+        seg_ids = view.segments.get_column("id").to_list()
+        a: list[str] = []
+        m: list[str] = []
+        for s in seg_ids:
+            a.append(s)
+            m.append(s)
+            if s in g:
+                for d in nx.ancestors(g, s):  # ancestors in child->parent graph = sub-segments
+                    a.append(s)
+                    m.append(d)
+        return pl.DataFrame({"segment_id": a, "member_id": m}, schema={"segment_id": pl.Utf8, "member_id": pl.Utf8}).unique()
+
+    return memo(view, ("segment_closure",), build)
+
+
+def _es_base(view: GraphView) -> pl.DataFrame:
+    """``enterprise_segments`` (enterprise_id, segment_id, share, confidence) with the enterprise's row index ``_eidx`` (memoised).
+
+    Per-scope flags are aligned with the enterprises table, so a scope is applied to these rows with a
+    gather on ``_eidx`` instead of a join. Rows whose enterprise is unknown are dropped.
+    """
+
+    def build() -> pl.DataFrame:
+        idx = view.enterprises.select(pl.col("id").alias("enterprise_id")).with_row_index("_eidx")
+        return view.enterprise_segments.select("enterprise_id", "segment_id", "share", "confidence").join(idx, on="enterprise_id", how="inner")
+
+    return memo(view, ("es_base",), build)
+
+
+def _local_rows(view: GraphView, scope: Scope, extra: ExtraLocal) -> pl.DataFrame:
+    """Raw enterprise_segments rows of local enterprises (plus what-if pairs): enterprise_id, segment_id, share, revenue."""
+    flags = scope_flags(view, scope)
+    base = _es_base(view)
+    eidx = base.get_column("_eidx")
+    local = (
+        base.with_columns(flags.get_column("in_scope").gather(eidx).alias("_in"), flags.get_column("revenue").gather(eidx).alias("revenue"))
+        .filter(pl.col("_in"))
+        .select("enterprise_id", "segment_id", "share", "revenue")
+    )
+    if extra:
+        pairs = pl.DataFrame({"enterprise_id": [e for e, _ in extra], "segment_id": [s for _, s in extra]})
+        add = (
+            pairs.join(base.select("enterprise_id", "segment_id", "share"), on=["enterprise_id", "segment_id"], how="left")
+            .join(flags.select("enterprise_id", "revenue"), on="enterprise_id", how="inner")
+            .select("enterprise_id", "segment_id", "share", "revenue")
+        )
+        local = pl.concat([local, add]).unique(subset=["enterprise_id", "segment_id"], keep="first", maintain_order=True)
+    return local
+
+
+def _candidate_rows(view: GraphView) -> pl.DataFrame:
+    """enterprise_segments rows of non-local enterprises: enterprise_id, segment_id, _eidx (memoised; scope-independent)."""
+
+    def build() -> pl.DataFrame:
+        base = _es_base(view)
+        cand = view.enterprises.select((pl.col("local") == False).fill_null(False)).to_series()  # noqa: E712
+        return base.filter(cand.gather(base.get_column("_eidx"))).select("enterprise_id", "segment_id", "_eidx")
+
+    return memo(view, ("candidate_rows",), build)
+
+
+def _candidate_counts(view: GraphView, extra: ExtraLocal) -> pl.DataFrame:
+    """segment_id, candidate_count (distinct candidates in the segment and its sub-segments), memoised per what-if pairs."""
+
+    def build() -> pl.DataFrame:
+        cand = _candidate_rows(view)
+        if extra:
+            pairs = pl.DataFrame({"enterprise_id": [e for e, _ in extra], "segment_id": [s for _, s in extra]})
+            cand = cand.join(pairs, on=["enterprise_id", "segment_id"], how="anti")
+        return (
+            cand.rename({"segment_id": "member_id"})
+            .join(segment_closure(view), on="member_id", how="inner")
+            .group_by("segment_id")
+            .agg(pl.col("_eidx").n_unique().cast(pl.Int64).alias("candidate_count"))
+        )
+
+    return memo(view, ("candidate_counts", extra), build)
+
+
+def segment_presence(
+    view: GraphView,
+    settings: AnalysisSettings,
+    scope: Scope | str = Scope.city(),
+    extra_local: Iterable[tuple[str, str]] = (),
+) -> pl.DataFrame:
+    """One row per segment with its local presence in ``scope``.
+
+    Parameters
+    ----------
+    view : GraphView
+    settings : AnalysisSettings
+        Uses ``above_scale_revenue``.
+    scope : Scope or str
+        ``city`` (default), ``park:ID`` or ``region:CODE``.
+    extra_local : iterable of (enterprise_id, segment_id)
+        What-if: these enterprises are treated as local and operating in that
+        segment (and no longer as candidates there).
+
+    Returns
+    -------
+    polars.DataFrame
+        Columns ``segment_id, chain_id, local_count, local_revenue,
+        above_scale_count, candidate_count, present``, sorted by segment_id.
+
+    Examples
+    --------
+    >>> from graph.analysis._example import tiny_view
+    >>> p = segment_presence(tiny_view(), AnalysisSettings())
+    >>> p.filter(pl.col("segment_id") == "S1").select("local_count", "local_revenue", "present").row(0)
+    (1, 3000.0, True)
+    """
+    scope = Scope.parse(scope)
+    extra = normalise_extra(extra_local)
+    key = ("presence", str(scope), extra, settings.above_scale_revenue)
+    return memo(view, key, lambda: _presence(view, settings, scope, extra))
+
+
+def _presence(view: GraphView, settings: AnalysisSettings, scope: Scope, extra: ExtraLocal) -> pl.DataFrame:
+    closure = segment_closure(view)
+    local = _local_rows(view, scope, extra).rename({"segment_id": "member_id"})
+    per_ent = (
+        local.join(closure, on="member_id", how="inner")
+        .group_by("segment_id", "enterprise_id")
+        .agg(
+            pl.col("share").fill_null(1.0).sum().clip(upper_bound=1.0).alias("w"),
+            pl.col("revenue").first(),
+        )
+    )
+    agg = per_ent.group_by("segment_id").agg(
+        pl.len().cast(pl.Int64).alias("local_count"),
+        (pl.col("revenue").fill_null(0.0) * pl.col("w")).sum().alias("local_revenue"),
+        (pl.col("revenue") >= settings.above_scale_revenue).fill_null(False).sum().cast(pl.Int64).alias("above_scale_count"),
+    )
+    cand = _candidate_counts(view, extra)
+    out = (
+        view.segments.select(pl.col("id").alias("segment_id"), "chain_id")
+        .join(agg, on="segment_id", how="left")
+        .join(cand, on="segment_id", how="left")
+        .with_columns(
+            pl.col("local_count").fill_null(0),
+            pl.col("local_revenue").fill_null(0.0),
+            pl.col("above_scale_count").fill_null(0),
+            pl.col("candidate_count").fill_null(0),
+        )
+        .with_columns((pl.col("local_count") > 0).alias("present"))
+        .sort("segment_id")
+    )
+    return out

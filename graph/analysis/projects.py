@@ -1,0 +1,182 @@
+"""Project pipeline: funnel, conversion, stalls, intensity, overdue, gap fills (analysis.md, 'Projects').
+
+Definitions as built (README-ready):
+
+* Funnel: count and investment (missing = 0) by current stage (lead,
+  negotiating, signed, started, producing, dropped); also by park and by chain
+  (chain of the project's ``segment_id``).
+* Conversion k → k+1 = (projects that reached stage k+1 or beyond) / (projects
+  that reached stage k or beyond). A live project has reached its current
+  stage and every earlier one. A dropped project has reached the furthest
+  stage whose date is filled (``producing_on`` → producing, ``started_on`` →
+  started, ``signed_on`` → signed), else only lead. Rate None when nobody
+  reached stage k.
+* Stalled: stage signed or started, and (as_of − stage date) > ``stall_days``;
+  the stage date is ``stage_date`` when given, else the date of the current
+  stage (``signed_on`` / ``started_on``). Without a date the project is
+  listed in ``warnings``.
+* Intensity (投资强度) = investment / land_mu, flagged below ``intensity_min``;
+  output per mu (亩均产出) = expected_revenue / land_mu below
+  ``output_per_mu_min`` and tax per mu (亩均税收) = expected_tax / land_mu below
+  ``tax_per_mu_min`` are flagged. Only projects with land_mu > 0 that are not
+  dropped; a missing amount is not flagged.
+* Overdue (督查): ``planned_start`` before as_of and the stage is before
+  started; ``planned_production`` before as_of and the stage is before
+  producing (dropped projects excluded). Listed by ``owner`` (责任单位) then days
+  overdue (desc) then project id.
+* Fills: every live project with a ``segment_id``, with the segment's current
+  gap label and priority (city scope).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from graph.analysis import reasons as R
+from graph.analysis.gaps import gaps
+from graph.analysis.results import ConversionRow, FillRow, FunnelRow, GroupRow, OverdueRow, ProjectFlagRow, ProjectReport
+from graph.schema import PROJECT_STAGES
+from graph.settings import AnalysisSettings
+from graph.view import GraphView
+
+ALL_STAGES = PROJECT_STAGES + ("dropped",)
+_ORDER = {s: i for i, s in enumerate(PROJECT_STAGES)}
+
+
+def reached_index(stage: str, signed_on, started_on, producing_on) -> int:
+    """Index in PROJECT_STAGES of the furthest stage a project reached (dropped: from its dates)."""
+    if stage != "dropped":
+        return _ORDER.get(stage, 0)
+    if producing_on is not None:
+        return _ORDER["producing"]
+    if started_on is not None:
+        return _ORDER["started"]
+    if signed_on is not None:
+        return _ORDER["signed"]
+    return _ORDER["lead"]
+
+
+def _groups(pr: pl.DataFrame, key: str, names: dict[str, str]) -> list[GroupRow]:
+    out = []
+    for (k,), g in pr.group_by([key], maintain_order=False):
+        by_stage = {s: 0 for s in ALL_STAGES}
+        for st, n in g.group_by("stage").len().iter_rows():
+            by_stage[st] = int(n)
+        out.append(
+            GroupRow(id=k, name=names.get(k) if k is not None else "未指定", count=g.height, investment=float(g.get_column("investment").fill_null(0.0).sum()), by_stage=by_stage)
+        )
+    out.sort(key=lambda r: (r.id is None, -r.count, r.id or ""))
+    return out
+
+
+def project_report(view: GraphView, settings: AnalysisSettings, as_of: dt.date | None = None) -> ProjectReport:
+    """The investment-project pipeline report.
+
+    Parameters
+    ----------
+    view : GraphView
+    settings : AnalysisSettings
+        Uses ``stall_days``, ``intensity_min``, ``output_per_mu_min``, ``tax_per_mu_min``.
+    as_of : datetime.date, optional
+        Reference date for stalls and overdue (default today).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from graph.analysis._example import tiny_view
+    >>> rep = project_report(tiny_view(), AnalysisSettings(), as_of=dt.date(2026, 6, 1))
+    >>> [(r.project_id, r.days, r.flags) for r in rep.stalled]
+    [('PR1', 147, ['签约后147天无进展'])]
+    >>> rep.fills[0].segment_id, rep.fills[0].label
+    ('S2', 'broken')
+    """
+    as_of = as_of or dt.date.today()
+    pr = view.projects.filter(pl.col("stage").is_in(list(ALL_STAGES)))
+    warnings: list[str] = []
+    bad = view.projects.height - pr.height
+    if bad:
+        warnings.append(f"{bad}个项目阶段无法识别，未计入")
+    rep = ProjectReport(as_of=as_of, total=pr.height, settings=settings.model_dump(), warnings=warnings)
+
+    # funnel
+    for st in ALL_STAGES:
+        g = pr.filter(pl.col("stage") == st)
+        rep.funnel.append(FunnelRow(stage=st, stage_zh=R.STAGE_ZH[st], count=g.height, investment=float(g.get_column("investment").fill_null(0.0).sum())))
+    park_names = dict(view.parks.select("id", "name").iter_rows())
+    rep.by_park = _groups(pr, "park_id", park_names)
+    seg_chain = view.segments.select(pl.col("id").alias("segment_id"), "chain_id")
+    chain_names = dict(view.chains.select("id", "name").iter_rows())
+    rep.by_chain = _groups(pr.join(seg_chain, on="segment_id", how="left"), "chain_id", chain_names)
+
+    # conversion
+    reached = [reached_index(*r) for r in pr.select("stage", "signed_on", "started_on", "producing_on").iter_rows()]
+    for k in range(len(PROJECT_STAGES) - 1):
+        n_from = sum(1 for x in reached if x >= k)
+        n_to = sum(1 for x in reached if x >= k + 1)
+        rep.conversion.append(ConversionRow(from_stage=PROJECT_STAGES[k], to_stage=PROJECT_STAGES[k + 1], reached_from=n_from, reached_to=n_to, rate=n_to / n_from if n_from else None))
+
+    live = pr.filter(pl.col("stage") != "dropped")
+    for r in live.sort("id").iter_rows(named=True):
+        base = dict(project_id=r["id"], name=r["name"], stage=r["stage"], park_id=r["park_id"], owner=r["owner"], investment=r["investment"], land_mu=r["land_mu"])
+        # stalled
+        if r["stage"] in ("signed", "started"):
+            sd = r["stage_date"] or (r["signed_on"] if r["stage"] == "signed" else r["started_on"])
+            if sd is None:
+                rep.warnings.append(f"项目 {r['id']} 处于{R.STAGE_ZH[r['stage']]}阶段但无阶段日期，无法判断是否停滞")
+            else:
+                days = (as_of - sd).days
+                if days > settings.stall_days:
+                    rep.stalled.append(ProjectFlagRow(**base, stage_date=sd, days=days, flags=[R.r_stalled(r["stage"], days)]))
+        # intensity and per-mu
+        land = r["land_mu"]
+        if land is not None and land > 0:
+            row = ProjectFlagRow(**base)
+            if r["investment"] is not None:
+                row.intensity = r["investment"] / land
+                if row.intensity < settings.intensity_min:
+                    row.flags.append(R.r_intensity(row.intensity, settings.intensity_min))
+            if r["expected_revenue"] is not None:
+                row.output_per_mu = r["expected_revenue"] / land
+                if row.output_per_mu < settings.output_per_mu_min:
+                    row.flags.append(R.r_output(row.output_per_mu, settings.output_per_mu_min))
+            if r["expected_tax"] is not None:
+                row.tax_per_mu = r["expected_tax"] / land
+                if row.tax_per_mu < settings.tax_per_mu_min:
+                    row.flags.append(R.r_tax(row.tax_per_mu, settings.tax_per_mu_min))
+            rep.intensity.append(row)
+        # overdue
+        si = _ORDER[r["stage"]]
+        for kind, col, need in (("start", "planned_start", "started"), ("production", "planned_production", "producing")):
+            planned = r[col]
+            if planned is not None and planned < as_of and si < _ORDER[need]:
+                days = (as_of - planned).days
+                rep.overdue.append(
+                    OverdueRow(owner=r["owner"], project_id=r["id"], name=r["name"], stage=r["stage"], kind=kind, planned=planned, days_overdue=days, reason=R.r_overdue(kind, days))
+                )
+    rep.stalled.sort(key=lambda x: (-(x.days or 0), x.project_id))
+    rep.intensity.sort(key=lambda x: (not x.flags, x.intensity if x.intensity is not None else float("inf"), x.project_id))
+    rep.overdue.sort(key=lambda x: (x.owner is None, x.owner or "", -x.days_overdue, x.project_id, x.kind))
+
+    # fills
+    fills = live.filter(pl.col("segment_id").is_not_null()).sort("id")
+    if fills.height:
+        by_seg = {g.segment_id: g for g in gaps(view, settings).rows}
+        for r in fills.iter_rows(named=True):
+            g = by_seg.get(r["segment_id"])
+            rep.fills.append(
+                FillRow(
+                    project_id=r["id"],
+                    name=r["name"],
+                    stage=r["stage"],
+                    segment_id=r["segment_id"],
+                    segment_name=g.segment_name if g else None,
+                    chain_id=g.chain_id if g else None,
+                    label=g.label if g else None,
+                    label_zh=g.label_zh if g else None,
+                    priority=g.priority if g else None,
+                )
+            )
+        rep.fills.sort(key=lambda f: (f.priority is None, -(f.priority or 0.0), f.project_id))
+    return rep

@@ -1,0 +1,191 @@
+"""Every Chinese reason text of the analysis, in one place.
+
+Functions return one line each; numbers are formatted for display only (the
+data keeps full precision).
+"""
+
+from __future__ import annotations
+
+import math
+
+from graph.schema import ENUM_ZH
+
+LABEL_ZH = {"broken": "断链", "missing": "缺链", "weak": "弱链", "strong": "强链"}
+CATEGORY_ZH = ENUM_ZH["category"]
+STAGE_ZH = ENUM_ZH["project_stage"]
+
+
+def money(wan: float | None) -> str:
+    """万元 amount for display: ``12.3亿元`` from 10,000 万元 up, else ``850万元``."""
+    if wan is None:
+        return "无数据"
+    if abs(wan) >= 10000:
+        return f"{wan / 10000:.1f}亿元"
+    return f"{wan:.0f}万元" if float(wan).is_integer() else f"{wan:.1f}万元"
+
+
+def top_pct(frac: float) -> str:
+    """``前10%`` style from a top fraction in (0, 1]."""
+    return f"前{max(1, math.ceil(frac * 100 - 1e-9))}%"
+
+
+# ------------------------------------------------------------------ gap labels
+
+
+def label_reason(label: str, local_count: int, above_scale_count: int, weak_min_count: int) -> str:
+    if label == "broken":
+        return "断链：上下游本地均有企业，中间缺失"
+    if label == "missing":
+        return "缺链：本地无企业"
+    if label == "weak":
+        parts = []
+        if local_count < weak_min_count:
+            parts.append(f"本地仅{local_count}家企业（少于{weak_min_count}家）")
+        if above_scale_count == 0:
+            parts.append("无规上企业")
+        return "弱链：" + "，".join(parts)
+    return f"强链：本地{local_count}家企业，其中规上{above_scale_count}家"
+
+
+# ------------------------------------------------------------------ gap priority factors
+
+
+def r_dependents(n: int) -> str:
+    return f"下游{n}个本地已有环节依赖此环节" if n else "下游无本地已有环节"
+
+
+def r_demand(revenue: float, n_direct: int) -> str:
+    if n_direct == 0:
+        return "无直接下游环节"
+    if revenue <= 0:
+        return "直接下游本地营收为0"
+    return f"直接下游本地营收{money(revenue)}"
+
+
+def r_broken(broken: bool) -> str:
+    return "断链：上下游本地均有企业，中间缺失" if broken else "非断链"
+
+
+def r_key(key: bool) -> str:
+    return "关键环节" if key else "非关键环节"
+
+
+def r_category(category: str | None, weight: float) -> str:
+    if category is None:
+        return "产业类别无数据"
+    return f"{CATEGORY_ZH.get(category, category)}产业（权重{weight:.1f}）"
+
+
+def r_supply(candidates: int) -> str:
+    return f"外地候选企业{candidates}家" if candidates else "暂无外地候选企业"
+
+
+def cycle_warning(chain_id: str, cycle: list[str]) -> str:
+    return f"产业链 {chain_id} 的环节供应关系存在循环：{' → '.join(cycle + cycle[:1])}（已按传递闭包计算上下游）"
+
+
+# ------------------------------------------------------------------ target factors
+
+
+def standing(pos: int | None, n: int | None) -> str:
+    """``本环节3家中排第1`` in a pool of fewer than 10 known values, else ``位于本环节前10%``."""
+    if not pos or not n:
+        return ""
+    if n < 10:
+        return f"本环节{n}家中排第{pos}"
+    return f"位于本环节{top_pct(pos / n)}"
+
+
+def r_scale(revenue: float | None, pos: int | None = None, n: int | None = None) -> str:
+    if revenue is None:
+        return "营收无数据"
+    st = standing(pos, n) if revenue > 0 else ""
+    return f"营收{money(revenue)}" + (f"，{st}" if st else "")
+
+
+def r_patents(patents: int | None, pos: int | None = None, n: int | None = None) -> str:
+    if patents is None:
+        return "专利无数据"
+    st = standing(pos, n) if patents > 0 else ""
+    return f"专利{patents}件" + (f"，{st}" if st else "")
+
+
+def r_qualifications(found: list[str]) -> str:
+    return "、".join(found) if found else "无高新技术企业/专精特新资质"
+
+
+def r_ties(supplies_to: int, buys_from: int) -> str:
+    parts = []
+    if supplies_to:
+        parts.append(f"向本地{supplies_to}家企业供货")
+    if buys_from:
+        parts.append(f"从本地{buys_from}家企业采购")
+    return "，".join(parts) if parts else "与本地企业无供应关系"
+
+
+def r_fit(share: float | None, confidence: str | None) -> str:
+    conf = {"confirmed": "已确认", "likely": "待核实"}.get(confidence or "", None)
+    conf_txt = f"（{conf}）" if conf else "（置信度无数据，按待核实计）"
+    if share is None:
+        return "业务占比无数据" + conf_txt
+    return f"本环节业务占比{share * 100:.0f}%" + conf_txt
+
+
+def r_growth(growth: float | None, pos: int | None = None, n: int | None = None) -> str:
+    if growth is None:
+        return "增长率无数据"
+    st = standing(pos, n)
+    return f"营收增长{growth * 100:.1f}%" + (f"，{st}" if st else "")
+
+
+GRADE_ZH = {"low": "低", "medium": "中", "high": "高"}
+
+
+def r_green(pollution: str | None, energy: str | None) -> str:
+    p = f"污染{GRADE_ZH[pollution]}" if pollution in GRADE_ZH else "污染等级无数据"
+    e = f"能耗{GRADE_ZH[energy]}" if energy in GRADE_ZH else "能耗等级无数据"
+    return f"{p}，{e}"
+
+
+def r_pipeline(stage: str, projects: list[str]) -> str:
+    return f"已在项目库（{STAGE_ZH.get(stage, stage)}：{'、'.join(projects)}），不作为新目标"
+
+
+# ------------------------------------------------------------------ parks and projects
+
+LOW_CONCENTRATION = "主导产业不突出"
+
+
+def r_focus_low(share: float, threshold: float) -> str:
+    return f"申报主导产业营收占比{share * 100:.0f}%（低于{threshold * 100:.0f}%）"
+
+
+ONE_PERIOD = "仅一期数据，无法计算增速"
+
+
+def r_no_previous(previous: str) -> str:
+    return f"缺少上一期（{previous}）数据，无法计算增速"
+
+
+def r_no_period(period: str) -> str:
+    return f"无{period}期数据"
+
+
+def r_stalled(stage: str, days: int) -> str:
+    return f"{STAGE_ZH.get(stage, stage)}后{days}天无进展"
+
+
+def r_intensity(value: float, minimum: float) -> str:
+    return f"投资强度{value:.0f}万元/亩，低于{minimum:g}万元/亩"
+
+
+def r_output(value: float, minimum: float) -> str:
+    return f"亩均产出{value:.0f}万元/亩，低于{minimum:g}万元/亩"
+
+
+def r_tax(value: float, minimum: float) -> str:
+    return f"亩均税收{value:.1f}万元/亩，低于{minimum:g}万元/亩"
+
+
+def r_overdue(kind: str, days: int) -> str:
+    return f"计划{'开工' if kind == 'start' else '投产'}已逾期{days}天"

@@ -1,0 +1,296 @@
+"""Result models of the analysis (pydantic, ``extra="forbid"``).
+
+Every result that depends on thresholds or weights carries ``settings`` (the
+``AnalysisSettings.model_dump()`` that produced it) and the ``scope`` it ran for.
+Factor values are kept at full precision; round only for display.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ------------------------------------------------------------------ gaps
+
+
+class GapRow(_Model):
+    chain_id: str
+    chain_name: str | None = None
+    segment_id: str
+    segment_name: str | None = None
+    stage: str | None = None
+    parent_id: str | None = None
+    key: bool = False
+    label: str  # broken | missing | weak | strong
+    label_zh: str
+    label_reason: str = ""
+    local_count: int = 0
+    local_revenue: float = 0.0
+    above_scale_count: int = 0
+    candidate_count: int = 0
+    priority: float | None = None  # 0-100, None for strong
+    factors: dict[str, float] = Field(default_factory=dict)  # 0-1 each
+    factor_reasons: dict[str, str] = Field(default_factory=dict)
+    reasons: list[str] = Field(default_factory=list)  # the factor reasons, in factor order
+
+
+class GapResult(_Model):
+    scope: str
+    chain_id: str | None = None
+    rows: list[GapRow] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    settings: dict[str, Any]
+
+    def records(self) -> list[dict[str, Any]]:
+        return [r.model_dump(mode="json") for r in self.rows]
+
+
+class ChainRow(_Model):
+    chain_id: str
+    chain_name: str | None = None
+    industry_id: str | None = None
+    industry_name: str | None = None
+    category: str | None = None
+    segment_count: int = 0
+    leaf_count: int = 0
+    present_leaf_count: int = 0
+    completeness: float = 0.0
+    completeness_key_weighted: float = 0.0
+    counts: dict[str, int] = Field(default_factory=dict)
+    top_gap: str | None = None  # segment id of the highest-priority gap
+    scope: str = "city"
+    settings: dict[str, Any] = Field(default_factory=dict)
+
+
+# ------------------------------------------------------------------ targets
+
+
+class TargetRow(_Model):
+    rank: int | None = None  # None for enterprises already in the pipeline (not offered as new targets)
+    enterprise_id: str
+    name: str | None = None
+    province: str | None = None
+    revenue: float | None = None
+    listed_code: str | None = None
+    qualifications: list[str] = Field(default_factory=list)
+    score: float
+    factors: dict[str, float] = Field(default_factory=dict)
+    factor_reasons: dict[str, str] = Field(default_factory=dict)
+    reasons: list[str] = Field(default_factory=list)
+    in_pipeline: bool = False
+    pipeline_stage: str | None = None
+    pipeline_projects: list[str] = Field(default_factory=list)
+
+
+class TargetResult(_Model):
+    segment_id: str
+    segment_name: str | None = None
+    chain_id: str | None = None
+    scope: str
+    pool_size: int  # non-local enterprises operating in the segment, before gates and filters
+    ranked_size: int = 0  # after gates and filters (the pool the percentiles are taken in)
+    gate_removed: dict[str, int] = Field(default_factory=dict)
+    filter_removed: dict[str, int] = Field(default_factory=dict)
+    rows: list[TargetRow] = Field(default_factory=list)
+    settings: dict[str, Any]
+
+    def records(self) -> list[dict[str, Any]]:
+        return [r.model_dump(mode="json") for r in self.rows]
+
+
+# ------------------------------------------------------------------ parks
+
+
+class OverlapPair(_Model):
+    park_a: str
+    park_a_name: str | None = None
+    park_b: str
+    park_b_name: str | None = None
+    similarity: float
+    basis: str  # revenue | count
+    flagged: bool
+    shared_segments: list[str] = Field(default_factory=list)
+
+
+class OverlapResult(_Model):
+    pairs: list[OverlapPair] = Field(default_factory=list)
+    settings: dict[str, Any]
+    scope: str = "city"
+
+
+class ConcentrationRow(_Model):
+    park_id: str
+    park_name: str | None = None
+    basis: str  # revenue | count | none
+    total: float = 0.0
+    top_industry_id: str | None = None
+    top_industry_name: str | None = None
+    top_share: float | None = None
+    focus_industries: list[str] = Field(default_factory=list)
+    focus_share: float | None = None
+    flagged: bool = False
+    flags: list[str] = Field(default_factory=list)
+    industry_shares: dict[str, float] = Field(default_factory=dict)
+    scope: str = "city"
+    settings: dict[str, Any] = Field(default_factory=dict)
+
+
+class ParkScaleRow(_Model):
+    rank: int | None = None
+    park_id: str
+    park_name: str | None = None
+    period: str | None = None
+    revenue: float | None = None
+    fixed_investment: float | None = None
+    revenue_rank: int | None = None
+    investment_rank: int | None = None
+    note: str = ""
+
+
+class ParkSpeedRow(_Model):
+    rank: int | None = None
+    park_id: str
+    park_name: str | None = None
+    period: str | None = None
+    previous_period: str | None = None
+    revenue_growth: float | None = None
+    investment_growth: float | None = None
+    note: str = ""
+
+
+class ParkRanking(_Model):
+    period: str | None = None
+    previous_period: str | None = None
+    scale: list[ParkScaleRow] = Field(default_factory=list)
+    speed: list[ParkSpeedRow] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    settings: dict[str, Any]
+    scope: str = "city"
+
+
+# ------------------------------------------------------------------ projects
+
+
+class FunnelRow(_Model):
+    stage: str
+    stage_zh: str
+    count: int
+    investment: float
+
+
+class GroupRow(_Model):
+    id: str | None
+    name: str | None = None
+    count: int
+    investment: float
+    by_stage: dict[str, int] = Field(default_factory=dict)
+
+
+class ConversionRow(_Model):
+    from_stage: str
+    to_stage: str
+    reached_from: int
+    reached_to: int
+    rate: float | None
+
+
+class ProjectFlagRow(_Model):
+    project_id: str
+    name: str | None = None
+    stage: str
+    park_id: str | None = None
+    owner: str | None = None
+    stage_date: dt.date | None = None
+    days: int | None = None
+    investment: float | None = None
+    land_mu: float | None = None
+    intensity: float | None = None
+    output_per_mu: float | None = None
+    tax_per_mu: float | None = None
+    flags: list[str] = Field(default_factory=list)
+
+
+class OverdueRow(_Model):
+    owner: str | None
+    project_id: str
+    name: str | None = None
+    stage: str
+    kind: str  # start | production
+    planned: dt.date
+    days_overdue: int
+    reason: str
+
+
+class FillRow(_Model):
+    project_id: str
+    name: str | None = None
+    stage: str
+    segment_id: str
+    segment_name: str | None = None
+    chain_id: str | None = None
+    label: str | None = None
+    label_zh: str | None = None
+    priority: float | None = None
+
+
+class ProjectReport(_Model):
+    as_of: dt.date
+    total: int
+    funnel: list[FunnelRow] = Field(default_factory=list)
+    by_park: list[GroupRow] = Field(default_factory=list)
+    by_chain: list[GroupRow] = Field(default_factory=list)
+    conversion: list[ConversionRow] = Field(default_factory=list)
+    stalled: list[ProjectFlagRow] = Field(default_factory=list)
+    intensity: list[ProjectFlagRow] = Field(default_factory=list)  # every project with land_mu > 0, flags if below
+    overdue: list[OverdueRow] = Field(default_factory=list)
+    fills: list[FillRow] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    settings: dict[str, Any]
+    scope: str = "city"
+
+
+# ------------------------------------------------------------------ what-if
+
+
+class WhatIfRow(_Model):
+    chain_id: str
+    segment_id: str
+    segment_name: str | None = None
+    label_before: str
+    label_after: str
+    label_zh_before: str
+    label_zh_after: str
+    local_count_before: int
+    local_count_after: int
+    priority_before: float | None = None
+    priority_after: float | None = None
+    changed: bool
+
+
+class WhatIfChain(_Model):
+    chain_id: str
+    chain_name: str | None = None
+    completeness_before: float
+    completeness_after: float
+    completeness_key_weighted_before: float
+    completeness_key_weighted_after: float
+    counts_before: dict[str, int]
+    counts_after: dict[str, int]
+
+
+class WhatIfResult(_Model):
+    scope: str
+    added: list[tuple[str, str]] = Field(default_factory=list)
+    projects: list[str] = Field(default_factory=list)
+    chains: list[WhatIfChain] = Field(default_factory=list)
+    rows: list[WhatIfRow] = Field(default_factory=list)
+    changed_segments: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    settings: dict[str, Any]

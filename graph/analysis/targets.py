@@ -1,0 +1,350 @@
+"""Target-enterprise ranking for one segment (analysis.md, 'Target-enterprise ranking').
+
+Definitions as built (README-ready):
+
+* Pool: non-local enterprises (``local = false``) operating in S or in a
+  sub-segment of S (``PART_OF``, transitively), one row per enterprise.
+* Hard gates, in this order, each reporting how many it removed: pollution
+  ``high`` (``gate_high_pollution``), energy ``high`` (``gate_high_energy``);
+  ``gates=False`` switches both off. Then filters, in this order, each
+  reporting how many it removed: province (equal after dropping a trailing
+  省/市/自治区), listed only (``listed_code`` not empty), minimum revenue (a missing
+  revenue does not pass), required qualifications (all must be held;
+  专精特新小巨人 implies 专精特新).
+* Percentile of a value v in the ranked pool (after gates and filters) =
+  (number of pool enterprises with a known value ≤ v) / (number with a known
+  value); the top enterprise scores 1, ties share the higher value. For
+  revenue and patents a value of 0 scores 0. A missing value scores 0 and
+  says "无数据".
+* ``scale`` = revenue percentile.
+* ``innovation`` = 0.5 × patents percentile + 0.5 × min(1, bonus), bonus =
+  0.3 for 高新技术企业 + 0.3 for 专精特新 + 0.4 for 专精特新小巨人 (which implies
+  专精特新, so a 小巨人 alone has bonus 0.7).
+* ``ties`` = min(1, n / ties_saturation (3)), n = distinct local (in-scope)
+  enterprises the candidate supplies or buys from (``supply_links``).
+* ``fit`` = share × confidence factor; share = min(1, Σ given shares in S and
+  its sub-segments) (missing → 0, "业务占比无数据"); confidence factor = best
+  of the links: confirmed 1.0, likely 0.6 (a missing confidence counts as
+  likely, and says so).
+* ``growth`` = growth percentile (negative growth included; missing → 0).
+* ``green`` = mean of the pollution and energy scores, low 1, medium 0.5,
+  high 0, missing 0.
+* score = 100 × Σ wᵢ·fᵢ / Σ wᵢ (0 when all weights are 0).
+* Pipeline: an enterprise in a project at stage signed, started or producing
+  is flagged ``in_pipeline`` with its most advanced stage; it stays in the
+  rows, after the ranked targets, with ``rank = None`` (not offered as a new
+  target; ``top`` does not count it). Earlier stages (lead, negotiating) only
+  set ``pipeline_stage`` and add a reason.
+* Ranked targets sorted by score (desc), then enterprise id; ``top`` cuts
+  after sorting.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+import polars as pl
+
+from graph.analysis import reasons as R
+from graph.analysis.presence import _es_base, segment_closure
+from graph.analysis.results import TargetResult, TargetRow
+from graph.analysis.scope import Scope, check_scope, local_ids, memo
+from graph.schema import PROJECT_STAGES
+from graph.settings import AnalysisSettings
+from graph.view import GraphView
+
+TARGET_FACTORS = ("scale", "innovation", "ties", "fit", "growth", "green")
+QUAL_HIGH_TECH = "高新技术企业"
+QUAL_SRDI = "专精特新"
+QUAL_GIANT = "专精特新小巨人"
+QUAL_BONUS = {QUAL_HIGH_TECH: 0.3, QUAL_SRDI: 0.3, QUAL_GIANT: 0.4}
+CONFIDENCE_FACTOR = {"confirmed": 1.0, "likely": 0.6}
+GRADE_SCORE = {"low": 1.0, "medium": 0.5, "high": 0.0}
+PIPELINE_FROM = PROJECT_STAGES.index("signed")
+
+
+_PROVINCE_SUFFIX = r"^(.{2,}?)(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区)$"
+
+
+def _norm_province(p: str | None) -> str:
+    """``江苏省`` → ``江苏``; ``广西壮族自治区`` → ``广西`` (the same rule as the polars filter)."""
+    return re.sub(_PROVINCE_SUFFIX, r"\1", (p or "").strip())
+
+
+def _qual_flags() -> list[pl.Expr]:
+    q = pl.col("qualifications").fill_null([])
+    giant = q.list.eval(pl.element().str.contains("小巨人")).list.any().fill_null(False)
+    srdi = q.list.eval(pl.element().str.contains("专精特新")).list.any().fill_null(False) | giant
+    hightech = q.list.eval(pl.element().str.contains("高新技术")).list.any().fill_null(False)
+    return [hightech.alias("_hightech"), srdi.alias("_srdi"), giant.alias("_giant")]
+
+
+def _pct(col: str, zero_floor: bool) -> list[pl.Expr]:
+    """CDF percentile of ``col`` (share of known values ≤ own), the position (1 = best; ties share it) and the known count."""
+    c = pl.col(col)
+    n = c.count()
+    pct = (c.rank("max") / n).fill_null(0.0)
+    if zero_floor:
+        pct = pl.when(c.fill_null(0) <= 0).then(0.0).otherwise(pct)
+    pos = n - c.rank("max") + 1
+    return [pct.cast(pl.Float64).alias(f"_{col}_pct"), pos.cast(pl.Int64).alias(f"_{col}_pos"), n.cast(pl.Int64).alias(f"_{col}_n")]
+
+
+def _candidate_links(view: GraphView) -> pl.DataFrame:
+    """``enterprise_segments`` rows of non-local enterprises with the enterprise row index and a numeric confidence (memoised)."""
+
+    def build() -> pl.DataFrame:
+        base = _es_base(view)
+        cand = view.enterprises.select((pl.col("local") == False).fill_null(False)).to_series()  # noqa: E712
+        return (
+            base.filter(cand.gather(base.get_column("_eidx")))
+            .with_columns(pl.col("confidence").replace_strict(CONFIDENCE_FACTOR, default=None, return_dtype=pl.Float64).alias("_conf"))
+        )
+
+    return memo(view, ("candidate_links",), build)
+
+
+def _pool(view: GraphView, segment_id: str) -> pl.DataFrame:
+    """Non-local enterprises in S (with sub-segments): one row each, with share and confidence."""
+    members = segment_closure(view).filter(pl.col("segment_id") == segment_id).get_column("member_id").to_list()
+    rows = (
+        _candidate_links(view)
+        .filter(pl.col("segment_id").is_in(members))
+        .group_by("enterprise_id")
+        .agg(
+            pl.col("_eidx").first(),
+            pl.when(pl.col("share").count() > 0).then(pl.col("share").sum().clip(upper_bound=1.0)).otherwise(None).alias("share"),
+            pl.col("_conf").max().alias("_conf"),
+            pl.col("confidence").sort_by(pl.col("_conf").fill_null(-1.0), descending=True).first().alias("confidence"),
+        )
+        .sort("_eidx")
+    )
+    ent = view.enterprises[rows.get_column("_eidx").to_list()].drop("id")
+    return pl.concat([rows.drop("_eidx"), ent], how="horizontal")
+
+
+def _ties(view: GraphView, scope: Scope, ids: pl.DataFrame) -> pl.DataFrame:
+    local = local_ids(view, scope).to_frame("cp")
+    sl = view.supply_links.select("supplier_id", "customer_id")
+    to = (
+        sl.rename({"supplier_id": "enterprise_id", "customer_id": "cp"})
+        .join(ids, on="enterprise_id", how="semi")
+        .join(local, on="cp", how="semi")
+        .with_columns(pl.lit("to").alias("dir"))
+    )
+    frm = (
+        sl.rename({"customer_id": "enterprise_id", "supplier_id": "cp"})
+        .join(ids, on="enterprise_id", how="semi")
+        .join(local, on="cp", how="semi")
+        .with_columns(pl.lit("from").alias("dir"))
+    )
+    both = pl.concat([to.select("enterprise_id", "cp", "dir"), frm.select("enterprise_id", "cp", "dir")]).filter(pl.col("enterprise_id") != pl.col("cp"))
+    return both.group_by("enterprise_id").agg(
+        pl.col("cp").filter(pl.col("dir") == "to").n_unique().cast(pl.Int64).alias("_to"),
+        pl.col("cp").filter(pl.col("dir") == "from").n_unique().cast(pl.Int64).alias("_from"),
+        pl.col("cp").n_unique().cast(pl.Int64).alias("_ties_n"),
+    )
+
+
+def _pipeline(view: GraphView) -> pl.DataFrame:
+    order = {s: i for i, s in enumerate(PROJECT_STAGES)}
+    pr = view.projects.filter(pl.col("enterprise_id").is_not_null() & pl.col("stage").is_in(list(PROJECT_STAGES)))
+    pr = pr.with_columns(pl.col("stage").replace_strict(order, return_dtype=pl.Int64).alias("_si"))
+    return pr.group_by("enterprise_id").agg(
+        pl.col("_si").max().alias("_stage_i"),
+        pl.col("id").filter(pl.col("_si") >= PIPELINE_FROM).sort().alias("_pipe_projects"),
+        pl.col("id").filter(pl.col("_si") == pl.col("_si").max()).sort().alias("_top_projects"),
+    )
+
+
+def targets(
+    view: GraphView,
+    settings: AnalysisSettings,
+    segment_id: str,
+    *,
+    scope: Scope | str = Scope.city(),
+    top: int | None = None,
+    gates: bool = True,
+    province: str | None = None,
+    listed_only: bool = False,
+    min_revenue: float | None = None,
+    qualifications: Iterable[str] = (),
+) -> TargetResult:
+    """Rank the candidate enterprises (non-local) for recruiting into segment ``segment_id``.
+
+    Parameters
+    ----------
+    view : GraphView
+    settings : AnalysisSettings
+        Uses ``target_weights``, ``gate_high_pollution``, ``gate_high_energy``, ``ties_saturation``.
+    segment_id : str
+    scope : Scope or str
+        Local enterprises for the ``ties`` factor (default the city).
+    top : int, optional
+        Keep the first ``top`` ranked targets (enterprises already in the pipeline are kept apart).
+    gates : bool
+        False switches both hard gates off.
+    province, listed_only, min_revenue, qualifications
+        Filters; each reports how many enterprises it removed.
+
+    Returns
+    -------
+    TargetResult
+
+    Examples
+    --------
+    >>> from graph.analysis._example import tiny_view
+    >>> res = targets(tiny_view(), AnalysisSettings(), "S2")
+    >>> res.pool_size, res.gate_removed
+    (2, {'pollution': 1, 'energy': 0})
+    >>> r = res.rows[0]
+    >>> r.enterprise_id, r.rank, r.in_pipeline, round(r.score, 2)
+    ('X1', None, True, 78.17)
+    >>> r.factor_reasons["ties"]
+    '向本地1家企业供货'
+    """
+    scope = Scope.parse(scope)
+    check_scope(view, scope)
+    seg = view.segments.filter(pl.col("id") == segment_id)
+    if seg.height == 0:
+        raise ValueError(f"未知环节编号 {segment_id!r}")
+    seg_row = seg.row(0, named=True)
+    pool = _pool(view, segment_id)
+    pool_size = pool.height
+
+    gate_removed: dict[str, int] = {}
+    for name, col, on in (("pollution", "pollution", settings.gate_high_pollution), ("energy", "energy", settings.gate_high_energy)):
+        if gates and on:
+            before = pool.height
+            pool = pool.filter((pl.col(col) != "high").fill_null(True))
+            gate_removed[name] = before - pool.height
+        else:
+            gate_removed[name] = 0
+
+    filter_removed: dict[str, int] = {}
+    pool = pool.with_columns(_qual_flags())
+    if province:
+        want = _norm_province(province)
+        before = pool.height
+        norm = pl.col("province").str.strip_chars().str.replace(_PROVINCE_SUFFIX, "${1}")
+        pool = pool.filter((norm == want).fill_null(False))
+        filter_removed["province"] = before - pool.height
+    if listed_only:
+        before = pool.height
+        pool = pool.filter(pl.col("listed_code").fill_null("").str.strip_chars() != "")
+        filter_removed["listed_only"] = before - pool.height
+    if min_revenue is not None:
+        before = pool.height
+        pool = pool.filter((pl.col("revenue") >= float(min_revenue)).fill_null(False))
+        filter_removed["min_revenue"] = before - pool.height
+    quals = [q.strip() for q in qualifications if q and q.strip()]
+    if quals:
+        before = pool.height
+        cond = pl.lit(True)
+        for q in quals:
+            has = pl.col("qualifications").fill_null([]).list.contains(q)
+            if q == QUAL_SRDI:
+                has = has | pl.col("_srdi")
+            elif q == QUAL_GIANT:
+                has = has | pl.col("_giant")
+            elif q == QUAL_HIGH_TECH:
+                has = has | pl.col("_hightech")
+            cond = cond & has.fill_null(False)
+        pool = pool.filter(cond)
+        filter_removed["qualifications"] = before - pool.height
+
+    ids = pool.select("enterprise_id")
+    scored = (
+        pool.join(_ties(view, scope, ids), on="enterprise_id", how="left")
+        .join(_pipeline(view), on="enterprise_id", how="left")
+        .with_columns(
+            pl.col("_to").fill_null(0),
+            pl.col("_from").fill_null(0),
+            pl.col("_ties_n").fill_null(0),
+            *_pct("revenue", True),
+            *_pct("patents", True),
+            *_pct("growth", False),
+        )
+        .with_columns(
+            (
+                pl.col("_hightech").cast(pl.Float64) * QUAL_BONUS[QUAL_HIGH_TECH]
+                + pl.col("_srdi").cast(pl.Float64) * QUAL_BONUS[QUAL_SRDI]
+                + pl.col("_giant").cast(pl.Float64) * QUAL_BONUS[QUAL_GIANT]
+            )
+            .clip(upper_bound=1.0)
+            .alias("_bonus")
+        )
+        .with_columns(
+            pl.col("_revenue_pct").alias("f_scale"),
+            (0.5 * pl.col("_patents_pct") + 0.5 * pl.col("_bonus")).alias("f_innovation"),
+            (pl.col("_ties_n").cast(pl.Float64) / settings.ties_saturation).clip(upper_bound=1.0).alias("f_ties"),
+            (pl.col("share").fill_null(0.0) * pl.col("_conf").fill_null(CONFIDENCE_FACTOR["likely"])).alias("f_fit"),
+            pl.col("_growth_pct").alias("f_growth"),
+            (
+                (
+                    pl.col("pollution").replace_strict(GRADE_SCORE, default=0.0, return_dtype=pl.Float64).fill_null(0.0)
+                    + pl.col("energy").replace_strict(GRADE_SCORE, default=0.0, return_dtype=pl.Float64).fill_null(0.0)
+                )
+                / 2.0
+            ).alias("f_green"),
+            (pl.col("_stage_i").fill_null(-1) >= PIPELINE_FROM).alias("_in_pipe"),
+        )
+    )
+    w = {k: float(getattr(settings.target_weights, k)) for k in TARGET_FACTORS}
+    wsum = sum(w.values())
+    score = sum((pl.col(f"f_{k}") * w[k] for k in TARGET_FACTORS), pl.lit(0.0))
+    scored = scored.with_columns((100.0 * score / wsum if wsum > 0 else pl.lit(0.0)).alias("score"))
+    scored = scored.sort(["score", "enterprise_id"], descending=[True, False])
+    fresh = scored.filter(~pl.col("_in_pipe"))
+    if top is not None:
+        fresh = fresh.head(max(0, int(top)))
+    piped = scored.filter(pl.col("_in_pipe"))
+    rows = [_row(r, i + 1) for i, r in enumerate(fresh.iter_rows(named=True))]
+    rows += [_row(r, None) for r in piped.iter_rows(named=True)]
+    return TargetResult(
+        segment_id=segment_id,
+        segment_name=seg_row.get("name"),
+        chain_id=seg_row.get("chain_id"),
+        scope=str(scope),
+        pool_size=pool_size,
+        ranked_size=scored.height,
+        gate_removed=gate_removed,
+        filter_removed=filter_removed,
+        rows=rows,
+        settings=settings.model_dump(),
+    )
+
+
+def _row(r: dict, rank: int | None) -> TargetRow:
+    quals = [q for q, flag in ((QUAL_GIANT, r["_giant"]), (QUAL_SRDI, r["_srdi"] and not r["_giant"]), (QUAL_HIGH_TECH, r["_hightech"])) if flag]
+    patents = r["patents"]
+    fr = {
+        "scale": R.r_scale(r["revenue"], r["_revenue_pos"], r["_revenue_n"]),
+        "innovation": R.r_patents(patents, r["_patents_pos"], r["_patents_n"]) + "；" + R.r_qualifications(quals),
+        "ties": R.r_ties(r["_to"], r["_from"]),
+        "fit": R.r_fit(r["share"], r["confidence"]),
+        "growth": R.r_growth(r["growth"], r["_growth_pos"], r["_growth_n"]),
+        "green": R.r_green(r["pollution"], r["energy"]),
+    }
+    reasons = [fr[k] for k in TARGET_FACTORS]
+    stage = None if r["_stage_i"] is None else PROJECT_STAGES[r["_stage_i"]]
+    in_pipe = bool(r["_in_pipe"])
+    if stage is not None:
+        reasons.insert(0, R.r_pipeline(stage, r["_top_projects"] or []) if in_pipe else f"已在项目库（{R.STAGE_ZH[stage]}：{'、'.join(r['_top_projects'] or [])}）")
+    return TargetRow(
+        rank=rank,
+        enterprise_id=r["enterprise_id"],
+        name=r["name"],
+        province=r["province"],
+        revenue=r["revenue"],
+        listed_code=r["listed_code"],
+        qualifications=list(r["qualifications"] or []),
+        score=r["score"],
+        factors={k: float(r[f"f_{k}"]) for k in TARGET_FACTORS},
+        factor_reasons=fr,
+        reasons=reasons,
+        in_pipeline=in_pipe,
+        pipeline_stage=stage,
+        pipeline_projects=list(r["_pipe_projects"] or []),
+    )

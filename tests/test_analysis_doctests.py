@@ -1,0 +1,27 @@
+"""Run the doctested examples of the analysis modules (they are part of the documentation)."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "graph.analysis.scope",
+    "graph.analysis.presence",
+    "graph.analysis.gaps",
+    "graph.analysis.targets",
+    "graph.analysis.parks",
+    "graph.analysis.projects",
+    "graph.analysis.whatif",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_doctests(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+    if name != "graph.analysis.scope":
+        assert result.attempted > 0, f"{name} has no doctest example"
