@@ -1,0 +1,477 @@
+"""Adapter for the A-share listed-company graph (ChainKnowledgeGraph) + provinces.
+
+Two halves:
+
+* **build** (run once, by a maintainer): read the original files —
+  ``chainkg/{company,company_industry,company_product,industry,industry_industry}.json``
+  and ``a_share_province/stock_basic.csv`` — clean their defects and write a
+  compact excerpt (``listed_companies.csv``, ``listed_products.csv``,
+  ``sw_industries.csv``) into ``data/public/``::
+
+      python -m ingest.public.chainkg build-excerpt /path/to/shared/data data/public
+
+* **load** (run time and tests): read only that excerpt
+  (:func:`load_companies`, :func:`load_products`, :func:`load_sw_industries`)
+  and turn it into candidate-enterprise rows (:func:`candidate_enterprises`).
+
+Defects handled (each has a test):
+
+* UTF-8 BOMs at the start of JSON-lines and CSV files;
+* stock codes bare (``301079``) or suffixed (``600373.SH``, ``000001.sz``):
+  everything is keyed by :func:`normalize_code` (6 digits + ``.SH/.SZ/.BJ``),
+  never by name (33 short names repeat);
+* several ``company.json`` rows per code (renamed companies, and a few rows
+  whose full name belongs to another company): one row per code is kept, the
+  current short name comes from tushare, a full name that does not share a
+  single character pair with the short name is dropped as unreliable;
+* ``rel_weight`` is not a clean revenue share (−59 … 3.2, and 14,714 rows of
+  exactly 0.001 that stand for "product named without a revenue figure"):
+  :func:`reliable_share` keeps it only when 0 < w ≤ 1 and w ≠ 0.001;
+* 168 company→industry rows point at 申万 L3 codes missing from
+  ``industry.json``: their names come from the company row, parents from the
+  code prefix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import IO, Any, Iterable, Iterator
+
+import polars as pl
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PUBLIC_DIR = REPO_ROOT / "data" / "public"
+
+SOURCE_NAME = "ChainKnowledgeGraph"
+
+COMPANIES_FILE = "listed_companies.csv"
+PRODUCTS_FILE = "listed_products.csv"
+INDUSTRIES_FILE = "sw_industries.csv"
+
+COMPANY_COLUMNS = [
+    "code",
+    "name",
+    "fullname",
+    "exchange",
+    "province",
+    "list_date",
+    "sw_l1_code",
+    "sw_l1",
+    "sw_l2_code",
+    "sw_l2",
+    "sw_l3_code",
+    "sw_l3",
+    "ts_industry",
+]
+PRODUCT_COLUMNS = ["code", "product", "share", "rel_weight"]
+INDUSTRY_COLUMNS = ["code", "name", "level", "parent_code"]
+
+#: rel_weight value the source uses for products listed without a revenue figure.
+PLACEHOLDER_WEIGHT = 0.001
+
+#: Product rows that are accounting lines, not products.
+NON_PRODUCTS = frozenset(
+    {"平衡项目", "分部间抵销", "调整项目", "抵销", "合并抵销", "内部抵销", "其他", "其他业务", "其他(补充)", "补充"}
+)
+
+#: Maximum products kept per company in the excerpt (highest weight first).
+MAX_PRODUCTS_PER_COMPANY = 30
+
+EXCHANGE_BY_NAME = {"上海证券交易所": "SH", "深圳证券交易所": "SZ", "北京证券交易所": "BJ"}
+
+PROVINCE_FIX = {"深圳": "广东", "内蒙": "内蒙古"}
+
+_CODE_RE = re.compile(r"^\s*(?:(SH|SZ|BJ)[.]?)?(\d{6})(?:[.](SH|SZ|BJ|SS))?\s*$", re.IGNORECASE)
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+# --------------------------------------------------------------------------
+# small pure helpers
+# --------------------------------------------------------------------------
+
+
+def exchange_from_prefix(digits: str) -> str | None:
+    """The exchange of a 6-digit A/B-share code, from its prefix.
+
+    >>> exchange_from_prefix("600373"), exchange_from_prefix("301079"), exchange_from_prefix("920019")
+    ('SH', 'SZ', 'BJ')
+    """
+    if digits[:1] in ("5", "6", "9") and digits[:2] != "92":
+        return "SH"  # 60/68 A shares, 90 B shares, 5x funds
+    if digits[:1] in ("0", "1", "2", "3"):
+        return "SZ"  # 00/30 A shares, 20 B shares, 1x funds
+    if digits[:1] in ("4", "8") or digits[:2] == "92":
+        return "BJ"
+    return None
+
+
+def normalize_code(code: Any, exchange: str | None = None) -> str | None:
+    """Normalise a stock code to ``NNNNNN.XX`` (XX in SH/SZ/BJ); None if it is not one.
+
+    The suffix comes from the code itself when it has one, else from
+    ``exchange`` (``SH``/``SZ``/``BJ`` or the exchange's Chinese name), else
+    from the code prefix.
+
+    >>> normalize_code("301079"), normalize_code("600373.SH"), normalize_code(" 000001.sz ")
+    ('301079.SZ', '600373.SH', '000001.SZ')
+    >>> normalize_code("688001", "上海证券交易所"), normalize_code("sh600000"), normalize_code("平安银行")
+    ('688001.SH', '600000.SH', None)
+    """
+    if code is None:
+        return None
+    m = _CODE_RE.match(str(code))
+    if not m:
+        return None
+    digits = m.group(2)
+    suffix = (m.group(3) or m.group(1) or "").upper()
+    if suffix == "SS":  # Yahoo-style Shanghai suffix
+        suffix = "SH"
+    if not suffix and exchange:
+        ex = str(exchange).strip()
+        suffix = EXCHANGE_BY_NAME.get(ex, ex.upper() if ex.upper() in ("SH", "SZ", "BJ") else "")
+    if not suffix:
+        suffix = exchange_from_prefix(digits) or ""
+    return f"{digits}.{suffix}" if suffix else None
+
+
+def reliable_share(weight: Any) -> float | None:
+    """``rel_weight`` as a revenue share when it can be one, else None (unknown).
+
+    Kept only when 0 < w ≤ 1; the source's placeholder 0.001 (a product named
+    without a revenue figure) is unknown too.
+
+    >>> [reliable_share(w) for w in (0.51, 1.0, 0.0, -1.3, 1.4, 0.001, None, "x")]
+    [0.51, 1.0, None, None, None, None, None, None]
+    """
+    try:
+        w = float(weight)
+    except (TypeError, ValueError):
+        return None
+    if not (0.0 < w <= 1.0) or w == PLACEHOLDER_WEIGHT:
+        return None
+    return w
+
+
+def normalize_province(area: str | None) -> str | None:
+    """tushare ``area`` -> province short name (深圳 is split out in tushare).
+
+    >>> normalize_province("深圳"), normalize_province("内蒙"), normalize_province("山东"), normalize_province("")
+    ('广东', '内蒙古', '山东', None)
+    """
+    if not area or not area.strip():
+        return None
+    a = area.strip()
+    return PROVINCE_FIX.get(a, a)
+
+
+def sw_level(code: str) -> int:
+    """申万 code level: 1 (``xx0000``), 2 (``xxyy00``) or 3.
+
+    >>> sw_level("270000"), sw_level("270200"), sw_level("270202")
+    (1, 2, 3)
+    """
+    if code.endswith("0000"):
+        return 1
+    if code.endswith("00"):
+        return 2
+    return 3
+
+
+def sw_parent(code: str) -> str | None:
+    lvl = sw_level(code)
+    if lvl == 3:
+        return code[:4] + "00"
+    if lvl == 2:
+        return code[:2] + "0000"
+    return None
+
+
+def _core_name(name: str) -> str:
+    n = re.sub(r"^(\*?ST|退市|N|C)", "", name.strip())
+    return re.sub(r"[AB]$|股份$|集团$", "", n)
+
+
+def _plausible_fullname(name: str, fullname: str) -> bool:
+    """True when the full name shares a character pair with the short name."""
+    core = _core_name(name)
+    if not core or not fullname:
+        return False
+    if len(core) == 1:
+        return core in fullname
+    return any(core[i : i + 2] in fullname for i in range(len(core) - 1))
+
+
+# --------------------------------------------------------------------------
+# reading the original files
+# --------------------------------------------------------------------------
+
+
+def parse_jsonl(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """Parse JSON lines; a UTF-8 BOM on the first line (decoded as U+FEFF) is dropped."""
+    for i, line in enumerate(lines):
+        if i == 0:
+            line = line.lstrip("\ufeff")
+        line = line.strip()
+        if line:
+            yield json.loads(line)
+
+
+def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8-sig") as f:
+        return list(parse_jsonl(f))
+
+
+def parse_stock_basic(f: IO[str]) -> dict[str, dict[str, str]]:
+    """tushare ``stock_basic`` rows keyed by normalised code."""
+    text = f.read().lstrip("\ufeff")
+    out: dict[str, dict[str, str]] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        code = normalize_code(row.get("ts_code") or row.get("symbol"))
+        if code:
+            out[code] = row
+    return out
+
+
+def pick_companies(rows: list[dict[str, Any]], current_names: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """One ``company.json`` row per normalised code.
+
+    Preference: the row whose short name is the current (tushare) name, then a
+    row whose full name is plausible for its short name, then file order (the
+    source lists the newer name first). The kept full name is blanked when it
+    is not plausible (rows where another company's full name was scraped in).
+    """
+    by_code: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        code = normalize_code(r.get("code"), r.get("location"))
+        if code:
+            by_code[code].append((i, r))
+    out: dict[str, dict[str, Any]] = {}
+    for code, cands in by_code.items():
+        cur = current_names.get(code)
+
+        def rank(item: tuple[int, dict[str, Any]]) -> tuple[int, int, int]:
+            i, r = item
+            return (
+                0 if cur and r.get("name") == cur else 1,
+                0 if _plausible_fullname(r.get("name", ""), r.get("fullname", "")) else 1,
+                i,
+            )
+
+        _, best = min(cands, key=rank)
+        best = dict(best)
+        distinct_full = {c[1].get("fullname") for c in cands}
+        if not _plausible_fullname(best.get("name", ""), best.get("fullname", "")) and (
+            len(distinct_full) > 1 or not best.get("fullname")
+        ):
+            best["fullname"] = ""
+        best["n_rows"] = len(cands)
+        out[code] = best
+    return out
+
+
+def _listing_date(*values: Any) -> str:
+    for v in values:
+        if v is None:
+            continue
+        s = str(v).strip()
+        if re.fullmatch(r"\d{8}", s):
+            s = f"{s[:4]}-{s[4:6]}-{s[6:]}"
+        if _DATE_RE.match(s):
+            return s
+    return ""
+
+
+def build_tables(src: Path) -> dict[str, list[dict[str, Any]]]:
+    """Read the original files under ``src`` and return the three excerpt tables as rows."""
+    ck = src / "chainkg"
+    with open(src / "a_share_province" / "stock_basic.csv", encoding="utf-8-sig") as f:
+        ts = parse_stock_basic(f)
+    companies = pick_companies(read_jsonl(ck / "company.json"), {c: r.get("name", "") for c, r in ts.items()})
+
+    # 申万 industries
+    ind_names: dict[str, str] = {r["code"]: r["name"] for r in read_jsonl(ck / "industry.json")}
+    parents: dict[str, str] = {r["from_code"]: r["to_code"] for r in read_jsonl(ck / "industry_industry.json")}
+    comp_ind: dict[str, tuple[str, str]] = {}
+    for r in read_jsonl(ck / "company_industry.json"):
+        code = normalize_code(r.get("company_code"))
+        ind = str(r.get("industry_code", "")).strip()
+        if code and re.fullmatch(r"\d{6}", ind):
+            comp_ind[code] = (ind, str(r.get("industry_name", "")).strip())
+            if ind not in ind_names and r.get("industry_name"):
+                ind_names[ind] = str(r["industry_name"]).strip()  # L3 codes missing from industry.json
+    industries = []
+    for code in sorted(ind_names):
+        industries.append(
+            {"code": code, "name": ind_names[code], "level": sw_level(code), "parent_code": parents.get(code) or sw_parent(code) or ""}
+        )
+
+    company_rows = []
+    for code in sorted(companies):
+        r = companies[code]
+        t = ts.get(code, {})
+        l3, l3_name = comp_ind.get(code, ("", ""))
+        l2 = sw_parent(l3) if l3 else ""
+        l1 = sw_parent(l2) if l2 else ""
+        company_rows.append(
+            {
+                "code": code,
+                "name": (t.get("name") or r.get("name") or "").strip(),
+                "fullname": (r.get("fullname") or "").strip(),
+                "exchange": code[-2:],
+                "province": normalize_province(t.get("area")) or "",
+                "list_date": _listing_date(t.get("list_date"), r.get("time"), r.get("location")),
+                "sw_l1_code": l1 or "",
+                "sw_l1": ind_names.get(l1, "") if l1 else "",
+                "sw_l2_code": l2 or "",
+                "sw_l2": ind_names.get(l2, "") if l2 else "",
+                "sw_l3_code": l3,
+                "sw_l3": ind_names.get(l3, l3_name) if l3 else "",
+                "ts_industry": (t.get("industry") or "").strip(),
+            }
+        )
+
+    # main products
+    prods: dict[str, dict[str, float]] = defaultdict(dict)
+    for r in read_jsonl(ck / "company_product.json"):
+        code = normalize_code(r.get("company_code"))
+        name = str(r.get("product_name") or "").strip()
+        if not code or not name or name in NON_PRODUCTS or code not in companies:
+            continue
+        try:
+            w = float(r.get("rel_weight"))
+        except (TypeError, ValueError):
+            continue
+        # the same product twice: keep the larger weight
+        if name not in prods[code] or w > prods[code][name]:
+            prods[code][name] = w
+    product_rows = []
+    for code in sorted(prods):
+        items = sorted(prods[code].items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_PRODUCTS_PER_COMPANY]
+        for name, w in items:
+            share = reliable_share(w)
+            product_rows.append(
+                {"code": code, "product": name, "share": "" if share is None else f"{share:.6g}", "rel_weight": f"{w:.6g}"}
+            )
+    return {"companies": company_rows, "products": product_rows, "industries": industries}
+
+
+def _write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow({c: r.get(c, "") for c in columns})
+
+
+def build_excerpt(src: str | Path, dest: str | Path) -> dict[str, int]:
+    """Write the excerpt files into ``dest``; return their row counts."""
+    src, dest = Path(src), Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    t = build_tables(src)
+    _write_csv(dest / COMPANIES_FILE, COMPANY_COLUMNS, t["companies"])
+    _write_csv(dest / PRODUCTS_FILE, PRODUCT_COLUMNS, t["products"])
+    _write_csv(dest / INDUSTRIES_FILE, INDUSTRY_COLUMNS, t["industries"])
+    return {COMPANIES_FILE: len(t["companies"]), PRODUCTS_FILE: len(t["products"]), INDUSTRIES_FILE: len(t["industries"])}
+
+
+# --------------------------------------------------------------------------
+# run time: the shipped excerpt
+# --------------------------------------------------------------------------
+
+
+def _read_str_csv(path: str | Path) -> pl.DataFrame:
+    """Every cell as text (codes keep their leading zeros); BOM-safe."""
+    df = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
+    if df.columns and df.columns[0].startswith("\ufeff"):
+        df = df.rename({df.columns[0]: df.columns[0].lstrip("\ufeff")})
+    # empty cells -> null
+    return df.with_columns(pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c)).alias(c) for c in df.columns)
+
+
+def load_companies(public_dir: str | Path = PUBLIC_DIR) -> pl.DataFrame:
+    """Listed companies (one row per normalised code) from the excerpt."""
+    path = Path(public_dir)
+    if path.is_dir():
+        path = path / COMPANIES_FILE
+    df = _read_str_csv(path)
+    return df.with_columns(pl.col("code").map_elements(normalize_code, return_dtype=pl.Utf8)).filter(pl.col("code").is_not_null()).unique(
+        "code", keep="first", maintain_order=True
+    )
+
+
+def load_products(public_dir: str | Path = PUBLIC_DIR) -> pl.DataFrame:
+    """Main products: code, product, share (reliable revenue share or null), rel_weight (raw)."""
+    path = Path(public_dir)
+    if path.is_dir():
+        path = path / PRODUCTS_FILE
+    df = _read_str_csv(path)
+    if "share" not in df.columns:
+        df = df.with_columns(pl.col("rel_weight").alias("share"))
+    df = df.with_columns(
+        pl.col("code").map_elements(normalize_code, return_dtype=pl.Utf8),
+        pl.col("share").cast(pl.Float64, strict=False),
+    )
+    # re-apply the rule in case someone hands over raw weights as `share`
+    df = df.with_columns(
+        pl.when((pl.col("share") > 0) & (pl.col("share") <= 1) & (pl.col("share") != PLACEHOLDER_WEIGHT))
+        .then(pl.col("share"))
+        .otherwise(None)
+        .alias("share")
+    )
+    return df.filter(pl.col("code").is_not_null() & pl.col("product").is_not_null())
+
+
+def load_sw_industries(public_dir: str | Path = PUBLIC_DIR) -> pl.DataFrame:
+    path = Path(public_dir)
+    if path.is_dir():
+        path = path / INDUSTRIES_FILE
+    return _read_str_csv(path)
+
+
+def candidate_enterprises(companies: pl.DataFrame) -> pl.DataFrame:
+    """Contract ``enterprises`` rows for listed companies (non-local candidates).
+
+    id and listed_code are the normalised stock code; revenue, employees and
+    the other figures the source does not have stay empty (shown as 无数据).
+    """
+    return companies.select(
+        pl.col("code").alias("id"),
+        pl.col("name"),
+        pl.lit(False).alias("local"),
+        pl.lit(None, dtype=pl.Utf8).alias("credit_code"),
+        pl.col("province"),
+        pl.col("code").alias("listed_code"),
+        pl.lit("上市").alias("qualifications"),
+    )
+
+
+# --------------------------------------------------------------------------
+# command line
+# --------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(
+        prog="python -m ingest.public.chainkg",
+        description="从 ChainKnowledgeGraph 与 tushare stock_basic 原始文件生成 data/public/ 摘录（维护者运行一次）。",
+    )
+    sub = p.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("build-excerpt", help="build data/public/ excerpt from the original files")
+    b.add_argument("src", help="folder holding chainkg/ and a_share_province/")
+    b.add_argument("dest", nargs="?", default=str(PUBLIC_DIR), help="output folder (default: data/public)")
+    args = p.parse_args(argv)
+    counts = build_excerpt(args.src, args.dest)
+    for name, n in counts.items():
+        print(f"{name}: {n} 行")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

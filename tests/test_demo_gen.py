@@ -1,0 +1,166 @@
+"""ingest/demo_gen.py: deterministic, valid, and a picture that comes from the data."""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+from stdnum.cn import uscc
+
+from ingest import demo_gen
+
+DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
+REGIONS = Path(__file__).resolve().parents[1] / "data" / "regions"
+GENERATED = ["regions.csv", "parks.csv", "park_stats.csv", "enterprises.csv", "enterprise_segments.csv", "supply_links.csv", "projects.csv"]
+SEED = 20261127
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    a, b = tmp_path_factory.mktemp("a"), tmp_path_factory.mktemp("b")
+    info = demo_gen.generate(SEED, a, inputs=DEMO)
+    demo_gen.generate(SEED, b, inputs=DEMO)
+    return a, b, info
+
+
+def _read(folder: Path, name: str) -> pl.DataFrame:
+    return pl.read_csv(folder / name, infer_schema=False)
+
+
+def test_same_seed_same_bytes(runs):
+    a, b, _ = runs
+    for f in GENERATED:
+        assert (a / f).read_bytes() == (b / f).read_bytes(), f
+
+
+def test_other_seed_other_data(runs, tmp_path):
+    a, _, _ = runs
+    demo_gen.generate(SEED + 1, tmp_path, inputs=DEMO)
+    assert (a / "enterprises.csv").read_bytes() != (tmp_path / "enterprises.csv").read_bytes()
+
+
+def test_shipped_demo_is_the_generator_output(runs):
+    """data/demo is exactly what the documented command writes (rerun it after editing segments.csv)."""
+    a, _, _ = runs
+    for f in GENERATED:
+        assert (DEMO / f).read_bytes() == (a / f).read_bytes(), f"{f}: run `python -m ingest.demo_gen --seed {SEED} --out data/demo`"
+
+
+def test_dataset_validates(runs):
+    from ingest import load_dataset
+
+    a, _, _ = runs
+    for f in ("industries.csv", "chains.csv", "segments.csv", "segment_links.csv"):
+        (a / f).write_bytes((DEMO / f).read_bytes())
+    res = load_dataset(a)
+    assert not res.errors, [i.message for i in res.errors[:5]]
+
+
+def test_regions_are_fictional_and_collision_free(runs):
+    a, _, _ = runs
+    reg = _read(a, "regions.csv")
+    assert reg.get_column("code").str.contains(r"^\d{6}$").all()
+    assert reg.filter(pl.col("code") == "379900").get_column("parent_code").to_list() == ["370000"]
+    counties = reg.filter(pl.col("parent_code") == "379900").get_column("code").to_list()
+    assert counties == [f"37990{i}" for i in range(1, 7)]
+    # the province row is the real one; the city and counties collide with no real code
+    provinces = dict(pl.read_csv(REGIONS / "provinces.csv", infer_schema=False).select("code", "name").rows())
+    assert reg.filter(pl.col("code") == "370000").get_column("name").to_list() == [provinces["37"]]
+    real = set(pl.read_csv(REGIONS / "areas.csv", infer_schema=False).get_column("code").to_list())
+    real |= {c + "00" for c in pl.read_csv(REGIONS / "cities.csv", infer_schema=False).get_column("code").to_list()}
+    assert not (set(reg.filter(pl.col("code") != "370000").get_column("code").to_list()) & real)
+
+
+def test_local_enterprises(runs):
+    a, _, _ = runs
+    ent = _read(a, "enterprises.csv")
+    loc = ent.filter(pl.col("local") == "true")
+    assert 1500 <= loc.height <= 3000
+    assert loc.get_column("id").str.contains(r"^L\d{5}$").all()
+    assert loc.get_column("name").str.starts_with("示例").all() and loc.get_column("name").n_unique() == loc.height
+    codes = loc.get_column("credit_code").to_list()
+    assert all(uscc.is_valid(c) and c.startswith("913799") for c in codes)
+    assert len(set(codes)) == len(codes)
+    parks = set(_read(a, "parks.csv").get_column("id").to_list())
+    assert set(loc.get_column("park_id").to_list()) <= parks
+    rev = loc.get_column("revenue").cast(pl.Float64)
+    assert 0.5 < (rev.drop_nulls() < 2000).mean() < 0.85  # most are below the above-scale line, not all
+    assert rev.null_count() > 0  # some report nothing
+    quals = collections.Counter(q for v in loc.get_column("qualifications").drop_nulls().to_list() for q in v.split(";"))
+    assert set(quals) <= {"高新技术企业", "专精特新", "专精特新小巨人", "上市"}
+    assert quals["高新技术企业"] > quals["专精特新"] > quals["专精特新小巨人"] >= 1
+    assert quals["上市"] <= 0.01 * loc.height
+    es = _read(a, "enterprise_segments.csv").filter(pl.col("enterprise_id").str.starts_with("L"))
+    per = es.group_by("enterprise_id").len()
+    assert per.height == loc.height and per.get_column("len").is_between(1, 2).all()
+    assert es.get_column("source").eq("示例数据（虚构）").all()
+
+
+def test_listed_candidates(runs):
+    a, _, _ = runs
+    ent = _read(a, "enterprises.csv").filter(pl.col("local") == "false")
+    assert ent.height >= 1000
+    assert (ent.get_column("id") == ent.get_column("listed_code")).all()
+    assert ent.get_column("id").str.contains(r"^\d{6}\.(SH|SZ|BJ)$").all()
+    assert ent.get_column("credit_code").is_null().all() and ent.get_column("revenue").is_null().all()
+    assert ent.get_column("qualifications").eq("上市").all()
+    es = _read(a, "enterprise_segments.csv").filter(~pl.col("enterprise_id").str.starts_with("L"))
+    assert set(es.get_column("enterprise_id").to_list()) == set(ent.get_column("id").to_list())
+    assert es.get_column("source").str.ends_with("ChainKnowledgeGraph").all()
+    assert set(es.get_column("confidence").to_list()) == {"confirmed", "likely"}
+
+
+def test_projects(runs):
+    a, _, _ = runs
+    pj = _read(a, "projects.csv")
+    assert pj.height >= 60
+    assert set(pj.get_column("stage").to_list()) == {"lead", "negotiating", "signed", "started", "producing", "dropped"}
+    d = {c: pj.get_column(c).str.to_date(strict=False) for c in ("stage_date", "signed_on", "started_on", "producing_on", "planned_start")}
+    frame = pl.DataFrame(d)
+    assert frame.filter(pl.col("signed_on") > pl.col("started_on")).is_empty()
+    assert frame.filter(pl.col("started_on") > pl.col("producing_on")).is_empty()
+    assert (frame.get_column("stage_date") <= demo_gen.AS_OF).all()
+    asof = demo_gen.AS_OF
+    active = pj.with_columns(d["stage_date"].alias("sd")).filter(pl.col("stage").is_in(["signed", "started"]))
+    assert active.filter((pl.lit(asof) - pl.col("sd")).dt.total_days() > 90).height >= 2  # stalled
+    inv, land = pj.get_column("investment").cast(pl.Float64), pj.get_column("land_mu").cast(pl.Float64)
+    assert ((inv / land) < 300).sum() >= 2  # below the intensity line
+    ent = _read(a, "enterprises.csv").select("id", "local")
+    by = pj.join(ent, left_on="enterprise_id", right_on="id", how="inner")
+    assert by.filter(pl.col("local") == "false").height > by.height / 2  # investors mostly listed companies
+    owners = set(pj.get_column("owner").to_list())
+    assert "示例市投资促进局" in owners and any(o.endswith("管委会") for o in owners)
+
+
+def test_picture_comes_out_of_the_analysis(runs):
+    """Every gap label occurs, some parks overlap, some are concentrated and some are not."""
+    from graph.analysis import gaps, park_concentration, park_overlap
+    from graph.settings import AnalysisSettings
+    from graph.view import GraphView
+    from ingest import load_dataset
+
+    a, _, _ = runs
+    for f in ("industries.csv", "chains.csv", "segments.csv", "segment_links.csv"):
+        (a / f).write_bytes((DEMO / f).read_bytes())
+    view = GraphView(load_dataset(a).tables)
+    settings = AnalysisSettings()
+    labels = collections.Counter(r.label for r in gaps(view, settings).rows)
+    assert set(labels) == {"strong", "weak", "missing", "broken"}, labels
+    assert all(n >= 10 for n in labels.values()), labels
+    assert any(p.flagged for p in park_overlap(view, settings).pairs)
+    conc = park_concentration(view, settings)
+    flags = [r.flagged for r in conc]
+    assert any(flags) and not all(flags)
+
+
+def test_credit_code_helper():
+    import random
+
+    rng = random.Random(1)
+    for _ in range(200):
+        c = demo_gen.make_credit_code(rng, "379903")
+        assert uscc.is_valid(c) and c[2:8] == "379903"
+    assert demo_gen.org_code_check("D2143569") == "X"  # GB 11714 worked example
