@@ -188,13 +188,14 @@ def test_chain_summary(view):
 # bonus: X1 高新 .3 + 专精特新 .3 = .6; X2 小巨人 .4 + implied 专精特新 .3 = .7; X6 高新 .3; X3 0
 # innovation = .5 × patents pct + .5 × bonus
 # ties: X1 supplies L5, L6 and buys from L1 → 3/3; X2 supplies L5 → 1/3; X6 buys from L4 → 1/3; X3 only X2 (not local) → 0
-# fit: X1 .8 × 1.0; X2 no share → 0; X3 .5 × .6 (no confidence = likely); X6 1.0 × 1.0
+# fit = .5 × share + .5 × confidence (confirmed 1, likely .5, missing 0):
+#   X1 .5×.8 + .5×1 = .9; X2 no share, likely → .25; X3 .5×.5 + no confidence 0 = .25; X6 .5 + .5 = 1
 # growth X1 .30, X2 .10, X6 .05 → 1, 2/3, 1/3; X3 none → 0
 # green: X1 (low, low) 1; X2 (medium, low) .75; X3 (low, none) .5; X6 (low, medium) .75
 EXPECTED_TARGETS = {
-    "X1": {"scale": 1.0, "innovation": 0.8, "ties": 1.0, "fit": 0.8, "growth": 1.0, "green": 1.0},
-    "X2": {"scale": 2 / 3, "innovation": 0.5 * 2 / 3 + 0.35, "ties": 1 / 3, "fit": 0.0, "growth": 2 / 3, "green": 0.75},
-    "X3": {"scale": 0.0, "innovation": 0.0, "ties": 0.0, "fit": 0.3, "growth": 0.0, "green": 0.5},
+    "X1": {"scale": 1.0, "innovation": 0.8, "ties": 1.0, "fit": 0.9, "growth": 1.0, "green": 1.0},
+    "X2": {"scale": 2 / 3, "innovation": 0.5 * 2 / 3 + 0.35, "ties": 1 / 3, "fit": 0.25, "growth": 2 / 3, "green": 0.75},
+    "X3": {"scale": 0.0, "innovation": 0.0, "ties": 0.0, "fit": 0.25, "growth": 0.0, "green": 0.5},
     "X6": {"scale": 1 / 3, "innovation": 0.5 / 3 + 0.15, "ties": 1 / 3, "fit": 1.0, "growth": 1 / 3, "green": 0.75},
 }
 W = {"scale": 0.25, "innovation": 0.20, "ties": 0.20, "fit": 0.15, "growth": 0.10, "green": 0.10}
@@ -210,8 +211,8 @@ def test_targets_scores_by_hand(view):
         assert rows[eid].factors == pytest.approx(f), eid
         # X1 = .25 + .16 + .20 + .12 + .10 + .10 = .93 → 93.0
         assert rows[eid].score == pytest.approx(100 * sum(W[k] * f[k] for k in W)), eid
-    assert rows["X1"].score == pytest.approx(93.0)
-    assert rows["X3"].score == pytest.approx(9.5)  # .15×.3 + .10×.5
+    assert rows["X1"].score == pytest.approx(94.5)
+    assert rows["X3"].score == pytest.approx(8.75)  # .15×.25 + .10×.5
     # X6 is in project PJ1 (signed): flagged, kept after the ranked targets, not ranked
     assert [(r.enterprise_id, r.rank, r.in_pipeline) for r in res.rows] == [("X1", 1, False), ("X2", 2, False), ("X3", 3, False), ("X6", None, True)]
     assert rows["X6"].pipeline_stage == "signed" and rows["X6"].pipeline_projects == ["PJ1"]
@@ -226,7 +227,7 @@ def test_target_reasons(view):
     assert rows["X2"].factor_reasons["innovation"] == "专利40件，本环节3家中排第2；专精特新小巨人"
     assert rows["X3"].factor_reasons["scale"] == "营收无数据"
     assert rows["X3"].factor_reasons["growth"] == "增长率无数据"
-    assert rows["X3"].factor_reasons["fit"] == "本环节业务占比50%（置信度无数据，按待核实计）"
+    assert rows["X3"].factor_reasons["fit"] == "本环节业务占比50%（置信度无数据）"
     assert rows["X2"].factor_reasons["fit"] == "业务占比无数据（待核实）"
     assert rows["X6"].reasons[0] == "已在项目库（签约：PJ1），不作为新目标"
 

@@ -125,7 +125,7 @@ def r_ties(supplies_to: int, buys_from: int) -> str:
 
 def r_fit(share: float | None, confidence: str | None) -> str:
     conf = {"confirmed": "已确认", "likely": "待核实"}.get(confidence or "", None)
-    conf_txt = f"（{conf}）" if conf else "（置信度无数据，按待核实计）"
+    conf_txt = f"（{conf}）" if conf else "（置信度无数据）"
     if share is None:
         return "业务占比无数据" + conf_txt
     return f"本环节业务占比{share * 100:.0f}%" + conf_txt

@@ -22,10 +22,11 @@ Definitions as built (README-ready):
   专精特新, so a 小巨人 alone has bonus 0.7).
 * ``ties`` = min(1, n / ties_saturation (3)), n = distinct local (in-scope)
   enterprises the candidate supplies or buys from (``supply_links``).
-* ``fit`` = share × confidence factor; share = min(1, Σ given shares in S and
-  its sub-segments) (missing → 0, "业务占比无数据"); confidence factor = best
-  of the links: confirmed 1.0, likely 0.6 (a missing confidence counts as
-  likely, and says so).
+* ``fit`` = 0.5 × share + 0.5 × confidence; share = min(1, Σ given shares in S
+  and its sub-segments) (missing → 0, "业务占比无数据"); confidence = best of
+  the links: confirmed 1.0, likely 0.5 (missing → 0, "置信度无数据"). Both
+  parts of analysis.md's "share … and confidence" count, and a missing one
+  scores 0 without hiding the other.
 * ``growth`` = growth percentile (negative growth included; missing → 0).
 * ``green`` = mean of the pollution and energy scores, low 1, medium 0.5,
   high 0, missing 0.
@@ -59,7 +60,7 @@ QUAL_HIGH_TECH = "高新技术企业"
 QUAL_SRDI = "专精特新"
 QUAL_GIANT = "专精特新小巨人"
 QUAL_BONUS = {QUAL_HIGH_TECH: 0.3, QUAL_SRDI: 0.3, QUAL_GIANT: 0.4}
-CONFIDENCE_FACTOR = {"confirmed": 1.0, "likely": 0.6}
+CONFIDENCE_FACTOR = {"confirmed": 1.0, "likely": 0.5}
 GRADE_SCORE = {"low": 1.0, "medium": 0.5, "high": 0.0}
 PIPELINE_FROM = PROJECT_STAGES.index("signed")
 
@@ -279,7 +280,7 @@ def targets(
             pl.col("_revenue_pct").alias("f_scale"),
             (0.5 * pl.col("_patents_pct") + 0.5 * pl.col("_bonus")).alias("f_innovation"),
             (pl.col("_ties_n").cast(pl.Float64) / settings.ties_saturation).clip(upper_bound=1.0).alias("f_ties"),
-            (pl.col("share").fill_null(0.0) * pl.col("_conf").fill_null(CONFIDENCE_FACTOR["likely"])).alias("f_fit"),
+            (0.5 * pl.col("share").fill_null(0.0) + 0.5 * pl.col("_conf").fill_null(0.0)).alias("f_fit"),
             pl.col("_growth_pct").alias("f_growth"),
             (
                 (
