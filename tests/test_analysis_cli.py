@@ -129,4 +129,4 @@ def test_cli_reads_the_embedded_store(tmp_path, capsys, monkeypatch):
     assert rc == 0
     assert [(r["segment_id"], r["label"]) for r in json.loads(out)][:2] == [("A3", "broken"), ("A5", "missing")]
     rc, out, _ = run(capsys, "targets", "--store", str(path), "--segment", "A3", "--format", "json")
-    assert rc == 0 and json.loads(out)[0]["score"] == pytest.approx(93.0)
+    assert rc == 0 and json.loads(out)[0]["score"] == pytest.approx(94.5)

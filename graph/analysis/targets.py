@@ -201,7 +201,7 @@ def targets(
     (2, {'pollution': 1, 'energy': 0})
     >>> r = res.rows[0]
     >>> r.enterprise_id, r.rank, r.in_pipeline, round(r.score, 2)
-    ('X1', None, True, 78.17)
+    ('X1', None, True, 79.67)
     >>> r.factor_reasons["ties"]
     '向本地1家企业供货'
     """
