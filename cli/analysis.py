@@ -89,6 +89,9 @@ def _run(args: argparse.Namespace, body) -> int:
     try:
         settings, a = analysis_settings(args)
         view = load_view(args, settings)
+        if view.meta.get("demo"):
+            name = (view.meta.get("dataset_info") or {}).get("name") or "示例数据"
+            print(f"数据集：{name}（示例数据，城市与本地企业为虚构）", file=sys.stderr)
         return body(view, a)
     except StoreError as exc:
         return _err(str(exc))

@@ -154,12 +154,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
     store = open_store(settings_from_args(args))
     try:
         stats = store.stats()
+        meta = store.read_meta()
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return 2
     if args.format == "json":
         print(dumps(stats))
         return 0
+    if meta.get("demo"):
+        print("数据集：示例数据（城市与本地企业为虚构）", file=sys.stderr)
     rows = [{"kind": "node", "name": k, "count": v} for k, v in stats["nodes"].items()]
     rows += [{"kind": "relationship", "name": k, "count": v} for k, v in stats["relationships"].items()]
     emit(rows, "table")
