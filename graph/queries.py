@@ -187,8 +187,8 @@ SAVED_QUERIES: list[SavedQuery] = [
         "本地高新技术与专精特新企业",
         "拥有高新技术企业、专精特新等资质的本地企业。",
         "MATCH (e:Enterprise) WHERE e.local = true AND "
-        "(list_contains(e.qualifications, '高新技术企业') OR list_contains(e.qualifications, '专精特新') "
-        "OR list_contains(e.qualifications, '专精特新小巨人')) "
+        "('高新技术企业' IN e.qualifications OR '专精特新' IN e.qualifications "
+        "OR '专精特新小巨人' IN e.qualifications) "
         "RETURN e.id AS enterprise_id, e.name AS name, e.revenue AS revenue, e.qualifications AS qualifications "
         "ORDER BY revenue DESC, enterprise_id LIMIT 100",
     ),

@@ -37,6 +37,8 @@ public final class Launcher {
                 .setConfig(HttpsConnector.enabled, false)
                 .setConfig(GraphDatabaseSettings.auth_enabled, false)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(256))
+                // every ingest rewrites the whole graph: keep only recent transaction logs on a dev machine
+                .setConfig(GraphDatabaseSettings.keep_logical_logs, "2 files")
                 .build();
 
         CountDownLatch stopped = new CountDownLatch(1);

@@ -1,0 +1,487 @@
+"""The Neo4j store: the same graph in a Neo4j 5 server, through the official driver (Bolt).
+
+Full refresh without a half-written graph
+-----------------------------------------
+A write never touches the live graph until the new one is complete:
+
+1. **Lease.** The writer takes a lease on the ``:IndmapMeta`` node (a token and
+   a heartbeat, renewed after every batch). A second writer is refused while
+   the heartbeat is fresh; a writer that died (kill -9) loses the lease after
+   ``LEASE_TTL_S`` seconds without a heartbeat.
+2. **Staging.** Leftover staging nodes of a dead writer are deleted. The new
+   nodes are created with *staging labels* (``IndmapStaging_Segment``, each
+   with its own uniqueness constraint on ``id``), never with a schema label,
+   and the new relationships (real types) are created between staging nodes.
+   ``UNWIND $rows`` batches of ``settings.neo4j_batch_size`` rows, one
+   transaction each.
+3. **Switch, in one transaction.** Every live node loses its schema label and
+   gets ``IndmapRetired``; every staging node loses its staging label and gets
+   its schema label; the meta node gets the new generation, counts and
+   provenance. Before the commit readers see only the old graph, after it only
+   the new one. The transaction touches only labels (no properties, no
+   relationships), so it stays small: about 100 bytes of transaction state per
+   node, i.e. some 100 MB for a million nodes on both sides.
+4. **Clean-up.** Retired nodes are deleted with their relationships in batches.
+
+What readers see: every pattern anchored on a schema label -- everything in
+the docs, the saved queries, :meth:`Neo4jStore.read_tables`,
+:meth:`Neo4jStore.stats` -- sees exactly one complete generation at every
+moment, so re-running a write never shows duplicates. Because relationship
+types cannot be renamed, a label-less pattern such as ``MATCH ()-[r]->()`` may,
+*while a write is running*, also match relationships whose two ends are
+``IndmapStaging_*`` or ``IndmapRetired`` nodes; once the write has returned
+there are none. The meta node is the only other non-schema node.
+
+A failed write deletes its staging nodes and releases the lease; the live
+graph is untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+import uuid
+from typing import Any, Iterable
+from urllib.parse import urlsplit, urlunsplit
+
+import neo4j
+import polars as pl
+from neo4j import GraphDatabase, Query, READ_ACCESS, WRITE_ACCESS
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
+
+from graph.mapping import REL_ONLY_TABLES, graph_frames, tables_from_graph
+from graph.schema import NODES, RELS
+from graph.settings import Settings
+from graph.stores import neo4j_queries as Q
+from graph.stores.neo4j_values import collect_ids, collect_rel_ends, native, plain_value
+from graph.stores.base import LoadReport, ProgressFn, QueryRefused, QueryResult, StoreError
+
+LEASE_TTL_S = 60
+HEARTBEAT_EVERY_S = 10
+READ_RETRIES = 3
+
+POLARS_BY_PROP_TYPE: dict[str, pl.DataType] = {
+    "STRING": pl.Utf8,
+    "DOUBLE": pl.Float64,
+    "INT64": pl.Int64,
+    "BOOLEAN": pl.Boolean,
+    "DATE": pl.Date,
+    "STRING[]": pl.List(pl.Utf8),
+}
+
+
+def _safe_uri(uri: str) -> str:
+    """The URI without any user:password part (for messages and repr)."""
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return "<invalid uri>"
+    if parts.username or parts.password:
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+        return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    return uri
+
+
+class Neo4jStore:
+    """A Neo4j database implementing the :class:`~graph.stores.base.Store` protocol.
+
+    The store is handed a driver (it closes it in :meth:`close`);
+    :meth:`from_settings` builds one from :class:`~graph.settings.Settings`.
+    """
+
+    def __init__(self, driver: neo4j.Driver, *, location: str, database: str = "neo4j", settings: Settings | None = None):
+        self._driver = driver
+        self.location = _safe_uri(location)
+        self.database = database
+        self.settings = settings or Settings(store=self.location)
+        self._last_heartbeat = 0.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Neo4jStore":
+        password = settings.neo4j_password.get_secret_value()
+        auth = (settings.neo4j_user, password) if password else None
+        timeout = float(settings.neo4j_connect_timeout_s)
+        try:
+            driver = GraphDatabase.driver(
+                settings.store,
+                auth=auth,
+                connection_timeout=timeout,
+                connection_acquisition_timeout=timeout + 1.0,
+                max_transaction_retry_time=1.0,
+                # a dead connection is noticed by the next request, not after minutes
+                keep_alive=True,
+                user_agent="indmap",
+                # "property key does not exist" for optional columns is expected, not worth a log line
+                notifications_min_severity="OFF",
+            )
+        except (ValueError, DriverError) as exc:
+            raise StoreError(f"Neo4j 地址无效：{_safe_uri(settings.store)}（{type(exc).__name__}）。例如 bolt://127.0.0.1:7687") from exc
+        return cls(driver, location=settings.store, database=settings.neo4j_database, settings=settings)
+
+    def __repr__(self) -> str:
+        return f"Neo4jStore({self.location!r}, database={self.database!r})"
+
+    def close(self) -> None:
+        self._driver.close()
+
+    # ------------------------------------------------------------ plumbing
+
+    def _session(self, access: str = READ_ACCESS, **kw: Any) -> neo4j.Session:
+        return self._driver.session(database=self.database, default_access_mode=access, **kw)
+
+    def _error(self, exc: Exception, action: str) -> StoreError:
+        """A user-facing error for a driver exception (never includes credentials)."""
+        if isinstance(exc, StoreError):
+            return exc
+        if isinstance(exc, AuthError):
+            return StoreError(
+                f"Neo4j 认证失败（{self.location}）：请检查 INDMAP_NEO4J_USER 与 INDMAP_NEO4J_PASSWORD。"
+            )
+        if isinstance(exc, (ServiceUnavailable, SessionExpired, OSError)):
+            return StoreError(
+                f"无法连接 Neo4j（{self.location}），{action}失败：{exc}。"
+                f"请确认服务器已启动（开发环境：scripts/neo4j-server start），或用 --store / INDMAP_STORE 指定地址。"
+            )
+        if isinstance(exc, Neo4jError):
+            return StoreError(f"Neo4j {action}出错：{exc.message or exc} ({exc.code})")
+        return StoreError(f"Neo4j {action}出错：{type(exc).__name__}: {exc}")
+
+    # --------------------------------------------------------------- write
+
+    def write(
+        self,
+        tables: dict[str, pl.DataFrame],
+        meta: dict | None = None,
+        progress: ProgressFn | None = None,
+    ) -> LoadReport:
+        """Replace the graph with ``tables`` (full refresh; see the module docstring)."""
+        t0 = time.perf_counter()
+        nodes, rels = graph_frames(tables)
+        _check_frames(nodes, rels)
+        batch = int(self.settings.neo4j_batch_size)
+        token = uuid.uuid4().hex
+        generation = uuid.uuid4().hex
+        steps = len(nodes) + len(rels) + 4  # schema, cleanup, labels, types, switch, retired
+        done = 0
+
+        def tick(step: str) -> None:
+            nonlocal done
+            done += 1
+            if progress:
+                progress(step, done, steps)
+
+        report = LoadReport()
+        try:
+            with self._session(WRITE_ACCESS) as s:
+                for stmt in Q.schema_statements():
+                    s.run(stmt).consume()
+                s.run(Q.AWAIT_INDEXES, {"seconds": 300}).consume()
+            tick("schema")
+            self._acquire_lease(token)
+        except Exception as exc:
+            raise self._error(exc, "写入") from exc
+        try:
+            with self._session(WRITE_ACCESS) as s:
+                self._delete_staging(s, batch, token)
+                tick("cleanup")
+                for label, df in nodes.items():
+                    cypher = Q.create_staging_nodes(label)
+                    for rows in _batches(df, batch, _node_row):  # no transaction at all for an empty frame
+                        s.execute_write(_run_consume, cypher, rows)
+                        self._heartbeat(s, token)
+                    report.nodes[label] = df.height
+                    tick(label)
+                for rtype, df in rels.items():
+                    cypher = Q.create_staging_rels(rtype)
+                    props = [p.name for p in RELS[rtype].props]
+                    created = 0
+                    for rows in _batches(df, batch, lambda r: _rel_row(r, props)):
+                        created += s.execute_write(_run_consume, cypher, rows).counters.relationships_created
+                        self._heartbeat(s, token)
+                    if created != df.height:  # ends were checked up front; this is a bug, not bad data
+                        raise StoreError(f"关系 {rtype} 只写入了 {created}/{df.height} 条，写入已撤销。")
+                    report.relationships[rtype] = created
+                    tick(rtype)
+                full_meta = dict(meta or {})
+                written_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+                full_meta.setdefault("written_at", written_at)
+                full_meta["counts"] = {"nodes": report.nodes, "relationships": report.relationships}
+                meta_json = json.dumps(full_meta, ensure_ascii=False, default=str)
+                s.execute_write(_switch, token, generation, meta_json, written_at)
+                tick("switch")
+                self._delete_retired(s, batch)
+                tick("retired")
+        except BaseException as exc:  # Ctrl-C too: clean up, then re-raise
+            self._abort(batch, token)
+            if not isinstance(exc, Exception):
+                raise
+            raise self._error(exc, "写入") from exc
+        self._release_lease(token)
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def _acquire_lease(self, token: str) -> None:
+        with self._session(WRITE_ACCESS) as s:
+            rec = s.execute_write(
+                lambda tx: tx.run(Q.ACQUIRE_LEASE, meta_id=Q.META_ID, token=token, ttl_ms=LEASE_TTL_S * 1000).single()
+            )
+        if not rec or not rec["free"]:
+            since = rec["since"] if rec else "?"
+            raise StoreError(
+                f"另一个写入正在进行（开始于 {since}）：请等它完成后再写入；"
+                f"如果那个写入已经中断，{LEASE_TTL_S} 秒后可以重新写入。"
+            )
+        self._last_heartbeat = time.monotonic()
+
+    def _heartbeat(self, s: neo4j.Session, token: str) -> None:
+        """Renew the lease (at most every ``HEARTBEAT_EVERY_S`` seconds)."""
+        now = time.monotonic()
+        if now - self._last_heartbeat < HEARTBEAT_EVERY_S:
+            return
+        self._last_heartbeat = now
+        rec = s.execute_write(lambda tx: tx.run(Q.HEARTBEAT, meta_id=Q.META_ID, token=token).single())
+        if not rec or rec["n"] != 1:
+            raise StoreError(f"写入租约已被另一个写入接管（超过 {LEASE_TTL_S} 秒没有进展），本次写入已撤销。")
+
+    def _release_lease(self, token: str) -> None:
+        try:
+            with self._session(WRITE_ACCESS) as s:
+                s.execute_write(_run_consume, Q.RELEASE_LEASE, None, meta_id=Q.META_ID, token=token)
+        except Exception:  # the lease expires on its own; the write itself succeeded or already failed
+            pass
+
+    def _delete_staging(self, s: neo4j.Session, batch: int, token: str) -> None:
+        for label in NODES:
+            cypher = Q.delete_staging_batch(label)
+            while s.execute_write(lambda tx: tx.run(cypher, limit=batch).single()["n"]):
+                if token:
+                    self._heartbeat(s, token)
+
+    def _delete_retired(self, s: neo4j.Session, batch: int) -> None:
+        while s.execute_write(lambda tx: tx.run(Q.DELETE_RETIRED_BATCH, limit=batch).single()["n"]):
+            pass
+
+    def _abort(self, batch: int, token: str) -> None:
+        """After a failed write: drop our staging nodes and release the lease (best effort).
+
+        If the lease has passed to another writer, the staging nodes are now
+        that writer's business and are left alone.
+        """
+        try:
+            with self._session(WRITE_ACCESS) as s:
+                rec = s.execute_write(lambda tx: tx.run(Q.HEARTBEAT, meta_id=Q.META_ID, token=token).single())
+                if rec and rec["n"] == 1:
+                    self._delete_staging(s, batch, "")
+        except Exception:  # server gone: the next write deletes the leftovers
+            pass
+        self._release_lease(token)
+
+    # ---------------------------------------------------------------- read
+
+    def _generation(self, s: neo4j.Session) -> str:
+        rec = s.run(Q.READ_GENERATION, meta_id=Q.META_ID).single()
+        return (rec["generation"] or "") if rec else ""
+
+    def read_tables(self) -> dict[str, pl.DataFrame]:
+        """The dataset tables, read back from the live nodes and relationships.
+
+        Neo4j reads are read-committed, so the generation is read before and
+        after; if a write switched in between, the read is repeated.
+        """
+
+        def read(s: neo4j.Session) -> dict[str, pl.DataFrame]:
+            nodes = {label: self._frame(s, Q.read_nodes(label), NODES[label].props) for label in NODES}
+            rels = {rtype: self._frame(s, Q.read_rels(rtype), RELS[rtype].props, ends=True) for rtype in REL_ONLY_TABLES.values()}
+            return tables_from_graph(nodes, rels)
+
+        return self._consistent(read, "读取")
+
+    def _consistent(self, read, action: str):
+        """Run ``read(session)`` until no write switched generations while it ran.
+
+        Neo4j reads are read-committed, not snapshots: a reader running several
+        statements could see the old graph in one and the new in the next.
+        """
+        try:
+            with self._session(READ_ACCESS) as s:
+                for _ in range(READ_RETRIES):
+                    before = self._generation(s)
+                    out = read(s)
+                    if self._generation(s) == before:
+                        return out
+        except Exception as exc:
+            raise self._error(exc, action) from exc
+        raise StoreError("读取期间数据库被反复更新，请稍后重试。")
+
+    def _frame(self, s: neo4j.Session, cypher: str, props: Iterable, ends: bool = False) -> pl.DataFrame:
+        schema: dict[str, pl.DataType] = {}
+        if ends:
+            schema["_src"] = pl.Utf8
+            schema["_dst"] = pl.Utf8
+        for p in props:
+            schema[p.name] = POLARS_BY_PROP_TYPE[p.type]
+        result = s.run(cypher)
+        rows = [[native(v) for v in rec.values()] for rec in result]
+        return pl.DataFrame(rows, schema=schema, orient="row")
+
+    def read_meta(self) -> dict:
+        try:
+            with self._session(READ_ACCESS) as s:
+                rec = s.run(Q.READ_META, meta_id=Q.META_ID).single()
+        except Exception as exc:
+            raise self._error(exc, "读取") from exc
+        if not rec or not rec["json"]:
+            return {}
+        return json.loads(rec["json"])
+
+    def stats(self) -> dict[str, dict[str, int]]:
+
+        def read(s: neo4j.Session) -> dict[str, dict[str, int]]:
+            nodes = {label: int(s.run(Q.count_nodes(label)).single()["n"]) for label in NODES}
+            rels = {rtype: int(s.run(Q.count_rels(rtype)).single()["n"]) for rtype in RELS}
+            return {"nodes": nodes, "relationships": rels}
+
+        return self._consistent(read, "统计")
+
+    def version(self) -> str:
+        """The generation of the live graph ("" when nothing was written yet)."""
+        try:
+            with self._session(READ_ACCESS) as s:
+                return self._generation(s)
+        except Exception as exc:
+            raise self._error(exc, "读取") from exc
+
+    # --------------------------------------------------------------- query
+
+    def query(
+        self,
+        cypher: str,
+        params: dict[str, Any] | None = None,
+        *,
+        timeout_s: float | None = None,
+        row_cap: int | None = None,
+    ) -> QueryResult:
+        """Run one read-only console query.
+
+        Three fences: the shared guard (:func:`graph.guard.check_read_only`),
+        then ``EXPLAIN`` must report a read-only query (type ``r``), then the
+        query runs in a READ session with a server-side timeout.
+        """
+        from graph.guard import check_read_only
+
+        text = check_read_only(cypher)
+        timeout_s = self.settings.query_timeout_s if timeout_s is None else timeout_s
+        row_cap = self.settings.query_row_cap if row_cap is None else row_cap
+        params = params or {}
+        t0 = time.perf_counter()
+        try:
+            with self._session(READ_ACCESS, fetch_size=min(row_cap + 1, 1000)) as s:
+                summary = s.run(Query("EXPLAIN " + text, timeout=timeout_s), params).consume()
+                if summary.query_type != "r":
+                    raise QueryRefused(
+                        f"只读控制台只运行只读查询（Neo4j 判定此查询类型为 {summary.query_type!r}）。"
+                    )
+                result = s.run(Query(text, timeout=timeout_s), params)
+                columns = list(result.keys())
+                rows: list[list[Any]] = []
+                truncated = False
+                for rec in result:
+                    if len(rows) >= row_cap:
+                        truncated = True
+                        break
+                    rows.append(list(rec.values()))
+                rows = self._plain_rows(s, rows)
+        except QueryRefused:
+            raise
+        except Neo4jError as exc:
+            code = exc.code or ""
+            if "TimedOut" in code or code.endswith("Transaction.Terminated"):
+                raise StoreError(f"查询超时（超过 {timeout_s:g} 秒）已中止：请缩小范围或加 LIMIT。") from exc
+            if "AccessMode" in code or "Forbidden" in code:
+                raise QueryRefused(f"只读控制台不允许写入：{exc.message}") from exc
+            raise StoreError(f"查询出错：{exc.message} ({exc.code})") from exc
+        except Exception as exc:
+            raise self._error(exc, "查询") from exc
+        return QueryResult(
+            columns=columns,
+            rows=rows,
+            truncated=truncated,
+            elapsed_ms=(time.perf_counter() - t0) * 1000,
+            row_cap=row_cap,
+        )
+
+    def _plain_rows(self, s: neo4j.Session, rows: list[list[Any]]) -> list[list[Any]]:
+        ids: dict[str, Any] = {}
+        collect_ids(rows, ids)
+        missing: set[str] = set()
+        collect_rel_ends(rows, missing)
+        missing -= set(ids)
+        if missing:  # a relationship returned without its end nodes: look their ids up
+            for rec in s.run(Q.NODE_IDS_BY_ELEMENT_ID, element_ids=sorted(missing)):
+                ids[rec["eid"]] = rec["id"]
+        return [[plain_value(v, ids) for v in r] for r in rows]
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _run_consume(tx: neo4j.ManagedTransaction, cypher: str, rows: list | None, **params: Any) -> neo4j.ResultSummary:
+    if rows is not None:
+        params["rows"] = rows
+    return tx.run(cypher, params).consume()
+
+
+def _switch(tx: neo4j.ManagedTransaction, token: str, generation: str, meta_json: str, written_at: str) -> None:
+    """The one transaction in which the new graph replaces the old one (only while the lease is ours)."""
+    rec = tx.run(Q.HEARTBEAT, meta_id=Q.META_ID, token=token).single()
+    if not rec or rec["n"] != 1:
+        raise StoreError(f"写入租约已被另一个写入接管（超过 {LEASE_TTL_S} 秒没有进展），本次写入已撤销。")
+    for label in NODES:
+        tx.run(Q.retire_live(label)).consume()
+    for label in NODES:
+        tx.run(Q.promote_staging(label)).consume()
+    tx.run(Q.WRITE_META, meta_id=Q.META_ID, json=meta_json, generation=generation, written_at=written_at).consume()
+
+
+def _clean(v: Any) -> Any:
+    if isinstance(v, list):
+        return [x for x in v if x is not None]
+    return v
+
+
+def _node_row(row: dict) -> dict:
+    return {k: _clean(v) for k, v in row.items() if v is not None}
+
+
+def _rel_row(row: dict, props: list[str]) -> dict:
+    return {"src": row["_src"], "dst": row["_dst"], "props": {k: _clean(row[k]) for k in props if row.get(k) is not None}}
+
+
+def _batches(df: pl.DataFrame, size: int, convert) -> Iterable[list[dict]]:
+    for start in range(0, df.height, size):
+        yield [convert(r) for r in df.slice(start, size).iter_rows(named=True)]
+
+
+def _check_frames(nodes: dict[str, pl.DataFrame], rels: dict[str, pl.DataFrame]) -> None:
+    """Refuse, before anything is written, ids that are empty or repeated and dangling relationship ends."""
+    problems: list[str] = []
+    ids: dict[str, set] = {}
+    for label, df in nodes.items():
+        col = df.get_column("id")
+        if col.null_count():
+            problems.append(f"{label}：{col.null_count()} 个节点没有 id")
+        dup = col.drop_nulls().filter(col.drop_nulls().is_duplicated()).unique().sort().head(3).to_list()
+        if dup:
+            problems.append(f"{label}：id 重复（{', '.join(map(str, dup))}）")
+        ids[label] = set(col.drop_nulls().to_list())
+    for rtype, df in rels.items():
+        spec = RELS[rtype]
+        for end, label in (("_src", spec.src), ("_dst", spec.dst)):
+            bad = sorted({v for v in df.get_column(end).to_list() if v not in ids[label]})
+            if bad:
+                problems.append(f"{rtype}：引用了不存在的 {label} {', '.join(map(str, bad[:3]))}" + (" 等" if len(bad) > 3 else ""))
+    if problems:
+        raise StoreError("数据有误，未写入 Neo4j：" + "；".join(problems) + "。请先用 `indmap validate` 检查数据集。")
