@@ -58,6 +58,14 @@ WRITE_META = f"CREATE (:{META_LABEL} {{id: 'meta', json: $json}})"
 READ_META = f"MATCH (m:{META_LABEL}) RETURN m.json"
 
 
+SHOW_TABLES = "CALL show_tables() RETURN id, name, type"
+
+
+def ids_by_offset(label: str) -> str:
+    """LadybugDB: node ``id`` values from internal offsets (console relationship ends)."""
+    return f"MATCH (n:{ident(label)}) WHERE offset(id(n)) IN $offsets RETURN offset(id(n)), n.id"
+
+
 # ------------------------------------------------------- read-back (both stores)
 
 
@@ -113,7 +121,7 @@ SAVED_QUERIES: list[SavedQuery] = [
         "MATCH (c:Chain {id: $chain})-[:HAS_SEGMENT]->(s:Segment) "
         "OPTIONAL MATCH (e:Enterprise)-[:OPERATES_IN]->(s) WHERE e.local = true "
         "RETURN s.id AS segment_id, s.name AS segment, s.stage AS stage, count(e) AS local_enterprises, "
-        "sum(e.revenue) AS local_revenue ORDER BY segment_id",
+        "coalesce(sum(e.revenue), 0) AS local_revenue ORDER BY segment_id",
         {"chain": "NEV"},
     ),
     SavedQuery(
@@ -161,16 +169,16 @@ SAVED_QUERIES: list[SavedQuery] = [
     SavedQuery(
         "park_focus",
         "园区主导产业与级别",
-        "园区的级别、星级、面积（亩）与主导产业。",
+        "园区的级别、星级、面积（亩）与主导产业（每个主导产业一行）。",
         "MATCH (p:Park) OPTIONAL MATCH (p)-[:FOCUSES_ON]->(i:Industry) "
         "RETURN p.id AS park_id, p.name AS park, p.level AS level, p.star AS star, p.area_mu AS area_mu, "
-        "collect(i.name) AS focus ORDER BY park_id",
+        "i.name AS focus ORDER BY park_id, focus",
     ),
     SavedQuery(
         "projects_by_stage",
         "项目按阶段统计",
         "各阶段的项目数与总投资（万元）。",
-        "MATCH (p:Project) RETURN p.stage AS stage, count(p) AS projects, sum(p.investment) AS investment "
+        "MATCH (p:Project) RETURN p.stage AS stage, count(p) AS projects, coalesce(sum(p.investment), 0) AS investment "
         "ORDER BY stage",
     ),
     SavedQuery(

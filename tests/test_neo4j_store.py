@@ -20,7 +20,7 @@ from graph.settings import Settings
 from graph.stores import QueryRefused, StoreError, open_store
 from graph.stores.neo4j import Neo4jStore
 from graph.view import conform
-from tests.neo4j_fixtures import neo4j_settings, neo4j_uri  # noqa: F401  (fixtures)
+
 from tests.small_tables import small_tables
 
 pytestmark = pytest.mark.neo4j

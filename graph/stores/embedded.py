@@ -185,6 +185,32 @@ class EmbeddedStore:
 
     # ------------------------------------------------------------------ read
 
+    def _plain_rows(self, rows: list[list[Any]]) -> list[list[Any]]:
+        """Convert result rows; relationship ends resolve to node ``id`` values.
+
+        Ends whose nodes are not in the result are looked up by their internal
+        id (table and offset), one query per node table.
+        """
+        nodes: dict[str, Any] = {}
+        ends: set[str] = set()
+        _walk(rows, nodes, ends)
+        missing = ends - nodes.keys()
+        if missing:
+            with self._lock:
+                conn = self._connection()
+                tables = {str(t): name for t, name, kind in conn.execute(Q.SHOW_TABLES).get_all() if kind == "NODE"}
+                by_table: dict[str, list[int]] = {}
+                for m in missing:
+                    table, offset = m.split(":")
+                    by_table.setdefault(table, []).append(int(offset))
+                for table, offsets in by_table.items():
+                    label = tables.get(table)
+                    if label not in NODES:
+                        continue
+                    for off, node_id in conn.execute(Q.ids_by_offset(label), {"offsets": offsets}).get_all():
+                        nodes[f"{table}:{off}"] = node_id
+        return [[plain_value(v, nodes) for v in r] for r in rows]
+
     def _frame(self, cypher: str, params: dict | None = None) -> pl.DataFrame:
         with self._lock:
             res = self._connection().execute(cypher, params or {})
@@ -245,59 +271,56 @@ class EmbeddedStore:
                 rows.append(res.get_next())
         return QueryResult(
             columns=columns,
-            rows=_plain_rows(rows),
+            rows=self._plain_rows(rows),
             truncated=truncated,
             elapsed_ms=(time.perf_counter() - t0) * 1000,
             row_cap=row_cap,
         )
 
 
-def _collect_ids(v: Any, ids: dict[str, str]) -> None:
-    if isinstance(v, dict):
-        if "_LABEL" in v and "_ID" in v and "_SRC" not in v:
-            ids[_internal_id(v["_ID"])] = v.get("id")
-        for x in v.values():
-            _collect_ids(x, ids)
-    elif isinstance(v, list):
-        for x in v:
-            _collect_ids(x, ids)
-
-
-def _plain_rows(rows: list[list[Any]]) -> list[list[Any]]:
-    """Convert result rows; relationship ends resolve to node ids seen in the result."""
-    ids: dict[str, str] = {}
-    _collect_ids(rows, ids)
-    return [[plain_value(v, ids) for v in r] for r in rows]
-
-
 def _internal_id(v: dict) -> str:
     return f"{v.get('table')}:{v.get('offset')}"
 
 
-def plain_value(v: Any, ids: dict[str, str] | None = None) -> Any:
+def _walk(v: Any, nodes: dict[str, Any], ends: set[str]) -> None:
+    """Collect node internal ids -> ``id`` and relationship end internal ids."""
+    if isinstance(v, dict):
+        if "_SRC" in v and "_DST" in v:
+            ends.update((_internal_id(v["_SRC"]), _internal_id(v["_DST"])))
+        elif "_LABEL" in v and "_ID" in v:
+            nodes[_internal_id(v["_ID"])] = v.get("id")
+        for x in v.values():
+            _walk(x, nodes, ends)
+    elif isinstance(v, list):
+        for x in v:
+            _walk(x, nodes, ends)
+
+
+def plain_value(v: Any, ids: dict[str, Any] | None = None) -> Any:
     """Nodes, relationships and paths as plain dicts the console and tests can compare.
 
-    Node: ``{"_label": L, "id": ..., props}``; relationship:
-    ``{"_type": T, "_src": id, "_dst": id, props}``; path:
-    ``{"_nodes": [...], "_rels": [...]}``. Same shapes as the Neo4j store.
+    Node: ``{"_label": L, props}``; relationship: ``{"_type": T, "_src": id,
+    "_dst": id, props}`` with the ends as node ``id`` values; path:
+    ``{"_nodes": [...], "_rels": [...]}``. Properties are exactly the schema's
+    for that label or type (null when unset): the same shapes as the Neo4j store.
     """
+    ids = ids or {}
     if isinstance(v, dict):
         if "_NODES" in v and "_RELS" in v:
-            ids = dict(ids or {})
-            nodes = [plain_value(n, ids) for n in v["_NODES"]]
-            for raw in v["_NODES"]:
-                ids[_internal_id(raw["_ID"])] = raw.get("id")
-            return {"_nodes": nodes, "_rels": [plain_value(r, ids) for r in v["_RELS"]]}
+            return {"_nodes": [plain_value(n, ids) for n in v["_NODES"]], "_rels": [plain_value(r, ids) for r in v["_RELS"]]}
         if "_SRC" in v and "_DST" in v:
-            out = {"_type": v.get("_LABEL")}
-            lookup = ids or {}
-            out["_src"] = lookup.get(_internal_id(v["_SRC"]), _internal_id(v["_SRC"]))
-            out["_dst"] = lookup.get(_internal_id(v["_DST"]), _internal_id(v["_DST"]))
-            out.update({k: plain_value(x) for k, x in v.items() if not k.startswith("_")})
+            rtype = v.get("_LABEL")
+            out: dict[str, Any] = {"_type": rtype}
+            out["_src"] = ids.get(_internal_id(v["_SRC"]), _internal_id(v["_SRC"]))
+            out["_dst"] = ids.get(_internal_id(v["_DST"]), _internal_id(v["_DST"]))
+            names = [p.name for p in RELS[rtype].props] if rtype in RELS else [k for k in v if not k.startswith("_")]
+            out.update({k: plain_value(v.get(k), ids) for k in names})
             return out
         if "_LABEL" in v and "_ID" in v:
-            out = {"_label": v["_LABEL"]}
-            out.update({k: plain_value(x) for k, x in v.items() if not k.startswith("_")})
+            label = v["_LABEL"]
+            out = {"_label": label}
+            names = [p.name for p in NODES[label].props] if label in NODES else [k for k in v if not k.startswith("_")]
+            out.update({k: plain_value(v.get(k), ids) for k in names})
             return out
         return {k: plain_value(x, ids) for k, x in v.items()}
     if isinstance(v, list):
