@@ -165,16 +165,18 @@ def export_buttons(df: pl.DataFrame, basename: str, *, key: str, notes: dict[str
         file_name=f"{basename}_{stamp}.csv",
         mime="text/csv",
         key=f"{key}_csv",
+        on_click="ignore",
         icon=":material/download:",
         width="stretch",
         disabled=df.height == 0,
     )
     c2.download_button(
         f"{label} Excel",
-        data=to_xlsx_bytes({basename: df}, notes=notes),
+        data=lambda: to_xlsx_bytes({basename: df}, notes=notes),  # built when clicked
         file_name=f"{basename}_{stamp}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
+        on_click="ignore",
         icon=":material/table_view:",
         width="stretch",
         disabled=df.height == 0,

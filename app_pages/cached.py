@@ -1,0 +1,97 @@
+"""Analysis results cached per (store location, store version, settings JSON, arguments).
+
+The view itself is not hashed (leading underscore): the store version stands for
+it. Results are pydantic models; ``st.cache_data`` hands every caller its own copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from app_pages.common import Ctx
+from graph.settings import AnalysisSettings
+
+
+def _s(settings_json: str) -> AnalysisSettings:
+    return AnalysisSettings.model_validate_json(settings_json)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _gaps(_view, location: str, version: str, settings_json: str, scope: str, chain_id: str | None, extra: tuple):
+    from graph.analysis import gaps
+
+    return gaps(_view, _s(settings_json), scope=scope, chain_id=chain_id, extra_local=extra)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _chain_summary(_view, location: str, version: str, settings_json: str, scope: str, extra: tuple):
+    from graph.analysis import chain_summary
+
+    return chain_summary(_view, _s(settings_json), scope=scope, extra_local=extra)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _targets(_view, location, version, settings_json, segment_id, scope, gates, province, listed_only, min_revenue, quals):
+    from graph.analysis import targets
+
+    return targets(
+        _view,
+        _s(settings_json),
+        segment_id,
+        scope=scope,
+        gates=gates,
+        province=province,
+        listed_only=listed_only,
+        min_revenue=min_revenue,
+        qualifications=quals,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _parks(_view, location: str, version: str, settings_json: str):
+    from graph.analysis import park_concentration, park_overlap, park_ranking
+
+    s = _s(settings_json)
+    return park_overlap(_view, s), park_concentration(_view, s), park_ranking(_view, s)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _projects(_view, location: str, version: str, settings_json: str, as_of: dt.date | None):
+    from graph.analysis import project_report
+
+    return project_report(_view, _s(settings_json), as_of=as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _whatif(_view, location: str, version: str, settings_json: str, add: tuple, projects: tuple, scope: str, chain_id: str | None):
+    from graph.analysis import whatif
+
+    return whatif(_view, _s(settings_json), add=list(add), projects=list(projects), scope=scope, chain_id=chain_id)
+
+
+def gaps(c: Ctx, scope: str = "city", chain_id: str | None = None, extra: tuple = ()):
+    return _gaps(c.view, c.location, c.version, c.settings_json, scope, chain_id, tuple(extra))
+
+
+def chain_summary(c: Ctx, scope: str = "city", extra: tuple = ()):
+    return _chain_summary(c.view, c.location, c.version, c.settings_json, scope, tuple(extra))
+
+
+def targets(c: Ctx, segment_id: str, *, scope: str = "city", gates: bool = True, province: str | None = None,
+            listed_only: bool = False, min_revenue: float | None = None, quals: tuple = ()):
+    return _targets(c.view, c.location, c.version, c.settings_json, segment_id, scope, gates, province, listed_only, min_revenue, tuple(quals))
+
+
+def parks(c: Ctx):
+    """(OverlapResult, list[ConcentrationRow], ParkRanking)."""
+    return _parks(c.view, c.location, c.version, c.settings_json)
+
+
+def projects(c: Ctx, as_of: dt.date | None = None):
+    return _projects(c.view, c.location, c.version, c.settings_json, as_of)
+
+
+def whatif(c: Ctx, add: tuple = (), projects: tuple = (), scope: str = "city", chain_id: str | None = None):
+    return _whatif(c.view, c.location, c.version, c.settings_json, tuple(add), tuple(projects), scope, chain_id)

@@ -1,0 +1,120 @@
+"""Cypher 查询: read-only console (timeout, row cap), saved analyst queries, schema panel, result graph."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import streamlit as st
+
+from app_pages.common import ctx, empty_store_message
+from app_pages.params import parse_params
+from app_pages.export import export_buttons, frame_from_records
+from app_pages.graphviz import assets_mode, render_network, result_graph, result_network, show_html
+from graph.queries import SAVED_QUERIES
+from graph.schema import NODES, RELS
+from graph.stores import QueryRefused, StoreError
+
+c = ctx()
+st.title("Cypher 查询")
+st.caption("只读查询：写入、文件访问、扩展安装等语句会被拒绝；超时与行数上限见下。同一查询在内置数据库（LadybugDB）与 Neo4j 上都能运行。")
+if c.error:
+    st.error(c.error)
+if c.empty:
+    empty_store_message(c)
+
+saved = {q.key: q for q in SAVED_QUERIES}
+
+
+def _load_saved() -> None:
+    q = saved[st.session_state["cy_saved"]]
+    st.session_state["cy_text"] = q.cypher
+    st.session_state["cy_params"] = json.dumps(q.params, ensure_ascii=False) if q.params else ""
+    st.session_state.pop("cy_result", None)
+
+
+st.session_state.setdefault("cy_text", SAVED_QUERIES[0].cypher if SAVED_QUERIES else "MATCH (c:Chain) RETURN c.id, c.name LIMIT 20")
+st.session_state.setdefault("cy_params", "")
+
+editor, lib = st.columns([3, 2], gap="medium")
+with lib:
+    st.markdown(f"**查询库（{len(SAVED_QUERIES)} 条）**")
+    key = st.selectbox("示例查询", list(saved), format_func=lambda k: saved[k].name_zh, key="cy_saved")
+    st.caption(saved[key].description)
+    st.code(saved[key].cypher, language="cypher", wrap_lines=True)
+    st.button("载入到编辑器", on_click=_load_saved, icon=":material/input:", key="cy_load")
+with editor:
+    st.text_area("查询语句", key="cy_text", height=180)
+    st.text_area("参数（JSON 对象，或每行一个 名称=值）", key="cy_params", height=72, placeholder='{"chain": "NEV"}  或  chain=NEV')
+    o1, o2, o3 = st.columns([1, 1, 2])
+    timeout = o1.number_input("超时（秒）", min_value=0.5, max_value=120.0, value=float(c.settings.query_timeout_s), step=1.0, key="cy_timeout")
+    row_cap = o2.number_input("行数上限", min_value=1, max_value=100000, value=int(c.settings.query_row_cap), step=100, key="cy_cap")
+    run = o3.button("运行查询", type="primary", icon=":material/play_arrow:", key="cy_run", disabled=c.store is None or c.empty, width="stretch")
+
+if run:
+    try:
+        params = parse_params(st.session_state["cy_params"])
+    except ValueError as exc:
+        st.session_state["cy_result"] = {"error": str(exc)}
+    else:
+        try:
+            res = c.store.query(st.session_state["cy_text"], params, timeout_s=timeout, row_cap=int(row_cap))
+            st.session_state["cy_result"] = {"result": res}
+        except QueryRefused as exc:
+            st.session_state["cy_result"] = {"refused": str(exc)}
+        except StoreError as exc:
+            st.session_state["cy_result"] = {"error": str(exc)}
+
+out = st.session_state.get("cy_result")
+if out:
+    if "refused" in out:
+        st.error(f"查询被拒绝：{out['refused']}", icon=":material/block:")
+    elif "error" in out:
+        st.error(out["error"], icon=":material/error:")
+    else:
+        res = out["result"]
+        msg = f"{len(res.rows)} 行，用时 {res.elapsed_ms:.0f} ms"
+        if res.truncated:
+            st.warning(f"{msg}；结果超过行数上限 {res.row_cap}，只显示前 {res.row_cap} 行。加 LIMIT 或提高上限。")
+        else:
+            st.success(msg)
+        records = [dict(zip(res.columns, r)) for r in res.rows]
+        table = frame_from_records(
+            [{k: (json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, dict) else v) for k, v in rec.items()} for rec in records]
+        )
+        nodes, rels = result_graph(res.rows)
+        tabs = st.tabs(["表格", f"图（{len(nodes)} 个节点）"] if nodes else ["表格"])
+        with tabs[0]:
+            st.dataframe(table, hide_index=True, width="stretch")
+        if nodes:
+            with tabs[1]:
+                net, legend = result_network(nodes, rels)
+                mode, base = assets_mode()
+                show_html(render_network(net, legend=legend, assets=mode, base_url_path=base), height=520, alt="查询结果图")
+        export_buttons(table, "查询结果", key="cy_export", notes={"cypher": st.session_state["cy_text"], "params": st.session_state["cy_params"]})
+
+st.divider()
+st.subheader("图模式（标签、关系、属性）")
+s1, s2 = st.columns([2, 3], gap="medium")
+with s1:
+    st.markdown(f"**节点标签（{len(NODES)}）**")
+    tabs = st.tabs(list(NODES))
+    for tab, spec in zip(tabs, NODES.values()):
+        with tab:
+            st.caption(spec.doc)
+            st.dataframe(
+                pl.DataFrame([{"property": p.name, "type": p.type, "doc": p.doc} for p in spec.props]),
+                hide_index=True,
+                width="stretch",
+                column_config={"property": "属性", "type": "类型", "doc": "说明"},
+            )
+with s2:
+    st.markdown(f"**关系类型（{len(RELS)}）**")
+    st.dataframe(
+        pl.DataFrame([{"pattern": f"(:{r.src})-[:{r.type}]->(:{r.dst})", "properties": ", ".join(f"{p.name}: {p.type}" for p in r.props), "doc": r.doc} for r in RELS.values()]),
+        hide_index=True,
+        width="stretch",
+        height=36 * (len(RELS) + 1) + 4,
+        column_config={"pattern": st.column_config.TextColumn("模式", width="large"), "properties": "属性", "doc": "说明"},
+    )
+st.caption("不支持的写法（两种数据库不通用）：shortestPath()、type(r)/labels(n)、CALL {}、map projection、列表下标与 substring。")

@@ -1,0 +1,168 @@
+"""数据: last ingest report (errors, warnings), dataset provenance and sources, store counts, settings in force."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from app_pages.common import INGEST_HINT, ctx, empty_store_message, md, show_params
+from app_pages.export import export_buttons
+from graph.schema import TABLES
+
+c = ctx()
+st.title("数据")
+st.caption("最近一次导入的校验报告、数据来源、数据库规模与当前生效的设置。")
+if c.error:
+    st.error(c.error)
+
+
+def _side_report(location: str) -> dict | None:
+    """The report the CLI keeps beside an embedded store (also for a failed ingest that wrote nothing)."""
+    if "://" in location:
+        return None
+    p = Path(location)
+    side = p.with_name(p.name + ".last-ingest.json")
+    try:
+        return json.loads(side.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _issues_frame(report: dict | list | None) -> pl.DataFrame:
+    items = report.get("issues", []) if isinstance(report, dict) else (report or [])
+    rows = [
+        {
+            "severity": "错误" if i.get("severity") == "error" else "警告",
+            "code": i.get("code"),
+            "file": i.get("file"),
+            "row": i.get("row"),
+            "column": i.get("column"),
+            "value": i.get("value"),
+            "message": i.get("message"),
+            "fix": i.get("fix"),
+        }
+        for i in items
+        if isinstance(i, dict)
+    ]
+    schema = {"severity": pl.Utf8, "code": pl.Utf8, "file": pl.Utf8, "row": pl.Int64, "column": pl.Utf8, "value": pl.Utf8, "message": pl.Utf8, "fix": pl.Utf8}
+    return pl.DataFrame(rows, schema=schema)
+
+
+issue_cols = {"severity": "级别", "code": "代码", "file": "文件", "row": "行", "column": "列", "value": "值", "message": st.column_config.TextColumn("问题", width="large"), "fix": st.column_config.TextColumn("改法", width="large")}
+
+# ---------------------------------------------------------------- last attempt (may have failed)
+side = _side_report(c.location)
+if side and not side.get("ok", True):
+    st.error(
+        f"最近一次导入（{side.get('at', '')}，{side.get('dataset', '')}）有 {side.get('errors', 0)} 个错误，没有写入；"
+        "数据库仍是上一次成功导入的数据。按下表逐行修正后重新导入。",
+        icon=":material/error:",
+    )
+    st.dataframe(_issues_frame(side), hide_index=True, width="stretch", column_config=issue_cols)
+    export_buttons(_issues_frame(side), "导入问题清单", key="data_side_export")
+
+if c.empty:
+    empty_store_message(c)
+    st.stop()
+
+meta = dict(c.meta)
+report = meta.pop("issues", None)
+
+# ---------------------------------------------------------------- ingest report
+st.subheader("导入报告")
+n_err = report.get("errors", 0) if isinstance(report, dict) else 0
+n_warn = report.get("warnings", 0) if isinstance(report, dict) else 0
+m = st.columns(4)
+written = str(meta.get("written_at") or "")
+m[0].metric("导入时间", written[5:16].replace("T", " ") if len(written) >= 16 else (written or "—"), help=written or None)
+m[1].metric("错误", n_err)
+m[2].metric("警告", n_warn)
+m[3].metric("校验用时", f"{meta['validate_seconds']:.1f} s" if isinstance(meta.get("validate_seconds"), (int, float)) else "—")
+issues = _issues_frame(report)
+if report is None:
+    st.info("数据库里没有导入报告（可能由旧版本或其他工具写入）。")
+elif issues.height:
+    st.dataframe(issues, hide_index=True, width="stretch", column_config=issue_cols)
+    export_buttons(issues, "导入警告清单", key="data_issue_export")
+else:
+    st.success("导入时没有错误或警告。")
+
+# ---------------------------------------------------------------- provenance
+st.subheader("数据来源")
+p1, p2 = st.columns([3, 2])
+with p1:
+    st.markdown(f"**数据集**：`{meta.get('dataset', '—')}`（格式：{meta.get('format') or '—'}）")
+    files = meta.get("files") or {}
+    if files:
+        st.dataframe(
+            pl.DataFrame([{"table": k, "中文": TABLES[k].zh if k in TABLES else "", "rows": v.get("rows"), "source": v.get("file") or v.get("sheet"), "encoding": v.get("encoding")} for k, v in files.items()]),
+            hide_index=True,
+            width="stretch",
+            column_config={"table": "表", "rows": "行数", "source": "文件/工作表", "encoding": "编码"},
+        )
+    info = meta.get("dataset_info") if isinstance(meta.get("dataset_info"), dict) else {}
+    if info:
+        # dataset.json beside the dataset: name, description, sources
+        if info.get("name"):
+            st.markdown(f"**名称**：{md(info['name'])}")
+        if info.get("description"):
+            st.markdown(md(info["description"]))
+        srcs = info.get("sources")
+        if isinstance(srcs, list) and srcs:
+            st.markdown("**来源**")
+            if all(isinstance(x, dict) for x in srcs):
+                st.dataframe(pl.DataFrame([{k: (", ".join(map(str, v)) if isinstance(v, list) else (None if v is None else str(v))) for k, v in x.items()} for x in srcs]), hide_index=True, width="stretch")
+            else:
+                for x in srcs:
+                    st.markdown(f"- {md(x)}")
+        rest = {k: v for k, v in info.items() if k not in ("name", "description", "sources", "demo")}
+        if rest:
+            st.json(rest, expanded=False)
+    for key in ("sources", "source", "provenance", "license", "readme"):
+        if meta.get(key):
+            st.markdown(f"**{key}**")
+            val = meta[key]
+            if isinstance(val, (list, dict)):
+                st.json(val, expanded=False)
+            else:
+                st.markdown(str(val))
+    ds = Path(str(meta.get("dataset") or ""))
+    for doc in ("SOURCES.md", "README.md"):
+        f = ds / doc if ds.is_dir() else None
+        if f is not None and f.is_file():
+            with st.expander(f"数据集说明：{doc}"):
+                st.markdown(f.read_text(encoding="utf-8")[:20000])
+    if c.demo:
+        st.warning("示例数据（虚构城市）：本地企业、园区与项目为虚构；外地候选企业来自公开的 A 股上市公司资料，来源见 data/ 下的 SOURCES.md。")
+with p2:
+    st.markdown("**数据库规模**")
+    try:
+        stats = c.store.stats() if c.store is not None else {}
+    except Exception as exc:  # noqa: BLE001
+        stats = {}
+        st.caption(f"无法统计：{exc}")
+    if stats:
+        st.dataframe(
+            pl.DataFrame([{"kind": "节点", "name": k, "count": v} for k, v in stats.get("nodes", {}).items()] + [{"kind": "关系", "name": k, "count": v} for k, v in stats.get("relationships", {}).items()]),
+            hide_index=True,
+            width="stretch",
+            height=360,
+            column_config={"kind": "类", "name": "标签/关系", "count": st.column_config.NumberColumn("数量", format="localized")},
+        )
+with st.expander("完整的导入元数据（JSON）"):
+    st.json(meta, expanded=False)
+
+# ---------------------------------------------------------------- settings
+st.subheader("当前设置")
+s = c.settings
+st.markdown(
+    f"- 数据库：`{s.store}`（{'Neo4j' if s.is_neo4j else '内置 LadybugDB'}）\n"
+    f"- 查询超时 {s.query_timeout_s:g} 秒，行数上限 {s.query_row_cap}\n"
+    "- 设置来源（优先级从低到高）：默认值 → `indmap.toml`（或 `INDMAP_SETTINGS_FILE`）→ 环境变量 `INDMAP_…` → 侧栏修改"
+)
+show_params(c.analysis, label="分析参数")
+st.markdown("**更新数据**：修改数据集后重新导入（原子替换，失败时保留原数据）：")
+st.code(f"{INGEST_HINT}\n# 或自己的数据：indmap ingest 路径/数据集文件夹或工作簿.xlsx", language="bash")

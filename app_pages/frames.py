@@ -1,0 +1,174 @@
+"""Analysis results as display/export frames (English column names, Chinese headers via column_config)."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import polars as pl
+import streamlit as st
+
+from app_pages.common import CATEGORY_ZH, PRIORITY_FACTORS_ZH, STAGE_ZH, TARGET_FACTORS_ZH
+
+
+def gap_frame(rows: Iterable[Any]) -> pl.DataFrame:
+    """GapRow list -> one row per segment with a column per priority factor."""
+    out = []
+    for r in rows:
+        d = {
+            "chain_id": r.chain_id,
+            "chain": r.chain_name,
+            "segment_id": r.segment_id,
+            "segment": r.segment_name,
+            "stage": STAGE_ZH.get(r.stage or "", r.stage),
+            "key": bool(r.key),
+            "label": r.label_zh,
+            "priority": r.priority,
+            "local_count": r.local_count,
+            "above_scale_count": r.above_scale_count,
+            "local_revenue": r.local_revenue,
+            "candidate_count": r.candidate_count,
+        }
+        for f in PRIORITY_FACTORS_ZH:
+            d[f"f_{f}"] = r.factors.get(f)
+        d["reasons"] = "；".join([x for x in ([r.label_reason] if r.label_reason else []) + list(r.reasons) if x])
+        out.append(d)
+    schema = {
+        "chain_id": pl.Utf8, "chain": pl.Utf8, "segment_id": pl.Utf8, "segment": pl.Utf8, "stage": pl.Utf8, "key": pl.Boolean,
+        "label": pl.Utf8, "priority": pl.Float64, "local_count": pl.Int64, "above_scale_count": pl.Int64,
+        "local_revenue": pl.Float64, "candidate_count": pl.Int64,
+        **{f"f_{f}": pl.Float64 for f in PRIORITY_FACTORS_ZH}, "reasons": pl.Utf8,
+    }
+    return pl.DataFrame(out, schema=schema)
+
+
+def gap_columns() -> dict[str, Any]:
+    cc = st.column_config
+    cols: dict[str, Any] = {
+        "chain_id": None,
+        "chain": cc.TextColumn("产业链"),
+        "segment_id": cc.TextColumn("环节编号", width="small"),
+        "segment": cc.TextColumn("环节"),
+        "stage": cc.TextColumn("位置", width="small"),
+        "key": cc.CheckboxColumn("关键", width="small"),
+        "label": cc.TextColumn("标签", width="small"),
+        "priority": cc.ProgressColumn("优先级", min_value=0, max_value=100, format="%.1f", help="0–100，因素加权和（见 analysis.md）"),
+        "local_count": cc.NumberColumn("本地企业", format="%d"),
+        "above_scale_count": cc.NumberColumn("规上", format="%d"),
+        "local_revenue": cc.NumberColumn("本地营收(万元)", format="localized"),
+        "candidate_count": cc.NumberColumn("外地候选", format="%d"),
+        "reasons": cc.TextColumn("理由", width="large"),
+    }
+    for f, zh in PRIORITY_FACTORS_ZH.items():
+        cols[f"f_{f}"] = cc.ProgressColumn(zh, min_value=0.0, max_value=1.0, format="%.2f", help=f"因素 {f}（0–1）")
+    return cols
+
+
+def chain_frame(rows: Iterable[Any]) -> pl.DataFrame:
+    out = []
+    for r in rows:
+        out.append(
+            {
+                "chain_id": r.chain_id,
+                "category": CATEGORY_ZH.get(r.category or "", r.category),
+                "industry": r.industry_name,
+                "chain": r.chain_name,
+                "segments": r.segment_count,
+                "leaves": r.leaf_count,
+                "completeness_pct": round(100 * r.completeness, 1),
+                "completeness_key_weighted_pct": round(100 * r.completeness_key_weighted, 1),
+                "strong": r.counts.get("strong", 0),
+                "weak": r.counts.get("weak", 0),
+                "broken": r.counts.get("broken", 0),
+                "missing": r.counts.get("missing", 0),
+            }
+        )
+    schema = {
+        "chain_id": pl.Utf8, "category": pl.Utf8, "industry": pl.Utf8, "chain": pl.Utf8, "segments": pl.Int64, "leaves": pl.Int64,
+        "completeness_pct": pl.Float64, "completeness_key_weighted_pct": pl.Float64,
+        "strong": pl.Int64, "weak": pl.Int64, "broken": pl.Int64, "missing": pl.Int64,
+    }
+    return pl.DataFrame(out, schema=schema)
+
+
+def chain_columns() -> dict[str, Any]:
+    cc = st.column_config
+    return {
+        "chain_id": cc.TextColumn("编号", width="small"),
+        "category": cc.TextColumn("类别", width="small"),
+        "industry": cc.TextColumn("产业", width=110),
+        "chain": cc.TextColumn("产业链", width=290),
+        "segments": cc.NumberColumn("环节", format="%d", width=56),
+        "leaves": cc.NumberColumn("末级环节", format="%d", width="small"),
+        "completeness_pct": cc.ProgressColumn("完整度", min_value=0.0, max_value=100.0, format="%.1f%%", help="末级环节中本地有企业的比例（%）", width=150),
+        "completeness_key_weighted_pct": cc.ProgressColumn("完整度（关键加权）", min_value=0.0, max_value=100.0, format="%.1f%%", help="关键环节按权重计（%）", width=150),
+        "strong": cc.NumberColumn("强链", format="%d", width=56),
+        "weak": cc.NumberColumn("弱链", format="%d", width=56),
+        "broken": cc.NumberColumn("断链", format="%d", width=56),
+        "missing": cc.NumberColumn("缺链", format="%d", width=56),
+    }
+
+
+def target_frame(rows: Iterable[Any], stage_zh: dict[str, str]) -> pl.DataFrame:
+    out = []
+    for r in rows:
+        d = {
+            "rank": r.rank,
+            "enterprise_id": r.enterprise_id,
+            "name": r.name,
+            "province": r.province,
+            "revenue": r.revenue,
+            "listed_code": r.listed_code,
+            "qualifications": "、".join(r.qualifications or []),
+            "score": r.score,
+        }
+        for f in TARGET_FACTORS_ZH:
+            d[f"f_{f}"] = r.factors.get(f)
+        d["reasons"] = "；".join(r.reasons)
+        d["pipeline"] = (stage_zh.get(r.pipeline_stage or "", r.pipeline_stage) or "在途") if r.in_pipeline else ""
+        out.append(d)
+    schema = {
+        "rank": pl.Int64, "enterprise_id": pl.Utf8, "name": pl.Utf8, "province": pl.Utf8, "revenue": pl.Float64,
+        "listed_code": pl.Utf8, "qualifications": pl.Utf8, "score": pl.Float64,
+        **{f"f_{f}": pl.Float64 for f in TARGET_FACTORS_ZH}, "reasons": pl.Utf8, "pipeline": pl.Utf8,
+    }
+    return pl.DataFrame(out, schema=schema)
+
+
+def target_columns() -> dict[str, Any]:
+    cc = st.column_config
+    cols: dict[str, Any] = {
+        "rank": cc.NumberColumn("名次", format="%d", width="small"),
+        "enterprise_id": cc.TextColumn("编号", width="small"),
+        "name": cc.TextColumn("企业"),
+        "province": cc.TextColumn("省份", width="small"),
+        "revenue": cc.NumberColumn("营收(万元)", format="localized"),
+        "listed_code": cc.TextColumn("股票代码", width="small"),
+        "qualifications": cc.TextColumn("资质"),
+        "score": cc.ProgressColumn("得分", min_value=0, max_value=100, format="%.1f"),
+        "reasons": cc.TextColumn("理由", width="large"),
+        "pipeline": cc.TextColumn("已在项目中", help="签约及以后阶段的项目企业不作为新目标"),
+    }
+    for f, zh in TARGET_FACTORS_ZH.items():
+        cols[f"f_{f}"] = cc.ProgressColumn(zh, min_value=0.0, max_value=1.0, format="%.2f", help=f"因素 {f}（0–1）")
+    return cols
+
+
+def models_frame(rows: Iterable[Any], *, exclude: Iterable[str] = ("settings", "scope")) -> pl.DataFrame:
+    """Generic: pydantic rows to a frame (lists joined, dicts as k=v)."""
+    ex = set(exclude)
+    out = []
+    for r in rows:
+        d = r.model_dump(mode="json") if hasattr(r, "model_dump") else dict(r)
+        for k in list(d):
+            if k in ex:
+                d.pop(k)
+            elif isinstance(d[k], list):
+                d[k] = "；".join(str(x) for x in d[k])
+            elif isinstance(d[k], dict):
+                d[k] = "；".join(f"{kk}={vv}" for kk, vv in d[k].items())
+        out.append(d)
+    if not out:
+        return pl.DataFrame()
+    df = pl.DataFrame(out, infer_schema_length=None, strict=False)
+    # all-null columns would show "None": make them empty text
+    return df.with_columns([pl.col(c).cast(pl.Utf8) for c, t in df.schema.items() if t == pl.Null])

@@ -1,0 +1,117 @@
+"""总览: industries and chain completeness, top gaps, project funnel, park ranking."""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from app_pages import cached
+from app_pages.common import ctx, fmt_pct, page_link, require_data, show_params
+from app_pages.export import to_xlsx_bytes
+from app_pages.frames import chain_columns, chain_frame, gap_columns, gap_frame, models_frame
+
+c = ctx()
+st.title("招商产业链图谱 · 总览")
+if c.demo:
+    st.warning("示例数据（虚构城市）：城市、本地企业与项目均为虚构，仅用于演示；外地候选企业等公开数据保留来源（见「数据」页）。", icon=":material/info:")
+view = require_data(c)
+
+summary = cached.chain_summary(c)
+gap_res = cached.gaps(c)
+local_n = view.enterprises.filter(pl.col("local").fill_null(False)).height
+
+m = st.columns(6)
+m[0].metric("产业", view.industries.height)
+m[1].metric("产业链", view.chains.height)
+m[2].metric("环节", view.segments.height)
+m[3].metric("本地企业", local_n)
+m[4].metric("外地候选企业", view.enterprises.height - local_n)
+m[5].metric("招商项目", view.projects.height)
+
+# ---------------------------------------------------------------- chains by category
+st.subheader("产业与产业链完整度")
+cf = chain_frame(summary)
+if cf.height:
+    overall = sum(r.present_leaf_count for r in summary) / max(1, sum(r.leaf_count for r in summary))
+    cols = st.columns([1, 1, 1, 3])
+    cols[0].metric("末级环节覆盖", fmt_pct(overall), help="所有产业链末级环节中本地有企业的比例")
+    counts = {k: sum(r.counts.get(k, 0) for r in summary) for k in ("broken", "missing", "weak")}
+    cols[1].metric("断链 / 缺链", f"{counts['broken']} / {counts['missing']}")
+    cols[2].metric("弱链", counts["weak"])
+    for cat in ["主导产业", "新兴产业", "特色产业"] + sorted(set(cf.get_column("category").drop_nulls().to_list()) - {"主导产业", "新兴产业", "特色产业"}):
+        sub = cf.filter(pl.col("category") == cat)
+        if sub.height:
+            st.markdown(f"**{cat}**（{sub.height} 条链）")
+            st.dataframe(sub, column_config=chain_columns(), column_order=["industry", "chain", "segments", "completeness_pct", "completeness_key_weighted_pct", "strong", "weak", "broken", "missing"], hide_index=True, width="stretch")
+else:
+    st.info("数据中没有产业链。")
+
+# ---------------------------------------------------------------- top gaps
+st.subheader("优先补链环节（全部产业链）")
+top = [r for r in gap_res.rows if r.priority is not None][:10]
+if top:
+    gf = gap_frame(top)
+    show = gf.select("chain", "segment", "label", "priority", "candidate_count", "reasons")
+    st.dataframe(show, column_config=gap_columns(), hide_index=True, width="stretch")
+    first = top[0]
+    a = st.columns(3)
+    page_link("targets", f"为「{first.segment_name}」找招商目标", icon=":material/person_search:", params={"segment": first.segment_id, "chain": first.chain_id}, container=a[0])
+    page_link("chain", f"在图谱中查看「{first.chain_name}」", icon=":material/account_tree:", params={"chain": first.chain_id, "segment": first.segment_id}, container=a[1])
+    page_link("gaps", "完整缺链清单（可导出）", icon=":material/playlist_add_check:", container=a[2])
+else:
+    st.success("所有环节都已是强链，没有待补的缺口。")
+for w in gap_res.warnings:
+    st.caption(f"⚠ {w}")
+
+# ---------------------------------------------------------------- projects and parks
+left, right = st.columns(2)
+with left:
+    st.subheader("项目漏斗")
+    rep = cached.projects(c)
+    if rep.total:
+        fun = pl.DataFrame([{"stage": f.stage_zh, "order": i, "count": f.count, "investment": f.investment} for i, f in enumerate(rep.funnel)])
+        chart = (
+            alt.Chart(fun.to_pandas())
+            .mark_bar(color="#1f5fa8")
+            .encode(
+                y=alt.Y("stage:N", sort=alt.SortField("order"), title=None),
+                x=alt.X("count:Q", title="项目数", axis=alt.Axis(format="d", tickMinStep=1)),
+                tooltip=[alt.Tooltip("stage:N", title="阶段"), alt.Tooltip("count:Q", title="项目数"), alt.Tooltip("investment:Q", title="投资(万元)", format=",.0f")],
+            )
+            .properties(height=220)
+        )
+        st.altair_chart(chart, width="stretch")
+        st.caption(f"共 {rep.total} 个项目；停滞 {len(rep.stalled)} 个，逾期 {len(rep.overdue)} 项。")
+        page_link("projects", "项目跟踪（停滞、逾期、亩均）", icon=":material/assignment:")
+    else:
+        st.info("数据中没有招商项目。")
+with right:
+    st.subheader("园区排名")
+    overlap, conc, ranking = cached.parks(c)
+    if ranking.scale:
+        t1, t2 = st.tabs(["十强（规模）", "十快（增速）"])
+        with t1:
+            sf = models_frame(ranking.scale[:10], exclude=("settings", "scope", "park_id"))
+            st.dataframe(sf, hide_index=True, width="stretch", column_config={"rank": "名次", "park_name": "园区", "period": "期间", "revenue": st.column_config.NumberColumn("主营收入(万元)", format="localized"), "fixed_investment": st.column_config.NumberColumn("固投(万元)", format="localized"), "revenue_rank": "收入名次", "investment_rank": "固投名次", "note": "说明"})
+        with t2:
+            pf = models_frame(ranking.speed[:10], exclude=("settings", "scope", "park_id"))
+            st.dataframe(pf, hide_index=True, width="stretch", column_config={"rank": "名次", "park_name": "园区", "period": "期间", "previous_period": "上期", "revenue_growth": st.column_config.NumberColumn("收入增速", format="percent"), "investment_growth": st.column_config.NumberColumn("固投增速", format="percent"), "note": "说明"})
+        for w in ranking.warnings:
+            st.caption(f"⚠ {w}")
+        page_link("parks", "园区详情与同质化分析", icon=":material/factory:")
+    else:
+        st.info("没有园区指标（park_stats），无法排名。")
+
+# ---------------------------------------------------------------- action
+st.divider()
+st.download_button(
+    "导出总览（Excel：产业链完整度、优先补链环节）",
+    data=lambda: to_xlsx_bytes({"产业链完整度": cf, "优先补链环节": gap_frame([r for r in gap_res.rows if r.priority is not None])}, notes={"scope": "city", "settings": c.analysis.model_dump()}),
+    file_name="总览.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:",
+    on_click="ignore",
+    key="overview_xlsx",
+)
+show_params(c.analysis)

@@ -1,0 +1,199 @@
+"""园区: a park's own chain map, enterprises, KPIs with growth, overlap with other parks, concentration."""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from app_pages import cached
+from app_pages.common import (
+    ENUM_LEVEL_ZH,
+    GRADE_ZH,
+    chain_options,
+    ctx,
+    fmt_pct,
+    fmt_wan,
+    md,
+    names,
+    page_link,
+    require_data,
+    show_params,
+    synced_select,
+)
+from app_pages.export import to_xlsx_bytes
+from app_pages.lookups import leading_enterprises
+from app_pages.frames import chain_columns, chain_frame, gap_frame, models_frame
+from app_pages.graphviz import assets_mode, chain_legend, chain_network, render_network, show_html
+
+c = ctx()
+st.title("园区")
+view = require_data(c)
+if view.parks.height == 0:
+    st.info("数据中没有园区（parks.csv）。导入含园区的数据集后再查看。")
+    st.stop()
+
+park_names = names(view, "parks")
+pid = synced_select("园区", sorted(park_names), param="park", format_func=lambda p: park_names.get(p) or p, key="pk_park")
+park = view.parks.filter(pl.col("id") == pid).row(0, named=True)
+scope = f"park:{pid}"
+ind_names = names(view, "industries")
+focus = [ind_names.get(i, i) for i in (park.get("focus_industries") or [])]
+st.caption(
+    f"{ENUM_LEVEL_ZH.get(park.get('level') or '', park.get('level') or '级别未知')} · "
+    f"{'★' * int(park['star']) if park.get('star') else '星级未评'} · 面积 {park['area_mu']:,.0f} 亩"
+    if park.get("area_mu") is not None
+    else f"{ENUM_LEVEL_ZH.get(park.get('level') or '', '')}"
+)
+st.markdown(f"**申报主导产业**：{md('、'.join(focus)) if focus else '未申报'}")
+
+# ---------------------------------------------------------------- KPIs
+stats = view.park_stats.filter(pl.col("park_id") == pid).sort("period")
+if stats.height:
+    last = stats.row(stats.height - 1, named=True)
+    prev = stats.row(stats.height - 2, named=True) if stats.height > 1 else None
+
+    def delta(field: str) -> str | None:
+        if prev is None or prev.get(field) in (None, 0) or last.get(field) is None:
+            return None
+        return fmt_pct(last[field] / prev[field] - 1)
+
+    k = st.columns(4)
+    k[0].metric(f"主营业务收入（{last['period']}）", fmt_wan(last.get("revenue")), delta=delta("revenue"))
+    k[1].metric("固定资产投资", fmt_wan(last.get("fixed_investment")), delta=delta("fixed_investment"))
+    k[2].metric("利润总额", fmt_wan(last.get("profit")), delta=delta("profit"))
+    k[3].metric("税收", fmt_wan(last.get("tax")), delta=delta("tax"))
+    st.caption(f"增速为 {last['period']} 较 {prev['period']}。" if prev else "只有一期指标，无法计算增速。")
+else:
+    st.caption("该园区没有期间指标（park_stats）。")
+
+# ---------------------------------------------------------------- map (scope = park)
+st.subheader("园区产业链图谱")
+local = view.enterprises.filter(pl.col("local").fill_null(False) & (pl.col("park_id") == pid))
+seg_of = view.enterprise_segments.filter(pl.col("enterprise_id").is_in(local.get_column("id").to_list()))
+seg_chain = dict(zip(view.segments.get_column("id").to_list(), view.segments.get_column("chain_id").to_list()))
+present_chains = {seg_chain.get(s) for s in seg_of.get_column("segment_id").to_list()}
+chains = chain_options(view)
+chains = [ch for ch in chains if ch in present_chains] + [ch for ch in chains if ch not in present_chains]
+chain_names = names(view, "chains")
+chain_id = synced_select("产业链", chains, param="chain", format_func=lambda x: f"{chain_names.get(x) or x}{'' if x in present_chains else '（园区内无企业）'}", key="pk_chain")
+res = cached.gaps(c, scope=scope, chain_id=chain_id)
+by_id = {r.segment_id: r for r in res.rows}
+links = [(a, b) for a, b in view.segment_links.select("from_id", "to_id").iter_rows() if a in by_id and b in by_id]
+net = chain_network([r.model_dump() for r in res.rows], links, leaders=leading_enterprises(view, scope, segment_ids=list(by_id)), height=480)
+mode, base = assets_mode()
+show_html(render_network(net, legend=chain_legend(), note=f"{park_names[pid]} · {chain_names.get(chain_id, chain_id)}", assets=mode, base_url_path=base), height=480, alt=f"{park_names[pid]}产业链图谱")
+page_link("chain", "在「产业链图谱」中打开（可选环节、看目标）", icon=":material/account_tree:", params={"chain": chain_id, "park": pid})
+
+summary = cached.chain_summary(c, scope=scope)
+with st.expander("园区各产业链完整度"):
+    st.dataframe(chain_frame(summary), column_config=chain_columns(), hide_index=True, width="stretch")
+
+# ---------------------------------------------------------------- enterprises
+st.subheader(f"园区企业（{local.height} 家）")
+seg_names = names(view, "segments")
+seg_list = seg_of.group_by("enterprise_id").agg(pl.col("segment_id").replace_strict(seg_names, default=pl.col("segment_id")).sort().alias("segments"))
+ent = (
+    local.join(seg_list, left_on="id", right_on="enterprise_id", how="left")
+    .select("id", "name", "segments", "revenue", "employees", "growth", "qualifications", pl.col("pollution").replace(GRADE_ZH), pl.col("energy").replace(GRADE_ZH))
+    .sort(["revenue", "id"], descending=[True, False], nulls_last=True)
+)
+st.dataframe(
+    ent,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "id": "编号", "name": "企业", "segments": st.column_config.ListColumn("环节"),
+        "revenue": st.column_config.NumberColumn("营收(万元)", format="localized"), "employees": "从业人数",
+        "growth": st.column_config.NumberColumn("营收增长", format="percent"), "qualifications": st.column_config.ListColumn("资质"),
+        "pollution": "污染", "energy": "能耗",
+    },
+)
+
+# ---------------------------------------------------------------- overlap and concentration
+overlap, conc, ranking = cached.parks(c)
+st.subheader("同质化（与其他园区的产业重合度）")
+pairs = overlap.pairs
+if pairs:
+    cells = []
+    for p in pairs:
+        cells.append({"a": p.park_a_name or p.park_a, "b": p.park_b_name or p.park_b, "similarity": p.similarity, "flagged": p.flagged})
+        cells.append({"a": p.park_b_name or p.park_b, "b": p.park_a_name or p.park_a, "similarity": p.similarity, "flagged": p.flagged})
+    for p_id, p_name in park_names.items():
+        cells.append({"a": p_name or p_id, "b": p_name or p_id, "similarity": 1.0, "flagged": False})
+    hm = pl.DataFrame(cells).to_pandas()
+    order = sorted(set(hm["a"]))
+    mine_name = park_names[pid]
+    hm["mine"] = (hm["a"] == mine_name) | (hm["b"] == mine_name)
+    heat = (
+        alt.Chart(hm)
+        .mark_rect()
+        .encode(
+            x=alt.X("a:N", title=None, sort=sorted(set(hm["a"]))),
+            y=alt.Y("b:N", title=None, sort=sorted(set(hm["a"]))),
+            color=alt.Color("similarity:Q", title="相似度", scale=alt.Scale(domain=[0, 1], scheme="orangered")),
+            tooltip=[alt.Tooltip("a:N", title="园区"), alt.Tooltip("b:N", title="园区"), alt.Tooltip("similarity:Q", title="余弦相似度", format=".2f")],
+        )
+        .properties(height=max(240, 30 * len(order)))
+    )
+    ring = (
+        alt.Chart(hm[hm["mine"]])
+        .mark_rect(fill=None, stroke="#1f5fa8", strokeWidth=1.2)
+        .encode(x=alt.X("a:N", sort=order), y=alt.Y("b:N", sort=order))
+    )
+    text = alt.Chart(hm).mark_text(fontSize=11).encode(
+        x=alt.X("a:N", sort=sorted(set(hm["a"]))),
+        y=alt.Y("b:N", sort=sorted(set(hm["a"]))),
+        text=alt.Text("similarity:Q", format=".2f"),
+        color=alt.condition("datum.similarity > 0.55", alt.value("white"), alt.value("#1d2733")),
+    )
+    layers = heat + ring
+    if len(order) <= 12:  # numbers in the cells only while they stay readable
+        layers = layers + text
+    st.altair_chart(layers, width="stretch")
+    st.caption("颜色越深越相似（按各环节本地营收的余弦相似度；营收缺失时按企业数）。蓝框为本园区所在行列。")
+    mine = [p for p in pairs if pid in (p.park_a, p.park_b)]
+    with st.container():
+        flagged = [p for p in mine if p.flagged]
+        if flagged:
+            for p in flagged:
+                other = p.park_b_name if p.park_a == pid else p.park_a_name
+                st.warning(f"与 **{md(other)}** 同质化（相似度 {p.similarity:.2f}，依据{'营收' if p.basis == 'revenue' else '企业数'}）：共同环节 {md('、'.join(seg_names.get(s, s) for s in p.shared_segments[:6]))}", icon=":material/compare_arrows:")
+        else:
+            st.success(f"本园区与其他园区的相似度都低于 {overlap.settings.get('overlap_threshold', c.analysis.overlap_threshold)}。")
+else:
+    st.info("园区少于两个或没有本地企业，无法计算同质化。")
+
+st.subheader("主导产业突出度")
+mine_c = next((r for r in conc if r.park_id == pid), None)
+if mine_c is not None:
+    a, b = st.columns(2)
+    a.metric("第一大产业占比", fmt_pct(mine_c.top_share), help=f"第一大产业：{mine_c.top_industry_name or '—'}")
+    b.metric("申报主导产业占比", fmt_pct(mine_c.focus_share))
+    for f in mine_c.flags:
+        st.warning(f, icon=":material/flag:")
+    if not mine_c.flags:
+        st.success("主导产业突出。")
+cf = models_frame(conc, exclude=("settings", "scope", "industry_shares", "park_id"))
+with st.expander("全部园区的主导产业突出度"):
+    st.dataframe(cf, hide_index=True, width="stretch", column_config={"park_name": "园区", "basis": "依据", "total": "合计", "top_industry_id": None, "top_industry_name": "第一大产业", "top_share": st.column_config.ProgressColumn("第一大产业占比", min_value=0.0, max_value=1.0, format="percent"), "focus_industries": "申报主导产业", "focus_share": st.column_config.ProgressColumn("主导产业占比", min_value=0.0, max_value=1.0, format="percent"), "flagged": "预警", "flags": "说明"})
+
+# ---------------------------------------------------------------- actions
+st.divider()
+a1, a2 = st.columns(2)
+a1.download_button(
+    "导出园区报告（Excel）",
+    data=lambda: to_xlsx_bytes(
+        {"企业": ent, "产业链完整度": chain_frame(summary), f"{chain_names.get(chain_id, chain_id)}环节": gap_frame(res.rows), "同质化": models_frame(pairs), "主导产业": cf, "园区指标": stats},
+        notes={"park": pid, "settings": c.analysis.model_dump()},
+    ),
+    file_name=f"园区_{pid}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:",
+    on_click="ignore",
+    key="park_xlsx",
+    width="stretch",
+)
+with a2:
+    page_link("projects", "本园区的招商项目", icon=":material/assignment:", params={"park": pid})
+show_params(c.analysis, keys=["overlap_threshold", "concentration_threshold", "focus_share_threshold", "above_scale_revenue", "weak_min_count"])

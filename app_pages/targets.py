@@ -1,0 +1,166 @@
+"""招商目标: ranked candidate enterprises for a segment, adjustable weights, gates, filters; export; add to what-if."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from app_pages import cached
+from app_pages.common import (
+    label_badge,
+    md,
+    PROJECT_STAGE_ZH,
+    STAGE_ZH,
+    TARGET_FACTORS_ZH,
+    TARGET_STATE,
+    add_to_basket,
+    basket,
+    chain_options,
+    ctx,
+    names,
+    page_link,
+    require_data,
+    scope_picker,
+    scope_zh,
+    show_params,
+    synced_select,
+)
+from app_pages.export import export_buttons
+from app_pages.frames import target_columns, target_frame
+
+c = ctx()
+st.title("招商目标")
+st.caption("外地企业按规模、创新、与本地企业的供需关联（以商招商）、业务契合、成长、绿色六个因素加权排序；高污染、高耗能企业默认排除。")
+view = require_data(c)
+
+chain_names = names(view, "chains")
+seg = view.segments
+seg_chain = dict(zip(seg.get_column("id").to_list(), seg.get_column("chain_id").to_list()))
+
+# arriving from a gap link: ?segment=ID sets the chain too; without one, start at the top gap that has candidates
+if not st.query_params.get("segment") and "tg_segment" not in st.session_state:
+    first = next((r for r in cached.gaps(c).rows if r.priority is not None and r.candidate_count > 0), None)
+    if first is not None:
+        st.query_params["segment"] = first.segment_id
+want_seg = st.query_params.get("segment")
+if want_seg in seg_chain and st.session_state.get("tg_chain_init") != want_seg:
+    st.session_state["qp__chain_tg"] = seg_chain[want_seg]
+    st.session_state["tg_chain_init"] = want_seg
+
+top = st.columns([2, 3, 3])
+chain_id = synced_select("产业链", chain_options(view), param="chain", format_func=lambda x: chain_names.get(x) or x, container=top[0], key="qp__chain_tg")
+with top[2]:
+    scope = scope_picker(view, key="tg_scope")
+gap_rows = cached.gaps(c, scope=scope, chain_id=chain_id).rows  # sorted by priority, strong last
+by_id = {r.segment_id: r for r in gap_rows}
+seg_id = synced_select(
+    "环节（按补链优先级排序）",
+    [r.segment_id for r in gap_rows],
+    param="segment",
+    format_func=lambda s: f"{by_id[s].segment_name}（{by_id[s].label_zh}{'，优先级 %.0f' % by_id[s].priority if by_id[s].priority is not None else ''}）",
+    container=top[1],
+    key="tg_segment",
+)
+if seg_id is None:
+    st.info("该产业链没有环节。")
+    st.stop()
+g = by_id[seg_id]
+
+# ---------------------------------------------------------------- weights, gates, filters
+base = c.analysis
+tw_keys = {f: f"set__tw__{f}" for f in TARGET_FACTORS_ZH}
+
+
+def _sync_target_settings() -> None:
+    st.session_state[TARGET_STATE] = {
+        "target_weights": {f: float(st.session_state[k]) for f, k in tw_keys.items()},
+        "gate_high_pollution": bool(st.session_state["set__tw__gate_pollution"]),
+        "gate_high_energy": bool(st.session_state["set__tw__gate_energy"]),
+    }
+
+
+for f, k in tw_keys.items():
+    st.session_state.setdefault(k, float(getattr(base.target_weights, f)))
+st.session_state.setdefault("set__tw__gate_pollution", base.gate_high_pollution)
+st.session_state.setdefault("set__tw__gate_energy", base.gate_high_energy)
+
+left, right = st.columns([1, 3], gap="medium")
+with left:
+    with st.container(border=True):
+        st.markdown("**因素权重**")
+        for f, zh in TARGET_FACTORS_ZH.items():
+            st.slider(f"{zh}（{f}）", 0.0, 1.0, step=0.05, key=tw_keys[f], on_change=_sync_target_settings)
+        st.markdown("**硬门槛**")
+        st.toggle("排除高污染企业", key="set__tw__gate_pollution", on_change=_sync_target_settings)
+        st.toggle("排除高耗能企业", key="set__tw__gate_energy", on_change=_sync_target_settings)
+    with st.container(border=True):
+        st.markdown("**筛选**")
+        cand = view.enterprises.filter(~pl.col("local").fill_null(False))
+        provinces = sorted(p for p in cand.get_column("province").drop_nulls().unique().to_list() if p)
+        province = st.selectbox("省份", ["（全部）"] + provinces, key="tg_province")
+        listed_only = st.toggle("只看上市公司", key="tg_listed")
+        min_rev = st.number_input("最低营收（万元）", min_value=0.0, value=0.0, step=10000.0, key="tg_min_rev")
+        quals_all = sorted({q for lst in cand.get_column("qualifications").drop_nulls().to_list() for q in lst if q})
+        quals = st.multiselect("必须具备的资质", quals_all, key="tg_quals", placeholder="不限")
+
+res = cached.targets(
+    c,
+    seg_id,
+    scope=scope,
+    gates=True,
+    province=None if province == "（全部）" else province,
+    listed_only=listed_only,
+    min_revenue=min_rev or None,
+    quals=tuple(quals),
+)
+ranked = [t for t in res.rows if t.rank is not None]
+in_pipe = [t for t in res.rows if t.rank is None]
+
+with right:
+    st.markdown(f"#### {md(g.segment_name)} · {md(chain_names.get(chain_id, chain_id))} {label_badge(g.label)}")
+    st.caption(
+        f"{STAGE_ZH.get(g.stage or '', '')} · {g.label_zh}{'' if g.priority is None else f' · 补链优先级 {g.priority:.1f}'} · "
+        f"本地企业 {g.local_count} 家（{scope_zh(view, scope)}）"
+    )
+    removed = [f"高污染 {res.gate_removed.get('pollution', 0)} 家", f"高耗能 {res.gate_removed.get('energy', 0)} 家"]
+    removed += [f"{k} {v} 家" for k, v in res.filter_removed.items() if v]
+    st.info(f"候选池 {res.pool_size} 家外地企业；门槛与筛选排除：{'，'.join(removed)}；参与排名 {res.ranked_size} 家。", icon=":material/filter_alt:")
+    tf = target_frame(ranked, PROJECT_STAGE_ZH)
+    if tf.height:
+        event = st.dataframe(
+            tf,
+            column_config=target_columns(),
+            column_order=["rank", "name", "province", "score", "reasons", *[f"f_{f}" for f in TARGET_FACTORS_ZH], "revenue", "qualifications", "listed_code", "enterprise_id"],
+            hide_index=True,
+            width="stretch",
+            height=min(36 * (tf.height + 1) + 4, 560),
+            on_select="rerun",
+            selection_mode="multi-row",
+            key="tg_table",
+        )
+        picked = list(event.selection.rows) if event is not None and hasattr(event, "selection") else []
+        chosen = [ranked[i] for i in picked] if picked else ranked[:1]
+        label = f"把选中的 {len(chosen)} 家加入推演" if picked else f"把第 1 名（{ranked[0].name}）加入推演"
+        t = chosen[0]
+        with st.container(border=True):
+            st.markdown(f"**为什么推荐：{t.rank}\\. {md(t.name)}**（{md(t.province or '省份不详')}{'，' + md(t.listed_code) if t.listed_code else ''}）　得分 **{t.score:.1f}**")
+            for f, zh in TARGET_FACTORS_ZH.items():
+                v = t.factors.get(f)
+                fc = st.columns([1, 2, 4])
+                fc[0].markdown(f"{zh}")
+                fc[1].progress(min(1.0, max(0.0, v or 0.0)), text=f"{(v or 0):.2f} × 权重 {res.settings.get('target_weights', {}).get(f, 0):.2f}")
+                fc[2].caption(t.factor_reasons.get(f, "") or "—")
+        b1, b2 = st.columns([2, 1])
+        if b1.button(label, icon=":material/science:", type="primary", key="tg_add"):
+            n = sum(add_to_basket({"kind": "target", "enterprise_id": t.enterprise_id, "segment_id": seg_id, "label": f"{t.name} → {g.segment_name}"}) for t in chosen)
+            st.toast(f"已加入推演 {n} 家" if n else "已在推演清单中")
+        with b2:
+            page_link("whatif", f"去推演（清单 {len(basket())} 项）", icon=":material/arrow_forward:")
+    else:
+        st.warning("没有符合条件的招商目标：放宽筛选条件，或关闭门槛查看被排除的企业。")
+    if in_pipe:
+        st.markdown("**已在招商项目中（签约及以后，不作为新目标）**")
+        st.dataframe(target_frame(in_pipe, PROJECT_STAGE_ZH).select("name", "province", "revenue", "pipeline", "reasons"), hide_index=True, width="stretch", column_config=target_columns())
+    st.markdown("**导出目标清单**")
+    export_buttons(tf, f"招商目标_{g.segment_name}", key="tg_export", notes={"segment": seg_id, "scope": scope, "settings": res.settings})
+    show_params(res.settings, keys=["target_weights", "gate_high_pollution", "gate_high_energy", "ties_saturation"])

@@ -1,0 +1,139 @@
+"""推演: land chosen targets or projects, compare labels and completeness before and after."""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from app_pages import cached
+from app_pages.common import WHATIF_KEY, add_to_basket, basket, chain_options, ctx, fmt_pct, md, names, page_link, require_data, scope_picker, scope_zh, show_params
+from app_pages.export import to_xlsx_bytes
+from app_pages.frames import models_frame
+
+c = ctx()
+st.title("推演：补链之后")
+st.caption("把选中的招商目标或在途项目当作已落地的本地企业，重新计算各环节的标签、产业链完整度与补链优先级，前后对照。")
+view = require_data(c)
+
+ent_names = names(view, "enterprises")
+seg_names = names(view, "segments")
+chain_names = names(view, "chains")
+
+# ---------------------------------------------------------------- basket
+items = basket()
+left, right = st.columns([2, 3], gap="medium")
+with left:
+    st.subheader(f"推演清单（{len(items)}）")
+    if not items:
+        st.info("清单为空。在「招商目标」或「产业链图谱」页点「加入推演」，在「项目」页选择在途项目，或在下面直接添加。")
+    for i, it in enumerate(list(items)):
+        row = st.columns([6, 1])
+        kind = "目标" if it.get("kind") == "target" else "项目"
+        row[0].markdown(f":gray-badge[{kind}] {md(it.get('label'))}")
+        if row[1].button("", icon=":material/close:", key=f"wi_rm_{i}", help="移出清单"):
+            items.pop(i)
+            st.rerun()
+    if items and st.button("清空清单", icon=":material/delete_sweep:", key="wi_clear"):
+        st.session_state[WHATIF_KEY] = []
+        st.rerun()
+    with st.expander("直接添加企业到环节", expanded=not items):
+        chain_id = st.selectbox("产业链", chain_options(view), format_func=lambda x: chain_names.get(x) or x, key="wi_chain")
+        segs = view.segments.filter(pl.col("chain_id") == chain_id).sort("id")
+        seg_id = st.selectbox("环节", segs.get_column("id").to_list(), format_func=lambda s: seg_names.get(s) or s, key="wi_seg")
+        cand_ids = view.enterprise_segments.filter(pl.col("segment_id") == seg_id).get_column("enterprise_id").to_list()
+        cands = view.enterprises.filter(pl.col("id").is_in(cand_ids) & ~pl.col("local").fill_null(False)).sort(["revenue", "id"], descending=[True, False], nulls_last=True)
+        ent_id = st.selectbox("外地企业（本环节候选）", cands.get_column("id").to_list(), format_func=lambda e: ent_names.get(e) or e, key="wi_ent", placeholder="本环节没有外地候选企业")
+        if st.button("添加", icon=":material/add:", disabled=ent_id is None, key="wi_add"):
+            add_to_basket({"kind": "target", "enterprise_id": ent_id, "segment_id": seg_id, "label": f"{ent_names.get(ent_id)} → {seg_names.get(seg_id)}"})
+            st.rerun()
+    scope = scope_picker(view, key="wi_scope")
+
+add = tuple(sorted({(it["enterprise_id"], it["segment_id"]) for it in items if it.get("kind") == "target"}))
+projects = tuple(sorted({it["project_id"] for it in items if it.get("kind") == "project"}))
+
+with right:
+    if not add and not projects:
+        st.subheader("结果")
+        st.info("清单为空：先选择要落地的目标或项目。")
+        page_link("targets", "去找招商目标", icon=":material/person_search:")
+        st.stop()
+    try:
+        res = cached.whatif(c, add=add, projects=projects, scope=scope)
+    except ValueError as exc:
+        st.error(f"无法推演：{exc}")
+        st.stop()
+    st.subheader(f"结果（{scope_zh(view, scope)}）")
+    for w in res.warnings:
+        st.warning(w)
+    for ch in res.chains:
+        st.markdown(f"**{md(ch.chain_name or ch.chain_id)}**")
+        m = st.columns(4)
+        m[0].metric("完整度", fmt_pct(ch.completeness_after), delta=f"{(ch.completeness_after - ch.completeness_before) * 100:+.1f} 个百分点")
+        m[1].metric("完整度（关键加权）", fmt_pct(ch.completeness_key_weighted_after), delta=f"{(ch.completeness_key_weighted_after - ch.completeness_key_weighted_before) * 100:+.1f} 个百分点")
+        m[2].metric("断链 + 缺链", ch.counts_after.get("broken", 0) + ch.counts_after.get("missing", 0), delta=(ch.counts_after.get("broken", 0) + ch.counts_after.get("missing", 0)) - (ch.counts_before.get("broken", 0) + ch.counts_before.get("missing", 0)), delta_color="inverse")
+        m[3].metric("强链", ch.counts_after.get("strong", 0), delta=ch.counts_after.get("strong", 0) - ch.counts_before.get("strong", 0))
+    if res.chains:
+        comp = pl.DataFrame(
+            [{"chain": ch.chain_name or ch.chain_id, "when": w, "completeness": v} for ch in res.chains for w, v in (("推演前", ch.completeness_before), ("推演后", ch.completeness_after))]
+        ).to_pandas()
+        chart = (
+            alt.Chart(comp)
+            .mark_bar()
+            .encode(
+                x=alt.X("completeness:Q", title="完整度", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+                y=alt.Y("chain:N", title=None),
+                yOffset=alt.YOffset("when:N", sort=["推演前", "推演后"]),
+                color=alt.Color("when:N", title=None, sort=["推演前", "推演后"], scale=alt.Scale(domain=["推演前", "推演后"], range=["#a3aab3", "#2e9d57"]), legend=alt.Legend(orient="bottom")),
+                tooltip=[alt.Tooltip("chain:N", title="产业链"), alt.Tooltip("when:N", title="状态"), alt.Tooltip("completeness:Q", title="完整度", format=".1%")],
+            )
+            .properties(height=max(90, 56 * len(res.chains)))
+        )
+        st.altair_chart(chart, width="stretch")
+
+st.subheader("环节变化")
+rows = [r for r in res.rows if r.changed] or res.rows
+wf = pl.DataFrame(
+    [
+        {
+            "chain": chain_names.get(r.chain_id, r.chain_id),
+            "segment": r.segment_name,
+            "before": r.label_zh_before,
+            "after": r.label_zh_after,
+            "local_before": r.local_count_before,
+            "local_after": r.local_count_after,
+            "priority_before": r.priority_before,
+            "priority_after": r.priority_after,
+            "changed": r.changed,
+        }
+        for r in rows
+    ]
+)
+only_changed = st.toggle("只看有变化的环节", value=True, key="wi_only_changed")
+shown = wf.filter(pl.col("changed")) if only_changed and wf.height else wf
+st.dataframe(
+    shown,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "chain": "产业链", "segment": "环节", "before": "推演前", "after": "推演后", "local_before": "本地企业(前)", "local_after": "本地企业(后)",
+        "priority_before": st.column_config.ProgressColumn("优先级(前)", min_value=0, max_value=100, format="%.1f"),
+        "priority_after": st.column_config.ProgressColumn("优先级(后)", min_value=0, max_value=100, format="%.1f"),
+        "changed": "有变化",
+    },
+)
+st.divider()
+a1, a2 = st.columns(2)
+a1.download_button(
+    "导出推演结果（Excel）",
+    data=lambda: to_xlsx_bytes({"产业链": models_frame(res.chains), "环节": wf, "清单": pl.DataFrame(items) if items else pl.DataFrame()}, notes={"scope": scope, "settings": res.settings}),
+    file_name="推演结果.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:",
+    on_click="ignore",
+    key="wi_xlsx",
+    width="stretch",
+)
+with a2:
+    page_link("projects", "到项目页跟踪这些目标", icon=":material/assignment:")
+show_params(res.settings)

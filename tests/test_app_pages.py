@@ -1,0 +1,282 @@
+"""Every page of the Streamlit app through ``streamlit.testing.v1.AppTest``, on a real embedded store.
+
+The store is built from the small fixture (tests/small_tables.py, plus a dozen
+candidate enterprises) with :class:`graph.stores.embedded.EmbeddedStore`; the
+app finds it through ``INDMAP_STORE`` like in production.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from graph.stores.embedded import EmbeddedStore
+from tests.small_tables import small_tables
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+TIMEOUT = 60
+URL = re.compile(r"https?://[^\s\"'<>)]*")
+
+PAGES = {
+    "overview": ("app_pages/overview.py", "招商产业链图谱 · 总览"),
+    "chain": ("app_pages/chain_map.py", "产业链图谱"),
+    "gaps": ("app_pages/gaps.py", "缺链清单"),
+    "targets": ("app_pages/targets.py", "招商目标"),
+    "parks": ("app_pages/parks.py", "园区"),
+    "projects": ("app_pages/projects.py", "项目跟踪"),
+    "whatif": ("app_pages/whatif.py", "推演：补链之后"),
+    "cypher": ("app_pages/console.py", "Cypher 查询"),
+    "data": ("app_pages/data.py", "数据"),
+}
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("app") / "g.lbug"
+    s = EmbeddedStore(path, read_only=False)
+    meta = {"dataset": "tests/small_tables", "demo": True, "dataset_info": {"name": "小型测试数据", "description": "两条链", "sources": [{"name": "虚构", "file": "small_tables.py"}]}, "issues": {"errors": 0, "warnings": 1, "issues": [
+        {"severity": "warning", "code": "supplies_cycle", "file": "segment_links.csv", "row": 5, "column": "to_id", "column_zh": "下游环节", "value": "S1", "message": "环节供应关系存在循环", "fix": "确认回收循环属实"}
+    ]}}
+    s.write(small_tables(12), meta=meta)
+    s.close()
+    return str(path)
+
+
+@pytest.fixture()
+def app(store_path, monkeypatch):
+    monkeypatch.setenv("INDMAP_STORE", store_path)
+    monkeypatch.chdir(ROOT)
+
+    def make(page: str | None = None, **params: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        for k, v in params.items():
+            at.query_params[k] = v
+        at.run()
+        if page is not None:
+            at.switch_page(PAGES[page][0])
+            at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+
+    return make
+
+
+def external_urls(html: str) -> list[str]:
+    return [u for u in URL.findall(html) if not re.match(r"https?://(localhost|127\.0\.0\.1)(:|/|$)", u)]
+
+
+def iframes(at: AppTest) -> list[str]:
+    return [el.proto.srcdoc for el in at.get("iframe")]
+
+
+def texts(at: AppTest) -> str:
+    parts = []
+    for kind in ("markdown", "caption", "info", "warning", "success", "error", "subheader", "title"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders_with_title_and_an_action(app, page):
+    at = app(page)
+    assert [t.value for t in at.title] == [PAGES[page][1]]
+    # every screen ends in an action: a download, a link to a follow-up page, or a button
+    actions = len(at.get("download_button")) + len(at.get("page_link")) + len(at.button)
+    assert actions > 0
+    assert "示例数据（虚构城市）" in texts(at)  # demo banner in the sidebar on every page
+
+
+def test_overview_counts_chains_gaps_and_links(app):
+    at = app()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["产业"] == "2" and metrics["产业链"] == "2" and metrics["环节"] == "7"
+    assert metrics["本地企业"] == "3" and metrics["外地候选企业"] == "14"
+    assert any("示例数据（虚构城市）" in w.value for w in at.warning)
+    links = [el.proto for el in at.get("page_link")]
+    # the top gap of the fixture is 动力电池 (S2, broken, with 14 candidates)
+    assert any("动力电池" in p.label and "segment=S2" in p.query_string for p in links)
+
+
+def test_chain_map_graph_is_offline_and_names_segments(app):
+    at = app("chain", chain="C1", segment="S2")
+    assert at.selectbox(key="qp__chain").value == "C1"
+    assert at.selectbox(key="chain_segment").value == "S2"
+    (html,) = iframes(at)
+    for name in ("正极材料", "磷酸铁锂", "动力电池", "整车", "电池回收", "上游", "下游"):
+        assert name in html
+    assert external_urls(html) == []
+    assert "/app/static/vis-network/vis-network.min.js" in html
+    assert "主要本地企业：示例锂电" in html  # leading local enterprise in the tooltip of 磷酸铁锂/正极材料
+    # the selected segment's candidates are offered as targets, each with an add-to-what-if button
+    assert any(b.key and b.key.startswith("cm_add_") for b in at.button)
+
+
+def test_chain_map_segment_choice_goes_to_query_params(app):
+    at = app("chain", chain="C1")
+    at.selectbox(key="chain_segment").set_value("S3").run()
+    assert at.query_params["segment"] == ["S3"] or at.query_params["segment"] == "S3"
+    assert "整车" in at.markdown[0].value or any("整车" in m.value for m in at.markdown)
+
+
+def test_chain_map_park_scope_changes_the_map(app):
+    at = app("chain", chain="C1", park="P2")
+    assert at.selectbox(key="chain_scope__park").value == "P2"
+    (html,) = iframes(at)
+    assert "示例经开区" in html  # scope shown in the map note
+
+
+def test_gaps_filters_and_factor_columns(app):
+    at = app("gaps")
+    df = at.dataframe[0].value
+    assert {"priority", "f_dependents", "f_supply", "reasons"} <= set(df.columns)
+    assert set(df["label"]) <= {"断链", "缺链", "弱链"}
+    n_all = len(df)
+    at.multiselect(key="gaps_labels").set_value(["broken"]).run()
+    df2 = at.dataframe[0].value
+    assert 0 < len(df2) < n_all and set(df2["label"]) == {"断链"}
+    assert len(at.get("download_button")) >= 2
+
+
+def test_targets_from_gap_link_gates_and_what_if(app):
+    at = app("targets", segment="S2")
+    assert at.selectbox(key="qp__chain_tg").value == "C1"
+    assert at.selectbox(key="tg_segment").value == "S2"
+    table = at.dataframe[0].value
+    assert {"score", "f_scale", "f_ties", "reasons"} <= set(table.columns)
+    assert "外地甲" not in set(table["name"])  # X1 is in a signed project: not a new target
+    info = " ".join(i.value for i in at.info)
+    assert "高污染" in info
+    # switching the pollution gate off changes what was removed
+    before = info
+    at.toggle(key="set__tw__gate_pollution").set_value(False).run()
+    assert " ".join(i.value for i in at.info) != before
+    at.button(key="tg_add").click().run()
+    basket = at.session_state["whatif_basket"]
+    assert len(basket) == 1 and basket[0]["segment_id"] == "S2"
+
+
+def test_parks_page_map_kpis_and_overlap(app):
+    at = app("parks", park="P1")
+    assert at.selectbox(key="pk_park").value == "P1"
+    metrics = {m.label: (m.value, m.delta) for m in at.metric}
+    rev = metrics["主营业务收入（2025）"]
+    assert rev[0] == "120 万元" and rev[1] == "20.0%"
+    (html,) = iframes(at)
+    assert external_urls(html) == [] and "示例高新区" in html
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+
+
+def test_projects_page_funnel_and_flags(app):
+    at = app("projects")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["项目总数"] == "2"
+    assert at.date_input(key="pj_as_of").value is not None
+    assert any(t.label.startswith("停滞") for t in at.tabs)
+
+
+def test_whatif_before_and_after(app):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["whatif_basket"] = [{"kind": "target", "enterprise_id": "X2", "segment_id": "S2", "label": "外地乙 → 动力电池"}]
+    at.run()
+    at.switch_page(PAGES["whatif"][0]).run()
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    assert "完整度" in labels
+    df = at.dataframe[0].value
+    row = df[df["segment"] == "动力电池"].iloc[0]
+    assert row["before"] == "断链" and row["after"] in ("弱链", "强链")
+
+
+def test_whatif_empty_basket_says_what_to_do(app):
+    at = app("whatif")
+    assert any("清单为空" in i.value for i in at.info)
+
+
+def test_console_runs_saved_query_and_refuses_writes(app):
+    from graph.queries import SAVED_QUERIES
+
+    assert len(SAVED_QUERIES) >= 12
+    at = app("cypher")
+    assert len(at.selectbox(key="cy_saved").options) == len(SAVED_QUERIES)
+    at.text_area(key="cy_text").set_value("MATCH (c:Chain) RETURN c.id AS id, c.name AS name ORDER BY id")
+    at.button(key="cy_run").click().run()
+    df = at.dataframe[0].value
+    assert list(df["id"]) == ["C1", "C2"]
+    at.text_area(key="cy_text").set_value("MATCH (c:Chain) SET c.name = 'x' RETURN c")
+    at.button(key="cy_run").click().run()
+    assert any("查询被拒绝" in e.value for e in at.error)
+
+
+def test_console_graph_for_node_results_and_params(app):
+    at = app("cypher")
+    at.text_area(key="cy_text").set_value("MATCH (s:Segment {id: $seg})-[r:SUPPLIES]->(t:Segment) RETURN s, r, t")
+    at.text_area(key="cy_params").set_value("seg=S1")
+    at.button(key="cy_run").click().run()
+    assert not at.error
+    (html,) = iframes(at)
+    assert "正极材料" in html and "动力电池" in html and external_urls(html) == []
+    at.text_area(key="cy_params").set_value("{bad json")
+    at.button(key="cy_run").click().run()
+    assert any("JSON" in e.value for e in at.error)
+
+
+def test_data_page_report_and_settings(app):
+    at = app("data")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["警告"] == "1" and metrics["错误"] == "0"
+    assert "supplies_cycle" in set(at.dataframe[0].value["code"])
+    assert "tests/small_tables" in texts(at)
+    assert "小型测试数据" in texts(at)
+    assert any("small_tables.py" in set(df.value.get("file", [])) for df in at.dataframe if "file" in df.value.columns)
+
+
+def test_sidebar_settings_apply_and_are_shown(app):
+    at = app("gaps")
+    before = len(at.dataframe[0].value)
+    at.number_input(key="set__weak_min_count").set_value(1).run()
+    at.number_input(key="set__above_scale_revenue").set_value(0.0).run()
+    after = len(at.dataframe[0].value)
+    assert after < before  # fewer weak segments with looser thresholds
+    assert any("2 项已修改" in e.label for e in at.expander)
+    at.button(key="reset_settings").click().run()
+    assert len(at.dataframe[0].value) == before
+    assert any(e.label == "参数（默认）" for e in at.expander)
+
+
+def test_empty_store_message_on_every_page(tmp_path, monkeypatch):
+    monkeypatch.setenv("INDMAP_STORE", str(tmp_path / "nothing.lbug"))
+    monkeypatch.chdir(ROOT)
+    for page, (path, _title) in PAGES.items():
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        at.run()
+        at.switch_page(path).run()
+        assert not at.exception, (page, [e.message for e in at.exception])
+        assert any("indmap ingest data/demo" in i.value for i in at.info), page
+
+
+def test_new_ingest_is_picked_up_without_restart(tmp_path, monkeypatch):
+    path = tmp_path / "g.lbug"
+    s = EmbeddedStore(path, read_only=False)
+    s.write(small_tables(), meta={"dataset": "first"})
+    monkeypatch.setenv("INDMAP_STORE", str(path))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert {m.label: m.value for m in at.metric}["产业链"] == "2"
+    assert "示例数据（虚构城市）" not in texts(at)  # not demo data: no banner
+    tables = small_tables()
+    import polars as pl
+
+    tables["chains"] = tables["chains"].filter(pl.col("id") == "C1")
+    tables["segments"] = tables["segments"].filter(pl.col("chain_id") == "C1")
+    tables["segment_links"] = tables["segment_links"].filter(pl.col("from_id") != "T1")
+    tables["enterprise_segments"] = tables["enterprise_segments"].filter(pl.col("segment_id") != "T1")
+    s.write(tables, meta={"dataset": "second"})
+    s.close()
+    at.run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["产业链"] == "1"

@@ -1,0 +1,303 @@
+"""The app in a real browser: Debian's Chromium driven by Playwright, fully offline.
+
+Starts ``streamlit run app.py`` on a store built from the demo dataset (the
+small test fixture when the demo is not there), visits every page and fails on
+
+* any request to a host other than localhost / 127.0.0.1 (CDNs, fonts, telemetry),
+* any JavaScript exception (``pageerror``) or Streamlit exception element,
+* a chain map whose canvas has no drawn pixels,
+* an export that does not download or does not read back.
+
+Screenshots go to ``artifacts/screenshots/`` (the chain map one is also copied
+to ``docs/chain-map.png`` for the README); each page's render time (click in
+the sidebar → script idle, no spinner, page title shown) goes to
+``artifacts/page_times.json`` and is printed.
+
+Needs ``/usr/bin/chromium`` and CJK fonts: ``scripts/install-browser`` installs
+them with apt (run here when missing). ``INDMAP_SKIP_BROWSER=1`` skips.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "artifacts"
+SHOTS = ARTIFACTS / "screenshots"
+LOCAL_HOSTS = {"localhost", "127.0.0.1"}
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# (sidebar label, url path, page title)
+PAGES = [
+    ("总览", "", "招商产业链图谱 · 总览"),
+    ("产业链图谱", "chain", "产业链图谱"),
+    ("缺链清单", "gaps", "缺链清单"),
+    ("招商目标", "targets", "招商目标"),
+    ("推演", "whatif", "推演：补链之后"),
+    ("项目", "projects", "项目跟踪"),
+    ("园区", "parks", "园区"),
+    ("Cypher 查询", "cypher", "Cypher 查询"),
+    ("数据", "data", "数据"),
+]
+GRAPH_PAGES = {"chain", "parks"}
+
+pytestmark = pytest.mark.browser
+
+
+def _ensure_browser() -> None:
+    if os.environ.get("INDMAP_SKIP_BROWSER") == "1":
+        pytest.skip("INDMAP_SKIP_BROWSER=1: browser test skipped on request")
+    if not Path(CHROMIUM).exists() or not _has_cjk_font():
+        subprocess.run(["bash", str(ROOT / "scripts" / "install-browser")], check=True, timeout=900)
+    assert Path(CHROMIUM).exists(), "scripts/install-browser did not install /usr/bin/chromium"
+
+
+def _has_cjk_font() -> bool:
+    try:
+        out = subprocess.run(["fc-list"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "Noto Sans CJK" in out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _build_store(path: Path) -> str:
+    """Ingest the demo dataset with the CLI (as a user would); the test fixture if there is no valid demo."""
+    demo = Path(os.environ.get("INDMAP_BROWSER_DATASET") or ROOT / "data" / "demo")
+    if (demo / "enterprises.csv").exists() or demo.suffix == ".xlsx":
+        res = subprocess.run(
+            [sys.executable, "-m", "cli", "ingest", str(demo), "--store", str(path), "--quiet"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        if res.returncode == 0:
+            return "demo"
+        print(f"demo ingest failed (exit {res.returncode}), using the test fixture:\n{res.stderr[-2000:]}")
+    sys.path.insert(0, str(ROOT))
+    from graph.stores.embedded import EmbeddedStore
+    from tests.small_tables import small_tables
+
+    s = EmbeddedStore(path, read_only=False)
+    s.write(small_tables(12), meta={"dataset": "tests/small_tables", "demo": True})
+    s.close()
+    return "fixture"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    _ensure_browser()
+    store = tmp_path_factory.mktemp("browser") / "indmap.lbug"
+    source = _build_store(store)
+    port = _free_port()
+    env = dict(os.environ, INDMAP_STORE=str(store), PYTHONUNBUFFERED="1")
+    log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w+")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                log.seek(0)
+                pytest.fail(f"streamlit did not start:\n{log.read()[-3000:]}")
+            time.sleep(0.3)
+        yield {"url": url, "source": source, "log": log}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+WAIT_IDLE = """(title) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector('[data-testid="stSpinner"]') || document.querySelector('[data-testid="stSkeleton"]')) return false;
+  const h1 = document.querySelector('[data-testid="stMain"] h1');
+  return !!h1 && h1.textContent.trim().startsWith(title);
+}"""
+
+CANVAS_PIXELS = """() => {
+  const c = document.querySelector('#net canvas');
+  if (!c || !c.width || !c.height) return -1;
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    if (d[i + 3] > 0 && !(d[i] > 245 && d[i + 1] > 245 && d[i + 2] > 245)) n++;
+  }
+  return n;
+}"""
+
+
+def _graph_frame(page, timeout_s: float = 30):
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        for fr in page.frames:
+            if fr is page.main_frame:
+                continue
+            try:
+                if fr.evaluate("() => document.body && document.body.getAttribute('data-drawn') === '1'"):
+                    return fr
+            except Exception:  # noqa: BLE001 - frame navigating / detached
+                continue
+        time.sleep(0.2)
+    return None
+
+
+def _full_screenshot(page, path: Path) -> None:
+    h = page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]'); return m ? m.scrollHeight : 1000; }")
+    page.set_viewport_size({"width": 1440, "height": int(min(max(h, 900), 6000))})
+    time.sleep(1.2)  # data grids draw on their canvases after a resize
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": 1440, "height": 900})
+
+
+def test_every_page_offline_in_chromium(server):
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    external: list[str] = []
+    page_errors: list[str] = []
+    times: dict[str, float] = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True, locale="zh-CN")
+
+        def guard(route):
+            u = urlparse(route.request.url)
+            if u.scheme in ("http", "https", "ws", "wss") and u.hostname not in LOCAL_HOSTS:
+                external.append(route.request.url)
+                return route.abort()
+            return route.continue_()
+
+        context.route("**/*", guard)
+        page = context.new_page()
+        page.on("pageerror", lambda e: page_errors.append(str(e)))
+
+        t0 = time.perf_counter()
+        page.goto(server["url"] + "/")
+        page.wait_for_function(WAIT_IDLE, arg=PAGES[0][2], timeout=120_000)
+        times["首次打开（总览）"] = round(time.perf_counter() - t0, 2)
+
+        added_target = False
+        for label, path, title in PAGES:
+            t0 = time.perf_counter()
+            page.locator('[data-testid="stSidebarNav"] a').filter(has_text=label).first.click()
+            page.wait_for_function(WAIT_IDLE, arg=title, timeout=120_000)
+            if path in GRAPH_PAGES:
+                frame = _graph_frame(page)
+                assert frame is not None, f"{title}: the chain map did not draw"
+                times[title] = round(time.perf_counter() - t0, 2)
+                assert frame.evaluate(CANVAS_PIXELS) > 500, f"{title}: the chain map canvas is blank"
+            else:
+                times[title] = round(time.perf_counter() - t0, 2)
+            assert page.locator('[data-testid="stException"]').count() == 0, f"{title}: Streamlit exception on the page"
+            if path == "targets":
+                # the first target goes to the what-if basket (the next page shows its effect)
+                add = page.get_by_role("button", name=re.compile("加入推演"))
+                if add.count():
+                    add.first.click()
+                    added_target = True
+                    time.sleep(0.5)
+                    page.wait_for_function(WAIT_IDLE, arg=title, timeout=120_000)
+            if path == "cypher":
+                # a query returning nodes and relationships: table plus result graph, drawn offline
+                box = page.get_by_label("查询语句")
+                box.fill("MATCH (s:Segment)-[r:SUPPLIES]->(t:Segment) RETURN s, r, t LIMIT 25")
+                box.press("Control+Enter")
+                time.sleep(0.5)
+                page.wait_for_function(WAIT_IDLE, arg=title, timeout=120_000)
+                page.get_by_role("button", name="运行查询").click()
+                time.sleep(0.5)
+                page.wait_for_function(WAIT_IDLE, arg=title, timeout=120_000)
+                assert page.get_by_text("行，用时").count() > 0, "the console shows no result line"
+                page.get_by_role("tab", name=re.compile("图（")).click()
+                frame = _graph_frame(page)
+                assert frame is not None and frame.evaluate(CANVAS_PIXELS) > 200, "console result graph is blank"
+            if path == "whatif" and added_target:
+                assert page.get_by_text("环节变化").count() > 0, "what-if shows no result for the added target"
+            name = path or "overview"
+            if path == "chain":
+                # the README picture: the first screen of the chain map page
+                page.set_viewport_size({"width": 1440, "height": 1000})
+                time.sleep(0.8)
+                page.screenshot(path=str(SHOTS / "chain-map.png"))
+                (ROOT / "docs").mkdir(exist_ok=True)
+                shutil.copyfile(SHOTS / "chain-map.png", ROOT / "docs" / "chain-map.png")
+            _full_screenshot(page, SHOTS / f"{name}.png")
+
+        # a shareable link opens the same chain and segment
+        page.goto(server["url"] + "/gaps")
+        page.wait_for_function(WAIT_IDLE, arg="缺链清单", timeout=120_000)
+        # export: CSV (BOM) and Excel, read back
+        with page.expect_download(timeout=60_000) as dl:
+            page.get_by_role("button", name="导出 CSV").click()
+        raw = Path(dl.value.path()).read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf"), "CSV export must start with a UTF-8 BOM"
+        header = raw.decode("utf-8-sig").splitlines()[0].split(",")
+        assert {"chain", "segment", "label", "priority", "reasons"} <= set(header)
+        with page.expect_download(timeout=60_000) as dl:
+            page.get_by_role("button", name="导出 Excel").click()
+        import openpyxl
+
+        wb = openpyxl.load_workbook(io.BytesIO(Path(dl.value.path()).read_bytes()))
+        assert wb.sheetnames[0] == "缺链清单" and "参数" in wb.sheetnames
+        assert wb["缺链清单"].max_row == len(raw.decode("utf-8-sig").splitlines())
+
+        assert page.locator('[data-testid="stException"]').count() == 0
+        browser.close()
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "page_times.json").write_text(json.dumps({"store": server["source"], "seconds": times}, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"\npage render times (s), store from {server['source']}:")
+    for k, v in times.items():
+        print(f"  {k:<16} {v:6.2f}")
+    assert external == [], f"requests left localhost: {sorted(set(external))[:10]}"
+    server["log"].seek(0)
+    log_text = server["log"].read()
+    # the server itself must not look up its external IP (checkip.amazonaws.com) either
+    assert "External URL" not in log_text and "external IP" not in log_text, log_text[-2000:]
+    assert page_errors == [], f"JavaScript errors: {page_errors[:5]}"
