@@ -11,17 +11,25 @@ segments, segment_links) and the real listed-company excerpt in
 * ``parks.csv``, ``park_stats.csv`` — 18 parks of four kinds (national
   mixed, provincial mixed, single-industry, 小散乱), KPIs for 2024 and 2025;
 * ``enterprises.csv`` — fictional local firms (``L00001``…, credit codes
-  with valid check characters) and the real listed companies the linker
-  placed on at least one segment (id = stock code, no revenue: 无数据);
-* ``enterprise_segments.csv`` — fictional placements of local firms
-  (source 示例数据（虚构）) and the linker's placements of listed companies;
-* ``supply_links.csv`` — a few fictional supply relations local↔listed;
-* ``projects.csv`` — a fictional investment pipeline in every stage.
+  with valid check characters), the real listed companies the linker
+  placed on at least one segment (id = stock code, no revenue: 无数据), and
+  fictional outside candidates (``C00001``…, other provinces, real county
+  codes in their credit codes) with full attributes, so the target ranking's
+  scale/innovation/growth/green factors and its hard gates have data to show;
+* ``enterprise_segments.csv`` — fictional placements of local firms and of
+  the fictional candidates (source 示例数据（虚构）) and the linker's
+  placements of listed companies;
+* ``supply_links.csv`` — a few fictional supply relations local↔listed and
+  local↔fictional candidate;
+* ``projects.csv`` — a fictional investment pipeline in every stage;
+* ``dataset.json`` — name, demo flag, description, sources, seed.
 
 Nothing here writes a label: the gap picture comes from per-segment density
 parameters drawn with the seed (chain maturity, absent segments, Poisson
-counts, log-normal revenue), and the analysis computes the labels. The same
-seed gives byte-identical files.
+counts, log-normal revenue), and the analysis computes the labels. The
+fictional candidates use a random stream of their own, so they leave the
+local side (and the labels) untouched. The same seed gives byte-identical
+files.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import json
 import math
 import random
 import sys
@@ -45,6 +54,7 @@ from ingest.public import chainkg
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEMO_DIR = REPO_ROOT / "data" / "demo"
+REGIONS_DIR = REPO_ROOT / "data" / "regions"
 
 AS_OF = dt.date(2026, 11, 27)
 FICTIONAL = lk.SOURCE_FICTIONAL
@@ -86,6 +96,19 @@ MATURITY_P = {
     "emerging": (("strong", 0.15), ("medium", 0.50), ("weak", 0.35)),
     "specialty": (("strong", 0.40), ("medium", 0.40), ("weak", 0.20)),
 }
+
+#: Fictional outside candidates: provinces (code, short name as in enterprises.province, weight) —
+#: 山东 is left out, the demo city's own province.
+CANDIDATE_PROVINCES = (
+    ("32", "江苏", 14), ("44", "广东", 13), ("33", "浙江", 12), ("31", "上海", 6), ("34", "安徽", 7), ("41", "河南", 6),
+    ("42", "湖北", 6), ("43", "湖南", 5), ("51", "四川", 6), ("35", "福建", 5), ("36", "江西", 4), ("13", "河北", 4),
+    ("12", "天津", 3), ("11", "北京", 4), ("50", "重庆", 3), ("61", "陕西", 3),
+)  # fmt: skip
+CANDIDATE_NAME_FORMS = ("{p}示例{t}{w}有限公司", "{p}示例{t}{w}科技有限公司", "{p}示例{t}{w}股份有限公司", "{p}示例{t}{w}集团有限公司")
+#: Expected fictional candidates per gap leaf (local firms ≤ 2) and per other leaf, and P(a gap leaf gets none).
+CANDIDATES_PER_GAP, CANDIDATES_PER_OTHER, P_GAP_WITHOUT_CANDIDATES = 3.0, 0.55, 0.12
+#: Supply links between fictional candidates and local firms (以商招商 ties).
+CANDIDATE_SUPPLY_LINKS = 40
 
 STAGE_ORDER = ("lead", "negotiating", "signed", "started", "producing", "dropped")
 PROJECT_STAGE_COUNTS = {"lead": 13, "negotiating": 12, "signed": 12, "started": 12, "producing": 10, "dropped": 6}
@@ -531,6 +554,153 @@ def make_candidates(st: Structure, public_dir: Path) -> tuple[list[dict[str, Any
     return cands, links
 
 
+def _province_counties(regions_dir: Path) -> dict[str, list[str]]:
+    """Real county-level codes per province (``data/regions/areas.csv``), development zones left out."""
+    areas = pl.read_csv(regions_dir / "areas.csv", infer_schema=False)
+    out: dict[str, list[str]] = defaultdict(list)
+    for code, prov in areas.select("code", "provinceCode").rows():
+        if not 71 <= int(code[4:6]) <= 79:
+            out[prov].append(code)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def make_fictional_candidates(
+    rng: random.Random, st: Structure, counts: dict[str, int], locals_: list[dict[str, Any]], regions_dir: Path
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Fictional outside enterprises (``C00001``…, ``local = false``) with full attributes.
+
+    The real listed companies carry no revenue, patents, growth or grades, so the
+    target ranking could not show its scale/innovation/growth/green factors or its
+    pollution/energy gates on them. These made-up firms in other provinces can:
+    seeded revenue (log-normal, a few large), patents, growth, qualifications,
+    pollution/energy grades (some ``high``), credit codes with real county codes
+    of their province. Most gap segments (local firms ≤ 2) get a few, the others
+    fewer; the local side, and so the gap labels, are not touched.
+    """
+    counties = _province_counties(regions_dir)
+    provs = [(c, n) for c, n, _ in CANDIDATE_PROVINCES]
+    pweights = [w for _, _, w in CANDIDATE_PROVINCES]
+    local_n: dict[str, int] = defaultdict(int)
+    for e in locals_:
+        local_n[e["_seg"]] += 1
+    slots: list[str] = []
+    for s in st.leaves:
+        if local_n.get(s, 0) <= 2 and st.seg_key.get(s):
+            # key segments (关键环节) are what a city recruits for first: always some outside firms, more of them
+            k = 2 + _poisson(rng, 1.5 * CANDIDATES_PER_GAP - 2)
+        elif local_n.get(s, 0) <= 2:
+            k = 0 if rng.random() < P_GAP_WITHOUT_CANDIDATES else 1 + _poisson(rng, CANDIDATES_PER_GAP - 1)
+        else:
+            k = _poisson(rng, CANDIDATES_PER_OTHER)
+        slots += [s] * k
+    rng.shuffle(slots)
+    used_names: set[str] = set()
+    used_codes: set[str] = set()
+    ents: list[dict[str, Any]] = []
+    es_rows: list[dict[str, Any]] = []
+    for n, s in enumerate(slots, start=1):
+        chain = st.seg_chain[s]
+        cat = st.industry_category.get(st.chain_industry[chain], "specialty")
+        pcode, pname = _choice_w(rng, provs, pweights)
+        county = rng.choice(counties[pcode])
+        word = _industry_word(rng, st, s)
+        for _attempt in range(50):
+            t = rng.choice(TRADE_CHARS) + rng.choice(TRADE_CHARS)
+            name = rng.choice(CANDIDATE_NAME_FORMS).format(p=pname, t=t, w=word)
+            if t[0] != t[1] and name not in used_names:
+                break
+        used_names.add(name)
+        while True:
+            credit = make_credit_code(rng, county)
+            if credit not in used_codes:
+                used_codes.add(credit)
+                break
+        # scale: outside candidates are larger than the city's own firms; a few are very large
+        revenue = 18000.0 * math.exp(rng.gauss(0, 1.35))
+        if rng.random() < 0.05:
+            revenue *= rng.uniform(8, 30)
+        revenue = min(revenue, 3_000_000.0)  # 300 亿元
+        revenue_v: float | None = round(revenue, 1) if rng.random() > 0.02 else None
+        employees = max(8, int(round(revenue / rng.uniform(60, 160))))
+        founded = dt.date(1985, 1, 1) + dt.timedelta(days=rng.randint(0, (dt.date(2022, 12, 31) - dt.date(1985, 1, 1)).days))
+        quals: list[str] = []
+        if rng.random() < {"emerging": 0.62, "leading": 0.55, "specialty": 0.35}.get(cat, 0.45):
+            quals.append("高新技术企业")
+        if rng.random() < (0.3 if quals else 0.06):
+            quals.append("专精特新")
+            if rng.random() < 0.3:
+                quals.append("专精特新小巨人")
+        lam_p = 2.0 + (14 if "高新技术企业" in quals else 0) + (18 if "专精特新" in quals else 0) + 3 * math.log10(max(revenue, 10))
+        patents_v: int | None = _poisson(rng, lam_p * math.exp(rng.gauss(0, 0.6))) if rng.random() > 0.03 else None
+        # materials (upstream) pollute and use energy most, manufacturing (midstream) less, services least
+        grades = {"upstream": [0.62, 0.24, 0.14], "midstream": [0.72, 0.18, 0.10]}.get(st.seg_stage.get(s, ""), [0.85, 0.11, 0.04])
+        pol = _choice_w(rng, ["low", "medium", "high"], grades)
+        eng = _choice_w(rng, ["low", "medium", "high"], [0.5, 0.3, 0.2] if pol == "high" else grades)
+        growth = max(-0.5, min(2.0, rng.gauss(0.09 + (0.06 if cat == "emerging" else 0), 0.2)))
+        eid = f"C{n:05d}"
+        ents.append(
+            {
+                "id": eid,
+                "name": name,
+                "local": False,
+                "credit_code": credit,
+                "region_code": county,
+                "park_id": None,
+                "province": pname,
+                "revenue": revenue_v,
+                "employees": employees if rng.random() > 0.03 else None,
+                "founded": founded,
+                "listed_code": None,
+                "qualifications": quals,
+                "patents": patents_v,
+                "pollution": pol,
+                "energy": eng,
+                "growth": round(growth, 3) if rng.random() > 0.03 else None,
+                "_seg": s,
+            }
+        )
+        segs = [s]
+        if rng.random() < 0.25:
+            near = sorted({o for o in _flow_neighbours(st, s) if o in counts and o != s and st.seg_chain[o] == chain})
+            if near:
+                segs.append(rng.choice(near))
+        first = 1.0 if len(segs) == 1 else round(rng.uniform(0.55, 0.9), 2)
+        for k, sg in enumerate(segs):
+            es_rows.append(
+                {
+                    "enterprise_id": eid,
+                    "segment_id": sg,
+                    "share": first if k == 0 else round(1 - first, 2),
+                    "source": FICTIONAL,
+                    "confidence": "confirmed" if rng.random() < 0.8 else "likely",
+                }
+            )
+    # 以商招商: a few supply relations with local firms along SUPPLIES (either direction)
+    local_by_seg: dict[str, list[str]] = defaultdict(list)
+    for e in locals_:
+        local_by_seg[e["_seg"]].append(e["id"])
+    supply: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for _attempt in range(4000):
+        if len(supply) >= CANDIDATE_SUPPLY_LINKS or not ents:
+            break
+        c = rng.choice(ents)
+        s = c["_seg"]
+        down = [b for b in st.down.get(s, []) if local_by_seg.get(b)]
+        up = [a for a in st.up.get(s, []) if local_by_seg.get(a)]
+        if down and (not up or rng.random() < 0.6):
+            b = rng.choice(sorted(down))
+            sup, cus, product = c["id"], rng.choice(local_by_seg[b]), _clean_word(st.seg_name[s])
+        elif up:
+            a = rng.choice(sorted(up))
+            sup, cus, product = rng.choice(local_by_seg[a]), c["id"], _clean_word(st.seg_name[a])
+        else:
+            continue
+        key = (sup, cus, product)
+        if key not in supply:
+            supply[key] = {"supplier_id": sup, "customer_id": cus, "product": product, "amount": round(math.exp(rng.gauss(7.0, 1.0)), 1), "source": FICTIONAL}
+    return ents, es_rows, list(supply.values())
+
+
 def make_supply_links(rng: random.Random, st: Structure, locals_: list[dict[str, Any]], links: pl.DataFrame) -> list[dict[str, Any]]:
     """Fictional supply relations between local firms and listed companies along SUPPLIES."""
     cand_by_seg: dict[str, list[str]] = defaultdict(list)
@@ -693,7 +863,32 @@ def make_park_stats(rng: random.Random, parks: list[Park], locals_: list[dict[st
     return stats
 
 
-def generate(seed: int, out: Path, inputs: Path | None = None, public_dir: Path = chainkg.PUBLIC_DIR) -> dict[str, Any]:
+def dataset_info(seed: int) -> dict[str, Any]:
+    """``dataset.json``: what the CLI records at ingest and the app shows (name, demo flag, sources)."""
+    return {
+        "name": "示例市（虚构城市）招商产业链示例数据",
+        "demo": True,
+        "description": (
+            "示例数据：示例市是虚构的地级市。真实的部分只有候选上市公司的名称、股票代码、省份、申万行业和主营产品，"
+            "以及据此由 indmap link 计算出的企业—环节挂接；本地企业、园区及其指标、项目、供应关系、"
+            "外地虚构候选企业（编号 C00001…，名称带“示例”）及其营收、专利、增速、资质、污染与能耗等级全部为虚构，"
+            "由固定种子生成，仅供演示，不代表任何真实城市或企业。产业链结构依据公开资料编制（见 CHAINS.md）。"
+        ),
+        "sources": [
+            {"name": "ChainKnowledgeGraph（刘焕勇）", "used_for": "上市公司申万行业与主营产品", "url": "https://github.com/liuhuanyong/ChainKnowledgeGraph", "licence": "未声明，作者要求署名"},
+            {"name": "tushare stock_basic（经 henrylin99/stock_web_app）", "used_for": "上市公司简称、省份、上市日期", "url": "https://github.com/henrylin99/stock_web_app", "licence": "仓库 MIT；tushare 转载条款未核实"},
+            {"name": "TPEx 产业价值链资讯平台（经 tcleungg/industry_chain_crawler）", "used_for": "产业链上中下游环节结构（已改写）", "url": "https://ic.tpex.org.tw", "licence": "未核实"},
+            {"name": "GB/T 4754-2017、申万行业分类 2021", "used_for": "环节的行业代码", "url": "https://github.com/wssmao/industry_category", "licence": "国家标准 / 公开分类"},
+            {"name": "全国行政区划代码（data/regions）", "used_for": "外地虚构企业的信用代码与所在区县", "url": "https://github.com/modood/Administrative-divisions-of-China", "licence": "WTFPL"},
+            {"name": "示例数据（虚构）", "used_for": "示例市本地企业、园区、项目、供应关系、外地虚构候选企业", "url": None, "licence": "本项目生成"},
+        ],
+        "seed": seed,
+    }
+
+
+def generate(
+    seed: int, out: Path, inputs: Path | None = None, public_dir: Path = chainkg.PUBLIC_DIR, regions_dir: Path = REGIONS_DIR
+) -> dict[str, Any]:
     """Write the generated files into ``out``; return counts."""
     rng = random.Random(seed)
     inputs = inputs or out
@@ -716,8 +911,12 @@ def generate(seed: int, out: Path, inputs: Path | None = None, public_dir: Path 
     supply_rows = make_supply_links(rng, st, locals_, links)
     projects = make_projects(rng, st, parks, locals_, cands, local_links, links)
     stats = make_park_stats(rng, parks, locals_)
-    ents = locals_ + cands
-    es_rows = local_links + list(links.select(lk.LINK_COLUMNS).iter_rows(named=True))
+    # fictional outside candidates: their own random stream, so the local side stays as it was
+    rng_c = random.Random(f"{seed}:candidates")
+    fict, fict_links, fict_supply = make_fictional_candidates(rng_c, st, counts, locals_, regions_dir)
+    supply_rows = sorted(supply_rows + fict_supply, key=lambda r: (r["supplier_id"], r["customer_id"], r["product"]))
+    ents = locals_ + cands + fict
+    es_rows = local_links + list(links.select(lk.LINK_COLUMNS).iter_rows(named=True)) + fict_links
 
     # ---- write
     park_rows = [
@@ -733,6 +932,7 @@ def generate(seed: int, out: Path, inputs: Path | None = None, public_dir: Path 
     _write(out / "enterprise_segments.csv", lk.LINK_COLUMNS, es_rows, {"share": 4})
     _write(out / "supply_links.csv", SUPPLY_COLUMNS, supply_rows)
     _write(out / "projects.csv", PROJECT_COLUMNS, projects)
+    (out / "dataset.json").write_text(json.dumps(dataset_info(seed), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     by_stage = defaultdict(int)
     for pj in projects:
         by_stage[pj["stage"]] += 1
@@ -740,9 +940,12 @@ def generate(seed: int, out: Path, inputs: Path | None = None, public_dir: Path 
         "seed": seed,
         "local_enterprises": len(locals_),
         "listed_candidates": len(cands),
+        "fictional_candidates": len(fict),
+        "fictional_candidate_links": len(fict_links),
         "enterprise_segments": len(es_rows),
         "listed_links": links.height,
         "supply_links": len(supply_rows),
+        "fictional_candidate_supply_links": len(fict_supply),
         "parks": len(parks),
         "projects": dict(by_stage),
         "chain_maturity": maturity,

@@ -22,7 +22,12 @@ false positive seen on real listed companies):
 1. *Context words*: a product name that adds a service word (检测, 贸易,
    维修, …) the keyword lacks is about something else; an equipment word
    (设备, 装备, …) likewise, unless the keyword names equipment itself —
-   ``锂电池设备`` is not a battery, ``矿山机械设备`` is mining machinery.
+   ``锂电池设备`` is not a battery, ``矿山机械设备`` is mining machinery; a
+   part word (天线, 结构件, 零部件, …) after the keyword makes the product a
+   part of the keyword's subject — ``手机天线`` does not place an antenna
+   maker among phone makers — unless the enterprise's industry code matches
+   the segment too (``车身零部件`` from an auto-parts maker is the segment
+   ``车身及内外饰`` itself).
 2. *Most specific keyword*: inside one chain, a product matching keywords
    ``正极`` and ``正极材料`` counts for the longer one only; the same keyword
    on a segment and its sub-segment counts for the parent (the child needs
@@ -82,6 +87,13 @@ SERVICE_WORDS: tuple[str, ...] = (
 EQUIPMENT_WORDS: tuple[str, ...] = ("设备", "装备", "生产线", "机械", "仪器")
 #: A keyword that contains or ends with one of these names equipment.
 EQUIPMENT_MARKS: tuple[str, ...] = ("设备", "装备", "机械", "机床", "仪器", "器械", "生产线", "机")
+#: Part words: found in a product name *after* the keyword (and not in the keyword),
+#: they make the product a part of, or a material for, the keyword's subject —
+#: ``手机天线`` is not a phone, ``汽车零部件`` is not a car.
+PART_WORDS: tuple[str, ...] = (
+    "零部件", "配件", "部件", "零件", "零组件", "结构件", "外观件", "功能件", "器件", "天线", "盖板", "防护屏", "外壳",
+    "屏蔽罩", "连接器", "电源", "模组", "材料", "化学品", "电解液", "隔膜", "正极", "负极",
+)  # fmt: skip
 
 SOURCE_LISTED = "ChainKnowledgeGraph"
 SOURCE_FICTIONAL = "示例数据（虚构）"
@@ -96,6 +108,8 @@ class LinkRules:
 
     service_words: tuple[str, ...] = SERVICE_WORDS
     equipment_words: tuple[str, ...] = EQUIPMENT_WORDS
+    #: rule 1: part/material words after the keyword (see ``PART_WORDS``)
+    part_words: tuple[str, ...] = PART_WORDS
     #: keywords shorter than this (in characters) are ignored as too generic
     min_keyword_len: int = 2
     #: rule 4 (materiality): when the matched products' revenue shares are known and sum
@@ -108,7 +122,7 @@ class LinkRules:
     same_sector: bool = True
     #: code prefix length that defines a sector for rule 4 (2 = 申万 L1 / GB/T division, 4 = 申万 L2 / GB/T class group)
     sector_digits: int = 4
-    #: rule 1: a product "X用…" / "X专用…" is something used for X, not X
+    #: rule 1: a product "X用…" / "X专用…" / "X所用…" is something used for X, not X
     exclude_for_use: bool = True
     #: rule 5: code coverage threshold (None = off)
     min_coverage: float | None = 0.25
@@ -348,6 +362,22 @@ def _is_equipment_keyword(kw: str) -> bool:
     return any(m in kw for m in EQUIPMENT_MARKS[:-1]) or kw.endswith(EQUIPMENT_MARKS[-1])
 
 
+def _is_part_of(term: str, keyword: str, part_words: Sequence[str]) -> bool:
+    """True when ``term`` names a part of / material for ``keyword``: a part word
+    the keyword lacks follows the keyword in the term.
+
+    >>> _is_part_of("手机天线", "手机", PART_WORDS), _is_part_of("锂电铜箔", "铜箔", PART_WORDS)
+    (True, False)
+    >>> _is_part_of("汽车零部件", "汽车零部件", PART_WORDS), _is_part_of("正极材料", "正极材料", PART_WORDS)
+    (False, False)
+    """
+    i = term.find(keyword)
+    if i < 0:
+        return False
+    rest = term[i + len(keyword) :]
+    return any(w in rest and w not in keyword for w in part_words)
+
+
 def _keyword_matches(profiles: Profiles, rules_tab: dict[str, pl.DataFrame], seg: pl.DataFrame, rules: LinkRules) -> pl.DataFrame:
     """Every accepted (enterprise, segment, term, keyword) match, after rules 1-2."""
     kw = rules_tab["kw"]
@@ -383,13 +413,19 @@ def _keyword_matches(profiles: Profiles, rules_tab: dict[str, pl.DataFrame], seg
         )
     for cond in extra:
         hits = hits.filter(cond)
+    if rules.part_words and not hits.is_empty():
+        # judged in _evidence: a part/material match counts only where the industry code agrees
+        hits = hits.with_columns(pl.Series("part", [_is_part_of(t, k, rules.part_words) for t, k in hits.select("term", "keyword").rows()], dtype=pl.Boolean))
+    else:
+        hits = hits.with_columns(pl.lit(False).alias("part"))
     if rules.exclude_for_use:
         hits = hits.filter(
             ~pl.col("term").str.contains(pl.col("keyword") + pl.lit("用"), literal=True)
             & ~pl.col("term").str.contains(pl.col("keyword") + pl.lit("专用"), literal=True)
+            & ~pl.col("term").str.contains(pl.col("keyword") + pl.lit("所用"), literal=True)
         )
     # term -> segments via keyword
-    th = hits.select("term", "keyword").join(kw, on="keyword").join(seg.select("segment_id", "chain_id", "parent_id"), on="segment_id", how="left")
+    th = hits.select("term", "keyword", "part").join(kw, on="keyword").join(seg.select("segment_id", "chain_id", "parent_id"), on="segment_id", how="left")
     if th.is_empty():
         return pl.DataFrame(schema=KW_SCHEMA)
     # rule 2a: longest keyword wins within a chain
@@ -409,8 +445,8 @@ def _keyword_matches(profiles: Profiles, rules_tab: dict[str, pl.DataFrame], seg
             .unique()
         )
         th = th.join(shadow, on=["term", "keyword", "segment_id"], how="anti")
-    out = profiles.terms.join(th.select("term", "keyword", "segment_id", "chain_id"), on="term", how="inner")
-    return out.select(list(KW_SCHEMA)).cast(KW_SCHEMA)
+    out = profiles.terms.join(th.select("term", "keyword", "segment_id", "chain_id", "part"), on="term", how="inner")
+    return out.select(list(KW_SCHEMA) + ["part"]).cast(KW_SCHEMA | {"part": pl.Boolean})
 
 
 def _ancestor_pairs(seg: pl.DataFrame) -> pl.DataFrame:
@@ -439,7 +475,15 @@ class _Evidence:
 
 
 def _evidence(seg: pl.DataFrame, rules_tab: dict[str, pl.DataFrame], profiles: Profiles, rules: LinkRules) -> _Evidence:
-    return _Evidence(_industry_matches(profiles, rules_tab), _keyword_matches(profiles, rules_tab, seg, rules))
+    ind = _industry_matches(profiles, rules_tab)
+    kw = _keyword_matches(profiles, rules_tab, seg, rules)
+    if "part" in kw.columns:
+        # rule 1, part words: "手机天线" places an antenna maker among phone makers only if its
+        # industry code already says so (a segment defined by a parts industry keeps its parts makers)
+        has_ind = ind.select("enterprise_id", "segment_id").unique().with_columns(pl.lit(True).alias("_ind"))
+        kw = kw.join(has_ind, on=["enterprise_id", "segment_id"], how="left").filter(~pl.col("part") | pl.col("_ind").fill_null(False))
+        kw = kw.select(list(KW_SCHEMA))
+    return _Evidence(ind, kw)
 
 
 def sector_agreement(profiles: Profiles, rules_tab: dict[str, pl.DataFrame], digits: int) -> pl.DataFrame:

@@ -14,7 +14,9 @@ from ingest import demo_gen
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 REGIONS = Path(__file__).resolve().parents[1] / "data" / "regions"
-GENERATED = ["regions.csv", "parks.csv", "park_stats.csv", "enterprises.csv", "enterprise_segments.csv", "supply_links.csv", "projects.csv"]
+GENERATED = [
+    "regions.csv", "parks.csv", "park_stats.csv", "enterprises.csv", "enterprise_segments.csv", "supply_links.csv", "projects.csv", "dataset.json",
+]  # fmt: skip
 SEED = 20261127
 
 
@@ -101,16 +103,77 @@ def test_local_enterprises(runs):
 
 def test_listed_candidates(runs):
     a, _, _ = runs
-    ent = _read(a, "enterprises.csv").filter(pl.col("local") == "false")
+    ent = _read(a, "enterprises.csv").filter((pl.col("local") == "false") & ~pl.col("id").str.starts_with("C"))
     assert ent.height >= 1000
     assert (ent.get_column("id") == ent.get_column("listed_code")).all()
     assert ent.get_column("id").str.contains(r"^\d{6}\.(SH|SZ|BJ)$").all()
     assert ent.get_column("credit_code").is_null().all() and ent.get_column("revenue").is_null().all()
     assert ent.get_column("qualifications").eq("上市").all()
-    es = _read(a, "enterprise_segments.csv").filter(~pl.col("enterprise_id").str.starts_with("L"))
+    es = _read(a, "enterprise_segments.csv").filter(~pl.col("enterprise_id").str.contains(r"^[LC]\d{5}$"))
     assert set(es.get_column("enterprise_id").to_list()) == set(ent.get_column("id").to_list())
     assert es.get_column("source").str.ends_with("ChainKnowledgeGraph").all()
     assert set(es.get_column("confidence").to_list()) == {"confirmed", "likely"}
+
+
+def test_fictional_candidates(runs):
+    """Made-up outside firms carry the attributes the listed companies lack, and say they are made up."""
+    a, _, info = runs
+    ent = _read(a, "enterprises.csv")
+    fic = ent.filter(pl.col("id").str.starts_with("C"))
+    assert 400 <= fic.height <= 600 and fic.height == info["fictional_candidates"]
+    assert fic.get_column("id").str.contains(r"^C\d{5}$").all() and (fic.get_column("local") == "false").all()
+    names = fic.get_column("name")
+    assert names.str.contains("示例").all() and not names.str.starts_with("示例市").any() and names.n_unique() == fic.height
+    assert fic.get_column("listed_code").is_null().all() and fic.get_column("park_id").is_null().all()
+    # credit codes: valid, unique, region part = a real county of the enterprise's province (not the demo's own)
+    areas = pl.read_csv(REGIONS / "areas.csv", infer_schema=False)
+    prov_of_area = dict(areas.select("code", "provinceCode").rows())
+    prov_names = {c: n.rstrip("省市") for c, n in pl.read_csv(REGIONS / "provinces.csv", infer_schema=False).select("code", "name").rows()}
+    seen = set()
+    for code, region, prov in fic.select("credit_code", "region_code", "province").rows():
+        assert uscc.is_valid(code) and code.startswith("91") and code[2:8] == region, code
+        assert region in prov_of_area and prov_names[prov_of_area[region]] == prov and prov != "山东", (region, prov)
+        seen.add(code)
+    assert len(seen) == fic.height
+    rev = fic.get_column("revenue").cast(pl.Float64)
+    assert rev.null_count() < 0.05 * fic.height and rev.max() > 20 * rev.median()  # log-normal with a few large firms
+    assert fic.get_column("patents").cast(pl.Int64).drop_nulls().sum() > 0 and fic.get_column("growth").null_count() < fic.height
+    quals = collections.Counter(q for v in fic.get_column("qualifications").drop_nulls().to_list() for q in v.split(";"))
+    assert set(quals) == {"高新技术企业", "专精特新", "专精特新小巨人"}
+    for col in ("pollution", "energy"):
+        grades = collections.Counter(fic.get_column(col).to_list())
+        assert set(grades) == {"low", "medium", "high"} and grades["high"] < grades["medium"] < grades["low"], (col, grades)
+    es = _read(a, "enterprise_segments.csv").filter(pl.col("enterprise_id").str.starts_with("C"))
+    assert es.get_column("source").eq("示例数据（虚构）").all()
+    assert es.group_by("enterprise_id").len().get_column("len").is_between(1, 2).all()
+    assert set(es.get_column("enterprise_id").to_list()) == set(fic.get_column("id").to_list())
+    share = es.get_column("share").cast(pl.Float64)
+    assert ((share > 0) & (share <= 1)).all()
+    # most gap segments (≤ 2 local firms) have some, and they are not only there
+    local = _read(a, "enterprise_segments.csv").filter(pl.col("enterprise_id").str.starts_with("L"))
+    local_n = dict(local.group_by("segment_id").len().rows())
+    segs = _read(DEMO, "segments.csv")
+    parents = set(segs.get_column("parent_id").drop_nulls().to_list())
+    leaves = [s for s in segs.get_column("id").to_list() if s not in parents]
+    gap = [s for s in leaves if local_n.get(s, 0) <= 2]
+    with_cands = set(es.get_column("segment_id").to_list())
+    assert sum(s in with_cands for s in gap) >= 0.8 * len(gap)
+    assert any(s not in gap for s in with_cands)
+    # 以商招商: some supply relations tie them to local firms
+    sl = _read(a, "supply_links.csv")
+    ties = sl.filter(pl.col("supplier_id").str.starts_with("C") | pl.col("customer_id").str.starts_with("C"))
+    assert ties.height >= 10
+    assert (ties.get_column("supplier_id").str.starts_with("L") | ties.get_column("customer_id").str.starts_with("L")).all()
+    assert ties.get_column("source").eq("示例数据（虚构）").all()
+
+
+def test_dataset_json(runs):
+    import json
+
+    a, _, _ = runs
+    info = json.loads((a / "dataset.json").read_text(encoding="utf-8"))
+    assert info["demo"] is True and info["seed"] == SEED and "虚构" in info["name"] and "示例" in info["name"]
+    assert info["description"] and len(info["sources"]) >= 3
 
 
 def test_projects(runs):
@@ -150,10 +213,18 @@ def test_picture_comes_out_of_the_analysis(runs):
     labels = collections.Counter(r.label for r in gaps(view, settings).rows)
     assert set(labels) == {"strong", "weak", "missing", "broken"}, labels
     assert all(n >= 10 for n in labels.values()), labels
-    assert any(p.flagged for p in park_overlap(view, settings).pairs)
+    assert sum(p.flagged for p in park_overlap(view, settings).pairs) >= 5
+    gap_rows = gaps(view, settings).rows
+    assert len({r.chain_id for r in gap_rows if r.label == "broken"}) >= 5  # several chains are cut somewhere
     conc = park_concentration(view, settings)
     flags = [r.flagged for r in conc]
     assert any(flags) and not all(flags)
+    # the outside candidates leave the local picture alone but make the target gates bite somewhere
+    from graph.analysis.targets import targets
+
+    gap_segs = sorted({r.segment_id for r in gaps(view, settings).rows if r.label in ("missing", "broken")})
+    removed = sum(sum(targets(view, settings, s).gate_removed.values()) for s in gap_segs[:40])
+    assert removed > 0
 
 
 def test_credit_code_helper():

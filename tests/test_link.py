@@ -146,6 +146,28 @@ def test_longest_keyword_and_parent_keeps_shared_keyword():
     assert set(out.get_column("segment_id").to_list()) == {"P2"}
 
 
+def test_part_words_need_the_industry_to_agree():
+    segs = _segs(
+        [
+            ("S-PHONE", "DSP", "智能手机", None, "270503", None, "手机"),
+            ("S-BODY", "NEV", "车身及内外饰", None, "280205", None, "车身"),
+            ("S-CELL", "BAT", "电芯", None, "630701", None, "锂离子电池"),
+        ]
+    )
+    prof = _listed(
+        [("R.SZ", "甲", "270504"), ("T.SH", "乙", "280205"), ("U.SZ", "丙", "270503"), ("V.SZ", "丁", "630702")],
+        [
+            ("R.SZ", "手机天线", 0.8),  # an antenna maker is not a phone maker
+            ("T.SH", "车身零部件", 0.8),  # an auto-parts maker's body parts are the segment itself
+            ("U.SZ", "手机", 0.9),
+            ("V.SZ", "锂离子电池负极材料", 0.9),  # a material for batteries, not a battery
+        ],
+    )
+    out = lk.link(segs, prof, lk.LinkRules(min_coverage=None))
+    assert _pairs(out) == {("T.SH", "S-BODY", "confirmed"), ("U.SZ", "S-PHONE", "confirmed")}
+    assert not lk._is_part_of("锂电铜箔", "铜箔", lk.PART_WORDS) and lk._is_part_of("手机精密连接器", "手机", lk.PART_WORDS)
+
+
 def test_one_product_one_place_per_chain():
     segs = _segs([("A", "C", "电芯", None, "630701", None, "电池"), ("B", "C", "储能", None, "630306", None, "电池")])
     prof = _listed([("H.SZ", "辛", "630701")], [("H.SZ", "储能电池", 0.9)])
@@ -267,12 +289,14 @@ def test_sample_precision_and_recall(sample_result):
     confirmed = _score(pred.filter(pl.col("confidence") == "confirmed"), labels, parent)
     every = _score(pred, labels, parent)
     print(f"\nconfirmed links: {confirmed}\nall links: {every}")
+    # acceptance criterion: linking is right for at least 90 % of the sample's links —
+    # all emitted links, 已确认 (confirmed) and 待核实 (likely) alike
+    assert every["precision"] >= 0.9, every
+    assert every["n"] >= 20, every  # not bought by emitting next to nothing
+    assert every["recall"] >= 0.35, every
     # 已确认 (confirmed) links are what the app presents as established
     assert confirmed["precision"] >= 0.9, confirmed
     assert confirmed["n"] >= 12, confirmed
-    # all links, 待核实 (likely) included
-    assert every["precision"] >= 0.8, every
-    assert every["recall"] >= 0.3, every
 
 
 def test_linking_all_listed_companies_is_fast():
