@@ -46,7 +46,9 @@ def _cell(v: Any) -> str:
     if v is None:
         return ""
     if isinstance(v, float):
-        return f"{v:.4g}" if abs(v) < 1e6 else f"{v:.0f}"
+        if abs(v) >= 1000:
+            return f"{v:,.1f}".removesuffix(".0")
+        return f"{v:.4g}"
     if isinstance(v, (list, tuple)):
         return "; ".join(_cell(x) for x in v)
     if isinstance(v, dict):
