@@ -56,6 +56,19 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
+def _raw(v: Any) -> str:
+    """A CSV cell: numbers at full precision without separators, lists joined by ';'."""
+    if v is None:
+        return ""
+    if isinstance(v, (list, tuple)):
+        return ";".join(_raw(x) for x in v)
+    if isinstance(v, dict):
+        return json.dumps(v, ensure_ascii=False, default=_json_default)
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
 def _width(s: str) -> int:
     # CJK characters take two columns in a terminal
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
@@ -94,6 +107,6 @@ def emit(records: list[dict[str, Any]], fmt: str, *, columns: Sequence[str] | No
         w = csv.writer(out, lineterminator="\n")
         w.writerow(columns)
         for r in records:
-            w.writerow([_cell(r.get(c)) for c in columns])
+            w.writerow([_raw(r.get(c)) for c in columns])
     else:
         out.write(format_table(columns, [[r.get(c) for c in columns] for r in records]) + "\n")

@@ -88,7 +88,7 @@ def test_parks_reports(fixture_view, capsys):
     assert rc == 0 and d["period"] == "2025" and set(d) >= {"overlap", "concentration", "scale", "speed"}
     rc, out, _ = run(capsys, "parks", "--report", "overlap", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert (rows[0]["park_a"], rows[0]["park_b"], rows[0]["flagged"]) == ("P2", "P3", "True")
+    assert (rows[0]["park_a"], rows[0]["park_b"], rows[0]["flagged"]) == ("P2", "P3", "true")
     rc, _, err = run(capsys, "parks", "--format", "csv")
     assert rc == 2 and "请用 --report 指定" in err
 
@@ -110,7 +110,7 @@ def test_whatif(fixture_view, capsys):
     assert d["chains"][0]["completeness_after"] == pytest.approx(5 / 6)
     rc, out, _ = run(capsys, "whatif", "--project", "PJ1", "--report", "segments", "--format", "csv")
     rows = {r["segment_id"]: r for r in csv.DictReader(io.StringIO(out))}
-    assert rc == 0 and rows["A3"]["changed"] == "True"
+    assert rc == 0 and rows["A3"]["changed"] == "true"
     rc, _, err = run(capsys, "whatif", "--add", "X1")
     assert rc == 2 and "--add 需要配合 --segment" in err
     rc, _, err = run(capsys, "whatif", "--segment", "A3", "--add", "X1,NOPE")

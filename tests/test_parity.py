@@ -7,7 +7,6 @@ LadybugDB store, on the demo and on a generated dataset.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from pathlib import Path
 
@@ -20,22 +19,12 @@ from graph.settings import AnalysisSettings
 from graph.stores import load_view
 from graph.stores.embedded import EmbeddedStore
 from graph.stores.neo4j import Neo4jStore
+from tests.helpers import norm
 
 pytestmark = pytest.mark.neo4j
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 27)
-
-
-def norm(v):
-    """Floats to 9 significant digits (sums may add in another order), recursively."""
-    if isinstance(v, float):
-        return float(f"{v:.9g}") if math.isfinite(v) else v
-    if isinstance(v, list):
-        return [norm(x) for x in v]
-    if isinstance(v, dict):
-        return {k: norm(x) for k, x in v.items()}
-    return v
 
 
 @pytest.fixture(scope="module")
