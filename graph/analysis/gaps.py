@@ -211,7 +211,8 @@ def _chain_rows(cs: ChainStructure, pres: dict[str, tuple], attrs: dict[str, dic
 
 def sort_gap_rows(rows: list[GapRow]) -> list[GapRow]:
     """Priority descending (strong, without priority, last), then segment id."""
-    return sorted(rows, key=lambda r: (r.priority is None, -(r.priority or 0.0), r.segment_id))
+    # rounded: parallel group-by sums may differ in the last bit between runs, and that must not reorder ties
+    return sorted(rows, key=lambda r: (r.priority is None, -round(r.priority or 0.0, 9), r.segment_id))
 
 
 def _all_rows(view: GraphView, settings: AnalysisSettings, scope: Scope, extra: tuple, chain_ids: Iterable[str] | None) -> dict[str, list[GapRow]]:

@@ -296,7 +296,8 @@ def targets(
     wsum = sum(w.values())
     score = sum((pl.col(f"f_{k}") * w[k] for k in TARGET_FACTORS), pl.lit(0.0))
     scored = scored.with_columns((100.0 * score / wsum if wsum > 0 else pl.lit(0.0)).alias("score"))
-    scored = scored.sort(["score", "enterprise_id"], descending=[True, False])
+    # rounded key: float sums may differ in the last bit between runs; that must not reorder ties
+    scored = scored.sort([pl.col("score").round(9), pl.col("enterprise_id")], descending=[True, False])
     fresh = scored.filter(~pl.col("_in_pipe"))
     if top is not None:
         fresh = fresh.head(max(0, int(top)))
