@@ -14,7 +14,7 @@ Generations (see :mod:`graph.stores.neo4j` for the whole refresh protocol):
 
 from __future__ import annotations
 
-from graph.queries import META_LABEL, ident
+from graph.queries import META_LABEL, count_nodes, ident, read_nodes, read_rels  # noqa: F401  (shared read-back)
 from graph.schema import NODES, RELS
 
 META_ID = "meta"
@@ -121,23 +121,6 @@ SET m.json = $json, m.generation = $generation, m.written_at = $written_at
 READ_META = f"MATCH (m:{META_LABEL} {{id: $meta_id}}) RETURN m.json AS json, m.generation AS generation"
 
 READ_GENERATION = f"MATCH (m:{META_LABEL} {{id: $meta_id}}) RETURN m.generation AS generation"
-
-
-def read_nodes(label: str) -> str:
-    spec = NODES[label]
-    cols = ", ".join(f"n.{ident(p.name)} AS {ident(p.name)}" for p in spec.props)
-    return f"MATCH (n:{ident(label)}) RETURN {cols}"
-
-
-def read_rels(rtype: str) -> str:
-    spec = RELS[rtype]
-    props = "".join(f", r.{ident(p.name)} AS {ident(p.name)}" for p in spec.props)
-    return f"MATCH (a:{ident(spec.src)})-[r:{ident(rtype)}]->(b:{ident(spec.dst)}) RETURN a.id AS _src, b.id AS _dst{props}"
-
-
-def count_nodes(label: str) -> str:
-    # answered from the count store
-    return f"MATCH (n:{ident(label)}) RETURN count(n) AS n"
 
 
 def count_rels(rtype: str) -> str:
