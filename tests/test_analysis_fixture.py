@@ -390,3 +390,13 @@ def test_whatif_project(view):
         whatif(view, S, projects=["NOPE"])
     res = whatif(view, S, projects=["PJ5"])
     assert res.warnings == ["项目 PJ5 缺少投资企业或补链环节，未计入"] and res.chains == []
+
+
+def test_target_rows_are_valid_models():
+    """targets() builds rows without validation for speed; they must still validate."""
+    from graph.analysis.results import TargetRow
+
+    res = targets(GraphView(fixture_tables()), AnalysisSettings(), "A3", gates=False)
+    assert res.rows
+    for row in res.rows:
+        TargetRow.model_validate(row.model_dump())

@@ -334,7 +334,9 @@ def _row(r: dict, rank: int | None) -> TargetRow:
     in_pipe = bool(r["_in_pipe"])
     if stage is not None:
         reasons.insert(0, R.r_pipeline(stage, r["_top_projects"] or []) if in_pipe else f"已在项目库（{R.STAGE_ZH[stage]}：{'、'.join(r['_top_projects'] or [])}）")
-    return TargetRow(
+    # model_construct: every value comes from typed frames; validating thousands of rows per call cost
+    # more than the ranking itself (a test checks that these rows validate)
+    return TargetRow.model_construct(
         rank=rank,
         enterprise_id=r["enterprise_id"],
         name=r["name"],
