@@ -1,4 +1,4 @@
-"""Run the doctested examples of the analysis modules (they are part of the documentation)."""
+"""Run the doctested examples of the modules (they are part of the documentation)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,10 @@ MODULES = [
     "graph.analysis.parks",
     "graph.analysis.projects",
     "graph.analysis.whatif",
+    "graph.records",
+    "graph.guard",
+    "graph.view",
+    "cli.core",
 ]
 
 
