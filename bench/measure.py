@@ -1,0 +1,499 @@
+"""Run the measurements: one child process per measurement, peak memory from ``os.wait4``.
+
+Every figure is a :class:`Figure`: value and its baseline measured in the same run, their
+ratio, the goal (when the issue sets one) and whether it is met. Runs are medians; the
+number of runs is kept with each figure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.child import MARK
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+PY = sys.executable
+AS_OF = "2026-06-30"  # fixed reference date of the project metrics, so runs are comparable
+GEN_VERSION = "3"  # bump when bench/generate.py changes what it writes
+
+
+@dataclass
+class Figure:
+    key: str
+    name: str  # what is measured (English; the docs table is for developers)
+    size: str  # 10k / 100k / 1M / demo / -
+    value: float | None
+    unit: str  # s, ms, MB, rows/s, x
+    baseline: float | None = None
+    baseline_name: str = ""
+    ratio: float | None = None  # baseline / value for times (>1 = faster than baseline), value / baseline for "within"
+    ratio_kind: str = ""  # "speed-up" | "of baseline" | ""
+    goal: str = ""
+    met: bool | None = None
+    runs: int | None = None
+    note: str = ""
+
+
+@dataclass
+class ChildRun:
+    wall: float
+    maxrss_mb: float
+    rc: int
+    stdout: str
+    stderr: str
+    result: dict | None
+
+
+def run_child(argv: list[str], timeout: float = 3600, env: dict | None = None, cwd: Path = ROOT) -> ChildRun:
+    """Run ``argv``; wall time and the child's own peak RSS (``ru_maxrss`` of ``wait4``)."""
+    with tempfile.TemporaryFile("w+") as fo, tempfile.TemporaryFile("w+") as fe:
+        e = dict(os.environ)
+        e["PYTHONPATH"] = str(ROOT) + os.pathsep + e.get("PYTHONPATH", "")
+        e.update(env or {})
+        t0 = time.perf_counter()
+        p = subprocess.Popen(argv, stdout=fo, stderr=fe, cwd=cwd, env=e)
+        timer = threading.Timer(timeout, p.kill)
+        timer.start()
+        try:
+            _, status, ru = os.wait4(p.pid, 0)
+        finally:
+            timer.cancel()
+        wall = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        fo.seek(0)
+        fe.seek(0)
+        out, err = fo.read(), fe.read()
+    result = None
+    for line in out.splitlines():
+        if line.startswith(MARK):
+            result = json.loads(line[len(MARK) :])
+    return ChildRun(wall, ru.ru_maxrss / 1024, p.returncode, out, err, result)
+
+
+def child(task: str, args: dict, timeout: float = 3600) -> ChildRun:
+    r = run_child([PY, "-m", "bench.child", task, json.dumps(args)], timeout=timeout)
+    if r.rc != 0 or r.result is None:
+        raise RuntimeError(f"bench.child {task} failed (exit {r.rc}): {r.stderr.strip()[-1500:]}")
+    return r
+
+
+def med(xs: list[float]) -> float:
+    return statistics.median(xs)
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------------ datasets
+
+
+def dataset(size: str, seed: int) -> Path:
+    """The generated dataset folder for ``size`` (generated once, reused while unchanged)."""
+    from bench.generate import parse_size
+
+    if size == "demo":  # the shipped demo dataset (real listed companies on the demo chains)
+        d = ROOT / "data" / "demo"
+        if not (d / "enterprises.csv").exists():
+            raise Unavailable("data/demo has no enterprises.csv yet")
+        return d
+    d = OUT / "data" / f"{size}-s{seed}"
+    marker = d / ".generated"
+    if marker.exists() and marker.read_text() == GEN_VERSION:
+        return d
+    shutil.rmtree(d, ignore_errors=True)
+    t0 = time.perf_counter()
+    r = run_child([PY, "-m", "bench.generate", "--size", str(parse_size(size)), "--out", str(d), "--seed", str(seed)])
+    if r.rc != 0:
+        raise RuntimeError(f"generate {size} failed: {r.stderr[-1000:]}")
+    marker.write_text(GEN_VERSION)
+    log(f"  generated {size} in {time.perf_counter() - t0:.1f}s ({r.stderr.strip().splitlines()[-1] if r.stderr.strip() else ''})")
+    return d
+
+
+class Unavailable(RuntimeError):
+    """A part that cannot run here (reported as not measured, not as a failure)."""
+
+
+_SEGMENTS: dict[str, tuple[str, list[str]]] = {}
+
+
+def segments_for(d: Path, k: int = 5) -> tuple[str, list[str]]:
+    """(chain id, segment ids) for the parametrised queries and the targets runs.
+
+    ``NEV`` / ``NEV-M01`` (the saved queries' defaults) first when the dataset has them, then
+    the segments with the most enterprise rows; one segment per targets run.
+    """
+    key = str(d)
+    if key in _SEGMENTS:
+        return _SEGMENTS[key]
+    import polars as pl
+
+    seg = pl.read_csv(d / "segments.csv", infer_schema=False)
+    seg = seg.select(seg.columns[0], seg.columns[1])
+    seg.columns = ["id", "chain_id"]
+    chain_of = dict(seg.iter_rows())
+    es = pl.read_csv(d / "enterprise_segments.csv", infer_schema=False)
+    ranked = es.group_by(es.columns[1]).len().sort(["len", es.columns[1]], descending=[True, False]).get_column(es.columns[1]).to_list()
+    ranked = [x for x in ranked if x in chain_of]
+    first = "NEV-M01" if "NEV-M01" in chain_of else ranked[0]
+    segs = [first] + [x for x in ranked if x != first][: k - 1]
+    _SEGMENTS[key] = (chain_of[first], segs)
+    return _SEGMENTS[key]
+
+
+def first_segment(d: Path) -> tuple[str, str]:
+    chain, segs = segments_for(d)
+    return chain, segs[0]
+
+
+# ------------------------------------------------------------------ measurements
+
+
+class Bench:
+    def __init__(self, *, runs: int, seed: int, quick: bool, neo4j_uri: str | None, merge_rows: int, big_runs: int = 3):
+        self.runs = runs
+        self.big_runs = big_runs
+        self.seed = seed
+        self.quick = quick
+        self.neo4j_uri = neo4j_uri
+        self.neo4j_why = ""
+        self.merge_rows = merge_rows
+        self.figures: list[Figure] = []
+        self.notes: list[str] = []
+        self.failures: list[str] = []
+        self.details: dict[str, Any] = {}
+
+    def add(self, f: Figure) -> None:
+        self.figures.append(f)
+        log("  " + line(f))
+
+    def runs_for(self, size: str) -> int:
+        return min(self.runs, self.big_runs) if size.lower() == "1m" else self.runs
+
+    # --------------------------------------------------------------- ingest
+
+    def ingest(self, size: str, d: Path, store: Path) -> None:
+        n = self.runs_for(size)
+        walls, peaks, val_s, wr_s = [], [], [], []
+        cwalls, cpeaks, cinner = [], [], []
+        last = None
+        # raw COPY of the same data, already clean, as CSV files in LadybugDB's format
+        clean = OUT / "clean" / f"{d.name}"
+        if not (clean / "manifest.json").exists() or (clean / "manifest.json").stat().st_mtime < (d / "enterprises.csv").stat().st_mtime:
+            child("prepare_clean", {"dataset": str(d), "out": str(clean)})
+        manifest = json.loads((clean / "manifest.json").read_text())
+        rows = sum(m["rows"] for m in manifest["nodes"].values()) + sum(m["rows"] for m in manifest["rels"].values())
+        n_rels = sum(m["rows"] for m in manifest["rels"].values())
+        steps = []
+        for _ in range(n):  # interleaved, so both sides see the same machine load
+            r = run_child([PY, "-m", "cli", "ingest", str(d), "--store", str(store), "--quiet"], timeout=1800)
+            if r.rc != 0:
+                raise RuntimeError(f"indmap ingest {d} failed (exit {r.rc}): {r.stderr[-1500:]}")
+            walls.append(r.wall)
+            peaks.append(r.maxrss_mb)
+            m = re.search(r"校验 ([\d.]+)s，写入 ([\d.]+)s", r.stdout)
+            if m:
+                val_s.append(float(m.group(1)))
+                wr_s.append(float(m.group(2)))
+            last = r.stdout.strip()
+            r = child("copy", {"clean": str(clean), "db": str(OUT / "store" / f"rawcopy-{size}.lbug")})
+            cwalls.append(r.wall)
+            cpeaks.append(r.maxrss_mb)
+            cinner.append(r.result["seconds"])
+            steps.append(r.result.get("steps"))
+        self.details.setdefault("copy_steps", {})[size] = steps
+        e2e, raw = med(walls), med(cwalls)
+        big = size.lower() == "1m"
+        detail = (
+            f"{rows - n_rels:,} nodes + {n_rels:,} relationships; validate {med(val_s):.1f}s + write {med(wr_s):.1f}s "
+            f"(+ start-up); raw COPY inside the process {med(cinner):.1f}s"
+            if val_s
+            else ""
+        )
+        self.add(
+            Figure(
+                "ingest_e2e", "ingest end-to-end (`indmap ingest`: read, validate, load)", size, e2e, "s",
+                raw, "raw COPY of the clean CSV files", e2e / raw, "of baseline",
+                "≤ 20 s at 1M; ≤ 4× raw COPY" if big else "", (e2e <= 20 and e2e / raw <= 4) if big else None, n, detail,
+            )
+        )
+        self.add(
+            Figure(
+                "ingest_peak", "ingest peak memory (child ru_maxrss, max over the runs)", size, max(peaks), "MB",
+                max(cpeaks), "raw COPY peak memory", max(peaks) / max(cpeaks), "of baseline",
+                "≤ 2 GB at 1M" if big else "", (max(peaks) <= 2048) if big else None, n, "",
+            )
+        )
+        self.details[f"ingest_{size}"] = {"walls": walls, "peaks": peaks, "copy_walls": cwalls, "copy_inner": cinner, "last": last}
+
+    # --------------------------------------------------------------- analysis
+
+    def analysis(self, size: str, d: Path, store: Path, compare: bool) -> None:
+        n = self.runs_for(size)
+        chain, segs = segments_for(d)
+        seg = segs[0]
+        canon_a = OUT / f"canon-analysis-{size}.json"
+        canon_n = OUT / f"canon-nx-{size}.json"
+        ra = child("analysis", {"store": str(store), "segments": segs, "runs": n, "as_of": AS_OF, "canon_out": str(canon_a)}, timeout=7200)
+        build_runs = 1 if size.lower() == "1m" else min(n, 3)
+        rn = child("nx", {"store": str(store), "segments": segs, "runs": n, "build_runs": build_runs, "as_of": AS_OF, "canon_out": str(canon_n)}, timeout=7200)
+        a, b = ra.result, rn.result
+        self.details[f"analysis_{size}"] = {"analysis": a, "nx": b, "analysis_peak_mb": ra.maxrss_mb, "nx_peak_mb": rn.maxrss_mb}
+        build = med(b["build_times"])
+        big = size.lower() == "1m"
+        verdict = ""
+        if compare:
+            from bench.compare import diff
+
+            ca, cn = json.loads(canon_a.read_text()), json.loads(canon_n.read_text())
+            problems = {k: diff(ca[k], cn[k]) for k in ca if k in cn}
+            bad = {k: v for k, v in problems.items() if v}
+            if bad:
+                self.failures.append(f"{size}: analysis and networkx answers differ: {bad}")
+                verdict = "ANSWERS DIFFER: " + "; ".join(f"{k}: {v[:3]}" for k, v in bad.items())
+            else:
+                verdict = "same answer as networkx (" + ", ".join(sorted(problems)) + ")"
+                self.notes.append(f"{size}: graph.analysis and the networkx baselines give the same answer for {', '.join(sorted(problems))}.")
+        self.add(
+            Figure(
+                "read_view", "read store → GraphView (every table)", size, a["read_seconds"], "s",
+                None, "", None, "", "", None, 1, f"analysis process peak {ra.maxrss_mb:,.0f} MB; networkx process peak {rn.maxrss_mb:,.0f} MB",
+            )
+        )
+        self.add(
+            Figure(
+                "nx_build", "networkx baseline: build the graph", size, build, "s", None, "", None, "", "", None, len(b["build_times"]),
+                f"{b['nodes']:,} nodes, {b['edges']:,} edges",
+            )
+        )
+        names = {
+            "gaps": "gaps, all chains (labels + priority)",
+            "targets": f"targets for one segment ({len(segs)} segments in turn, {seg} first)",
+            "overlap": "park overlap (all pairs)",
+            "projects": "project report (funnel, stalls, intensity, overdue, fills)",
+        }
+        for k, name in names.items():
+            if k not in a["times"]:
+                self.add(Figure(k, name, size, None, "ms", note="graph.analysis function not available"))
+                continue
+            v = med(a["times"][k])
+            bn = med(b["times"][k]) if k in b["times"] else None
+            goal, met = "", None
+            if k == "gaps" and big:
+                goal = "≤ 100 ms warm at 1M; ≥ 10× networkx incl. build"
+                met = v * 1000 <= 100 and (bn + build) / v >= 10
+            if k == "targets" and big:
+                goal = "≤ 50 ms at 1M"
+                met = v * 1000 <= 50
+            note = (
+                f"first call (builds the per-view indexes) {a['first'][k] * 1000:,.0f} ms; repeated call (memo hit) "
+                f"{a['memo_hit'][k] * 1000:,.1f} ms; memo cleared before the call {a['memo_cleared'][k] * 1000:,.0f} ms"
+            )
+            if k == "gaps" and verdict:
+                note += "; " + verdict
+            self.add(Figure(k, name + " — warm, settings changed", size, v * 1000, "ms", None if bn is None else bn * 1000, "networkx, graph built", None if bn is None else bn / v, "speed-up", goal if k != "gaps" else "", None if k == "gaps" else met, n, note))
+            if bn is not None:
+                self.add(
+                    Figure(
+                        k + "_incl_build", name + " — vs networkx including its build", size, v * 1000, "ms",
+                        (bn + build) * 1000, "networkx build + compute", (bn + build) / v, "speed-up",
+                        goal if k == "gaps" else "", met if k == "gaps" else None, n,
+                    )
+                )
+
+    # --------------------------------------------------------------- queries
+
+    def queries(self, size: str, d: Path, location: str, which: str, runs: int) -> dict[str, float]:
+        chain, seg = first_segment(d)
+        r = child("queries", {"store": location, "runs": runs, "params": {"chain": chain, "segment": seg}}, timeout=3600)
+        out = {}
+        for key, q in r.result["queries"].items():
+            out[key] = None if "error" in q else med(q["times"]) * 1000
+            if "error" in q:
+                err = " ".join(q["error"].split())[:160]
+                self.notes.append(f"{size} {which}: saved query `{key}` failed: {err}")
+        self.details[f"queries_{which}_{size}"] = r.result
+        return out
+
+    def saved_queries(self, size: str, d: Path, store: Path, neo4j_loaded: bool) -> None:
+        n = self.runs_for(size)
+        emb = self.queries(size, d, str(store), "embedded", n)
+        neo = self.queries(size, d, self.neo4j_uri, "neo4j", n) if neo4j_loaded else {}
+        for key, v in emb.items():
+            nv = neo.get(key)
+            self.add(
+                Figure(
+                    "query:" + key, f"saved query `{key}` (embedded)", size, v, "ms",
+                    nv, "same query on Neo4j" if neo4j_loaded else "", (nv / v) if (nv and v) else None, "speed-up" if nv else "",
+                    "", None, n, "",
+                )
+            )
+
+    # --------------------------------------------------------------- neo4j
+
+    def neo4j(self, size: str, store: Path) -> bool:
+        if not self.neo4j_uri:
+            self.add(Figure("neo4j_load", "Neo4j load: store write (batched UNWIND)", size, None, "rows/s", note=f"not measured: no Neo4j server ({self.neo4j_why}; set INDMAP_BENCH_NEO4J_URI, or run without --quick to start a private one)"))
+            return False
+        try:
+            from neo4j import GraphDatabase
+
+            with GraphDatabase.driver(self.neo4j_uri, auth=None, connection_timeout=5) as drv:
+                drv.verify_connectivity()
+        except Exception as exc:  # an unreachable server is an unavailable part, not a failure
+            self.add(Figure("neo4j_load", "Neo4j load: store write (batched UNWIND)", size, None, "rows/s", note=f"not measured: Neo4j at {self.neo4j_uri} unreachable ({type(exc).__name__})"))
+            self.neo4j_uri = None
+            return False
+        try:
+            import graph.stores.neo4j  # noqa: F401
+        except ImportError:
+            self.add(Figure("neo4j_load", "Neo4j load: store write (batched UNWIND)", size, None, "rows/s", note="not measured: graph/stores/neo4j.py not available"))
+            return False
+        m = child("neo4j_merge", {"uri": self.neo4j_uri, "store": str(store), "rows": self.merge_rows, "max_seconds": 40 if self.quick else 180}, timeout=7200)
+        w = child("neo4j_write", {"uri": self.neo4j_uri, "store": str(store)}, timeout=7200)
+        self.details[f"neo4j_{size}"] = {"write": w.result, "merge": m.result, "write_peak_mb": w.maxrss_mb}
+        rows = w.result["nodes"] + w.result["relationships"]
+        slow = sorted(w.result.get("steps", {}).items(), key=lambda kv: -kv[1])[:4]
+        batched = rows / w.result["seconds"]
+        merge = m.result["rows"] / m.result["seconds"]
+        self.add(
+            Figure(
+                "neo4j_load", "Neo4j load: store write (batched UNWIND), rows/s", size, batched, "rows/s",
+                merge, f"one MERGE per row, one transaction each ({m.result['rows']:,} of the first {m.result['planned']:,} rows)", batched / merge, "speed-up",
+                "≥ 50× per-row MERGE", batched / merge >= 50, 1,
+                f"{rows:,} rows in {w.result['seconds']:.1f}s (slowest steps: " + ", ".join(f"{k} {v:.1f}s" for k, v in slow)
+                + f"); MERGE {m.result['rows']:,} rows in {m.result['seconds']:.1f}s",
+            )
+        )
+        return True
+
+    # --------------------------------------------------------------- pages
+
+    def pages(self) -> None:
+        f = ROOT / "artifacts" / "page_times.json"
+        if not f.exists():
+            self.add(Figure("pages", "app page render time", "-", None, "s", goal="≤ 1.5 s demo, ≤ 3 s at 1M", note="not measured: artifacts/page_times.json absent (the browser test writes it)"))
+            return
+        data = json.loads(f.read_text(encoding="utf-8"))
+        self.details["page_times"] = data
+        src = f.relative_to(ROOT)
+        for dataset_name, pages in _page_entries(data):
+            limit = 3.0 if "1m" in dataset_name.lower() else 1.5
+            renders = {p: x for p, x in pages.items() if not _is_cold_start(p)}
+            for page, secs in pages.items():
+                if _is_cold_start(page):  # server start + first script run, not a page render
+                    self.add(Figure("page_cold:" + page, f"app cold start `{page}`", dataset_name, secs, "s", note="server start + first run of the script; not a page render, no goal"))
+                else:
+                    self.add(Figure("page:" + page, f"page `{page}` render", dataset_name, secs, "s", goal=f"≤ {limit:g} s", met=secs <= limit))
+            if renders:
+                worst = max(renders, key=renders.get)
+                over = [p for p, x in renders.items() if x > limit]
+                self.notes.append(
+                    f"pages ({dataset_name}, {src}, measured by the browser test): slowest `{worst}` {renders[worst]:.2f} s; "
+                    f"{len(over)} of {len(renders)} over {limit:g} s"
+                )
+
+
+def _is_cold_start(page: str) -> bool:
+    return "首次" in page or "cold" in page.lower() or "first" in page.lower()
+
+
+def _page_entries(data: Any) -> list[tuple[str, dict[str, float]]]:
+    """Accept {"store": name, "seconds": {page: s}} (the browser test's format), {page: s},
+    {dataset: {page: s}} or a list of {page, seconds, dataset}."""
+    if isinstance(data, dict) and isinstance(data.get("seconds"), dict):
+        return [(str(data.get("store") or data.get("dataset") or "demo"), _flat(data["seconds"]))]
+    if isinstance(data, dict) and "pages" in data:
+        return _page_entries(data["pages"]) if not data.get("dataset") else [(data["dataset"], _flat(data["pages"]))]
+    if isinstance(data, dict) and all(isinstance(v, (int, float)) for v in data.values()):
+        return [("demo", {k: float(v) for k, v in data.items()})]
+    if isinstance(data, dict):
+        return [(k, _flat(v)) for k, v in data.items() if isinstance(v, (dict, list))]
+    if isinstance(data, list):
+        by: dict[str, dict[str, float]] = {}
+        for r in data:
+            if isinstance(r, dict):
+                secs = r.get("seconds", r.get("s", r.get("ms", 0) / 1000 if "ms" in r else None))
+                if secs is not None:
+                    by.setdefault(str(r.get("dataset", "demo")), {})[str(r.get("page", r.get("name", "?")))] = float(secs)
+        return list(by.items())
+    return []
+
+
+def _flat(v: Any) -> dict[str, float]:
+    if isinstance(v, dict):
+        out = {}
+        for k, x in v.items():
+            if isinstance(x, (int, float)):
+                out[k] = float(x)
+            elif isinstance(x, dict) and ("seconds" in x or "ms" in x):
+                out[k] = float(x["seconds"]) if "seconds" in x else float(x["ms"]) / 1000
+        return out
+    if isinstance(v, list):
+        ent = _page_entries(v)
+        return ent[0][1] if ent else {}
+    return {}
+
+
+# ------------------------------------------------------------------ formatting
+
+
+def fmt(v: float | None, unit: str) -> str:
+    if v is None:
+        return "—"
+    if unit == "ms":
+        s = f"{v:,.1f}" if v < 100 else f"{v:,.0f}"
+    elif unit == "s":
+        s = f"{v:,.2f}" if v < 10 else f"{v:,.1f}"
+    elif unit == "MB":
+        s = f"{v:,.0f}"
+    elif unit == "rows/s":
+        s = f"{v:,.0f}"
+    else:
+        s = f"{v:,.3g}"
+    return f"{s} {unit}"
+
+
+def fmt_ratio(f: Figure) -> str:
+    if f.ratio is None:
+        return "—"
+    if f.ratio_kind == "speed-up":
+        return f"{f.ratio:,.1f}× faster" if f.ratio >= 1 else f"{1 / f.ratio:,.1f}× slower"
+    return f"{f.ratio:,.2f}× baseline"
+
+
+def line(f: Figure) -> str:
+    met = "" if f.met is None else (" [goal met]" if f.met else " [goal NOT met]")
+    base = f" | baseline {fmt(f.baseline, f.unit)} ({f.baseline_name}) | {fmt_ratio(f)}" if f.baseline is not None else ""
+    note = f" — {f.note}" if f.note and f.value is None else ""
+    return f"{f.size:>5} {f.name}: {fmt(f.value, f.unit)}{base}{met}{note}"
+
+
+def load(path: Path) -> tuple[Bench, dict]:
+    """A finished run back from its results JSON (to rewrite the docs without measuring again)."""
+    data = json.loads(Path(path).read_text())
+    b = Bench(runs=data["meta"].get("runs", 5), seed=1, quick=data["meta"].get("mode") == "quick", neo4j_uri=None, merge_rows=0)
+    b.figures = [Figure(**f) for f in data["figures"]]
+    b.notes, b.failures, b.details = data["notes"], data["failures"], data["details"]
+    return b, data["meta"]
+
+
+def save(b: Bench, path: Path, meta: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps({"meta": meta, "figures": [asdict(f) for f in b.figures], "notes": b.notes, "failures": b.failures, "details": b.details}, ensure_ascii=False, indent=1, default=str)
+    )

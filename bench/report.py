@@ -1,0 +1,296 @@
+"""The benchmark report: the terminal summary and docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+from importlib import metadata
+from pathlib import Path
+
+from bench.measure import ROOT, Bench, Figure, fmt, fmt_ratio
+
+DOCS = ROOT / "docs" / "benchmarks.md"
+KEEP_START, KEEP_END = "<!-- analysis:start -->", "<!-- analysis:end -->"
+
+
+def _version(pkg: str) -> str:
+    try:
+        return metadata.version(pkg)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _mem_gb() -> float | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    return None
+
+
+def _neo4j_server_version() -> str:
+    lib = sorted((ROOT / ".cache" / "neo4j").glob("lib-*"))
+    return lib[-1].name.removeprefix("lib-") if lib else "unknown"
+
+
+def machine(cmd: str) -> dict:
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    return {
+        "command": cmd,
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "memory_gb": round(_mem_gb() or 0, 1),
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "ladybug": _version("ladybug"),
+        "polars": _version("polars"),
+        "networkx": _version("networkx"),
+        "neo4j_driver": _version("neo4j"),
+        "neo4j_server": _neo4j_server_version(),
+        "load_at_start": None if load is None else [round(x, 2) for x in load],
+    }
+
+
+def _met(f: Figure) -> str:
+    return "" if f.met is None else ("yes" if f.met else "**no**")
+
+
+def _is_query(f: Figure) -> bool:
+    return f.key.startswith("query:")
+
+
+def table_rows(b: Bench) -> list[list[str]]:
+    rows = []
+    for f in b.figures:
+        if _is_query(f):
+            continue
+        value = fmt(f.value, f.unit) if f.value is not None else (f.note if f.note.startswith("not measured") else f"not measured: {f.note}")
+        base = "" if f.baseline is None else f"{fmt(f.baseline, f.unit)} ({f.baseline_name})"
+        rows.append([f.name, f.size, value, base, fmt_ratio(f) if f.ratio is not None else "", f.goal, _met(f), "" if f.runs is None else str(f.runs)])
+    return rows
+
+
+HEADER = ["figure", "size", "value (median)", "baseline, same run", "ratio", "goal", "met?", "runs"]
+
+
+def _md_table(rows: list[list[str]]) -> str:
+    def esc(s: str) -> str:
+        return s.replace("|", "\\|")
+
+    out = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    out += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def query_table(b: Bench) -> str:
+    """Saved queries: one row per query, one column per size (embedded), plus Neo4j where loaded."""
+    qs = [f for f in b.figures if _is_query(f)]
+    if not qs:
+        return ""
+    sizes = list(dict.fromkeys(f.size for f in qs))
+    neo_sizes = list(dict.fromkeys(f.size for f in qs if f.baseline is not None))
+    keys = list(dict.fromkeys(f.key for f in qs))
+    by = {(f.key, f.size): f for f in qs}
+    head = ["query"] + [f"embedded, {s}" for s in sizes] + sum(([f"Neo4j, {s}", f"embedded vs Neo4j, {s}"] for s in neo_sizes), [])
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for k in keys:
+        row = [f"`{k.split(':', 1)[1]}`"]
+        for s in sizes:
+            f = by.get((k, s))
+            row.append(fmt(f.value, f.unit) if f and f.value is not None else "failed" if f else "")
+        for s in neo_sizes:
+            f = by.get((k, s))
+            row.append(fmt(f.baseline, f.unit) if f and f.baseline is not None else "failed")
+            row.append(fmt_ratio(f) if f and f.ratio is not None else "")
+        out.append("| " + " | ".join(row) + " |")
+    return "\n".join(out)
+
+
+def goals(b: Bench) -> list[str]:
+    """One line per goal of the issue: where it stands in this run."""
+    by = {(f.key, f.size): f for f in b.figures}
+
+    def get(key: str, size: str = "1M") -> Figure | None:
+        return by.get((key, size))
+
+    out = []
+    e2e, peak = get("ingest_e2e"), get("ingest_peak")
+    if e2e and e2e.value is not None:
+        out.append(f"Ingest 1M enterprises end-to-end ≤ 20 s: {fmt(e2e.value, 's')} — {'met' if e2e.value <= 20 else 'not met'}.")
+        out.append(f"Ingest within 4× of raw COPY: {e2e.ratio:.2f}× — {'met' if e2e.ratio <= 4 else 'not met'}.")
+    else:
+        out.append("Ingest 1M ≤ 20 s and within 4× of raw COPY: not measured in this run (1M not included).")
+    if peak and peak.value is not None:
+        out.append(f"Ingest peak memory ≤ 2 GB: {fmt(peak.value, 'MB')} — {'met' if peak.value <= 2048 else 'not met'}.")
+    else:
+        out.append("Ingest peak memory ≤ 2 GB at 1M: not measured in this run.")
+    gw, gb = get("gaps"), get("gaps_incl_build")
+    if gw and gw.value is not None:
+        out.append(f"Gaps, all chains, at 1M ≤ 100 ms warm: {fmt(gw.value, 'ms')} — {'met' if gw.value <= 100 else 'not met'}.")
+        if gb and gb.ratio is not None:
+            out.append(f"Gaps ≥ 10× faster than networkx including its build: {gb.ratio:,.0f}× — {'met' if gb.ratio >= 10 else 'not met'}.")
+    else:
+        out.append("Gaps at 1M ≤ 100 ms and ≥ 10× networkx: not measured in this run.")
+    t = get("targets")
+    if t and t.value is not None:
+        out.append(f"Targets for one segment at 1M ≤ 50 ms: {fmt(t.value, 'ms')} — {'met' if t.value <= 50 else 'not met'}.")
+    else:
+        out.append("Targets at 1M ≤ 50 ms: not measured in this run.")
+    neo = [f for f in b.figures if f.key == "neo4j_load"]
+    if neo and neo[0].value is not None:
+        out.append(f"Neo4j batched load ≥ 50× per-row MERGE: {neo[0].ratio:,.0f}× ({neo[0].size}) — {'met' if neo[0].ratio >= 50 else 'not met'}.")
+    else:
+        out.append("Neo4j batched load ≥ 50× per-row MERGE: " + (neo[0].note if neo else "not measured") + ".")
+    pages = [f for f in b.figures if f.key.startswith("page:")] or [f for f in b.figures if f.key == "pages"]
+    if pages and any(f.value is not None for f in pages):
+        worst = max((f for f in pages if f.value is not None), key=lambda f: f.value)
+        ok = all(f.met for f in pages if f.met is not None)
+        out.append(f"Pages ≤ 1.5 s demo, ≤ 3 s at 1M: slowest {worst.name} {fmt(worst.value, 's')} ({worst.size}) — {'met' if ok else 'not met'}.")
+    else:
+        out.append("Pages ≤ 1.5 s demo, ≤ 3 s at 1M: " + (pages[0].note if pages else "not measured") + ".")
+    return out
+
+
+def text(b: Bench, meta: dict) -> str:
+    rows = table_rows(b)
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(HEADER)]
+    widths = [min(w, 70) for w in widths]
+
+    def ln(vals: list[str]) -> str:
+        return "  ".join((v[: w - 1] + "…" if len(v) > w else v.ljust(w)) for v, w in zip(vals, widths)).rstrip()
+
+    out = [
+        "",
+        f"indmap benchmarks — {meta['mode']} run, {meta['seconds']}s; {meta['cores']} cores, {meta['memory_gb']} GB, {meta['cpu']}",
+        ln(HEADER),
+        ln(["-" * w for w in widths]),
+    ]
+    out += [ln(r) for r in rows]
+    qs = [f for f in b.figures if _is_query(f)]
+    if qs:
+        out.append("")
+        out.append("saved queries (embedded, warm median): " + "; ".join(f"{f.size} {f.key[6:]} {fmt(f.value, f.unit)}" + (f" (Neo4j {fmt(f.baseline, f.unit)})" if f.baseline else "") for f in qs))
+    out.append("")
+    out += ["goal: " + g for g in goals(b)]
+    out += ["note: " + n for n in b.notes]
+    out += ["FAILED: " + f for f in b.failures]
+    return "\n".join(out)
+
+
+def _kept_analysis() -> str:
+    if not DOCS.exists():
+        return ""
+    m = re.search(re.escape(KEEP_START) + r"(.*?)" + re.escape(KEEP_END), DOCS.read_text(encoding="utf-8"), re.S)
+    return m.group(1).strip() if m else ""
+
+
+METHOD = """\
+## How it is measured
+
+- **Datasets** come from `python -m bench.generate --size N --seed 1` (bench/generate.py): the
+  contract's CSV files, 5 % local enterprises, 2 segments per enterprise on average, 25 segments per
+  chain (12 / 24 / 40 chains at 10k / 100k / 1M), supply links = 10 % of the enterprises, 20 / 100 /
+  200 parks with two periods of statistics, projects = 0.5 % of the enterprises. `indmap ingest` accepts
+  them with no errors (one warning: a deliberate `SUPPLIES` recycling loop).
+- **One process per measurement**; peak memory is that process's `ru_maxrss` (`os.wait4`), which
+  counts native allocations (polars, LadybugDB, the Neo4j driver) that `tracemalloc` misses.
+  Values are medians over the runs shown.
+- **Ingest end-to-end** is the wall time of `python -m cli ingest DIR --store F --quiet` (interpreter
+  start, read, validate, map, COPY into a new file, atomic swap). **Raw COPY** is a process that creates
+  an empty database with the same DDL (`graph.queries.ladybug_ddl`) and runs `COPY … FROM 'file.csv'`
+  on already clean files in LadybugDB's own format (one per node and relationship table, prepared
+  beforehand from the validated tables): the store's own limit.
+- **Analysis** (graph.analysis) runs on a GraphView read from the embedded store. "Warm" = the view is
+  in memory and one call has run; before every timed call the per-view memo is cleared, so each run
+  computes (the memo-hit time is given in the notes). The **networkx baseline** (bench/baselines.py)
+  builds one networkx graph (a node per enterprise, segment, park and project; edges OPERATES_IN,
+  SUPPLIES, PART_OF, SUPPLIES_TO, BY, IN_PARK, FILLS) from the same tables and computes the same
+  definitions by walking it; its build time is reported apart and added in the "including build" rows.
+  Before any ratio is reported, both answers are compared (labels, counts, revenue, priority, target
+  order and scores, overlap similarities, project funnel/conversion/stalls/intensity/overdue/fills);
+  a difference fails the run.
+- **Saved queries** are `graph.queries.SAVED_QUERIES` (parameters `chain=NEV`, `segment=NEV-M01`),
+  one warm-up run then the median, on the embedded store and on Neo4j loaded with the same data.
+- **Neo4j load**: the Neo4j store's `write` (batched `UNWIND`) of the whole dataset, rows/s, beside one
+  `MERGE` per row in its own transaction (enterprises, then enterprise→segment rows, with a uniqueness
+  constraint so each MERGE is an index lookup) on the first rows of the same data.
+- **Pages**: read from `artifacts/page_times.json`, written by the app's browser test.
+"""
+
+
+def write_docs(b: Bench, meta: dict) -> Path:
+    kept = _kept_analysis()
+    m = meta
+    parts = [
+        "# Benchmarks",
+        "",
+        "Generated by `python -m bench --full --write-docs` (bench/); do not edit the tables by hand — the",
+        "section between the `analysis` markers is kept when the file is regenerated.",
+        "",
+        "## Machine and run",
+        "",
+        f"- Command: `{m['command']}` ({m['mode']} run, {m['seconds']} s, {m['date']})",
+        f"- CPU: {m['cpu']}, {m['cores']} cores (shared with other work; load average at start {m.get('load_at_start')})",
+        f"- Memory: {m['memory_gb']} GB; {m['os']}",
+        f"- Python {m['python']}; ladybug {m['ladybug']}; polars {m['polars']}; networkx {m['networkx']}; "
+        f"neo4j driver {m['neo4j_driver']}, server {m['neo4j_server']}",
+        f"- Sizes: {', '.join(m['sizes'])}; runs per figure: {m['runs']} (1M: {m['big_runs']}; the networkx graph "
+        f"is built once at 1M); Neo4j: {m['neo4j']}" + (f", loaded with the {m['neo4j_size']} dataset" if m.get("neo4j_size") else ""),
+        "",
+        "## Goals",
+        "",
+    ]
+    parts += [f"- {g}" for g in goals(b)]
+    parts += ["", "## Figures", "", _md_table(table_rows(b)), ""]
+    qt = query_table(b)
+    if qt:
+        qf = [f for f in b.figures if _is_query(f)]
+        parts += [
+            "## Saved analyst queries",
+            "",
+            f"`graph.queries.SAVED_QUERIES`, warm, median of {qf[0].runs} runs after one warm-up (ms); Neo4j through the "
+            "Neo4j store's `query` (which runs an `EXPLAIN` read-only check first), on the same data.",
+            "",
+            qt,
+            "",
+        ]
+    notes = list(b.notes) + [f"**FAILED**: {f}" for f in b.failures]
+    details = [f for f in b.figures if f.note and f.value is not None and not _is_query(f)]
+    if notes or details:
+        parts += ["## Notes", ""]
+        parts += [f"- {n}" for n in notes]
+        parts += [f"- {f.name} ({f.size}): {f.note}" for f in details]
+        parts.append("")
+    parts += ["## Analysis", "", KEEP_START, kept or "_(where each goal stands and what stands in the way: maintained by hand)_", KEEP_END, ""]
+    parts.append(METHOD)
+    DOCS.write_text("\n".join(parts), encoding="utf-8")
+    return DOCS
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bench.report RESULTS.json``: rewrite docs/benchmarks.md from a finished run."""
+    import sys
+
+    from bench.measure import load
+
+    args = sys.argv[1:] if argv is None else argv
+    b, meta = load(Path(args[0]))
+    print(write_docs(b, meta))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
