@@ -139,7 +139,7 @@ def test_real_neo4j_admin_imports_the_export(store, tmp_path):
     admin.write_text(f'#!/bin/sh\nexec java -Xmx512m -cp "{classpath}" org.neo4j.cli.AdminTool "$@"\n', encoding="utf-8")
     admin.chmod(0o755)
     env = {**os.environ, "PATH": f"{bindir}:{os.environ['PATH']}", "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
-    res = subprocess.run([str(out / "import.sh")], env=env, capture_output=True, text=True, timeout=600)
+    res = subprocess.run([str(out / "import.sh")], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600)  # neo4j-admin writes import.report to cwd
     assert res.returncode == 0 and "IMPORT DONE" in res.stdout, res.stdout[-2000:] + res.stderr[-2000:]
 
     port = _free_port()
