@@ -30,13 +30,13 @@ Definitions as built (README-ready):
 
 from __future__ import annotations
 
-import math
 import re
 
+import numpy as np
 import polars as pl
 
 from graph.analysis import reasons as R
-from graph.analysis.results import ConcentrationRow, OverlapPair, OverlapResult, ParkRanking, ParkScaleRow, ParkSpeedRow
+from graph.analysis.results import ConcentrationRow, construct_rows, OverlapPair, OverlapResult, ParkRanking, ParkScaleRow, ParkSpeedRow
 from graph.analysis.scope import memo
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
@@ -74,6 +74,38 @@ def _park_enterprises(view: GraphView) -> pl.DataFrame:
     )
 
 
+def _park_segment_matrix(view: GraphView) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
+    """Parks (sorted) x top-level segments (sorted): local revenue and enterprise counts (memoised).
+
+    An enterprise counts in a top-level segment with weight min(1, Σ share) (missing share = 1) over
+    the segment and its sub-segments; a (park, segment) without enterprises is 0.
+    """
+
+    def build() -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
+        pe = _park_enterprises(view)
+        rows = (
+            pe.join(view.enterprise_segments.select("enterprise_id", "segment_id", "share"), on="enterprise_id", how="inner")
+            .join(_roots(view), on="segment_id", how="inner")
+            .group_by("park_id", "root_id", "enterprise_id")
+            .agg(pl.col("share").fill_null(1.0).sum().clip(upper_bound=1.0).alias("w"), pl.col("revenue").first())
+            .group_by("park_id", "root_id")
+            .agg((pl.col("revenue").fill_null(0.0) * pl.col("w")).sum().alias("rev"), pl.len().cast(pl.Float64).alias("cnt"))
+        )
+        parks = sorted(set(_park_names(view)) | set(rows.get_column("park_id").unique().to_list()))
+        segs = sorted(set(rows.get_column("root_id").unique().to_list()))
+        mats = [np.zeros((len(parks), len(segs)), dtype=np.float64) for _ in range(2)]
+        if rows.height:
+            pi = rows.get_column("park_id").replace_strict(parks, list(range(len(parks))), return_dtype=pl.Int64).to_numpy()
+            si = rows.get_column("root_id").replace_strict(segs, list(range(len(segs))), return_dtype=pl.Int64).to_numpy()
+            for m, col in zip(mats, ("rev", "cnt")):
+                m[pi, si] = rows.get_column(col).to_numpy()
+        for m in mats:
+            m.setflags(write=False)
+        return parks, segs, mats[0], mats[1]
+
+    return memo(view, ("park_segment_matrix",), build)
+
+
 def park_overlap(view: GraphView, settings: AnalysisSettings) -> OverlapResult:
     """Cosine similarity of every pair of parks' local revenue by segment.
 
@@ -84,46 +116,43 @@ def park_overlap(view: GraphView, settings: AnalysisSettings) -> OverlapResult:
     []
     """
     names = _park_names(view)
-    pe = _park_enterprises(view)
-    rows = (
-        pe.join(view.enterprise_segments.select("enterprise_id", "segment_id", "share"), on="enterprise_id", how="inner")
-        .join(_roots(view), on="segment_id", how="inner")
-        .group_by("park_id", "root_id", "enterprise_id")
-        .agg(pl.col("share").fill_null(1.0).sum().clip(upper_bound=1.0).alias("w"), pl.col("revenue").first())
-        .group_by("park_id", "root_id")
-        .agg((pl.col("revenue").fill_null(0.0) * pl.col("w")).sum().alias("rev"), pl.len().cast(pl.Float64).alias("cnt"))
+    parks, segs, rev, cnt = _park_segment_matrix(view)
+    n_p, n_s = rev.shape
+    has_rev = rev.sum(axis=1) > 0
+    ia, ib = np.triu_indices(n_p, k=1)  # every pair a < b, in the order a, then b
+    by_rev = has_rev[ia] & has_rev[ib]  # basis: revenue when both parks have revenue data, else counts
+    sim = np.zeros(ia.size, dtype=np.float64)
+    for m, sel in ((rev, by_rev), (cnt, ~by_rev)):
+        gram = m @ m.T  # dot products of every pair of parks
+        norm = np.sqrt(np.diag(gram))
+        a, b = ia[sel], ib[sel]
+        dot, den = gram[a, b], norm[a] * norm[b]
+        sim[sel] = np.divide(dot, den, out=np.zeros_like(dot), where=(norm[a] > 0) & (norm[b] > 0))
+    sim = np.clip(sim, 0.0, 1.0) + 0.0  # + 0.0: no -0.0 (min/max of the old loop gave 0.0)
+    order = np.lexsort((ib, ia, -sim))  # similarity desc, then park ids (parks are sorted)
+    sim, ia, ib, by_rev = sim[order], ia[order], ib[order], by_rev[order]
+    # shared segments: > 0 in both parks on the pair's basis (rows 0..n_p-1 revenue, n_p.. counts)
+    pos = np.concatenate([rev > 0, cnt > 0])
+    off = np.where(by_rev, 0, n_p)
+    flat = np.flatnonzero(pos[ia + off] & pos[ib + off]) if n_s else np.zeros(0, dtype=np.int64)
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(flat // max(n_s, 1), minlength=ia.size))]).tolist()
+    park_name = [names.get(p) for p in parks]
+    a_l, b_l, sim_l = ia.tolist(), ib.tolist(), sim.tolist()
+    seg_ids = np.array(segs, dtype=object)[flat % max(n_s, 1)].tolist()  # per pair, in segment id order
+    shared = [seg_ids[bounds[k] : bounds[k + 1]] for k in range(ia.size)]
+    pairs = construct_rows(
+        OverlapPair,
+        {
+            "park_a": [parks[i] for i in a_l],
+            "park_a_name": [park_name[i] for i in a_l],
+            "park_b": [parks[i] for i in b_l],
+            "park_b_name": [park_name[i] for i in b_l],
+            "similarity": sim_l,
+            "basis": ["revenue" if r else "count" for r in by_rev.tolist()],
+            "flagged": [s >= settings.overlap_threshold for s in sim_l],
+            "shared_segments": shared,
+        },
     )
-    parks = sorted(set(names) | set(rows.get_column("park_id").unique().to_list()))
-    vec: dict[str, dict[str, tuple[float, float]]] = {p: {} for p in parks}
-    for p, s, rev, cnt in rows.iter_rows():
-        vec[p][s] = (rev, cnt)
-    has_rev = {p: sum(v[0] for v in vec[p].values()) > 0 for p in parks}
-    pairs = []
-    for i, a in enumerate(parks):
-        for b in parks[i + 1 :]:
-            basis = "revenue" if has_rev[a] and has_rev[b] else "count"
-            k = 0 if basis == "revenue" else 1
-            va = {s: x[k] for s, x in vec[a].items()}
-            vb = {s: x[k] for s, x in vec[b].items()}
-            dot = sum(va[s] * vb.get(s, 0.0) for s in va)
-            na = math.sqrt(sum(x * x for x in va.values()))
-            nb = math.sqrt(sum(x * x for x in vb.values()))
-            sim = dot / (na * nb) if na > 0 and nb > 0 else 0.0
-            sim = min(1.0, max(0.0, sim))
-            shared = sorted(s for s in va if va[s] > 0 and vb.get(s, 0.0) > 0)
-            pairs.append(
-                OverlapPair(
-                    park_a=a,
-                    park_a_name=names.get(a),
-                    park_b=b,
-                    park_b_name=names.get(b),
-                    similarity=sim,
-                    basis=basis,
-                    flagged=sim >= settings.overlap_threshold,
-                    shared_segments=shared,
-                )
-            )
-    pairs.sort(key=lambda p: (-p.similarity, p.park_a, p.park_b))
     return OverlapResult(pairs=pairs, settings=settings.model_dump())
 
 

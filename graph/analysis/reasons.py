@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+import polars as pl
+
 from graph.schema import ENUM_ZH
 
 LABEL_ZH = {"broken": "断链", "missing": "缺链", "weak": "弱链", "strong": "强链"}
@@ -149,6 +151,90 @@ def r_green(pollution: str | None, energy: str | None) -> str:
 
 def r_pipeline(stage: str, projects: list[str]) -> str:
     return f"已在项目库（{STAGE_ZH.get(stage, stage)}：{'、'.join(projects)}），不作为新目标"
+
+
+# ------------------------------------------------------------------ target factors, vectorised
+# The texts of the functions above as polars expressions over a frame of candidates (one row per
+# target), character for character. Floats are formatted in Python (:func:`money`, :func:`pct_texts`),
+# so their digits are exactly those of the functions above.
+
+
+def _lit(text: str) -> pl.Expr:
+    return pl.lit(text, dtype=pl.Utf8)
+
+
+def x_standing(pos: pl.Expr, n: pl.Expr) -> pl.Expr:
+    """:func:`standing` (empty string when pos or n is missing or 0)."""
+    pct = ((pos.cast(pl.Float64) / n.cast(pl.Float64)) * 100 - 1e-9).ceil().clip(lower_bound=1.0).cast(pl.Int64)
+    small = pl.concat_str(_lit("本环节"), n.cast(pl.Utf8), _lit("家中排第"), pos.cast(pl.Utf8))
+    big = pl.concat_str(_lit("位于本环节前"), pct.cast(pl.Utf8), _lit("%"))
+    return pl.when(pos.fill_null(0).eq(0) | n.fill_null(0).eq(0)).then(_lit("")).when(n < 10).then(small).otherwise(big)
+
+
+def _with_standing(head: pl.Expr, st: pl.Expr) -> pl.Expr:
+    return pl.when(st == "").then(head).otherwise(pl.concat_str(head, _lit("，"), st))
+
+
+def x_scale(revenue: pl.Expr, money_text: pl.Expr, pos: pl.Expr, n: pl.Expr) -> pl.Expr:
+    """:func:`r_scale`; ``money_text`` is :func:`money` of the revenue."""
+    st = pl.when(revenue > 0).then(x_standing(pos, n)).otherwise(_lit(""))
+    return pl.when(revenue.is_null()).then(_lit("营收无数据")).otherwise(_with_standing(pl.concat_str(_lit("营收"), money_text), st))
+
+
+def x_patents(patents: pl.Expr, pos: pl.Expr, n: pl.Expr) -> pl.Expr:
+    """:func:`r_patents`."""
+    st = pl.when(patents > 0).then(x_standing(pos, n)).otherwise(_lit(""))
+    head = pl.concat_str(_lit("专利"), patents.cast(pl.Utf8), _lit("件"))
+    return pl.when(patents.is_null()).then(_lit("专利无数据")).otherwise(_with_standing(head, st))
+
+
+def x_qualifications(flags: list[tuple[pl.Expr, str]]) -> pl.Expr:
+    """:func:`r_qualifications` of the names whose flag is true, in the order given."""
+    found = pl.concat_str([pl.when(f).then(_lit(name)) for f, name in flags], separator="、", ignore_nulls=True)
+    return pl.when(found.fill_null("") == "").then(_lit("无高新技术企业/专精特新资质")).otherwise(found)
+
+
+def x_ties(supplies_to: pl.Expr, buys_from: pl.Expr) -> pl.Expr:
+    """:func:`r_ties`."""
+    to = pl.when(supplies_to.fill_null(0) != 0).then(pl.concat_str(_lit("向本地"), supplies_to.cast(pl.Utf8), _lit("家企业供货")))
+    frm = pl.when(buys_from.fill_null(0) != 0).then(pl.concat_str(_lit("从本地"), buys_from.cast(pl.Utf8), _lit("家企业采购")))
+    both = pl.concat_str([to, frm], separator="，", ignore_nulls=True)
+    return pl.when(both.fill_null("") == "").then(_lit("与本地企业无供应关系")).otherwise(both)
+
+
+def x_fit(share_pct_text: pl.Expr, confidence: pl.Expr) -> pl.Expr:
+    """:func:`r_fit`; ``share_pct_text`` is ``f"{share * 100:.0f}"`` (null when the share is missing)."""
+    conf = confidence.replace_strict({"confirmed": "（已确认）", "likely": "（待核实）"}, default="（置信度无数据）", return_dtype=pl.Utf8)
+    conf = conf.fill_null("（置信度无数据）")
+    head = pl.when(share_pct_text.is_null()).then(_lit("业务占比无数据")).otherwise(pl.concat_str(_lit("本环节业务占比"), share_pct_text, _lit("%")))
+    return pl.concat_str(head, conf)
+
+
+def x_growth(growth_pct_text: pl.Expr, pos: pl.Expr, n: pl.Expr) -> pl.Expr:
+    """:func:`r_growth`; ``growth_pct_text`` is ``f"{growth * 100:.1f}"`` (null when the growth is missing)."""
+    head = pl.concat_str(_lit("营收增长"), growth_pct_text, _lit("%"))
+    return pl.when(growth_pct_text.is_null()).then(_lit("增长率无数据")).otherwise(_with_standing(head, x_standing(pos, n)))
+
+
+def x_green(pollution: pl.Expr, energy: pl.Expr) -> pl.Expr:
+    """:func:`r_green`."""
+    p = pollution.replace_strict({k: f"污染{v}" for k, v in GRADE_ZH.items()}, default="污染等级无数据", return_dtype=pl.Utf8).fill_null("污染等级无数据")
+    e = energy.replace_strict({k: f"能耗{v}" for k, v in GRADE_ZH.items()}, default="能耗等级无数据", return_dtype=pl.Utf8).fill_null("能耗等级无数据")
+    return pl.concat_str(p, _lit("，"), e)
+
+
+def x_pipeline(stage: pl.Expr, projects: pl.Expr, offered: pl.Expr) -> pl.Expr:
+    """:func:`r_pipeline` when ``offered`` is false (signed or later), else the short note of an earlier stage; null without a stage."""
+    zh = stage.replace_strict(STAGE_ZH, default=stage, return_dtype=pl.Utf8)
+    ids = projects.fill_null([]).list.join("、")
+    body = pl.concat_str(_lit("已在项目库（"), zh, _lit("："), ids, _lit("）"))
+    return pl.when(stage.is_null()).then(None).when(offered).then(body).otherwise(pl.concat_str(body, _lit("，不作为新目标")))
+
+
+def pct_texts(values: list[float | None], digits: int) -> list[str | None]:
+    """``f"{v * 100:.{digits}f}"`` of every value, None for a missing one."""
+    fmt = f"{{:.{digits}f}}".format
+    return [None if v is None else fmt(v * 100) for v in values]
 
 
 # ------------------------------------------------------------------ parks and projects

@@ -17,6 +17,19 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def construct_rows(cls: type[_Model], columns: dict[str, list[Any]]) -> list[Any]:
+    """Models of ``cls`` from equal-length column lists holding every field, without validation.
+
+    For result rows made by the thousand from typed frames, where validation would cost more than
+    the analysis; tests validate such rows separately.
+    """
+    names = list(cls.model_fields)
+    if set(columns) != set(names):
+        raise ValueError(f"construct_rows({cls.__name__}): columns {sorted(columns)} != fields {sorted(names)}")
+    construct = cls.model_construct
+    return [construct(**dict(zip(names, values))) for values in zip(*(columns[n] for n in names))]
+
+
 # ------------------------------------------------------------------ gaps
 
 

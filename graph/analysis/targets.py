@@ -45,11 +45,12 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+import numpy as np
 import polars as pl
 
 from graph.analysis import reasons as R
 from graph.analysis.presence import _es_base, segment_closure
-from graph.analysis.results import TargetResult, TargetRow
+from graph.analysis.results import TargetResult, TargetRow, construct_rows
 from graph.analysis.scope import Scope, check_scope, local_ids, memo
 from graph.schema import PROJECT_STAGES
 from graph.settings import AnalysisSettings
@@ -106,13 +107,33 @@ def _candidate_links(view: GraphView) -> pl.DataFrame:
     return memo(view, ("candidate_links",), build)
 
 
+def _candidate_rows(view: GraphView) -> tuple[np.ndarray, dict[str, tuple[int, int]]]:
+    """Row numbers of the candidate links grouped by segment, and each segment's (offset, length) in them (memoised).
+
+    A segment's pool is then a gather of its few thousand rows instead of a filter over every candidate link.
+    """
+
+    def build() -> tuple[np.ndarray, dict[str, tuple[int, int]]]:
+        g = _candidate_links(view).select("segment_id").with_row_index("_row").group_by("segment_id").agg("_row")
+        flat = g.get_column("_row").explode().to_numpy()
+        offsets, at = {}, 0
+        for seg, n in zip(g.get_column("segment_id").to_list(), g.get_column("_row").list.len().to_list()):
+            offsets[seg] = (at, n)
+            at += n
+        return flat, offsets
+
+    return memo(view, ("candidate_rows_by_segment",), build)
+
+
 def _pool(view: GraphView, segment_id: str) -> pl.DataFrame:
     """Non-local enterprises in S (with sub-segments): one row each, with share and confidence."""
     members = segment_closure(view).filter(pl.col("segment_id") == segment_id).get_column("member_id").to_list()
+    flat, offsets = _candidate_rows(view)
+    parts = [flat[o : o + n] for o, n in (offsets[m] for m in dict.fromkeys(members) if m in offsets)]
+    idx = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)  # the rows of S and its sub-segments, in table order
+    sel = _candidate_links(view).select(pl.all().gather(pl.Series(idx, dtype=pl.Int64)))
     rows = (
-        _candidate_links(view)
-        .filter(pl.col("segment_id").is_in(members))
-        .group_by("enterprise_id")
+        sel.group_by("enterprise_id")
         .agg(
             pl.col("_eidx").first(),
             pl.when(pl.col("share").count() > 0).then(pl.col("share").sum().clip(upper_bound=1.0)).otherwise(None).alias("share"),
@@ -121,42 +142,42 @@ def _pool(view: GraphView, segment_id: str) -> pl.DataFrame:
         )
         .sort("_eidx")
     )
-    ent = view.enterprises[rows.get_column("_eidx").to_list()].drop("id")
+    ent = view.enterprises.drop("id").select(pl.all().gather(rows.get_column("_eidx")))
     return pl.concat([rows.drop("_eidx"), ent], how="horizontal")
 
 
-def _ties(view: GraphView, scope: Scope, ids: pl.DataFrame) -> pl.DataFrame:
-    local = local_ids(view, scope).to_frame("cp")
-    sl = view.supply_links.select("supplier_id", "customer_id")
-    to = (
-        sl.rename({"supplier_id": "enterprise_id", "customer_id": "cp"})
-        .join(ids, on="enterprise_id", how="semi")
-        .join(local, on="cp", how="semi")
-        .with_columns(pl.lit("to").alias("dir"))
-    )
-    frm = (
-        sl.rename({"customer_id": "enterprise_id", "supplier_id": "cp"})
-        .join(ids, on="enterprise_id", how="semi")
-        .join(local, on="cp", how="semi")
-        .with_columns(pl.lit("from").alias("dir"))
-    )
-    both = pl.concat([to.select("enterprise_id", "cp", "dir"), frm.select("enterprise_id", "cp", "dir")]).filter(pl.col("enterprise_id") != pl.col("cp"))
-    return both.group_by("enterprise_id").agg(
-        pl.col("cp").filter(pl.col("dir") == "to").n_unique().cast(pl.Int64).alias("_to"),
-        pl.col("cp").filter(pl.col("dir") == "from").n_unique().cast(pl.Int64).alias("_from"),
-        pl.col("cp").n_unique().cast(pl.Int64).alias("_ties_n"),
-    )
+def _ties(view: GraphView, scope: Scope) -> pl.DataFrame:
+    """Per enterprise: distinct local (in-scope) enterprises it supplies (``_to``), buys from (``_from``), either (``_ties_n``) (memoised per scope)."""
+
+    def build() -> pl.DataFrame:
+        local = local_ids(view, scope).to_frame("cp")
+        sl = view.supply_links.select("supplier_id", "customer_id")
+        to = sl.rename({"supplier_id": "enterprise_id", "customer_id": "cp"}).join(local, on="cp", how="semi").with_columns(pl.lit("to").alias("dir"))
+        frm = sl.rename({"customer_id": "enterprise_id", "supplier_id": "cp"}).join(local, on="cp", how="semi").with_columns(pl.lit("from").alias("dir"))
+        both = pl.concat([to.select("enterprise_id", "cp", "dir"), frm.select("enterprise_id", "cp", "dir")]).filter(pl.col("enterprise_id") != pl.col("cp"))
+        return both.group_by("enterprise_id").agg(
+            pl.col("cp").filter(pl.col("dir") == "to").n_unique().cast(pl.Int64).alias("_to"),
+            pl.col("cp").filter(pl.col("dir") == "from").n_unique().cast(pl.Int64).alias("_from"),
+            pl.col("cp").n_unique().cast(pl.Int64).alias("_ties_n"),
+        )
+
+    return memo(view, ("target_ties", str(scope)), build)
 
 
 def _pipeline(view: GraphView) -> pl.DataFrame:
-    order = {s: i for i, s in enumerate(PROJECT_STAGES)}
-    pr = view.projects.filter(pl.col("enterprise_id").is_not_null() & pl.col("stage").is_in(list(PROJECT_STAGES)))
-    pr = pr.with_columns(pl.col("stage").replace_strict(order, return_dtype=pl.Int64).alias("_si"))
-    return pr.group_by("enterprise_id").agg(
-        pl.col("_si").max().alias("_stage_i"),
-        pl.col("id").filter(pl.col("_si") >= PIPELINE_FROM).sort().alias("_pipe_projects"),
-        pl.col("id").filter(pl.col("_si") == pl.col("_si").max()).sort().alias("_top_projects"),
-    )
+    """Per enterprise in a project: its most advanced stage and project ids (memoised)."""
+
+    def build() -> pl.DataFrame:
+        order = {s: i for i, s in enumerate(PROJECT_STAGES)}
+        pr = view.projects.filter(pl.col("enterprise_id").is_not_null() & pl.col("stage").is_in(list(PROJECT_STAGES)))
+        pr = pr.with_columns(pl.col("stage").replace_strict(order, return_dtype=pl.Int64).alias("_si"))
+        return pr.group_by("enterprise_id").agg(
+            pl.col("_si").max().alias("_stage_i"),
+            pl.col("id").filter(pl.col("_si") >= PIPELINE_FROM).sort().alias("_pipe_projects"),
+            pl.col("id").filter(pl.col("_si") == pl.col("_si").max()).sort().alias("_top_projects"),
+        )
+
+    return memo(view, ("target_pipeline",), build)
 
 
 def targets(
@@ -255,9 +276,8 @@ def targets(
         pool = pool.filter(cond)
         filter_removed["qualifications"] = before - pool.height
 
-    ids = pool.select("enterprise_id")
     scored = (
-        pool.join(_ties(view, scope, ids), on="enterprise_id", how="left")
+        pool.join(_ties(view, scope), on="enterprise_id", how="left")
         .join(_pipeline(view), on="enterprise_id", how="left")
         .with_columns(
             pl.col("_to").fill_null(0),
@@ -302,8 +322,12 @@ def targets(
     if top is not None:
         fresh = fresh.head(max(0, int(top)))
     piped = scored.filter(pl.col("_in_pipe"))
-    rows = [_row(r, i + 1) for i, r in enumerate(fresh.iter_rows(named=True))]
-    rows += [_row(r, None) for r in piped.iter_rows(named=True)]
+    ranked = pl.concat(
+        [
+            fresh.with_columns(pl.int_range(1, fresh.height + 1, dtype=pl.Int64).alias("_rank")),
+            piped.with_columns(pl.lit(None, dtype=pl.Int64).alias("_rank")),
+        ]
+    )
     return TargetResult(
         segment_id=segment_id,
         segment_name=seg_row.get("name"),
@@ -313,42 +337,62 @@ def targets(
         ranked_size=scored.height,
         gate_removed=gate_removed,
         filter_removed=filter_removed,
-        rows=rows,
+        rows=_rows(ranked),
         settings=settings.model_dump(),
     )
 
 
-def _row(r: dict, rank: int | None) -> TargetRow:
-    quals = [q for q, flag in ((QUAL_GIANT, r["_giant"]), (QUAL_SRDI, r["_srdi"] and not r["_giant"]), (QUAL_HIGH_TECH, r["_hightech"])) if flag]
-    patents = r["patents"]
-    fr = {
-        "scale": R.r_scale(r["revenue"], r["_revenue_pos"], r["_revenue_n"]),
-        "innovation": R.r_patents(patents, r["_patents_pos"], r["_patents_n"]) + "；" + R.r_qualifications(quals),
-        "ties": R.r_ties(r["_to"], r["_from"]),
-        "fit": R.r_fit(r["share"], r["confidence"]),
-        "growth": R.r_growth(r["growth"], r["_growth_pos"], r["_growth_n"]),
-        "green": R.r_green(r["pollution"], r["energy"]),
-    }
-    reasons = [fr[k] for k in TARGET_FACTORS]
-    stage = None if r["_stage_i"] is None else PROJECT_STAGES[r["_stage_i"]]
-    in_pipe = bool(r["_in_pipe"])
-    if stage is not None:
-        reasons.insert(0, R.r_pipeline(stage, r["_top_projects"] or []) if in_pipe else f"已在项目库（{R.STAGE_ZH[stage]}：{'、'.join(r['_top_projects'] or [])}）")
-    # model_construct: every value comes from typed frames; validating thousands of rows per call cost
-    # more than the ranking itself (a test checks that these rows validate)
-    return TargetRow.model_construct(
-        rank=rank,
-        enterprise_id=r["enterprise_id"],
-        name=r["name"],
-        province=r["province"],
-        revenue=r["revenue"],
-        listed_code=r["listed_code"],
-        qualifications=list(r["qualifications"] or []),
-        score=r["score"],
-        factors={k: float(r[f"f_{k}"]) for k in TARGET_FACTORS},
-        factor_reasons=fr,
-        reasons=reasons,
-        in_pipeline=in_pipe,
-        pipeline_stage=stage,
-        pipeline_projects=list(r["_pipe_projects"] or []),
+def _rows(out: pl.DataFrame) -> list[TargetRow]:
+    """One TargetRow per row of the ranked frame: reasons as polars string expressions, floats formatted in Python."""
+    if out.height == 0:
+        return []
+    stage = pl.col("_stage_i").replace_strict(dict(enumerate(PROJECT_STAGES)), default=None, return_dtype=pl.Utf8)
+    texts = out.with_columns(
+        pl.Series("_money", [R.money(v) for v in out.get_column("revenue").to_list()], dtype=pl.Utf8),
+        pl.Series("_share_txt", R.pct_texts(out.get_column("share").to_list(), 0), dtype=pl.Utf8),
+        pl.Series("_growth_txt", R.pct_texts(out.get_column("growth").to_list(), 1), dtype=pl.Utf8),
+        stage.alias("_stage"),
+    ).select(
+        R.x_scale(pl.col("revenue"), pl.col("_money"), pl.col("_revenue_pos"), pl.col("_revenue_n")).alias("scale"),
+        pl.concat_str(
+            R.x_patents(pl.col("patents"), pl.col("_patents_pos"), pl.col("_patents_n")),
+            pl.lit("；"),
+            R.x_qualifications([(pl.col("_giant"), QUAL_GIANT), (pl.col("_srdi") & ~pl.col("_giant"), QUAL_SRDI), (pl.col("_hightech"), QUAL_HIGH_TECH)]),
+        ).alias("innovation"),
+        R.x_ties(pl.col("_to"), pl.col("_from")).alias("ties"),
+        R.x_fit(pl.col("_share_txt"), pl.col("confidence")).alias("fit"),
+        R.x_growth(pl.col("_growth_txt"), pl.col("_growth_pos"), pl.col("_growth_n")).alias("growth"),
+        R.x_green(pl.col("pollution"), pl.col("energy")).alias("green"),
+        R.x_pipeline(pl.col("_stage"), pl.col("_top_projects"), ~pl.col("_in_pipe")).alias("_pipe_reason"),
+        pl.col("_stage"),
     )
+    col = out.get_column
+    # every value comes from typed frames; validating thousands of rows per call cost more than the
+    # ranking itself (a test checks that these rows validate)
+    factor_reasons = _factor_dicts([texts.get_column(k).to_list() for k in TARGET_FACTORS])
+    reasons = [list(fr.values()) if p is None else [p, *fr.values()] for p, fr in zip(texts.get_column("_pipe_reason").to_list(), factor_reasons)]
+    return construct_rows(
+        TargetRow,
+        {
+            "rank": col("_rank").to_list(),
+            "enterprise_id": col("enterprise_id").to_list(),
+            "name": col("name").to_list(),
+            "province": col("province").to_list(),
+            "revenue": col("revenue").to_list(),
+            "listed_code": col("listed_code").to_list(),
+            "qualifications": [[] if q is None else q for q in col("qualifications").to_list()],
+            "score": col("score").to_list(),
+            "factors": _factor_dicts([col(f"f_{k}").cast(pl.Float64).to_list() for k in TARGET_FACTORS]),
+            "factor_reasons": factor_reasons,
+            "reasons": reasons,
+            "in_pipeline": col("_in_pipe").to_list(),
+            "pipeline_stage": texts.get_column("_stage").to_list(),
+            "pipeline_projects": [[] if q is None else q for q in col("_pipe_projects").to_list()],
+        },
+    )
+
+
+def _factor_dicts(columns: list[list]) -> list[dict]:
+    """``{factor: value}`` per row from one column per factor (in TARGET_FACTORS order)."""
+    k1, k2, k3, k4, k5, k6 = TARGET_FACTORS
+    return [{k1: a, k2: b, k3: c, k4: d, k5: e, k6: f} for a, b, c, d, e, f in zip(*columns)]
