@@ -24,6 +24,18 @@ class QueryResult:
         return [dict(zip(self.columns, r)) for r in self.rows]
 
 
+class Steps:
+    """Counts the steps of a write and reports each to an optional progress callback."""
+
+    def __init__(self, total: int, progress: ProgressFn | None = None):
+        self.total, self.done, self.progress = total, 0, progress
+
+    def __call__(self, step: str) -> None:
+        self.done += 1
+        if self.progress:
+            self.progress(step, self.done, self.total)
+
+
 class StoreError(RuntimeError):
     """A store could not be opened, written or queried; the message is for users."""
 

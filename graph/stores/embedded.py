@@ -30,7 +30,7 @@ from graph.guard import check_read_only
 from graph.mapping import graph_frames, tables_from_graph
 from graph.schema import NODES, RELS
 from graph.settings import Settings
-from graph.stores.base import LoadReport, ProgressFn, QueryResult, StoreError
+from graph.stores.base import LoadReport, ProgressFn, QueryResult, Steps, StoreError
 
 TMP_MARK = ".tmp-"
 
@@ -131,14 +131,7 @@ class EmbeddedStore:
         self._cleanup_stale()
         tmp = self.path.with_name(f".{self.path.name}{TMP_MARK}{os.getpid()}-{uuid.uuid4().hex[:8]}")
         nodes, rels = graph_frames(tables)
-        steps = len(nodes) + len(rels) + 2
-        done = 0
-
-        def tick(step: str) -> None:
-            nonlocal done
-            done += 1
-            if progress:
-                progress(step, done, steps)
+        tick = Steps(len(nodes) + len(rels) + 2, progress)  # schema, tables, meta
 
         report = LoadReport()
         db = lb.Database(str(tmp), buffer_pool_size=self._buffer_pool())

@@ -55,7 +55,7 @@ from graph.schema import NODES, RELS
 from graph.settings import Settings
 from graph.stores import neo4j_queries as Q
 from graph.stores.neo4j_values import collect_ids, collect_rel_ends, native, plain_value
-from graph.stores.base import LoadReport, ProgressFn, QueryRefused, QueryResult, StoreError
+from graph.stores.base import LoadReport, ProgressFn, QueryRefused, QueryResult, Steps, StoreError
 
 LEASE_TTL_S = 60
 HEARTBEAT_EVERY_S = 10
@@ -164,14 +164,7 @@ class Neo4jStore:
         batch = int(self.settings.neo4j_batch_size)
         token = uuid.uuid4().hex
         generation = uuid.uuid4().hex
-        steps = len(nodes) + len(rels) + 4  # schema, cleanup, labels, types, switch, retired
-        done = 0
-
-        def tick(step: str) -> None:
-            nonlocal done
-            done += 1
-            if progress:
-                progress(step, done, steps)
+        tick = Steps(len(nodes) + len(rels) + 4, progress)  # schema, cleanup, labels, types, switch, retired
 
         report = LoadReport()
         try:
