@@ -259,7 +259,7 @@ def targets(g: nx.DiGraph, settings: AnalysisSettings, segment_id: str) -> dict:
         }
         score = 100.0 * sum(w[k] * f[k] for k in w) / wsum if wsum > 0 else 0.0
         rows.append((e[1], score, stage_of.get(e, -1) >= PROJECT_ORDER.index("signed")))
-    rows.sort(key=lambda r: (-r[1], r[0]))
+    rows.sort(key=lambda r: (-round(r[1], 9), r[0]))  # ties by id, as analysis.md says: last-bit noise is not a tie-break
     fresh = [(e, s) for e, s, piped in rows if not piped]
     piped = [(e, s) for e, s, piped in rows if piped]
     return {"pool_size": pool_size, "gate_removed": gate, "ranked": fresh, "pipeline": piped}
