@@ -252,6 +252,21 @@ def _family(st: Structure, sid: str) -> set[str]:
     return out
 
 
+def _segment_rows(eid: str, segs: list[str], rng, p_confirmed: float) -> list[dict]:
+    """enterprise_segments rows of a fictional firm: the first segment takes the larger share."""
+    first = 1.0 if len(segs) == 1 else round(rng.uniform(0.55, 0.9), 2)
+    return [
+        {
+            "enterprise_id": eid,
+            "segment_id": sg,
+            "share": first if k == 0 else round(1 - first, 2),
+            "source": FICTIONAL,
+            "confidence": "confirmed" if rng.random() < p_confirmed else "likely",
+        }
+        for k, sg in enumerate(segs)
+    ]
+
+
 def _flow_neighbours(st: Structure, sid: str) -> list[str]:
     """Leaf segments next to ``sid`` along SUPPLIES (via the segment or its parents)."""
     fam = [sid]
@@ -506,17 +521,7 @@ def make_locals(rng: random.Random, st: Structure, parks: list[Park], counts: di
                 pool = sorted(set(same_kw)) if same_kw and rng.random() < 0.6 else sorted(set(near))
                 if pool:
                     segs.append(rng.choice(pool))
-            first_share = 1.0 if len(segs) == 1 else round(rng.uniform(0.55, 0.9), 2)
-            for k, sg in enumerate(segs):
-                es_rows.append(
-                    {
-                        "enterprise_id": eid,
-                        "segment_id": sg,
-                        "share": first_share if k == 0 else round(1 - first_share, 2),
-                        "source": FICTIONAL,
-                        "confidence": "confirmed" if rng.random() < 0.88 else "likely",
-                    }
-                )
+            es_rows += _segment_rows(eid, segs, rng, p_confirmed=0.88)
     return ents, es_rows
 
 
@@ -664,17 +669,7 @@ def make_fictional_candidates(
             near = sorted({o for o in _flow_neighbours(st, s) if o in counts and o != s and st.seg_chain[o] == chain})
             if near:
                 segs.append(rng.choice(near))
-        first = 1.0 if len(segs) == 1 else round(rng.uniform(0.55, 0.9), 2)
-        for k, sg in enumerate(segs):
-            es_rows.append(
-                {
-                    "enterprise_id": eid,
-                    "segment_id": sg,
-                    "share": first if k == 0 else round(1 - first, 2),
-                    "source": FICTIONAL,
-                    "confidence": "confirmed" if rng.random() < 0.8 else "likely",
-                }
-            )
+        es_rows += _segment_rows(eid, segs, rng, p_confirmed=0.8)
     # 以商招商: a few supply relations with local firms along SUPPLIES (either direction)
     local_by_seg: dict[str, list[str]] = defaultdict(list)
     for e in locals_:
