@@ -224,7 +224,7 @@ def settings_sidebar(base: AnalysisSettings) -> AnalysisSettings:
                 st.session_state.setdefault(key, float(sub[f]))
                 sub[f] = st.slider(f"{zh}（{f}）", 0.0, 1.0, step=0.05, key=key)
             data[name] = sub
-        st.caption("招商目标的权重与门槛在「招商目标」页调整。")
+        st.caption("招商目标的权重、门槛、无数据取值与最低数据覆盖在「招商目标」页调整。")
         st.button("恢复默认参数", on_click=_reset_settings, icon=":material/restart_alt:", width="stretch", key="reset_settings")
     extra = st.session_state.get(TARGET_STATE) or {}
     if extra.get("target_weights"):
@@ -232,6 +232,9 @@ def settings_sidebar(base: AnalysisSettings) -> AnalysisSettings:
     for gate in ("gate_high_pollution", "gate_high_energy"):
         if gate in extra:
             data[gate] = bool(extra[gate])
+    for key in ("unknown_value", "min_coverage"):
+        if key in extra:
+            data[key] = float(extra[key])
     try:
         return AnalysisSettings.model_validate(data)
     except Exception as exc:  # noqa: BLE001

@@ -26,11 +26,16 @@ from app_pages.common import (
     synced_select,
 )
 from app_pages.export import export_buttons
-from app_pages.frames import target_columns, target_frame
+from app_pages.frames import coverage_text, target_columns, target_frame
+
+FILTER_ZH = {"province": "省份不符", "listed_only": "非上市", "min_revenue": "营收不足或无数据", "qualifications": "资质不符", "min_coverage": "数据覆盖不足"}
 
 c = ctx()
 st.title("招商目标")
-st.caption("外地企业按规模、创新、与本地企业的供需关联（以商招商）、业务契合、成长、绿色六个因素加权排序；高污染、高耗能企业默认排除。")
+st.caption(
+    "外地企业按规模、创新、与本地企业的供需关联（以商招商）、业务契合、成长、绿色六个因素加权排序；高污染、高耗能企业默认排除。"
+    "没有数据的因素不按 0 分计，而取中性值（默认 0.5），「数据覆盖」说明得分有多少有数据支撑。"
+)
 view = require_data(c)
 
 chain_names = names(view, "chains")
@@ -76,6 +81,8 @@ def _sync_target_settings() -> None:
         "target_weights": {f: float(st.session_state[k]) for f, k in tw_keys.items()},
         "gate_high_pollution": bool(st.session_state["set__tw__gate_pollution"]),
         "gate_high_energy": bool(st.session_state["set__tw__gate_energy"]),
+        "unknown_value": float(st.session_state["set__tw__unknown_value"]),
+        "min_coverage": float(st.session_state["set__tw__min_coverage"]),
     }
 
 
@@ -83,6 +90,9 @@ for f, k in tw_keys.items():
     st.session_state.setdefault(k, float(getattr(base.target_weights, f)))
 st.session_state.setdefault("set__tw__gate_pollution", base.gate_high_pollution)
 st.session_state.setdefault("set__tw__gate_energy", base.gate_high_energy)
+st.session_state.setdefault("set__tw__unknown_value", float(base.unknown_value))
+st.session_state.setdefault("set__tw__min_coverage", float(base.min_coverage))
+_field = type(base).model_fields
 
 left, right = st.columns([1, 3], gap="medium")
 with left:
@@ -93,6 +103,16 @@ with left:
         st.markdown("**硬门槛**")
         st.toggle("排除高污染企业", key="set__tw__gate_pollution", on_change=_sync_target_settings)
         st.toggle("排除高耗能企业", key="set__tw__gate_energy", on_change=_sync_target_settings)
+        st.markdown("**无数据时**")
+        st.slider(
+            _field["unknown_value"].title or "unknown_value",
+            0.0,
+            1.0,
+            step=0.05,
+            key="set__tw__unknown_value",
+            on_change=_sync_target_settings,
+            help="没有数据的因素（或因素的一部分）取这个中性值；0.5 = 候选池的中位水平。设为 0 即“无数据按 0 分计”。",
+        )
     with st.container(border=True):
         st.markdown("**筛选**")
         cand = view.enterprises.filter(~pl.col("local").fill_null(False))
@@ -100,8 +120,17 @@ with left:
         province = st.selectbox("省份", ["（全部）"] + provinces, key="tg_province")
         listed_only = st.toggle("只看上市公司", key="tg_listed")
         min_rev = st.number_input("最低营收（万元）", min_value=0.0, value=0.0, step=10000.0, key="tg_min_rev")
-        quals_all = sorted({q for lst in cand.get_column("qualifications").drop_nulls().to_list() for q in lst if q})
+        quals_all = sorted({q for lst in cand.get_column("qualifications").drop_nulls().to_list() for q in lst if q and q.strip() != "无"})
         quals = st.multiselect("必须具备的资质", quals_all, key="tg_quals", placeholder="不限")
+        st.slider(
+            _field["min_coverage"].title or "min_coverage",
+            0.0,
+            1.0,
+            step=0.05,
+            key="set__tw__min_coverage",
+            on_change=_sync_target_settings,
+            help="数据覆盖低于此值（有数据支撑的权重占比）的企业不参与排名；0 = 不筛选。",
+        )
 
 res = cached.targets(
     c,
@@ -123,14 +152,14 @@ with right:
         f"本地企业 {g.local_count} 家（{scope_zh(view, scope)}）"
     )
     removed = [f"高污染 {res.gate_removed.get('pollution', 0)} 家", f"高耗能 {res.gate_removed.get('energy', 0)} 家"]
-    removed += [f"{k} {v} 家" for k, v in res.filter_removed.items() if v]
+    removed += [f"{FILTER_ZH.get(k, k)} {v} 家" for k, v in res.filter_removed.items() if v]
     st.info(f"候选池 {res.pool_size} 家外地企业；门槛与筛选排除：{'，'.join(removed)}；参与排名 {res.ranked_size} 家。", icon=":material/filter_alt:")
     tf = target_frame(ranked, PROJECT_STAGE_ZH)
     if tf.height:
         event = st.dataframe(
             tf,
             column_config=target_columns(),
-            column_order=["rank", "name", "province", "score", "reasons", *[f"f_{f}" for f in TARGET_FACTORS_ZH], "revenue", "qualifications", "listed_code", "enterprise_id"],
+            column_order=["rank", "name", "province", "score", "coverage", "reasons", *[f"f_{f}" for f in TARGET_FACTORS_ZH], "revenue", "qualifications", "listed_code", "enterprise_id"],
             hide_index=True,
             width="stretch",
             height=min(36 * (tf.height + 1) + 4, 560),
@@ -143,12 +172,17 @@ with right:
         label = f"把选中的 {len(chosen)} 家加入推演" if picked else f"把第 1 名（{ranked[0].name}）加入推演"
         t = chosen[0]
         with st.container(border=True):
-            st.markdown(f"**为什么推荐：{t.rank}\\. {md(t.name)}**（{md(t.province or '省份不详')}{'，' + md(t.listed_code) if t.listed_code else ''}）　得分 **{t.score:.1f}**")
+            st.markdown(
+                f"**为什么推荐：{t.rank}\\. {md(t.name)}**（{md(t.province or '省份不详')}{'，' + md(t.listed_code) if t.listed_code else ''}）"
+                f"　得分 **{t.score:.1f}**　{coverage_text(t.factor_coverage)}（数据覆盖 {t.coverage * 100:.0f}%）"
+            )
             for f, zh in TARGET_FACTORS_ZH.items():
                 v = t.factors.get(f)
+                known = t.factor_coverage.get(f, 1.0)
+                note = "" if known >= 1.0 else ("（无数据，取中性值）" if known <= 0.0 else "（部分无数据）")
                 fc = st.columns([1, 2, 4])
                 fc[0].markdown(f"{zh}")
-                fc[1].progress(min(1.0, max(0.0, v or 0.0)), text=f"{(v or 0):.2f} × 权重 {res.settings.get('target_weights', {}).get(f, 0):.2f}")
+                fc[1].progress(min(1.0, max(0.0, v or 0.0)), text=f"{(v or 0):.2f} × 权重 {res.settings.get('target_weights', {}).get(f, 0):.2f}{note}")
                 fc[2].caption(t.factor_reasons.get(f, "") or "—")
         b1, b2 = st.columns([2, 1])
         if b1.button(label, icon=":material/science:", type="primary", key="tg_add"):
@@ -163,4 +197,4 @@ with right:
         st.dataframe(target_frame(in_pipe, PROJECT_STAGE_ZH).select("name", "province", "revenue", "pipeline", "reasons"), hide_index=True, width="stretch", column_config=target_columns())
     st.markdown("**导出目标清单**")
     export_buttons(tf, f"招商目标_{g.segment_name}", key="tg_export", notes={"segment": seg_id, "scope": scope, "settings": res.settings})
-    show_params(res.settings, keys=["target_weights", "gate_high_pollution", "gate_high_energy", "ties_saturation"])
+    show_params(res.settings, keys=["target_weights", "gate_high_pollution", "gate_high_energy", "ties_saturation", "unknown_value", "min_coverage"])

@@ -41,6 +41,7 @@ def build_graph(view: GraphView) -> nx.DiGraph:
     """The whole map as one networkx graph (built from the same tables the analysis reads)."""
     g = nx.DiGraph()
     t = view.tables
+    g.graph["has_supply_links"] = t["supply_links"].height > 0
     for r in t["segments"].iter_rows(named=True):
         g.add_node(_n(SEG, r["id"]), kind=SEG, **r)
     for r in t["enterprises"].iter_rows(named=True):
@@ -187,15 +188,13 @@ GRADE = {"low": 1.0, "medium": 0.5, "high": 0.0}
 
 
 def _pct_fn(values: list[float]):
-    """v -> share of known values <= v (the CDF percentile)."""
+    """v -> share of known values <= v (the CDF percentile); None for an unknown v."""
     vs = sorted(values)
     n = len(vs)
-    return lambda v: (bisect.bisect_right(vs, v) / n) if (v is not None and n) else 0.0
+    return lambda v: (bisect.bisect_right(vs, v) / n) if (v is not None and n) else None
 
 
-def targets(g: nx.DiGraph, settings: AnalysisSettings, segment_id: str) -> dict:
-    """Ranked candidates for a segment (city scope, default gates, no filters)."""
-    seg = _n(SEG, segment_id)
+def _pool_links(g: nx.DiGraph, seg: Any) -> dict[Any, dict]:
     pool: dict[Any, dict] = {}
     for m in _members(g, seg):
         for e in g.predecessors(m):
@@ -207,6 +206,23 @@ def targets(g: nx.DiGraph, settings: AnalysisSettings, segment_id: str) -> dict:
                 p["shares"].append(d["share"])
             if d["confidence"] in CONF:
                 p["conf"].append(CONF[d["confidence"]])
+    return pool
+
+
+def _local_partners(g: nx.DiGraph, e: Any) -> int:
+    partners = set()
+    for nb in list(g.successors(e)) + list(g.predecessors(e)):
+        if nb != e and g.nodes[nb].get("kind") == ENT and _is_local(g, nb):
+            t1 = g.get_edge_data(e, nb)
+            t2 = g.get_edge_data(nb, e)
+            if (t1 and t1["type"] == "SUPPLIES_TO") or (t2 and t2["type"] == "SUPPLIES_TO"):
+                partners.add(nb)
+    return len(partners)
+
+
+def targets(g: nx.DiGraph, settings: AnalysisSettings, segment_id: str) -> dict:
+    """Ranked candidates for a segment (city scope, default gates, no filters; an unknown part = unknown_value)."""
+    pool = _pool_links(g, _n(SEG, segment_id))
     pool_size = len(pool)
     gate = {"pollution": 0, "energy": 0}
     for k in ("pollution", "energy"):
@@ -231,6 +247,11 @@ def targets(g: nx.DiGraph, settings: AnalysisSettings, segment_id: str) -> dict:
     w = {k: float(getattr(settings.target_weights, k)) for k in ("scale", "innovation", "ties", "fit", "growth", "green")}
     wsum = sum(w.values())
     sat = getattr(settings, "ties_saturation", 3)
+    u = getattr(settings, "unknown_value", 0.0)
+
+    def known(v: Any) -> Any:
+        return u if v is None else v
+
     rows = []
     for e, p in pool.items():
         a = attr[e]
@@ -239,23 +260,17 @@ def targets(g: nx.DiGraph, settings: AnalysisSettings, segment_id: str) -> dict:
         giant = any("小巨人" in q for q in quals)
         srdi = any("专精特新" in q for q in quals) or giant
         ht = any("高新技术" in q for q in quals)
-        bonus = min(1.0, 0.3 * ht + 0.3 * srdi + 0.4 * giant)
-        partners = set()
-        for nb in list(g.successors(e)) + list(g.predecessors(e)):
-            if nb != e and g.nodes[nb].get("kind") == ENT and _is_local(g, nb):
-                t1 = g.get_edge_data(e, nb)
-                t2 = g.get_edge_data(nb, e)
-                if (t1 and t1["type"] == "SUPPLIES_TO") or (t2 and t2["type"] == "SUPPLIES_TO"):
-                    partners.add(nb)
-        share = min(1.0, sum(p["shares"])) if p["shares"] else 0.0
-        conf = max(p["conf"]) if p["conf"] else 0.0
+        qual_known = giant or srdi or ht or any(q.strip() == "无" for q in quals)
+        bonus = min(1.0, 0.3 * ht + 0.3 * srdi + 0.4 * giant) if qual_known else None
+        share = min(1.0, sum(p["shares"])) if p["shares"] else None
+        conf = max(p["conf"]) if p["conf"] else None
         f = {
-            "scale": rev_pct(rv) if (rv is not None and rv > 0) else 0.0,
-            "innovation": 0.5 * (pat_pct(float(pt)) if (pt is not None and pt > 0) else 0.0) + 0.5 * bonus,
-            "ties": min(1.0, len(partners) / sat),
-            "fit": 0.5 * share + 0.5 * conf,
-            "growth": gro_pct(a.get("growth")),
-            "green": (GRADE.get(a.get("pollution"), 0.0) + GRADE.get(a.get("energy"), 0.0)) / 2.0,
+            "scale": known(0.0 if (rv is not None and rv <= 0) else rev_pct(rv)),
+            "innovation": 0.5 * known(0.0 if (pt is not None and pt <= 0) else pat_pct(None if pt is None else float(pt))) + 0.5 * known(bonus),
+            "ties": min(1.0, _local_partners(g, e) / sat) if g.graph.get("has_supply_links") else u,
+            "fit": 0.5 * known(share) + 0.5 * known(conf),
+            "growth": known(gro_pct(a.get("growth"))),
+            "green": (known(GRADE.get(a.get("pollution"))) + known(GRADE.get(a.get("energy")))) / 2.0,
         }
         score = 100.0 * sum(w[k] * f[k] for k in w) / wsum if wsum > 0 else 0.0
         rows.append((e[1], score, stage_of.get(e, -1) >= PROJECT_ORDER.index("signed")))

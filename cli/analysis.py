@@ -70,6 +70,17 @@ def _common(p: argparse.ArgumentParser, formats=("table", "json", "csv")) -> Non
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override an analysis setting, e.g. weak_min_count=4, target_weights.ties=0.3 (repeatable)")
 
 
+def _share_arg(text: str) -> float:
+    """A number between 0 and 1 (argparse type)."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"需要 0 到 1 之间的数，例如 0.5（收到 {text!r}）") from None
+    if not 0.0 <= v <= 1.0:
+        raise argparse.ArgumentTypeError(f"需要 0 到 1 之间的数，例如 0.5（收到 {text!r}）")
+    return v
+
+
 def _scope_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scope", default="city", metavar="SCOPE", help="city (default), park:ID or region:CODE")
 
@@ -144,6 +155,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--listed", action="store_true", help="only listed enterprises")
     p.add_argument("--min-revenue", type=float, metavar="X", help="minimum revenue, 万元")
     p.add_argument("--qualification", nargs="+", default=[], metavar="Q", help="required qualifications, e.g. 专精特新 高新技术企业")
+    p.add_argument(
+        "--min-coverage",
+        type=_share_arg,
+        metavar="X",
+        help="drop targets whose coverage (share of the factor weight backed by known data, 0-1) is below X (setting min_coverage)",
+    )
     _scope_arg(p)
     _common(p)
     p.set_defaults(func=cmd_targets)
@@ -219,13 +236,15 @@ def cmd_chains(args: argparse.Namespace) -> int:
     return _run(args, body)
 
 
-TARGET_COLUMNS = ["rank", "enterprise_id", "name", "province", "revenue", "score", "pipeline_stage", "reasons"]
+TARGET_COLUMNS = ["rank", "enterprise_id", "name", "province", "revenue", "score", "coverage", "pipeline_stage", "reasons"]
 
 
 def cmd_targets(args: argparse.Namespace) -> int:
     from graph.analysis import targets
 
     def body(view, a):
+        if args.min_coverage is not None:
+            a = AnalysisSettings.model_validate({**a.model_dump(), "min_coverage": args.min_coverage})
         res = targets(
             view,
             a,
@@ -246,6 +265,8 @@ def cmd_targets(args: argparse.Namespace) -> int:
         if args.format == "table":
             for r in rows:
                 r["score"] = _r1(r["score"])
+                r["coverage"] = f"{r['coverage'] * 100:.0f}%"
+                r["revenue"] = "无数据" if r["revenue"] is None else r["revenue"]
                 if r["pipeline_stage"]:
                     zh = STAGE_ZH.get(r["pipeline_stage"], r["pipeline_stage"])
                     r["pipeline_stage"] = f"已在项目库:{zh}" if r["in_pipeline"] else f"项目库:{zh}"

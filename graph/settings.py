@@ -72,6 +72,20 @@ class AnalysisSettings(_Strict):
     key_weight: float = Field(2.0, ge=1, description="weight of a key segment in key-weighted completeness")
     target_weights: TargetWeights = Field(default_factory=TargetWeights)
     ties_saturation: int = Field(3, ge=1, description="local supply partners at which the target ties factor reaches 1")
+    unknown_value: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        title="未知数据取值",
+        description="a target factor (or part of one) whose data is unknown takes this neutral value (0.5 = the pool median); unknown is not zero",
+    )
+    min_coverage: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        title="最低数据覆盖",
+        description="drop targets whose coverage (share of the factor weight backed by known data) is below this",
+    )
     gate_high_pollution: bool = True
     gate_high_energy: bool = True
     overlap_threshold: float = Field(0.6, ge=0, le=1)

@@ -656,7 +656,8 @@ def make_fictional_candidates(
                 "employees": employees if rng.random() > 0.03 else None,
                 "founded": founded,
                 "listed_code": None,
-                "qualifications": quals,
+                # made up in full, so "none held" is known: written as 无 (an empty cell would mean unknown)
+                "qualifications": quals or ["无"],
                 "patents": patents_v,
                 "pollution": pol,
                 "energy": eng,

@@ -159,6 +159,23 @@ def test_targets_from_gap_link_gates_and_what_if(app):
     assert len(basket) == 1 and basket[0]["segment_id"] == "S2"
 
 
+def test_targets_show_coverage_and_filter_thin_profiles(app):
+    at = app("targets", segment="S2")
+    table = at.dataframe[0].value
+    assert "coverage" in table.columns
+    assert table["coverage"].between(0, 100).all()
+    # X2 (外地乙) has revenue and pollution but no growth, energy, share or patents: unknown parts are neutral, not 0
+    x2 = table[table["name"] == "外地乙"].iloc[0]
+    assert x2["f_growth"] == 0.5 and x2["coverage"] < 100
+    assert "无高新技术企业" not in x2["reasons"]
+    n = len(table)
+    at.slider(key="set__tw__min_coverage").set_value(0.8).run()
+    assert not at.exception
+    after = at.dataframe[0].value if at.dataframe else None
+    assert after is None or len(after) < n
+    assert any("数据覆盖不足" in i.value for i in at.info)
+
+
 def test_parks_page_map_kpis_and_overlap(app):
     at = app("parks", park="P1")
     assert at.selectbox(key="pk_park").value == "P1"

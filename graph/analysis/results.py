@@ -94,7 +94,9 @@ class TargetRow(_Model):
     listed_code: str | None = None
     qualifications: list[str] = Field(default_factory=list)
     score: float
+    coverage: float = 0.0  # share of the factor weight backed by known data (0-1)
     factors: dict[str, float] = Field(default_factory=dict)
+    factor_coverage: dict[str, float] = Field(default_factory=dict)  # per factor: known share of its parts (0, 0.5, 1)
     factor_reasons: dict[str, str] = Field(default_factory=dict)
     reasons: list[str] = Field(default_factory=list)
     in_pipeline: bool = False
