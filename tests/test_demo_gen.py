@@ -139,7 +139,9 @@ def test_fictional_candidates(runs):
     assert rev.null_count() < 0.05 * fic.height and rev.max() > 20 * rev.median()  # log-normal with a few large firms
     assert fic.get_column("patents").cast(pl.Int64).drop_nulls().sum() > 0 and fic.get_column("growth").null_count() < fic.height
     quals = collections.Counter(q for v in fic.get_column("qualifications").drop_nulls().to_list() for q in v.split(";"))
-    assert set(quals) == {"高新技术企业", "专精特新", "专精特新小巨人"}
+    # made up in full: a firm without any says 无 (known none), never an empty (unknown) cell
+    assert set(quals) == {"高新技术企业", "专精特新", "专精特新小巨人", "无"}
+    assert fic.get_column("qualifications").null_count() == 0
     for col in ("pollution", "energy"):
         grades = collections.Counter(fic.get_column(col).to_list())
         assert set(grades) == {"low", "medium", "high"} and grades["high"] < grades["medium"] < grades["low"], (col, grades)

@@ -5,7 +5,7 @@ Two halves:
 * **build** (run once, by a maintainer): read the original files —
   ``chainkg/{company,company_industry,company_product,industry,industry_industry}.json``
   and ``a_share_province/stock_basic.csv`` — clean their defects and write a
-  compact excerpt (``listed_companies.csv``, ``listed_products.csv``,
+  compact excerpt (``listed_companies.csv``, ``listed_products.csv``, ``product_subcategories.csv``,
   ``sw_industries.csv``) into ``data/public/``::
 
       python -m ingest.public.chainkg build-excerpt /path/to/shared/data data/public
@@ -361,7 +361,8 @@ def build_tables(src: Path) -> dict[str, list[dict[str, Any]]]:
             product_rows.append(
                 {"code": code, "product": name, "share": "" if share is None else f"{share:.6g}", "rel_weight": f"{w:.6g}"}
             )
-    graph = product_graph_rows(read_jsonl(ck / "product_product.json"), {r["product"] for r in product_rows})
+    pp = ck / "product_product.json"
+    graph = product_graph_rows(read_jsonl(pp), {r["product"] for r in product_rows}) if pp.is_file() else []
     return {"companies": company_rows, "products": product_rows, "industries": industries, "product_graph": graph}
 
 
