@@ -425,3 +425,12 @@ def test_cli_summary_names_what_could_not_be_done(tmp_path, capsys):
     assert "只能按企业名称挂接" in err and "1 个环节既无关键词也无行业代码" in err and "S2" in err
     df = pl.read_csv(out, infer_schema=False)
     assert df.columns == lk.REVIEW_COLUMNS and df.get_column("confidence").to_list() == ["likely"]
+
+
+def test_name_head_word_chooses_among_shared_codes_only():
+    # 金宏气体: no products; its code 270601 is on 湿电子化学品 and 电子特气; the name's head word 气体 is the head of
+    # 电子气体. The same head word without an industry code places nobody (too weak on its own).
+    segs = _segs([s if s[0] != "U-GAS" else ("U-GAS", "IC", "电子特气", "U-MAT", "270601", None, "电子特气;电子气体") for s in IC])
+    prof = _listed_full([("JH.SH", "金宏气体", "270601", "苏州金宏气体股份有限公司"), ("QT.SH", "某气体", None, "某某气体有限公司")], [])
+    out = lk.link(segs, prof)
+    assert _pairs(out) == {("JH.SH", "U-GAS", "likely")}

@@ -12,7 +12,8 @@ Three kinds of evidence (:mod:`ingest.linking.evidence`):
   products ending in ``X``, and a product that the product graph (ChainKnowledgeGraph 产品小类) lists as a
   sub-product of the keyword matches it; :mod:`ingest.linking.text`); an ancestor segment's keyword is
   evidence for its sub-segment where the sub-segment's code agrees;
-* **name** — a keyword in the enterprise's full name (weak).
+* **name** — a keyword in the enterprise's full name (weak), or the name's head word is a keyword's head word
+  (``金宏气体`` ~ ``电子气体``; weaker: it only chooses among segments the code points at).
 
 Decisions (:mod:`ingest.linking.decide`): industry + product → ``confirmed``; industry + name, a decisive
 industry code alone, a material product line alone (in the segment's sector), or the name alone for an
@@ -33,7 +34,8 @@ enterprise without product data → ``likely``. Rules against false positives, e
    without product or name evidence to choose (siblings under one parent: the parent, ``likely``; others
    are counted in the summary); a code whose enterprises rarely make the segment's products (< 25 % of
    those with products) places nobody alone — except enterprises with no product data at all.
-6. *Most specific segment*: a link to a segment and to its sub-segment keeps the sub-segment.
+6. *Most specific segment*: a link to a segment and to its sub-segment keeps the sub-segment; a product-only
+   match on a parent segment is dropped where code and product already place the enterprise in the chain.
 
 Every link carries ``source`` (rule, codes, products or name, data source), ``confidence`` and an
 ``evidence`` score (0–1) to sort a review by.

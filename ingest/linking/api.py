@@ -84,6 +84,12 @@ def _finish(kept: pl.DataFrame, fallback: pl.DataFrame, seg: pl.DataFrame, profi
         ).drop("code")  # fmt: skip
         kept = pl.concat([kept, fb], how="diagonal_relaxed")
     if rules.most_specific_only and not kept.is_empty():
+        # a product-only match on a parent segment is the vaguest evidence: not kept where the code and a product
+        # already place the enterprise on a segment of the chain
+        parents = seg.filter(pl.col("parent_id").is_not_null()).select(pl.col("parent_id").alias("segment_id")).unique().with_columns(pl.lit(True).alias("_parent"))
+        placed = kept.filter(pl.col("by_industry") & pl.col("by_product")).select("enterprise_id", "chain_id").unique().with_columns(pl.lit(True).alias("_placed"))
+        kept = kept.join(parents, on="segment_id", how="left").join(placed, on=["enterprise_id", "chain_id"], how="left")
+        kept = kept.filter(~(pl.col("_parent").fill_null(False) & pl.col("_placed").fill_null(False) & ~pl.col("by_industry"))).drop("_parent", "_placed")
         covered = kept.select(D.PAIR).join(ancestor_pairs(seg), on="segment_id").select("enterprise_id", pl.col("ancestor_id").alias("segment_id")).unique()
         kept = kept.join(covered, on=D.PAIR, how="anti")
     own = pl.col("_own_shares")

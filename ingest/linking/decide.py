@@ -154,7 +154,7 @@ def combine(ev: Evidence, seg: pl.DataFrame, profiles: Profiles, rules_tab: dict
     kw = one_place_per_chain(ev.kw, ev.ind)
     prod = product_pairs(kw, profiles, rules) if not kw.is_empty() else None
     ind_pairs = ev.ind.group_by(PAIR).agg(pl.col("scheme").first().alias("scheme"), pl.col("seg_code").unique().sort().alias("codes"))
-    names = ev.name.group_by(PAIR).agg(pl.col("keyword").first().alias("name_kw"))
+    names = ev.name.group_by(PAIR).agg(pl.col("keyword").first().alias("name_kw"), pl.col("full").any().alias("name_full"))
     both = ind_pairs.join(names, on=PAIR, how="full", coalesce=True)
     if prod is not None:
         both = both.join(prod, on=PAIR, how="full", coalesce=True)
@@ -188,7 +188,7 @@ def combine(ev: Evidence, seg: pl.DataFrame, profiles: Profiles, rules_tab: dict
         (ind & (prod_c | name))  # industry and product (or name) agree
         | (~ind & pl.col("prod_material") & pl.col("_sector"))  # a material product line, in the segment's sector
         | (ind & pl.col("decisive") & pl.col("_covered"))  # a decisive code (no product data at all: always)
-        | (~ind & ~pl.col("by_product") & name & ~pl.col("has_products") & pl.col("_sector"))  # the name only
+        | (~ind & ~pl.col("by_product") & name & pl.col("name_full").fill_null(False) & ~pl.col("has_products") & pl.col("_sector"))  # the name only
     )
     dropped = both.filter(~keep & ind & ~pl.col("decisive") & ~pl.col("by_product") & ~name)
     return both.filter(keep), dropped

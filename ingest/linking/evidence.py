@@ -14,7 +14,7 @@ from ingest.linking.segments import ancestor_pairs
 IND_SCHEMA = {"enterprise_id": pl.Utf8, "segment_id": pl.Utf8, "scheme": pl.Utf8, "seg_code": pl.Utf8}
 KW_SCHEMA = {"enterprise_id": pl.Utf8, "segment_id": pl.Utf8, "chain_id": pl.Utf8, "term": pl.Utf8, "keyword": pl.Utf8,
              "share": pl.Float64, "rank": pl.Int64, "kind": pl.Utf8, "q": pl.Float64, "part": pl.Boolean, "shared_kw": pl.Boolean}  # fmt: skip
-NAME_SCHEMA = {"enterprise_id": pl.Utf8, "segment_id": pl.Utf8, "keyword": pl.Utf8}
+NAME_SCHEMA = {"enterprise_id": pl.Utf8, "segment_id": pl.Utf8, "keyword": pl.Utf8, "full": pl.Boolean}
 
 
 def industry_matches(profiles: Profiles, rules_tab: dict[str, pl.DataFrame]) -> pl.DataFrame:
@@ -182,12 +182,18 @@ def name_matches(profiles: Profiles, rules_tab: dict[str, pl.DataFrame], rules: 
     names = profiles.names.select("enterprise_id", pl.col("full_name").fill_null(pl.col("enterprise_name")).alias("n")).drop_nulls()
     names = names.with_columns(pl.col("n").map_elements(T.clean_name, return_dtype=pl.Utf8).alias("n"))
     cand = names.with_columns(pl.col("n").str.extract_many(patterns, overlapping=True).alias("kws")).filter(pl.col("kws").list.len() > 0)
-    rows, tk = [], None
+    tk = T.tokenizer(patterns)
+    rows = []
     for eid, n, kws in cand.iter_rows():
-        tk = tk or T.tokenizer(patterns)
-        rows += [(eid, k) for k in T.keyword_hits(tk, n, sorted(set(kws)))]
-    hits = pl.DataFrame(rows, schema={"enterprise_id": pl.Utf8, "keyword": pl.Utf8}, orient="row")
-    return hits.join(kw, on="keyword").select(list(NAME_SCHEMA)).unique()
+        rows += [(eid, k, True) for k in T.keyword_hits(tk, n, sorted(set(kws)))]
+    # the name's head word is the keyword's (金宏气体 ~ 电子气体), unless the word says nothing (科技, 材料, 设备 …):
+    # weaker still, it only chooses among segments the industry code points at
+    heads = T.head_words(patterns)
+    for eid, n in names.iter_rows():
+        rows += [(eid, k, False) for k in heads.get(T.name_head(tk, n), ())]
+    hits = pl.DataFrame(rows, schema={"enterprise_id": pl.Utf8, "keyword": pl.Utf8, "full": pl.Boolean}, orient="row")
+    hits = hits.group_by("enterprise_id", "keyword").agg(pl.col("full").any())
+    return hits.join(kw, on="keyword").group_by("enterprise_id", "segment_id").agg(pl.col("keyword").first(), pl.col("full").any())
 
 
 def sector_agreement(profiles: Profiles, rules_tab: dict[str, pl.DataFrame], digits: int) -> pl.DataFrame:

@@ -59,7 +59,7 @@ class LinkRules:
     #: rule 4: a strong match (the keyword is the product's head, ≥ this many characters, share ≥ strong_share)
     #: needs only the broad sector (申万 L1) to agree
     strong_keyword_len: int = 3
-    strong_share: float = 0.3
+    strong_share: float = 0.1
     #: rule 1: a product "X用…" / "X专用…" / "X所用…" is something used for X, not X
     exclude_for_use: bool = True
     #: rule 5: code coverage threshold (None = off)

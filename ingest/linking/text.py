@@ -124,3 +124,28 @@ def keyword_hits(tk: jieba.Tokenizer, text: str, keywords: Iterable[str], cores:
 def material_cores(keywords: Iterable[str]) -> dict[str, str]:
     """``{X材: X}`` for two-character material keywords (``靶材`` → ``靶``)."""
     return {k: k[0] for k in keywords if len(k) == 2 and k.endswith("材")}
+
+
+#: Head words that say nothing about what a firm makes.
+GENERIC_HEADS = frozenset(
+    "科技 技术 电子 材料 新材 设备 装备 系统 产品 实业 发展 工业 制造 机械 电气 电器 能源 新能源 环境 环保 智能 信息 "
+    "工程 服务 贸易 投资 控股 集团 股份 器件 元件 部件 配件 零部件 化学 化工 光电 精密 自动化 动力 应用 用品 半导体 微电子 光电子 设计 管理 发展 开发 建设".split()
+)
+
+
+def head_words(keywords: Iterable[str]) -> dict[str, list[str]]:
+    """``{head word: [keywords]}``: the last word of each multi-word keyword (plain dictionary), when it says
+    something (``电子气体`` → ``气体``; not ``半导体设备`` → ``设备``)."""
+    tk = _base_tokenizer()
+    out: dict[str, list[str]] = {}
+    for k in sorted(set(keywords)):
+        words = tk.lcut(k, HMM=False)
+        if len(words) > 1 and len(words[-1]) >= 2 and words[-1] not in GENERIC_HEADS:
+            out.setdefault(words[-1], []).append(k)
+    return out
+
+
+def name_head(tk: jieba.Tokenizer, name: str) -> str:
+    """The last word of a cleaned enterprise name (``苏州金宏气体`` → ``气体``); empty when it is the whole name."""
+    words = tk.lcut(name, HMM=False)
+    return words[-1] if len(words) > 1 else ""
