@@ -35,52 +35,52 @@ class _Strict(BaseModel):
 class PriorityWeights(_Strict):
     """Gap priority factor weights (analysis.md, 'Gap priority')."""
 
-    dependents: float = Field(0.25, ge=0)
-    demand: float = Field(0.20, ge=0)
-    broken: float = Field(0.15, ge=0)
-    key: float = Field(0.15, ge=0)
-    category: float = Field(0.15, ge=0)
-    supply: float = Field(0.10, ge=0)
+    dependents: float = Field(0.25, ge=0, title="下游依赖")
+    demand: float = Field(0.20, ge=0, title="本地需求")
+    broken: float = Field(0.15, ge=0, title="断链")
+    key: float = Field(0.15, ge=0, title="关键环节")
+    category: float = Field(0.15, ge=0, title="产业类别")
+    supply: float = Field(0.10, ge=0, title="可招对象")
 
 
 class TargetWeights(_Strict):
     """Target ranking factor weights (analysis.md, 'Target-enterprise ranking')."""
 
-    scale: float = Field(0.25, ge=0)
-    innovation: float = Field(0.20, ge=0)
-    ties: float = Field(0.20, ge=0)
-    fit: float = Field(0.15, ge=0)
-    growth: float = Field(0.10, ge=0)
-    green: float = Field(0.10, ge=0)
+    scale: float = Field(0.25, ge=0, title="规模")
+    innovation: float = Field(0.20, ge=0, title="创新")
+    ties: float = Field(0.20, ge=0, title="本地关联")
+    fit: float = Field(0.15, ge=0, title="业务契合")
+    growth: float = Field(0.10, ge=0, title="成长")
+    green: float = Field(0.10, ge=0, title="绿色")
 
 
 class CategoryWeights(_Strict):
-    leading: float = Field(1.0, ge=0, le=1)
-    emerging: float = Field(0.8, ge=0, le=1)
-    specialty: float = Field(0.6, ge=0, le=1)
+    leading: float = Field(1.0, ge=0, le=1, title="主导产业")
+    emerging: float = Field(0.8, ge=0, le=1, title="新兴产业")
+    specialty: float = Field(0.6, ge=0, le=1, title="特色产业")
 
 
 class AnalysisSettings(_Strict):
     """Every threshold and weight of analysis.md, with its default."""
 
-    above_scale_revenue: float = Field(2000.0, ge=0, description="规模以上 revenue threshold, 万元")
-    weak_min_count: int = Field(3, ge=1, description="present with fewer local enterprises than this is weak")
-    priority_weights: PriorityWeights = Field(default_factory=PriorityWeights)
-    category_weights: CategoryWeights = Field(default_factory=CategoryWeights)
-    weak_priority_multiplier: float = Field(0.6, ge=0, le=1)
-    supply_saturation: int = Field(10, ge=1, description="candidate_count at which the supply factor reaches 1")
-    key_weight: float = Field(2.0, ge=1, description="weight of a key segment in key-weighted completeness")
-    target_weights: TargetWeights = Field(default_factory=TargetWeights)
-    ties_saturation: int = Field(3, ge=1, description="local supply partners at which the target ties factor reaches 1")
-    gate_high_pollution: bool = True
-    gate_high_energy: bool = True
-    overlap_threshold: float = Field(0.6, ge=0, le=1)
-    concentration_threshold: float = Field(0.5, ge=0, le=1)
-    focus_share_threshold: float = Field(0.5, ge=0, le=1)
-    stall_days: int = Field(90, ge=1)
-    intensity_min: float = Field(300.0, ge=0, description="投资强度 万元/亩")
-    output_per_mu_min: float = Field(400.0, ge=0, description="亩均产出 万元/亩")
-    tax_per_mu_min: float = Field(20.0, ge=0, description="亩均税收 万元/亩")
+    above_scale_revenue: float = Field(2000.0, ge=0, title="规上企业营收门槛（万元）", description="规模以上 revenue threshold, 万元")
+    weak_min_count: int = Field(3, ge=1, title="弱链：本地企业少于（家）", description="present with fewer local enterprises than this is weak")
+    priority_weights: PriorityWeights = Field(default_factory=PriorityWeights, title="缺口优先级权重")
+    category_weights: CategoryWeights = Field(default_factory=CategoryWeights, title="产业类别系数")
+    weak_priority_multiplier: float = Field(0.6, ge=0, le=1, title="弱链优先级系数")
+    supply_saturation: int = Field(10, ge=1, title="候选企业达到（家）视为充足", description="candidate_count at which the supply factor reaches 1")
+    key_weight: float = Field(2.0, ge=1, title="关键环节在加权完整度中的权重", description="weight of a key segment in key-weighted completeness")
+    target_weights: TargetWeights = Field(default_factory=TargetWeights, title="招商目标权重")
+    ties_saturation: int = Field(3, ge=1, title="本地供应伙伴达到（家）视为充分关联", description="local supply partners at which the target ties factor reaches 1")
+    gate_high_pollution: bool = Field(True, title="排除高污染企业")
+    gate_high_energy: bool = Field(True, title="排除高耗能企业")
+    overlap_threshold: float = Field(0.6, ge=0, le=1, title="同质化相似度阈值")
+    concentration_threshold: float = Field(0.5, ge=0, le=1, title="主导产业突出度阈值")
+    focus_share_threshold: float = Field(0.5, ge=0, le=1, title="申报主导产业营收占比阈值")
+    stall_days: int = Field(90, ge=1, title="停滞天数")
+    intensity_min: float = Field(300.0, ge=0, title="投资强度下限（万元/亩）", description="投资强度 万元/亩")
+    output_per_mu_min: float = Field(400.0, ge=0, title="亩均产出下限（万元/亩）", description="亩均产出 万元/亩")
+    tax_per_mu_min: float = Field(20.0, ge=0, title="亩均税收下限（万元/亩）", description="亩均税收 万元/亩")
 
 
 class Settings(BaseSettings):
@@ -103,6 +103,11 @@ class Settings(BaseSettings):
     buffer_pool_mb: int = Field(1024, ge=64, description="LadybugDB buffer pool size")
     query_timeout_s: float = Field(10.0, gt=0)
     query_row_cap: int = Field(1000, ge=1)
+    report_font: str = Field(
+        "",
+        title="报告字体文件",
+        description="a TrueType CJK font file for PDF reports and chain-map pictures; empty: found automatically",
+    )
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
 
     @model_validator(mode="after")
