@@ -10,8 +10,10 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.common import PAGES, setup
+from app_pages.report_buttons import print_stylesheet
 
 st.set_page_config(page_title="招商产业链图谱", page_icon="🧭", layout="wide", initial_sidebar_state="expanded")
+print_stylesheet()  # the browser's print view shows the page without sidebar and menus
 
 _ICONS = {
     "overview": ("总览", ":material/dashboard:"),

@@ -9,6 +9,10 @@ from app_pages import cached
 from app_pages.common import CATEGORY_ZH, LABEL_ZH, chain_options, ctx, md, names, page_link, require_data, scope_picker, scope_zh, show_params
 from app_pages.export import export_buttons
 from app_pages.frames import gap_columns, gap_frame
+from reports.fmt import provenance_rows
+from app_pages.report_buttons import report_buttons
+from reports.chain import chain_report, city_report
+from reports.sheets import gaps_sheet
 
 c = ctx()
 st.title("缺链清单")
@@ -76,6 +80,12 @@ for w in res.warnings:
     st.caption(f"⚠ {w}")
 
 st.subheader("导出")
-st.caption(f"范围：{scope_zh(view, scope)}；共 {gf.height} 行。CSV 为 UTF-8（带 BOM），Excel 含「参数」工作表。")
-export_buttons(gf, "缺链清单", key="gaps_export", notes={"scope": scope, "settings": res.settings})
+st.caption(f"范围：{scope_zh(view, scope)}；共 {gf.height} 行。CSV 为 UTF-8（带 BOM），Excel 另含「参数」与「说明」（数据来源与日期）工作表。")
+export_buttons(gaps_sheet(rows), "缺链清单", key="gaps_export", settings=res.settings, info=provenance_rows(c.meta, 范围=scope_zh(view, scope)))
+if len(pick_chains) == 1:
+    st.markdown(f"**生成报告**：{md(chain_names.get(pick_chains[0], pick_chains[0]))}产业链招商报告（{scope_zh(view, scope)}）")
+    report_buttons(c, lambda fp: chain_report(view, c.analysis, pick_chains[0], scope=scope, font_path=fp), f"产业链招商报告_{chain_names.get(pick_chains[0], pick_chains[0])}", key="gaps_report")
+else:
+    st.markdown(f"**生成报告**：全市产业链招商报告（{scope_zh(view, scope)}，每条产业链一页；只选一条产业链时生成该链的报告）")
+    report_buttons(c, lambda fp: city_report(view, c.analysis, scope=scope, font_path=fp), "全市产业链招商报告", key="gaps_report")
 show_params(res.settings)

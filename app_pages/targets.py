@@ -26,6 +26,8 @@ from app_pages.common import (
     synced_select,
 )
 from app_pages.export import export_buttons
+from reports.fmt import provenance_rows
+from reports.sheets import targets_sheet
 from app_pages.frames import target_columns, target_frame
 
 c = ctx()
@@ -162,5 +164,5 @@ with right:
         st.markdown("**已在招商项目中（签约及以后，不作为新目标）**")
         st.dataframe(target_frame(in_pipe, PROJECT_STAGE_ZH).select("name", "province", "revenue", "pipeline", "reasons"), hide_index=True, width="stretch", column_config=target_columns())
     st.markdown("**导出目标清单**")
-    export_buttons(tf, f"招商目标_{g.segment_name}", key="tg_export", notes={"segment": seg_id, "scope": scope, "settings": res.settings})
+    export_buttons(targets_sheet(res.rows), f"招商目标_{g.segment_name}", key="tg_export", settings=res.settings, info=provenance_rows(c.meta, 环节=f"{g.segment_name}（{seg_id}）", 范围=scope_zh(view, scope)))
     show_params(res.settings, keys=["target_weights", "gate_high_pollution", "gate_high_energy", "ties_saturation"])
