@@ -127,7 +127,7 @@ def chain_map_png(
         (x1, y1, _), (x2, y2, _) = pos[ch], pos[p]
         ax.plot([x1, x2], [y1, y2], ls=(0, (3, 2)), color=PART_OF, lw=0.7, zorder=1)
 
-    label_pt = 6.5 if len(pos) <= 30 else 5.8
+    label_pt = 6.8 if len(pos) <= 30 else 6.2
     for n, d in g.nodes(data=True):
         x, y, _ = pos[n]
         color = LABEL_COLORS.get(d.get("label") or "missing", LABEL_COLORS["missing"])
