@@ -23,6 +23,8 @@ from graph.schema import ENUM_ZH
 from graph.settings import AnalysisSettings, Settings, load_settings
 from graph.stores import Store, StoreError, open_store
 from graph.view import GraphView
+from reports.fmt import is_demo  # noqa: F401 - re-exported (the demo flag in store meta)
+from reports.sheets import chain_order
 
 CTX_KEY = "_indmap_ctx"
 INGEST_HINT = "indmap ingest data/demo"
@@ -85,21 +87,6 @@ class Ctx:
     @property
     def demo(self) -> bool:
         return is_demo(self.meta)
-
-
-def is_demo(meta: dict) -> bool:
-    """The dataset says it is demo data (a fictional city)."""
-    for key in ("demo", "fictional", "is_demo"):
-        if meta.get(key):
-            return True
-    ds = meta.get("dataset")
-    if isinstance(ds, dict):
-        return bool(ds.get("demo") or ds.get("fictional"))
-    if isinstance(ds, str) and ds.strip():
-        # the shipped demo dataset (data/demo or a demo.xlsx workbook)
-        name = ds.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].lower()
-        return name in ("demo", "demo.xlsx")
-    return False
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -365,10 +352,7 @@ def names(view: GraphView, table: str, key: str = "id") -> dict[str, str]:
 
 def chain_options(view: GraphView) -> list[str]:
     """Chain ids ordered by industry category (leading, emerging, specialty), then id."""
-    order = {"leading": 0, "emerging": 1, "specialty": 2}
-    ch = view.chains.join(view.industries.select(pl.col("id").alias("industry_id"), "category"), on="industry_id", how="left")
-    rows = sorted(ch.iter_rows(named=True), key=lambda r: (order.get(r["category"], 9), r["id"]))
-    return [r["id"] for r in rows]
+    return chain_order(view)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")

@@ -19,6 +19,9 @@ MODULES = [
     "graph.guard",
     "graph.view",
     "cli.core",
+    "reports",
+    "reports.fmt",
+    "reports.chainmap",
 ]
 
 

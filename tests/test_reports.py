@@ -196,3 +196,25 @@ def test_cli_report_writes_docx_and_pdf(tmp_path, monkeypatch, capsys):
     assert not (tmp_path / "x.pdf").exists() and not list(tmp_path.glob(".x.pdf.*"))
     assert main(["report", "supervision", "--as-of", "31/01/2026", "--out", str(tmp_path / "y.pdf")]) == 2
     assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_reports_import_neither_streamlit_nor_ingest():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, reports, reports.chain, reports.supervision, reports.sheets, reports.docx_writer, reports.pdf_writer, reports.chainmap;"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('streamlit', 'ingest', 'app_pages')]; print(bad); sys.exit(1 if bad else 0)"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_coverage_shown_as_known_factors_when_the_ranking_reports_it():
+    from types import SimpleNamespace
+
+    from reports.chain import coverage_text
+
+    assert coverage_text(SimpleNamespace(factor_coverage={"scale": 1.0, "innovation": 0.5, "ties": 1.0, "fit": 0.0, "growth": 0.0, "green": 1.0})) == "依据 4/6 项"
+    assert coverage_text(SimpleNamespace(coverage=0.55)) == "依据 55%"
+    assert coverage_text(SimpleNamespace()) is None  # before the ranking reports coverage: no column
