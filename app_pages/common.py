@@ -19,7 +19,7 @@ from typing import Any, Callable, Sequence
 import polars as pl
 import streamlit as st
 
-from graph.schema import ENUM_ZH
+from graph.i18n import CATEGORY_LONG_ZH, CATEGORY_ORDER, GAP_LABEL_ZH, PRIORITY_FACTOR_ZH, money, pct
 from graph.settings import AnalysisSettings, Settings, load_settings
 from graph.stores import Store, StoreError, open_store
 from graph.view import GraphView
@@ -27,20 +27,13 @@ from graph.view import GraphView
 CTX_KEY = "_indmap_ctx"
 INGEST_HINT = "indmap ingest data/demo"
 
-LABEL_ZH = {"strong": "强链", "weak": "弱链", "missing": "缺链", "broken": "断链"}
 LABEL_COLOR_MD = {"strong": "green", "weak": "orange", "missing": "gray", "broken": "red"}
 
 
 def label_badge(label: str) -> str:
     """Markdown badge of a gap label (colours as on the chain map)."""
-    return f":{LABEL_COLOR_MD.get(label, 'gray')}-badge[{LABEL_ZH.get(label, label)}]"
-CATEGORY_ZH = {"leading": "主导产业", "emerging": "新兴产业", "specialty": "特色产业"}
-STAGE_ZH = {"upstream": "上游", "midstream": "中游", "downstream": "下游"}
-ENUM_LEVEL_ZH = ENUM_ZH["park_level"]
-GRADE_ZH = ENUM_ZH["grade"]
-PROJECT_STAGE_ZH = {"lead": "线索", "negotiating": "洽谈", "signed": "签约", "started": "开工", "producing": "投产", "dropped": "终止"}
-PRIORITY_FACTORS_ZH = {"dependents": "下游依赖", "demand": "本地需求", "broken": "断链", "key": "关键环节", "category": "产业类别", "supply": "可招对象"}
-TARGET_FACTORS_ZH = {"scale": "规模", "innovation": "创新", "ties": "本地关联", "fit": "业务契合", "growth": "成长", "green": "绿色"}
+    return f":{LABEL_COLOR_MD.get(label, 'gray')}-badge[{GAP_LABEL_ZH.get(label, label)}]"
+
 
 PAGES = {
     "overview": "app_pages/overview.py",
@@ -189,7 +182,7 @@ _NUM_FIELDS: list[tuple[str, str, str, dict]] = [
     ("tax_per_mu_min", "亩均税收下限（万元/亩）", "project", {"min_value": 0.0, "step": 5.0}),
 ]
 _GROUP_ZH = {"gap": "缺口判定", "park": "园区", "project": "项目"}
-_WEIGHT_GROUPS = [("priority_weights", "缺口优先级权重", PRIORITY_FACTORS_ZH), ("category_weights", "产业类别系数", CATEGORY_ZH)]
+_WEIGHT_GROUPS = [("priority_weights", "缺口优先级权重", PRIORITY_FACTOR_ZH), ("category_weights", "产业类别系数", CATEGORY_LONG_ZH)]
 TARGET_STATE = "_target_settings"  # target weights and gates chosen on the 招商目标 page
 
 
@@ -365,9 +358,8 @@ def names(view: GraphView, table: str, key: str = "id") -> dict[str, str]:
 
 def chain_options(view: GraphView) -> list[str]:
     """Chain ids ordered by industry category (leading, emerging, specialty), then id."""
-    order = {"leading": 0, "emerging": 1, "specialty": 2}
     ch = view.chains.join(view.industries.select(pl.col("id").alias("industry_id"), "category"), on="industry_id", how="left")
-    rows = sorted(ch.iter_rows(named=True), key=lambda r: (order.get(r["category"], 9), r["id"]))
+    rows = sorted(ch.iter_rows(named=True), key=lambda r: (CATEGORY_ORDER.get(r["category"], 9), r["id"]))
     return [r["id"] for r in rows]
 
 
@@ -379,16 +371,8 @@ def md(text: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
 
 
-def fmt_wan(v: float | None) -> str:
-    if v is None:
-        return "—"
-    if abs(v) >= 10000:
-        return f"{v / 10000:,.2f} 亿元"
-    return f"{v:,.0f} 万元"
-
-
-def fmt_pct(v: float | None) -> str:
-    return "—" if v is None else f"{v * 100:.1f}%"
+fmt_wan = money  # the one formatter for people (graph.i18n)
+fmt_pct = pct
 
 
 def today() -> dt.date:

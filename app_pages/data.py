@@ -10,6 +10,7 @@ import streamlit as st
 
 from app_pages.common import INGEST_HINT, ctx, empty_store_message, md, show_params
 from app_pages.export import export_buttons
+from graph.i18n import SEVERITY_ZH
 from graph.schema import TABLES
 
 c = ctx()
@@ -35,7 +36,7 @@ def _issues_frame(report: dict | list | None) -> pl.DataFrame:
     items = report.get("issues", []) if isinstance(report, dict) else (report or [])
     rows = [
         {
-            "severity": "错误" if i.get("severity") == "error" else "警告",
+            "severity": SEVERITY_ZH.get(i.get("severity") or "", SEVERITY_ZH["warning"]),
             "code": i.get("code"),
             "file": i.get("file"),
             "row": i.get("row"),
