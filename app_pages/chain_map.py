@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import cached
-from app_pages.common import (
-    label_badge,
-    md,
-    add_to_basket,
-    chain_options,
-    ctx,
-    names,
-    page_link,
-    require_data,
-    scope_picker,
-    scope_zh,
-    show_params,
-    synced_select,
-)
-from app_pages.export import to_xlsx_bytes
-from app_pages.lookups import leading_enterprises, segment_enterprises
-from app_pages.frames import gap_columns, gap_frame
-from app_pages.graphviz import assets_mode, chain_legend, chain_network, render_network, show_html
 from graph.i18n import SEGMENT_STAGE_ORDER, SEGMENT_STAGE_ZH, money, pct
+from webapp import cached
+from webapp.basket import add_to_basket
+from webapp.context import ctx, require_data
+from webapp.export import to_xlsx_bytes
+from webapp.frames import gap_columns, gap_frame
+from webapp.graphviz import assets_mode, chain_legend, chain_network, render_network, show_html
+from webapp.lookups import chain_options, leading_enterprises, names, segment_enterprises
+from webapp.markdown import label_badge, md
+from webapp.pages import page_link
+from webapp.sidebar import show_params
+from webapp.widgets import scope_picker, scope_zh, synced_select
 
 GRAPH_HEIGHT = 620
 

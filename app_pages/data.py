@@ -8,10 +8,12 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from app_pages.common import INGEST_HINT, ctx, empty_store_message, md, show_params
-from app_pages.export import export_buttons
 from graph.i18n import SEVERITY_ZH
 from graph.schema import TABLES
+from webapp.context import INGEST_HINT, ctx, empty_store_message
+from webapp.export import export_buttons
+from webapp.markdown import md
+from webapp.sidebar import show_params
 
 c = ctx()
 st.title("数据")

@@ -5,11 +5,16 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from app_pages import cached
-from app_pages.common import chain_options, ctx, md, names, page_link, require_data, scope_picker, scope_zh, show_params
-from app_pages.export import export_buttons
-from app_pages.frames import gap_columns, gap_frame
 from graph.i18n import CATEGORY_LONG_ZH, GAP_LABEL_ZH, GAP_LABELS, PRIORITY_FACTOR_ZH
+from webapp import cached
+from webapp.context import ctx, require_data
+from webapp.export import export_buttons
+from webapp.frames import gap_columns, gap_frame
+from webapp.lookups import chain_options, names
+from webapp.markdown import md
+from webapp.pages import page_link
+from webapp.sidebar import show_params
+from webapp.widgets import scope_picker, scope_zh
 
 c = ctx()
 st.title("缺链清单")

@@ -6,11 +6,13 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from app_pages import cached
-from app_pages.common import ctx, page_link, require_data, show_params
-from app_pages.export import to_xlsx_bytes
-from app_pages.frames import chain_columns, chain_frame, gap_columns, gap_frame, models_frame
 from graph.i18n import CATEGORY_LONG_ZH, pct
+from webapp import cached
+from webapp.context import ctx, require_data
+from webapp.export import to_xlsx_bytes
+from webapp.frames import chain_columns, chain_frame, gap_columns, gap_frame, models_frame
+from webapp.pages import page_link
+from webapp.sidebar import show_params
 
 c = ctx()
 st.title("招商产业链图谱 · 总览")

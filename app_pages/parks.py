@@ -6,13 +6,17 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from app_pages import cached
-from app_pages.common import chain_options, ctx, md, names, page_link, require_data, show_params, synced_select
-from app_pages.export import to_xlsx_bytes
-from app_pages.lookups import leading_enterprises
-from app_pages.frames import chain_columns, chain_frame, gap_frame, models_frame
-from app_pages.graphviz import assets_mode, chain_legend, chain_network, render_network, show_html
 from graph.i18n import GRADE_ZH, PARK_LEVEL_ZH, money, pct
+from webapp import cached
+from webapp.context import ctx, require_data
+from webapp.export import to_xlsx_bytes
+from webapp.frames import chain_columns, chain_frame, gap_frame, models_frame
+from webapp.graphviz import assets_mode, chain_legend, chain_network, render_network, show_html
+from webapp.lookups import chain_options, leading_enterprises, names
+from webapp.markdown import md
+from webapp.pages import page_link
+from webapp.sidebar import show_params
+from webapp.widgets import synced_select
 
 c = ctx()
 st.title("园区")

@@ -8,11 +8,15 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from app_pages import cached
-from app_pages.common import add_to_basket, basket, ctx, names, page_link, require_data, show_params
-from app_pages.export import export_buttons, to_xlsx_bytes
-from app_pages.frames import models_frame
 from graph.i18n import OVERDUE_KIND_ZH, PROJECT_STAGE_ZH, money
+from webapp import cached
+from webapp.basket import add_to_basket, basket
+from webapp.context import ctx, require_data
+from webapp.export import export_buttons, to_xlsx_bytes
+from webapp.frames import models_frame
+from webapp.lookups import names
+from webapp.pages import page_link
+from webapp.sidebar import show_params
 
 c = ctx()
 st.title("项目跟踪")

@@ -5,26 +5,17 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from app_pages import cached
-from app_pages.common import (
-    label_badge,
-    md,
-    TARGET_STATE,
-    add_to_basket,
-    basket,
-    chain_options,
-    ctx,
-    names,
-    page_link,
-    require_data,
-    scope_picker,
-    scope_zh,
-    show_params,
-    synced_select,
-)
-from app_pages.export import export_buttons
-from app_pages.frames import target_columns, target_frame
 from graph.i18n import PROJECT_STAGE_ZH, SEGMENT_STAGE_ZH, TARGET_FACTOR_ZH
+from webapp import cached
+from webapp.basket import add_to_basket, basket
+from webapp.context import ctx, require_data
+from webapp.export import export_buttons
+from webapp.frames import target_columns, target_frame
+from webapp.lookups import chain_options, names
+from webapp.markdown import label_badge, md
+from webapp.pages import page_link
+from webapp.sidebar import TARGET_STATE, show_params
+from webapp.widgets import scope_picker, scope_zh, synced_select
 
 c = ctx()
 st.title("招商目标")

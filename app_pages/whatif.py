@@ -6,11 +6,17 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from app_pages import cached
-from app_pages.common import WHATIF_KEY, add_to_basket, basket, chain_options, ctx, md, names, page_link, require_data, scope_picker, scope_zh, show_params
-from app_pages.export import to_xlsx_bytes
-from app_pages.frames import models_frame
 from graph.i18n import pct
+from webapp import cached
+from webapp.basket import add_to_basket, basket, clear_basket
+from webapp.context import ctx, require_data
+from webapp.export import to_xlsx_bytes
+from webapp.frames import models_frame
+from webapp.lookups import chain_options, names
+from webapp.markdown import md
+from webapp.pages import page_link
+from webapp.sidebar import show_params
+from webapp.widgets import scope_picker, scope_zh
 
 c = ctx()
 st.title("推演：补链之后")
@@ -36,7 +42,7 @@ with left:
             items.pop(i)
             st.rerun()
     if items and st.button("清空清单", icon=":material/delete_sweep:", key="wi_clear"):
-        st.session_state[WHATIF_KEY] = []
+        clear_basket()
         st.rerun()
     with st.expander("直接添加企业到环节", expanded=not items):
         chain_id = st.selectbox("产业链", chain_options(view), format_func=lambda x: chain_names.get(x) or x, key="wi_chain")
