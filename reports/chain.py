@@ -163,10 +163,10 @@ def targets_table(res: TargetResult, top: int = TOP_TARGETS) -> Table:
 def pool_sentence(res: TargetResult) -> str:
     parts = [f"外地候选企业 {res.pool_size} 家"]
     removed = {**res.gate_removed, **res.filter_removed}
-    gate_zh = {"pollution": "高污染", "energy": "高耗能"}
     for k, n in removed.items():
         if n:
-            parts.append(f"排除{gate_zh.get(k, k)} {n} 家")
+            what = fmt.GATE_ZH.get(k) or fmt.FILTER_ZH.get(k, k)
+            parts.append(f"排除{what} {n} 家" if k in fmt.GATE_ZH else f"按{what}筛除 {n} 家")
     parts.append(f"参与排名 {res.ranked_size} 家")
     piped = [t for t in res.rows if t.in_pipeline]
     if piped:

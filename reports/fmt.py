@@ -1,10 +1,10 @@
 """Numbers, settings and provenance written for people, for reports and exports.
 
-Amounts in 万元 (亿元 from 1 亿 up) to one decimal, scores to one decimal,
-fractions as percentages; a missing value is ``无数据`` and a value that does not
-apply (a strong segment has no priority) is ``—``. Labels come from where the
-analysis keeps them (:mod:`graph.schema`, :mod:`graph.analysis.reasons`) and the
-settings' own titles (:mod:`graph.settings`).
+Every label and the formatters for people come from :mod:`graph.i18n` (amounts in
+万元, 亿元 from 1 亿 up, to one decimal; percentages; scores to one decimal;
+``无数据`` for unknown, ``—`` for "does not apply"); this module adds what reports
+need on top: per-mu amounts, days, settings as 参数/取值 rows (the settings' own
+titles) and the data's provenance (source, date, the demo notice).
 """
 
 from __future__ import annotations
@@ -12,30 +12,28 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterable
 
-from graph.analysis.reasons import LABEL_ZH, money
-from graph.schema import ENUM_ZH
+from graph import i18n
+from graph.i18n import (  # noqa: F401 - the labels reports use, re-exported for the report modules
+    BASIS_ZH,
+    CATEGORY_LONG_ZH,
+    CATEGORY_ORDER,
+    CATEGORY_ZH,
+    FILTER_ZH,
+    GAP_LABEL_ZH,
+    GATE_ZH,
+    GRADE_ZH,
+    OVERDUE_KIND_ZH,
+    PROJECT_STAGE_ZH,
+    SEGMENT_STAGE_ZH,
+    money,
+    pct,
+    yes_no,
+)
 from graph.settings import AnalysisSettings
 
-MISSING = "无数据"
-NA = "—"
+MISSING = i18n.MISSING
+NA = i18n.NOT_APPLICABLE
 DEMO_NOTICE = "本数据为虚构示例：城市、本地企业、园区与项目均为虚构，仅供演示，不代表任何真实城市或企业。"
-
-CATEGORY_ZH = ENUM_ZH["category"]
-SEGMENT_STAGE_ZH = ENUM_ZH["stage"]
-PROJECT_STAGE_ZH = ENUM_ZH["project_stage"]
-GAP_LABEL_ZH = LABEL_ZH
-OVERDUE_KIND_ZH = {"start": "开工", "production": "投产"}
-
-__all__ = ["MISSING", "NA", "DEMO_NOTICE", "money", "pct", "score", "per_mu", "days", "num", "date", "yes_no"]
-
-
-def pct(fraction: float | None, digits: int = 1) -> str:
-    """``0.727`` → ``72.7%``.
-
-    >>> pct(0.7273), pct(-0.031), pct(None)
-    ('72.7%', '-3.1%', '无数据')
-    """
-    return MISSING if fraction is None else f"{fraction * 100:.{digits}f}%"
 
 
 def score(value: float | None, *, missing: str = NA) -> str:
@@ -44,7 +42,7 @@ def score(value: float | None, *, missing: str = NA) -> str:
     >>> score(84.04), score(None)
     ('84.0', '—')
     """
-    return missing if value is None else f"{value:.1f}"
+    return missing if value is None else i18n.score(value)
 
 
 def per_mu(value: float | None) -> str:
@@ -80,10 +78,6 @@ def date(value: dt.date | str | None) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)[:10]
-
-
-def yes_no(value: bool | None) -> str:
-    return MISSING if value is None else ("是" if value else "否")
 
 
 # ------------------------------------------------------------------ settings

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import networkx as nx
 
+from graph.i18n import SEGMENT_STAGE_ORDER
+
 LABEL_COLORS: dict[str, str] = {
     "strong": "#2e9d57",  # green
     "weak": "#f0a202",  # amber
     "missing": "#a3aab3",  # grey
     "broken": "#d64545",  # red
 }
-STAGE_ORDER: dict[str, int] = {"upstream": 0, "midstream": 1, "downstream": 2}
+STAGE_ORDER: dict[str, int] = SEGMENT_STAGE_ORDER  # upstream 0, midstream 1, downstream 2
 COL_GAP = 185
 ROW_GAP = 118
 MAX_ROWS = 7  # a column with more nodes than this is staggered

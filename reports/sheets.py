@@ -22,8 +22,6 @@ from graph.settings import PriorityWeights, TargetWeights
 from graph.view import GraphView
 from reports import fmt
 
-CATEGORY_ORDER = {"leading": 0, "emerging": 1, "specialty": 2}
-BASIS_ZH = {"revenue": "按营收", "count": "按企业数", "none": fmt.MISSING}
 
 
 @dataclass
@@ -119,7 +117,7 @@ def gaps_sheet(rows: Iterable[GapRow]) -> Sheet:
 
 
 CHAIN_COLS = [
-    Col("chain_id", "产业链编号"), Col("category", "产业类别", zh=lambda v: f"{fmt.CATEGORY_ZH.get(v, v)}产业"), Col("industry_name", "产业"),
+    Col("chain_id", "产业链编号"), Col("category", "产业类别", zh=_map(fmt.CATEGORY_LONG_ZH)), Col("industry_name", "产业"),
     Col("chain_name", "产业链"), Col("segment_count", "环节（个）", "int"), Col("leaf_count", "末级环节（个）", "int"),
     Col("present_leaf_count", "本地已有末级环节（个）", "int"), Col("completeness", "完整度（%）", "pct"),
     Col("completeness_key_weighted", "完整度·关键环节加权（%）", "pct"),
@@ -142,7 +140,7 @@ def chains_sheet(rows: Iterable[ChainRow], segment_names: dict[str, str] | None 
 def chain_order(view: GraphView) -> list[str]:
     """Chain ids ordered by industry category (leading, emerging, specialty), then id."""
     ch = view.chains.join(view.industries.select(pl.col("id").alias("industry_id"), "category"), on="industry_id", how="left")
-    rows = sorted(ch.iter_rows(named=True), key=lambda r: (CATEGORY_ORDER.get(r["category"], 9), r["id"]))
+    rows = sorted(ch.iter_rows(named=True), key=lambda r: (fmt.CATEGORY_ORDER.get(r["category"], 9), r["id"]))
     return [r["id"] for r in rows]
 
 
@@ -248,7 +246,7 @@ def fills_sheet(rows: Iterable[FillRow]) -> Sheet:
 
 OVERLAP_COLS = [
     Col("park_a_name", "园区甲"), Col("park_b_name", "园区乙"), Col("similarity", "相似度（0–1）", "ratio"),
-    Col("basis", "口径", zh=_map(BASIS_ZH)), Col("flagged", "同质化预警", "bool"), Col("shared", "共同环节", "list"),
+    Col("basis", "口径", zh=_map(fmt.BASIS_ZH)), Col("flagged", "同质化预警", "bool"), Col("shared", "共同环节", "list"),
 ]
 
 
@@ -263,7 +261,7 @@ def overlap_sheet(pairs: Iterable[OverlapPair], segment_names: dict[str, str]) -
 
 def concentration_sheet(rows: Iterable[Any]) -> Sheet:
     cols = [
-        Col("park_name", "园区"), Col("basis", "口径", zh=_map(BASIS_ZH)), Col("total", "合计（按营收为万元，按企业数为家）", "money"),
+        Col("park_name", "园区"), Col("basis", "口径", zh=_map(fmt.BASIS_ZH)), Col("total", "合计（按营收为万元，按企业数为家）", "money"),
         Col("top_industry_name", "第一大产业"), Col("top_share", "第一大产业占比（%）", "pct"), Col("focus_industries", "申报主导产业", "list"),
         Col("focus_share", "申报主导产业占比（%）", "pct"), Col("flagged", "预警", "bool"), Col("flags", "说明", "list"),
     ]
@@ -278,7 +276,7 @@ PARK_STAT_COLS = [
 PARK_ENTERPRISE_COLS = [
     Col("id", "企业编号"), Col("name", "企业"), Col("segments", "环节", "list"), Col("revenue", "营收（万元）", "money"),
     Col("employees", "从业人数（人）", "int"), Col("growth", "营收增长（%）", "pct"), Col("qualifications", "资质", "list"),
-    Col("pollution", "污染等级", zh=_map(fmt.ENUM_ZH["grade"])), Col("energy", "能耗等级", zh=_map(fmt.ENUM_ZH["grade"])),
+    Col("pollution", "污染等级", zh=_map(fmt.GRADE_ZH)), Col("energy", "能耗等级", zh=_map(fmt.GRADE_ZH)),
 ]
 
 

@@ -8,7 +8,7 @@ import io
 import openpyxl
 import pytest
 
-from app_pages.export import to_csv_bytes, to_xlsx_bytes
+from webapp.export import to_csv_bytes, to_xlsx_bytes
 from graph.analysis import chain_summary, gaps, project_report, targets
 from graph.settings import AnalysisSettings
 from graph.view import GraphView

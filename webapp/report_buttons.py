@@ -12,7 +12,7 @@ from typing import Callable
 
 import streamlit as st
 
-from app_pages.common import Ctx
+from webapp.context import Ctx
 from reports import MIME, FontMissing, Report, find_cjk_font, render
 
 # The browser's print view (Ctrl+P) shows the page alone: no sidebar, header, toolbar or buttons.
