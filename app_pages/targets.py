@@ -5,28 +5,19 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from app_pages import cached
-from app_pages.common import (
-    label_badge,
-    md,
-    PROJECT_STAGE_ZH,
-    STAGE_ZH,
-    TARGET_FACTORS_ZH,
-    TARGET_STATE,
-    add_to_basket,
-    basket,
-    chain_options,
-    ctx,
-    names,
-    page_link,
-    require_data,
-    scope_picker,
-    scope_zh,
-    show_params,
-    synced_select,
-)
-from app_pages.export import export_buttons
-from app_pages.frames import coverage_text, target_columns, target_frame
+from graph.i18n import PROJECT_STAGE_ZH, SEGMENT_STAGE_ZH, TARGET_FACTOR_ZH
+from reports.fmt import provenance_rows
+from reports.sheets import targets_sheet
+from webapp import cached
+from webapp.basket import add_to_basket, basket
+from webapp.context import ctx, require_data
+from webapp.export import export_buttons
+from webapp.frames import coverage_text, target_columns, target_frame
+from webapp.lookups import chain_options, names
+from webapp.markdown import label_badge, md
+from webapp.pages import page_link
+from webapp.sidebar import TARGET_STATE, show_params
+from webapp.widgets import scope_picker, scope_zh, synced_select
 
 FILTER_ZH = {"province": "省份不符", "listed_only": "非上市", "min_revenue": "营收不足或无数据", "qualifications": "资质不符", "min_coverage": "数据覆盖不足"}
 
@@ -73,7 +64,7 @@ g = by_id[seg_id]
 
 # ---------------------------------------------------------------- weights, gates, filters
 base = c.analysis
-tw_keys = {f: f"set__tw__{f}" for f in TARGET_FACTORS_ZH}
+tw_keys = {f: f"set__tw__{f}" for f in TARGET_FACTOR_ZH}
 
 
 def _sync_target_settings() -> None:
@@ -81,8 +72,6 @@ def _sync_target_settings() -> None:
         "target_weights": {f: float(st.session_state[k]) for f, k in tw_keys.items()},
         "gate_high_pollution": bool(st.session_state["set__tw__gate_pollution"]),
         "gate_high_energy": bool(st.session_state["set__tw__gate_energy"]),
-        "unknown_value": float(st.session_state["set__tw__unknown_value"]),
-        "min_coverage": float(st.session_state["set__tw__min_coverage"]),
     }
 
 
@@ -90,29 +79,16 @@ for f, k in tw_keys.items():
     st.session_state.setdefault(k, float(getattr(base.target_weights, f)))
 st.session_state.setdefault("set__tw__gate_pollution", base.gate_high_pollution)
 st.session_state.setdefault("set__tw__gate_energy", base.gate_high_energy)
-st.session_state.setdefault("set__tw__unknown_value", float(base.unknown_value))
-st.session_state.setdefault("set__tw__min_coverage", float(base.min_coverage))
-_field = type(base).model_fields
 
 left, right = st.columns([1, 3], gap="medium")
 with left:
     with st.container(border=True):
         st.markdown("**因素权重**")
-        for f, zh in TARGET_FACTORS_ZH.items():
+        for f, zh in TARGET_FACTOR_ZH.items():
             st.slider(f"{zh}（{f}）", 0.0, 1.0, step=0.05, key=tw_keys[f], on_change=_sync_target_settings)
         st.markdown("**硬门槛**")
         st.toggle("排除高污染企业", key="set__tw__gate_pollution", on_change=_sync_target_settings)
         st.toggle("排除高耗能企业", key="set__tw__gate_energy", on_change=_sync_target_settings)
-        st.markdown("**无数据时**")
-        st.slider(
-            _field["unknown_value"].title or "unknown_value",
-            0.0,
-            1.0,
-            step=0.05,
-            key="set__tw__unknown_value",
-            on_change=_sync_target_settings,
-            help="没有数据的因素（或因素的一部分）取这个中性值；0.5 = 候选池的中位水平。设为 0 即“无数据按 0 分计”。",
-        )
     with st.container(border=True):
         st.markdown("**筛选**")
         cand = view.enterprises.filter(~pl.col("local").fill_null(False))
@@ -122,15 +98,7 @@ with left:
         min_rev = st.number_input("最低营收（万元）", min_value=0.0, value=0.0, step=10000.0, key="tg_min_rev")
         quals_all = sorted({q for lst in cand.get_column("qualifications").drop_nulls().to_list() for q in lst if q and q.strip() != "无"})
         quals = st.multiselect("必须具备的资质", quals_all, key="tg_quals", placeholder="不限")
-        st.slider(
-            _field["min_coverage"].title or "min_coverage",
-            0.0,
-            1.0,
-            step=0.05,
-            key="set__tw__min_coverage",
-            on_change=_sync_target_settings,
-            help="数据覆盖低于此值（有数据支撑的权重占比）的企业不参与排名；0 = 不筛选。",
-        )
+        st.caption(f"未知数据取值 {base.unknown_value:g}、最低数据覆盖 {base.min_coverage:.0%}：在侧栏「分析参数 · 招商目标」调整。")
 
 res = cached.targets(
     c,
@@ -148,7 +116,7 @@ in_pipe = [t for t in res.rows if t.rank is None]
 with right:
     st.markdown(f"#### {md(g.segment_name)} · {md(chain_names.get(chain_id, chain_id))} {label_badge(g.label)}")
     st.caption(
-        f"{STAGE_ZH.get(g.stage or '', '')} · {g.label_zh}{'' if g.priority is None else f' · 补链优先级 {g.priority:.1f}'} · "
+        f"{SEGMENT_STAGE_ZH.get(g.stage or '', '')} · {g.label_zh}{'' if g.priority is None else f' · 补链优先级 {g.priority:.1f}'} · "
         f"本地企业 {g.local_count} 家（{scope_zh(view, scope)}）"
     )
     removed = [f"高污染 {res.gate_removed.get('pollution', 0)} 家", f"高耗能 {res.gate_removed.get('energy', 0)} 家"]
@@ -159,7 +127,7 @@ with right:
         event = st.dataframe(
             tf,
             column_config=target_columns(),
-            column_order=["rank", "name", "province", "score", "coverage", "reasons", *[f"f_{f}" for f in TARGET_FACTORS_ZH], "revenue", "qualifications", "listed_code", "enterprise_id"],
+            column_order=["rank", "name", "province", "score", "coverage", "reasons", *[f"f_{f}" for f in TARGET_FACTOR_ZH], "revenue", "qualifications", "listed_code", "enterprise_id"],
             hide_index=True,
             width="stretch",
             height=min(36 * (tf.height + 1) + 4, 560),
@@ -176,7 +144,7 @@ with right:
                 f"**为什么推荐：{t.rank}\\. {md(t.name)}**（{md(t.province or '省份不详')}{'，' + md(t.listed_code) if t.listed_code else ''}）"
                 f"　得分 **{t.score:.1f}**　{coverage_text(t.factor_coverage)}（数据覆盖 {t.coverage * 100:.0f}%）"
             )
-            for f, zh in TARGET_FACTORS_ZH.items():
+            for f, zh in TARGET_FACTOR_ZH.items():
                 v = t.factors.get(f)
                 known = t.factor_coverage.get(f, 1.0)
                 note = "" if known >= 1.0 else ("（无数据，取中性值）" if known <= 0.0 else "（部分无数据）")
@@ -196,5 +164,5 @@ with right:
         st.markdown("**已在招商项目中（签约及以后，不作为新目标）**")
         st.dataframe(target_frame(in_pipe, PROJECT_STAGE_ZH).select("name", "province", "revenue", "pipeline", "reasons"), hide_index=True, width="stretch", column_config=target_columns())
     st.markdown("**导出目标清单**")
-    export_buttons(tf, f"招商目标_{g.segment_name}", key="tg_export", notes={"segment": seg_id, "scope": scope, "settings": res.settings})
+    export_buttons(targets_sheet(res.rows), f"招商目标_{g.segment_name}", key="tg_export", settings=res.settings, info=provenance_rows(c.meta, 环节=f"{g.segment_name}（{seg_id}）", 范围=scope_zh(view, scope)))
     show_params(res.settings, keys=["target_weights", "gate_high_pollution", "gate_high_energy", "ties_saturation", "unknown_value", "min_coverage"])

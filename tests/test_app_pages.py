@@ -169,7 +169,7 @@ def test_targets_show_coverage_and_filter_thin_profiles(app):
     assert x2["f_growth"] == 0.5 and x2["coverage"] < 100
     assert "无高新技术企业" not in x2["reasons"]
     n = len(table)
-    at.slider(key="set__tw__min_coverage").set_value(0.8).run()
+    at.number_input(key="set__min_coverage").set_value(0.8).run()  # the sidebar, 分析参数 · 招商目标
     assert not at.exception
     after = at.dataframe[0].value if at.dataframe else None
     assert after is None or len(after) < n
@@ -181,7 +181,7 @@ def test_parks_page_map_kpis_and_overlap(app):
     assert at.selectbox(key="pk_park").value == "P1"
     metrics = {m.label: (m.value, m.delta) for m in at.metric}
     rev = metrics["主营业务收入（2025）"]
-    assert rev[0] == "120 万元" and rev[1] == "20.0%"
+    assert rev[0] == "120万元" and rev[1] == "20.0%"
     (html,) = iframes(at)
     assert external_urls(html) == [] and "示例高新区" in html
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
@@ -297,3 +297,10 @@ def test_new_ingest_is_picked_up_without_restart(tmp_path, monkeypatch):
     at.run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["产业链"] == "1"
+
+
+@pytest.mark.parametrize("page", ["chain", "gaps", "projects"])
+def test_report_buttons_word_and_pdf(app, page):
+    at = app(page)
+    labels = [el.proto.label for el in at.get("download_button")]
+    assert "生成报告（Word）" in labels and "生成报告（PDF）" in labels, labels

@@ -17,8 +17,12 @@ MODULES = [
     "graph.analysis.whatif",
     "graph.records",
     "graph.guard",
+    "graph.i18n",
     "graph.view",
     "cli.core",
+    "reports",
+    "reports.fmt",
+    "reports.chainmap",
 ]
 
 
