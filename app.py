@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.common import PAGES, setup
+from app_pages.leadkit import keep_author_in_url
 
 st.set_page_config(page_title="招商产业链图谱", page_icon="🧭", layout="wide", initial_sidebar_state="expanded")
 
@@ -21,6 +22,8 @@ _ICONS = {
     "parks": ("园区", ":material/factory:"),
     "projects": ("项目", ":material/assignment:"),
     "whatif": ("推演", ":material/science:"),
+    "leads": ("线索", ":material/assignment_ind:"),
+    "history": ("变化", ":material/timeline:"),
     "cypher": ("Cypher 查询", ":material/terminal:"),
     "data": ("数据", ":material/database:"),
 }
@@ -33,11 +36,12 @@ def _page(key: str, default: bool = False) -> st.Page:
 
 nav = st.navigation(
     {
-        "研判": [_page("overview", default=True), _page("chain"), _page("gaps")],
-        "招商": [_page("targets"), _page("whatif"), _page("projects")],
+        "研判": [_page("overview", default=True), _page("chain"), _page("gaps"), _page("history")],
+        "招商": [_page("targets"), _page("leads"), _page("whatif"), _page("projects")],
         "园区": [_page("parks")],
         "分析与数据": [_page("cypher"), _page("data")],
     }
 )
 setup()
+keep_author_in_url()
 nav.run()

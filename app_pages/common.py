@@ -50,6 +50,8 @@ PAGES = {
     "parks": "app_pages/parks.py",
     "projects": "app_pages/projects.py",
     "whatif": "app_pages/whatif.py",
+    "leads": "app_pages/leads.py",
+    "history": "app_pages/history.py",
     "cypher": "app_pages/console.py",
     "data": "app_pages/data.py",
 }

@@ -10,6 +10,7 @@ from app_pages import cached
 from app_pages.common import ctx, fmt_pct, page_link, require_data, show_params
 from app_pages.export import to_xlsx_bytes
 from app_pages.frames import chain_columns, chain_frame, gap_columns, gap_frame, models_frame
+from app_pages.leadkit import follow_through
 
 c = ctx()
 st.title("招商产业链图谱 · 总览")
@@ -102,6 +103,9 @@ with right:
         page_link("parks", "园区详情与同质化分析", icon=":material/factory:")
     else:
         st.info("没有园区指标（park_stats），无法排名。")
+
+# ---------------------------------------------------------------- follow-through
+follow_through(c)
 
 # ---------------------------------------------------------------- action
 st.divider()
