@@ -206,6 +206,8 @@ def test_history_record_and_snapshot_selection(ds, tmp_path, capsys):
     assert h["snapshots"][1]["source"] == "manual" and h["healed"] == [] and h["worsened"] == [] and len(h["persistent"]) > 0
     code, out, err = _run(capsys, "history", "--store", store, "--from", "7")
     assert code == 2 and "没有编号为 7 的快照" in err
+    code, out, err = _run(capsys, "history", "--store", store, "--chain", "NOPE")
+    assert code == 2 and "快照中没有产业链 'NOPE'" in err
     code, out, err = _run(capsys, "history", "--store", store, "--from", "1", "--to", h["snapshots"][1]["taken_at"][:10], "--format", "json")
     assert code == 0 and (json.loads(out)["from"], json.loads(out)["to"]) == (1, 2)
 

@@ -55,7 +55,10 @@ def history(ws: Workspace, from_snap: str | int | None = None, to_snap: str | in
         later = [s.id for s in snaps if s.id > from_id]
         to_id = later[-1] if later else from_id
     upto = to_id if to_id is not None else (snaps[-1].id if snaps else None)
-    return compare(snaps, load_segments(ws, up_to=upto, chain_id=chain_id), load_chains(ws, chain_id=chain_id), from_id, to_id, chain_id)
+    segments, chains = load_segments(ws, up_to=upto, chain_id=chain_id), load_chains(ws, chain_id=chain_id)
+    if chain_id is not None and snaps and not segments and not chains:
+        raise ValueError(f"快照中没有产业链 {chain_id!r}：请检查产业链编号（见 `indmap chains`）。")
+    return compare(snaps, segments, chains, from_id, to_id, chain_id)
 
 
 def _safe_uri(uri: str) -> str:

@@ -162,9 +162,14 @@ class Workspace:
             mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if str(mode).lower() != "wal":
                 raise WorkspaceError(f"工作区 {self.path} 无法切换到 WAL 模式（{mode}）：请把它放在本地磁盘上（INDMAP_WORKSPACE）。")
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            check_version(version, str(self.path))
+            if version == SCHEMA_VERSION:  # the usual case: no write lock needed
+                self._ready = True
+                return
             con.execute("BEGIN IMMEDIATE")
             try:
-                version = con.execute("PRAGMA user_version").fetchone()[0]
+                version = con.execute("PRAGMA user_version").fetchone()[0]  # another process may have migrated
                 check_version(version, str(self.path))
                 for number in range(version + 1, SCHEMA_VERSION + 1):
                     for statement in _statements(MIGRATIONS[number - 1]):
