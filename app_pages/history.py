@@ -6,22 +6,18 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from app_pages.common import chain_options, ctx, empty_store_message, fmt_pct, fmt_wan, names, page_link
-from app_pages.export import to_xlsx_bytes
-from app_pages.leadkit import workspace
-from graph.analysis.trends import KIND_ZH, park_trends
+from graph.analysis.trends import park_trends
+from graph.i18n import HISTORY_LIST_ZH as LIST_ZH
+from graph.i18n import PARK_KPI_ZH as KPI_ZH
+from graph.i18n import PERIOD_KIND_ZH as KIND_ZH
+from graph.i18n import money, pct
 from graph.workspace import WorkspaceError, history
 from graph.workspace.snapshots import list_snapshots
-
-LIST_ZH = {
-    "healed": "已补上",
-    "worsened": "新出现的缺口",
-    "persistent": "持续存在",
-    "new": "新增环节",
-    "removed": "已移除环节",
-    "relabelled": "其他变化",
-}
-KPI_ZH = {"revenue": "主营业务收入", "fixed_investment": "固定资产投资", "profit": "利润总额", "tax": "税收"}
+from webapp.context import ctx, empty_store_message
+from webapp.export import to_xlsx_bytes
+from webapp.leads import workspace
+from webapp.lookups import chain_options, names
+from webapp.pages import page_link
 
 c = ctx()
 st.title("变化与趋势")
@@ -189,7 +185,7 @@ def _park_section() -> None:
 def _cell(v: dict) -> str:
     if v["value"] is None:
         return "无数据"
-    return fmt_wan(v["value"]) + ("" if v["growth"] is None else f"（{fmt_pct(v['growth'])}）")
+    return money(v["value"]) + ("" if v["growth"] is None else f"（{pct(v['growth'])}）")
 
 
 _history_section()

@@ -8,14 +8,18 @@ import json
 import polars as pl
 import streamlit as st
 
-from app_pages.common import ctx, empty_store_message, md, names, page_link
-from app_pages.export import export_buttons, to_csv_bytes
-from app_pages.leadkit import author_input, current_author, workspace
+from graph.i18n import LEAD_FIELD_ZH, LEAD_STATUS_ZH
 from graph.workspace import WorkspaceError
 from graph.workspace.backup import export_workspace
-from graph.workspace.leads import FIELD_ZH, FINAL, STATUSES, DuplicateLead, Lead, add_lead, lead_record, list_leads, project_row, sort_records, update_lead
+from graph.workspace.leads import FINAL, DuplicateLead, Lead, add_lead, change_text, lead_record, list_leads, project_row, sort_records, update_lead
+from webapp.context import ctx, empty_store_message
+from webapp.export import export_buttons, to_csv_bytes
+from webapp.leads import author_input, current_author, workspace
+from webapp.lookups import names
+from webapp.markdown import md
+from webapp.pages import page_link
 
-STATUS_KEYS = list(STATUSES)
+STATUS_KEYS = list(LEAD_STATUS_ZH)
 
 c = ctx()
 st.title("招商线索")
@@ -80,7 +84,7 @@ st.subheader("线索（按责任人，逾期在前）")
 f = st.columns([2, 3, 1])
 owners = sorted({r["owner"] for r in records})
 pick_owners = f[0].multiselect("责任人", owners, key="ld_owners", placeholder="全部")
-pick_status = f[1].multiselect("状态", STATUS_KEYS, format_func=STATUSES.get, key="ld_status", placeholder="全部")
+pick_status = f[1].multiselect("状态", STATUS_KEYS, format_func=LEAD_STATUS_ZH.get, key="ld_status", placeholder="全部")
 only_overdue = f[2].toggle("只看逾期", key="ld_overdue")
 shown = [r for r in records if (not pick_owners or r["owner"] in pick_owners) and (not pick_status or r["status"] in pick_status) and (not only_overdue or r["overdue"])]
 table = _table(shown)
@@ -116,7 +120,7 @@ def _save(lead_id: int) -> None:
     except (ValueError, WorkspaceError) as exc:
         st.session_state["ld_msg"] = ("error", f"未保存：{exc}")
         return
-    done = [FIELD_ZH[x] for x in changed] + (["跟进记录"] if (s[f"ld_note_{lead_id}"] or "").strip() else [])
+    done = [LEAD_FIELD_ZH[x] for x in changed] + (["跟进记录"] if (s[f"ld_note_{lead_id}"] or "").strip() else [])
     s[f"ld_note_{lead_id}"] = ""
     for k in ("st", "ow", "due", "next"):  # show what is stored now (someone else may have changed it too)
         s.pop(f"ld_{k}_{lead_id}", None)
@@ -136,7 +140,7 @@ def _detail(lead: Lead) -> None:
         getattr(st, msg[0])(msg[1])
     left, right = st.columns([2, 3], gap="medium")
     with left, st.form(f"ld_form_{lead.id}", border=True):
-        st.selectbox("状态", STATUS_KEYS, index=STATUS_KEYS.index(lead.status), format_func=STATUSES.get, key=f"ld_st_{lead.id}")
+        st.selectbox("状态", STATUS_KEYS, index=STATUS_KEYS.index(lead.status), format_func=LEAD_STATUS_ZH.get, key=f"ld_st_{lead.id}")
         st.text_input("责任人", value=lead.owner, key=f"ld_ow_{lead.id}")
         st.date_input("截止日期", value=lead.due, key=f"ld_due_{lead.id}", format="YYYY-MM-DD")
         st.text_input("下一步", value=lead.next_step or "", key=f"ld_next_{lead.id}")
@@ -151,17 +155,13 @@ def _detail(lead: Lead) -> None:
             st.caption("还没有跟进记录。")
         with st.expander(f"修改记录（{len(lead.changes)} 条）"):
             st.dataframe(
-                pl.DataFrame([{"时间": x.at[:16].replace("T", " "), "修改人": x.author, "项目": FIELD_ZH.get(x.field, x.field), "原值": _zh(x.before), "新值": _zh(x.after)} for x in lead.changes]),
+                pl.DataFrame([{"时间": x.at[:16].replace("T", " "), "修改人": x.author, "修改": change_text(x)} for x in lead.changes]),
                 hide_index=True, width="stretch",
             )
     if lead.status in ("signed", "landed"):
         _project_offer(lead)
     if lead.chain_id:
         page_link("chain", "在产业链图谱中查看该环节", icon=":material/account_tree:", params={"chain": lead.chain_id, "segment": lead.segment_id})
-
-
-def _zh(v: str | None) -> str:
-    return "—" if v is None else STATUSES.get(v, v)
 
 
 def _project_offer(lead: Lead) -> None:

@@ -13,17 +13,11 @@ import sys
 from typing import Any
 
 from cli.common import add_format_arg, add_store_arg, dumps, emit, settings_from_args
+from graph.i18n import HISTORY_LIST_RULE_ZH, HISTORY_LIST_ZH, pct
 from graph.workspace import WorkspaceError, history, open_workspace
 
-SECTIONS = {
-    "healed": "已补上的缺口（断链/缺链 → 弱链/强链）",
-    "worsened": "新出现的缺口（弱链/强链 → 断链/缺链）",
-    "persistent": "持续存在的缺口",
-    "new": "新增环节",
-    "removed": "已移除的环节",
-    "relabelled": "其他标签变化（弱链 ↔ 强链）",
-}
-ROW_COLUMNS = {"chain_id": "产业链", "segment_id": "环节编号", "segment_name": "环节", "label_zh_before": "之前", "label_zh_after": "之后", "local_count_after": "本地企业", "priority_after": "优先级", "first_seen": "首次出现"}
+ROW_COLUMNS = ["chain_id", "segment_id", "segment_name", "label_before", "label_after", "local_count_after", "priority_after", "first_seen"]
+ROW_HEADERS = {"chain_id": "产业链", "local_count_after": "本地企业", "priority_after": "补链优先级"}
 SERIES_WIDTH = 6  # snapshots shown as columns of the completeness table
 
 
@@ -94,12 +88,12 @@ def _print_tables(data: dict[str, Any]) -> None:
     if data["chain_id"]:
         print(f"产业链：{data['chain_id']}")
     if data["from_snapshot"] is not None:
-        for key, title in SECTIONS.items():
+        for key, title in HISTORY_LIST_ZH.items():
             rows = data[key]
-            print(f"\n== {title}：{len(rows)} 个 ==")
+            rule = f"（{HISTORY_LIST_RULE_ZH[key]}）" if key in HISTORY_LIST_RULE_ZH else ""
+            print(f"\n== {title}{rule}：{len(rows)} 个 ==")
             if rows:
-                table = [{zh: (round(r[k], 1) if k == "priority_after" and r[k] is not None else r[k]) for k, zh in ROW_COLUMNS.items()} for r in rows]
-                emit(table, "table", columns=list(ROW_COLUMNS.values()))
+                emit(rows, "table", columns=ROW_COLUMNS, people=True, headers=ROW_HEADERS)
     series = data["completeness"]
     if series:
         shown = sorted({p["snapshot_id"] for p in series})[-SERIES_WIDTH:]
@@ -108,6 +102,6 @@ def _print_tables(data: dict[str, Any]) -> None:
         for p in series:
             row = by_chain.setdefault(p["chain_id"], {"产业链": p["chain_name"] or p["chain_id"], **{h: "—" for h in head.values()}})
             if p["snapshot_id"] in head:
-                row[head[p["snapshot_id"]]] = f"{p['completeness'] * 100:.1f}%"
+                row[head[p["snapshot_id"]]] = pct(p["completeness"])
         print(f"\n== 产业链完整度（末级环节覆盖率；最近 {len(shown)} 个快照）==")
         emit(list(by_chain.values()), "table", columns=["产业链", *head.values()])

@@ -14,14 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from cli.common import add_format_arg, add_store_arg, dumps, emit, settings_from_args
+from graph.i18n import LEAD_FIELD_ZH, LEAD_STATUS_ZH
 from graph.workspace import WorkspaceError, open_workspace
-from graph.workspace.leads import FIELD_ZH, STATUSES, Lead, add_lead, get_lead, lead_record, list_leads, parse_due, sort_records, update_lead
+from graph.workspace.leads import Change, Lead, add_lead, change_text, get_lead, lead_record, list_leads, parse_due, sort_records, update_lead
 
-STATUS_HELP = "、".join(f"{zh} ({key})" for key, zh in STATUSES.items())
-TABLE_COLUMNS = {
-    "id": "编号", "owner": "责任人", "status_zh": "状态", "enterprise_name": "企业", "segment_name": "环节", "next_step": "下一步",
-    "due": "截止日期", "days_overdue": "逾期天数", "flags": "提示", "last_note": "最新记录",
-}
+STATUS_HELP = "、".join(f"{zh} ({key})" for key, zh in LEAD_STATUS_ZH.items())
+TABLE_COLUMNS = ["id", "owner", "status_zh", "enterprise_name", "segment_name", "next_step", "due", "days_overdue", "flags", "last_note"]
+TABLE_HEADERS = {"owner": "责任人"}  # a lead's owner is a unit or a person
 CSV_COLUMNS = [
     "id", "owner", "status", "status_zh", "enterprise_id", "enterprise_name", "segment_id", "segment_name", "chain_id", "next_step",
     "due", "overdue", "days_overdue", "flags", "last_note", "created_at", "created_by", "updated_at",
@@ -190,7 +189,7 @@ def cmd_update(args: argparse.Namespace) -> int:
         lead, changed = update_lead(open_workspace(settings), args.id, author=args.author or default_author(), note=args.note, **given)
     except (ValueError, WorkspaceError) as exc:
         return _err(str(exc))
-    done = [FIELD_ZH[f] for f in changed] + (["跟进记录"] if args.note and args.note.strip() else [])
+    done = [LEAD_FIELD_ZH[f] for f in changed] + (["跟进记录"] if args.note and args.note.strip() else [])
     print(f"线索 #{lead.id} 已更新：{'、'.join(done) if done else '没有变化（与原值相同）'}。", file=sys.stderr)
     (rec,) = _records(settings, [lead], dt.date.today())
     _print_lead(rec, args.format)
@@ -212,8 +211,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         emit(rows, "csv", columns=CSV_COLUMNS)
     else:
-        table = [{zh: _show(r, k) for k, zh in TABLE_COLUMNS.items()} for r in rows]
-        emit(table, "table", columns=list(TABLE_COLUMNS.values()))
+        table = [{**r, "enterprise_name": r["enterprise_name"] or r["enterprise_id"], "segment_name": r["segment_name"] or r["segment_id"]} for r in rows]
+        emit(table, "table", columns=TABLE_COLUMNS, people=True, headers=TABLE_HEADERS)
         n_over = sum(1 for r in rows if r["overdue"])
         print(f"共 {len(rows)} 条线索，逾期 {n_over} 条（截至 {as_of.isoformat()}）。", file=sys.stderr)
     return 0
@@ -228,15 +227,6 @@ def cmd_show(args: argparse.Namespace) -> int:
     (rec,) = _records(settings, [lead], dt.date.today())
     _print_lead(rec, args.format, history=True)
     return 0
-
-
-def _show(r: dict[str, Any], key: str) -> Any:
-    v = r.get(key)
-    if key in ("enterprise_name", "segment_name"):
-        return v or r[key.replace("_name", "_id")]
-    if key == "flags":
-        return "；".join(v) if v else ""
-    return v
 
 
 def _print_lead(rec: dict[str, Any], fmt: str, history: bool = False) -> None:
@@ -258,12 +248,7 @@ def _print_lead(rec: dict[str, Any], fmt: str, history: bool = False) -> None:
             print(f"  {n['at'][:16].replace('T', ' ')}  {n['author']}：{n['text']}")
         print("修改记录：")
         for c in rec["changes"]:
-            what = FIELD_ZH.get(c["field"], c["field"])
-            print(f"  {c['at'][:16].replace('T', ' ')}  {c['author']}  {what}：{_zh(c['before'])} → {_zh(c['after'])}")
-
-
-def _zh(v: str | None) -> str:
-    return "—" if v is None else STATUSES.get(v, v)
+            print(f"  {c['at'][:16].replace('T', ' ')}  {c['author']}  {change_text(Change(**c))}")
 
 
 # ------------------------------------------------------------------ workspace
@@ -315,5 +300,5 @@ def cmd_info(args: argparse.Namespace) -> int:
         print(dumps(info))
     else:
         print(f"工作区：{info['path']}（结构版本 {version}）")
-        emit([{"表": k, "行数": v} for k, v in counts.items()], "table")
+        emit([{"table": k, "rows": v} for k, v in counts.items()], "table", people=True, headers={"table": "表", "rows": "行数"})
     return 0

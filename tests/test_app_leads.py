@@ -60,18 +60,18 @@ def _open(page: str, **params: str) -> AppTest:
 def test_history_page_lists_healed_and_worsened_with_a_completeness_line(store):
     at = _open("app_pages/history.py")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["已补上"] == "1" and metrics["新出现的缺口"] == "1"
+    assert metrics["已补上的缺口"] == "1" and metrics["新出现的缺口"] == "1"
     assert at.selectbox(key="hs_from").value == 1 and at.selectbox(key="hs_to").value == 2
     tables = {t.label: t for t in at.tabs}
-    healed = next(l for l in tables if l.startswith("已补上"))
-    assert healed == "已补上（1）"
+    healed = next(label for label in tables if label.startswith("已补上"))
+    assert healed == "已补上的缺口（1）"
     frames = [df.value for df in at.dataframe]
     assert any("动力电池" in set(f.get("segment", [])) for f in frames)
     assert any("整车" in set(f.get("segment", [])) for f in frames)
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")  # completeness line and park trend
     park_table = frames[-1]
     assert list(park_table.columns) == ["园区", "2024", "2025"]
-    assert "120 万元（20.0%）" in set(park_table["2025"])  # P1 revenue 100 -> 120
+    assert "120万元（20.0%）" in set(park_table["2025"])  # P1 revenue 100 -> 120
     assert "无数据" in set(park_table["2024"])  # P2 has no 2024 row: unknown, not 0
 
 
@@ -79,7 +79,7 @@ def test_history_page_one_chain(store):
     at = _open("app_pages/history.py")
     at.selectbox(key="hs_chain").set_value("C2").run()
     assert not at.exception
-    assert {m.label: m.value for m in at.metric}["已补上"] == "0"
+    assert {m.label: m.value for m in at.metric}["已补上的缺口"] == "0"
 
 
 def test_lead_from_targets_page_then_edit_on_leads_page(store):

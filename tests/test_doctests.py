@@ -22,6 +22,7 @@ MODULES = [
     "graph.workspace.history",
     "graph.records",
     "graph.guard",
+    "graph.i18n",
     "graph.view",
     "cli.core",
 ]

@@ -12,11 +12,12 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from graph.analysis.parks import format_period, parse_period
+from graph.i18n import PARK_KPI_ZH, PERIOD_KIND_ZH
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
 
-KPIS = ("revenue", "fixed_investment", "profit", "tax")
-KIND_ZH = {"year": "年度", "half": "半年", "quarter": "季度", "month": "月度"}
+KPIS = tuple(PARK_KPI_ZH)  # revenue, fixed_investment, profit, tax
+KINDS = tuple(PERIOD_KIND_ZH)  # year, half, quarter, month: the order kinds are listed in
 
 
 class TrendPoint(BaseModel):
@@ -55,7 +56,7 @@ def park_trends(view: GraphView, settings: AnalysisSettings, park_ids: list[str]
             continue
         rows[(r["park_id"], pp[0], pp[1])] = r
     out = []
-    for (park, kind, index), r in sorted(rows.items(), key=lambda kv: (kv[0][0], list(KIND_ZH).index(kv[0][1]), kv[0][2])):
+    for (park, kind, index), r in sorted(rows.items(), key=lambda kv: (kv[0][0], KINDS.index(kv[0][1]), kv[0][2])):
         prev = rows.get((park, kind, index - 1))
         for kpi in KPIS:
             value = r.get(kpi)

@@ -24,10 +24,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from graph.i18n import GAP_LABEL_ZH as LABEL_ZH
 from graph.workspace.snapshots import GAP_LABELS, ChainState, SegmentState, SnapshotInfo
 
 LISTS = ("healed", "worsened", "new", "removed", "persistent", "relabelled")
-LABEL_ZH = {"strong": "强链", "weak": "弱链", "missing": "缺链", "broken": "断链"}
 
 
 class _Model(BaseModel):

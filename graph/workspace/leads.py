@@ -16,20 +16,13 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from graph.i18n import LEAD_FIELD_ZH
+from graph.i18n import LEAD_STATUS_ZH as STATUSES  # key -> Chinese label, in workflow order
 from graph.schema import TABLES
 from graph.workspace.db import Workspace, WorkspaceError, now
 
-STATUSES: dict[str, str] = {
-    "to_contact": "待接触",
-    "contacted": "已接触",
-    "negotiating": "洽谈中",
-    "signed": "已签约",
-    "landed": "已落地",
-    "abandoned": "已放弃",
-}
 FINAL = frozenset({"landed", "abandoned"})
 EDITABLE = ("owner", "status", "due", "next_step")  # audited fields
-FIELD_ZH = {"owner": "责任人", "status": "状态", "due": "截止日期", "next_step": "下一步", "created": "创建"}
 MISSING_ENTERPRISE = "企业已不在当前数据中"
 MISSING_SEGMENT = "环节已不在当前数据中"
 _UNSET: Any = object()
@@ -105,6 +98,24 @@ class Lead(BaseModel):
         if not hits and self.status == status and not any(c.field == "status" for c in self.changes):
             return dt.date.fromisoformat(self.created_at[:10])
         return dt.date.fromisoformat(hits[-1].at[:10]) if hits else None
+
+
+def change_text(change: Change) -> str:
+    """One audit row for people.
+
+    >>> change_text(Change(id=1, at="t", author="a", field="status", before="to_contact", after="contacted"))
+    '状态：待接触 → 已接触'
+    >>> change_text(Change(id=1, at="t", author="a", field="created", after="招商一科 · to_contact"))
+    '创建：责任人 招商一科，状态 待接触'
+    """
+
+    def zh(v: str | None) -> str:
+        return "—" if v is None else STATUSES.get(v, v)
+
+    if change.field == "created":
+        owner, _, status = (change.after or "").partition(" · ")
+        return f"{LEAD_FIELD_ZH['created']}：责任人 {owner}，状态 {zh(status)}"
+    return f"{LEAD_FIELD_ZH.get(change.field, change.field)}：{zh(change.before)} → {zh(change.after)}"
 
 
 # ------------------------------------------------------------------ input parsing

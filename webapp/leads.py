@@ -12,9 +12,10 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages.common import Ctx, page_link
 from graph.workspace import Workspace, WorkspaceError, open_workspace
 from graph.workspace.leads import FINAL, DuplicateLead, add_lead, list_leads
+from webapp.context import Ctx
+from webapp.pages import page_link
 
 AUTHOR_PARAM = "user"
 AUTHOR_STATE = "ws_author"  # the name, kept for the session
