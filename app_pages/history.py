@@ -15,7 +15,8 @@ from graph.workspace import WorkspaceError, history
 from graph.workspace.snapshots import list_snapshots
 from webapp.context import ctx, empty_store_message
 from webapp.export import to_xlsx_bytes
-from webapp.leads import workspace
+from reports.fmt import provenance_rows
+from webapp.leads import history_sheet, workspace
 from webapp.lookups import chain_options, names
 from webapp.pages import page_link
 
@@ -119,7 +120,8 @@ def _history_section() -> None:
     tabs = st.tabs([f"{LIST_ZH[k]}（{len(getattr(res, k))}）" for k in LIST_ZH])
     frames = {}
     for tab, key in zip(tabs, LIST_ZH):
-        frames[LIST_ZH[key]] = df = _rows_frame(getattr(res, key))
+        frames[LIST_ZH[key]] = history_sheet(getattr(res, key))
+        df = _rows_frame(getattr(res, key))
         with tab:
             if df.height:
                 st.dataframe(df, column_config=ROW_COLUMNS, hide_index=True, width="stretch")
@@ -130,7 +132,7 @@ def _history_section() -> None:
         page_link("targets", f"为持续最久（{top_gap.first_seen} 起）、优先级最高的缺口「{top_gap.segment_name}」找招商目标", icon=":material/person_search:", params={"segment": top_gap.segment_id, "chain": top_gap.chain_id})
     st.download_button(
         "导出变化清单（Excel）",
-        data=lambda: to_xlsx_bytes(frames, notes={"from": _label(from_id), "to": _label(to_id), "chain": chain_id or "全部", "warnings": res.warnings}),
+        data=lambda: to_xlsx_bytes(frames, info=provenance_rows(c.meta, 比较前=_label(from_id), 比较后=_label(to_id), 产业链=chain_id or "全部", 提示="；".join(res.warnings) or "—")),
         file_name=f"变化_{from_id}_{to_id}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:", on_click="ignore", key="hs_xlsx",

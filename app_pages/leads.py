@@ -14,7 +14,8 @@ from graph.workspace.backup import export_workspace
 from graph.workspace.leads import FINAL, DuplicateLead, Lead, add_lead, change_text, lead_record, list_leads, project_row, sort_records, update_lead
 from webapp.context import ctx, empty_store_message
 from webapp.export import export_buttons, to_csv_bytes
-from webapp.leads import author_input, current_author, workspace
+from reports.fmt import provenance_rows
+from webapp.leads import author_input, current_author, leads_sheet, workspace
 from webapp.lookups import names
 from webapp.markdown import md
 from webapp.pages import page_link
@@ -98,7 +99,7 @@ else:
     picked = list(event.selection.rows) if event is not None and hasattr(event, "selection") else []
     if picked:
         st.query_params["lead"] = str(shown[picked[0]]["id"])
-    export_buttons(table, "招商线索", key="ld_export", notes={"as_of": today.isoformat(), "workspace": str(ws.path)})
+    export_buttons(leads_sheet(shown), "招商线索", key="ld_export", info=provenance_rows(c.meta, 逾期截至=today.isoformat(), 工作区=str(ws.path)))
 
 want = st.query_params.get("lead")
 lead: Lead | None = by_id.get(int(want)) if want and str(want).isdigit() else None

@@ -119,6 +119,11 @@ class Settings(BaseSettings):
             "(<store>.workspace.sqlite), or data/store/neo4j.workspace.sqlite with Neo4j"
         ),
     )
+    report_font: str = Field(
+        "",
+        title="报告字体文件",
+        description="a TrueType CJK font file for PDF reports and chain-map pictures; empty: found automatically",
+    )
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
 
     @model_validator(mode="after")

@@ -144,3 +144,22 @@ def test_new_lead_by_hand_and_missing_enterprise_flag(store):
     assert metrics["逾期"] == "1" and metrics["企业已不在数据中"] == "1"
     df = at.dataframe[0].value
     assert df.iloc[0]["flags"] == "企业已不在当前数据中" and df.iloc[0]["overdue"].startswith("逾期 ")
+
+
+def test_exports_of_leads_and_history_are_for_people(store):
+    import datetime as dt
+
+    from graph.workspace import history
+    from graph.workspace.leads import add_lead, lead_record
+    from webapp.export import to_csv_bytes
+    from webapp.leads import history_sheet, leads_sheet
+
+    ws = open_workspace(store)
+    lead = add_lead(ws, enterprise_id="X2", enterprise_name="外地乙", segment_id="S2", segment_name="动力电池", owner="招商一科", author="张三", due="2026-01-01")
+    sheet = leads_sheet([lead_record(lead, dt.date(2026, 1, 11), {"X2"}, {"S2"})])
+    row = dict(zip(sheet.columns, sheet.rows[0]))
+    assert row["状态"] == "待接触" and row["逾期天数"] == 10 and row["下一步"] == "—" and row["提示"] == "—"
+    assert to_csv_bytes(sheet).decode("utf-8-sig").startswith("编号,责任人,状态")
+    res = history(ws)
+    healed = dict(zip(history_sheet(res.healed).columns, history_sheet(res.healed).rows[0]))
+    assert (healed["环节"], healed["之前"], healed["之后"]) == ("动力电池", "断链", "弱链") or healed["之后"] == "强链"

@@ -12,8 +12,10 @@ from typing import Any
 
 import streamlit as st
 
+from graph.i18n import GAP_LABEL_ZH
 from graph.workspace import Workspace, WorkspaceError, open_workspace
 from graph.workspace.leads import FINAL, DuplicateLead, add_lead, list_leads
+from reports.sheets import Col, Sheet, sheet
 from webapp.context import Ctx
 from webapp.pages import page_link
 
@@ -138,3 +140,30 @@ def follow_through(c: Ctx) -> None:
         m[0].metric("进行中的线索", len(open_))
         m[1].metric("逾期线索", len(overdue), help="截止日期已过且未落地、未放弃")
         page_link("leads", "招商线索（按责任人，逾期在前）", icon=":material/assignment_ind:", params={AUTHOR_PARAM: current_author()} if current_author() else None)
+
+
+# ------------------------------------------------------------------ exports for people
+
+LEAD_COLS = [
+    Col("id", "编号", "int"), Col("owner", "责任人"), Col("status_zh", "状态"), Col("enterprise_id", "企业编号"),
+    Col("enterprise_name", "企业", na=True), Col("segment_id", "环节编号"), Col("segment_name", "环节", na=True),
+    Col("next_step", "下一步", na=True), Col("due", "截止日期", na=True), Col("days_overdue", "逾期天数", "int", na=True),
+    Col("flags", "提示", "list", na=True), Col("last_note", "最新跟进", na=True), Col("created_by", "建立人"),
+    Col("created_at", "建立时间"), Col("updated_at", "最后更新"),
+]
+HISTORY_COLS = [
+    Col("chain_id", "产业链编号"), Col("segment_id", "环节编号"), Col("segment_name", "环节", na=True),
+    Col("label_before", "之前", na=True, zh=lambda v: GAP_LABEL_ZH.get(v, v)), Col("label_after", "之后", na=True, zh=lambda v: GAP_LABEL_ZH.get(v, v)),
+    Col("local_count_before", "本地企业（前）", "int", na=True), Col("local_count_after", "本地企业（后）", "int", na=True),
+    Col("priority_after", "补链优先级（后）", "score", na=True), Col("first_seen", "首次出现", "date"),
+]
+
+
+def leads_sheet(records: list[dict[str, Any]]) -> Sheet:
+    """Lead rows (:func:`graph.workspace.leads.lead_record`) as a Chinese sheet."""
+    return sheet([{**r, "created_at": r["created_at"][:16].replace("T", " "), "updated_at": r["updated_at"][:16].replace("T", " ")} for r in records], LEAD_COLS)
+
+
+def history_sheet(rows: list[Any]) -> Sheet:
+    """History rows (healed, worsened, ...) as a Chinese sheet."""
+    return sheet([r.model_dump() for r in rows], HISTORY_COLS)
