@@ -37,8 +37,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "query",
         help="run one read-only Cypher query",
         description=(
-            "运行一条只读 Cypher 查询。写入、COPY、EXPORT、IMPORT、LOAD、INSTALL、ATTACH、USE、CHECKPOINT、"
-            "事务语句和分号分隔的多条语句在运行前即被拒绝；有超时和行数上限。"
+            "运行一条只读 Cypher 查询。只允许读子句（MATCH、OPTIONAL MATCH、WITH、UNWIND、RETURN、WHERE、ORDER BY、"
+            "SKIP、LIMIT、UNION）和少数只读的模式查询过程（CALL show_tables()、db.labels() 等）；写入、文件、扩展、SHOW、"
+            "事务语句和多条语句在运行前即被拒绝。查询在独立的进程中运行，有长度、嵌套层数、内存（query_memory_mb）、"
+            "超时（含解析与规划）和行数上限；查询进程崩溃时报错退出（退出码 2）。"
         ),
     )
     p.add_argument("cypher", help="the query, e.g. \"MATCH (c:Chain) RETURN c.id, c.name\"")
@@ -197,9 +199,10 @@ def cmd_query(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    store = open_store(settings_from_args(args))
+    from graph.worker import run_query
+
     try:
-        res = store.query(args.cypher, params, timeout_s=args.timeout, row_cap=args.row_cap)
+        res = run_query(settings_from_args(args), args.cypher, params, timeout_s=args.timeout, row_cap=args.row_cap)
     except QueryRefused as exc:
         print(f"已拒绝：{exc}", file=sys.stderr)
         return 2

@@ -103,12 +103,41 @@ class Settings(BaseSettings):
     buffer_pool_mb: int = Field(1024, ge=64, description="LadybugDB buffer pool size")
     query_timeout_s: float = Field(10.0, gt=0)
     query_row_cap: int = Field(1000, ge=1)
+    # console hardening (issue 18): checked before the engine sees a query, or enforced on its worker process
+    query_max_length: int = Field(
+        20_000, ge=100, le=1_000_000, title="查询最大长度（字符）", description="longer console queries are refused before parsing"
+    )
+    query_max_depth: int = Field(
+        64, ge=4, le=10_000, title="查询最大嵌套层数", description="brackets, CASE and NOT chains; deeper queries are refused (a deep query crashes the engine's parser)"
+    )
+    query_max_list_items: int = Field(
+        10_000, ge=10, le=1_000_000, title="列表字面量最多元素", description="elements of one literal list such as an IN [...] list"
+    )
+    query_max_range: int = Field(
+        1_000_000, ge=1, le=1_000_000_000, title="range() 最多取值", description="values of a literal range(a, b[, step])"
+    )
+    query_memory_mb: int = Field(
+        2048, ge=256, le=262_144, title="查询进程内存上限（MB）", description="address-space limit of the console's worker process, on top of the store file's mapping"
+    )
+    # ingest hardening (issue 18)
+    date_min_year: int = Field(1900, ge=1, le=9999, title="最早年份", description="dates before this year are an error")
+    date_max_year: int = Field(2100, ge=1, le=9999, title="最晚年份", description="dates after this year are an error")
+    max_columns: int = Field(200, ge=20, le=16_384, title="每表最多列数", description="a CSV header or sheet with more columns is refused before it is read")
+    max_cell_chars: int = Field(32_767, ge=100, le=10_000_000, title="单元格最多字符", description="a longer cell is an error (Excel's own cell limit is 32,767)")
+    xlsx_max_rows: int = Field(2_000_000, ge=1000, le=100_000_000, title="工作表最多行数", description="from the sheet's dimension or cell references, checked before the sheet is read")
+    xlsx_max_unzipped_mb: int = Field(2048, ge=16, le=65_536, title="工作簿解压后上限（MB）", description="total uncompressed size of the workbook's zip members")
+    xlsx_max_ratio: int = Field(200, ge=10, le=10_000, title="工作簿最大压缩比", description="a zip member compressed more than this (a zip bomb) is refused")
+    max_file_mb: int = Field(4096, ge=1, le=1_048_576, title="单个 CSV 文件上限（MB）", description="a larger CSV file is refused before it is read")
+    # one writer at a time (issue 18)
+    write_lock_wait_s: float = Field(30.0, ge=0, le=3600, title="等待其他写入（秒）", description="a second ingest waits this long for the first, then refuses")
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
 
     @model_validator(mode="after")
     def _store_not_empty(self) -> "Settings":
         if not self.store.strip():
             raise ValueError("store must not be empty")
+        if self.date_min_year > self.date_max_year:
+            raise ValueError("date_min_year must not be after date_max_year")
         return self
 
     @property

@@ -211,6 +211,19 @@ def test_console_runs_saved_query_and_refuses_writes(app):
     assert any("查询被拒绝" in e.value for e in at.error)
 
 
+def test_console_survives_a_crashing_query(app, monkeypatch):
+    """Issue 18: a query that segfaults the engine's parser used to take the whole server down."""
+    monkeypatch.setenv("INDMAP_QUERY_MAX_DEPTH", "5000")  # let it past the guard: the worker must absorb it
+    at = app("cypher")
+    at.text_area(key="cy_text").set_value("RETURN " + "[" * 1000 + "1" + "]" * 1000 + " AS x")
+    at.button(key="cy_run").click().run()
+    assert not at.exception
+    assert any("查询进程被信号 11 终止" in e.value for e in at.error), [e.value for e in at.error]
+    at.text_area(key="cy_text").set_value("MATCH (c:Chain) RETURN c.id AS start ORDER BY start")
+    at.button(key="cy_run").click().run()
+    assert not at.error and list(at.dataframe[0].value["start"]) == ["C1", "C2"]
+
+
 def test_console_graph_for_node_results_and_params(app):
     at = app("cypher")
     at.text_area(key="cy_text").set_value("MATCH (s:Segment {id: $seg})-[r:SUPPLIES]->(t:Segment) RETURN s, r, t")

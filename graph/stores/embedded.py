@@ -26,7 +26,7 @@ import ladybug as lb
 import polars as pl
 
 from graph import queries as Q
-from graph.guard import check_read_only
+from graph.guard import Limits, check_read_only
 from graph.mapping import graph_frames, tables_from_graph
 from graph.schema import NODES, RELS
 from graph.settings import Settings
@@ -96,6 +96,11 @@ class EmbeddedStore:
                 raise StoreError(f"无法打开数据库 {self.location}：{exc}") from exc
             self._opened = current
         return self._conn
+
+    def open(self) -> None:
+        """Open the current file now (errors now rather than at the first read)."""
+        with self._lock:
+            self._connection()
 
     def close(self) -> None:
         with self._lock:
@@ -236,7 +241,7 @@ class EmbeddedStore:
         row_cap: int | None = None,
     ) -> QueryResult:
         """Run one read-only console query (refused before it runs if it is not)."""
-        text = check_read_only(cypher)
+        text = check_read_only(cypher, Limits.from_settings(self.settings))
         timeout_s = self.settings.query_timeout_s if timeout_s is None else timeout_s
         row_cap = self.settings.query_row_cap if row_cap is None else row_cap
         t0 = time.perf_counter()

@@ -124,6 +124,10 @@ class Neo4jStore:
     def __repr__(self) -> str:
         return f"Neo4jStore({self.location!r}, database={self.database!r})"
 
+    def open(self) -> None:
+        """Connect now (errors now rather than at the first read)."""
+        self.version()
+
     def close(self) -> None:
         self._driver.close()
 
@@ -363,9 +367,9 @@ class Neo4jStore:
         then ``EXPLAIN`` must report a read-only query (type ``r``), then the
         query runs in a READ session with a server-side timeout.
         """
-        from graph.guard import check_read_only
+        from graph.guard import Limits, check_read_only
 
-        text = check_read_only(cypher)
+        text = check_read_only(cypher, Limits.from_settings(self.settings))
         timeout_s = self.settings.query_timeout_s if timeout_s is None else timeout_s
         row_cap = self.settings.query_row_cap if row_cap is None else row_cap
         params = params or {}
