@@ -4,12 +4,9 @@ The pure functions (:func:`neutralise`, :func:`safe_frame`, :func:`to_csv_bytes`
 :func:`to_xlsx_bytes`) know nothing of Streamlit or the graph and are unit-tested
 on their own; :func:`export_buttons` puts them behind two download buttons.
 
-Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-`` or ``@`` (and,
-in some, a leading tab or carriage return) as a formula: an enterprise name like
-``=HYPERLINK("http://evil", "点击")`` in an imported dataset would become a live
-link in the meeting's workbook. Every such text cell is prefixed with a single
-quote, which shows the text as typed. Numbers are left as numbers (a negative
-growth rate is data, not a formula).
+Every text cell goes through :func:`graph.spreadsheet.neutralise`, the one
+neutraliser the CLI's ``--format csv`` uses too (``= + - @``, tab/CR, the
+full-width and small forms, and leading spaces before them).
 """
 
 from __future__ import annotations
@@ -22,28 +19,9 @@ from typing import Any, Iterable
 
 import polars as pl
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from graph.spreadsheet import neutralise  # noqa: F401 - the one neutraliser (re-exported for the pages)
+
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
-
-
-def neutralise(value: Any) -> Any:
-    """Return ``value`` safe to put in a spreadsheet cell.
-
-    Text starting with ``= + - @``, a tab or a carriage return gets a leading
-    single quote; other values are returned unchanged.
-
-    >>> neutralise("=1+1")
-    "'=1+1"
-    >>> neutralise("-3%")
-    "'-3%"
-    >>> neutralise(-3)
-    -3
-    >>> neutralise("比亚迪")
-    '比亚迪'
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _cell_text(value: Any) -> Any:

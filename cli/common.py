@@ -10,6 +10,7 @@ import sys
 from typing import Any, Iterable, Sequence
 
 from graph.settings import Settings, load_settings
+from graph.spreadsheet import neutralise
 
 
 def add_store_arg(p: argparse.ArgumentParser) -> None:
@@ -69,6 +70,11 @@ def _raw(v: Any) -> str:
     return str(v)
 
 
+def _csv_cell(v: Any) -> str:
+    text = _raw(v)
+    return text if isinstance(v, (bool, int, float)) else neutralise(text)
+
+
 def _width(s: str) -> int:
     # CJK characters take two columns in a terminal
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
@@ -103,10 +109,10 @@ def emit(records: list[dict[str, Any]], fmt: str, *, columns: Sequence[str] | No
         columns = list(records[0].keys()) if records else []
     if fmt == "json":
         out.write(dumps(records) + "\n")
-    elif fmt == "csv":
+    elif fmt == "csv":  # formula-like text neutralised, as in the app's exports; numbers stay numbers
         w = csv.writer(out, lineterminator="\n")
-        w.writerow(columns)
+        w.writerow([neutralise(str(c)) for c in columns])
         for r in records:
-            w.writerow([_raw(r.get(c)) for c in columns])
+            w.writerow([_csv_cell(r.get(c)) for c in columns])
     else:
         out.write(format_table(columns, [[r.get(c) for c in columns] for r in records]) + "\n")
