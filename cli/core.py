@@ -93,7 +93,12 @@ def report_path(store_location: str) -> Path | None:
 
 def dataset_info(path: Path) -> dict[str, Any]:
     """Optional ``dataset.json`` beside the CSV files: name, demo flag, description, sources."""
+    from ingest.safety import file_kind
+
     f = path / "dataset.json" if path.is_dir() else path.with_name("dataset.json")
+    if file_kind(f):
+        print(f"警告：{f} 是符号链接或特殊文件，已拒绝读取（忽略）", file=sys.stderr)
+        return {}
     if not f.is_file():
         return {}
     try:
@@ -110,7 +115,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     settings = settings_from_args(args)
     t0 = time.perf_counter()
-    res = load_dataset(args.dataset)
+    res = load_dataset(args.dataset, settings)
     t_validate = time.perf_counter() - t0
     report = report_json(res.issues)
     if args.report:
