@@ -21,7 +21,7 @@ import streamlit as st
 
 from graph.schema import ENUM_ZH
 from graph.settings import AnalysisSettings, Settings, load_settings
-from graph.stores import Store, StoreError, open_store
+from graph.stores import Store, StoreError, open_store, read_generation
 from graph.view import GraphView
 
 CTX_KEY = "_indmap_ctx"
@@ -110,8 +110,7 @@ def _open_store(location: str, _settings: Settings) -> Store:
 @st.cache_resource(show_spinner="正在读取图谱数据…", max_entries=3)
 def _load_view(location: str, version: str, _store: Store) -> GraphView:
     """The whole graph as typed tables, once per store version (shared by all sessions, never mutated)."""
-    tables = _store.read_tables()
-    meta = _store.read_meta()
+    tables, meta = read_generation(_store)  # one generation, even while an ingest swaps the store
     return GraphView(tables, meta)
 
 

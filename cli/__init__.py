@@ -2,7 +2,8 @@
 
 Each module in ``COMMAND_MODULES`` exposes ``register(subparsers)``; every
 command sets ``func(args) -> int``. Exit codes: 0 clean (or warnings only),
-1 data errors, 2 usage error or crash.
+1 data errors, 2 usage error, refused query or crash, 3 the store could not be
+written (busy, disk full; nothing written).
 """
 
 from __future__ import annotations

@@ -167,15 +167,36 @@ def test_bad_tables_are_refused_before_writing(store):
 
 
 def test_second_writer_is_refused_while_the_lease_is_held(store, neo4j_settings):
+    from graph.stores import StoreBusy
+
     other = Neo4jStore.from_settings(neo4j_settings)
     other._acquire_lease("another-writer")
+    impatient = Neo4jStore.from_settings(neo4j_settings.model_copy(update={"write_lock_wait_s": 1.0}))
+    waits = []
     try:
-        with pytest.raises(StoreError, match="另一个写入正在进行"):
-            store.write(small_tables())
+        with pytest.raises(StoreBusy, match="另一个写入正在进行"):
+            impatient.write(small_tables(), progress=lambda step, done, total: waits.append(step))
+        assert "wait" in waits  # the caller was told it is waiting
     finally:
         other._release_lease("another-writer")
         other.close()
+        impatient.close()
     store.write(small_tables(), meta={"dataset": "small"})
+    assert store.stats()["nodes"]["Enterprise"] == 5
+
+
+def test_second_writer_waits_for_the_first_then_writes(store, neo4j_settings):
+    other = Neo4jStore.from_settings(neo4j_settings)
+    other._acquire_lease("slow-writer")
+    timer = threading.Timer(1.5, other._release_lease, ("slow-writer",))
+    timer.start()
+    try:
+        patient = Neo4jStore.from_settings(neo4j_settings.model_copy(update={"write_lock_wait_s": 30.0}))
+        patient.write(small_tables(), meta={"dataset": "small"})
+        patient.close()
+    finally:
+        timer.join()
+        other.close()
     assert store.stats()["nodes"]["Enterprise"] == 5
 
 

@@ -56,6 +56,7 @@ from graph.settings import Settings
 from graph.stores import neo4j_queries as Q
 from graph.stores.neo4j_values import collect_ids, collect_rel_ends, native, plain_value
 from graph.stores.base import LoadReport, ProgressFn, QueryRefused, QueryResult, Steps, StoreError
+from graph.stores.lock import wait_for
 
 LEASE_TTL_S = 60
 HEARTBEAT_EVERY_S = 10
@@ -177,7 +178,7 @@ class Neo4jStore:
                     s.run(stmt).consume()
                 s.run(Q.AWAIT_INDEXES, {"seconds": 300}).consume()
             tick("schema")
-            self._acquire_lease(token)
+            self._acquire_lease(token, progress)
         except Exception as exc:
             raise self._error(exc, "写入") from exc
         try:
@@ -220,17 +221,25 @@ class Neo4jStore:
         report.seconds = time.perf_counter() - t0
         return report
 
-    def _acquire_lease(self, token: str) -> None:
-        with self._session(WRITE_ACCESS) as s:
-            rec = s.execute_write(
-                lambda tx: tx.run(Q.ACQUIRE_LEASE, meta_id=Q.META_ID, token=token, ttl_ms=LEASE_TTL_S * 1000).single()
-            )
-        if not rec or not rec["free"]:
-            since = rec["since"] if rec else "?"
-            raise StoreError(
-                f"另一个写入正在进行（开始于 {since}）：请等它完成后再写入；"
-                f"如果那个写入已经中断，{LEASE_TTL_S} 秒后可以重新写入。"
-            )
+    def _acquire_lease(self, token: str, progress: ProgressFn | None = None) -> None:
+        """Take the write lease, waiting up to ``write_lock_wait_s`` for another writer (then :class:`StoreBusy`)."""
+        since = ["?"]
+
+        def attempt() -> bool:
+            with self._session(WRITE_ACCESS) as s:
+                rec = s.execute_write(
+                    lambda tx: tx.run(Q.ACQUIRE_LEASE, meta_id=Q.META_ID, token=token, ttl_ms=LEASE_TTL_S * 1000).single()
+                )
+            since[0] = rec["since"] if rec else "?"
+            return bool(rec and rec["free"])
+
+        wait_for(
+            attempt,
+            self.settings.write_lock_wait_s,
+            progress,
+            lambda waited: f"另一个写入正在进行（开始于 {since[0]}，已等待 {waited:.0f} 秒）：本次未写入任何数据。请等它完成后再写入；"
+            f"如果那个写入已经中断，{LEASE_TTL_S} 秒后可以重新写入。",
+        )
         self._last_heartbeat = time.monotonic()
 
     def _heartbeat(self, s: neo4j.Session, token: str) -> None:
