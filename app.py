@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import PAGES, setup
+from app_pages.common import PAGES, protect_error_details, setup
 
+protect_error_details()  # served beyond this machine: no tracebacks with server paths
 st.set_page_config(page_title="招商产业链图谱", page_icon="🧭", layout="wide", initial_sidebar_state="expanded")
 
 _ICONS = {

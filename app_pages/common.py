@@ -114,6 +114,22 @@ def _load_view(location: str, version: str, _store: Store) -> GraphView:
     return GraphView(tables, meta)
 
 
+def is_loopback(address: str | None) -> bool:
+    """True for an address only this machine can reach (an unset address listens on every interface).
+
+    >>> [is_loopback(a) for a in ("127.0.0.1", "localhost", "::1", "127.0.1.1", "0.0.0.0", "", None, "10.0.0.5")]
+    [True, True, True, True, False, False, False, False]
+    """
+    a = (address or "").strip().strip("[]").lower()
+    return a in ("localhost", "::1") or a.startswith("127.")
+
+
+def protect_error_details() -> None:
+    """Tracebacks (server paths, code) only for a server on loopback; others see a short message."""
+    if not is_loopback(st.get_option("server.address")) and st.get_option("client.showErrorDetails") != "none":
+        st.set_option("client.showErrorDetails", "none")
+
+
 def setup() -> Ctx:
     """Render the sidebar, open store and view; keep the context for the page."""
     try:
