@@ -24,6 +24,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from graph.i18n import CATEGORY_LONG_ZH, PRIORITY_FACTOR_ZH, TARGET_FACTOR_ZH
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STORE = ROOT / "data" / "store" / "indmap.lbug"
 
@@ -35,52 +37,58 @@ class _Strict(BaseModel):
 class PriorityWeights(_Strict):
     """Gap priority factor weights (analysis.md, 'Gap priority')."""
 
-    dependents: float = Field(0.25, ge=0)
-    demand: float = Field(0.20, ge=0)
-    broken: float = Field(0.15, ge=0)
-    key: float = Field(0.15, ge=0)
-    category: float = Field(0.15, ge=0)
-    supply: float = Field(0.10, ge=0)
+    dependents: float = Field(0.25, ge=0, title=PRIORITY_FACTOR_ZH["dependents"], description="下游本地已有环节越多，越优先")
+    demand: float = Field(0.20, ge=0, title=PRIORITY_FACTOR_ZH["demand"], description="直接下游本地营收越大，越优先")
+    broken: float = Field(0.15, ge=0, title=PRIORITY_FACTOR_ZH["broken"], description="上下游本地都有、中间缺失")
+    key: float = Field(0.15, ge=0, title=PRIORITY_FACTOR_ZH["key"], description="关键环节")
+    category: float = Field(0.15, ge=0, title=PRIORITY_FACTOR_ZH["category"], description="主导、新兴、特色产业的系数")
+    supply: float = Field(0.10, ge=0, title=PRIORITY_FACTOR_ZH["supply"], description="外地候选企业越多，越容易招")
 
 
 class TargetWeights(_Strict):
     """Target ranking factor weights (analysis.md, 'Target-enterprise ranking')."""
 
-    scale: float = Field(0.25, ge=0)
-    innovation: float = Field(0.20, ge=0)
-    ties: float = Field(0.20, ge=0)
-    fit: float = Field(0.15, ge=0)
-    growth: float = Field(0.10, ge=0)
-    green: float = Field(0.10, ge=0)
+    scale: float = Field(0.25, ge=0, title=TARGET_FACTOR_ZH["scale"], description="营收在候选池中的百分位")
+    innovation: float = Field(0.20, ge=0, title=TARGET_FACTOR_ZH["innovation"], description="专利百分位与高新技术企业、专精特新资质")
+    ties: float = Field(0.20, ge=0, title=TARGET_FACTOR_ZH["ties"], description="与本地企业的供需关系（以商招商）")
+    fit: float = Field(0.15, ge=0, title=TARGET_FACTOR_ZH["fit"], description="本环节业务占比与置信度")
+    growth: float = Field(0.10, ge=0, title=TARGET_FACTOR_ZH["growth"], description="营收增长率百分位")
+    green: float = Field(0.10, ge=0, title=TARGET_FACTOR_ZH["green"], description="污染与能耗等级")
 
 
 class CategoryWeights(_Strict):
-    leading: float = Field(1.0, ge=0, le=1)
-    emerging: float = Field(0.8, ge=0, le=1)
-    specialty: float = Field(0.6, ge=0, le=1)
+    """The gap priority ``category`` factor per industry category."""
+
+    leading: float = Field(1.0, ge=0, le=1, title=CATEGORY_LONG_ZH["leading"])
+    emerging: float = Field(0.8, ge=0, le=1, title=CATEGORY_LONG_ZH["emerging"])
+    specialty: float = Field(0.6, ge=0, le=1, title=CATEGORY_LONG_ZH["specialty"])
 
 
 class AnalysisSettings(_Strict):
-    """Every threshold and weight of analysis.md, with its default."""
+    """Every threshold and weight of analysis.md, with its default.
 
-    above_scale_revenue: float = Field(2000.0, ge=0, description="规模以上 revenue threshold, 万元")
-    weak_min_count: int = Field(3, ge=1, description="present with fewer local enterprises than this is weak")
-    priority_weights: PriorityWeights = Field(default_factory=PriorityWeights)
-    category_weights: CategoryWeights = Field(default_factory=CategoryWeights)
-    weak_priority_multiplier: float = Field(0.6, ge=0, le=1)
-    supply_saturation: int = Field(10, ge=1, description="candidate_count at which the supply factor reaches 1")
-    key_weight: float = Field(2.0, ge=1, description="weight of a key segment in key-weighted completeness")
-    target_weights: TargetWeights = Field(default_factory=TargetWeights)
-    ties_saturation: int = Field(3, ge=1, description="local supply partners at which the target ties factor reaches 1")
-    gate_high_pollution: bool = True
-    gate_high_energy: bool = True
-    overlap_threshold: float = Field(0.6, ge=0, le=1)
-    concentration_threshold: float = Field(0.5, ge=0, le=1)
-    focus_share_threshold: float = Field(0.5, ge=0, le=1)
-    stall_days: int = Field(90, ge=1)
-    intensity_min: float = Field(300.0, ge=0, description="投资强度 万元/亩")
-    output_per_mu_min: float = Field(400.0, ge=0, description="亩均产出 万元/亩")
-    tax_per_mu_min: float = Field(20.0, ge=0, description="亩均税收 万元/亩")
+    Each field has ``title`` (its Chinese label) and, where it helps, ``description``: the app's
+    sidebar is built from them (and from ``ge``/``le``), so a new setting needs nothing else.
+    """
+
+    above_scale_revenue: float = Field(2000.0, ge=0, title="规上企业营收门槛（万元）", description="营收达到此值（万元）的企业为规模以上企业")
+    weak_min_count: int = Field(3, ge=1, title="弱链：本地企业少于（家）", description="本地企业少于此数的已有环节为弱链")
+    priority_weights: PriorityWeights = Field(default_factory=PriorityWeights, title="缺口优先级权重")
+    category_weights: CategoryWeights = Field(default_factory=CategoryWeights, title="产业类别系数")
+    weak_priority_multiplier: float = Field(0.6, ge=0, le=1, title="弱链优先级系数", description="弱链的补链优先级乘以此系数")
+    supply_saturation: int = Field(10, ge=1, title="候选企业达到（家）视为充足", description="外地候选企业达到此数时，可招对象因素为 1")
+    key_weight: float = Field(2.0, ge=1, title="关键环节在加权完整度中的权重", description="关键末级环节在关键加权完整度中的权重")
+    target_weights: TargetWeights = Field(default_factory=TargetWeights, title="招商目标因素权重")
+    ties_saturation: int = Field(3, ge=1, title="本地关联达到（家）视为充分", description="与此数家本地企业有供需关系时，本地关联因素为 1")
+    gate_high_pollution: bool = Field(True, title="排除高污染企业", description="污染等级为高的企业不参与排名")
+    gate_high_energy: bool = Field(True, title="排除高耗能企业", description="能耗等级为高的企业不参与排名")
+    overlap_threshold: float = Field(0.6, ge=0, le=1, title="同质化相似度阈值", description="两园区产业结构的余弦相似度达到此值即提示同质化")
+    concentration_threshold: float = Field(0.5, ge=0, le=1, title="主导产业突出度阈值", description="第一大产业营收占比低于此值提示主导产业不突出")
+    focus_share_threshold: float = Field(0.5, ge=0, le=1, title="申报主导产业营收占比阈值", description="申报的主导产业营收占比低于此值即提示")
+    stall_days: int = Field(90, ge=1, title="停滞天数", description="签约或开工后超过此天数无进展即为停滞")
+    intensity_min: float = Field(300.0, ge=0, title="投资强度下限（万元/亩）", description="投资额 / 用地低于此值即提示")
+    output_per_mu_min: float = Field(400.0, ge=0, title="亩均产出下限（万元/亩）", description="达产年营收 / 用地低于此值即提示")
+    tax_per_mu_min: float = Field(20.0, ge=0, title="亩均税收下限（万元/亩）", description="达产年税收 / 用地低于此值即提示")
 
 
 class Settings(BaseSettings):
@@ -117,7 +125,7 @@ class Settings(BaseSettings):
         1_000_000, ge=1, le=1_000_000_000, title="range() 最多取值", description="values of a literal range(a, b[, step])"
     )
     query_memory_mb: int = Field(
-        2048, ge=256, le=262_144, title="查询进程内存上限（MB）", description="address-space limit of the console's worker process, on top of the store file's mapping"
+        2048, ge=256, le=262_144, title="查询进程内存上限（MB）", description="address-space limit of a console query's worker process, beyond what it holds once the store is open"
     )
     # ingest hardening (issue 18)
     date_min_year: int = Field(1900, ge=1, le=9999, title="最早年份", description="dates before this year are an error")
@@ -161,6 +169,24 @@ class Settings(BaseSettings):
             TomlConfigSettingsSource(settings_cls, toml_file=toml_file),
             file_secret_settings,
         )
+
+
+def setting_titles(model: type[BaseModel] = AnalysisSettings, prefix: str = "") -> dict[str, str]:
+    """``{path: Chinese title}`` of every setting of ``model``, nested ones as ``group.name``.
+
+    >>> t = setting_titles()
+    >>> t["weak_min_count"], t["priority_weights.demand"]
+    ('弱链：本地企业少于（家）', '缺口优先级权重 · 本地需求')
+    """
+    out: dict[str, str] = {}
+    for name, field in model.model_fields.items():
+        ann = field.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            for path, title in setting_titles(ann).items():
+                out[f"{prefix}{name}.{path}"] = f"{field.title} · {title}" if field.title else title
+        else:
+            out[prefix + name] = field.title or ""
+    return out
 
 
 def load_settings(**overrides: Any) -> Settings:

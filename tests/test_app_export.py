@@ -9,7 +9,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from app_pages.export import frame_from_records, neutralise, safe_frame, to_csv_bytes, to_xlsx_bytes
+from webapp.export import frame_from_records, neutralise, safe_frame, to_csv_bytes, to_xlsx_bytes
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+86 138", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", '=HYPERLINK("x","点击")'])
@@ -29,11 +29,11 @@ def test_neutralise_full_width_and_leading_whitespace(text):
 
 
 def test_one_neutraliser_for_app_and_cli():
-    import app_pages.export
     import cli.common
     import graph.spreadsheet
+    import webapp.export
 
-    assert app_pages.export.neutralise is graph.spreadsheet.neutralise is cli.common.neutralise
+    assert webapp.export.neutralise is graph.spreadsheet.neutralise is cli.common.neutralise
 
 
 def test_safe_frame_keeps_numbers_and_flattens_lists():

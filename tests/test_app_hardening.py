@@ -10,7 +10,7 @@ import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from app_pages.safe_markdown import offline_markdown
+from webapp.safe_markdown import offline_markdown
 from graph.stores.embedded import EmbeddedStore
 from tests.small_tables import small_tables
 

@@ -164,7 +164,7 @@ def test_parks_page_map_kpis_and_overlap(app):
     assert at.selectbox(key="pk_park").value == "P1"
     metrics = {m.label: (m.value, m.delta) for m in at.metric}
     rev = metrics["主营业务收入（2025）"]
-    assert rev[0] == "120 万元" and rev[1] == "20.0%"
+    assert rev[0] == "120万元" and rev[1] == "20.0%"
     (html,) = iframes(at)
     assert external_urls(html) == [] and "示例高新区" in html
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")

@@ -17,6 +17,7 @@ MODULES = [
     "graph.analysis.whatif",
     "graph.records",
     "graph.guard",
+    "graph.i18n",
     "graph.view",
     "cli.core",
 ]
