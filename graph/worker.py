@@ -95,9 +95,11 @@ def run_query(
         cwd=os.getcwd(),
         start_new_session=True,  # its own process group: killed with everything it started
     )
+    reader = _Reader(proc.stdout.fileno())  # type: ignore[union-attr]
     try:
-        return _talk(proc, request.encode("utf-8"), timeout_s, settings.query_memory_mb)
+        return _talk(proc, reader, request.encode("utf-8"), timeout_s, settings.query_memory_mb)
     finally:
+        reader.close()
         _kill(proc)
 
 
@@ -116,18 +118,22 @@ def _kill(proc: subprocess.Popen) -> None:
                 pass
 
 
-def _talk(proc: subprocess.Popen, request: bytes, timeout_s: float, memory_mb: int) -> QueryResult:
+def _talk(proc: subprocess.Popen, reader: "_Reader", request: bytes, timeout_s: float, memory_mb: int) -> QueryResult:
     assert proc.stdin is not None and proc.stdout is not None
     try:
         proc.stdin.write(request)
         proc.stdin.close()
     except BrokenPipeError:
         pass
-    reader = _Reader(proc.stdout.fileno())
     ready = reader.read(1, time.monotonic() + START_TIMEOUT_S)
-    if ready != READY:
-        proc.wait(timeout=5) if proc.poll() is None else None
-        raise StoreError(_crash_message(proc.poll(), memory_mb) if ready is not None else "查询进程启动超时：机器可能过于繁忙，请稍后重试。")
+    if ready is None:
+        raise StoreError("查询进程启动超时：机器可能过于繁忙，请稍后重试。")
+    if ready != READY:  # died before opening the store
+        try:
+            code = proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            code = None
+        raise StoreError(_crash_message(code, memory_mb))
     deadline = time.monotonic() + timeout_s + GRACE_S
     head = reader.read(_HEADER.size, deadline)
     if head is None:  # still parsing, planning or running: killed by the caller
@@ -168,6 +174,9 @@ class _Reader:
                 return bytes(buf) if buf else b""
             buf += chunk
         return bytes(buf)
+
+    def close(self) -> None:
+        self.sel.close()
 
 
 # ---------------------------------------------------------------------- the worker side
