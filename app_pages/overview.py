@@ -7,10 +7,13 @@ import polars as pl
 import streamlit as st
 
 from graph.i18n import CATEGORY_LONG_ZH, pct
+from reports.fmt import provenance_rows
+from reports.sheets import chains_sheet, gaps_sheet
 from webapp import cached
 from webapp.context import ctx, require_data
 from webapp.export import to_xlsx_bytes
 from webapp.frames import chain_columns, chain_frame, gap_columns, gap_frame, models_frame
+from webapp.lookups import names
 from webapp.pages import page_link
 from webapp.sidebar import show_params
 
@@ -111,7 +114,11 @@ with right:
 st.divider()
 st.download_button(
     "导出总览（Excel：产业链完整度、优先补链环节）",
-    data=lambda: to_xlsx_bytes({"产业链完整度": cf, "优先补链环节": gap_frame([r for r in gap_res.rows if r.priority is not None])}, notes={"scope": "city", "settings": c.analysis.model_dump()}),
+    data=lambda: to_xlsx_bytes(
+        {"产业链完整度": chains_sheet(summary, names(view, "segments")), "优先补链环节": gaps_sheet([r for r in gap_res.rows if r.priority is not None])},
+        settings=c.analysis.model_dump(),
+        info=provenance_rows(c.meta, 范围="全市"),
+    ),
     file_name="总览.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",

@@ -12,7 +12,7 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ["cli.core", "cli.analysis", "cli.link", "cli.export"]
+COMMAND_MODULES = ["cli.core", "cli.analysis", "cli.link", "cli.export", "cli.report"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -138,6 +138,11 @@ class Settings(BaseSettings):
     max_file_mb: int = Field(4096, ge=1, le=1_048_576, title="单个 CSV 文件上限（MB）", description="a larger CSV file is refused before it is read")
     # one writer at a time (issue 18)
     write_lock_wait_s: float = Field(30.0, ge=0, le=3600, title="等待其他写入（秒）", description="a second ingest waits this long for the first, then refuses")
+    report_font: str = Field(
+        "",
+        title="报告字体文件",
+        description="a TrueType CJK font file for PDF reports and chain-map pictures; empty: found automatically",
+    )
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
 
     @model_validator(mode="after")

@@ -20,6 +20,9 @@ MODULES = [
     "graph.i18n",
     "graph.view",
     "cli.core",
+    "reports",
+    "reports.fmt",
+    "reports.chainmap",
 ]
 
 
