@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+<<<<<<< HEAD
 from webapp.context import protect_error_details, setup
+=======
+from webapp.context import setup
+from webapp.leads import keep_author_in_url
+>>>>>>> main
 from webapp.pages import navigation
 from webapp.report_buttons import print_stylesheet
 
@@ -20,4 +25,5 @@ print_stylesheet()  # the browser's print view shows the page without sidebar an
 
 nav = navigation()
 setup()
+keep_author_in_url()
 nav.run()

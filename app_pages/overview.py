@@ -13,6 +13,7 @@ from webapp import cached
 from webapp.context import ctx, require_data
 from webapp.export import to_xlsx_bytes
 from webapp.frames import chain_columns, chain_frame, gap_columns, gap_frame, models_frame
+from webapp.leads import follow_through
 from webapp.lookups import names
 from webapp.pages import page_link
 from webapp.sidebar import show_params
@@ -109,6 +110,9 @@ with right:
         page_link("parks", "园区详情与同质化分析", icon=":material/factory:")
     else:
         st.info("没有园区指标（park_stats），无法排名。")
+
+# ---------------------------------------------------------------- follow-through
+follow_through(c)
 
 # ---------------------------------------------------------------- action
 st.divider()

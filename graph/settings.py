@@ -138,6 +138,14 @@ class Settings(BaseSettings):
     max_file_mb: int = Field(4096, ge=1, le=1_048_576, title="单个 CSV 文件上限（MB）", description="a larger CSV file is refused before it is read")
     # one writer at a time (issue 18)
     write_lock_wait_s: float = Field(30.0, ge=0, le=3600, title="等待其他写入（秒）", description="a second ingest waits this long for the first, then refuses")
+    workspace: str = Field(
+        "",
+        title="工作区文件",
+        description=(
+            "SQLite file holding the bureau's own work (leads, snapshots); empty = beside the embedded store "
+            "(<store>.workspace.sqlite), or data/store/neo4j.workspace.sqlite with Neo4j"
+        ),
+    )
     report_font: str = Field(
         "",
         title="报告字体文件",
@@ -156,6 +164,16 @@ class Settings(BaseSettings):
     @property
     def is_neo4j(self) -> bool:
         return self.store.startswith(("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://"))
+
+    @property
+    def workspace_path(self) -> Path:
+        """Where the workspace (leads, snapshots) lives: the ``workspace`` setting, else beside the store."""
+        if self.workspace.strip():
+            return Path(self.workspace.strip())
+        if self.is_neo4j:
+            return DEFAULT_STORE.with_name("neo4j.workspace.sqlite")
+        store = Path(self.store)
+        return store.with_name(store.name + ".workspace.sqlite")
 
     @classmethod
     def settings_customise_sources(
