@@ -10,12 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-<<<<<<< HEAD
 from webapp.context import protect_error_details, setup
-=======
-from webapp.context import setup
 from webapp.leads import keep_author_in_url
->>>>>>> main
 from webapp.pages import navigation
 from webapp.report_buttons import print_stylesheet
 
