@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -60,6 +60,33 @@ class CategoryWeights(_Strict):
     specialty: float = Field(0.6, ge=0, le=1)
 
 
+class ParkRankingWeights(_Strict):
+    """Weights of the park scale (十强) and speed (十快) scores (analysis.md, 'Parks')."""
+
+    revenue: float = Field(0.4, ge=0, le=1, title="主营业务收入", description="weight of revenue (scale) and revenue growth (speed)")
+    fixed_investment: float = Field(0.3, ge=0, le=1, title="固定资产投资", description="weight of fixed investment and its growth")
+    tax: float = Field(0.2, ge=0, le=1, title="税收", description="weight of tax and its growth")
+    profit: float = Field(0.1, ge=0, le=1, title="利润总额", description="weight of profit and its growth")
+
+    @model_validator(mode="after")
+    def _some_weight(self) -> "ParkRankingWeights":
+        if self.revenue + self.fixed_investment + self.tax + self.profit <= 0:
+            raise ValueError("园区排名权重不能全为 0")
+        return self
+
+
+def _region_code(value: Any) -> str | None:
+    """A division code as text: ``4103`` (a number from ``--set``) -> ``410300``; empty -> None."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    if text.isdigit() and len(text) in (2, 4):
+        return text + "0" * (6 - len(text))
+    return text
+
+
 class AnalysisSettings(_Strict):
     """Every threshold and weight of analysis.md, with its default."""
 
@@ -81,6 +108,18 @@ class AnalysisSettings(_Strict):
     intensity_min: float = Field(300.0, ge=0, description="投资强度 万元/亩")
     output_per_mu_min: float = Field(400.0, ge=0, description="亩均产出 万元/亩")
     tax_per_mu_min: float = Field(20.0, ge=0, description="亩均税收 万元/亩")
+    home_region: str | None = Field(
+        None,
+        title="本市（行政区划代码）",
+        description="parks within this region are 本市 in the province-wide ranking; empty = the city holding most local enterprises (inferred, and the result says so)",
+    )
+    park_ranking_weights: ParkRankingWeights = Field(default_factory=ParkRankingWeights, title="园区排名权重（十强/十快）")
+    cohesion_threshold: float = Field(0.2, ge=0, le=1, title="区内企业关联性阈值", description="a park whose share of local firms with a supply tie inside the park is below this is flagged 区内企业关联性不强")
+
+    @field_validator("home_region", mode="before")
+    @classmethod
+    def _home_region(cls, value: Any) -> str | None:
+        return _region_code(value)
 
 
 class Settings(BaseSettings):

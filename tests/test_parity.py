@@ -98,6 +98,9 @@ def test_analysis_identical_on_demo(views):
     assert _dump(A.park_overlap(ve, s)) == _dump(A.park_overlap(vn, s))
     assert _dump(A.park_concentration(ve, s)) == _dump(A.park_concentration(vn, s))
     assert _dump(A.park_ranking(ve, s)) == _dump(A.park_ranking(vn, s))
+    assert _dump(A.park_cohesion(ve, s)) == _dump(A.park_cohesion(vn, s))
+    other = AnalysisSettings(home_region=ve.parks["region_code"][-1])  # a peer city (or a county) as 本市
+    assert _dump(A.park_ranking(ve, other)) == _dump(A.park_ranking(vn, other))
     assert _dump(A.project_report(ve, s, AS_OF)) == _dump(A.project_report(vn, s, AS_OF))
     seg = gap_rows[0].segment_id
     cand = A.targets(ve, s, seg).rows

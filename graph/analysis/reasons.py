@@ -257,6 +257,28 @@ def r_no_period(period: str) -> str:
     return f"无{period}期数据"
 
 
+PARK_INDICATOR_ZH = {"revenue": "主营业务收入", "fixed_investment": "固定资产投资", "tax": "税收", "profit": "利润总额"}
+LOW_COHESION = "区内企业关联性不强"
+NO_LOCAL_FIRMS = "园区内没有本地企业数据"
+NO_SUPPLY_DATA = "数据中没有供应关系（supply_links），关联性未知"
+NO_FOCUS = "未申报主导产业"
+FOCUS_NO_CHAINS = "申报的主导产业没有产业链"
+NO_AREA = "无面积数据"
+NO_GROWTH_DATA = "两期都有数据但无法计算任何增速"
+
+
+def r_missing_values(keys: list[str]) -> str:
+    return f"缺少{'、'.join(PARK_INDICATOR_ZH.get(k, k) for k in keys)}数据（计0）"
+
+
+def r_missing_growth(keys: list[str]) -> str:
+    return f"无法计算{'、'.join(PARK_INDICATOR_ZH.get(k, k) for k in keys)}增速（缺数据或上期不为正，计0）"
+
+
+def r_one_firm() -> str:
+    return "园区仅1家本地企业，无从关联"
+
+
 def r_stalled(stage: str, days: int) -> str:
     return f"{STAGE_ZH.get(stage, stage)}后{days}天无进展"
 
