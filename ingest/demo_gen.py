@@ -22,7 +22,8 @@ segments, segment_links) and the real listed-company excerpt in
   the fictional candidates (source 示例数据（虚构）) and the linker's
   placements of listed companies;
 * ``supply_links.csv`` — a few fictional supply relations local↔listed and
-  local↔fictional candidate;
+  local↔fictional candidate, and fictional ties between local firms inside
+  parks and across them (:mod:`ingest.demo_ties`, its own random stream);
 * ``projects.csv`` — a fictional investment pipeline in every stage;
 * ``dataset.json`` — name, demo flag, description, sources, seed.
 
@@ -51,7 +52,7 @@ from typing import Any
 import polars as pl
 from stdnum.cn import uscc
 
-from ingest import demo_peers
+from ingest import demo_peers, demo_ties
 from ingest import link as lk
 from ingest.public import chainkg
 
@@ -913,7 +914,11 @@ def generate(
     # fictional outside candidates: their own random stream, so the local side stays as it was
     rng_c = random.Random(f"{seed}:candidates")
     fict, fict_links, fict_supply = make_fictional_candidates(rng_c, st, counts, locals_, regions_dir)
-    supply_rows = sorted(supply_rows + fict_supply, key=lambda r: (r["supplier_id"], r["customer_id"], r["product"]))
+    # supply ties among local firms, inside parks and across them (cohesion): their own random stream
+    local_ties = demo_ties.make_local_ties(
+        random.Random(f"{seed}:ties"), locals_, st.down, lambda s: _family(st, s), lambda s: _clean_word(st.seg_name[s]), FICTIONAL
+    )
+    supply_rows = sorted(supply_rows + fict_supply + local_ties, key=lambda r: (r["supplier_id"], r["customer_id"], r["product"]))
     ents = locals_ + cands + fict
     # peer parks of the neighbouring cities: their own random stream too
     ind_names = dict(st.industries.select("id", "name").rows())
@@ -952,6 +957,7 @@ def generate(
         "listed_links": links.height,
         "supply_links": len(supply_rows),
         "fictional_candidate_supply_links": len(fict_supply),
+        "local_supply_ties": len(local_ties),
         "parks": len(parks),
         "peer_parks": len(peer_parks),
         "projects": dict(by_stage),

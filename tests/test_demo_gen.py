@@ -262,5 +262,9 @@ def test_peer_parks_of_neighbouring_cities(runs):
     assert len(r.by_city) == 6 and sum(c.top10_scale for c in r.by_city) == 10
     assert any(c.best_count and c.best_count > (c.home_count or 0) for c in r.comparison)  # a neighbour leads somewhere
     # peer parks carry no firms: left out of concentration and cohesion
-    own = {x.park_id for x in park_concentration(view, s)} | {x.park_id for x in park_cohesion(view, s).rows}
+    coh = park_cohesion(view, s).rows
+    own = {x.park_id for x in park_concentration(view, s)} | {x.park_id for x in coh}
     assert own == set(parks.filter(~pl.col("id").str.starts_with("N")).get_column("id").to_list())
+    # local↔local ties make some parks cohesive and leave others flagged 区内企业关联性不强
+    flagged = [x.flag is not None for x in coh]
+    assert any(flagged) and not all(flagged) and max(x.cohesion for x in coh) > 0.4
