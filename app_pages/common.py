@@ -137,6 +137,9 @@ def setup() -> Ctx:
         c.error = str(exc)
     except Exception as exc:  # noqa: BLE001 - show any store failure as a message, not a blank page
         c.error = f"无法读取数据库 {settings.store}：{exc}"
+    from app_pages.parkview import home_sidebar  # 本市 needs the view: chosen once the graph is read
+
+    c.settings = settings.model_copy(update={"analysis": home_sidebar(c.view, analysis)})
     store_sidebar(c)
     st.session_state[CTX_KEY] = c
     return c
@@ -183,13 +186,19 @@ _NUM_FIELDS: list[tuple[str, str, str, dict]] = [
     ("overlap_threshold", "同质化相似度阈值", "park", {"min_value": 0.0, "max_value": 1.0, "step": 0.05}),
     ("concentration_threshold", "主导产业突出度阈值", "park", {"min_value": 0.0, "max_value": 1.0, "step": 0.05}),
     ("focus_share_threshold", "申报主导产业营收占比阈值", "park", {"min_value": 0.0, "max_value": 1.0, "step": 0.05}),
+    ("cohesion_threshold", "区内企业关联性阈值", "park", {"min_value": 0.0, "max_value": 1.0, "step": 0.05}),
     ("stall_days", "停滞天数", "project", {"min_value": 1, "step": 10}),
     ("intensity_min", "投资强度下限（万元/亩）", "project", {"min_value": 0.0, "step": 50.0}),
     ("output_per_mu_min", "亩均产出下限（万元/亩）", "project", {"min_value": 0.0, "step": 50.0}),
     ("tax_per_mu_min", "亩均税收下限（万元/亩）", "project", {"min_value": 0.0, "step": 5.0}),
 ]
 _GROUP_ZH = {"gap": "缺口判定", "park": "园区", "project": "项目"}
-_WEIGHT_GROUPS = [("priority_weights", "缺口优先级权重", PRIORITY_FACTORS_ZH), ("category_weights", "产业类别系数", CATEGORY_ZH)]
+PARK_RANKING_ZH = {"revenue": "主营业务收入", "fixed_investment": "固定资产投资", "tax": "税收", "profit": "利润总额"}
+_WEIGHT_GROUPS = [
+    ("priority_weights", "缺口优先级权重", PRIORITY_FACTORS_ZH),
+    ("category_weights", "产业类别系数", CATEGORY_ZH),
+    ("park_ranking_weights", "园区排名权重（十强/十快）", PARK_RANKING_ZH),
+]
 TARGET_STATE = "_target_settings"  # target weights and gates chosen on the 招商目标 page
 
 
@@ -270,7 +279,8 @@ def show_params(settings: dict | AnalysisSettings, keys: Sequence[str] | None = 
     changed = sum(1 for r in rows if r["已修改"])
     title = f"{label}（{'默认' if not changed else f'{changed} 项已修改'}）"
     with st.expander(title, icon=":material/settings:"):
-        df = pl.DataFrame([{**r, "值": str(r["值"]), "默认": str(r["默认"])} for r in rows]) if rows else pl.DataFrame()
+        unset = "未设置"  # e.g. home_region: inferred
+        df = pl.DataFrame([{**r, "值": unset if r["值"] is None else str(r["值"]), "默认": unset if r["默认"] is None else str(r["默认"])} for r in rows]) if rows else pl.DataFrame()
         st.dataframe(df, hide_index=True, width="stretch")
 
 
@@ -316,7 +326,9 @@ def scope_picker(view: GraphView, *, container: Any = None, key: str = "scope") 
     The park goes into the ``park`` query parameter.
     """
     where = container if container is not None else st
-    parks = view.parks.sort("id")
+    from app_pages.parkview import own_park_ids  # peer parks of other cities have no firms to scope on
+
+    parks = view.parks.filter(pl.col("id").is_in(own_park_ids(view, ctx().analysis))).sort("id")
     park_names = dict(zip(parks.get_column("id").to_list(), parks.get_column("name").to_list()))
     regions = _scope_regions(view)
     kinds = ["city", "park", "region"] if regions else ["city", "park"]
