@@ -191,8 +191,12 @@ def own_parks(view: GraphView, settings: AnalysisSettings) -> set[str]:
     >>> own_parks(tiny_view(), AnalysisSettings())
     {'P1'}
     """
-    places = park_places(view, settings)
-    if home(view, settings).code is None:
-        return set(places.get_column("park_id").to_list())
-    with_locals = view.enterprises.filter(pl.col("local").fill_null(False)).get_column("park_id").drop_nulls().to_list()
-    return set(places.filter(pl.col("home")).get_column("park_id").to_list()) | set(with_locals)
+
+    def build() -> frozenset[str]:
+        places = park_places(view, settings)
+        if home(view, settings).code is None:
+            return frozenset(places.get_column("park_id").to_list())
+        with_locals = view.enterprises.filter(pl.col("local").fill_null(False)).get_column("park_id").drop_nulls().unique().to_list()
+        return frozenset(places.filter(pl.col("home")).get_column("park_id").to_list()) | frozenset(with_locals)
+
+    return set(memo(view, ("own_parks", settings.home_region), build))
