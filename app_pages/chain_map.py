@@ -4,28 +4,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import cached
-from app_pages.common import (
-    label_badge,
-    md,
-    STAGE_ZH,
-    add_to_basket,
-    chain_options,
-    ctx,
-    fmt_pct,
-    fmt_wan,
-    names,
-    page_link,
-    require_data,
-    scope_picker,
-    scope_zh,
-    show_params,
-    synced_select,
-)
-from app_pages.export import to_xlsx_bytes
-from app_pages.lookups import leading_enterprises, segment_enterprises
-from app_pages.frames import gap_columns, gap_frame
-from app_pages.graphviz import assets_mode, chain_legend, chain_network, render_network, show_html
+from graph.i18n import SEGMENT_STAGE_ORDER, SEGMENT_STAGE_ZH, money, pct
+from webapp import cached
+from webapp.basket import add_to_basket
+from webapp.context import ctx, require_data
+from webapp.export import to_xlsx_bytes
+from webapp.frames import gap_columns, gap_frame
+from webapp.graphviz import assets_mode, chain_legend, chain_network, render_network, show_html
+from webapp.lookups import chain_options, leading_enterprises, names, segment_enterprises
+from webapp.markdown import label_badge, md
+from webapp.pages import page_link
+from webapp.sidebar import show_params
+from webapp.widgets import scope_picker, scope_zh, synced_select
 
 GRAPH_HEIGHT = 620
 
@@ -55,22 +45,22 @@ summary = next((s for s in cached.chain_summary(c, scope=scope) if s.chain_id ==
 
 if summary is not None:
     k = st.columns(6)
-    k[0].metric("完整度", fmt_pct(summary.completeness), help="末级环节中本地有企业的比例")
-    k[1].metric("完整度（关键加权）", fmt_pct(summary.completeness_key_weighted))
+    k[0].metric("完整度", pct(summary.completeness), help="末级环节中本地有企业的比例")
+    k[1].metric("完整度（关键加权）", pct(summary.completeness_key_weighted))
     for i, lab in enumerate(("strong", "weak", "broken", "missing")):
         k[2 + i].metric(label_badge(lab), summary.counts.get(lab, 0))
 
 graph_col, side = st.columns([3, 1], gap="medium")
 
 # segment choice (beside the graph; query parameter `segment`)
-seg_order = sorted(rows, key=lambda r: ({"upstream": 0, "midstream": 1, "downstream": 2}.get(r.stage or "", 1), r.segment_id))
+seg_order = sorted(rows, key=lambda r: (SEGMENT_STAGE_ORDER.get(r.stage or "", 1), r.segment_id))
 seg_ids = [r.segment_id for r in seg_order]
 with side:
     sel = synced_select(
         "选择环节",
         seg_ids,
         param="segment",
-        format_func=lambda s: f"{by_id[s].segment_name or s}（{STAGE_ZH.get(by_id[s].stage or '', '')} · {by_id[s].label_zh}）",
+        format_func=lambda s: f"{by_id[s].segment_name or s}（{SEGMENT_STAGE_ZH.get(by_id[s].stage or '', '')} · {by_id[s].label_zh}）",
         default=next((r.segment_id for r in rows if r.priority is not None), seg_ids[0] if seg_ids else None),
         key="chain_segment",
     )
@@ -94,13 +84,13 @@ with side:
     if sel:
         r = by_id[sel]
         st.markdown(f"#### {md(r.segment_name)} {label_badge(r.label)}")
-        st.caption(f"{r.segment_id} · {STAGE_ZH.get(r.stage or '', r.stage)}{' · 关键环节' if r.key else ''} · {r.label_zh}")
+        st.caption(f"{r.segment_id} · {SEGMENT_STAGE_ZH.get(r.stage or '', r.stage)}{' · 关键环节' if r.key else ''} · {r.label_zh}")
         if r.label_reason:
             st.write(r.label_reason)
         a, b = st.columns(2)
         a.metric("本地企业", r.local_count, help=f"规上 {r.above_scale_count} 家")
         b.metric("外地候选", r.candidate_count)
-        st.caption(f"本地营收 {fmt_wan(r.local_revenue)}")
+        st.caption(f"本地营收 {money(r.local_revenue)}")
         if r.priority is not None:
             st.progress(min(1.0, r.priority / 100), text=f"补链优先级 {r.priority:.1f}")
             for reason in r.reasons:

@@ -7,13 +7,13 @@ import json
 import polars as pl
 import streamlit as st
 
-from app_pages.common import ctx, empty_store_message
-from app_pages.params import parse_params
-from app_pages.export import export_buttons, frame_from_records
-from app_pages.graphviz import assets_mode, render_network, result_graph, result_network, show_html
 from graph.queries import SAVED_QUERIES
 from graph.schema import NODES, RELS
 from graph.stores import QueryRefused, StoreError
+from webapp.context import ctx, empty_store_message
+from webapp.export import export_buttons, frame_from_records
+from webapp.graphviz import assets_mode, render_network, result_graph, result_network, show_html
+from webapp.params import parse_params
 
 c = ctx()
 st.title("Cypher 查询")

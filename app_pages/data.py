@@ -8,9 +8,12 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from app_pages.common import INGEST_HINT, ctx, empty_store_message, md, show_params
-from app_pages.export import export_buttons
+from graph.i18n import SEVERITY_ZH
 from graph.schema import TABLES
+from webapp.context import INGEST_HINT, ctx, empty_store_message
+from webapp.export import export_buttons
+from webapp.markdown import md
+from webapp.sidebar import show_params
 
 c = ctx()
 st.title("数据")
@@ -35,7 +38,7 @@ def _issues_frame(report: dict | list | None) -> pl.DataFrame:
     items = report.get("issues", []) if isinstance(report, dict) else (report or [])
     rows = [
         {
-            "severity": "错误" if i.get("severity") == "error" else "警告",
+            "severity": SEVERITY_ZH.get(i.get("severity") or "", SEVERITY_ZH["warning"]),
             "code": i.get("code"),
             "file": i.get("file"),
             "row": i.get("row"),

@@ -5,10 +5,16 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from app_pages import cached
-from app_pages.common import CATEGORY_ZH, LABEL_ZH, chain_options, ctx, md, names, page_link, require_data, scope_picker, scope_zh, show_params
-from app_pages.export import export_buttons
-from app_pages.frames import gap_columns, gap_frame
+from graph.i18n import CATEGORY_LONG_ZH, GAP_LABEL_ZH, GAP_LABELS, PRIORITY_FACTOR_ZH
+from webapp import cached
+from webapp.context import ctx, require_data
+from webapp.export import export_buttons
+from webapp.frames import gap_columns, gap_frame
+from webapp.lookups import chain_options, names
+from webapp.markdown import md
+from webapp.pages import page_link
+from webapp.sidebar import show_params
+from webapp.widgets import scope_picker, scope_zh
 
 c = ctx()
 st.title("缺链清单")
@@ -25,8 +31,8 @@ cat_of = dict(
 
 f1, f2, f3, f4 = st.columns([3, 3, 2, 3])
 pick_chains = f1.multiselect("产业链", chains, format_func=lambda x: chain_names.get(x) or x, placeholder="全部产业链", key="gaps_chains")
-pick_labels = f2.multiselect("标签", ["broken", "missing", "weak", "strong"], default=["broken", "missing", "weak"], format_func=LABEL_ZH.get, key="gaps_labels")
-pick_cats = f3.multiselect("产业类别", ["leading", "emerging", "specialty"], format_func=CATEGORY_ZH.get, placeholder="全部类别", key="gaps_cats")
+pick_labels = f2.multiselect("标签", list(GAP_LABELS), default=list(GAP_LABELS[:3]), format_func=GAP_LABEL_ZH.get, key="gaps_labels")
+pick_cats = f3.multiselect("产业类别", list(CATEGORY_LONG_ZH), format_func=CATEGORY_LONG_ZH.get, placeholder="全部类别", key="gaps_cats")
 with f4:
     scope = scope_picker(view, key="gaps_scope")
 key_only = st.toggle("只看关键环节", key="gaps_key_only")
@@ -43,14 +49,14 @@ rows = [
 gf = gap_frame(rows)
 
 m = st.columns(4)
-for i, lab in enumerate(("broken", "missing", "weak", "strong")):
-    m[i].metric(LABEL_ZH[lab], sum(1 for r in rows if r.label == lab))
+for i, lab in enumerate(GAP_LABELS):
+    m[i].metric(GAP_LABEL_ZH[lab], sum(1 for r in rows if r.label == lab))
 
 if gf.height:
     event = st.dataframe(
         gf,
         column_config=gap_columns(),
-        column_order=["chain", "segment", "stage", "key", "label", "priority", *[f"f_{f}" for f in ("dependents", "demand", "broken", "key", "category", "supply")], "local_count", "candidate_count", "reasons", "segment_id"],
+        column_order=["chain", "segment", "stage", "key", "label", "priority", *[f"f_{f}" for f in PRIORITY_FACTOR_ZH], "local_count", "candidate_count", "reasons", "segment_id"],
         hide_index=True,
         width="stretch",
         height=min(36 * (gf.height + 1) + 4, 640),

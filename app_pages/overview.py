@@ -6,11 +6,14 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from app_pages import cached
-from app_pages.common import ctx, fmt_pct, page_link, require_data, show_params
-from app_pages.export import to_xlsx_bytes
-from app_pages.frames import chain_columns, chain_frame, gap_columns, gap_frame
-from app_pages.parkview import city_columns, city_frame, comparison_lines, ranking_sheets, score_columns, score_view
+from graph.i18n import CATEGORY_LONG_ZH, pct
+from webapp import cached
+from webapp.context import ctx, require_data
+from webapp.export import to_xlsx_bytes
+from webapp.frames import chain_columns, chain_frame, gap_columns, gap_frame
+from webapp.pages import page_link
+from webapp.park_ranking import city_columns, city_frame, comparison_lines, ranking_sheets, score_columns, score_view
+from webapp.sidebar import show_params
 
 c = ctx()
 st.title("招商产业链图谱 · 总览")
@@ -36,11 +39,12 @@ cf = chain_frame(summary)
 if cf.height:
     overall = sum(r.present_leaf_count for r in summary) / max(1, sum(r.leaf_count for r in summary))
     cols = st.columns([1, 1, 1, 3])
-    cols[0].metric("末级环节覆盖", fmt_pct(overall), help="所有产业链末级环节中本地有企业的比例")
+    cols[0].metric("末级环节覆盖", pct(overall), help="所有产业链末级环节中本地有企业的比例")
     counts = {k: sum(r.counts.get(k, 0) for r in summary) for k in ("broken", "missing", "weak")}
     cols[1].metric("断链 / 缺链", f"{counts['broken']} / {counts['missing']}")
     cols[2].metric("弱链", counts["weak"])
-    for cat in ["主导产业", "新兴产业", "特色产业"] + sorted(set(cf.get_column("category").drop_nulls().to_list()) - {"主导产业", "新兴产业", "特色产业"}):
+    known = list(CATEGORY_LONG_ZH.values())
+    for cat in known + sorted(set(cf.get_column("category").drop_nulls().to_list()) - set(known)):
         sub = cf.filter(pl.col("category") == cat)
         if sub.height:
             st.markdown(f"**{cat}**（{sub.height} 条链）")

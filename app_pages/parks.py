@@ -7,27 +7,19 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from app_pages import cached
-from app_pages.common import (
-    ENUM_LEVEL_ZH,
-    GRADE_ZH,
-    chain_options,
-    ctx,
-    fmt_pct,
-    fmt_wan,
-    md,
-    names,
-    page_link,
-    require_data,
-    show_params,
-    synced_select,
-)
-from app_pages.export import to_xlsx_bytes
-from app_pages.lookups import leading_enterprises
-from app_pages.park_ranking import cohesion_section, ranking_section
-from app_pages.parkview import cohesion_frame, own_park_ids, ranking_sheets, zh
-from app_pages.frames import chain_columns, chain_frame, gap_frame, models_frame
-from app_pages.graphviz import assets_mode, chain_legend, chain_network, render_network, show_html
+from graph.i18n import GRADE_ZH, PARK_LEVEL_ZH, money, pct
+from webapp import cached
+from webapp.context import ctx, require_data
+from webapp.export import to_xlsx_bytes
+from webapp.frames import chain_columns, chain_frame, gap_frame, models_frame
+from webapp.graphviz import assets_mode, chain_legend, chain_network, render_network, show_html
+from webapp.lookups import chain_options, leading_enterprises, names
+from webapp.markdown import md
+from webapp.pages import page_link
+from webapp.park_ranking import cohesion_frame, own_park_ids, ranking_sheets, zh
+from webapp.park_sections import cohesion_section, ranking_section
+from webapp.sidebar import show_params
+from webapp.widgets import synced_select
 
 c = ctx()
 st.title("园区")
@@ -44,10 +36,10 @@ scope = f"park:{pid}"
 ind_names = names(view, "industries")
 focus = [ind_names.get(i, i) for i in (park.get("focus_industries") or [])]
 st.caption(
-    f"{ENUM_LEVEL_ZH.get(park.get('level') or '', park.get('level') or '级别未知')} · "
+    f"{PARK_LEVEL_ZH.get(park.get('level') or '', park.get('level') or '级别未知')} · "
     f"{'★' * int(park['star']) if park.get('star') else '星级未评'} · 面积 {park['area_mu']:,.0f} 亩"
     if park.get("area_mu") is not None
-    else f"{ENUM_LEVEL_ZH.get(park.get('level') or '', '')}"
+    else f"{PARK_LEVEL_ZH.get(park.get('level') or '', '')}"
 )
 st.markdown(f"**申报主导产业**：{md('、'.join(focus)) if focus else '未申报'}")
 
@@ -60,13 +52,13 @@ if stats.height:
     def delta(field: str) -> str | None:
         if prev is None or prev.get(field) in (None, 0) or last.get(field) is None:
             return None
-        return fmt_pct(last[field] / prev[field] - 1)
+        return pct(last[field] / prev[field] - 1)
 
     k = st.columns(4)
-    k[0].metric(f"主营业务收入（{last['period']}）", fmt_wan(last.get("revenue")), delta=delta("revenue"))
-    k[1].metric("固定资产投资", fmt_wan(last.get("fixed_investment")), delta=delta("fixed_investment"))
-    k[2].metric("利润总额", fmt_wan(last.get("profit")), delta=delta("profit"))
-    k[3].metric("税收", fmt_wan(last.get("tax")), delta=delta("tax"))
+    k[0].metric(f"主营业务收入（{last['period']}）", money(last.get("revenue")), delta=delta("revenue"))
+    k[1].metric("固定资产投资", money(last.get("fixed_investment")), delta=delta("fixed_investment"))
+    k[2].metric("利润总额", money(last.get("profit")), delta=delta("profit"))
+    k[3].metric("税收", money(last.get("tax")), delta=delta("tax"))
     st.caption(f"增速为 {last['period']} 较 {prev['period']}。" if prev else "只有一期指标，无法计算增速。")
 else:
     st.caption("该园区没有期间指标（park_stats）。")
@@ -180,8 +172,8 @@ st.subheader("主导产业突出度")
 mine_c = next((r for r in conc if r.park_id == pid), None)
 if mine_c is not None:
     a, b = st.columns(2)
-    a.metric("第一大产业占比", fmt_pct(mine_c.top_share), help=f"第一大产业：{mine_c.top_industry_name or '—'}")
-    b.metric("申报主导产业占比", fmt_pct(mine_c.focus_share))
+    a.metric("第一大产业占比", pct(mine_c.top_share), help=f"第一大产业：{mine_c.top_industry_name or '—'}")
+    b.metric("申报主导产业占比", pct(mine_c.focus_share))
     for f in mine_c.flags:
         st.warning(f, icon=":material/flag:")
     if not mine_c.flags:

@@ -8,10 +8,15 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from app_pages import cached
-from app_pages.common import PROJECT_STAGE_ZH, add_to_basket, basket, ctx, fmt_wan, names, page_link, require_data, show_params
-from app_pages.export import export_buttons, to_xlsx_bytes
-from app_pages.frames import models_frame
+from graph.i18n import OVERDUE_KIND_ZH, PROJECT_STAGE_ZH, money
+from webapp import cached
+from webapp.basket import add_to_basket, basket
+from webapp.context import ctx, require_data
+from webapp.export import export_buttons, to_xlsx_bytes
+from webapp.frames import models_frame
+from webapp.lookups import names
+from webapp.pages import page_link
+from webapp.sidebar import show_params
 
 c = ctx()
 st.title("项目跟踪")
@@ -40,7 +45,7 @@ def in_park(pid: str) -> bool:
 # ---------------------------------------------------------------- funnel
 k = st.columns(5)
 k[0].metric("项目总数", rep.total)
-k[1].metric("总投资", fmt_wan(sum(f.investment for f in rep.funnel)))
+k[1].metric("总投资", money(sum(f.investment for f in rep.funnel)))
 k[2].metric("停滞", len(rep.stalled), help=f"签约或开工后超过 {c.analysis.stall_days} 天无进展")
 k[3].metric("逾期", len(rep.overdue), help="计划开工/投产日期已过而未达到")
 k[4].metric("补链项目", len(rep.fills))
@@ -111,7 +116,7 @@ with t2:
     st.dataframe(inf, hide_index=True, width="stretch", column_config=flag_cols)
 with t3:
     if overdue:
-        of = models_frame(overdue).with_columns(pl.col("stage").replace(PROJECT_STAGE_ZH), pl.col("kind").replace({"start": "开工", "production": "投产"}))
+        of = models_frame(overdue).with_columns(pl.col("stage").replace(PROJECT_STAGE_ZH), pl.col("kind").replace(OVERDUE_KIND_ZH))
         owners = of.group_by("owner").agg(pl.len().alias("projects"), pl.col("days_overdue").max().alias("max_days")).sort(["projects", "max_days"], descending=True)
         o1, o2 = st.columns([1, 2])
         o1.dataframe(owners, hide_index=True, width="stretch", column_config={"owner": "责任单位", "projects": "逾期项数", "max_days": "最长逾期(天)"})

@@ -5,28 +5,17 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from app_pages import cached
-from app_pages.common import (
-    label_badge,
-    md,
-    PROJECT_STAGE_ZH,
-    STAGE_ZH,
-    TARGET_FACTORS_ZH,
-    TARGET_STATE,
-    add_to_basket,
-    basket,
-    chain_options,
-    ctx,
-    names,
-    page_link,
-    require_data,
-    scope_picker,
-    scope_zh,
-    show_params,
-    synced_select,
-)
-from app_pages.export import export_buttons
-from app_pages.frames import target_columns, target_frame
+from graph.i18n import PROJECT_STAGE_ZH, SEGMENT_STAGE_ZH, TARGET_FACTOR_ZH
+from webapp import cached
+from webapp.basket import add_to_basket, basket
+from webapp.context import ctx, require_data
+from webapp.export import export_buttons
+from webapp.frames import target_columns, target_frame
+from webapp.lookups import chain_options, names
+from webapp.markdown import label_badge, md
+from webapp.pages import page_link
+from webapp.sidebar import TARGET_STATE, show_params
+from webapp.widgets import scope_picker, scope_zh, synced_select
 
 c = ctx()
 st.title("招商目标")
@@ -68,7 +57,7 @@ g = by_id[seg_id]
 
 # ---------------------------------------------------------------- weights, gates, filters
 base = c.analysis
-tw_keys = {f: f"set__tw__{f}" for f in TARGET_FACTORS_ZH}
+tw_keys = {f: f"set__tw__{f}" for f in TARGET_FACTOR_ZH}
 
 
 def _sync_target_settings() -> None:
@@ -88,7 +77,7 @@ left, right = st.columns([1, 3], gap="medium")
 with left:
     with st.container(border=True):
         st.markdown("**因素权重**")
-        for f, zh in TARGET_FACTORS_ZH.items():
+        for f, zh in TARGET_FACTOR_ZH.items():
             st.slider(f"{zh}（{f}）", 0.0, 1.0, step=0.05, key=tw_keys[f], on_change=_sync_target_settings)
         st.markdown("**硬门槛**")
         st.toggle("排除高污染企业", key="set__tw__gate_pollution", on_change=_sync_target_settings)
@@ -119,7 +108,7 @@ in_pipe = [t for t in res.rows if t.rank is None]
 with right:
     st.markdown(f"#### {md(g.segment_name)} · {md(chain_names.get(chain_id, chain_id))} {label_badge(g.label)}")
     st.caption(
-        f"{STAGE_ZH.get(g.stage or '', '')} · {g.label_zh}{'' if g.priority is None else f' · 补链优先级 {g.priority:.1f}'} · "
+        f"{SEGMENT_STAGE_ZH.get(g.stage or '', '')} · {g.label_zh}{'' if g.priority is None else f' · 补链优先级 {g.priority:.1f}'} · "
         f"本地企业 {g.local_count} 家（{scope_zh(view, scope)}）"
     )
     removed = [f"高污染 {res.gate_removed.get('pollution', 0)} 家", f"高耗能 {res.gate_removed.get('energy', 0)} 家"]
@@ -130,7 +119,7 @@ with right:
         event = st.dataframe(
             tf,
             column_config=target_columns(),
-            column_order=["rank", "name", "province", "score", "reasons", *[f"f_{f}" for f in TARGET_FACTORS_ZH], "revenue", "qualifications", "listed_code", "enterprise_id"],
+            column_order=["rank", "name", "province", "score", "reasons", *[f"f_{f}" for f in TARGET_FACTOR_ZH], "revenue", "qualifications", "listed_code", "enterprise_id"],
             hide_index=True,
             width="stretch",
             height=min(36 * (tf.height + 1) + 4, 560),
@@ -144,7 +133,7 @@ with right:
         t = chosen[0]
         with st.container(border=True):
             st.markdown(f"**为什么推荐：{t.rank}\\. {md(t.name)}**（{md(t.province or '省份不详')}{'，' + md(t.listed_code) if t.listed_code else ''}）　得分 **{t.score:.1f}**")
-            for f, zh in TARGET_FACTORS_ZH.items():
+            for f, zh in TARGET_FACTOR_ZH.items():
                 v = t.factors.get(f)
                 fc = st.columns([1, 2, 4])
                 fc[0].markdown(f"{zh}")

@@ -6,10 +6,17 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from app_pages import cached
-from app_pages.common import WHATIF_KEY, add_to_basket, basket, chain_options, ctx, fmt_pct, md, names, page_link, require_data, scope_picker, scope_zh, show_params
-from app_pages.export import to_xlsx_bytes
-from app_pages.frames import models_frame
+from graph.i18n import pct
+from webapp import cached
+from webapp.basket import add_to_basket, basket, clear_basket
+from webapp.context import ctx, require_data
+from webapp.export import to_xlsx_bytes
+from webapp.frames import models_frame
+from webapp.lookups import chain_options, names
+from webapp.markdown import md
+from webapp.pages import page_link
+from webapp.sidebar import show_params
+from webapp.widgets import scope_picker, scope_zh
 
 c = ctx()
 st.title("推演：补链之后")
@@ -35,7 +42,7 @@ with left:
             items.pop(i)
             st.rerun()
     if items and st.button("清空清单", icon=":material/delete_sweep:", key="wi_clear"):
-        st.session_state[WHATIF_KEY] = []
+        clear_basket()
         st.rerun()
     with st.expander("直接添加企业到环节", expanded=not items):
         chain_id = st.selectbox("产业链", chain_options(view), format_func=lambda x: chain_names.get(x) or x, key="wi_chain")
@@ -69,8 +76,8 @@ with right:
     for ch in res.chains:
         st.markdown(f"**{md(ch.chain_name or ch.chain_id)}**")
         m = st.columns(4)
-        m[0].metric("完整度", fmt_pct(ch.completeness_after), delta=f"{(ch.completeness_after - ch.completeness_before) * 100:+.1f} 个百分点")
-        m[1].metric("完整度（关键加权）", fmt_pct(ch.completeness_key_weighted_after), delta=f"{(ch.completeness_key_weighted_after - ch.completeness_key_weighted_before) * 100:+.1f} 个百分点")
+        m[0].metric("完整度", pct(ch.completeness_after), delta=f"{(ch.completeness_after - ch.completeness_before) * 100:+.1f} 个百分点")
+        m[1].metric("完整度（关键加权）", pct(ch.completeness_key_weighted_after), delta=f"{(ch.completeness_key_weighted_after - ch.completeness_key_weighted_before) * 100:+.1f} 个百分点")
         m[2].metric("断链 + 缺链", ch.counts_after.get("broken", 0) + ch.counts_after.get("missing", 0), delta=(ch.counts_after.get("broken", 0) + ch.counts_after.get("missing", 0)) - (ch.counts_before.get("broken", 0) + ch.counts_before.get("missing", 0)), delta_color="inverse")
         m[3].metric("强链", ch.counts_after.get("strong", 0), delta=ch.counts_after.get("strong", 0) - ch.counts_before.get("strong", 0))
     if res.chains:

@@ -17,10 +17,10 @@ import sys
 from typing import Any
 
 from cli.common import add_format_arg, add_store_arg, dumps, emit, settings_from_args
-from graph.schema import ENUM_ZH
+from graph.i18n import PROJECT_STAGE_ZH, column_zh
 from graph.settings import AnalysisSettings
 
-STAGE_ZH = ENUM_ZH["project_stage"]
+SEGMENT_HEADERS = {"stage": "环节位置"}  # in segment rows, ``stage`` is upstream/midstream/downstream
 
 # ------------------------------------------------------------------ plumbing
 
@@ -99,15 +99,11 @@ def _run(args: argparse.Namespace, body) -> int:
         return _err(str(exc))
 
 
-def _r1(x: float | None) -> float | None:
-    return None if x is None else round(x, 1)
-
-
 def _emit_report(parts: dict[str, list[dict]], args: argparse.Namespace, columns: dict[str, list[str]], extra: dict | None = None) -> int:
     """One report as rows, or all of them (table: sections; json: one object)."""
     chosen = args.report
     if chosen != "all":
-        emit(parts[chosen], args.format, columns=columns.get(chosen))
+        emit(parts[chosen], args.format, columns=columns.get(chosen), people=True)
         return 0
     if args.format == "csv":
         return _err("CSV 一次只能输出一个报表，请用 --report 指定：" + "、".join(parts))
@@ -115,8 +111,8 @@ def _emit_report(parts: dict[str, list[dict]], args: argparse.Namespace, columns
         print(dumps({**(extra or {}), **parts}))
         return 0
     for name, rows in parts.items():
-        print(f"== {name} ==")
-        emit(rows, "table", columns=columns.get(name))
+        print(f"== {column_zh(name)} ({name}) ==")
+        emit(rows, "table", columns=columns.get(name), people=True)
         print()
     return 0
 
@@ -183,11 +179,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
         _settings_line(a)
         for w in res.warnings:
             print(f"警告：{w}", file=sys.stderr)
-        rows = res.records()
-        if args.format == "table":
-            for r in rows:
-                r["priority"] = _r1(r["priority"])
-        emit(rows, args.format, columns=GAP_COLUMNS if args.format != "json" else None)
+        emit(res.records(), args.format, columns=GAP_COLUMNS if args.format != "json" else None, people=True, headers=SEGMENT_HEADERS)
         return 0
 
     return _run(args, body)
@@ -207,7 +199,7 @@ def cmd_chains(args: argparse.Namespace) -> int:
                 d.update(d.pop("counts"))
             rows.append(d)
         _settings_line(a)
-        emit(rows, args.format, columns=CHAIN_COLUMNS if args.format != "json" else None)
+        emit(rows, args.format, columns=CHAIN_COLUMNS if args.format != "json" else None, people=True)
         return 0
 
     return _run(args, body)
@@ -239,11 +231,10 @@ def cmd_targets(args: argparse.Namespace) -> int:
         rows = res.records()
         if args.format == "table":
             for r in rows:
-                r["score"] = _r1(r["score"])
                 if r["pipeline_stage"]:
-                    zh = STAGE_ZH.get(r["pipeline_stage"], r["pipeline_stage"])
+                    zh = PROJECT_STAGE_ZH.get(r["pipeline_stage"], r["pipeline_stage"])
                     r["pipeline_stage"] = f"已在项目库:{zh}" if r["in_pipeline"] else f"项目库:{zh}"
-        emit(rows, args.format, columns=TARGET_COLUMNS if args.format != "json" else None)
+        emit(rows, args.format, columns=TARGET_COLUMNS if args.format != "json" else None, people=True)
         return 0
 
     return _run(args, body)
@@ -303,11 +294,7 @@ def cmd_whatif(args: argparse.Namespace) -> int:
         for w in res.warnings:
             print(f"警告：{w}", file=sys.stderr)
         d = res.model_dump(mode="json")
-        segs = d["rows"]
-        if args.format == "table":
-            for r in segs:
-                r["priority_before"], r["priority_after"] = _r1(r["priority_before"]), _r1(r["priority_after"])
-        parts = {"chains": d["chains"], "segments": segs}
+        parts = {"chains": d["chains"], "segments": d["rows"]}
         return _emit_report(parts, args, WHATIF_COLUMNS, extra={"added": d["added"], "projects": d["projects"], "changed_segments": d["changed_segments"], "scope": d["scope"]})
 
     return _run(args, body)

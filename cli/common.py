@@ -9,6 +9,7 @@ import json
 import sys
 from typing import Any, Iterable, Sequence
 
+from graph.i18n import cell, column_zh
 from graph.settings import Settings, load_settings
 
 
@@ -96,8 +97,30 @@ def format_table(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return "\n".join(lines)
 
 
-def emit(records: list[dict[str, Any]], fmt: str, *, columns: Sequence[str] | None = None, out=None) -> None:
-    """Print a list of row objects as a table, JSON (list of objects) or CSV."""
+def people_table(records: list[dict[str, Any]], columns: Sequence[str], headers: dict[str, str] | None = None) -> str:
+    """A table for people: Chinese headers, values with units and rounding, missing values as 无数据.
+
+    A column ``x`` is left out when ``x_zh`` (its Chinese twin) is shown too.
+    """
+    columns = [c for c in columns if f"{c}_zh" not in columns]
+    head = [(headers or {}).get(c) or column_zh(c) for c in columns]
+    return format_table(head, [[cell(c, r.get(c)) for c in columns] for r in records])
+
+
+def emit(
+    records: list[dict[str, Any]],
+    fmt: str,
+    *,
+    columns: Sequence[str] | None = None,
+    out=None,
+    people: bool = False,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Print a list of row objects as a table, JSON (list of objects) or CSV.
+
+    ``people``: the table (not JSON or CSV) is written for people (:func:`people_table`);
+    ``headers`` overrides Chinese headers of some columns.
+    """
     out = out or sys.stdout
     if columns is None:
         columns = list(records[0].keys()) if records else []
@@ -108,5 +131,7 @@ def emit(records: list[dict[str, Any]], fmt: str, *, columns: Sequence[str] | No
         w.writerow(columns)
         for r in records:
             w.writerow([_raw(r.get(c)) for c in columns])
+    elif people:
+        out.write(people_table(records, columns, headers) + "\n")
     else:
         out.write(format_table(columns, [[r.get(c) for c in columns] for r in records]) + "\n")

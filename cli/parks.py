@@ -11,133 +11,49 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, Callable
+from typing import Any
 
 from cli import analysis as ca
-from cli.common import dumps, emit, format_table
+from cli.common import dumps, emit
+from graph.i18n import column_zh
 
 REPORTS = ["all", "overlap", "concentration", "scale", "speed", "by_city", "figures", "cohesion"]
 KEYS = ("revenue", "fixed_investment", "tax", "profit")
-NA = "无数据"
+GROWTH_COLUMN = {"revenue": "revenue_growth", "fixed_investment": "investment_growth", "tax": "tax_growth", "profit": "profit_growth"}
 
-
-# ------------------------------------------------------------------ cell formats (table only)
-
-
-def _num(v: float | None, nd: int = 0) -> str:
-    return NA if v is None else f"{v:,.{nd}f}"
-
-
-def _pct(v: float | None) -> str:
-    return NA if v is None else f"{v * 100:.1f}%"
-
-
-def _pp(v: float | None) -> str:
-    return NA if v is None else f"{v * 100:+.1f} 个百分点"
-
-
-def _score(v: float | None) -> str:
-    return "—" if v is None else f"{v:.3f}"
-
-
-def _yes(v: bool) -> str:
-    return "是" if v else ""
-
-
-def _city(r: dict) -> str:
-    return r.get("city_name") or r.get("city_code") or NA
-
-
-# ------------------------------------------------------------------ Chinese tables: (header, cell) per column
-
-Column = tuple[str, Callable[[dict], str]]
-
-TABLES: dict[str, list[Column]] = {
-    "overlap": [
-        ("园区甲", lambda r: r["park_a_name"] or r["park_a"]),
-        ("园区乙", lambda r: r["park_b_name"] or r["park_b"]),
-        ("相似度", lambda r: f"{r['similarity']:.2f}"),
-        ("依据", lambda r: "营收" if r["basis"] == "revenue" else "企业数"),
-        ("同质化", lambda r: _yes(r["flagged"])),
-        ("共同环节", lambda r: "、".join(r["shared_segments"])),
-    ],
-    "concentration": [
-        ("园区", lambda r: r["park_name"] or r["park_id"]),
-        ("第一大产业", lambda r: r["top_industry_name"] or r["top_industry_id"] or NA),
-        ("占比", lambda r: _pct(r["top_share"])),
-        ("申报主导产业占比", lambda r: _pct(r["focus_share"]) if r["focus_industries"] else "未申报"),
-        ("依据", lambda r: {"revenue": "营收", "count": "企业数"}.get(r["basis"], NA)),
-        ("预警", lambda r: "；".join(r["flags"])),
-    ],
-    "scale": [
-        ("名次", lambda r: str(r["rank"]) if r["rank"] else "—"),
-        ("园区", lambda r: r["park_name"] or r["park_id"]),
-        ("城市", _city),
-        ("本市", lambda r: _yes(r["home"])),
-        ("得分(0–1)", lambda r: _score(r["score"])),
-        ("主营业务收入(万元)", lambda r: _num(r["values"].get("revenue")) if r["values"] else NA),
-        ("固定资产投资(万元)", lambda r: _num(r["values"].get("fixed_investment")) if r["values"] else NA),
-        ("税收(万元)", lambda r: _num(r["values"].get("tax")) if r["values"] else NA),
-        ("利润总额(万元)", lambda r: _num(r["values"].get("profit")) if r["values"] else NA),
-        ("说明", lambda r: r["note"]),
-    ],
-    "speed": [
-        ("名次", lambda r: str(r["rank"]) if r["rank"] else "—"),
-        ("园区", lambda r: r["park_name"] or r["park_id"]),
-        ("城市", _city),
-        ("本市", lambda r: _yes(r["home"])),
-        ("得分(0–1)", lambda r: _score(r["score"])),
-        ("收入增速", lambda r: _pct(r["values"].get("revenue")) if r["values"] else NA),
-        ("固投增速", lambda r: _pct(r["values"].get("fixed_investment")) if r["values"] else NA),
-        ("税收增速", lambda r: _pct(r["values"].get("tax")) if r["values"] else NA),
-        ("利润增速", lambda r: _pct(r["values"].get("profit")) if r["values"] else NA),
-        ("说明", lambda r: r["note"]),
-    ],
-    "by_city": [
-        ("城市", _city),
-        ("代码", lambda r: r["city_code"] or NA),
-        ("本市", lambda r: _yes(r["home"])),
-        ("园区数", lambda r: str(r["parks"])),
-        ("十强", lambda r: str(r["top10_scale"])),
-        ("十快", lambda r: str(r["top10_speed"])),
-        ("二星级及以上", lambda r: str(r["star2plus"])),
-    ],
-    "figures": [
-        ("园区", lambda r: r["park_name"] or r["park_id"]),
-        ("城市", _city),
-        ("本市", lambda r: _yes(r["home"])),
-        ("面积(亩)", lambda r: _num(r["area_mu"])),
-        ("亩均营收(万元/亩)", lambda r: _num(r["revenue_per_mu"], 1)),
-        ("亩均税收(万元/亩)", lambda r: _num(r["tax_per_mu"], 2)),
-        ("固投增速", lambda r: _pct(r["fixed_investment_growth"])),
-        ("本市平均", lambda r: _pct(r["home_average_growth"])),
-        ("较本市平均", lambda r: _pp(r["vs_home_average"])),
-        ("说明", lambda r: r["note"]),
-    ],
-    "cohesion": [
-        ("园区", lambda r: r["park_name"] or r["park_id"]),
-        ("本地企业", lambda r: str(r["local_count"])),
-        ("区内有供需关联", lambda r: NA if r["tied_count"] is None else str(r["tied_count"])),
-        ("关联性", lambda r: _pct(r["cohesion"])),
-        ("预警", lambda r: r["flag"] or ""),
-        ("主导产业链覆盖", lambda r: _pct(r["chain_coverage"]) + (f"（{r['covered_segments']}/{r['focus_segments']} 个环节）" if r["chain_coverage"] is not None else "")),
-        ("说明", lambda r: "；".join(r["notes"])),
-    ],
+#: Columns of each report in the table for people (headers and formats from graph.i18n) and in CSV.
+PARK_COLUMNS = {
+    "overlap": ["park_a", "park_a_name", "park_b", "park_b_name", "similarity", "basis", "flagged", "shared_segments"],
+    "concentration": ["park_id", "park_name", "basis", "top_industry_id", "top_industry_name", "top_share", "focus_industries", "focus_share", "flagged", "flags"],
+    "scale": ["rank", "park_id", "park_name", "city_code", "city_name", "home", "score", "top10", "parts", "values", "missing", "note"],
+    "speed": ["rank", "park_id", "park_name", "city_code", "city_name", "home", "score", "top10", "parts", "values", "missing", "note"],
+    "by_city": ["city_code", "city_name", "home", "parks", "top10_scale", "top10_speed", "star2plus"],
+    "figures": ["park_id", "park_name", "city_code", "city_name", "home", "level", "star", "area_mu", "revenue", "tax", "revenue_per_mu", "tax_per_mu", "fixed_investment_growth", "home_average_growth", "vs_home_average", "note"],
+    "cohesion": ["park_id", "park_name", "local_count", "tied_count", "cohesion", "flag", "chain_coverage", "covered_segments", "focus_segments", "notes"],
 }
-TITLES = {
-    "overlap": "同质化（园区两两相似度）",
-    "concentration": "主导产业突出度",
-    "scale": "十强（规模得分，{period}）",
-    "speed": "十快（增速得分，{period} 较 {previous}）",
-    "by_city": "各市对比（全省）",
-    "figures": "亩均效益与固投增速（{period}）",
-    "cohesion": "区内企业关联性与主导产业链覆盖",
+#: The same reports in the table for people: ranking rows flattened (one column per indicator), ids left out.
+TABLE_COLUMNS = {
+    "overlap": ["park_a_name", "park_b_name", "similarity", "basis", "flagged", "shared_segments"],
+    "concentration": ["park_name", "top_industry_name", "top_share", "focus_share", "basis", "flags"],
+    "scale": ["rank", "park_name", "city_name", "home", "park_score", *KEYS, "note"],
+    "speed": ["rank", "park_name", "city_name", "home", "park_score", *GROWTH_COLUMN.values(), "note"],
+    "by_city": ["city_name", "city_code", "home", "parks", "top10_scale", "top10_speed", "star2plus"],
+    "figures": ["park_name", "city_name", "home", "area_mu", "revenue_per_mu", "tax_per_mu", "fixed_investment_growth", "home_average_growth", "vs_home_average", "note"],
+    "cohesion": ["park_name", "local_count", "tied_count", "cohesion", "flag", "chain_coverage", "covered_segments", "focus_segments", "notes"],
 }
 
 
-def _table(name: str, rows: list[dict[str, Any]]) -> str:
-    cols = TABLES[name]
-    return format_table([h for h, _ in cols], [[f(r) for _, f in cols] for r in rows])
+def _flat(name: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Ranking rows with their values as one column per indicator (growth columns for speed), for the table."""
+    if name not in ("scale", "speed"):
+        return rows
+    out = []
+    for r in rows:
+        d = {**r, "park_score": r["score"], "city_name": r["city_name"] or r["city_code"]}
+        for k in KEYS:
+            d[k if name == "scale" else GROWTH_COLUMN[k]] = (r["values"] or {}).get(k)
+        out.append(d)
+    return out
 
 
 # ------------------------------------------------------------------ command
@@ -151,7 +67,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "亩均营收/税收与固投增速；区内企业关联性与主导产业链覆盖。本市由设置 home_region 指定（--set home_region=4103），"
         "未设置时取本地企业最多的城市。",
     )
-    p.add_argument("--report", choices=REPORTS, default="all", help="which report (default all; csv needs one)")
+    p.add_argument("--report", choices=REPORTS, default="all", help="which report (default all; csv needs one): " + ", ".join(f"{r} {column_zh(r)}" for r in REPORTS[1:]))
     p.add_argument("--period", metavar="P", help="reference period for the ranking, e.g. 2025, 2025-H1, 2025-Q2, 2025-05 (default latest)")
     ca._common(p)
     p.set_defaults(func=cmd_parks)
@@ -175,16 +91,18 @@ def _parts(view: Any, a: Any, period: str | None) -> tuple[dict[str, Any], dict[
 
 
 def _print_tables(ranking: dict[str, Any], rows: dict[str, list[dict]], only: str) -> None:
-    fill = {"period": ranking["period"] or "—", "previous": ranking["previous_period"] or "—"}
+    when = f"{ranking['period']} 较 {ranking['previous_period']}" if ranking["period"] else "无期间指标"
     if only == "all":
-        print(f"== 本市对比（{ranking['period'] or '无期间指标'}）==")
+        print(f"== 本市对比（{when}） ==")
         print(ranking["home_note"])
         for c in ranking["comparison"]:
             print(c["sentence"])
         print()
     for name in rows if only == "all" else [only]:
-        print(f"== {TITLES[name].format(**fill)} ==")
-        print(_table(name, rows[name]) if rows[name] else "（无）")
+        print(f"== {column_zh(name)} ({name}){'，' + when if name in ('scale', 'speed', 'figures') else ''} ==")
+        print("（无）" if not rows[name] else "", end="")
+        if rows[name]:
+            emit(_flat(name, rows[name]), "table", columns=TABLE_COLUMNS[name], people=True)
         print()
 
 
@@ -199,7 +117,7 @@ def cmd_parks(args: argparse.Namespace) -> int:
             _print_tables(ranking, rows, args.report)
             return 0
         if args.report != "all":
-            emit(rows[args.report], args.format)
+            emit(rows[args.report], args.format, columns=PARK_COLUMNS[args.report] if args.format == "csv" else None)
             return 0
         if args.format == "csv":
             return ca._err("CSV 一次只能输出一个报表，请用 --report 指定：" + "、".join(REPORTS[1:]))

@@ -18,7 +18,8 @@ from typing import Literal
 
 ColType = Literal["str", "float", "int", "bool", "date", "list", "enum", "share"]
 
-# Enum values: canonical English value -> accepted Chinese spellings.
+# Enum values: canonical English value -> accepted Chinese spellings (the first is the label people see,
+# see graph/i18n.py).
 ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
     "category": {"leading": ("主导",), "emerging": ("新兴",), "specialty": ("特色",)},
     "stage": {"upstream": ("上游",), "midstream": ("中游",), "downstream": ("下游",)},
@@ -34,8 +35,6 @@ ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
         "dropped": ("终止",),
     },
 }
-
-ENUM_ZH: dict[str, dict[str, str]] = {k: {en: zh[0] for en, zh in v.items()} for k, v in ENUMS.items()}
 
 PROJECT_STAGES: tuple[str, ...] = ("lead", "negotiating", "signed", "started", "producing")
 

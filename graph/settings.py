@@ -24,6 +24,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from graph.i18n import CATEGORY_LONG_ZH, PARK_INDICATOR_ZH, PRIORITY_FACTOR_ZH, TARGET_FACTOR_ZH
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STORE = ROOT / "data" / "store" / "indmap.lbug"
 
@@ -35,38 +37,40 @@ class _Strict(BaseModel):
 class PriorityWeights(_Strict):
     """Gap priority factor weights (analysis.md, 'Gap priority')."""
 
-    dependents: float = Field(0.25, ge=0)
-    demand: float = Field(0.20, ge=0)
-    broken: float = Field(0.15, ge=0)
-    key: float = Field(0.15, ge=0)
-    category: float = Field(0.15, ge=0)
-    supply: float = Field(0.10, ge=0)
+    dependents: float = Field(0.25, ge=0, title=PRIORITY_FACTOR_ZH["dependents"], description="下游本地已有环节越多，越优先")
+    demand: float = Field(0.20, ge=0, title=PRIORITY_FACTOR_ZH["demand"], description="直接下游本地营收越大，越优先")
+    broken: float = Field(0.15, ge=0, title=PRIORITY_FACTOR_ZH["broken"], description="上下游本地都有、中间缺失")
+    key: float = Field(0.15, ge=0, title=PRIORITY_FACTOR_ZH["key"], description="关键环节")
+    category: float = Field(0.15, ge=0, title=PRIORITY_FACTOR_ZH["category"], description="主导、新兴、特色产业的系数")
+    supply: float = Field(0.10, ge=0, title=PRIORITY_FACTOR_ZH["supply"], description="外地候选企业越多，越容易招")
 
 
 class TargetWeights(_Strict):
     """Target ranking factor weights (analysis.md, 'Target-enterprise ranking')."""
 
-    scale: float = Field(0.25, ge=0)
-    innovation: float = Field(0.20, ge=0)
-    ties: float = Field(0.20, ge=0)
-    fit: float = Field(0.15, ge=0)
-    growth: float = Field(0.10, ge=0)
-    green: float = Field(0.10, ge=0)
+    scale: float = Field(0.25, ge=0, title=TARGET_FACTOR_ZH["scale"], description="营收在候选池中的百分位")
+    innovation: float = Field(0.20, ge=0, title=TARGET_FACTOR_ZH["innovation"], description="专利百分位与高新技术企业、专精特新资质")
+    ties: float = Field(0.20, ge=0, title=TARGET_FACTOR_ZH["ties"], description="与本地企业的供需关系（以商招商）")
+    fit: float = Field(0.15, ge=0, title=TARGET_FACTOR_ZH["fit"], description="本环节业务占比与置信度")
+    growth: float = Field(0.10, ge=0, title=TARGET_FACTOR_ZH["growth"], description="营收增长率百分位")
+    green: float = Field(0.10, ge=0, title=TARGET_FACTOR_ZH["green"], description="污染与能耗等级")
 
 
 class CategoryWeights(_Strict):
-    leading: float = Field(1.0, ge=0, le=1)
-    emerging: float = Field(0.8, ge=0, le=1)
-    specialty: float = Field(0.6, ge=0, le=1)
+    """The gap priority ``category`` factor per industry category."""
+
+    leading: float = Field(1.0, ge=0, le=1, title=CATEGORY_LONG_ZH["leading"])
+    emerging: float = Field(0.8, ge=0, le=1, title=CATEGORY_LONG_ZH["emerging"])
+    specialty: float = Field(0.6, ge=0, le=1, title=CATEGORY_LONG_ZH["specialty"])
 
 
 class ParkRankingWeights(_Strict):
     """Weights of the park scale (十强) and speed (十快) scores (analysis.md, 'Parks')."""
 
-    revenue: float = Field(0.4, ge=0, le=1, title="主营业务收入", description="weight of revenue (scale) and revenue growth (speed)")
-    fixed_investment: float = Field(0.3, ge=0, le=1, title="固定资产投资", description="weight of fixed investment and its growth")
-    tax: float = Field(0.2, ge=0, le=1, title="税收", description="weight of tax and its growth")
-    profit: float = Field(0.1, ge=0, le=1, title="利润总额", description="weight of profit and its growth")
+    revenue: float = Field(0.4, ge=0, le=1, title=PARK_INDICATOR_ZH["revenue"], description="规模看主营业务收入，增速看其增长")
+    fixed_investment: float = Field(0.3, ge=0, le=1, title=PARK_INDICATOR_ZH["fixed_investment"], description="规模看固定资产投资，增速看其增长")
+    tax: float = Field(0.2, ge=0, le=1, title=PARK_INDICATOR_ZH["tax"], description="规模看税收，增速看其增长")
+    profit: float = Field(0.1, ge=0, le=1, title=PARK_INDICATOR_ZH["profit"], description="规模看利润总额，增速看其增长")
 
     @model_validator(mode="after")
     def _some_weight(self) -> "ParkRankingWeights":
@@ -88,33 +92,37 @@ def _region_code(value: Any) -> str | None:
 
 
 class AnalysisSettings(_Strict):
-    """Every threshold and weight of analysis.md, with its default."""
+    """Every threshold and weight of analysis.md, with its default.
 
-    above_scale_revenue: float = Field(2000.0, ge=0, description="规模以上 revenue threshold, 万元")
-    weak_min_count: int = Field(3, ge=1, description="present with fewer local enterprises than this is weak")
-    priority_weights: PriorityWeights = Field(default_factory=PriorityWeights)
-    category_weights: CategoryWeights = Field(default_factory=CategoryWeights)
-    weak_priority_multiplier: float = Field(0.6, ge=0, le=1)
-    supply_saturation: int = Field(10, ge=1, description="candidate_count at which the supply factor reaches 1")
-    key_weight: float = Field(2.0, ge=1, description="weight of a key segment in key-weighted completeness")
-    target_weights: TargetWeights = Field(default_factory=TargetWeights)
-    ties_saturation: int = Field(3, ge=1, description="local supply partners at which the target ties factor reaches 1")
-    gate_high_pollution: bool = True
-    gate_high_energy: bool = True
-    overlap_threshold: float = Field(0.6, ge=0, le=1)
-    concentration_threshold: float = Field(0.5, ge=0, le=1)
-    focus_share_threshold: float = Field(0.5, ge=0, le=1)
-    stall_days: int = Field(90, ge=1)
-    intensity_min: float = Field(300.0, ge=0, description="投资强度 万元/亩")
-    output_per_mu_min: float = Field(400.0, ge=0, description="亩均产出 万元/亩")
-    tax_per_mu_min: float = Field(20.0, ge=0, description="亩均税收 万元/亩")
+    Each field has ``title`` (its Chinese label) and, where it helps, ``description``: the app's
+    sidebar is built from them (and from ``ge``/``le``), so a new setting needs nothing else.
+    """
+
+    above_scale_revenue: float = Field(2000.0, ge=0, title="规上企业营收门槛（万元）", description="营收达到此值（万元）的企业为规模以上企业")
+    weak_min_count: int = Field(3, ge=1, title="弱链：本地企业少于（家）", description="本地企业少于此数的已有环节为弱链")
+    priority_weights: PriorityWeights = Field(default_factory=PriorityWeights, title="缺口优先级权重")
+    category_weights: CategoryWeights = Field(default_factory=CategoryWeights, title="产业类别系数")
+    weak_priority_multiplier: float = Field(0.6, ge=0, le=1, title="弱链优先级系数", description="弱链的补链优先级乘以此系数")
+    supply_saturation: int = Field(10, ge=1, title="候选企业达到（家）视为充足", description="外地候选企业达到此数时，可招对象因素为 1")
+    key_weight: float = Field(2.0, ge=1, title="关键环节在加权完整度中的权重", description="关键末级环节在关键加权完整度中的权重")
+    target_weights: TargetWeights = Field(default_factory=TargetWeights, title="招商目标因素权重")
+    ties_saturation: int = Field(3, ge=1, title="本地关联达到（家）视为充分", description="与此数家本地企业有供需关系时，本地关联因素为 1")
+    gate_high_pollution: bool = Field(True, title="排除高污染企业", description="污染等级为高的企业不参与排名")
+    gate_high_energy: bool = Field(True, title="排除高耗能企业", description="能耗等级为高的企业不参与排名")
+    overlap_threshold: float = Field(0.6, ge=0, le=1, title="同质化相似度阈值", description="两园区产业结构的余弦相似度达到此值即提示同质化")
+    concentration_threshold: float = Field(0.5, ge=0, le=1, title="主导产业突出度阈值", description="第一大产业营收占比低于此值提示主导产业不突出")
+    focus_share_threshold: float = Field(0.5, ge=0, le=1, title="申报主导产业营收占比阈值", description="申报的主导产业营收占比低于此值即提示")
+    stall_days: int = Field(90, ge=1, title="停滞天数", description="签约或开工后超过此天数无进展即为停滞")
+    intensity_min: float = Field(300.0, ge=0, title="投资强度下限（万元/亩）", description="投资额 / 用地低于此值即提示")
+    output_per_mu_min: float = Field(400.0, ge=0, title="亩均产出下限（万元/亩）", description="达产年营收 / 用地低于此值即提示")
+    tax_per_mu_min: float = Field(20.0, ge=0, title="亩均税收下限（万元/亩）", description="达产年税收 / 用地低于此值即提示")
     home_region: str | None = Field(
         None,
-        title="本市（行政区划代码）",
-        description="parks within this region are 本市 in the province-wide ranking; empty = the city holding most local enterprises (inferred, and the result says so)",
+        title="本市（全省园区对比）",
+        description="行政区划代码（如 4103 或 410300）：其下的园区为本市园区，与全省其他城市的园区对比十强/十快；不设置时取本地企业最多的城市（结果中注明为推断）",
     )
     park_ranking_weights: ParkRankingWeights = Field(default_factory=ParkRankingWeights, title="园区排名权重（十强/十快）")
-    cohesion_threshold: float = Field(0.2, ge=0, le=1, title="区内企业关联性阈值", description="a park whose share of local firms with a supply tie inside the park is below this is flagged 区内企业关联性不强")
+    cohesion_threshold: float = Field(0.2, ge=0, le=1, title="区内企业关联性阈值", description="与区内其他企业有供需关系的本地企业占比低于此值，提示区内企业关联性不强")
 
     @field_validator("home_region", mode="before")
     @classmethod
@@ -171,6 +179,24 @@ class Settings(BaseSettings):
             TomlConfigSettingsSource(settings_cls, toml_file=toml_file),
             file_secret_settings,
         )
+
+
+def setting_titles(model: type[BaseModel] = AnalysisSettings, prefix: str = "") -> dict[str, str]:
+    """``{path: Chinese title}`` of every setting of ``model``, nested ones as ``group.name``.
+
+    >>> t = setting_titles()
+    >>> t["weak_min_count"], t["priority_weights.demand"]
+    ('弱链：本地企业少于（家）', '缺口优先级权重 · 本地需求')
+    """
+    out: dict[str, str] = {}
+    for name, field in model.model_fields.items():
+        ann = field.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            for path, title in setting_titles(ann).items():
+                out[f"{prefix}{name}.{path}"] = f"{field.title} · {title}" if field.title else title
+        else:
+            out[prefix + name] = field.title or ""
+    return out
 
 
 def load_settings(**overrides: Any) -> Settings:

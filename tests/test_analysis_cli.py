@@ -103,7 +103,7 @@ def test_projects(fixture_view, capsys):
     assert rc == 0
     assert [(r["project_id"], r["days_overdue"]) for r in json.loads(out)] == [("PJ2", 120), ("PJ3", 31), ("PJ1", 92)]
     rc, out, _ = run(capsys, "projects", "--as-of", "2026-06-01")
-    assert rc == 0 and "== stalled ==" in out and "PJ3" in out
+    assert rc == 0 and "== 停滞项目 (stalled) ==" in out and "PJ3" in out
     rc, _, err = run(capsys, "projects", "--as-of", "June")
     assert rc == 2 and "YYYY-MM-DD" in err
 

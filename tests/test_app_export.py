@@ -9,7 +9,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from app_pages.export import FORMULA_PREFIXES, frame_from_records, neutralise, safe_frame, to_csv_bytes, to_xlsx_bytes
+from webapp.export import FORMULA_PREFIXES, frame_from_records, neutralise, safe_frame, to_csv_bytes, to_xlsx_bytes
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+86 138", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", '=HYPERLINK("x","点击")'])

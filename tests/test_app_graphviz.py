@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from app_pages.graphviz import (
+from webapp.graphviz import (
     LABEL_COLORS,
     asset_base,
     chain_layout,

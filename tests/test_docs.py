@@ -80,3 +80,11 @@ def test_env_example_names_real_settings():
     for n in names:
         head = n.split("__")[0]
         assert head in valid, n
+
+
+def test_every_analysis_setting_has_a_chinese_title():
+    """The app's sidebar is built from ``title`` / ``description`` / bounds: a setting without a title has no label."""
+    from graph.settings import setting_titles
+
+    missing = [path for path, title in setting_titles().items() if not title or not re.search(r"[\u4e00-\u9fff]", title)]
+    assert not missing, f"add title=\"中文标签\" to these settings: {missing}"

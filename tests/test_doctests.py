@@ -20,8 +20,10 @@ MODULES = [
     "graph.analysis.whatif",
     "graph.records",
     "graph.guard",
+    "graph.i18n",
     "graph.view",
     "cli.core",
+    "webapp.park_ranking",
 ]
 
 

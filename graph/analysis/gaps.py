@@ -40,6 +40,7 @@ from graph.analysis import reasons as R
 from graph.analysis.presence import segment_presence
 from graph.analysis.results import ChainRow, GapResult, GapRow
 from graph.analysis.scope import Scope, check_scope, memo, normalise_extra
+from graph.i18n import GAP_LABEL_ZH
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
 
@@ -174,7 +175,7 @@ def _chain_rows(cs: ChainStructure, pres: dict[str, tuple], attrs: dict[str, dic
             parent_id=a.get("parent_id"),
             key=key,
             label=labels[s],
-            label_zh=R.LABEL_ZH[labels[s]],
+            label_zh=GAP_LABEL_ZH[labels[s]],
             label_reason=R.label_reason(labels[s], lc, above, settings.weak_min_count),
             local_count=lc,
             local_revenue=rev,

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from graph.analysis import reasons as R
 from graph.analysis.cities import display_code, home, park_places
 from graph.analysis.results import CityComparison, CityCountRow, ParkFigureRow, ParkRanking, ParkScoreRow
+from graph.i18n import PARK_MEASURE_ZH
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
 
@@ -38,7 +39,7 @@ STAR_MIN = 2
 
 _KINDS = {"year": (r"^(\d{4})$", 1, 12), "half": (r"^(\d{4})-H([12])$", 2, 6), "quarter": (r"^(\d{4})-Q([1-4])$", 4, 3), "month": (r"^(\d{4})-(0[1-9]|1[0-2])$", 12, 1)}
 _KIND_ORDER = {"year": 0, "half": 1, "quarter": 2, "month": 3}
-_MEASURES = (("top10_scale", "十强"), ("top10_speed", "十快"), ("star2plus", "二星级及以上园区"))
+_MEASURES = tuple(PARK_MEASURE_ZH.items())  # top10_scale 十强, top10_speed 十快, star2plus 二星级及以上园区
 
 
 def parse_period(period: str) -> tuple[str, int] | None:

@@ -38,6 +38,7 @@ from graph.analysis import reasons as R
 from graph.analysis.gaps import gaps
 from graph.analysis.results import ConversionRow, FillRow, FunnelRow, GroupRow, OverdueRow, ProjectFlagRow, ProjectReport
 from graph.schema import PROJECT_STAGES
+from graph.i18n import PROJECT_STAGE_ZH
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
 
@@ -103,7 +104,7 @@ def project_report(view: GraphView, settings: AnalysisSettings, as_of: dt.date |
     # funnel
     for st in ALL_STAGES:
         g = pr.filter(pl.col("stage") == st)
-        rep.funnel.append(FunnelRow(stage=st, stage_zh=R.STAGE_ZH[st], count=g.height, investment=float(g.get_column("investment").fill_null(0.0).sum())))
+        rep.funnel.append(FunnelRow(stage=st, stage_zh=PROJECT_STAGE_ZH[st], count=g.height, investment=float(g.get_column("investment").fill_null(0.0).sum())))
     park_names = dict(view.parks.select("id", "name").iter_rows())
     rep.by_park = _groups(pr, "park_id", park_names)
     seg_chain = view.segments.select(pl.col("id").alias("segment_id"), "chain_id")
@@ -124,7 +125,7 @@ def project_report(view: GraphView, settings: AnalysisSettings, as_of: dt.date |
         if r["stage"] in ("signed", "started"):
             sd = r["stage_date"] or (r["signed_on"] if r["stage"] == "signed" else r["started_on"])
             if sd is None:
-                rep.warnings.append(f"项目 {r['id']} 处于{R.STAGE_ZH[r['stage']]}阶段但无阶段日期，无法判断是否停滞")
+                rep.warnings.append(f"项目 {r['id']} 处于{PROJECT_STAGE_ZH[r['stage']]}阶段但无阶段日期，无法判断是否停滞")
             else:
                 days = (as_of - sd).days
                 if days > settings.stall_days:

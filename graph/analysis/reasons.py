@@ -10,20 +10,8 @@ import math
 
 import polars as pl
 
-from graph.schema import ENUM_ZH
-
-LABEL_ZH = {"broken": "断链", "missing": "缺链", "weak": "弱链", "strong": "强链"}
-CATEGORY_ZH = ENUM_ZH["category"]
-STAGE_ZH = ENUM_ZH["project_stage"]
-
-
-def money(wan: float | None) -> str:
-    """万元 amount for display: ``12.3亿元`` from 10,000 万元 up, else ``850万元``."""
-    if wan is None:
-        return "无数据"
-    if abs(wan) >= 10000:
-        return f"{wan / 10000:.1f}亿元"
-    return f"{wan:.0f}万元" if float(wan).is_integer() else f"{wan:.1f}万元"
+# the words come from the one translations module; ``money`` is its formatter, used here as is
+from graph.i18n import CATEGORY_ZH, CONFIDENCE_ZH, GRADE_ZH, OVERDUE_KIND_ZH, PARK_INDICATOR_ZH, PROJECT_STAGE_ZH, money  # noqa: F401
 
 
 def top_pct(frac: float) -> str:
@@ -126,7 +114,7 @@ def r_ties(supplies_to: int, buys_from: int) -> str:
 
 
 def r_fit(share: float | None, confidence: str | None) -> str:
-    conf = {"confirmed": "已确认", "likely": "待核实"}.get(confidence or "", None)
+    conf = CONFIDENCE_ZH.get(confidence or "", None)
     conf_txt = f"（{conf}）" if conf else "（置信度无数据）"
     if share is None:
         return "业务占比无数据" + conf_txt
@@ -140,9 +128,6 @@ def r_growth(growth: float | None, pos: int | None = None, n: int | None = None)
     return f"营收增长{growth * 100:.1f}%" + (f"，{st}" if st else "")
 
 
-GRADE_ZH = {"low": "低", "medium": "中", "high": "高"}
-
-
 def r_green(pollution: str | None, energy: str | None) -> str:
     p = f"污染{GRADE_ZH[pollution]}" if pollution in GRADE_ZH else "污染等级无数据"
     e = f"能耗{GRADE_ZH[energy]}" if energy in GRADE_ZH else "能耗等级无数据"
@@ -150,7 +135,7 @@ def r_green(pollution: str | None, energy: str | None) -> str:
 
 
 def r_pipeline(stage: str, projects: list[str]) -> str:
-    return f"已在项目库（{STAGE_ZH.get(stage, stage)}：{'、'.join(projects)}），不作为新目标"
+    return f"已在项目库（{PROJECT_STAGE_ZH.get(stage, stage)}：{'、'.join(projects)}），不作为新目标"
 
 
 # ------------------------------------------------------------------ target factors, vectorised
@@ -204,7 +189,7 @@ def x_ties(supplies_to: pl.Expr, buys_from: pl.Expr) -> pl.Expr:
 
 def x_fit(share_pct_text: pl.Expr, confidence: pl.Expr) -> pl.Expr:
     """:func:`r_fit`; ``share_pct_text`` is ``f"{share * 100:.0f}"`` (null when the share is missing)."""
-    conf = confidence.replace_strict({"confirmed": "（已确认）", "likely": "（待核实）"}, default="（置信度无数据）", return_dtype=pl.Utf8)
+    conf = confidence.replace_strict({k: f"（{v}）" for k, v in CONFIDENCE_ZH.items()}, default="（置信度无数据）", return_dtype=pl.Utf8)
     conf = conf.fill_null("（置信度无数据）")
     head = pl.when(share_pct_text.is_null()).then(_lit("业务占比无数据")).otherwise(pl.concat_str(_lit("本环节业务占比"), share_pct_text, _lit("%")))
     return pl.concat_str(head, conf)
@@ -225,7 +210,7 @@ def x_green(pollution: pl.Expr, energy: pl.Expr) -> pl.Expr:
 
 def x_pipeline(stage: pl.Expr, projects: pl.Expr, offered: pl.Expr) -> pl.Expr:
     """:func:`r_pipeline` when ``offered`` is false (signed or later), else the short note of an earlier stage; null without a stage."""
-    zh = stage.replace_strict(STAGE_ZH, default=stage, return_dtype=pl.Utf8)
+    zh = stage.replace_strict(PROJECT_STAGE_ZH, default=stage, return_dtype=pl.Utf8)
     ids = projects.fill_null([]).list.join("、")
     body = pl.concat_str(_lit("已在项目库（"), zh, _lit("："), ids, _lit("）"))
     return pl.when(stage.is_null()).then(None).when(offered).then(body).otherwise(pl.concat_str(body, _lit("，不作为新目标")))
@@ -257,7 +242,6 @@ def r_no_period(period: str) -> str:
     return f"无{period}期数据"
 
 
-PARK_INDICATOR_ZH = {"revenue": "主营业务收入", "fixed_investment": "固定资产投资", "tax": "税收", "profit": "利润总额"}
 LOW_COHESION = "区内企业关联性不强"
 NO_LOCAL_FIRMS = "园区内没有本地企业数据"
 NO_SUPPLY_DATA = "数据中没有供应关系（supply_links），关联性未知"
@@ -280,7 +264,7 @@ def r_one_firm() -> str:
 
 
 def r_stalled(stage: str, days: int) -> str:
-    return f"{STAGE_ZH.get(stage, stage)}后{days}天无进展"
+    return f"{PROJECT_STAGE_ZH.get(stage, stage)}后{days}天无进展"
 
 
 def r_intensity(value: float, minimum: float) -> str:
@@ -296,4 +280,4 @@ def r_tax(value: float, minimum: float) -> str:
 
 
 def r_overdue(kind: str, days: int) -> str:
-    return f"计划{'开工' if kind == 'start' else '投产'}已逾期{days}天"
+    return f"计划{OVERDUE_KIND_ZH.get(kind, kind)}已逾期{days}天"

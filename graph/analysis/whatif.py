@@ -19,6 +19,7 @@ from graph.analysis import reasons as R
 from graph.analysis.gaps import _all_rows, _summary_row, chain_structures
 from graph.analysis.results import WhatIfChain, WhatIfResult, WhatIfRow
 from graph.analysis.scope import Scope, check_scope, normalise_extra
+from graph.i18n import GAP_LABEL_ZH
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
 
@@ -109,8 +110,8 @@ def whatif(
                     segment_name=rb.segment_name,
                     label_before=rb.label,
                     label_after=ra.label,
-                    label_zh_before=R.LABEL_ZH[rb.label],
-                    label_zh_after=R.LABEL_ZH[ra.label],
+                    label_zh_before=GAP_LABEL_ZH[rb.label],
+                    label_zh_after=GAP_LABEL_ZH[ra.label],
                     local_count_before=rb.local_count,
                     local_count_after=ra.local_count,
                     priority_before=rb.priority,

@@ -1,4 +1,4 @@
-"""Sections of the 园区 page: the park's place in the province-wide 十强/十快 with per-mu figures, and cohesion."""
+"""Sections of the 园区 page (app_pages/parks.py): the park's place in the province-wide 十强/十快 with per-mu figures, and cohesion."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages.common import md
-from app_pages.parkview import (
+from webapp.markdown import md
+from webapp.park_ranking import (
     COHESION_KINDS,
     FIGURE_KINDS,
     KEYS,
@@ -23,7 +23,7 @@ from app_pages.parkview import (
     score_view,
     shown,
 )
-from graph.analysis.reasons import PARK_INDICATOR_ZH
+from graph.i18n import PARK_INDICATOR_ZH, cell
 
 
 SCALE_ORDER = ["rank", "park_name", "city_label", "score"] + [f"v_{k}" for k in KEYS] + [f"p_{k}" for k in KEYS] + ["note"]
@@ -72,8 +72,8 @@ def _place(ranking: Any, pid: str) -> None:
     k[2].caption(_rank_note(me_p, "十快", sum(1 for r in ranking.speed if r.rank)))
     k[3].metric("增速得分", _num(me_p.score if me_p else None, ".3f"), help="0–1：各指标增速在全省最小–最大之间的位置，按权重加权")
     k = st.columns(3)
-    k[0].metric(f"亩均营收（{ranking.period}）", _num(fig.revenue_per_mu if fig else None, ",.1f", " 万元/亩"))
-    k[1].metric("亩均税收", _num(fig.tax_per_mu if fig else None, ",.2f", " 万元/亩"))
+    k[0].metric(f"亩均营收（{ranking.period}）", cell("revenue_per_mu", fig.revenue_per_mu if fig else None))
+    k[1].metric("亩均税收", cell("tax_per_mu", fig.tax_per_mu if fig else None))
     vs = fig.vs_home_average if fig else None
     avg = _num(100 * fig.home_average_growth if fig and fig.home_average_growth is not None else None, ".1f", "%")
     k[2].metric(

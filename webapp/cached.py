@@ -10,7 +10,7 @@ import datetime as dt
 
 import streamlit as st
 
-from app_pages.common import Ctx
+from webapp.context import Ctx
 from graph.settings import AnalysisSettings
 
 

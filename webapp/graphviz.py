@@ -25,6 +25,8 @@ import networkx as nx
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyvis.network import Network
 
+from graph.i18n import GAP_LABEL_ZH, SEGMENT_STAGE_ORDER, SEGMENT_STAGE_ZH, money
+
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT / "static" / "vis-network"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -36,9 +38,7 @@ LABEL_COLORS: dict[str, str] = {
     "missing": "#a3aab3",  # grey
     "broken": "#d64545",  # red
 }
-LABEL_ZH: dict[str, str] = {"strong": "强链", "weak": "弱链", "missing": "缺链", "broken": "断链"}
-STAGE_ZH: dict[str, str] = {"upstream": "上游", "midstream": "中游", "downstream": "下游"}
-STAGE_ORDER: dict[str, int] = {"upstream": 0, "midstream": 1, "downstream": 2}
+STAGE_ORDER = SEGMENT_STAGE_ORDER
 
 # colours of node labels in console result graphs
 LABEL_PALETTE: dict[str, str] = {
@@ -70,7 +70,7 @@ class LegendItem:
 
 
 def chain_legend() -> list[LegendItem]:
-    items = [LegendItem(f"{LABEL_ZH[k]}", LABEL_COLORS[k]) for k in ("strong", "weak", "broken", "missing")]
+    items = [LegendItem(f"{GAP_LABEL_ZH[k]}", LABEL_COLORS[k]) for k in ("strong", "weak", "broken", "missing")]
     items += [LegendItem("供应关系（上游→下游）", kind="line"), LegendItem("子环节（属于）", kind="dash")]
     return items
 
@@ -243,14 +243,6 @@ def _darker(hex_color: str, factor: float = 0.6) -> str:
     return "#{:02x}{:02x}{:02x}".format(int(r * factor), int(g * factor), int(b * factor))
 
 
-def _fmt_wan(v: float | None) -> str:
-    if v is None:
-        return "无数据"
-    if abs(v) >= 10000:
-        return f"{v / 10000:,.2f} 亿元"
-    return f"{v:,.0f} 万元"
-
-
 def chain_network(
     segments: Iterable[dict[str, Any]],
     links: Iterable[tuple[str, str]],
@@ -289,9 +281,9 @@ def chain_network(
         if n in parent:
             size *= 0.8
         tip = [
-            f"{d.get('segment_name') or n}（{STAGE_ZH.get(d.get('stage'), d.get('stage') or '')}{'，关键环节' if d.get('key') else ''}）",
-            f"标签：{LABEL_ZH.get(label, label)}",
-            f"本地企业 {count} 家，规上 {int(d.get('above_scale_count') or 0)} 家，营收 {_fmt_wan(d.get('local_revenue'))}",
+            f"{d.get('segment_name') or n}（{SEGMENT_STAGE_ZH.get(d.get('stage'), d.get('stage') or '')}{'，关键环节' if d.get('key') else ''}）",
+            f"标签：{GAP_LABEL_ZH.get(label, label)}",
+            f"本地企业 {count} 家，规上 {int(d.get('above_scale_count') or 0)} 家，营收 {money(d.get('local_revenue'))}",
             f"外地候选企业 {int(d.get('candidate_count') or 0)} 家",
         ]
         if d.get("priority") is not None:
@@ -335,7 +327,7 @@ def chain_network(
                 xs = (min(xs_all) + max(xs_all)) / 2
                 net.add_node(
                     f"__stage_{stage}",
-                    label=STAGE_ZH[stage],
+                    label=SEGMENT_STAGE_ZH[stage],
                     shape="text",
                     x=xs,
                     y=top,

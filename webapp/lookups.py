@@ -1,4 +1,4 @@
-"""Look-ups on the graph view for display: leading enterprises per segment, a segment's enterprises."""
+"""Look-ups on the graph view for display: names by id, chains in order, leading enterprises, a segment's enterprises."""
 
 from __future__ import annotations
 
@@ -6,8 +6,21 @@ from typing import Sequence
 
 import polars as pl
 
-from app_pages.common import names
+from graph.i18n import CATEGORY_ORDER
 from graph.view import GraphView
+
+
+def names(view: GraphView, table: str, key: str = "id") -> dict[str, str]:
+    """``{id: name}`` of a table of the view."""
+    df = view.tables[table]
+    return dict(zip(df.get_column(key).to_list(), df.get_column("name").to_list()))
+
+
+def chain_options(view: GraphView) -> list[str]:
+    """Chain ids ordered by industry category (leading, emerging, specialty), then id."""
+    ch = view.chains.join(view.industries.select(pl.col("id").alias("industry_id"), "category"), on="industry_id", how="left")
+    rows = sorted(ch.iter_rows(named=True), key=lambda r: (CATEGORY_ORDER.get(r["category"], 9), r["id"]))
+    return [r["id"] for r in rows]
 
 
 def leading_enterprises(view: GraphView, scope: str, segment_ids: Sequence[str] | None = None, top: int = 3) -> dict[str, list[str]]:

@@ -1,7 +1,9 @@
 """The province-wide park ranking on the pages: frames, column configs, the 本市 choice, the comparison lines.
 
 Frames keep English column names for the page (headers via ``column_config``); :func:`zh` renames them
-to Chinese for the Excel export. Unknown values stay empty (shown "无数据" by the column configs), never 0.
+to Chinese for the Excel export (words from :mod:`graph.i18n`). On the page, :func:`shown` writes nullable
+numbers as text so an unknown value reads "无数据" (the data grid would print "None"); in the export it is
+an empty cell.
 """
 
 from __future__ import annotations
@@ -12,25 +14,30 @@ import polars as pl
 import streamlit as st
 
 from graph.analysis.cities import city_of, display_code, own_parks, region_name
-from graph.analysis.reasons import PARK_INDICATOR_ZH
+from graph.i18n import COLUMN_KIND, MISSING, PARK_INDICATOR_ZH, column_zh
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
+from webapp.sidebar import setting_key
 
 KEYS = ("revenue", "fixed_investment", "tax", "profit")
-HOME_KEY = "set__home_region"
-NA = "无数据"
+HOME_KEY = setting_key("home_region")
+NA = MISSING
 
-_ZH = {
-    "rank": "名次", "park_name": "园区", "city_name": "城市", "city_code": "城市代码", "home": "本市", "score": "得分(0–1)",
-    "note": "说明", "parks": "园区数", "top10_scale": "十强", "top10_speed": "十快", "star2plus": "二星级及以上",
-    "area_mu": "面积(亩)", "revenue_per_mu": "亩均营收(万元/亩)", "tax_per_mu": "亩均税收(万元/亩)",
-    "fixed_investment_growth": "固投增速", "home_average_growth": "本市平均固投增速", "vs_home_average": "较本市平均",
-    "local_count": "本地企业", "tied_count": "区内有供需关联的企业", "cohesion": "关联性", "flag": "预警",
-    "chain_coverage": "主导产业链覆盖", "notes": "说明",
-    **{f"v_{k}": f"{zh}(万元)" for k, zh in PARK_INDICATOR_ZH.items()},
-    **{f"g_{k}": f"{zh}增速" for k, zh in PARK_INDICATOR_ZH.items()},
-    **{f"p_{k}": f"{zh}分项" for k, zh in PARK_INDICATOR_ZH.items()},
-}  # fmt: skip
+_UNIT = {"money": "(万元)", "money_per_mu": "(万元/亩)", "mu": "(亩)"}
+
+
+def header(column: str) -> str:
+    """The Chinese header of a frame column, with its unit (words from :mod:`graph.i18n`).
+
+    >>> header("v_tax"), header("g_revenue"), header("p_profit"), header("score"), header("revenue_per_mu")
+    ('税收(万元)', '主营业务收入增速', '利润总额分项', '得分(0–1)', '亩均营收(万元/亩)')
+    """
+    prefix, _, key = column.partition("_")
+    if key in PARK_INDICATOR_ZH and prefix in ("v", "g", "p"):
+        return PARK_INDICATOR_ZH[key] + {"v": "(万元)", "g": "增速", "p": "分项"}[prefix]
+    if column == "score":
+        return column_zh("park_score")
+    return column_zh(column) + _UNIT.get(COLUMN_KIND.get(column, ""), "")
 
 
 # ------------------------------------------------------------------ 本市 in the sidebar
@@ -206,7 +213,7 @@ def cohesion_columns() -> dict[str, Any]:
 def zh(df: pl.DataFrame) -> pl.DataFrame:
     """The frame with Chinese headers (for the Excel export); the id and the display-only city label dropped."""
     keep = [c for c in df.columns if c not in ("park_id", "city_label")]
-    return df.select(keep).rename({c: _ZH[c] for c in keep if c in _ZH})
+    return df.select(keep).rename({c: header(c) for c in keep})
 
 
 def ranking_sheets(ranking: Any) -> dict[str, pl.DataFrame]:

@@ -6,8 +6,8 @@ from typing import Any, Iterable
 
 import polars as pl
 import streamlit as st
+from graph.i18n import CATEGORY_LONG_ZH, PRIORITY_FACTOR_ZH, SEGMENT_STAGE_ZH, TARGET_FACTOR_ZH
 
-from app_pages.common import CATEGORY_ZH, PRIORITY_FACTORS_ZH, STAGE_ZH, TARGET_FACTORS_ZH
 
 
 def gap_frame(rows: Iterable[Any]) -> pl.DataFrame:
@@ -19,7 +19,7 @@ def gap_frame(rows: Iterable[Any]) -> pl.DataFrame:
             "chain": r.chain_name,
             "segment_id": r.segment_id,
             "segment": r.segment_name,
-            "stage": STAGE_ZH.get(r.stage or "", r.stage),
+            "stage": SEGMENT_STAGE_ZH.get(r.stage or "", r.stage),
             "key": bool(r.key),
             "label": r.label_zh,
             "priority": r.priority,
@@ -28,7 +28,7 @@ def gap_frame(rows: Iterable[Any]) -> pl.DataFrame:
             "local_revenue": r.local_revenue,
             "candidate_count": r.candidate_count,
         }
-        for f in PRIORITY_FACTORS_ZH:
+        for f in PRIORITY_FACTOR_ZH:
             d[f"f_{f}"] = r.factors.get(f)
         d["reasons"] = "；".join([x for x in ([r.label_reason] if r.label_reason else []) + list(r.reasons) if x])
         out.append(d)
@@ -36,7 +36,7 @@ def gap_frame(rows: Iterable[Any]) -> pl.DataFrame:
         "chain_id": pl.Utf8, "chain": pl.Utf8, "segment_id": pl.Utf8, "segment": pl.Utf8, "stage": pl.Utf8, "key": pl.Boolean,
         "label": pl.Utf8, "priority": pl.Float64, "local_count": pl.Int64, "above_scale_count": pl.Int64,
         "local_revenue": pl.Float64, "candidate_count": pl.Int64,
-        **{f"f_{f}": pl.Float64 for f in PRIORITY_FACTORS_ZH}, "reasons": pl.Utf8,
+        **{f"f_{f}": pl.Float64 for f in PRIORITY_FACTOR_ZH}, "reasons": pl.Utf8,
     }
     return pl.DataFrame(out, schema=schema)
 
@@ -58,7 +58,7 @@ def gap_columns() -> dict[str, Any]:
         "candidate_count": cc.NumberColumn("外地候选", format="%d"),
         "reasons": cc.TextColumn("理由", width="large"),
     }
-    for f, zh in PRIORITY_FACTORS_ZH.items():
+    for f, zh in PRIORITY_FACTOR_ZH.items():
         cols[f"f_{f}"] = cc.ProgressColumn(zh, min_value=0.0, max_value=1.0, format="%.2f", help=f"因素 {f}（0–1）")
     return cols
 
@@ -69,7 +69,7 @@ def chain_frame(rows: Iterable[Any]) -> pl.DataFrame:
         out.append(
             {
                 "chain_id": r.chain_id,
-                "category": CATEGORY_ZH.get(r.category or "", r.category),
+                "category": CATEGORY_LONG_ZH.get(r.category or "", r.category),
                 "industry": r.industry_name,
                 "chain": r.chain_name,
                 "segments": r.segment_count,
@@ -121,7 +121,7 @@ def target_frame(rows: Iterable[Any], stage_zh: dict[str, str]) -> pl.DataFrame:
             "qualifications": "、".join(r.qualifications or []),
             "score": r.score,
         }
-        for f in TARGET_FACTORS_ZH:
+        for f in TARGET_FACTOR_ZH:
             d[f"f_{f}"] = r.factors.get(f)
         d["reasons"] = "；".join(r.reasons)
         d["pipeline"] = (stage_zh.get(r.pipeline_stage or "", r.pipeline_stage) or "在途") if r.in_pipeline else ""
@@ -129,7 +129,7 @@ def target_frame(rows: Iterable[Any], stage_zh: dict[str, str]) -> pl.DataFrame:
     schema = {
         "rank": pl.Int64, "enterprise_id": pl.Utf8, "name": pl.Utf8, "province": pl.Utf8, "revenue": pl.Float64,
         "listed_code": pl.Utf8, "qualifications": pl.Utf8, "score": pl.Float64,
-        **{f"f_{f}": pl.Float64 for f in TARGET_FACTORS_ZH}, "reasons": pl.Utf8, "pipeline": pl.Utf8,
+        **{f"f_{f}": pl.Float64 for f in TARGET_FACTOR_ZH}, "reasons": pl.Utf8, "pipeline": pl.Utf8,
     }
     return pl.DataFrame(out, schema=schema)
 
@@ -148,7 +148,7 @@ def target_columns() -> dict[str, Any]:
         "reasons": cc.TextColumn("理由", width="large"),
         "pipeline": cc.TextColumn("已在项目中", help="签约及以后阶段的项目企业不作为新目标"),
     }
-    for f, zh in TARGET_FACTORS_ZH.items():
+    for f, zh in TARGET_FACTOR_ZH.items():
         cols[f"f_{f}"] = cc.ProgressColumn(zh, min_value=0.0, max_value=1.0, format="%.2f", help=f"因素 {f}（0–1）")
     return cols
 

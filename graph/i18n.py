@@ -1,0 +1,428 @@
+"""Every Chinese label shown to people, and the one way numbers are written for them.
+
+One home for the words of the UI, the CLI tables and the exports (the reason
+texts themselves are built in :mod:`graph.analysis.reasons` from these words):
+
+* enum values of the dataset contract (category, segment stage, grade,
+  confidence, park level, project stage), derived from
+  :data:`graph.schema.ENUMS` (the first accepted Chinese spelling is the label);
+* gap labels, priority and target factor names, overdue kinds, scope kinds,
+  issue severities;
+* column headers of result tables (:data:`COLUMN_ZH`) with the kind of value
+  each column holds (:data:`COLUMN_KIND`), so a table for people is written by
+  :func:`cell` with units and rounding.
+
+Formatting (:func:`money`, :func:`pct`, :func:`score`, :func:`cell`): amounts in
+万元 with at most one decimal, 亿元 from 1 亿 up; fractions as percentages with
+one decimal; scores to one decimal; anything missing is ``无数据`` (never
+``None``, ``nan`` or 0). JSON and CSV for scripts keep English keys and full
+precision; only tables for people go through here.
+
+Nothing here imports Streamlit or the ingest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any, Mapping
+
+from graph.schema import ENUMS
+
+MISSING = "无数据"
+NOT_APPLICABLE = "—"
+
+# ------------------------------------------------------------------ enums of the contract
+
+ENUM_ZH: dict[str, dict[str, str]] = {name: {en: zh[0] for en, zh in values.items()} for name, values in ENUMS.items()}
+
+CATEGORY_ZH = ENUM_ZH["category"]  # leading -> 主导
+CATEGORY_LONG_ZH = {k: f"{v}产业" for k, v in CATEGORY_ZH.items()}  # leading -> 主导产业
+CATEGORY_ORDER = {k: i for i, k in enumerate(CATEGORY_ZH)}  # leading, emerging, specialty
+SEGMENT_STAGE_ZH = ENUM_ZH["stage"]  # upstream -> 上游
+SEGMENT_STAGE_ORDER = {k: i for i, k in enumerate(SEGMENT_STAGE_ZH)}  # upstream, midstream, downstream
+GRADE_ZH = ENUM_ZH["grade"]  # low -> 低
+CONFIDENCE_ZH = ENUM_ZH["confidence"]  # confirmed -> 已确认
+PARK_LEVEL_ZH = ENUM_ZH["park_level"]  # national -> 国家级
+PROJECT_STAGE_ZH = ENUM_ZH["project_stage"]  # lead -> 线索
+
+# ------------------------------------------------------------------ analysis vocabulary
+
+GAP_LABEL_ZH = {"strong": "强链", "weak": "弱链", "missing": "缺链", "broken": "断链"}
+GAP_LABELS = ("broken", "missing", "weak", "strong")  # the order gaps are listed in
+PRIORITY_FACTOR_ZH = {"dependents": "下游依赖", "demand": "本地需求", "broken": "断链", "key": "关键环节", "category": "产业类别", "supply": "可招对象"}
+TARGET_FACTOR_ZH = {"scale": "规模", "innovation": "创新", "ties": "本地关联", "fit": "业务契合", "growth": "成长", "green": "绿色"}
+GATE_ZH = {"pollution": "高污染", "energy": "高耗能"}
+FILTER_ZH = {"province": "省份", "listed": "上市公司", "min_revenue": "最低营收", "qualifications": "资质"}
+OVERDUE_KIND_ZH = {"start": "开工", "production": "投产"}
+SCOPE_KIND_ZH = {"city": "全市", "park": "园区", "region": "区县"}
+BASIS_ZH = {"revenue": "按营收", "count": "按企业数", "none": MISSING}
+SEVERITY_ZH = {"error": "错误", "warning": "警告"}
+PARK_INDICATOR_ZH = {"revenue": "主营业务收入", "fixed_investment": "固定资产投资", "tax": "税收", "profit": "利润总额"}
+PARK_MEASURE_ZH = {"top10_scale": "十强", "top10_speed": "十快", "star2plus": "二星级及以上园区"}
+
+# ------------------------------------------------------------------ column headers for people
+
+# field name of a result row -> Chinese header
+COLUMN_ZH: dict[str, str] = {
+    "id": "编号",
+    # gaps and chains
+    "chain_id": "产业链编号",
+    "chain_name": "产业链",
+    "chain": "产业链",
+    "industry_id": "产业编号",
+    "industry_name": "产业",
+    "industry": "产业",
+    "category": "产业类别",
+    "segment_id": "环节编号",
+    "segment_name": "环节",
+    "segment": "环节",
+    "stage": "阶段",
+    "key": "关键环节",
+    "label": "标签",
+    "label_zh": "标签",
+    "label_reason": "标签理由",
+    "local_count": "本地企业",
+    "local_revenue": "本地营收",
+    "above_scale_count": "规上企业",
+    "candidate_count": "外地候选",
+    "priority": "补链优先级",
+    "reasons": "理由",
+    "segment_count": "环节数",
+    "leaf_count": "末级环节",
+    "present_leaf_count": "本地已有末级环节",
+    "completeness": "完整度",
+    "completeness_key_weighted": "完整度（关键加权）",
+    "top_gap": "首要缺口",
+    "broken": "断链",
+    "missing": "缺链",
+    "weak": "弱链",
+    "strong": "强链",
+    # targets
+    "rank": "名次",
+    "enterprise_id": "企业编号",
+    "name": "名称",
+    "province": "省份",
+    "revenue": "营收",
+    "listed_code": "股票代码",
+    "qualifications": "资质",
+    "score": "得分",
+    "in_pipeline": "已在项目库",
+    "pipeline_stage": "项目阶段",
+    "pipeline_projects": "相关项目",
+    # parks
+    "park_id": "园区编号",
+    "park_name": "园区",
+    "park_a": "园区甲编号",
+    "park_a_name": "园区甲",
+    "park_b": "园区乙编号",
+    "park_b_name": "园区乙",
+    "similarity": "相似度",
+    "basis": "口径",
+    "flagged": "提示",
+    "shared_segments": "共有环节",
+    "total": "合计",
+    "top_industry_id": "第一大产业编号",
+    "top_industry_name": "第一大产业",
+    "top_share": "第一大产业占比",
+    "focus_industries": "申报主导产业",
+    "focus_share": "申报主导产业占比",
+    "flags": "提示",
+    "period": "期间",
+    "previous_period": "上期",
+    "fixed_investment": "固定资产投资",
+    "revenue_rank": "收入名次",
+    "investment_rank": "固投名次",
+    "revenue_growth": "收入增速",
+    "investment_growth": "固投增速",
+    "note": "说明",
+    "city_code": "城市代码",
+    "city_name": "城市",
+    "home": "本市",
+    "park_score": "得分(0–1)",
+    "parts": "分项",
+    "values": "数值",
+    "level": "级别",
+    "top10": "入选前十",
+    "tax": "税收",
+    "profit": "利润总额",
+    "tax_growth": "税收增速",
+    "profit_growth": "利润增速",
+    "parks": "园区数",
+    "top10_scale": "十强",
+    "top10_speed": "十快",
+    "star2plus": "二星级及以上",
+    "star": "星级",
+    "area_mu": "面积",
+    "revenue_per_mu": "亩均营收",
+    "fixed_investment_growth": "固投增速",
+    "home_average_growth": "本市平均固投增速",
+    "vs_home_average": "较本市平均",
+    "tied_count": "区内有供需关联",
+    "cohesion": "关联性",
+    "flag": "预警",
+    "chain_coverage": "主导产业链覆盖",
+    "covered_segments": "已有环节",
+    "focus_segments": "主导产业链环节",
+    "notes": "说明",
+    # projects
+    "project_id": "项目编号",
+    "stage_zh": "阶段",
+    "count": "项目数",
+    "investment": "投资额",
+    "by_stage": "各阶段",
+    "from_stage": "起始阶段",
+    "to_stage": "下一阶段",
+    "reached_from": "到达起始阶段",
+    "reached_to": "到达下一阶段",
+    "rate": "转化率",
+    "owner": "责任单位",
+    "stage_date": "阶段日期",
+    "days": "天数",
+    "land_mu": "用地",
+    "intensity": "投资强度",
+    "output_per_mu": "亩均产出",
+    "tax_per_mu": "亩均税收",
+    "kind": "类型",
+    "planned": "计划日期",
+    "days_overdue": "逾期天数",
+    "reason": "说明",
+    # what-if
+    "label_zh_before": "推演前",
+    "label_zh_after": "推演后",
+    "local_count_before": "本地企业（前）",
+    "local_count_after": "本地企业（后）",
+    "priority_before": "优先级（前）",
+    "priority_after": "优先级（后）",
+    "changed": "有变化",
+    "completeness_before": "完整度（前）",
+    "completeness_after": "完整度（后）",
+    "completeness_key_weighted_before": "关键加权完整度（前）",
+    "completeness_key_weighted_after": "关键加权完整度（后）",
+    "counts_before": "标签计数（前）",
+    "counts_after": "标签计数（后）",
+    # report sections of the CLI
+    "overlap": "园区同质化",
+    "concentration": "主导产业突出度",
+    "scale": "十强（规模）",
+    "speed": "十快（增速）",
+    "by_city": "各市对比",
+    "figures": "亩均效益与固投增速",
+    "funnel": "项目漏斗",
+    "by_park": "按园区",
+    "by_chain": "按产业链",
+    "conversion": "阶段转化率",
+    "stalled": "停滞项目",
+    "overdue": "逾期督查",
+    "fills": "补链项目",
+    "chains": "产业链",
+    "segments": "环节",
+}
+
+# field name -> how its values are written for people (see :func:`cell`); the rest are plain
+COLUMN_KIND: dict[str, str] = {
+    **dict.fromkeys(["local_revenue", "revenue", "investment", "fixed_investment", "total_revenue", "amount", "tax", "profit"], "money"),
+    **dict.fromkeys(["intensity", "output_per_mu", "tax_per_mu", "revenue_per_mu"], "money_per_mu"),
+    **dict.fromkeys(
+        [
+            "completeness", "completeness_key_weighted", "completeness_before", "completeness_after",
+            "completeness_key_weighted_before", "completeness_key_weighted_after", "top_share", "focus_share",
+            "revenue_growth", "investment_growth", "growth", "rate", "share",
+            "tax_growth", "profit_growth", "fixed_investment_growth", "home_average_growth", "cohesion", "chain_coverage",
+        ],
+        "pct",
+    ),
+    **dict.fromkeys(["priority", "priority_before", "priority_after", "score"], "score"),
+    **dict.fromkeys(["similarity"], "ratio"),
+    **dict.fromkeys(["park_score"], "fraction3"),
+    **dict.fromkeys(["vs_home_average"], "points"),
+    **dict.fromkeys(["land_mu", "area_mu"], "mu"),
+    **dict.fromkeys(["days", "days_overdue"], "days"),
+    **dict.fromkeys(["stage", "from_stage", "to_stage", "pipeline_stage"], "stage"),
+    **dict.fromkeys(["label", "label_before", "label_after"], "gap_label"),
+    **dict.fromkeys(["category"], "category"),
+    **dict.fromkeys(["basis"], "basis"),
+    **dict.fromkeys(["kind"], "overdue_kind"),
+    **dict.fromkeys(["reasons", "flags", "warnings", "notes"], "sentences"),
+}
+
+# columns whose missing value means "does not apply" (written ``—``), not "unknown" (``无数据``):
+# a strong segment has no priority, an enterprise outside the pipeline no project stage, ...
+NOT_APPLICABLE_COLUMNS = frozenset(
+    ["priority", "priority_before", "priority_after", "pipeline_stage", "pipeline_projects", "top_gap", "rank", "label_reason", "note", "previous_period", "reason", "flag", "park_score"]
+)
+
+# ------------------------------------------------------------------ formatting
+
+
+def is_missing(value: Any) -> bool:
+    """None, NaN or an empty string.
+
+    >>> [is_missing(v) for v in (None, float("nan"), "", 0, "0")]
+    [True, True, True, False, False]
+    """
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and value == ""
+
+
+def _trim(x: float) -> str:
+    """One decimal, ``.0`` dropped: ``850`` / ``850.5``."""
+    text = f"{x:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def money(wan: float | None) -> str:
+    """An amount in 万元 for people: ``850万元``, ``1147.2万元``, ``1.2亿元`` from 1 亿 (10,000 万元) up.
+
+    >>> money(850), money(1147.25), money(12000), money(50000), money(None)
+    ('850万元', '1147.2万元', '1.2亿元', '5.0亿元', '无数据')
+    """
+    if is_missing(wan):
+        return MISSING
+    if abs(wan) >= 10000:
+        return f"{wan / 10000:.1f}亿元"
+    return f"{wan:.0f}万元" if float(wan).is_integer() else f"{wan:.1f}万元"
+
+
+def pct(fraction: float | None, digits: int = 1) -> str:
+    """A fraction as a percentage: ``0.125`` → ``12.5%``.
+
+    >>> pct(0.125), pct(-0.03), pct(1), pct(None)
+    ('12.5%', '-3.0%', '100.0%', '无数据')
+    """
+    if is_missing(fraction):
+        return MISSING
+    return f"{fraction * 100:.{digits}f}%"
+
+
+def score(value: float | None) -> str:
+    """A 0–100 score or priority to one decimal.
+
+    >>> score(84.04), score(100), score(None)
+    ('84.0', '100.0', '无数据')
+    """
+    if is_missing(value):
+        return MISSING
+    return f"{value:.1f}"
+
+
+def number(value: float | int | None) -> str:
+    """A plain number: integers with thousands separators, other values to at most two decimals.
+
+    >>> number(12345), number(0.6), number(1234.567), number(None)
+    ('12,345', '0.6', '1,234.57', '无数据')
+    """
+    if is_missing(value):
+        return MISSING
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{int(value):,}"
+    text = f"{value:,.2f}".rstrip("0")
+    return text.rstrip(".")
+
+
+def yes_no(value: bool | None) -> str:
+    """``是`` / ``否`` (missing: ``无数据``)."""
+    if value is None:
+        return MISSING
+    return "是" if value else "否"
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, float):
+        return number(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return "、".join(_text(v) for v in value if not is_missing(v)) or NOT_APPLICABLE
+    if isinstance(value, Mapping):
+        return "；".join(f"{_key_zh(str(k))} {_text(v)}" for k, v in value.items()) or NOT_APPLICABLE
+    return str(value)
+
+
+def _key_zh(key: str) -> str:
+    """A key inside a dict cell (label counts, counts by stage) in Chinese."""
+    return GAP_LABEL_ZH.get(key) or PROJECT_STAGE_ZH.get(key) or column_zh(key)
+
+
+def _stage(value: str) -> str:
+    return PROJECT_STAGE_ZH.get(value) or SEGMENT_STAGE_ZH.get(value) or value
+
+
+_KIND_FORMAT = {
+    "money": money,
+    "money_per_mu": lambda v: f"{_trim(v)}万元/亩",
+    "pct": pct,
+    "score": score,
+    "ratio": lambda v: f"{v:.2f}",
+    "fraction3": lambda v: f"{v:.3f}",
+    "points": lambda v: f"{v * 100:+.1f}个百分点",
+    "mu": lambda v: f"{_trim(v)}亩",
+    "days": lambda v: f"{int(v)}天",
+    "stage": _stage,
+    "gap_label": lambda v: GAP_LABEL_ZH.get(v, v),
+    "category": lambda v: CATEGORY_LONG_ZH.get(v, v),
+    "basis": lambda v: BASIS_ZH.get(v, v),
+    "overdue_kind": lambda v: OVERDUE_KIND_ZH.get(v, v),
+    "sentences": lambda v: "；".join(str(x) for x in v) if isinstance(v, (list, tuple)) else str(v),
+}
+
+
+def cell(column: str, value: Any) -> str:
+    """The value of result column ``column`` written for people (units, rounding, Chinese enums).
+
+    A missing value is ``无数据``; one that does not apply (a strong segment has no priority,
+    :data:`NOT_APPLICABLE_COLUMNS`) and an empty list are ``—``.
+
+    >>> cell("revenue", 25000), cell("completeness", 0.5), cell("priority", 84.04), cell("stage", "signed")
+    ('2.5亿元', '50.0%', '84.0', '签约')
+    >>> cell("revenue", None), cell("priority", None), cell("local", True), cell("qualifications", ["高新技术企业", "专精特新"])
+    ('无数据', '—', '是', '高新技术企业、专精特新')
+    """
+    if isinstance(value, (list, tuple, dict)) and not value:
+        return NOT_APPLICABLE
+    if is_missing(value):
+        return NOT_APPLICABLE if column in NOT_APPLICABLE_COLUMNS else MISSING
+    fmt = _KIND_FORMAT.get(COLUMN_KIND.get(column, ""))
+    if fmt is not None and not isinstance(value, bool):
+        return fmt(value)
+    return _text(value)
+
+
+def column_zh(column: str) -> str:
+    """The Chinese header of a result column (the name itself when it has none).
+
+    >>> column_zh("segment_name"), column_zh("f_scale"), column_zh("f_dependents"), column_zh("unknown_field")
+    ('环节', '规模', '下游依赖', 'unknown_field')
+    """
+    if column in COLUMN_ZH:
+        return COLUMN_ZH[column]
+    if column.startswith("f_"):
+        factor = column[2:]
+        return TARGET_FACTOR_ZH.get(factor) or PRIORITY_FACTOR_ZH.get(factor) or column
+    return column
+
+
+def headers_zh(columns: list[str]) -> dict[str, str]:
+    """``{column: Chinese header}`` for renaming a frame for people, headers kept unique.
+
+    >>> headers_zh(["chain", "chain_name", "segment_id"])
+    {'chain': '产业链', 'chain_name': '产业链（chain_name）', 'segment_id': '环节编号'}
+    """
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for c in columns:
+        zh = column_zh(c)
+        if zh in used:
+            zh = f"{zh}（{c}）"
+        used.add(zh)
+        out[c] = zh
+    return out

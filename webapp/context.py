@@ -1,0 +1,135 @@
+"""What a page runs on: the settings in force, the store and the graph view.
+
+``app.py`` calls :func:`setup` once per run, before the page: it draws the settings sidebar,
+opens the store and reads the view (both cached, :mod:`webapp.store`), draws the store's
+sidebar lines and leaves a :class:`Ctx` in ``st.session_state`` for the page (:func:`ctx`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from graph.settings import AnalysisSettings, Settings, load_settings
+from graph.stores import Store, StoreError
+from graph.view import GraphView
+from webapp.park_ranking import home_sidebar
+from webapp.sidebar import settings_sidebar, store_sidebar
+from webapp.store import load_view, open_cached_store
+
+CTX_KEY = "_indmap_ctx"
+INGEST_HINT = "indmap ingest data/demo"
+
+
+@dataclass
+class Ctx:
+    """What a page needs: settings in force, the store and the graph view (None when empty)."""
+
+    settings: Settings
+    store: Store | None = None
+    view: GraphView | None = None
+    version: str = ""
+    error: str | None = None
+    location: str = ""
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def analysis(self) -> AnalysisSettings:
+        return self.settings.analysis
+
+    @property
+    def settings_json(self) -> str:
+        return self.settings.analysis.model_dump_json()
+
+    @property
+    def empty(self) -> bool:
+        return self.view is None or self.view.is_empty
+
+    @property
+    def demo(self) -> bool:
+        return is_demo(self.meta)
+
+
+def is_demo(meta: dict) -> bool:
+    """The dataset says it is demo data (a fictional city).
+
+    >>> is_demo({"demo": True}), is_demo({"dataset": "/x/data/demo/"}), is_demo({"dataset": "data/mycity"})
+    (True, True, False)
+    """
+    for key in ("demo", "fictional", "is_demo"):
+        if meta.get(key):
+            return True
+    ds = meta.get("dataset")
+    if isinstance(ds, dict):
+        return bool(ds.get("demo") or ds.get("fictional"))
+    if isinstance(ds, str) and ds.strip():
+        # the shipped demo dataset (data/demo or a demo.xlsx workbook)
+        name = ds.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].lower()
+        return name in ("demo", "demo.xlsx")
+    return False
+
+
+def _base_settings() -> Settings:
+    try:
+        return load_settings()
+    except Exception as exc:  # noqa: BLE001 - a bad settings file must not blank the app
+        st.sidebar.error(f"设置文件或环境变量有误，已使用默认设置：{exc}")
+        return Settings()
+
+
+def _open(c: Ctx) -> None:
+    """Open the store and read the view into ``c`` (errors become ``c.error``)."""
+    try:
+        store = open_cached_store(c.settings.store, c.settings)
+        c.store = store
+        c.version = store.version()
+        if c.version:
+            c.view = load_view(c.settings.store, c.version, store)
+            c.meta = dict(c.view.meta or {})
+    except StoreError as exc:
+        c.error = str(exc)
+    except Exception as exc:  # noqa: BLE001 - show any store failure as a message, not a blank page
+        c.error = f"无法读取数据库 {c.settings.store}：{exc}"
+
+
+def setup() -> Ctx:
+    """Render the sidebar, open store and view; keep the context for the page."""
+    base = _base_settings()
+    settings = base.model_copy(update={"analysis": settings_sidebar(base.analysis)})
+    c = Ctx(settings=settings, location=settings.store)
+    _open(c)
+    # 本市 (home_region) is chosen among the cities that hold parks, so once the graph is read
+    c.settings = settings.model_copy(update={"analysis": home_sidebar(c.view, settings.analysis)})
+    store_sidebar(c.location, error=bool(c.error), empty=c.empty, demo=c.demo, written_at=str(c.meta.get("written_at") or ""))
+    st.session_state[CTX_KEY] = c
+    return c
+
+
+def ctx() -> Ctx:
+    """The context :func:`setup` left for this run."""
+    c = st.session_state.get(CTX_KEY)
+    if c is None:  # page run on its own (tests): build it here
+        c = setup()
+    return c
+
+
+def require_data(c: Ctx) -> GraphView:
+    """The view, or an explanation of how to load data (and stop the page)."""
+    if c.error:
+        st.error(c.error, icon=":material/error:")
+    if c.empty:
+        empty_store_message(c)
+        st.stop()
+    assert c.view is not None
+    return c.view
+
+
+def empty_store_message(c: Ctx) -> None:
+    st.info(
+        f"数据库中还没有数据（{c.location}）。请先导入数据集，例如示例数据：\n\n"
+        f"```\n{INGEST_HINT}\n```\n\n"
+        "导入自己的数据：按模板准备 CSV 文件夹或 XLSX 工作簿后运行 `indmap ingest 路径`；"
+        "也可以用环境变量 `INDMAP_STORE` 指向已有的数据库或 Neo4j（bolt://…）。",
+        icon=":material/upload_file:",
+    )

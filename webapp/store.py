@@ -1,0 +1,28 @@
+"""The store and the graph view, opened and read once and shared by every session.
+
+``st.cache_resource``: one store per location, one :class:`~graph.view.GraphView` per store
+version (a new ingest changes the version, so the app picks it up without a restart). The view
+is never mutated.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from graph.settings import Settings
+from graph.stores import Store, open_store
+from graph.view import GraphView
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def open_cached_store(location: str, _settings: Settings) -> Store:
+    """The read-only store at ``location`` (the settings are not hashed: the location stands for them)."""
+    return open_store(_settings, read_only=True)
+
+
+@st.cache_resource(show_spinner="正在读取图谱数据…", max_entries=3)
+def load_view(location: str, version: str, _store: Store) -> GraphView:
+    """The whole graph as typed tables, once per store version (shared by all sessions, never mutated)."""
+    tables = _store.read_tables()
+    meta = _store.read_meta()
+    return GraphView(tables, meta)
