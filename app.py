@@ -12,8 +12,10 @@ import streamlit as st
 
 from webapp.context import setup
 from webapp.pages import navigation
+from webapp.report_buttons import print_stylesheet
 
 st.set_page_config(page_title="招商产业链图谱", page_icon="🧭", layout="wide", initial_sidebar_state="expanded")
+print_stylesheet()  # the browser's print view shows the page without sidebar and menus
 
 nav = navigation()
 setup()

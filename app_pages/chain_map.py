@@ -5,6 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from graph.i18n import SEGMENT_STAGE_ORDER, SEGMENT_STAGE_ZH, money, pct
+from reports.chain import chain_report
+from reports.fmt import provenance_rows
+from reports.sheets import gaps_sheet
 from webapp import cached
 from webapp.basket import add_to_basket
 from webapp.context import ctx, require_data
@@ -14,6 +17,7 @@ from webapp.graphviz import assets_mode, chain_legend, chain_network, render_net
 from webapp.lookups import chain_options, leading_enterprises, names, segment_enterprises
 from webapp.markdown import label_badge, md
 from webapp.pages import page_link
+from webapp.report_buttons import report_buttons
 from webapp.sidebar import show_params
 from webapp.widgets import scope_picker, scope_zh, synced_select
 
@@ -134,7 +138,7 @@ st.dataframe(gf.drop("chain_id", "chain"), column_config=gap_columns(), hide_ind
 a1, a2 = st.columns(2)
 a1.download_button(
     "导出本链环节（Excel）",
-    data=lambda: to_xlsx_bytes({"环节": gf}, notes={"chain": chain_id, "scope": scope, "settings": res.settings}),
+    data=lambda: to_xlsx_bytes({"环节": gaps_sheet(rows)}, settings=res.settings, info=provenance_rows(c.meta, 产业链=chain_names.get(chain_id, chain_id), 范围=scope_zh(view, scope))),
     file_name=f"产业链_{chain_id}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
@@ -151,5 +155,12 @@ a2.download_button(
     on_click="ignore",
     key="chain_html",
     width="stretch",
+)
+st.markdown("**生成报告**（产业链招商报告：图谱、完整度、缺口与理由、断链缺链环节的推荐目标、在途补链项目、参数）")
+report_buttons(
+    c,
+    lambda font_path: chain_report(view, c.analysis, chain_id, scope=scope, font_path=font_path),
+    f"产业链招商报告_{chain_names.get(chain_id, chain_id)}",
+    key="chain_report",
 )
 show_params(res.settings)

@@ -7,12 +7,15 @@ import polars as pl
 import streamlit as st
 
 from graph.i18n import CATEGORY_LONG_ZH, pct
+from reports.fmt import provenance_rows
+from reports.sheets import chains_sheet, gaps_sheet, ranking_sheets
 from webapp import cached
 from webapp.context import ctx, require_data
 from webapp.export import to_xlsx_bytes
 from webapp.frames import chain_columns, chain_frame, gap_columns, gap_frame
+from webapp.lookups import names
 from webapp.pages import page_link
-from webapp.park_ranking import city_columns, city_frame, comparison_lines, ranking_sheets, score_columns, score_view
+from webapp.park_ranking import city_columns, city_frame, comparison_lines, score_columns, score_view
 from webapp.sidebar import show_params
 
 c = ctx()
@@ -122,8 +125,10 @@ st.divider()
 st.download_button(
     "导出总览（Excel：产业链完整度、优先补链环节、园区排名）",
     data=lambda: to_xlsx_bytes(
-        {"产业链完整度": cf, "优先补链环节": gap_frame([r for r in gap_res.rows if r.priority is not None])} | (ranking_sheets(ranking) if ranking is not None else {}),
-        notes={"scope": "city", "settings": c.analysis.model_dump()},
+        {"产业链完整度": chains_sheet(summary, names(view, "segments")), "优先补链环节": gaps_sheet([r for r in gap_res.rows if r.priority is not None])}
+        | (ranking_sheets(ranking) if ranking is not None else {}),
+        settings=c.analysis.model_dump(),
+        info=provenance_rows(c.meta, 范围="全市"),
     ),
     file_name="总览.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

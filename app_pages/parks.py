@@ -8,15 +8,17 @@ import polars as pl
 import streamlit as st
 
 from graph.i18n import GRADE_ZH, PARK_LEVEL_ZH, money, pct
+from reports.fmt import provenance_rows
+from reports.sheets import PARK_ENTERPRISE_COLS, PARK_STAT_COLS, chains_sheet, cohesion_sheet, concentration_sheet, frame_sheet, gaps_sheet, overlap_sheet, ranking_sheets
 from webapp import cached
 from webapp.context import ctx, require_data
 from webapp.export import to_xlsx_bytes
-from webapp.frames import chain_columns, chain_frame, gap_frame, models_frame
+from webapp.frames import chain_columns, chain_frame, models_frame
 from webapp.graphviz import assets_mode, chain_legend, chain_network, render_network, show_html
 from webapp.lookups import chain_options, leading_enterprises, names
 from webapp.markdown import md
 from webapp.pages import page_link
-from webapp.park_ranking import cohesion_frame, own_park_ids, ranking_sheets, zh
+from webapp.park_ranking import own_park_ids
 from webapp.park_sections import cohesion_section, ranking_section
 from webapp.sidebar import show_params
 from webapp.widgets import synced_select
@@ -190,9 +192,18 @@ a1, a2 = st.columns(2)
 a1.download_button(
     "导出园区报告（Excel）",
     data=lambda: to_xlsx_bytes(
-        {"企业": ent, "产业链完整度": chain_frame(summary), f"{chain_names.get(chain_id, chain_id)}环节": gap_frame(res.rows), "同质化": models_frame(pairs), "主导产业": cf, "园区指标": stats}
-        | ranking_sheets(ranking) | {"区内关联性": zh(cohesion_frame(coh.rows))},
-        notes={"park": pid, "settings": c.analysis.model_dump()},
+        {
+            "企业": frame_sheet(ent, PARK_ENTERPRISE_COLS),
+            "产业链完整度": chains_sheet(summary, seg_names),
+            f"{chain_names.get(chain_id, chain_id)}环节": gaps_sheet(res.rows),
+            "同质化": overlap_sheet(pairs, seg_names),
+            "主导产业": concentration_sheet(conc),
+            "园区指标": frame_sheet(stats, PARK_STAT_COLS),
+        }
+        | ranking_sheets(ranking)
+        | {"区内关联性": cohesion_sheet(coh.rows)},
+        settings=c.analysis.model_dump(),
+        info=provenance_rows(c.meta, 园区=f"{park_names.get(pid, pid)}（{pid}）"),
     ),
     file_name=f"园区_{pid}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

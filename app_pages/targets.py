@@ -6,6 +6,8 @@ import polars as pl
 import streamlit as st
 
 from graph.i18n import PROJECT_STAGE_ZH, SEGMENT_STAGE_ZH, TARGET_FACTOR_ZH
+from reports.fmt import provenance_rows
+from reports.sheets import targets_sheet
 from webapp import cached
 from webapp.basket import add_to_basket, basket
 from webapp.context import ctx, require_data
@@ -151,5 +153,5 @@ with right:
         st.markdown("**已在招商项目中（签约及以后，不作为新目标）**")
         st.dataframe(target_frame(in_pipe, PROJECT_STAGE_ZH).select("name", "province", "revenue", "pipeline", "reasons"), hide_index=True, width="stretch", column_config=target_columns())
     st.markdown("**导出目标清单**")
-    export_buttons(tf, f"招商目标_{g.segment_name}", key="tg_export", notes={"segment": seg_id, "scope": scope, "settings": res.settings})
+    export_buttons(targets_sheet(res.rows), f"招商目标_{g.segment_name}", key="tg_export", settings=res.settings, info=provenance_rows(c.meta, 环节=f"{g.segment_name}（{seg_id}）", 范围=scope_zh(view, scope)))
     show_params(res.settings, keys=["target_weights", "gate_high_pollution", "gate_high_energy", "ties_saturation"])

@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ["cli.core", "cli.analysis", "cli.parks", "cli.link", "cli.export"]
+COMMAND_MODULES = ["cli.core", "cli.analysis", "cli.parks", "cli.link", "cli.export", "cli.report"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -150,6 +150,11 @@ class Settings(BaseSettings):
     buffer_pool_mb: int = Field(1024, ge=64, description="LadybugDB buffer pool size")
     query_timeout_s: float = Field(10.0, gt=0)
     query_row_cap: int = Field(1000, ge=1)
+    report_font: str = Field(
+        "",
+        title="报告字体文件",
+        description="a TrueType CJK font file for PDF reports and chain-map pictures; empty: found automatically",
+    )
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
 
     @model_validator(mode="after")

@@ -62,9 +62,13 @@ def test_xlsx_round_trip_text_numbers_dates_and_notes():
             "listed": [True, False],
         }
     )
-    raw = to_xlsx_bytes({"缺链清单": df, "x" * 40: pl.DataFrame({"a": [1]})}, notes={"settings": {"weak_min_count": 3}})
+    raw = to_xlsx_bytes(
+        {"缺链清单": df, "x" * 40: pl.DataFrame({"a": [1]})},
+        settings={"weak_min_count": 3, "priority_weights": {"dependents": 0.25}},
+        info=[["数据来源", "示例"], ["数据日期（导入时间）", "2026-11-27"]],
+    )
     wb = openpyxl.load_workbook(io.BytesIO(raw))
-    assert wb.sheetnames == ["缺链清单", "x" * 31, "参数"]
+    assert wb.sheetnames == ["缺链清单", "x" * 31, "参数", "说明"]
     ws = wb["缺链清单"]
     assert [c.value for c in ws[1]] == ["name", "revenue", "day", "listed"]
     assert ws["A2"].value == "'=1+1" and ws["A2"].data_type == "s"
@@ -72,8 +76,9 @@ def test_xlsx_round_trip_text_numbers_dates_and_notes():
     assert ws["C2"].value == dt.datetime(2026, 3, 1)
     assert ws["D2"].value is True
     assert ws["B3"].value is None
-    notes = wb["参数"]
-    assert notes["A2"].value == "settings" and '"weak_min_count": 3' in notes["B2"].value
+    params = [[c.value for c in row] for row in wb["参数"].iter_rows()]
+    assert params == [["参数", "取值"], ["弱链：本地企业少于（家）", "3"], ["缺口优先级权重 · 下游依赖", "0.25"]]
+    assert [c.value for c in wb["说明"][3]] == ["数据日期（导入时间）", "2026-11-27"]
 
 
 def test_xlsx_sheet_names_sanitised_and_unique():

@@ -333,3 +333,10 @@ def test_new_ingest_is_picked_up_without_restart(tmp_path, monkeypatch):
     at.run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["产业链"] == "1"
+
+
+@pytest.mark.parametrize("page", ["chain", "gaps", "projects"])
+def test_report_buttons_word_and_pdf(app, page):
+    at = app(page)
+    labels = [el.proto.label for el in at.get("download_button")]
+    assert "生成报告（Word）" in labels and "生成报告（PDF）" in labels, labels

@@ -24,6 +24,9 @@ MODULES = [
     "graph.view",
     "cli.core",
     "webapp.park_ranking",
+    "reports",
+    "reports.fmt",
+    "reports.chainmap",
 ]
 
 

@@ -14,6 +14,7 @@ import streamlit as st
 from graph.settings import AnalysisSettings, Settings, load_settings
 from graph.stores import Store, StoreError
 from graph.view import GraphView
+from reports.fmt import is_demo  # the demo flag of the store's meta (reports say it too)
 from webapp.park_ranking import home_sidebar
 from webapp.sidebar import settings_sidebar, store_sidebar
 from webapp.store import load_view, open_cached_store
@@ -49,25 +50,6 @@ class Ctx:
     @property
     def demo(self) -> bool:
         return is_demo(self.meta)
-
-
-def is_demo(meta: dict) -> bool:
-    """The dataset says it is demo data (a fictional city).
-
-    >>> is_demo({"demo": True}), is_demo({"dataset": "/x/data/demo/"}), is_demo({"dataset": "data/mycity"})
-    (True, True, False)
-    """
-    for key in ("demo", "fictional", "is_demo"):
-        if meta.get(key):
-            return True
-    ds = meta.get("dataset")
-    if isinstance(ds, dict):
-        return bool(ds.get("demo") or ds.get("fictional"))
-    if isinstance(ds, str) and ds.strip():
-        # the shipped demo dataset (data/demo or a demo.xlsx workbook)
-        name = ds.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].lower()
-        return name in ("demo", "demo.xlsx")
-    return False
 
 
 def _base_settings() -> Settings:

@@ -1,9 +1,8 @@
 """The province-wide park ranking on the pages: frames, column configs, the 本市 choice, the comparison lines.
 
-Frames keep English column names for the page (headers via ``column_config``); :func:`zh` renames them
-to Chinese for the Excel export (words from :mod:`graph.i18n`). On the page, :func:`shown` writes nullable
-numbers as text so an unknown value reads "无数据" (the data grid would print "None"); in the export it is
-an empty cell.
+Frames keep English column names (headers via ``column_config``; the Excel sheets are
+:func:`reports.sheets.ranking_sheets`). :func:`shown` writes nullable numbers as text so an unknown value
+reads "无数据" (the data grid would print "None").
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ import polars as pl
 import streamlit as st
 
 from graph.analysis.cities import city_of, display_code, own_parks, region_name
-from graph.i18n import COLUMN_KIND, MISSING, PARK_INDICATOR_ZH, column_zh
+from graph.i18n import MISSING, PARK_INDICATOR_ZH
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
 from webapp.sidebar import setting_key
@@ -22,23 +21,6 @@ from webapp.sidebar import setting_key
 KEYS = ("revenue", "fixed_investment", "tax", "profit")
 HOME_KEY = setting_key("home_region")
 NA = MISSING
-
-_UNIT = {"money": "(万元)", "money_per_mu": "(万元/亩)", "mu": "(亩)"}
-
-
-def header(column: str) -> str:
-    """The Chinese header of a frame column, with its unit (words from :mod:`graph.i18n`).
-
-    >>> header("v_tax"), header("g_revenue"), header("p_profit"), header("score"), header("revenue_per_mu")
-    ('税收(万元)', '主营业务收入增速', '利润总额分项', '得分(0–1)', '亩均营收(万元/亩)')
-    """
-    prefix, _, key = column.partition("_")
-    if key in PARK_INDICATOR_ZH and prefix in ("v", "g", "p"):
-        return PARK_INDICATOR_ZH[key] + {"v": "(万元)", "g": "增速", "p": "分项"}[prefix]
-    if column == "score":
-        return column_zh("park_score")
-    return column_zh(column) + _UNIT.get(COLUMN_KIND.get(column, ""), "")
-
 
 # ------------------------------------------------------------------ 本市 in the sidebar
 
@@ -118,7 +100,11 @@ def _fmt(v: Any, kind: str) -> str:
 
 
 def shown(df: pl.DataFrame, kinds: dict[str, str]) -> pl.DataFrame:
-    """The frame for the page: the listed numeric columns as text, a missing value as "无数据" (a grid would show "None")."""
+    """The frame for the page: the listed numeric columns as text, a missing value as "无数据" (a grid would show "None").
+
+    >>> shown(pl.DataFrame({"a": [0.5, None], "b": [1234.5, 2.0]}), {"a": "pct", "b": "wan"}).rows()
+    [('50.0%', '1,234'), ('无数据', '2')]
+    """
     cols = [pl.Series(c, [_fmt(v, k) for v in df.get_column(c).to_list()], dtype=pl.Utf8) for c, k in kinds.items() if c in df.columns]
     return df.with_columns(cols) if cols else df
 
@@ -208,24 +194,3 @@ def cohesion_columns() -> dict[str, Any]:
         "flag": cc.TextColumn("预警", width="medium"), "chain_coverage": cc.TextColumn("主导产业链覆盖", help="申报主导产业的产业链环节中，园区内有本地企业的环节占比"),
         "notes": cc.TextColumn("说明"),
     }  # fmt: skip
-
-
-def zh(df: pl.DataFrame) -> pl.DataFrame:
-    """The frame with Chinese headers (for the Excel export); the id and the display-only city label dropped."""
-    keep = [c for c in df.columns if c not in ("park_id", "city_label")]
-    return df.select(keep).rename({c: header(c) for c in keep})
-
-
-def ranking_sheets(ranking: Any) -> dict[str, pl.DataFrame]:
-    """Excel sheets of the ranking, Chinese headers: 十强, 十快, 各市对比 (with the comparison sentences), 亩均与固投增速."""
-    cities = zh(city_frame(ranking.by_city))
-    sentences = pl.DataFrame({"对比": [c.sentence for c in ranking.comparison] + [ranking.home_note]})
-    if ranking.period is None:  # no park_stats: only the star counts
-        return {"各市对比": cities, "本市对比": sentences}
-    return {
-        f"十强（{ranking.period}）": zh(score_frame(ranking.scale, "scale")),
-        f"十快（较{ranking.previous_period}）": zh(score_frame(ranking.speed, "speed")),
-        "各市对比": cities,
-        "本市对比": sentences,
-        "亩均与固投增速": zh(figures_frame(ranking.parks)),
-    }
