@@ -210,6 +210,12 @@ def test_parks_page_ranking_per_mu_and_cohesion(app):
     assert metrics["关联性"] == "0.0%"  # E001 has no supply tie inside P1
     assert any("区内企业关联性不强" in w.value for w in at.warning)
     assert "None" not in " ".join(str(df.value.to_dict()) for df in at.dataframe)
+    at.toggle(key="pk_rank_detail").set_value(True).run()  # the province-wide tables on request
+    tables = [df.value for df in at.dataframe]
+    scale = next(t for t in tables if "rank" in t.columns and "v_revenue" in t.columns)
+    assert list(scale["park_name"])[:2] == ["青岛高新区", "青岛经开区"] and scale["v_tax"].eq("无数据").all()
+    assert "None" not in " ".join(str(t.to_dict()) for t in tables)
+    assert any("未排名：示例经开区（仅一期数据" in c.value for c in at.caption)
 
 
 def test_home_region_in_the_sidebar_changes_the_comparison(app):

@@ -97,7 +97,8 @@ def ranking_section(ranking: Any, pid: str, *, demo: bool) -> None:
         st.info("没有园区指标（park_stats），无法排名。")
         return
     _place(ranking, pid)
-    with st.expander(f"全省十强 / 十快明细与各市对比（{ranking.period} 较 {ranking.previous_period}）"):
+    # the full tables only on request: four province-wide tables would slow every visit of the page
+    if st.toggle(f"显示全省十强 / 十快明细与各市对比（{ranking.period} 较 {ranking.previous_period}）", key="pk_rank_detail"):
         t = st.tabs(["十强（规模）", "十快（增速）", "各市对比", "亩均与固投增速"])
         for tab, rows, kind, order in ((t[0], ranking.scale, "scale", SCALE_ORDER), (t[1], ranking.speed, "speed", SPEED_ORDER)):
             df, unranked = score_view(rows, kind)
