@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from webapp.context import setup
+from webapp.leads import keep_author_in_url
 from webapp.pages import navigation
 from webapp.report_buttons import print_stylesheet
 
@@ -19,4 +20,5 @@ print_stylesheet()  # the browser's print view shows the page without sidebar an
 
 nav = navigation()
 setup()
+keep_author_in_url()
 nav.run()

@@ -13,6 +13,7 @@ from webapp import cached
 from webapp.context import ctx, require_data
 from webapp.export import to_xlsx_bytes
 from webapp.frames import chain_columns, chain_frame, gap_columns, gap_frame
+from webapp.leads import follow_through
 from webapp.lookups import names
 from webapp.pages import page_link
 from webapp.park_ranking import city_columns, city_frame, comparison_lines, score_columns, score_view
@@ -119,6 +120,9 @@ with right:
         page_link("parks", "园区详情：排名分项、亩均效益、关联性、同质化", icon=":material/factory:")
     elif ranking is not None:
         st.info("没有园区指标（park_stats），无法排名。")
+
+# ---------------------------------------------------------------- follow-through
+follow_through(c)
 
 # ---------------------------------------------------------------- action
 st.divider()

@@ -13,6 +13,7 @@ from webapp.basket import add_to_basket, basket
 from webapp.context import ctx, require_data
 from webapp.export import export_buttons
 from webapp.frames import target_columns, target_frame
+from webapp.leads import author_input, create_lead, current_author, lead_link, open_leads_index
 from webapp.lookups import chain_options, names
 from webapp.markdown import label_badge, md
 from webapp.pages import page_link
@@ -94,6 +95,21 @@ with left:
         quals_all = sorted({q for lst in cand.get_column("qualifications").drop_nulls().to_list() for q in lst if q})
         quals = st.multiselect("必须具备的资质", quals_all, key="tg_quals", placeholder="不限")
 
+
+
+def _lead_row(chosen: list) -> None:
+    """The user's name (needed once for leads) and links to the open leads of the chosen targets."""
+    a, b = st.columns([2, 3])
+    if not current_author():
+        author_input(a, key_suffix="_tg")
+    open_leads = open_leads_index(c)
+    with b:
+        for t in chosen:
+            lid = open_leads.get((t.enterprise_id, seg_id))
+            if lid is not None:
+                lead_link(lid)
+
+
 res = cached.targets(
     c,
     seg_id,
@@ -141,12 +157,17 @@ with right:
                 fc[0].markdown(f"{zh}")
                 fc[1].progress(min(1.0, max(0.0, v or 0.0)), text=f"{(v or 0):.2f} × 权重 {res.settings.get('target_weights', {}).get(f, 0):.2f}")
                 fc[2].caption(t.factor_reasons.get(f, "") or "—")
-        b1, b2 = st.columns([2, 1])
+        b1, b3, b2 = st.columns([2, 2, 1])
         if b1.button(label, icon=":material/science:", type="primary", key="tg_add"):
             n = sum(add_to_basket({"kind": "target", "enterprise_id": t.enterprise_id, "segment_id": seg_id, "label": f"{t.name} → {g.segment_name}"}) for t in chosen)
             st.toast(f"已加入推演 {n} 家" if n else "已在推演清单中")
+        lead_label = f"为选中的 {len(chosen)} 家建线索" if picked else "为第 1 名建线索"
+        if b3.button(lead_label, icon=":material/assignment_ind:", key="tg_lead", disabled=not current_author(), help=None if current_author() else "先在下方填写「我的名字（记录人）」"):
+            for t in chosen:
+                create_lead(c, enterprise_id=t.enterprise_id, enterprise_name=t.name, segment_id=seg_id, segment_name=g.segment_name, chain_id=chain_id)
         with b2:
             page_link("whatif", f"去推演（清单 {len(basket())} 项）", icon=":material/arrow_forward:")
+        _lead_row(chosen)
     else:
         st.warning("没有符合条件的招商目标：放宽筛选条件，或关闭门槛查看被排除的企业。")
     if in_pipe:

@@ -144,6 +144,35 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         f"已导入 {args.dataset} → {store.location}：{n_nodes:,} 个节点，{n_rels:,} 条关系，"
         f"{len(res.warnings)} 个警告；校验 {t_validate:.1f}s，写入 {load.seconds:.1f}s，共 {total:.1f}s。"
     )
+    return record_snapshot_after_ingest(settings, res.tables, meta, str(args.dataset))
+
+
+def record_snapshot_after_ingest(settings: Any, tables: dict, meta: dict, dataset: str) -> int:
+    """After a successful write: append this ingest's snapshot to the workspace and say what changed.
+
+    The analysis runs on the tables just written (the stores read back exactly these). A
+    snapshot that cannot be recorded does not undo the ingest: exit 2 with what to do.
+    """
+    from graph.view import GraphView
+    from graph.workspace import WorkspaceError, history, open_workspace, record_ingest_snapshot
+
+    try:
+        sid = record_ingest_snapshot(settings, GraphView(tables, meta=meta), dataset=dataset)
+        res = history(open_workspace(settings), to_snap=sid)
+    except (WorkspaceError, ValueError, OSError) as exc:
+        print(
+            f"错误：数据已导入，但本次快照未能记录（{exc}）。历史比较会缺少这一次；"
+            f"处理后可运行 `indmap history --record` 补记当前数据的快照。",
+            file=sys.stderr,
+        )
+        return 2
+    if res.from_snapshot is None:
+        print(f"已记录快照 #{sid}（工作区 {settings.workspace_path}）；下次导入后可用 `indmap history` 查看变化。")
+    else:
+        print(
+            f"已记录快照 #{sid}：与快照 #{res.from_snapshot} 相比，补上缺口 {len(res.healed)} 个，新出现缺口 {len(res.worsened)} 个，"
+            f"持续缺口 {len(res.persistent)} 个，新增环节 {len(res.new)} 个，移除环节 {len(res.removed)} 个（详见 `indmap history`）。"
+        )
     return 0
 
 

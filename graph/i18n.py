@@ -58,8 +58,25 @@ OVERDUE_KIND_ZH = {"start": "开工", "production": "投产"}
 SCOPE_KIND_ZH = {"city": "全市", "park": "园区", "region": "区县"}
 BASIS_ZH = {"revenue": "按营收", "count": "按企业数", "none": MISSING}
 SEVERITY_ZH = {"error": "错误", "warning": "警告"}
-PARK_INDICATOR_ZH = {"revenue": "主营业务收入", "fixed_investment": "固定资产投资", "tax": "税收", "profit": "利润总额"}
+
+# ------------------------------------------------------------------ the bureau's own work (graph/workspace)
+
+LEAD_STATUS_ZH = {"to_contact": "待接触", "contacted": "已接触", "negotiating": "洽谈中", "signed": "已签约", "landed": "已落地", "abandoned": "已放弃"}
+LEAD_FIELD_ZH = {"owner": "责任人", "status": "状态", "due": "截止日期", "next_step": "下一步", "created": "创建"}
+HISTORY_LIST_ZH = {
+    "healed": "已补上的缺口",
+    "worsened": "新出现的缺口",
+    "persistent": "持续存在的缺口",
+    "new": "新增环节",
+    "removed": "已移除的环节",
+    "relabelled": "其他标签变化",
+}
+HISTORY_LIST_RULE_ZH = {"healed": "断链/缺链 → 弱链/强链", "worsened": "弱链/强链 → 断链/缺链", "persistent": "前后都是断链/缺链", "relabelled": "弱链 ↔ 强链"}
+PARK_KPI_ZH = {"revenue": "主营业务收入", "fixed_investment": "固定资产投资", "profit": "利润总额", "tax": "税收"}
+# the province-wide park ranking (十强/十快): its indicators in weight order, and the per-city counts
+PARK_INDICATOR_ZH = {k: PARK_KPI_ZH[k] for k in ("revenue", "fixed_investment", "tax", "profit")}
 PARK_MEASURE_ZH = {"top10_scale": "十强", "top10_speed": "十快", "star2plus": "二星级及以上园区"}
+PERIOD_KIND_ZH = {"year": "年度", "half": "半年", "quarter": "季度", "month": "月度"}
 
 # ------------------------------------------------------------------ column headers for people
 
@@ -217,6 +234,18 @@ COLUMN_ZH: dict[str, str] = {
     "fills": "补链项目",
     "chains": "产业链",
     "segments": "环节",
+    # leads and history
+    "status_zh": "状态",
+    "enterprise_name": "企业",
+    "next_step": "下一步",
+    "due": "截止日期",
+    "last_note": "最新跟进",
+    "created_at": "建立时间",
+    "created_by": "建立人",
+    "updated_at": "最后更新",
+    "label_before": "之前",
+    "label_after": "之后",
+    "first_seen": "首次出现",
 }
 
 # field name -> how its values are written for people (see :func:`cell`); the rest are plain
@@ -249,7 +278,10 @@ COLUMN_KIND: dict[str, str] = {
 # columns whose missing value means "does not apply" (written ``—``), not "unknown" (``无数据``):
 # a strong segment has no priority, an enterprise outside the pipeline no project stage, ...
 NOT_APPLICABLE_COLUMNS = frozenset(
-    ["priority", "priority_before", "priority_after", "pipeline_stage", "pipeline_projects", "top_gap", "rank", "label_reason", "note", "previous_period", "reason", "flag", "park_score"]
+    [
+        "priority", "priority_before", "priority_after", "pipeline_stage", "pipeline_projects", "top_gap", "rank", "label_reason", "note",
+        "previous_period", "reason", "next_step", "due", "days_overdue", "last_note", "label_before", "label_after", "flag", "park_score",
+    ]
 )
 
 # ------------------------------------------------------------------ formatting

@@ -93,6 +93,13 @@ def count_rels(rtype: str) -> str:
     return f"MATCH (:{ident(spec.src)})-[r:{ident(rtype)}]->(:{ident(spec.dst)}) RETURN count(r) AS n"
 
 
+# ------------------------------------------------------- look-ups by id (both stores)
+
+# which of these enterprises / segments are in the graph (leads: names on creation, flags later)
+ENTERPRISES_BY_ID = "MATCH (e:Enterprise) WHERE e.id IN $ids RETURN e.id AS id, e.name AS name, e.local AS local"
+SEGMENTS_BY_ID = "MATCH (s:Segment) WHERE s.id IN $ids RETURN s.id AS id, s.name AS name, s.chain_id AS chain_id"
+
+
 # -------------------------------------------------------- saved analyst queries
 
 

@@ -150,6 +150,14 @@ class Settings(BaseSettings):
     buffer_pool_mb: int = Field(1024, ge=64, description="LadybugDB buffer pool size")
     query_timeout_s: float = Field(10.0, gt=0)
     query_row_cap: int = Field(1000, ge=1)
+    workspace: str = Field(
+        "",
+        title="工作区文件",
+        description=(
+            "SQLite file holding the bureau's own work (leads, snapshots); empty = beside the embedded store "
+            "(<store>.workspace.sqlite), or data/store/neo4j.workspace.sqlite with Neo4j"
+        ),
+    )
     report_font: str = Field(
         "",
         title="报告字体文件",
@@ -166,6 +174,16 @@ class Settings(BaseSettings):
     @property
     def is_neo4j(self) -> bool:
         return self.store.startswith(("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://"))
+
+    @property
+    def workspace_path(self) -> Path:
+        """Where the workspace (leads, snapshots) lives: the ``workspace`` setting, else beside the store."""
+        if self.workspace.strip():
+            return Path(self.workspace.strip())
+        if self.is_neo4j:
+            return DEFAULT_STORE.with_name("neo4j.workspace.sqlite")
+        store = Path(self.store)
+        return store.with_name(store.name + ".workspace.sqlite")
 
     @classmethod
     def settings_customise_sources(

@@ -31,6 +31,8 @@ PAGES = {
     "parks": ("app_pages/parks.py", "园区"),
     "projects": ("app_pages/projects.py", "项目跟踪"),
     "whatif": ("app_pages/whatif.py", "推演：补链之后"),
+    "leads": ("app_pages/leads.py", "招商线索"),
+    "history": ("app_pages/history.py", "变化与趋势"),
     "cypher": ("app_pages/console.py", "Cypher 查询"),
     "data": ("app_pages/data.py", "数据"),
 }

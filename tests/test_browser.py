@@ -58,6 +58,8 @@ PAGES = [
     ("缺链清单", "gaps", "缺链清单"),
     ("招商目标", "targets", "招商目标"),
     ("推演", "whatif", "推演：补链之后"),
+    ("线索", "leads", "招商线索"),
+    ("变化", "history", "变化与趋势"),
     ("项目", "projects", "项目跟踪"),
     ("园区", "parks", "园区"),
     ("Cypher 查询", "cypher", "Cypher 查询"),
@@ -244,6 +246,16 @@ def test_every_page_offline_in_chromium(server):
                     added_target = True
                     time.sleep(0.5)
                     page.wait_for_function(WAIT_IDLE, arg=title, timeout=120_000)
+                    # ... and becomes a 招商线索 in one click once the user's name is known
+                    name = page.get_by_label("我的名字（记录人）", exact=True).and_(page.locator("input"))
+                    name.fill("浏览器测试员")
+                    name.press("Enter")
+                    time.sleep(0.5)
+                    page.wait_for_function(WAIT_IDLE, arg=title, timeout=120_000)
+                    page.get_by_role("button", name=re.compile("为第 1 名建线索")).click()
+                    time.sleep(0.5)
+                    page.wait_for_function(WAIT_IDLE, arg=title, timeout=120_000)
+                    assert page.get_by_text("线索 #1").count() > 0, "no link to the new lead"
             if path == "cypher":
                 # a query returning nodes and relationships: table plus result graph, drawn offline
                 box = page.get_by_label("查询语句")
@@ -269,6 +281,17 @@ def test_every_page_offline_in_chromium(server):
                 if os.environ.get("INDMAP_UPDATE_SCREENSHOT"):  # refresh the README's picture on request only
                     shutil.copyfile(SHOTS / "chain-map.png", ROOT / "docs" / "chain-map.png")
             _full_screenshot(page, SHOTS / f"{name}.png")
+
+        if added_target:
+            # the lead is kept in the workspace: a fresh load of its link (a new session) shows it
+            page.goto(server["url"] + "/leads?lead=1&user=浏览器测试员")
+            page.wait_for_function(WAIT_IDLE, arg="招商线索", timeout=120_000)
+            page.reload()
+            page.wait_for_function(WAIT_IDLE, arg="招商线索", timeout=120_000)
+            assert page.get_by_text(re.compile("线索 #1：")).count() > 0, "the lead is gone after a reload"
+            assert page.get_by_label("我的名字（记录人）", exact=True).and_(page.locator("input")).input_value() == "浏览器测试员"
+            assert page.locator('[data-testid="stException"]').count() == 0
+            _full_screenshot(page, SHOTS / "lead.png")
 
         # a shareable link opens the same chain and segment
         page.goto(server["url"] + "/gaps")
