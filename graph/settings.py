@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -24,7 +24,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from graph.i18n import CATEGORY_LONG_ZH, PRIORITY_FACTOR_ZH, TARGET_FACTOR_ZH
+from graph.i18n import CATEGORY_LONG_ZH, PARK_INDICATOR_ZH, PRIORITY_FACTOR_ZH, TARGET_FACTOR_ZH
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STORE = ROOT / "data" / "store" / "indmap.lbug"
@@ -64,6 +64,33 @@ class CategoryWeights(_Strict):
     specialty: float = Field(0.6, ge=0, le=1, title=CATEGORY_LONG_ZH["specialty"])
 
 
+class ParkRankingWeights(_Strict):
+    """Weights of the park scale (十强) and speed (十快) scores (analysis.md, 'Parks')."""
+
+    revenue: float = Field(0.4, ge=0, le=1, title=PARK_INDICATOR_ZH["revenue"], description="规模看主营业务收入，增速看其增长")
+    fixed_investment: float = Field(0.3, ge=0, le=1, title=PARK_INDICATOR_ZH["fixed_investment"], description="规模看固定资产投资，增速看其增长")
+    tax: float = Field(0.2, ge=0, le=1, title=PARK_INDICATOR_ZH["tax"], description="规模看税收，增速看其增长")
+    profit: float = Field(0.1, ge=0, le=1, title=PARK_INDICATOR_ZH["profit"], description="规模看利润总额，增速看其增长")
+
+    @model_validator(mode="after")
+    def _some_weight(self) -> "ParkRankingWeights":
+        if self.revenue + self.fixed_investment + self.tax + self.profit <= 0:
+            raise ValueError("园区排名权重不能全为 0")
+        return self
+
+
+def _region_code(value: Any) -> str | None:
+    """A division code as text: ``4103`` (a number from ``--set``) -> ``410300``; empty -> None."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    if text.isdigit() and len(text) in (2, 4):
+        return text + "0" * (6 - len(text))
+    return text
+
+
 class AnalysisSettings(_Strict):
     """Every threshold and weight of analysis.md, with its default.
 
@@ -89,6 +116,18 @@ class AnalysisSettings(_Strict):
     intensity_min: float = Field(300.0, ge=0, title="投资强度下限（万元/亩）", description="投资额 / 用地低于此值即提示")
     output_per_mu_min: float = Field(400.0, ge=0, title="亩均产出下限（万元/亩）", description="达产年营收 / 用地低于此值即提示")
     tax_per_mu_min: float = Field(20.0, ge=0, title="亩均税收下限（万元/亩）", description="达产年税收 / 用地低于此值即提示")
+    home_region: str | None = Field(
+        None,
+        title="本市（全省园区对比）",
+        description="行政区划代码（如 4103 或 410300）：其下的园区为本市园区，与全省其他城市的园区对比十强/十快；不设置时取本地企业最多的城市（结果中注明为推断）",
+    )
+    park_ranking_weights: ParkRankingWeights = Field(default_factory=ParkRankingWeights, title="园区排名权重（十强/十快）")
+    cohesion_threshold: float = Field(0.2, ge=0, le=1, title="区内企业关联性阈值", description="与区内其他企业有供需关系的本地企业占比低于此值，提示区内企业关联性不强")
+
+    @field_validator("home_region", mode="before")
+    @classmethod
+    def _home_region(cls, value: Any) -> str | None:
+        return _region_code(value)
 
 
 class Settings(BaseSettings):

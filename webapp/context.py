@@ -15,6 +15,7 @@ from graph.settings import AnalysisSettings, Settings, load_settings
 from graph.stores import Store, StoreError
 from graph.view import GraphView
 from reports.fmt import is_demo  # the demo flag of the store's meta (reports say it too)
+from webapp.park_ranking import home_sidebar
 from webapp.sidebar import settings_sidebar, store_sidebar
 from webapp.store import load_view, open_cached_store
 
@@ -96,6 +97,8 @@ def setup() -> Ctx:
     settings = base.model_copy(update={"analysis": settings_sidebar(base.analysis)})
     c = Ctx(settings=settings, location=settings.store)
     _open(c)
+    # 本市 (home_region) is chosen among the cities that hold parks, so once the graph is read
+    c.settings = settings.model_copy(update={"analysis": home_sidebar(c.view, settings.analysis)})
     store_sidebar(c.location, error=bool(c.error), empty=c.empty, demo=c.demo, written_at=str(c.meta.get("written_at") or ""))
     st.session_state[CTX_KEY] = c
     return c
