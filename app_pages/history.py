@@ -19,6 +19,7 @@ from reports.fmt import provenance_rows
 from webapp.leads import history_sheet, workspace
 from webapp.lookups import chain_options, names
 from webapp.pages import page_link
+from webapp.park_ranking import own_park_ids
 
 c = ctx()
 st.title("变化与趋势")
@@ -153,7 +154,8 @@ def _park_section() -> None:
     kinds = [k for k in KIND_ZH if k in set(df.get_column("kind").to_list())]
     top = st.columns([3, 2, 2])
     latest = df.filter((pl.col("kind") == kinds[0]) & (pl.col("kpi") == "revenue")).sort("order").group_by("park_id").agg(pl.col("value").last()).sort("value", descending=True, nulls_last=True)
-    default = latest.get_column("park_id").to_list()[:6]
+    own = set(own_park_ids(c.view, c.analysis))  # peer parks of other cities can be added, but start with the city's own
+    default = [p for p in latest.get_column("park_id").to_list() if p in own][:6]
     parks = top[0].multiselect("园区", sorted(park_names), default=[p for p in default if p in park_names], format_func=lambda p: park_names.get(p) or p, key="hs_parks")
     kpi = top[1].selectbox("指标", list(KPI_ZH), format_func=KPI_ZH.get, key="hs_kpi")
     kind = top[2].selectbox("期间", kinds, format_func=KIND_ZH.get, key="hs_kind")

@@ -26,7 +26,7 @@ import polars as pl
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
 
-ENT, SEG, PRJ, PARK = "Enterprise", "Segment", "Project", "Park"
+ENT, SEG, PRJ, PARK, REG = "Enterprise", "Segment", "Project", "Park", "Region"
 PROJECT_ORDER = ["lead", "negotiating", "signed", "started", "producing"]
 
 
@@ -50,6 +50,11 @@ def build_graph(view: GraphView) -> nx.DiGraph:
         g.add_node(_n(PARK, r["id"]), kind=PARK, **r)
     for r in t["projects"].iter_rows(named=True):
         g.add_node(_n(PRJ, r["id"]), kind=PRJ, **r)
+    for r in t["regions"].iter_rows(named=True):
+        g.add_node(_n(REG, r["code"]), kind=REG, **r)
+    for c, p in t["regions"].select("code", "parent_code").iter_rows():
+        if p is not None:
+            g.add_edge(_n(REG, c), _n(REG, p), type="WITHIN")
     for e, s, share, conf in t["enterprise_segments"].select("enterprise_id", "segment_id", "share", "confidence").iter_rows():
         g.add_edge(_n(ENT, e), _n(SEG, s), type="OPERATES_IN", share=share, confidence=conf)
     for a, b in t["segment_links"].select("from_id", "to_id").iter_rows():
@@ -283,6 +288,58 @@ def targets(g: nx.DiGraph, settings: AnalysisSettings, segment_id: str) -> dict:
 # ------------------------------------------------------------------ parks
 
 
+def _up(g: nx.DiGraph, code: str) -> list[str]:
+    """The region and its ancestors (WITHIN edges; a 6-digit code not in the graph by its structure)."""
+    chain, seen = [code], {code}
+    while True:
+        c = chain[-1]
+        node = _n(REG, c)
+        if node in g:
+            parents = [p[1] for p in g.successors(node) if g[node][p]["type"] == "WITHIN"]
+            nxt = parents[0] if parents else None
+        elif len(c) == 6 and c.isdigit() and not c.endswith("0000"):
+            nxt = c[:2] + "0000" if c.endswith("00") else c[:4] + "00"
+        else:
+            nxt = None
+        if nxt is None or nxt in seen:
+            return chain
+        chain.append(nxt)
+        seen.add(nxt)
+
+
+def _city(g: nx.DiGraph, code: str) -> str | None:
+    chain = _up(g, code)
+    top = chain[-1]
+    if len(top) == 6 and top.isdigit() and top.endswith("00") and not top.endswith("0000"):
+        return top
+    if len(chain) < 2:
+        return None
+    name = g.nodes[_n(REG, chain[-2])].get("name") if _n(REG, chain[-2]) in g else None
+    if name in ("市辖区", "县"):
+        return top
+    if name in ("省直辖县级行政区划", "自治区直辖县级行政区划") and len(chain) >= 3:
+        return chain[-3]
+    return chain[-2]
+
+
+def own_parks(g: nx.DiGraph, settings: AnalysisSettings) -> set[str]:
+    """The city's own parks: those within 本市 (the setting, else the city with most local enterprises) and those with a local enterprise."""
+    park_region = {n[1]: a.get("region_code") for n, a in g.nodes(data=True) if a.get("kind") == PARK}
+    locals_ = [a for _, a in g.nodes(data=True) if a.get("kind") == ENT and a.get("local") is True]
+    home = settings.home_region
+    if home is None:
+        counts: dict[str, int] = defaultdict(int)
+        for a in locals_:
+            region = a.get("region_code") or park_region.get(a.get("park_id"))
+            city = _city(g, region) if region else None
+            if city:
+                counts[city] += 1
+        home = min(counts, key=lambda c: (-counts[c], c)) if counts else None
+    if home is None:
+        return set(park_region)
+    return {p for p, r in park_region.items() if r and home in _up(g, r)} | {a["park_id"] for a in locals_ if a.get("park_id")}
+
+
 def _root(g: nx.DiGraph, seg: tuple[str, str]) -> tuple[str, str]:
     """Top-level PART_OF ancestor of a segment (cycle-safe; first parent by id)."""
     top, seen = seg, {seg}
@@ -295,7 +352,7 @@ def _root(g: nx.DiGraph, seg: tuple[str, str]) -> tuple[str, str]:
 
 
 def park_overlap(g: nx.DiGraph, settings: AnalysisSettings) -> dict[tuple[str, str], tuple[float, str, bool]]:
-    """(park_a, park_b) -> (cosine similarity, basis, flagged) over local revenue by top-level segment.
+    """(park_a, park_b) -> (cosine similarity, basis, flagged) over local revenue by top-level segment, own parks only.
 
     An enterprise counts in a top-level segment (sub-segments rolled up) with weight
     min(1, Σ share), a missing share counting 1; a pair where either park has no revenue at
@@ -321,7 +378,8 @@ def park_overlap(g: nx.DiGraph, settings: AnalysisSettings) -> dict[tuple[str, s
     for (park, root, e), w in weights.items():
         rev[park][root] += (g.nodes[e].get("revenue") or 0.0) * min(1.0, w)
         cnt[park][root] += 1.0
-    parks = sorted({n[1] for n, kk in g.nodes(data="kind") if kk == PARK} | set(cnt))
+    own = own_parks(g, settings)  # peer parks of other cities are not compared
+    parks = sorted(p for p in {n[1] for n, kk in g.nodes(data="kind") if kk == PARK} | set(cnt) if p in own)
     has_rev = {p: sum(rev[p].values()) > 0 if p in rev else False for p in parks}
     out = {}
     for i, pa in enumerate(parks):

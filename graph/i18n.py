@@ -73,6 +73,9 @@ HISTORY_LIST_ZH = {
 }
 HISTORY_LIST_RULE_ZH = {"healed": "断链/缺链 → 弱链/强链", "worsened": "弱链/强链 → 断链/缺链", "persistent": "前后都是断链/缺链", "relabelled": "弱链 ↔ 强链"}
 PARK_KPI_ZH = {"revenue": "主营业务收入", "fixed_investment": "固定资产投资", "profit": "利润总额", "tax": "税收"}
+# the province-wide park ranking (十强/十快): its indicators in weight order, and the per-city counts
+PARK_INDICATOR_ZH = {k: PARK_KPI_ZH[k] for k in ("revenue", "fixed_investment", "tax", "profit")}
+PARK_MEASURE_ZH = {"top10_scale": "十强", "top10_speed": "十快", "star2plus": "二星级及以上园区"}
 PERIOD_KIND_ZH = {"year": "年度", "half": "半年", "quarter": "季度", "month": "月度"}
 
 # ------------------------------------------------------------------ column headers for people
@@ -151,6 +154,35 @@ COLUMN_ZH: dict[str, str] = {
     "revenue_growth": "收入增速",
     "investment_growth": "固投增速",
     "note": "说明",
+    "city_code": "城市代码",
+    "city_name": "城市",
+    "home": "本市",
+    "park_score": "得分(0–1)",
+    "parts": "分项",
+    "values": "数值",
+    "level": "级别",
+    "top10": "入选前十",
+    "tax": "税收",
+    "profit": "利润总额",
+    "tax_growth": "税收增速",
+    "profit_growth": "利润增速",
+    "parks": "园区数",
+    "top10_scale": "十强",
+    "top10_speed": "十快",
+    "star2plus": "二星级及以上",
+    "star": "星级",
+    "area_mu": "面积",
+    "revenue_per_mu": "亩均营收",
+    "fixed_investment_growth": "固投增速",
+    "home_average_growth": "本市平均固投增速",
+    "vs_home_average": "较本市平均",
+    "tied_count": "区内有供需关联",
+    "cohesion": "关联性",
+    "flag": "预警",
+    "chain_coverage": "主导产业链覆盖",
+    "covered_segments": "已有环节",
+    "focus_segments": "主导产业链环节",
+    "notes": "说明",
     # projects
     "project_id": "项目编号",
     "stage_zh": "阶段",
@@ -192,6 +224,8 @@ COLUMN_ZH: dict[str, str] = {
     "concentration": "主导产业突出度",
     "scale": "十强（规模）",
     "speed": "十快（增速）",
+    "by_city": "各市对比",
+    "figures": "亩均效益与固投增速",
     "funnel": "项目漏斗",
     "by_park": "按园区",
     "by_chain": "按产业链",
@@ -217,18 +251,21 @@ COLUMN_ZH: dict[str, str] = {
 
 # field name -> how its values are written for people (see :func:`cell`); the rest are plain
 COLUMN_KIND: dict[str, str] = {
-    **dict.fromkeys(["local_revenue", "revenue", "investment", "fixed_investment", "total_revenue", "amount"], "money"),
-    **dict.fromkeys(["intensity", "output_per_mu", "tax_per_mu"], "money_per_mu"),
+    **dict.fromkeys(["local_revenue", "revenue", "investment", "fixed_investment", "total_revenue", "amount", "tax", "profit"], "money"),
+    **dict.fromkeys(["intensity", "output_per_mu", "tax_per_mu", "revenue_per_mu"], "money_per_mu"),
     **dict.fromkeys(
         [
             "completeness", "completeness_key_weighted", "completeness_before", "completeness_after",
             "completeness_key_weighted_before", "completeness_key_weighted_after", "top_share", "focus_share",
             "revenue_growth", "investment_growth", "growth", "rate", "share", "coverage",
+            "tax_growth", "profit_growth", "fixed_investment_growth", "home_average_growth", "cohesion", "chain_coverage",
         ],
         "pct",
     ),
     **dict.fromkeys(["priority", "priority_before", "priority_after", "score"], "score"),
     **dict.fromkeys(["similarity"], "ratio"),
+    **dict.fromkeys(["park_score"], "fraction3"),
+    **dict.fromkeys(["vs_home_average"], "points"),
     **dict.fromkeys(["land_mu", "area_mu"], "mu"),
     **dict.fromkeys(["days", "days_overdue"], "days"),
     **dict.fromkeys(["stage", "from_stage", "to_stage", "pipeline_stage"], "stage"),
@@ -236,7 +273,7 @@ COLUMN_KIND: dict[str, str] = {
     **dict.fromkeys(["category"], "category"),
     **dict.fromkeys(["basis"], "basis"),
     **dict.fromkeys(["kind"], "overdue_kind"),
-    **dict.fromkeys(["reasons", "flags", "warnings"], "sentences"),
+    **dict.fromkeys(["reasons", "flags", "warnings", "notes"], "sentences"),
 }
 
 # columns whose missing value means "does not apply" (written ``—``), not "unknown" (``无数据``):
@@ -244,7 +281,7 @@ COLUMN_KIND: dict[str, str] = {
 NOT_APPLICABLE_COLUMNS = frozenset(
     [
         "priority", "priority_before", "priority_after", "pipeline_stage", "pipeline_projects", "top_gap", "rank", "label_reason", "note",
-        "previous_period", "reason", "next_step", "due", "days_overdue", "last_note", "label_before", "label_after",
+        "previous_period", "reason", "next_step", "due", "days_overdue", "last_note", "label_before", "label_after", "flag", "park_score",
     ]
 )
 
@@ -359,6 +396,8 @@ _KIND_FORMAT = {
     "pct": pct,
     "score": score,
     "ratio": lambda v: f"{v:.2f}",
+    "fraction3": lambda v: f"{v:.3f}",
+    "points": lambda v: f"{v * 100:+.1f}个百分点",
     "mu": lambda v: f"{_trim(v)}亩",
     "days": lambda v: f"{int(v)}天",
     "stage": _stage,

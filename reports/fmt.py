@@ -84,6 +84,8 @@ def date(value: dt.date | str | None) -> str:
 
 
 def _setting_value(value: Any) -> str:
+    if value is None:  # e.g. home_region: 本市 inferred from the data
+        return "未设置"
     if isinstance(value, bool):
         return yes_no(value)
     if isinstance(value, float):

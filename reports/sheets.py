@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable
 import polars as pl
 
 from graph.analysis.results import ChainRow, FillRow, GapRow, OverdueRow, OverlapPair, ProjectFlagRow, TargetRow
+from graph.i18n import PARK_INDICATOR_ZH
 from graph.settings import PriorityWeights, TargetWeights
 from graph.view import GraphView
 from reports import fmt
@@ -283,3 +284,63 @@ PARK_ENTERPRISE_COLS = [
 def frame_sheet(df: pl.DataFrame, cols: list[Col]) -> Sheet:
     """A polars table (English columns) written for people by ``cols``."""
     return sheet(df.iter_rows(named=True), cols)
+
+
+# ------------------------------------------------------------------ the province-wide park ranking
+
+def _score_cols(kind: str) -> list[Col]:
+    ind = PARK_INDICATOR_ZH
+    value = [Col(f"v_{k}", f"{zh}（万元）", "money") for k, zh in ind.items()] if kind == "scale" else [Col(f"v_{k}", f"{zh}增速（%）", "pct") for k, zh in ind.items()]
+    return [
+        Col("rank", "名次", "int", na=True), Col("park_name", "园区"), Col("city_name", "城市"), Col("home", "本市", "bool"),
+        Col("score", "得分（0–1）", na=True), *value, *[Col(f"p_{k}", f"{zh}分项（0–1）", "factor") for k, zh in ind.items()],
+        Col("note", "说明", na=True),
+    ]  # fmt: skip
+
+
+def _score_records(rows: Iterable[Any]) -> list[dict[str, Any]]:
+    recs = []
+    for r in rows:
+        d = r.model_dump()
+        d["city_name"] = r.city_name or r.city_code
+        d["score"] = None if r.score is None else round(r.score, 3)
+        d.update({f"v_{k}": v for k, v in r.values.items()} | {f"p_{k}": v for k, v in r.parts.items()})
+        recs.append(d)
+    return recs
+
+
+CITY_COLS = [
+    Col("city_name", "城市"), Col("city_code", "城市代码"), Col("home", "本市", "bool"), Col("parks", "园区（个）", "int"),
+    Col("top10_scale", "十强（个）", "int"), Col("top10_speed", "十快（个）", "int"), Col("star2plus", "二星级及以上（个）", "int"),
+]  # fmt: skip
+FIGURE_COLS = [
+    Col("park_name", "园区"), Col("city_name", "城市"), Col("home", "本市", "bool"), Col("star", "星级", "int"), Col("area_mu", "面积（亩）", "mu"),
+    Col("revenue_per_mu", "亩均营收（万元/亩）", "money"), Col("tax_per_mu", "亩均税收（万元/亩）", "money"),
+    Col("fixed_investment_growth", "固投增速（%）", "pct"), Col("home_average_growth", "本市平均固投增速（%）", "pct"),
+    Col("vs_home_points", "较本市平均（百分点）", "score"), Col("note", "说明", na=True),
+]  # fmt: skip
+COHESION_COLS = [
+    Col("park_name", "园区"), Col("local_count", "本地企业（家）", "int"), Col("tied_count", "区内有供需关联（家）", "int"),
+    Col("cohesion", "关联性（%）", "pct"), Col("flag", "预警", na=True), Col("chain_coverage", "主导产业链覆盖（%）", "pct"),
+    Col("covered_segments", "已有环节（个）", "int"), Col("focus_segments", "主导产业链环节（个）", "int"), Col("notes", "说明", "list"),
+]  # fmt: skip
+
+
+def ranking_sheets(ranking: Any) -> dict[str, Sheet]:
+    """十强, 十快, 各市对比, 本市对比 (the sentences), 亩均与固投增速 of a ParkRanking."""
+    compare = Sheet(["对比"], [[c.sentence] for c in ranking.comparison] + [[ranking.home_note]])
+    out = {"各市对比": sheet((c.model_dump() for c in ranking.by_city), CITY_COLS), "本市对比": compare}
+    if ranking.period is None:  # no park_stats: the star counts only
+        return out
+    figures = [r.model_dump() | {"city_name": r.city_name or r.city_code, "vs_home_points": None if r.vs_home_average is None else 100 * r.vs_home_average} for r in ranking.parks]
+    return {
+        f"十强（{ranking.period}）": sheet(_score_records(ranking.scale), _score_cols("scale")),
+        f"十快（较{ranking.previous_period}）": sheet(_score_records(ranking.speed), _score_cols("speed")),
+        **out,
+        "亩均与固投增速": sheet(figures, FIGURE_COLS),
+    }
+
+
+def cohesion_sheet(rows: Iterable[Any]) -> Sheet:
+    """区内关联性: cohesion and chain coverage of the city's own parks."""
+    return sheet((r.model_dump() for r in rows), COHESION_COLS)

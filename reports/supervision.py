@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from itertools import groupby
+from typing import Any, Callable
 
 from graph.analysis import park_ranking, project_report
 from graph.analysis.results import OverdueRow, ParkRanking, ProjectFlagRow, ProjectReport
@@ -71,23 +72,29 @@ def _ranked(headers: list[str], rows: list[list[str]], notes: list[str], empty: 
     """A 十强/十快 table; the 说明 column only when some row has a note."""
     with_note = any(notes)
     return Table(headers + (["说明"] if with_note else []), [r + ([n] if with_note else []) for r, n in zip(rows, notes)],
-                 widths=[1, 5, 2, 2] + ([3] if with_note else []), align=["C", "L", "R", "R", "L"], empty=empty)
+                 widths=[1, 5, 2, 2, 2] + ([3] if with_note else []), align=["C", "L", "L", "R", "R", "L"], empty=empty)
+
+
+def _park_rows(rows: list, value: Callable[[Any], str]) -> list[list[str]]:
+    return [[str(r.rank), r.park_name or r.park_id, (r.city_name or r.city_code or fmt.MISSING) + ("（本市）" if r.home else ""),
+             f"{r.score:.3f}", value(r)] for r in rows]  # fmt: skip
 
 
 def ranking_blocks(rank: ParkRanking) -> list:
-    """十强 (by scale) and 十快 (by growth) as :func:`graph.analysis.park_ranking` ranks them."""
+    """The province-wide 十强 (scale score) and 十快 (speed score) as :func:`graph.analysis.park_ranking` ranks
+    them, and 本市 against the best other city ("十强中本市 1 家，最多的郑州市 3 家")."""
     period, prev = rank.period or fmt.MISSING, rank.previous_period or fmt.MISSING
-    scale, speed = rank.scale[:10], rank.speed[:10]
-    out: list = [
-        Heading(f"园区十强（规模，{period}）", 2),
-        _ranked(["名次", "园区", "营业收入", "固定资产投资"],
-                [[fmt.NA if r.rank is None else str(r.rank), r.park_name or r.park_id, fmt.money(r.revenue), fmt.money(r.fixed_investment)] for r in scale],
+    scale = [r for r in rank.scale if r.top10]
+    speed = [r for r in rank.speed if r.top10]
+    out: list = [Para(c.sentence) for c in rank.comparison] + [Para(rank.home_note, "note")]
+    out += [
+        Heading(f"园区十强（规模得分，{period}）", 2),
+        _ranked(["名次", "园区", "城市", "得分（0–1）", "营业收入"], _park_rows(scale, lambda r: fmt.money(r.values.get("revenue"))),
                 [r.note for r in scale], "没有园区指标数据（park_stats）"),
-        Heading(f"园区十快（增速，{period} 比 {prev}）", 2),
-        _ranked(["名次", "园区", "营收增速", "固投增速"],
-                [[fmt.NA if r.rank is None else str(r.rank), r.park_name or r.park_id, fmt.pct(r.revenue_growth), fmt.pct(r.investment_growth)] for r in speed],
+        Heading(f"园区十快（增速得分，{period} 比 {prev}）", 2),
+        _ranked(["名次", "园区", "城市", "得分（0–1）", "营收增速"], _park_rows(speed, lambda r: fmt.pct(r.values.get("revenue"))),
                 [r.note for r in speed], "没有可比的上期数据"),
-    ]
+    ]  # fmt: skip
     return out + [Para(f"注：{w}", "note") for w in rank.warnings]
 
 

@@ -417,14 +417,21 @@ def test_park_concentration(view):
 
 
 def test_park_ranking(view):
+    # the province-wide ranking with peer cities is worked out in test_parks_fixture.py; here all three parks
+    # are 本市 (济南, inferred) and only revenue and fixed investment are given (tax and profit add 0, named)
     r = park_ranking(view, S)
     # latest period: 2025 (ends after 2025-H1); previous of the same kind: 2024
-    assert (r.period, r.previous_period) == ("2025", "2024")
-    assert [(x.park_id, x.rank, x.investment_rank) for x in r.scale] == [("P2", 1, 2), ("P1", 2, 1), ("P3", 3, None)]
-    # P1 (120000 − 100000) / 100000 = .2; P3 (40000 − 50000) / 50000 = −.2; P2 one period
-    assert [(x.park_id, x.rank, x.revenue_growth) for x in r.speed] == [("P1", 1, pytest.approx(0.2)), ("P3", 2, pytest.approx(-0.2)), ("P2", None, None)]
+    assert (r.period, r.previous_period, r.home_region, r.home_inferred) == ("2025", "2024", "370100", True)
+    # scale = .4 × revenue / 150000 + .3 × fixed investment / 25000:
+    # P1 .4 × .8 + .3 × 1 = .62; P2 .4 × 1 + .3 × .72 = .616; P3 .4 × 40000 / 150000 (investment missing)
+    assert [(x.park_id, x.rank, x.score) for x in r.scale] == [("P1", 1, pytest.approx(0.62)), ("P2", 2, pytest.approx(0.616)), ("P3", 3, pytest.approx(0.4 * 4 / 15))]
+    assert r.scale[0].missing == ["tax", "profit"] and r.scale[2].missing == ["fixed_investment", "tax", "profit"]
+    # revenue growth P1 (120000 − 100000) / 100000 = .2, P3 (40000 − 50000) / 50000 = −.2 → min–max parts 1 and 0;
+    # investment growth P1 .25 only (P3 has no 2025 investment) → part 1. P1 .4 + .3 = .7; P3 0; P2 one period
+    assert [(x.park_id, x.rank, x.score) for x in r.speed] == [("P1", 1, pytest.approx(0.7)), ("P3", 2, 0.0), ("P2", None, None)]
+    assert r.speed[0].values["revenue"] == pytest.approx(0.2) and r.speed[0].values["fixed_investment"] == pytest.approx(0.25)
     assert r.speed[2].note == "仅一期数据，无法计算增速"
-    assert r.speed[0].investment_growth == pytest.approx(0.25)
+    assert r.comparison[0].sentence == "十强中本市 3 家（数据中没有其他城市的园区）"
     h1 = park_ranking(view, S, period="2025-H1")
     assert h1.previous_period == "2024-H2"
     assert by_id(h1.speed, "park_id")["P1"].note == "缺少上一期（2024-H2）数据，无法计算增速"

@@ -9,7 +9,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from webapp.export import FORMULA_PREFIXES, frame_from_records, neutralise, safe_frame, to_csv_bytes, to_xlsx_bytes
+from webapp.export import frame_from_records, neutralise, safe_frame, to_csv_bytes, to_xlsx_bytes
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+86 138", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", '=HYPERLINK("x","点击")'])
@@ -17,13 +17,23 @@ def test_neutralise_prefixes_quote(text):
     assert neutralise(text) == "'" + text
 
 
-@pytest.mark.parametrize("value", ["比亚迪", "a=b", " =1", "", "'=1", None, 3, -3.5, True, dt.date(2026, 1, 1)])
+@pytest.mark.parametrize("value", ["比亚迪", "a=b", "", "'=1", "1=1", " x", None, 3, -3.5, True, dt.date(2026, 1, 1)])
 def test_neutralise_leaves_other_values(value):
     assert neutralise(value) == value
 
 
-def test_prefix_list_is_the_documented_one():
-    assert set(FORMULA_PREFIXES) == {"=", "+", "-", "@", "\t", "\r"}
+# issue 18: these passed the app's neutraliser
+@pytest.mark.parametrize("text", ["＝1+1", "﹦1+1", "＋86", "－2", "＠SUM(A1)", "﹢1", "﹣1", " =1", "\u3000=1", "\n=1", " \n\u3000＝cmd", "\u200b=1"])
+def test_neutralise_full_width_and_leading_whitespace(text):
+    assert neutralise(text) == "'" + text
+
+
+def test_one_neutraliser_for_app_and_cli():
+    import cli.common
+    import graph.spreadsheet
+    import webapp.export
+
+    assert webapp.export.neutralise is graph.spreadsheet.neutralise is cli.common.neutralise
 
 
 def test_safe_frame_keeps_numbers_and_flattens_lists():

@@ -7,12 +7,9 @@ What the sheets hold (Chinese headers with units, rounded numbers, Chinese
 values) is :mod:`reports.sheets`; a workbook ends with a 参数 sheet (参数/取值,
 the settings in Chinese) and a 说明 sheet (data source and date, scope).
 
-Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-`` or ``@`` (and,
-in some, a leading tab or carriage return) as a formula: an enterprise name like
-``=HYPERLINK("http://evil", "点击")`` in an imported dataset would become a live
-link in the meeting's workbook. Every such text cell is prefixed with a single
-quote, which shows the text as typed. Numbers are left as numbers (a negative
-growth rate is data, not a formula).
+Every text cell goes through :func:`graph.spreadsheet.neutralise`, the one
+neutraliser the CLI's ``--format csv`` uses too (``= + - @``, tab/CR, the
+full-width and small forms, and leading spaces before them).
 """
 
 from __future__ import annotations
@@ -24,31 +21,11 @@ from typing import Any, Iterable
 
 import polars as pl
 
+from graph.spreadsheet import neutralise  # noqa: F401 - the one neutraliser (re-exported for the pages)
 from reports.fmt import settings_rows
 from reports.sheets import Sheet
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
-
-
-def neutralise(value: Any) -> Any:
-    """Return ``value`` safe to put in a spreadsheet cell.
-
-    Text starting with ``= + - @``, a tab or a carriage return gets a leading
-    single quote; other values are returned unchanged.
-
-    >>> neutralise("=1+1")
-    "'=1+1"
-    >>> neutralise("-3%")
-    "'-3%"
-    >>> neutralise(-3)
-    -3
-    >>> neutralise("比亚迪")
-    '比亚迪'
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _cell_text(value: Any) -> Any:

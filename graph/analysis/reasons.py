@@ -11,7 +11,7 @@ import math
 import polars as pl
 
 # the words come from the one translations module; ``money`` is its formatter, used here as is
-from graph.i18n import CATEGORY_ZH, CONFIDENCE_ZH, GRADE_ZH, OVERDUE_KIND_ZH, PROJECT_STAGE_ZH, money  # noqa: F401
+from graph.i18n import CATEGORY_ZH, CONFIDENCE_ZH, GRADE_ZH, OVERDUE_KIND_ZH, PARK_INDICATOR_ZH, PROJECT_STAGE_ZH, money  # noqa: F401
 
 
 def top_pct(frac: float) -> str:
@@ -251,6 +251,27 @@ def r_no_previous(previous: str) -> str:
 
 def r_no_period(period: str) -> str:
     return f"无{period}期数据"
+
+
+LOW_COHESION = "区内企业关联性不强"
+NO_LOCAL_FIRMS = "园区内没有本地企业数据"
+NO_SUPPLY_DATA = "数据中没有供应关系（supply_links），关联性未知"
+NO_FOCUS = "未申报主导产业"
+FOCUS_NO_CHAINS = "申报的主导产业没有产业链"
+NO_AREA = "无面积数据"
+NO_GROWTH_DATA = "两期都有数据但无法计算任何增速"
+
+
+def r_missing_values(keys: list[str]) -> str:
+    return f"缺少{'、'.join(PARK_INDICATOR_ZH.get(k, k) for k in keys)}数据（计0）"
+
+
+def r_missing_growth(keys: list[str]) -> str:
+    return f"无法计算{'、'.join(PARK_INDICATOR_ZH.get(k, k) for k in keys)}增速（缺数据或上期不为正，计0）"
+
+
+def r_one_firm() -> str:
+    return "园区仅1家本地企业，无从关联"
 
 
 def r_stalled(stage: str, days: int) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from graph.analysis.parks import format_period, parse_period
+from graph.analysis.parks_rank import format_period, parse_period
 from graph.i18n import PARK_KPI_ZH, PERIOD_KIND_ZH
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
