@@ -14,8 +14,9 @@ import polars as pl
 
 from graph.schema import TABLES
 from graph.settings import Settings, load_settings
+from ingest.colmap import MappingProfile
 from ingest.issues import Issue, IssueList, issue, report_json
-from ingest.readers import read_dataset
+from ingest.readers import RawTable, read_dataset
 from ingest.safety import ReadLimits
 from ingest.validate import validate_tables
 
@@ -32,7 +33,7 @@ def _settings() -> Settings:
     except Exception:  # noqa: BLE001 - a bad settings file must not stop validation: the defaults apply
         return Settings()
 
-__all__ = ["IngestResult", "Issue", "load_dataset", "report_json"]
+__all__ = ["IngestResult", "Issue", "load_dataset", "report_json", "validate_raws"]
 
 
 @dataclass
@@ -61,7 +62,7 @@ class IngestResult:
         return not self.errors
 
 
-def load_dataset(path: str | Path, settings: Settings | None = None) -> IngestResult:
+def load_dataset(path: str | Path, settings: Settings | None = None, mapping: MappingProfile | None = None) -> IngestResult:
     """Read and validate the dataset at ``path``; never raises on bad input.
 
     Parameters
@@ -71,30 +72,42 @@ def load_dataset(path: str | Path, settings: Settings | None = None) -> IngestRe
     settings : Settings, optional
         Caps and date bounds (``max_columns``, ``date_min_year``, ...); defaults
         to :func:`graph.settings.load_settings`.
+    mapping : MappingProfile, optional
+        Column mapping of foreign headers (:mod:`ingest.colmap`).
     """
     settings = settings or _settings()
     issues = IssueList()
-    meta: dict = {"dataset": str(path), "format": None, "files": {}}
     try:
-        raws, fmt = read_dataset(path, issues, ReadLimits.from_settings(settings))
-        meta["format"] = fmt
+        raws, fmt = read_dataset(path, issues, ReadLimits.from_settings(settings), mapping)
+    except Exception as exc:  # noqa: BLE001 - a crash on odd input becomes an issue, never an exception
+        issues.add(issue("internal_error", file=str(path), detail=f"{type(exc).__name__}: {exc}"[:300]))
+        raws, fmt = {}, None
+    return validate_raws(raws, fmt, issues, settings, dataset=str(path), book=Path(path).name)
+
+
+def validate_raws(
+    raws: dict[str, RawTable], fmt: str | None, issues: IssueList, settings: Settings, *, dataset: str, book: str | None = None
+) -> IngestResult:
+    """Validate tables already read (a dataset, or an upload merged with the current data: :mod:`ingest.upload`)."""
+    meta: dict = {"dataset": dataset, "format": fmt, "files": {}}
+    try:
         # a file that exists but could not be read was reported already: no "missing file" on top
         reported = {i.file for i in issues.items if i.code in UNREADABLE_CODES}
-        unreadable = {name for name, t in TABLES.items() if t.file in reported}
+        unreadable = {name for name, t in TABLES.items() if t.file in reported} | issues.unreadable_tables
         if fmt == "xlsx" and not raws and reported:
             unreadable = set(TABLES)
         years = (settings.date_min_year, settings.date_max_year)
-        tables = validate_tables(raws, issues, fmt, unreadable, book=Path(path).name, years=years)
+        tables = validate_tables(raws, issues, fmt, unreadable, book=book, years=years)
         for name, raw in raws.items():
             info: dict = {"rows": raw.df.height}
             if fmt == "csv":
                 info["encoding"] = raw.encoding
                 info["file"] = raw.file
             else:
-                info["sheet"] = raw.file.split(":", 1)[1]
+                info["sheet"] = raw.file.split(":", 1)[-1]
             meta["files"][name] = info
     except Exception as exc:  # noqa: BLE001 - a crash on odd input becomes an issue, never an exception
-        issues.add(issue("internal_error", file=str(path), detail=f"{type(exc).__name__}: {exc}"[:300]))
+        issues.add(issue("internal_error", file=dataset, detail=f"{type(exc).__name__}: {exc}"[:300]))
         tables = None
     result = issues.finish()
     ok = not any(i.severity == "error" for i in result)

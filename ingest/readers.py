@@ -23,10 +23,12 @@ from pathlib import Path
 import polars as pl
 
 from graph.schema import TABLES, Table
+from ingest.colmap import MappingProfile, TableMapping, finish_table, region_column, region_level
 from ingest.issues import ISSUE_CAP, IssueList, issue, phrase
 from ingest.safety import ReadLimits, Refused, check_workbook, encoding_rows, file_kind, header_width, read_regular
 
 ROW = "_row"
+FILE = "_file"  # only in a table merged from several files (ingest.merge): each row's file
 
 # Extra header spellings, beyond graph.schema (English, Chinese, aliases).
 EXTRA_ALIASES: dict[tuple[str, str], tuple[str, ...]] = {
@@ -134,10 +136,12 @@ def _build(
     issues: IssueList,
     encoding: str | None,
     limits: ReadLimits = ReadLimits(),
+    tmap: TableMapping | None = None,
 ) -> RawTable:
     """Turn a raw text grid (header in its first non-empty row) into a :class:`RawTable`.
 
-    ``first_row`` is the spreadsheet row number of ``grid``'s first row.
+    ``first_row`` is the spreadsheet row number of ``grid``'s first row; ``tmap`` a column mapping
+    (:mod:`ingest.colmap`) applied before the contract's own header spellings.
     """
     table = TABLES[tname]
     grid = _clean(grid).with_row_index(ROW, offset=first_row).with_columns(pl.col(ROW).cast(pl.Int64))
@@ -152,39 +156,53 @@ def _build(
         header = list(grid.row(0))[1:]
         header_row = int(grid[ROW][0])
         body = grid.slice(1)
+    chosen, regions = _choose_columns(table, cells, header, body, file, header_row, issues, tmap)
+    df = body.select([pl.col(ROW)] + [pl.col(g).alias(name) for name, (g, _) in chosen.items()] + [pl.col(g).alias(r) for r, g in regions])
+    if tmap is not None:
+        df = finish_table(table, df, tmap, file, issues, ROW)
+    missing = set()
+    if not chosen and not regions and header and any(h is not None for h in header) and (tmap is None or not tmap.defaults):
+        first = next(h for h in header if h is not None)
+        issues.add(issue("no_header", file=file, row=header_row, value=first, table=table.name, table_zh=table.zh))
+        missing = {c.name for c in table.columns if c.required}
+    else:
+        for c in table.columns:
+            if c.required and c.name not in df.columns:
+                missing.add(c.name)
+                issues.add(issue("missing_column", file=file, row=header_row, column=c.name, column_zh=c.zh, template="missing_mapped_column" if tmap else None))
+    df = _long_cells(table, df, file, issues, limits.max_cell_chars)
+    return RawTable(tname, file, df, encoding, missing)
+
+
+def _choose_columns(table: Table, cells: list[str], header: list, body: pl.DataFrame, file: str, header_row: int, issues: IssueList, tmap: TableMapping | None):
+    """English column -> (grid column, header text), and the region-name columns of a mapping; header issues recorded."""
     lookup = column_lookup(table)
     chosen: dict[str, tuple[str, str]] = {}  # english -> (grid column, header text)
-    allowed = "、".join(f"{c.zh}（{c.name}）" for c in table.columns)
+    regions: list[tuple[str, str]] = []  # (temporary name, grid column): names resolved to region_code
+    unknown: list[str] = []
     for gcol, h in zip(cells, header):
         if h is None:
             if body.get_column(gcol).is_not_null().any():
-                issues.add(issue("unknown_column", file=file, row=header_row, value=phrase("blank_header"), allowed=allowed))
+                unknown.append(phrase("blank_header"))
             continue
-        name = match_header(table, h, lookup)
-        if name is None:
-            issues.add(issue("unknown_column", file=file, row=header_row, value=h, allowed=allowed))
+        mapped = tmap is not None and tmap.has(h)
+        name = tmap.target(h) if mapped else match_header(table, h, lookup)
+        if mapped and name is None:
+            continue  # the mapping says: not ours
+        if mapped and name == "region_code":
+            regions.append((region_column(len(regions), region_level(h)), gcol))
+        elif name is None:
+            unknown.append(h)
         elif name in chosen:
             col = table.column(name)
-            issues.add(
-                issue(
-                    "duplicate_column",
-                    file=file,
-                    row=header_row,
-                    column=name,
-                    column_zh=col.zh,
-                    value=f"{chosen[name][1]}、{h}",
-                )
-            )
+            issues.add(issue("duplicate_column", file=file, row=header_row, column=name, column_zh=col.zh, value=f"{chosen[name][1]}、{h}"))
         else:
             chosen[name] = (gcol, h)
-    missing = set()
-    for c in table.columns:
-        if c.required and c.name not in chosen:
-            missing.add(c.name)
-            issues.add(issue("missing_column", file=file, row=header_row, column=c.name, column_zh=c.zh))
-    df = body.select([pl.col(ROW)] + [pl.col(g).alias(name) for name, (g, _) in chosen.items()])
-    df = _long_cells(table, df, file, issues, limits.max_cell_chars)
-    return RawTable(tname, file, df, encoding, missing)
+    if chosen or regions or tmap is not None:
+        allowed = "、".join(f"{c.zh}（{c.name}）" for c in table.columns)
+        for h in unknown:
+            issues.add(issue("unknown_column", file=file, row=header_row, value=h, allowed=allowed))
+    return chosen, regions
 
 
 def _long_cells(table: Table, df: pl.DataFrame, file: str, issues: IssueList, cap: int) -> pl.DataFrame:
@@ -275,8 +293,9 @@ def _mixed_encoding(data: bytes, file: str, issues: IssueList) -> bool:
     return main == "utf-8" and bool(odd)
 
 
-def read_csv_table(path: Path, tname: str, issues: IssueList, limits: ReadLimits = ReadLimits()) -> RawTable | None:
-    file = path.name
+def read_csv_table(path: Path, tname: str, issues: IssueList, limits: ReadLimits = ReadLimits(), tmap: TableMapping | None = None, file: str | None = None) -> RawTable | None:
+    """One CSV file as table ``tname`` (``file`` is the name issues carry, default the file's name)."""
+    file = file or path.name
     try:
         data = read_regular(path, limits.max_file_bytes)
     except Refused as exc:
@@ -305,7 +324,7 @@ def read_csv_table(path: Path, tname: str, issues: IssueList, limits: ReadLimits
     if grid.width == 1 and grid.height and any(sep in (grid.item(0, 0) or "") for sep in ("\t", ";", "；")):
         issues.add(issue("bad_csv", file=file, detail=phrase("not_comma")))
         return None
-    return _build(tname, file, grid, first_row, issues, encoding, limits)
+    return _build(tname, file, grid, first_row, issues, encoding, limits, tmap)
 
 
 # ---------------------------------------------------------------- XLSX
@@ -336,10 +355,22 @@ def cell_text(v: object) -> str | None:
     return str(v)
 
 
-def read_xlsx(path: Path, issues: IssueList, limits: ReadLimits = ReadLimits()) -> dict[str, RawTable]:
+def read_xlsx(
+    path: Path,
+    issues: IssueList,
+    limits: ReadLimits = ReadLimits(),
+    mapping: MappingProfile | None = None,
+    sheets: dict[str, str] | None = None,
+    book: str | None = None,
+    only: list[str] | None = None,
+) -> dict[str, RawTable]:
+    """The sheets of a workbook that are dataset tables (by name, by ``mapping.files`` or by ``sheets``: sheet -> table).
+
+    ``only`` reads just these sheets (an upload picks its sheets one by one).
+    """
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-    book = path.name
+    book = book or path.name
     try:
         check_workbook(path, limits)
     except Refused as exc:
@@ -352,13 +383,15 @@ def read_xlsx(path: Path, issues: IssueList, limits: ReadLimits = ReadLimits()) 
     except Exception as exc:  # noqa: BLE001 - not a workbook: reported, never raised
         issues.add(issue("bad_xlsx", file=book, detail=str(exc)[:200] or type(exc).__name__))
         return {}
+    if only is not None:
+        names = [n for n in names if n in only]
     for sheet in names:
         if sheet in hidden:
             issues.add(issue("hidden_sheet", file=book, value=sheet))
     out: dict[str, RawTable] = {}
     allowed = "、".join(f"{t.name}（{t.zh}）" for t in TABLES.values())
     for sheet in names:
-        tname = table_for_name(sheet)
+        tname = (sheets or {}).get(sheet) or table_for_name(sheet) or (mapping.table_for_file(sheet) if mapping else None)
         if tname is None:
             if not _ignored(sheet):
                 issues.add(issue("unknown_sheet", file=book, value=sheet, allowed=allowed))
@@ -375,14 +408,15 @@ def read_xlsx(path: Path, issues: IssueList, limits: ReadLimits = ReadLimits()) 
         width = max((len(r) for r in rows), default=0)
         columns = [[(r[i] if i < len(r) else None) for r in rows] for i in range(width)]
         columns = [[(v if type(v) is str and v else cell_text(v)) for v in col] for col in columns]
-        out[tname] = _build(tname, file, _frame_from_columns(columns), 1, issues, None, limits)
+        tmap = mapping.for_table(tname) if mapping else None
+        out[tname] = _build(tname, file, _frame_from_columns(columns), 1, issues, None, limits, tmap)
     return out
 
 
 # ---------------------------------------------------------------- dataset
 
 
-def read_csv_folder(folder: Path, issues: IssueList, limits: ReadLimits = ReadLimits()) -> dict[str, RawTable]:
+def read_csv_folder(folder: Path, issues: IssueList, limits: ReadLimits = ReadLimits(), mapping: MappingProfile | None = None) -> dict[str, RawTable]:
     out: dict[str, RawTable] = {}
     allowed = "、".join(t.file for t in TABLES.values())
     for path in sorted(folder.iterdir()):
@@ -394,28 +428,66 @@ def read_csv_folder(folder: Path, issues: IssueList, limits: ReadLimits = ReadLi
             continue
         if not path.is_file():
             continue
-        tname = table_for_name(path.stem)
+        tname = table_for_name(path.stem) or (mapping.table_for_file(path.name) if mapping else None)
         if tname is None:
             issues.add(issue("unknown_file", file=path.name, allowed=allowed))
             continue
         if tname in out:
             issues.add(issue("duplicate_table", file=path.name, table=tname, value=f"{out[tname].file}、{path.name}"))
             continue
-        raw = read_csv_table(path, tname, issues, limits)
+        raw = read_csv_table(path, tname, issues, limits, mapping.for_table(tname) if mapping else None)
         if raw is not None:
             out[tname] = raw
+        else:
+            issues.unreadable_tables.add(tname)
     return out
 
 
-def read_dataset(path: str | Path, issues: IssueList, limits: ReadLimits = ReadLimits()) -> tuple[dict[str, RawTable], str | None]:
-    """Raw tables of a dataset and its format (``"csv"``, ``"xlsx"`` or None if unreadable)."""
+def read_dataset(
+    path: str | Path, issues: IssueList, limits: ReadLimits = ReadLimits(), mapping: MappingProfile | None = None
+) -> tuple[dict[str, RawTable], str | None]:
+    """Raw tables of a dataset and its format (``"csv"``, ``"xlsx"`` or None if unreadable); ``mapping`` maps foreign headers."""
     p = Path(path)
     if p.is_dir():
-        return read_csv_folder(p, issues, limits), "csv"
+        return read_csv_folder(p, issues, limits, mapping), "csv"
     if p.is_file() and p.suffix.lower() == ".csv":
         issues.add(issue("bad_xlsx", file=p.name, detail=phrase("single_csv")))
         return {}, "xlsx"
     if p.is_file():
-        return read_xlsx(p, issues, limits), "xlsx"
+        return read_xlsx(p, issues, limits, mapping), "xlsx"
     issues.add(issue("missing_dataset", file=str(p), value=str(p)))
     return {}, None
+
+
+def file_headers(path: Path, sheet: str | None = None, limits: ReadLimits = ReadLimits()) -> list[str]:
+    """The header row (first non-empty row) of a CSV file or of a workbook's sheet (default: the first).
+
+    Raises ``ValueError`` with a Chinese message when the file cannot be read.
+    """
+    issues = IssueList()
+    rows: list[list] = []
+    try:
+        if path.suffix.lower() == ".csv":
+            decoded = decode_csv_bytes(read_regular(path, limits.max_file_bytes))
+            if decoded is None:
+                issues.add(issue("bad_encoding", file=path.name, tried=phrase("encodings_tried")))
+            else:
+                grid, _ = _csv_grid(decoded[0], limits.max_columns)
+                rows = [list(r) for r in grid.head(50).iter_rows()]
+        else:
+            from python_calamine import CalamineWorkbook
+
+            check_workbook(path, limits)
+            wb = CalamineWorkbook.from_path(str(path))
+            rows = wb.get_sheet_by_name(sheet or wb.sheet_names[0]).to_python(skip_empty_area=False)[:50]
+    except Refused as exc:
+        _refused(issues, path.name, exc)
+    except OSError as exc:
+        raise ValueError(f"无法读取 {path}：{exc.strerror or exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - not a workbook, no such sheet, not CSV
+        raise ValueError(f"无法读取 {path.name}：{str(exc)[:200]}") from exc
+    errors = [i for i in issues.finish() if i.severity == "error"]
+    if errors:
+        raise ValueError(f"{errors[0].message}。{errors[0].fix}")
+    first = next((r for r in rows if any(cell_text(v) for v in r)), [])
+    return [t.strip() for t in (cell_text(v) for v in first) if t and t.strip()]

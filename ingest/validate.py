@@ -19,7 +19,7 @@ from graph.schema import REQUIRED_TABLES, TABLES, Table
 from graph.view import conform
 from ingest.columns import DEFAULT_YEARS, issue_extras, parse_column
 from ingest.issues import IssueList, issue, phrase
-from ingest.readers import ROW, RawTable
+from ingest.readers import FILE, ROW, RawTable
 from ingest.regions import merge_regions
 
 STAGE_DATE_PAIRS = [
@@ -45,9 +45,16 @@ def emit_rows(
     extras=None,
     **fixed,
 ) -> None:
-    """Issues for the rows of ``failing`` (``_row`` + value column); only the first cap are built."""
+    """Issues for the rows of ``failing`` (``_row`` + value column); only the first cap are built.
+
+    A ``_file`` column (a table merged from several files, see :mod:`ingest.merge`) names each row's file.
+    """
     n = failing.height
     if n == 0:
+        return
+    if FILE in failing.columns:
+        for (f,), part in failing.group_by(FILE, maintain_order=True):
+            emit_rows(issues, part.drop(FILE), code, file=f, column=column, column_zh=column_zh, value_col=value_col, extras=extras, **fixed)
         return
     room = issues.room(file, column, code)
     head = failing.head(room)
@@ -91,8 +98,19 @@ def normalise_ids(t: Table, name: str, s: pl.Series, rows: pl.Series, file: str,
     return fixed
 
 
+def _loc(df: pl.DataFrame) -> list[str]:
+    """The columns that locate a row: ``_row``, and ``_file`` for a merged table."""
+    return [ROW, FILE] if FILE in df.columns else [ROW]
+
+
 def _parse_table(raw: RawTable, issues: IssueList, years: tuple[int, int]) -> pl.DataFrame:
-    """Typed columns + ``_row``; column-level issues recorded."""
+    """Typed columns + ``_row`` (and ``_file`` for a merged table); column-level issues recorded."""
+    if FILE in raw.df.columns:  # rows from several files: each part parsed under its own file name
+        parts = []
+        for (f,), part in raw.df.group_by(FILE, maintain_order=True):
+            sub = RawTable(raw.table, f, part.drop(FILE), raw.encoding, raw.missing_columns)
+            parts.append(_parse_table(sub, issues, years).with_columns(pl.lit(f, dtype=pl.Utf8).alias(FILE)))
+        return pl.concat(parts, how="vertical_relaxed") if parts else _parse_table(RawTable(raw.table, raw.file, raw.df.drop(FILE)), issues, years)
     t = TABLES[raw.table]
     df = raw.df
     rows = df.get_column(ROW)
@@ -140,7 +158,7 @@ def check_keys(t: Table, df: pl.DataFrame, file: str, issues: IssueList) -> None
         return
     required = [k for k in key if t.column(k).required]
     sub = df.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in required)) if required else df
-    sub = sub.select(ROW, (_key_text(key) if len(key) > 1 else pl.col(key[0])).alias("__k"))
+    sub = sub.select(*_loc(sub), (_key_text(key) if len(key) > 1 else pl.col(key[0])).alias("__k"))
     dup = sub.filter(pl.col("__k").is_duplicated())
     if dup.height == 0:
         return
@@ -181,7 +199,7 @@ def check_refs(t: Table, df: pl.DataFrame, file: str, tables, regions, fmt, issu
             if target is not None and ref_col in target.columns
             else pl.DataFrame({"__v": []}, schema={"__v": pl.Utf8})
         )
-        vals = df.select(ROW, pl.col(c.name).alias("__v"))
+        vals = df.select(*_loc(df), pl.col(c.name).alias("__v"))
         if c.type == "list":
             vals = vals.explode("__v")
         vals = vals.filter(pl.col("__v").is_not_null())
@@ -205,7 +223,7 @@ def check_segments(df: pl.DataFrame, file: str, issues: IssueList) -> None:
         return
     t = TABLES["segments"]
     pcol = t.column("parent_id")
-    rows = df.select(ROW, "id", "parent_id", "chain_id").drop_nulls(["id"]).unique("id", keep="first", maintain_order=True)
+    rows = df.select(*_loc(df), "id", "parent_id", "chain_id").drop_nulls(["id"]).unique("id", keep="first", maintain_order=True)
     # parent in another chain
     parents = rows.select(pl.col("id").alias("parent_id"), pl.col("chain_id").alias("__pchain"))
     other = (
@@ -226,6 +244,7 @@ def check_segments(df: pl.DataFrame, file: str, issues: IssueList) -> None:
     # parent cycles
     parent = {i: p for i, p in zip(rows["id"], rows["parent_id"]) if p is not None}
     row_of = dict(zip(rows["id"], rows[ROW]))
+    file_of = dict(zip(rows["id"], rows[FILE])) if FILE in rows.columns else {}
     state: dict[str, int] = {}
     for start in sorted(parent, key=lambda s: row_of[s]):
         path, node = [], start
@@ -241,7 +260,7 @@ def check_segments(df: pl.DataFrame, file: str, issues: IssueList) -> None:
             issues.add(
                 issue(
                     "parent_cycle",
-                    file=file,
+                    file=file_of.get(first, file),
                     row=row_of[first],
                     column="parent_id",
                     column_zh=pcol.zh,
@@ -276,7 +295,7 @@ def check_project_dates(df: pl.DataFrame, file: str, issues: IssueList) -> None:
         cond = pl.col(b) < pl.col(a)
         if (a, b) == ("signed_on", "producing_on") and "started_on" in df.columns:
             cond = cond & pl.col("started_on").is_null()  # else reported by the two steps
-        bad = df.filter(cond).select(ROW, pl.col(a).cast(pl.Utf8).alias("__a"), pl.col(b).cast(pl.Utf8).alias("__b")).sort(ROW)
+        bad = df.filter(cond).select(*_loc(df), pl.col(a).cast(pl.Utf8).alias("__a"), pl.col(b).cast(pl.Utf8).alias("__b")).sort(ROW)
         ca, cb = t.column(a), t.column(b)
         emit_rows(
             issues,

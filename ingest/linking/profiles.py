@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Iterable, Sequence
 
 import polars as pl
@@ -62,6 +65,58 @@ def gbt_ancestors(code: str) -> list[str]:
     """
     d = gbt_norm(code)
     return [d[:n] for n in range(len(d), 1, -1)]
+
+GBT_FILE = Path(__file__).resolve().parents[2] / "data" / "public" / "gbt4754_2017.csv"
+_PATH_SPLIT = re.compile(r"\s*(?:>|＞|→|/|／|\\|\||-{1,2}|—+|－)\s*")
+
+
+@lru_cache(maxsize=1)
+def _gbt_names() -> dict[str, list[str]]:
+    """GB/T 4754-2017 name -> its codes (digits only; a 门类 letter has none), most specific first."""
+    df = pl.read_csv(GBT_FILE, infer_schema=False)
+    out: dict[str, list[str]] = {}
+    for code, name in df.select("code", "name").iter_rows():
+        if code.isdigit():
+            out.setdefault(unicodedata.normalize("NFKC", name).strip(), []).append(code)
+    return {k: sorted(v, key=len, reverse=True) for k, v in out.items()}
+
+
+def gbt_codes(text: str) -> list[str]:
+    """GB/T 4754 codes in a 国标行业 cell: its digits (``C3973`` → 3973), else the most specific name it holds.
+
+    Exports write the class as a code, a name, or a path of names (``制造业>…>电子器件制造>集成电路制造``).
+
+    >>> gbt_codes("C3973"), gbt_codes("集成电路制造"), gbt_codes("制造业-电子器件制造-集成电路制造"), gbt_codes("制造业")
+    (['3973'], ['3973'], ['3973'], [])
+    """
+    t = unicodedata.normalize("NFKC", str(text or "")).strip()
+    digits = re.sub(r"\D", "", t)
+    if digits:
+        return [digits]
+    names = _gbt_names()
+    parts = [p for p in _PATH_SPLIT.split(t) if p]
+    for part in reversed(parts):  # the last part of a path is the most specific
+        if part in names:
+            codes = names[part]
+            # a name shared by a class and its only sub-class: the sub-class; unrelated classes: each
+            return [c for c in codes if not any(o != c and o.startswith(c) for o in codes)]
+    return []
+
+
+def gbt_cell_codes(parts: list[str]) -> list[str]:
+    """The GB/T codes of one 国标行业 cell already split as a list: names hold 、 (``电线、电缆制造``), so
+    a cell without digits is first read whole.
+
+    >>> gbt_cell_codes(["电线", "电缆制造"]), gbt_cell_codes(["C3973", "3812"]), gbt_cell_codes(["集成电路制造", "电动机制造"])
+    (['3831'], ['3973', '3812'], ['3973', '3812'])
+    """
+    joined = "、".join(parts)
+    if parts and not re.search(r"\d", joined):
+        whole = gbt_codes(joined)
+        if whole:
+            return whole
+    return [code for p in parts for code in gbt_codes(p)]
+
 
 CODES_SCHEMA = {"enterprise_id": pl.Utf8, "scheme": pl.Utf8, "code": pl.Utf8}
 TERMS_SCHEMA = {"enterprise_id": pl.Utf8, "term": pl.Utf8, "share": pl.Float64, "rank": pl.Int64, "kind": pl.Utf8}
@@ -150,10 +205,8 @@ def table_profiles(enterprises: pl.DataFrame, *, data_source: str = "企业名�
         col = _find_col(enterprises, heads)
         if col:
             for eid, cell in zip(ids, enterprises.get_column(col).to_list()):
-                for c in split_list(cell):
-                    digits = re.sub(r"\D", "", c)
-                    if digits:
-                        codes.append((eid, scheme, digits))
+                found = gbt_cell_codes(split_list(cell)) if scheme == "gbt" else [re.sub(r"\D", "", c) for c in split_list(cell)]
+                codes.extend((eid, scheme, code) for code in found if code)
     text_cols = [(kind, _find_col(enterprises, heads)) for kind, heads in ENTERPRISE_TEXT_COLUMNS.items()]
     text_cols = [(k, c) for k, c in text_cols if c]
     for kind, col in text_cols:
