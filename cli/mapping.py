@@ -76,7 +76,7 @@ def _by() -> str:
 
 def cmd_suggest(args: argparse.Namespace) -> int:
     from ingest.colmap import suggest, suggest_extras
-    from ingest.readers import file_headers
+    from ingest.colmap import file_headers
     from ingest.safety import ReadLimits
 
     path = Path(args.file)

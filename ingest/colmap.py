@@ -35,8 +35,9 @@ import polars as pl
 from rapidfuzz import fuzz, process
 
 from graph.schema import TABLES, Table
-from ingest.issues import IssueList, issue
+from ingest.issues import IssueList, issue, phrase
 from ingest.regions import RegionNames, pad_region_expr
+from ingest.safety import ReadLimits
 
 FUZZY_CUTOFF = 75.0
 #: words of headers that have no place in the contract (an export's contact and registration details)
@@ -153,6 +154,45 @@ def suggest_extras(mapping: dict[str, str | None], table: str) -> tuple[dict[str
     if "id" not in mapped and "id" in TABLES[table].column_names:
         id_from = next((c for c in ("credit_code", "name") if c in mapped), None)
     return defaults, id_from
+
+
+# ---------------------------------------------------------------- a file's header row
+
+def file_headers(path: Path, sheet: str | None = None, limits: ReadLimits | None = None) -> list[str]:
+    """The header row (first non-empty row) of a CSV file or of a workbook's sheet (default: the first).
+
+    Raises ``ValueError`` with a Chinese message when the file cannot be read.
+    """
+    from ingest.readers import _csv_grid, _refused, cell_text, decode_csv_bytes
+    from ingest.safety import Refused, check_workbook, read_regular
+
+    issues, limits = IssueList(), limits or ReadLimits()
+    rows: list[list] = []
+    try:
+        if path.suffix.lower() == ".csv":
+            decoded = decode_csv_bytes(read_regular(path, limits.max_file_bytes))
+            if decoded is None:
+                issues.add(issue("bad_encoding", file=path.name, tried=phrase("encodings_tried")))
+            else:
+                grid, _ = _csv_grid(decoded[0], limits.max_columns)
+                rows = [list(r) for r in grid.head(50).iter_rows()]
+        else:
+            from python_calamine import CalamineWorkbook
+
+            check_workbook(path, limits)
+            wb = CalamineWorkbook.from_path(str(path))
+            rows = wb.get_sheet_by_name(sheet or wb.sheet_names[0]).to_python(skip_empty_area=False)[:50]
+    except Refused as exc:
+        _refused(issues, path.name, exc)
+    except OSError as exc:
+        raise ValueError(f"无法读取 {path}：{exc.strerror or exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - not a workbook, no such sheet, not CSV
+        raise ValueError(f"无法读取 {path.name}：{str(exc)[:200]}") from exc
+    errors = [i for i in issues.finish() if i.severity == "error"]
+    if errors:
+        raise ValueError(f"{errors[0].message}。{errors[0].fix}")
+    first = next((r for r in rows if any(cell_text(v) for v in r)), [])
+    return [t.strip() for t in (cell_text(v) for v in first) if t and t.strip()]
 
 
 # ---------------------------------------------------------------- profiles

@@ -458,36 +458,3 @@ def read_dataset(
     issues.add(issue("missing_dataset", file=str(p), value=str(p)))
     return {}, None
 
-
-def file_headers(path: Path, sheet: str | None = None, limits: ReadLimits = ReadLimits()) -> list[str]:
-    """The header row (first non-empty row) of a CSV file or of a workbook's sheet (default: the first).
-
-    Raises ``ValueError`` with a Chinese message when the file cannot be read.
-    """
-    issues = IssueList()
-    rows: list[list] = []
-    try:
-        if path.suffix.lower() == ".csv":
-            decoded = decode_csv_bytes(read_regular(path, limits.max_file_bytes))
-            if decoded is None:
-                issues.add(issue("bad_encoding", file=path.name, tried=phrase("encodings_tried")))
-            else:
-                grid, _ = _csv_grid(decoded[0], limits.max_columns)
-                rows = [list(r) for r in grid.head(50).iter_rows()]
-        else:
-            from python_calamine import CalamineWorkbook
-
-            check_workbook(path, limits)
-            wb = CalamineWorkbook.from_path(str(path))
-            rows = wb.get_sheet_by_name(sheet or wb.sheet_names[0]).to_python(skip_empty_area=False)[:50]
-    except Refused as exc:
-        _refused(issues, path.name, exc)
-    except OSError as exc:
-        raise ValueError(f"无法读取 {path}：{exc.strerror or exc}") from exc
-    except Exception as exc:  # noqa: BLE001 - not a workbook, no such sheet, not CSV
-        raise ValueError(f"无法读取 {path.name}：{str(exc)[:200]}") from exc
-    errors = [i for i in issues.finish() if i.severity == "error"]
-    if errors:
-        raise ValueError(f"{errors[0].message}。{errors[0].fix}")
-    first = next((r for r in rows if any(cell_text(v) for v in r)), [])
-    return [t.strip() for t in (cell_text(v) for v in first) if t and t.strip()]

@@ -25,9 +25,9 @@ from typing import Any, Protocol
 
 from graph.schema import TABLES
 from graph.settings import Settings
-from ingest.colmap import MappingProfile, TableMapping
+from ingest.colmap import MappingProfile, TableMapping, file_headers
 from ingest.issues import Issue, IssueList, issue
-from ingest.readers import RawTable, file_headers, read_csv_table, read_xlsx, table_for_name
+from ingest.readers import RawTable, read_csv_table, read_xlsx, table_for_name
 from ingest.safety import MB, ReadLimits
 
 DATA_SUFFIXES = (".csv", ".xlsx")
