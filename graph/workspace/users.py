@@ -151,7 +151,7 @@ def add_user(ws: Workspace, name: str, password: str, role: str, *, park_id: str
     """Create an account; a name that exists is refused."""
     name, role, password = clean_name(name), check_role(role), check_password(password)
     digest = _HASHER.hash(password)
-    t = now()
+    t = _stamp()
     with ws.write() as con:
         if con.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
             raise UserError(f"账号 “{name}” 已存在：修改密码用 `indmap user passwd {name}`。")
@@ -186,10 +186,17 @@ def update_user(ws: Workspace, name: str, *, role: str | None = None, park_id: s
     return user
 
 
+def _stamp() -> str:
+    """When a password was set, to the microsecond: a session logged in before a change must see it changed."""
+    import datetime as dt
+
+    return dt.datetime.now().astimezone().isoformat(timespec="microseconds")
+
+
 def set_password(ws: Workspace, name: str, password: str) -> None:
     """A new password; sessions logged in with the old one end at their next page load."""
     digest = _HASHER.hash(check_password(password))
-    t = now()
+    t = _stamp()
     with ws.write() as con:
         cur = con.execute("UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ? WHERE name = ?", (digest, t, t, name))
         if cur.rowcount == 0:
