@@ -143,6 +143,18 @@ def suggest(headers: list[str], table: str) -> dict[str, Suggestion]:
     return {h: out.get(h, Suggestion(None, "none", 0.0)) for h in headers}
 
 
+def guess_table(headers: list[str]) -> str | None:
+    """The table a file holds, judged by its headers when its name does not say (an export named 企业信息导出.csv):
+    the table with most headers that are its own spellings, at least two and more than any other table.
+
+    >>> guess_table(["企业名称", "统一社会信用代码", "成立日期", "电话"]), guess_table(["电话", "邮箱"])
+    ('enterprises', None)
+    """
+    scores = sorted(((sum(1 for s in suggest(headers, t).values() if s.how in ("exact", "region") and s.column), t) for t in TABLES), reverse=True)
+    (best, table), (second, _) = scores[0], scores[1]
+    return table if best >= 2 and best > second else None
+
+
 def suggest_extras(mapping: dict[str, str | None], table: str) -> tuple[dict[str, str], str | None]:
     """Defaults and ``id_from`` a reviewer would start from: an enterprise list without ``local`` is local, and
     its ids come from the credit code (else the name) when the file has no id column."""

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 from graph.schema import TABLES
 from graph.settings import Settings
-from ingest.colmap import MappingProfile, TableMapping, file_headers
+from ingest.colmap import MappingProfile, TableMapping, file_headers, guess_table
 from ingest.issues import Issue, IssueList, issue
 from ingest.readers import RawTable, read_csv_table, read_xlsx, table_for_name
 from ingest.safety import MB, ReadLimits
@@ -185,12 +185,14 @@ def _parts(paths: list[Path], settings: Settings, issues: IssueList) -> list[Par
     for p in sorted(paths, key=lambda x: x.name):
         try:
             if p.suffix.lower() == ".csv":
-                parts.append(Part(p.name, p, None, table_for_name(p.stem), file_headers(p, None, limits)))
+                heads = file_headers(p, None, limits)
+                parts.append(Part(p.name, p, None, table_for_name(p.stem) or guess_table(heads), heads))
                 continue
             for sheet in CalamineWorkbook.from_path(str(p)).sheet_names:
                 if sheet.startswith(("说明", "~")) or sheet.lower().startswith(("readme", "notes")):
                     continue
-                parts.append(Part(f"{p.name}:{sheet}", p, sheet, table_for_name(sheet), file_headers(p, sheet, limits)))
+                heads = file_headers(p, sheet, limits)
+                parts.append(Part(f"{p.name}:{sheet}", p, sheet, table_for_name(sheet) or guess_table(heads), heads))
         except ValueError as exc:
             issues.add(issue("bad_csv" if p.suffix.lower() == ".csv" else "bad_xlsx", file=p.name, detail=str(exc)[:200]))
         except Exception as exc:  # noqa: BLE001 - not a workbook

@@ -222,3 +222,13 @@ def test_versions_are_pruned_and_identical_files_reused(tmp_path):
     kept = V.list_versions(s)
     assert len(kept) == 2 and open_store(s).read_meta()["dataset_version"] == kept[0].id
     assert os.path.isdir(kept[0].path) and (kept[0].path / "version.json").is_file()
+
+
+def test_an_export_named_by_its_service_is_taken_for_its_table(tmp_path):
+    """企业信息导出.csv says nothing by its name; its headers say 企业. A file of contacts alone says nothing."""
+    export = ROOT / "tests" / "fixtures" / "export" / "企业信息导出.csv"
+    u = unpack([Up(export.name, export.read_bytes()), Up("联系人.csv", "电话,邮箱\n1,a@b.c\n".encode())], Settings(store=str(tmp_path / "g.lbug")))
+    try:
+        assert {p.label: p.table for p in u.parts} == {"企业信息导出.csv": "enterprises", "联系人.csv": None}
+    finally:
+        u.cleanup()
