@@ -198,7 +198,8 @@ def prepare_path(settings: Settings, dataset: str | Path, mapping=None) -> Prepa
     meta_mapping = mapping.to_json() if mapping is not None else None
 
     def stage():
-        return V.stage_files(settings, Path(dataset), {"source": "ingest", "dataset": str(dataset), "mapping": meta_mapping, "tables": res.meta.get("files")})
+        rows = {n: f.get("rows") for n, f in (res.meta.get("files") or {}).items()}
+        return V.stage_files(settings, Path(dataset), {"source": "ingest", "dataset": str(dataset), "mapping": meta_mapping, "tables": rows})
 
     return _prepared(res, settings, "ingest", str(dataset), seconds, stage, info)
 
@@ -278,7 +279,7 @@ def commit(p: Prepared, *, author: str | None = None, progress=None) -> Committe
                 V.discard(staged)
                 raise
             if staged:
-                V.publish(s, staged)
+                V.publish(s, staged, author=author)
             V.prune(s, s.dataset_versions_keep, {vid} if vid else set())
         finally:
             store.close()

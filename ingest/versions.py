@@ -166,11 +166,12 @@ def _write_info(folder: Path, info: dict[str, Any]) -> None:
     (folder / INFO).write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-def publish(settings, staged: Path) -> str:
-    """Rename a staging folder into place; returns the version's id."""
+def publish(settings, staged: Path, author: str | None = None) -> str:
+    """Rename a staging folder into place (``author``: who imported it); returns the version's id."""
     vid = staged_id(staged)
     info = json.loads((staged / INFO).read_text(encoding="utf-8"))
-    _write_info(staged, {**info, "id": vid, "at": dt.datetime.now().astimezone().isoformat(timespec="seconds")})
+    info = {**info, "id": vid, "at": dt.datetime.now().astimezone().isoformat(timespec="seconds")}
+    _write_info(staged, {**info, "author": info.get("author") or author})
     os.rename(staged, _root(settings) / vid)
     return vid
 
