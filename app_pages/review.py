@@ -13,7 +13,9 @@ from webapp.context import ctx, require_data
 from webapp.export import export_buttons
 from webapp.leads import author_input, workspace
 from webapp.lookups import chain_options, names
-from webapp.review import PENDING, decisions, editor_frame, pending_counts, reviews_frame, segment_links, unapplied
+from graph.i18n import CONFIDENCE_ZH, REVIEW_DECISION_ZH
+from webapp.markdown import md
+from webapp.review import pending_counts, reviews_frame, segment_links, unapplied
 from webapp.upload import reapply, run_import, show_issues
 from webapp.widgets import synced_select
 
@@ -68,36 +70,44 @@ if segment is None:
 show_all = st.toggle("也显示已确认的挂接", key="rv_all", help="已确认的挂接也可能有错：同样可以否决或改挂")
 links = segment_links(view, segment, include_confirmed=show_all)
 reviewed = {(r.enterprise_id, r.segment_id): r for r in in_force}
-frame = editor_frame(links, reviewed)
-if frame.height == 0:
-    st.success(f"{seg_names.get(segment) or segment}：没有待核实的挂接。", icon=":material/check_circle:")
-else:
-    targets = [s for s in segs if s != segment]
-    label = {f"{seg_names.get(s) or s}（{s}）": s for s in targets}
-    edited = st.data_editor(
-        frame, hide_index=True, width="stretch", key=f"rv_edit_{segment}_{show_all}",
-        disabled=["enterprise_id", "name", "local", "evidence", "share", "confidence", "source"],
-        column_config={
-            "enterprise_id": "编号", "name": "企业", "local": "本地/外地",
-            "evidence": st.column_config.ProgressColumn("证据强度", min_value=0, max_value=1, format="%.2f", help="0–1：行业代码与主营产品都相符时最高；空白为无数据"),
-            "share": st.column_config.NumberColumn("业务占比", format="percent"), "confidence": "置信度",
-            "source": st.column_config.TextColumn("依据", width="large"),
-            "decision": st.column_config.SelectboxColumn("审核结论", options=[PENDING, "确认", "否决", "改挂"], required=True),
-            "to_segment": st.column_config.SelectboxColumn("改挂到", options=list(label)),
-        },  # fmt: skip
-    )
-    todo, problems = decisions(edited, frame, label)
-    for p in problems:
-        st.warning(p)
-    if st.button(f"保存审核结论（{len(todo)} 条）", type="primary", disabled=not todo or not me, icon=":material/fact_check:", key="rv_save"):
-        ent_names = dict(zip(links.get_column("enterprise_id").to_list(), links.get_column("name").to_list()))
-        for d in todo:
-            add_review(ws, d["enterprise_id"], segment, d["decision"], reviewer=me, to_segment_id=d["to_segment_id"],
-                       enterprise_name=ent_names.get(d["enterprise_id"]), segment_name=seg_names.get(segment))  # fmt: skip
-        st.toast(f"已保存 {len(todo)} 条审核结论", icon=":material/fact_check:")
-        st.rerun()
+targets = [s for s in segs if s != segment]
+
+
+def _decide(eid: str, name: str, decision: str, to: str | None = None) -> None:
     if not me:
-        st.caption("填写上面的“我的名字（记录人）”后才能保存：每条结论都记下审核人。")
+        st.session_state["rv_msg"] = "请先填写“我的名字（记录人）”：每条结论都记下审核人。"
+        return
+    add_review(ws, eid, segment, decision, reviewer=me, to_segment_id=to, enterprise_name=name, segment_name=seg_names.get(segment))
+    st.session_state["rv_msg"] = f"已保存：{name} {REVIEW_DECISION_ZH[decision]}" + (f"到 {seg_names.get(to) or to}" if to else "")
+
+
+msg = st.session_state.pop("rv_msg", None)
+if msg:
+    st.toast(msg, icon=":material/fact_check:")
+if links.height == 0:
+    st.success(f"{seg_names.get(segment) or segment}：没有待核实的挂接。", icon=":material/check_circle:")
+page_size = 20
+shown = st.session_state.get(f"rv_more_{segment}", page_size)
+for r in links.head(shown).iter_rows(named=True):
+    eid, name = r["enterprise_id"], r.get("name") or r["enterprise_id"]
+    rv = reviewed.get((eid, segment))
+    with st.container(border=True):
+        a, b = st.columns([5, 3], vertical_alignment="center")
+        ev = "无数据" if r.get("evidence") is None else f"{r['evidence']:.2f}"
+        share = "" if r.get("share") is None else f" · 业务占比 {r['share']:.0%}"
+        state = f" · 已审核：{REVIEW_DECISION_ZH[rv.decision]}（{rv.reviewer} {rv.day}）" if rv else ""
+        a.markdown(f"**{md(name)}**（{'本地' if r.get('local') else '外地'}，{eid}）· 证据强度 **{ev}**{share} · {CONFIDENCE_ZH.get(r.get('confidence') or 'likely', '待核实')}{state}")
+        a.caption(f"依据：{md(r.get('source') or '无数据')}")
+        x, y, z = b.columns(3)
+        x.button("确认", key=f"rv_ok_{segment}_{eid}", icon=":material/check:", on_click=_decide, args=(eid, name, "accept"), disabled=bool(rv and rv.decision == "accept"))
+        y.button("否决", key=f"rv_no_{segment}_{eid}", icon=":material/close:", on_click=_decide, args=(eid, name, "reject"))
+        with z.popover("改挂", icon=":material/move_down:"):
+            to = st.selectbox("改挂到", targets, key=f"rv_to_{segment}_{eid}", format_func=lambda s: f"{seg_names.get(s) or s}（{s}）")
+            st.button("改挂到此环节", key=f"rv_mv_{segment}_{eid}", on_click=_decide, args=(eid, name, "move", to))
+if links.height > shown:
+    if st.button(f"再显示 {min(page_size, links.height - shown)} 条（共 {links.height} 条）", key=f"rv_more_btn_{segment}"):
+        st.session_state[f"rv_more_{segment}"] = shown + page_size
+        st.rerun()
 
 # ---------------------------------------------------------------- decisions in force
 chain_reviews = [r for r in in_force if r.segment_id in set(segs)]

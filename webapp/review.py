@@ -10,12 +10,9 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from graph.i18n import CONFIDENCE_ZH, REVIEW_DECISION_ZH
+from graph.i18n import REVIEW_DECISION_ZH
 from graph.view import GraphView
 from graph.workspace.reviews import Review
-
-PENDING = "待定"
-DECISION_KEYS = {v: k for k, v in REVIEW_DECISION_ZH.items() if k != "undo"}
 
 
 def segment_links(view: GraphView, segment_id: str, *, include_confirmed: bool = False) -> pl.DataFrame:
@@ -42,43 +39,10 @@ def pending_counts(view: GraphView, chain_id: str) -> dict[str, int]:
     return dict(es.group_by("segment_id").len().rows())
 
 
-def editor_frame(links: pl.DataFrame, reviewed: dict[tuple[str, str], Review]) -> pl.DataFrame:
-    """What the reviewer edits: one row per link, the decision in force (or 待定) and the move target."""
-    rows = []
-    for r in links.iter_rows(named=True):
-        rv = reviewed.get((r["enterprise_id"], r["segment_id"]))
-        rows.append({
-            "enterprise_id": r["enterprise_id"], "name": r.get("name") or r["enterprise_id"], "local": "本地" if r.get("local") else "外地",
-            "evidence": r.get("evidence"), "share": r.get("share"), "confidence": CONFIDENCE_ZH.get(r.get("confidence") or "likely", "待核实"),
-            "source": r.get("source"), "decision": REVIEW_DECISION_ZH[rv.decision] if rv else PENDING,
-            "to_segment": rv.to_segment_id if rv and rv.decision == "move" else None,
-        })  # fmt: skip
-    schema = {"enterprise_id": pl.Utf8, "name": pl.Utf8, "local": pl.Utf8, "evidence": pl.Float64, "share": pl.Float64, "confidence": pl.Utf8,
-              "source": pl.Utf8, "decision": pl.Utf8, "to_segment": pl.Utf8}  # fmt: skip
-    return pl.DataFrame(rows, schema=schema)
-
-
-def decisions(edited, before: pl.DataFrame, label_to_segment: dict[str, str]) -> tuple[list[dict], list[str]]:
-    """The rows whose decision changed: ``[{enterprise_id, decision, to_segment_id}]``, and problems to show."""
-    records = edited.iter_rows(named=True) if isinstance(edited, pl.DataFrame) else edited.to_dict("records")
-    old = {r["enterprise_id"]: (r["decision"], r["to_segment"]) for r in before.iter_rows(named=True)}
-    out, problems = [], []
-    for r in records:
-        if (r["decision"], r.get("to_segment")) == old.get(r["enterprise_id"]) or r["decision"] == PENDING:
-            continue
-        key = DECISION_KEYS.get(r["decision"])
-        to = label_to_segment.get(r.get("to_segment") or "") if key == "move" else None
-        if key == "move" and not to:
-            problems.append(f"{r['name']}：改挂需要在 “改挂到” 中选择环节")
-            continue
-        out.append({"enterprise_id": r["enterprise_id"], "name": r["name"], "decision": key, "to_segment_id": to})
-    return out, problems
-
-
 def reviews_frame(reviews: list[Review], seg_names: dict[str, str]) -> pl.DataFrame:
     rows = [{
         "id": r.id, "enterprise": r.enterprise_name or r.enterprise_id, "segment": seg_names.get(r.segment_id, r.segment_name or r.segment_id),
-        "decision": REVIEW_DECISION_ZH.get(r.decision, r.decision), "to": seg_names.get(r.to_segment_id or "", r.to_segment_id) if r.to_segment_id else None,
+        "decision": REVIEW_DECISION_ZH.get(r.decision, r.decision), "to": seg_names.get(r.to_segment_id or "", r.to_segment_id) if r.to_segment_id else "—",
         "reviewer": r.reviewer, "day": r.day,
     } for r in reviews]  # fmt: skip
     schema = {"id": pl.Int64, "enterprise": pl.Utf8, "segment": pl.Utf8, "decision": pl.Utf8, "to": pl.Utf8, "reviewer": pl.Utf8, "day": pl.Utf8}
