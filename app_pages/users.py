@@ -47,7 +47,7 @@ def _done(msg: str) -> None:
 
 if users:
     st.dataframe(
-        pl.DataFrame([{"name": u.name, "role": u.role_zh, "park": _park_label(u.park_id) if u.park_id else None, "created": f"{u.created_at[:16].replace('T', ' ')}（{u.created_by}）",
+        pl.DataFrame([{"name": u.name, "role": u.role_zh, "park": _park_label(u.park_id) if u.park_id else "—", "created": f"{u.created_at[:16].replace('T', ' ')}（{u.created_by}）",
                        "password": u.password_changed_at[:16].replace("T", " ")} for u in users]),
         hide_index=True, width="stretch",
         column_config={"name": "账号", "role": "角色", "park": "园区", "created": "创建", "password": "密码修改时间"},

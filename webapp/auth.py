@@ -158,10 +158,22 @@ def gate() -> Access:
     settings = _settings()
     acc = access(settings)
     if acc.required and acc.user is None:
-        st.navigation([st.Page(lambda: _login_page(settings, acc), title="登录", icon=":material/login:", url_path="login", default=True)], position="hidden").run()
+        _login_navigation(settings, acc).run()
         st.stop()
     st.session_state["_indmap_access_run"] = acc
     return acc
+
+
+def _login_navigation(settings: Settings, acc: Access):
+    """Only the login form, under every page's address: a link to /data shows the login, then the 数据 page."""
+    from webapp.pages import DEFAULT_PAGE, PAGES
+
+    def page() -> None:
+        _login_page(settings, acc)
+
+    pages = [st.Page(page, title="登录", icon=":material/login:", url_path="login", default=True)]
+    pages += [st.Page(page, title=p.title, url_path=key, visibility="hidden") for key, p in PAGES.items() if key != DEFAULT_PAGE]
+    return st.navigation(pages, position="hidden")
 
 
 def current() -> Access:

@@ -48,7 +48,7 @@ def navigation(access: Any = None) -> Any:
         default = key == DEFAULT_PAGE
         page = st.Page(p.file, title=p.title, icon=p.icon, url_path=None if default else key, default=default)
         sections.setdefault(p.section, []).append(page)
-    return st.navigation(sections)
+    return st.navigation(sections, expanded=True)  # every page listed (13 with 挂接审核 and 用户)
 
 
 def page_link(page: str, label: str, *, icon: str | None = None, params: dict[str, str] | None = None, container: Any = None) -> None:
