@@ -8,7 +8,8 @@ Three kinds of evidence (:mod:`ingest.linking.evidence`):
 * **industry** — a segment code equals or contains an enterprise code (申万 ``270000`` ⊃ ``270200`` ⊃
   ``270202``; GB/T ``38`` ⊃ ``384`` ⊃ ``3841``);
 * **product** — a segment keyword found in a product name on word boundaries (jieba segmentation, trade
-  words such as 销售/生产/提供 dropped, the keyword heading the name is a stronger match, ``X材`` covers
+  words such as 销售/生产/提供 dropped, the keyword heading the name is a stronger match — also before a
+  generic tail or a separator: ``有机硅制品``, ``动力锂电池组``, ``甲醇-自产`` —, ``X材`` covers
   products ending in ``X``, and a product that the product graph (ChainKnowledgeGraph 产品小类) lists as a
   sub-product of the keyword matches it; :mod:`ingest.linking.text`); an ancestor segment's keyword is
   evidence for its sub-segment where the sub-segment's code agrees;
@@ -26,10 +27,11 @@ enterprise without product data → ``likely``. Rules against false positives, e
    keyword on a segment and its sub-segment counts for the parent.
 3. *One product, one place per chain*: where the industry code agrees, if it agrees anywhere.
 4. *Material line, same sector*: products summing under 10 % of revenue do not stand alone (2 % confirms an
-   industry match); a product-only link needs the 申万 L2 sector to agree, or — for a strong match (the keyword
-   heads the product, ≥ 3 characters, ≥ 30 % of revenue) by an enterprise whose code already places it
-   somewhere in the chain — the L1 sector. A keyword on several segments of a chain (not parent and child)
-   counts only where the enterprise's code is decisive.
+   industry match); a product-only link needs the keyword to head the product (``芯片封装`` is packaging, not
+   a chip), and the 申万 L2 sector to agree, or — for a strong match (≥ 3 characters, ≥ 10 % of revenue) by
+   an enterprise whose code already places it somewhere in the chain — the L1 sector; a segment without
+   codes is judged by its sub-segments' codes. A keyword on several segments of a chain (not parent and
+   child) counts only where the enterprise's code is decisive.
 5. *Industry-only links need a decisive code*: a code shared by several segments of a chain places nobody
    without product or name evidence to choose (siblings under one parent: the parent, ``likely``; others
    are counted in the summary); a code whose enterprises rarely make the segment's products (< 25 % of

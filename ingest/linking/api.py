@@ -127,7 +127,7 @@ def link(
     ...                      "sw_l2_code": ["270200"], "sw_l1_code": ["270000"]})
     >>> prod = pl.DataFrame({"code": ["688005.SH"], "product": ["三元正极材料"], "share": [0.78]})
     >>> link(segs, listed_profiles(comp, prod)).select("segment_id", "share", "confidence", "evidence").rows()
-    [('S1', 0.78, 'confirmed', 0.633)]
+    [('S1', 0.78, 'confirmed', 0.675)]
     """
     seg = segment_info(segments)
     rules_tab = segment_rules(segments, rules)

@@ -9,7 +9,7 @@ import polars as pl
 from ingest.linking import evidence as E
 from ingest.linking.profiles import Profiles
 from ingest.linking.rules import LinkRules
-from ingest.linking.segments import ancestor_pairs, inherited_keywords
+from ingest.linking.segments import ancestor_pairs, inherited_keywords, sector_rules
 
 PAIR = ["enterprise_id", "segment_id"]
 
@@ -172,7 +172,7 @@ def combine(ev: Evidence, seg: pl.DataFrame, profiles: Profiles, rules_tab: dict
         pl.col("prod_confirms").fill_null(False),
         pl.col("prod_material").fill_null(False),
     )
-    both = both.with_columns(sector_ok(both, profiles, rules_tab, rules).alias("_sector"))
+    both = both.with_columns(sector_ok(both, profiles, sector_rules(rules_tab, seg), rules).alias("_sector"))
     bad = shared_codes(seg, rules_tab) if rules.drop_ambiguous_industry else set()
     if rules.min_coverage is not None and cov is not None:
         low = cov.filter((pl.col("n") >= rules.min_support) & (pl.col("coverage") < rules.min_coverage))
@@ -186,7 +186,7 @@ def combine(ev: Evidence, seg: pl.DataFrame, profiles: Profiles, rules_tab: dict
     ind, prod_c, name = pl.col("by_industry"), pl.col("by_product") & pl.col("prod_confirms"), pl.col("by_name")
     keep = (
         (ind & (prod_c | name))  # industry and product (or name) agree
-        | (~ind & pl.col("prod_material") & pl.col("_sector"))  # a material product line, in the segment's sector
+        | (~ind & pl.col("prod_material") & pl.col("_sector") & (pl.col("best_q") >= 0.8))  # a material product line, in the segment's sector
         | (ind & pl.col("decisive") & pl.col("_covered"))  # a decisive code (no product data at all: always)
         | (~ind & ~pl.col("by_product") & name & pl.col("name_full").fill_null(False) & ~pl.col("has_products") & pl.col("_sector"))  # the name only
     )
