@@ -34,8 +34,10 @@ enterprise without product data → ``likely``. Rules against false positives, e
    child) counts only where the enterprise's code is decisive.
 5. *Industry-only links need a decisive code*: a code shared by several segments of a chain places nobody
    without product or name evidence to choose (siblings under one parent: the parent, ``likely``; others
-   are counted in the summary); a code whose enterprises rarely make the segment's products (< 25 % of
-   those with products) places nobody alone — except enterprises with no product data at all.
+   are counted in the summary) — unless the data resolve it: of the enterprises with products whose code it
+   is, ≥ 50 % make one segment's products and < 25 % any other's (数字芯片设计 shared by 数字芯片 and EDA);
+   a code whose enterprises rarely make the segment's products (< 25 % of those with products) places
+   nobody alone — except enterprises with no product data at all.
 6. *Most specific segment*: a link to a segment and to its sub-segment keeps the sub-segment; a product-only
    match on a parent segment is dropped where code and product already place the enterprise in the chain.
 

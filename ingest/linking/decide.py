@@ -135,6 +135,29 @@ def shared_codes(seg: pl.DataFrame, rules_tab: dict[str, pl.DataFrame]) -> set[t
     return set(zip(shared.get_column("segment_id").to_list(), shared.get_column("code").to_list()))
 
 
+def resolved_codes(seg: pl.DataFrame, rules_tab: dict[str, pl.DataFrame], cov: pl.DataFrame | None, rules: LinkRules) -> set[tuple[str, str]]:
+    """(segment_id, code) where a code shared by several segments of a chain is, by the data, about one of them:
+    of the enterprises with products whose code it is, at least ``resolve_coverage`` make that segment's
+    products and under ``min_coverage`` any other's (申万 数字芯片设计 on 数字芯片 and EDA: the chip designers)."""
+    if rules.resolve_coverage is None or cov is None or cov.is_empty():
+        return set()
+    ratio = {(s, c): (n, r) for s, c, n, r in cov.select("segment_id", "seg_code", "n", "coverage").rows()}
+    groups: dict[tuple[str, str], list[str]] = {}
+    chain = dict(seg.select("segment_id", "chain_id").rows())
+    for s, c in shared_codes(seg, rules_tab):
+        groups.setdefault((chain[s], c), []).append(s)
+    out = set()
+    for (_, code), segs in groups.items():
+        measured = [(ratio[(s, code)][1], s) for s in segs if ratio.get((s, code), (0, 0))[0] >= rules.min_support]
+        if len(measured) < len(segs):
+            continue  # a sharing segment without a measured ratio: not resolved
+        measured.sort(reverse=True)
+        (top, s_top), rest = measured[0], [r for r, _ in measured[1:]]
+        if top >= rules.resolve_coverage and all(r < (rules.min_coverage or 0.0) for r in rest):
+            out.add((s_top, code))
+    return out
+
+
 def parent_fallback(dropped: pl.DataFrame, kept: pl.DataFrame, seg: pl.DataFrame) -> pl.DataFrame:
     """An enterprise whose only industry evidence is a code shared by sibling segments (one PART_OF parent), and
     nothing to choose between them: placed on the parent, ``likely``. Other shared codes place nobody (counted)."""
@@ -173,7 +196,7 @@ def combine(ev: Evidence, seg: pl.DataFrame, profiles: Profiles, rules_tab: dict
         pl.col("prod_material").fill_null(False),
     )
     both = both.with_columns(sector_ok(both, profiles, sector_rules(rules_tab, seg), rules).alias("_sector"))
-    bad = shared_codes(seg, rules_tab) if rules.drop_ambiguous_industry else set()
+    bad = shared_codes(seg, rules_tab) - resolved_codes(seg, rules_tab, cov, rules) if rules.drop_ambiguous_industry else set()
     if rules.min_coverage is not None and cov is not None:
         low = cov.filter((pl.col("n") >= rules.min_support) & (pl.col("coverage") < rules.min_coverage))
         weak = set(zip(low.get_column("segment_id").to_list(), low.get_column("seg_code").to_list()))

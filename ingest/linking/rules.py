@@ -68,6 +68,10 @@ class LinkRules:
     min_support: int = 3
     #: rule 5, first half: a code shared by several segments of a chain places nobody there without evidence
     drop_ambiguous_industry: bool = True
+    #: rule 5: a shared code counts as decisive for one of its segments when, of the enterprises with products
+    #: whose code it is, at least this share make that segment's products and under ``min_coverage`` any other's
+    #: (None = off)
+    resolve_coverage: float | None = 0.5
     #: a code shared by sibling segments (one PART_OF parent) and no evidence to choose: place on the parent
     shared_code_to_parent: bool = False
     #: rule 6
