@@ -14,7 +14,9 @@ Three kinds of evidence (:mod:`ingest.linking.evidence`):
   sub-product of the keyword matches it; :mod:`ingest.linking.text`); an ancestor segment's keyword is
   evidence for its sub-segment where the sub-segment's code agrees;
 * **name** — a keyword in the enterprise's full name (weak), or the name's head word is a keyword's head word
-  (``金宏气体`` ~ ``电子气体``; weaker: it only chooses among segments the code points at).
+  (``金宏气体`` ~ ``电子气体``), or — for an enterprise without product data — a word of the name is the
+  material of a keyword naming a material in a form (``上海硅产业`` ~ ``硅片``); the last two are weaker: they
+  only choose among segments the code points at.
 
 Decisions (:mod:`ingest.linking.decide`): industry + product → ``confirmed``; industry + name, a decisive
 industry code alone, a material product line alone (in the segment's sector), or the name alone for an

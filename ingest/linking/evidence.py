@@ -191,9 +191,23 @@ def name_matches(profiles: Profiles, rules_tab: dict[str, pl.DataFrame], rules: 
     heads = T.head_words(patterns)
     for eid, n in names.iter_rows():
         rows += [(eid, k, False) for k in heads.get(T.name_head(tk, n), ())]
+    # an enterprise without product data: a material the name names as a word (上海硅产业 ~ 硅片), as weak
+    rows += _stem_hits(names, profiles, tk, T.material_stems(patterns))
     hits = pl.DataFrame(rows, schema={"enterprise_id": pl.Utf8, "keyword": pl.Utf8, "full": pl.Boolean}, orient="row")
     hits = hits.group_by("enterprise_id", "keyword").agg(pl.col("full").any())
     return hits.join(kw, on="keyword").group_by("enterprise_id", "segment_id").agg(pl.col("keyword").first(), pl.col("full").any())
+
+
+def _stem_hits(names: pl.DataFrame, profiles: Profiles, tk, stems: dict[str, list[str]]) -> list[tuple[str, str, bool]]:
+    """(enterprise_id, keyword, False) where an enterprise without product data has a keyword's material as a word of its name."""
+    if not stems:
+        return []
+    with_terms = set(profiles.terms.filter(pl.col("kind") != "name").get_column("enterprise_id").to_list())
+    rows = []
+    for eid, n in names.iter_rows():
+        if eid not in with_terms and any(c in n for c in stems):
+            rows += [(eid, k, False) for w in set(tk.lcut(n, HMM=False)) for k in stems.get(w, ())]
+    return rows
 
 
 def sector_agreement(profiles: Profiles, rules_tab: dict[str, pl.DataFrame], digits: int) -> pl.DataFrame:

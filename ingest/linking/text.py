@@ -157,6 +157,25 @@ def head_words(keywords: Iterable[str]) -> dict[str, list[str]]:
     return out
 
 
+#: Single characters that name a material (elements and the like) and the forms a material is sold in:
+#: a keyword ``硅片`` is the material 硅 in the form 片.
+MATERIAL_CHARS = frozenset("硅锗镓铟铜铝锂钴镍钛钨钼钽铌锆锡锌铅铁钢碳磷氟硼银铂钯铬锰镁锑铋")
+FORM_CHARS = frozenset("片材箔棒锭粉丝线板管")
+
+
+def material_stems(keywords: Iterable[str]) -> dict[str, list[str]]:
+    """``{material: [keywords]}`` for two-character keywords that name a material in a form (``硅片`` → ``硅``).
+
+    >>> material_stems(["硅片", "硅棒", "隔膜", "靶材", "铜箔"])
+    {'硅': ['硅片', '硅棒'], '铜': ['铜箔']}
+    """
+    out: dict[str, list[str]] = {}
+    for k in keywords:
+        if len(k) == 2 and k[0] in MATERIAL_CHARS and k[1] in FORM_CHARS:
+            out.setdefault(k[0], []).append(k)
+    return out
+
+
 def name_head(tk: jieba.Tokenizer, name: str) -> str:
     """The last word of a cleaned enterprise name (``苏州金宏气体`` → ``气体``); empty when it is the whole name."""
     words = tk.lcut(name, HMM=False)
