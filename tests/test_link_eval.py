@@ -42,7 +42,7 @@ def evaluate(pred: pl.DataFrame, labels: dict[str, set[str]], segments: pl.DataF
     for e, s in pred.select("enterprise_id", "segment_id").rows():
         if chain_of.get(s) in chains:
             got.setdefault(e, set()).add(s)
-    bundled = set(ck.load_companies().get_column("code").to_list())
+    bundled = set(ck.load_companies(ck.PUBLIC_DIR / ck.COMPANIES_FILE).get_column("code").to_list())  # the 2021 source
     tp = fp = found = found_in = total_in = 0
     for code, truth in labels.items():
         g = got.get(code, set())

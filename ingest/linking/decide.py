@@ -19,11 +19,14 @@ class Evidence:
     ind: pl.DataFrame  # enterprise_id, segment_id, scheme, seg_code
     kw: pl.DataFrame  # E.KW_SCHEMA (+ inherited: the keyword belongs to an ancestor segment)
     name: pl.DataFrame  # enterprise_id, segment_id, keyword
+    label: pl.DataFrame | None = None  # E.LABEL_SCHEMA: what a coarse label says (enterprises without a 申万 code)
 
 
 def gather(seg: pl.DataFrame, rules_tab: dict[str, pl.DataFrame], profiles: Profiles, rules: LinkRules, graph: pl.DataFrame) -> Evidence:
     """All evidence for ``profiles``; product matches of an ancestor's keywords are copied to the sub-segment (``inherited``)."""
     ind = E.industry_matches(profiles, rules_tab)
+    label = E.label_matches(profiles, rules_tab) if rules.label_decisive is not None else pl.DataFrame(schema=E.LABEL_SCHEMA)
+    ind = pl.concat([ind, label.select("enterprise_id", "segment_id", pl.lit("ts").alias("scheme"), "seg_code")])
     tab = dict(rules_tab)
     inh = inherited_keywords(rules_tab["kw"], seg)
     tab["kw"] = pl.concat([rules_tab["kw"].with_columns(pl.lit(False).alias("inherited")), inh.with_columns(pl.lit(True).alias("inherited"))])
@@ -54,7 +57,7 @@ def gather(seg: pl.DataFrame, rules_tab: dict[str, pl.DataFrame], profiles: Prof
         has_ind = ind.select(PAIR).unique().with_columns(pl.lit(True).alias("_ind"))
         kw = kw.join(has_ind, on=PAIR, how="left").filter(~pl.col("part") | pl.col("_ind").fill_null(False)).drop("_ind")
     names = E.name_matches(profiles, rules_tab, rules)
-    return Evidence(ind, kw, names)
+    return Evidence(ind, kw, names, label)
 
 
 def coverage(ev: Evidence, profiles: Profiles) -> pl.DataFrame:
@@ -63,7 +66,7 @@ def coverage(ev: Evidence, profiles: Profiles) -> pl.DataFrame:
     with_terms = profiles.terms.filter(pl.col("kind") != "name").select("enterprise_id").unique()
     kw_pairs = ev.kw.select(PAIR).unique().with_columns(pl.lit(True).alias("_kw"))
     return (
-        ev.ind.select("enterprise_id", "segment_id", "seg_code").unique()
+        ev.ind.filter(pl.col("scheme") != "ts").select("enterprise_id", "segment_id", "seg_code").unique()
         .join(with_terms, on="enterprise_id")
         .join(kw_pairs, on=PAIR, how="left")
         .group_by("segment_id", "seg_code")
@@ -113,8 +116,8 @@ def sector_ok(pairs: pl.DataFrame, profiles: Profiles, rules_tab: dict[str, pl.D
     revenue) — its 申万 L1; pairs without a shared code scheme are not judged."""
     if not rules.same_sector or pairs.is_empty():
         return pl.Series([True] * pairs.height, dtype=pl.Boolean)
-    narrow = E.sector_agreement(profiles, rules_tab, rules.sector_digits).rename({"agree": "_l2"})
-    broad = E.sector_agreement(profiles, rules_tab, 2).rename({"agree": "_l1"})
+    narrow = E.sector_agreement(profiles, rules_tab, rules.sector_digits, rules.label_sector).rename({"agree": "_l2"})
+    broad = E.sector_agreement(profiles, rules_tab, 2, rules.label_sector).rename({"agree": "_l1"})
     j = pairs.select(*PAIR, "chain_id", "best_q", "kw_len", "known_sum", "by_industry").join(narrow, on=PAIR, how="left").join(broad, on=PAIR, how="left")
     # the enterprise's code places it in this chain (on some segment): a strong product match picks the segment
     in_chain = pl.col("by_industry").any().over("enterprise_id", "chain_id")
@@ -172,11 +175,24 @@ def parent_fallback(dropped: pl.DataFrame, kept: pl.DataFrame, seg: pl.DataFrame
     return g.select("enterprise_id", pl.col("parents").list.first().alias("segment_id"), "code").unique(PAIR)
 
 
+def _decisive(s: str, codes: list[str] | None, scheme: str | None, label_p: float | None, bad: set, rules: LinkRules) -> bool:
+    """A code that names this segment alone; a coarse label only when it names the segment decisively."""
+    if codes is None:
+        return False
+    if scheme == "ts":
+        return (label_p or 0.0) >= (rules.label_decisive or 1.0) and all((s, c) not in bad for c in codes)
+    return any((s, c) not in bad for c in codes)
+
+
 def combine(ev: Evidence, seg: pl.DataFrame, profiles: Profiles, rules_tab: dict[str, pl.DataFrame], rules: LinkRules, cov: pl.DataFrame | None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Pairs that become links, with their evidence columns; and the industry-only pairs left out for a shared code."""
     kw = one_place_per_chain(ev.kw, ev.ind)
     prod = product_pairs(kw, profiles, rules) if not kw.is_empty() else None
     ind_pairs = ev.ind.group_by(PAIR).agg(pl.col("scheme").first().alias("scheme"), pl.col("seg_code").unique().sort().alias("codes"))
+    if ev.label is not None and not ev.label.is_empty():
+        ind_pairs = ind_pairs.join(ev.label.select(*PAIR, "label", "label_p").unique(PAIR), on=PAIR, how="left")
+    else:
+        ind_pairs = ind_pairs.with_columns(pl.lit(None, dtype=pl.Utf8).alias("label"), pl.lit(None, dtype=pl.Float64).alias("label_p"))
     names = ev.name.group_by(PAIR).agg(pl.col("keyword").first().alias("name_kw"), pl.col("full").any().alias("name_full"))
     both = ind_pairs.join(names, on=PAIR, how="full", coalesce=True)
     if prod is not None:
@@ -202,16 +218,25 @@ def combine(ev: Evidence, seg: pl.DataFrame, profiles: Profiles, rules_tab: dict
         weak = set(zip(low.get_column("segment_id").to_list(), low.get_column("seg_code").to_list()))
     else:
         weak = set()
-    rows = both.select("segment_id", "codes", "has_products").rows()
-    decisive = [codes is not None and any((s, c) not in bad for c in codes) for s, codes, _ in rows]
-    covered = [codes is not None and (not hp or any((s, c) not in weak for c in codes)) for s, codes, hp in rows]
+    rows = both.select("segment_id", "codes", "has_products", "scheme", "label_p").rows()
+    decisive = [_decisive(s, codes, sch, lp, bad, rules) for s, codes, _, sch, lp in rows]
+    covered = [codes is not None and (not hp or any((s, c) not in weak for c in codes)) for s, codes, hp, _, _ in rows]
     both = both.with_columns(pl.Series("decisive", decisive, dtype=pl.Boolean), pl.Series("_covered", covered, dtype=pl.Boolean))
     ind, prod_c, name = pl.col("by_industry"), pl.col("by_product") & pl.col("prod_confirms"), pl.col("by_name")
+    # a code shared by several segments: a known side line (under min_share) chooses one only when it is at
+    # least side_line_ratio of the enterprise's largest line among them (隆基: 多晶硅料 4.8 % beside 单晶硅片 58 %)
+    ks = pl.col("known_sum").fill_null(0.0)
+    top = pl.when(ind & ~pl.col("decisive") & pl.col("by_product")).then(ks).otherwise(None).max().over("enterprise_id", "chain_id")
+    prod_c = prod_c & (pl.col("decisive") | (ks <= 0) | (ks >= (rules.min_share or 0.0)) | (ks >= rules.side_line_ratio * top))
+    # a weak name match (the name's head word or material, not a whole keyword) chooses a segment only when it
+    # points at one of those the code points at (珠海冠宇电池: 电池 heads 储能电池 and 消费类电池 alike)
+    weak = ind & name & ~pl.col("name_full").fill_null(False) & ~prod_c
+    name = name & ~(weak & (weak.cast(pl.Int32).sum().over("enterprise_id", "chain_id") > 1))
     keep = (
         (ind & (prod_c | name))  # industry and product (or name) agree
         | (~ind & pl.col("prod_material") & pl.col("_sector") & (pl.col("best_q") >= 0.8))  # a material product line, in the segment's sector
         | (ind & pl.col("decisive") & pl.col("_covered"))  # a decisive code (no product data at all: always)
         | (~ind & ~pl.col("by_product") & name & pl.col("name_full").fill_null(False) & ~pl.col("has_products") & pl.col("_sector"))  # the name only
     )
-    dropped = both.filter(~keep & ind & ~pl.col("decisive") & ~pl.col("by_product") & ~name)
+    dropped = both.filter(~keep & ind & ~pl.col("decisive") & ~pl.col("by_product") & ~name & (pl.col("scheme") != "ts"))
     return both.filter(keep), dropped

@@ -51,6 +51,9 @@ class LinkRules:
     min_share: float | None = 0.1
     #: with the industry code agreeing, a known product line this large confirms the link
     min_share_confirm: float = 0.02
+    #: with a code several segments share, a known line under ``min_share`` confirms one of them only when it is
+    #: at least this fraction of the enterprise's largest line among those segments
+    side_line_ratio: float = 0.1
     #: rule 4: a product-only link needs the enterprise's sector (申万 L2 by default, see
     #: ``sector_digits``) to be one of the segment's sectors, when both have codes
     same_sector: bool = True
@@ -72,6 +75,12 @@ class LinkRules:
     #: whose code it is, at least this share make that segment's products and under ``min_coverage`` any other's
     #: (None = off)
     resolve_coverage: float | None = 0.5
+    #: a coarse industry label (tushare's, for listed companies without a 申万 code) is decisive for a segment when
+    #: at least this share of the label's companies have the segment's codes (None = labels not used as industry
+    #: evidence); with less, it only lets name or product evidence choose among the segments it points at
+    label_decisive: float | None = 0.5
+    #: rule 4: the 申万 codes a label stands for with at least this share count as the enterprise's sectors
+    label_sector: float = 0.1
     #: a code shared by sibling segments (one PART_OF parent) and no evidence to choose: place on the parent
     shared_code_to_parent: bool = False
     #: rule 6

@@ -55,6 +55,7 @@ COMPANIES_FILE = "listed_companies.csv"
 PRODUCTS_FILE = "listed_products.csv"
 INDUSTRIES_FILE = "sw_industries.csv"
 PRODUCT_GRAPH_FILE = "product_subcategories.csv"
+TUSHARE_ONLY_FILE = "listed_companies_tushare.csv"  # companies this source lacks (ingest.public.tushare)
 PRODUCT_GRAPH_COLUMNS = ["parent", "child"]
 
 COMPANY_COLUMNS = [
@@ -432,11 +433,12 @@ def _read_str_csv(path: str | Path) -> pl.DataFrame:
 
 
 def load_companies(public_dir: str | Path = PUBLIC_DIR) -> pl.DataFrame:
-    """Listed companies (one row per normalised code) from the excerpt."""
+    """Listed companies (one row per code) from the excerpt; given its folder, also those ChainKnowledgeGraph lacks
+    (``TUSHARE_ONLY_FILE``: no 申万 code, see :mod:`ingest.public.tushare`)."""
     path = Path(public_dir)
-    if path.is_dir():
-        path = path / COMPANIES_FILE
-    df = _read_str_csv(path)
+    df = _read_str_csv(path / COMPANIES_FILE if path.is_dir() else path)
+    if path.is_dir() and (path / TUSHARE_ONLY_FILE).is_file():
+        df = pl.concat([df, _read_str_csv(path / TUSHARE_ONLY_FILE)], how="diagonal")
     return df.with_columns(pl.col("code").map_elements(normalize_code, return_dtype=pl.Utf8)).filter(pl.col("code").is_not_null()).unique(
         "code", keep="first", maintain_order=True
     )
