@@ -2,7 +2,7 @@
 
 Reads the hand-authored chain structure of ``data/demo`` (industries, chains,
 segments, segment_links) and the real listed-company excerpt in
-``data/public``, and writes the rest of a dataset::
+``ingest/data/public``, and writes the rest of a dataset::
 
     python -m ingest.demo_gen --seed 20261127 --out data/demo
 
@@ -50,11 +50,12 @@ import polars as pl
 from stdnum.cn import uscc
 
 from ingest import link as lk
+from ingest.bundled import bundled_dir
 from ingest.public import chainkg
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEMO_DIR = REPO_ROOT / "data" / "demo"
-REGIONS_DIR = REPO_ROOT / "data" / "regions"
+REGIONS_DIR = bundled_dir("regions")
 
 AS_OF = dt.date(2026, 11, 27)
 FICTIONAL = lk.SOURCE_FICTIONAL
@@ -560,7 +561,7 @@ def make_candidates(st: Structure, public_dir: Path) -> tuple[list[dict[str, Any
 
 
 def _province_counties(regions_dir: Path) -> dict[str, list[str]]:
-    """Real county-level codes per province (``data/regions/areas.csv``), development zones left out."""
+    """Real county-level codes per province (``ingest/data/regions/areas.csv``), development zones left out."""
     areas = pl.read_csv(regions_dir / "areas.csv", infer_schema=False)
     out: dict[str, list[str]] = defaultdict(list)
     for code, prov in areas.select("code", "provinceCode").rows():
@@ -955,7 +956,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=20261127, help="random seed (default: 20261127)")
     p.add_argument("--out", default=str(DEMO_DIR), help="output folder (default: data/demo)")
     p.add_argument("--inputs", help="folder with industries/chains/segments/segment_links.csv (default: --out)")
-    p.add_argument("--public", default=str(chainkg.PUBLIC_DIR), help="listed-company excerpt folder (default: data/public)")
+    p.add_argument("--public", default=str(chainkg.PUBLIC_DIR), help="listed-company excerpt folder (default: ingest/data/public)")
     args = p.parse_args(argv)
     res = generate(args.seed, Path(args.out), Path(args.inputs) if args.inputs else None, Path(args.public))
     for k, v in res.items():

@@ -243,7 +243,7 @@ class Profiles:
 
 
 def listed_profiles(companies: pl.DataFrame, products: pl.DataFrame) -> Profiles:
-    """Profiles of listed companies from the ``data/public`` excerpt (see :mod:`ingest.public.chainkg`)."""
+    """Profiles of listed companies from the ``ingest/data/public`` excerpt (see :mod:`ingest.public.chainkg`)."""
     comp = companies.select(
         pl.col("code").alias("enterprise_id"),
         pl.col("name").alias("enterprise_name"),
@@ -667,7 +667,7 @@ def link_listed(
     min_confidence: str = "likely",
     reference: Profiles | None = None,
 ) -> pl.DataFrame:
-    """Link the shipped listed companies (``data/public``) to ``segments``."""
+    """Link the shipped listed companies (``ingest/data/public``) to ``segments``."""
     from ingest.public import chainkg
 
     companies = chainkg.load_companies() if companies is None else companies

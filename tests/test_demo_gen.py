@@ -13,7 +13,7 @@ from stdnum.cn import uscc
 from ingest import demo_gen
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
-REGIONS = Path(__file__).resolve().parents[1] / "data" / "regions"
+REGIONS = demo_gen.REGIONS_DIR
 GENERATED = [
     "regions.csv", "parks.csv", "park_stats.csv", "enterprises.csv", "enterprise_segments.csv", "supply_links.csv", "projects.csv", "dataset.json",
 ]  # fmt: skip

@@ -3,9 +3,11 @@
 pyvis builds the node/edge lists and options (``Network.add_node`` / ``add_edge``
 / ``get_network_data``); the page around them is our own template
 (``templates/network.html``) because pyvis's template pulls vis-network and
-Bootstrap from CDNs even with ``cdn_resources="local"``. vis-network is served by
-Streamlit's static file serving from ``static/vis-network/`` (``asset_base``), or
-inlined when static serving is off. pyvis only ever sees a copy of a capped
+Bootstrap from CDNs even with ``cdn_resources="local"``. vis-network's files are
+package data (``webapp/static/vis-network/``, read through ``importlib.resources``);
+Streamlit serves them from the ``static/`` folder beside ``app.py`` (a link to
+``webapp/static`` in a checkout) at ``asset_base``, or they are inlined into the
+page when static serving is off or there is no such folder (an installed wheel). pyvis only ever sees a copy of a capped
 subgraph: it rewrites attributes of what it is given.
 
 Nothing here imports Streamlit; :func:`show_html` (the only Streamlit call)
@@ -18,19 +20,19 @@ import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import networkx as nx
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, select_autoescape
 from pyvis.network import Network
 
 from graph.i18n import GAP_LABEL_ZH, SEGMENT_STAGE_ORDER, SEGMENT_STAGE_ZH, money
 
-ROOT = Path(__file__).resolve().parent.parent
-STATIC_DIR = ROOT / "static" / "vis-network"
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC_DIR = files("webapp").joinpath("static", "vis-network")
 STATIC_URL = "/app/static/vis-network"
+VIS_JS = "vis-network.min.js"
 
 LABEL_COLORS: dict[str, str] = {
     "strong": "#2e9d57",  # green
@@ -80,7 +82,7 @@ def chain_legend() -> list[LegendItem]:
 
 @lru_cache(maxsize=1)
 def _env() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
+    env = Environment(loader=PackageLoader("webapp", "templates"), autoescape=select_autoescape(["html"]))
     # names stay readable in the page (``tojson`` still escapes < > & ')
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
     return env
@@ -88,8 +90,8 @@ def _env() -> Environment:
 
 @lru_cache(maxsize=1)
 def _inline_assets() -> tuple[str, str]:
-    js = (STATIC_DIR / "vis-network.min.js").read_text(encoding="utf-8")
-    css = (STATIC_DIR / "vis-network.css").read_text(encoding="utf-8")
+    js = STATIC_DIR.joinpath(VIS_JS).read_text(encoding="utf-8")
+    css = STATIC_DIR.joinpath("vis-network.css").read_text(encoding="utf-8")
     return js.replace("</script", "<\\/script"), css
 
 
@@ -422,13 +424,28 @@ def show_html(html: str, *, height: int, alt: str) -> None:
     st.iframe(html, height=height + LEGEND_HEIGHT + 6, alt=alt)
 
 
+def _served_static_dir() -> Path | None:
+    """The ``static/`` folder Streamlit serves: beside the running app's main script."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    run = get_script_run_ctx()
+    path = getattr(run, "main_script_path", None) if run is not None else None
+    return Path(path).parent / "static" if path else None
+
+
 def assets_mode() -> tuple[str, str]:
-    """('static' | 'inline', baseUrlPath) from the running Streamlit's config."""
+    """('static' | 'inline', baseUrlPath) from the running Streamlit's config.
+
+    'static' when static serving is on and the served ``static/`` folder holds vis-network
+    (a checkout: ``static`` links to ``webapp/static``); otherwise the files are inlined.
+    """
     import streamlit as st
 
     try:
         static = bool(st.get_option("server.enableStaticServing"))
         base = str(st.get_option("server.baseUrlPath") or "")
+        served = _served_static_dir()
+        static = static and served is not None and (served / "vis-network" / VIS_JS).is_file()
     except Exception:  # noqa: BLE001 - config not available outside a Streamlit run
         static, base = False, ""
     return ("static" if static else "inline"), base

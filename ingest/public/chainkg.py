@@ -6,9 +6,9 @@ Two halves:
   ``chainkg/{company,company_industry,company_product,industry,industry_industry}.json``
   and ``a_share_province/stock_basic.csv`` — clean their defects and write a
   compact excerpt (``listed_companies.csv``, ``listed_products.csv``,
-  ``sw_industries.csv``) into ``data/public/``::
+  ``sw_industries.csv``) into ``ingest/data/public/``::
 
-      python -m ingest.public.chainkg build-excerpt /path/to/shared/data data/public
+      python -m ingest.public.chainkg build-excerpt /path/to/shared/data ingest/data/public
 
 * **load** (run time and tests): read only that excerpt
   (:func:`load_companies`, :func:`load_products`, :func:`load_sw_industries`)
@@ -46,8 +46,9 @@ from typing import IO, Any, Iterable, Iterator
 
 import polars as pl
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-PUBLIC_DIR = REPO_ROOT / "data" / "public"
+from ingest.bundled import bundled_dir
+
+PUBLIC_DIR = bundled_dir("public")
 
 SOURCE_NAME = "ChainKnowledgeGraph"
 
@@ -460,12 +461,12 @@ def candidate_enterprises(companies: pl.DataFrame) -> pl.DataFrame:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(
         prog="python -m ingest.public.chainkg",
-        description="从 ChainKnowledgeGraph 与 tushare stock_basic 原始文件生成 data/public/ 摘录（维护者运行一次）。",
+        description="从 ChainKnowledgeGraph 与 tushare stock_basic 原始文件生成 ingest/data/public/ 摘录（维护者运行一次）。",
     )
     sub = p.add_subparsers(dest="cmd", required=True)
-    b = sub.add_parser("build-excerpt", help="build data/public/ excerpt from the original files")
+    b = sub.add_parser("build-excerpt", help="build ingest/data/public/ excerpt from the original files")
     b.add_argument("src", help="folder holding chainkg/ and a_share_province/")
-    b.add_argument("dest", nargs="?", default=str(PUBLIC_DIR), help="output folder (default: data/public)")
+    b.add_argument("dest", nargs="?", default=str(PUBLIC_DIR), help="output folder (default: ingest/data/public)")
     args = p.parse_args(argv)
     counts = build_excerpt(args.src, args.dest)
     for name, n in counts.items():
