@@ -256,15 +256,6 @@ def test_report_json(good):
     assert set(payload["issues"][0]) == set(Issue.model_fields)
 
 
-@pytest.mark.parametrize("module", ["ingest.issues", "ingest.readers", "ingest.columns", "ingest.regions"])
-def test_doctests(module):
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(module))
-    assert result.failed == 0 and result.attempted > 0
-
-
 def test_tab_separated_file_is_refused_with_a_reason(ds):
     (ds / "chains.csv").write_text("编号\t名称\t所属产业\nC1\tx\tI1\n", encoding="utf-8")
     res = load_dataset(ds)
