@@ -153,7 +153,7 @@ class EmbeddedStore:
             meta = dict(meta or {})
             meta.setdefault("written_at", dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
             meta["counts"] = {"nodes": report.nodes, "relationships": report.relationships}
-            conn.execute(Q.WRITE_META, {"json": json.dumps(meta, ensure_ascii=False, default=str)})
+            conn.execute(Q.LADYBUG_WRITE_META, {"meta_id": Q.META_ID, "json": json.dumps(meta, ensure_ascii=False, default=str)})
             tick("meta")
         except Exception:
             conn.close()
@@ -216,7 +216,7 @@ class EmbeddedStore:
 
     def read_meta(self) -> dict:
         with self._lock:
-            res = self._connection().execute(Q.READ_META)
+            res = self._connection().execute(Q.LADYBUG_READ_META)
             row = res.get_next() if res.has_next() else None
         return json.loads(row[0]) if row else {}
 

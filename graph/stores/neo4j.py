@@ -53,7 +53,7 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavaila
 from graph.mapping import REL_ONLY_TABLES, graph_frames, tables_from_graph
 from graph.schema import NODES, RELS
 from graph.settings import Settings
-from graph.stores import neo4j_queries as Q
+from graph import queries as Q
 from graph.stores.neo4j_values import collect_ids, collect_rel_ends, native, plain_value
 from graph.stores.base import LoadReport, ProgressFn, QueryRefused, QueryResult, Steps, StoreError
 
@@ -323,7 +323,7 @@ class Neo4jStore:
     def read_meta(self) -> dict:
         try:
             with self._session(READ_ACCESS) as s:
-                rec = s.run(Q.READ_META, meta_id=Q.META_ID).single()
+                rec = s.run(Q.NEO4J_READ_META, meta_id=Q.META_ID).single()
         except Exception as exc:
             raise self._error(exc, "读取") from exc
         if not rec or not rec["json"]:
@@ -436,7 +436,7 @@ def _switch(tx: neo4j.ManagedTransaction, token: str, generation: str, meta_json
         tx.run(Q.retire_live(label)).consume()
     for label in NODES:
         tx.run(Q.promote_staging(label)).consume()
-    tx.run(Q.WRITE_META, meta_id=Q.META_ID, json=meta_json, generation=generation, written_at=written_at).consume()
+    tx.run(Q.NEO4J_WRITE_META, meta_id=Q.META_ID, json=meta_json, generation=generation, written_at=written_at).consume()
 
 
 def _clean(v: Any) -> Any:
