@@ -288,3 +288,12 @@ def test_workbook_missing_sheet(tmp_path):
     assert [i.message for i in missing][:2] == ["工作簿中缺少必需的工作表 chains（产业链）", "工作簿中缺少必需的工作表 segments（环节）"]
     assert all(i.file == "partial.xlsx" for i in missing) and len(missing) == 5
     assert [i.value for i in res.warnings if i.code == "unknown_sheet"] == ["Sheet9"]
+
+
+@pytest.mark.parametrize(
+    "table, column, alias",
+    [(t.name, c.name, a) for t in TABLES.values() for c in t.columns for a in c.aliases],
+)
+def test_schema_aliases_are_accepted_headers(table, column, alias):
+    assert match_header(TABLES[table], alias) == column
+    assert match_header(TABLES[table], f"{alias}*") == column
