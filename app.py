@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from webapp.context import setup
+from webapp.context import protect_error_details, setup
+from webapp.leads import keep_author_in_url
 from webapp.pages import navigation
+from webapp.report_buttons import print_stylesheet
 
+protect_error_details()  # served beyond this machine: no tracebacks with server paths
 st.set_page_config(page_title="招商产业链图谱", page_icon="🧭", layout="wide", initial_sidebar_state="expanded")
+print_stylesheet()  # the browser's print view shows the page without sidebar and menus
 
 nav = navigation()
 setup()
+keep_author_in_url()
 nav.run()

@@ -5,15 +5,20 @@ from __future__ import annotations
 import streamlit as st
 
 from graph.i18n import SEGMENT_STAGE_ORDER, SEGMENT_STAGE_ZH, money, pct
+from reports.chain import chain_report
+from reports.fmt import provenance_rows
+from reports.sheets import gaps_sheet
 from webapp import cached
 from webapp.basket import add_to_basket
 from webapp.context import ctx, require_data
 from webapp.export import to_xlsx_bytes
 from webapp.frames import gap_columns, gap_frame
+from webapp.leads import author_input, create_lead, current_author, lead_link, open_leads_index
 from webapp.graphviz import assets_mode, chain_legend, chain_network, render_network, show_html
 from webapp.lookups import chain_options, leading_enterprises, names, segment_enterprises
 from webapp.markdown import label_badge, md
 from webapp.pages import page_link
+from webapp.report_buttons import report_buttons
 from webapp.sidebar import show_params
 from webapp.widgets import scope_picker, scope_zh, synced_select
 
@@ -115,14 +120,23 @@ if sel:
         tres = cached.targets(c, sel, scope=scope)
         ranked = [t for t in tres.rows if t.rank is not None][:10]
         if ranked:
+            author = current_author() or author_input(key_suffix="_cm")
+            open_leads = open_leads_index(c)
             for t in ranked:
-                cols = st.columns([5, 2, 2])
+                cols = st.columns([5, 2, 2, 2])
                 cols[0].markdown(f"**{t.rank}\\. {md(t.name)}**（{md(t.province or '—')}）")
                 cols[0].caption("；".join(t.reasons[:3]))
                 cols[1].progress(min(1.0, t.score / 100), text=f"{t.score:.1f}")
                 if cols[2].button("加入推演", key=f"cm_add_{t.enterprise_id}", icon=":material/add:"):
                     added = add_to_basket({"kind": "target", "enterprise_id": t.enterprise_id, "segment_id": sel, "label": f"{t.name} → {r.segment_name}"})
                     st.toast("已加入推演" if added else "已在推演清单中")
+                lid = open_leads.get((t.enterprise_id, sel))
+                if lid is not None:
+                    lead_link(lid, container=cols[3])
+                elif cols[3].button("建线索", key=f"cm_lead_{t.enterprise_id}", icon=":material/assignment_ind:", disabled=not author, help=None if author else "先填写「我的名字（记录人）」"):
+                    new_id = create_lead(c, enterprise_id=t.enterprise_id, enterprise_name=t.name, segment_id=sel, segment_name=r.segment_name, chain_id=chain_id)
+                    if new_id is not None:
+                        lead_link(new_id, container=cols[3])
             page_link("targets", "调整权重与筛选、导出目标清单", icon=":material/tune:", params={"segment": sel, "chain": chain_id})
         else:
             st.info(f"没有可推荐的外地企业（候选池 {tres.pool_size} 家）。")
@@ -134,7 +148,7 @@ st.dataframe(gf.drop("chain_id", "chain"), column_config=gap_columns(), hide_ind
 a1, a2 = st.columns(2)
 a1.download_button(
     "导出本链环节（Excel）",
-    data=lambda: to_xlsx_bytes({"环节": gf}, notes={"chain": chain_id, "scope": scope, "settings": res.settings}),
+    data=lambda: to_xlsx_bytes({"环节": gaps_sheet(rows)}, settings=res.settings, info=provenance_rows(c.meta, 产业链=chain_names.get(chain_id, chain_id), 范围=scope_zh(view, scope))),
     file_name=f"产业链_{chain_id}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
@@ -151,5 +165,12 @@ a2.download_button(
     on_click="ignore",
     key="chain_html",
     width="stretch",
+)
+st.markdown("**生成报告**（产业链招商报告：图谱、完整度、缺口与理由、断链缺链环节的推荐目标、在途补链项目、参数）")
+report_buttons(
+    c,
+    lambda font_path: chain_report(view, c.analysis, chain_id, scope=scope, font_path=font_path),
+    f"产业链招商报告_{chain_names.get(chain_id, chain_id)}",
+    key="chain_report",
 )
 show_params(res.settings)

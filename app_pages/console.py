@@ -10,6 +10,7 @@ import streamlit as st
 from graph.queries import SAVED_QUERIES
 from graph.schema import NODES, RELS
 from graph.stores import QueryRefused, StoreError
+from graph.worker import run_query
 from webapp.context import ctx, empty_store_message
 from webapp.export import export_buttons, frame_from_records
 from webapp.graphviz import assets_mode, render_network, result_graph, result_network, show_html
@@ -17,7 +18,11 @@ from webapp.params import parse_params
 
 c = ctx()
 st.title("Cypher 查询")
-st.caption("只读查询：写入、文件访问、扩展安装等语句会被拒绝；超时与行数上限见下。同一查询在内置数据库（LadybugDB）与 Neo4j 上都能运行。")
+st.caption(
+    "只读查询：只允许 MATCH、OPTIONAL MATCH、WITH、UNWIND、RETURN 等读子句和少数只读的模式查询过程，其他语句在运行前即被拒绝；"
+    f"每条查询在独立进程中运行（超时 {c.settings.query_timeout_s:g} 秒含解析与规划，内存上限 {c.settings.query_memory_mb} MB，"
+    f"长度上限 {c.settings.query_max_length:,} 字符，嵌套上限 {c.settings.query_max_depth} 层）。同一查询在内置数据库（LadybugDB）与 Neo4j 上都能运行。"
+)
 if c.error:
     st.error(c.error)
 if c.empty:
@@ -58,7 +63,8 @@ if run:
         st.session_state["cy_result"] = {"error": str(exc)}
     else:
         try:
-            res = c.store.query(st.session_state["cy_text"], params, timeout_s=timeout, row_cap=int(row_cap))
+            with st.spinner("查询运行中（独立进程，超时即中止）…"):
+                res = run_query(c.settings, st.session_state["cy_text"], params, timeout_s=timeout, row_cap=int(row_cap))
             st.session_state["cy_result"] = {"result": res}
         except QueryRefused as exc:
             st.session_state["cy_result"] = {"refused": str(exc)}

@@ -9,10 +9,12 @@ import polars as pl
 import streamlit as st
 
 from graph.i18n import SEVERITY_ZH
+from ingest.safety import file_kind
 from graph.schema import TABLES
 from webapp.context import INGEST_HINT, ctx, empty_store_message
 from webapp.export import export_buttons
 from webapp.markdown import md
+from webapp.safe_markdown import MAX_CHARS, offline_markdown
 from webapp.sidebar import show_params
 
 c = ctx()
@@ -20,6 +22,18 @@ st.title("数据")
 st.caption("最近一次导入的校验报告、数据来源、数据库规模与当前生效的设置。")
 if c.error:
     st.error(c.error)
+
+
+def dataset_doc(ds: Path, name: str) -> str | None:
+    """A document beside the dataset, if it is a regular file (a link is not followed), its start only."""
+    f = ds / name if ds.is_dir() else None
+    if f is None or file_kind(f) or not f.is_file():
+        return None
+    try:
+        with open(f, "rb") as fh:
+            return fh.read(4 * MAX_CHARS).decode("utf-8", errors="replace")
+    except OSError:
+        return None
 
 
 def _side_report(location: str) -> dict | None:
@@ -58,12 +72,18 @@ issue_cols = {"severity": "级别", "code": "代码", "file": "文件", "row": "
 
 # ---------------------------------------------------------------- last attempt (may have failed)
 side = _side_report(c.location)
-if side and not side.get("ok", True):
+if side and not side.get("ok", True) and side.get("failure"):
+    st.error(
+        f"最近一次导入（{side.get('at', '')}，{side.get('dataset', '')}）数据校验通过，但写入失败：{side['failure']}",
+        icon=":material/error:",
+    )
+elif side and not side.get("ok", True):
     st.error(
         f"最近一次导入（{side.get('at', '')}，{side.get('dataset', '')}）有 {side.get('errors', 0)} 个错误，没有写入；"
         "数据库仍是上一次成功导入的数据。按下表逐行修正后重新导入。",
         icon=":material/error:",
     )
+if side and not side.get("ok", True) and side.get("errors"):
     st.dataframe(_issues_frame(side), hide_index=True, width="stretch", column_config=issue_cols)
     export_buttons(_issues_frame(side), "导入问题清单", key="data_side_export")
 
@@ -134,10 +154,10 @@ with p1:
                 st.markdown(str(val))
     ds = Path(str(meta.get("dataset") or ""))
     for doc in ("SOURCES.md", "README.md"):
-        f = ds / doc if ds.is_dir() else None
-        if f is not None and f.is_file():
+        text = dataset_doc(ds, doc)
+        if text is not None:
             with st.expander(f"数据集说明：{doc}"):
-                st.markdown(f.read_text(encoding="utf-8")[:20000])
+                st.markdown(offline_markdown(text))  # images as text, links as code: nothing fetched
     if c.demo:
         st.warning("示例数据（虚构城市）：本地企业、园区与项目为虚构；外地候选企业来自公开的 A 股上市公司资料，来源见 data/ 下的 SOURCES.md。")
 with p2:

@@ -6,6 +6,9 @@ import polars as pl
 import streamlit as st
 
 from graph.i18n import CATEGORY_LONG_ZH, GAP_LABEL_ZH, GAP_LABELS, PRIORITY_FACTOR_ZH
+from reports.chain import chain_report, city_report
+from reports.fmt import provenance_rows
+from reports.sheets import gaps_sheet
 from webapp import cached
 from webapp.context import ctx, require_data
 from webapp.export import export_buttons
@@ -13,6 +16,7 @@ from webapp.frames import gap_columns, gap_frame
 from webapp.lookups import chain_options, names
 from webapp.markdown import md
 from webapp.pages import page_link
+from webapp.report_buttons import report_buttons
 from webapp.sidebar import show_params
 from webapp.widgets import scope_picker, scope_zh
 
@@ -82,6 +86,12 @@ for w in res.warnings:
     st.caption(f"⚠ {w}")
 
 st.subheader("导出")
-st.caption(f"范围：{scope_zh(view, scope)}；共 {gf.height} 行。CSV 为 UTF-8（带 BOM），Excel 含「参数」工作表。")
-export_buttons(gf, "缺链清单", key="gaps_export", notes={"scope": scope, "settings": res.settings})
+st.caption(f"范围：{scope_zh(view, scope)}；共 {gf.height} 行。CSV 为 UTF-8（带 BOM），Excel 另含「参数」与「说明」（数据来源与日期）工作表。")
+export_buttons(gaps_sheet(rows), "缺链清单", key="gaps_export", settings=res.settings, info=provenance_rows(c.meta, 范围=scope_zh(view, scope)))
+if len(pick_chains) == 1:
+    st.markdown(f"**生成报告**：{md(chain_names.get(pick_chains[0], pick_chains[0]))}产业链招商报告（{scope_zh(view, scope)}）")
+    report_buttons(c, lambda fp: chain_report(view, c.analysis, pick_chains[0], scope=scope, font_path=fp), f"产业链招商报告_{chain_names.get(pick_chains[0], pick_chains[0])}", key="gaps_report")
+else:
+    st.markdown(f"**生成报告**：全市产业链招商报告（{scope_zh(view, scope)}，每条产业链一页；只选一条产业链时生成该链的报告）")
+    report_buttons(c, lambda fp: city_report(view, c.analysis, scope=scope, font_path=fp), "全市产业链招商报告", key="gaps_report")
 show_params(res.settings)

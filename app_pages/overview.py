@@ -1,4 +1,4 @@
-"""总览: industries and chain completeness, top gaps, project funnel, park ranking."""
+"""总览: industries and chain completeness, top gaps, project funnel, the province-wide park ranking (本市 vs other cities)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,16 @@ import polars as pl
 import streamlit as st
 
 from graph.i18n import CATEGORY_LONG_ZH, pct
+from reports.fmt import provenance_rows
+from reports.sheets import chains_sheet, gaps_sheet, ranking_sheets
 from webapp import cached
 from webapp.context import ctx, require_data
 from webapp.export import to_xlsx_bytes
-from webapp.frames import chain_columns, chain_frame, gap_columns, gap_frame, models_frame
+from webapp.frames import chain_columns, chain_frame, gap_columns, gap_frame
+from webapp.leads import follow_through
+from webapp.lookups import names
 from webapp.pages import page_link
+from webapp.park_ranking import city_columns, city_frame, comparison_lines, score_columns, score_view
 from webapp.sidebar import show_params
 
 c = ctx()
@@ -91,27 +96,44 @@ with left:
     else:
         st.info("数据中没有招商项目。")
 with right:
-    st.subheader("园区排名")
-    overlap, conc, ranking = cached.parks(c)
-    if ranking.scale:
-        t1, t2 = st.tabs(["十强（规模）", "十快（增速）"])
+    st.subheader("园区排名（全省十强 / 十快）")
+    try:
+        overlap, conc, ranking = cached.parks(c)
+    except ValueError as exc:  # a home_region that is not a known region
+        ranking = None
+        st.error(f"{exc}（在侧栏「本市」中重新选择）", icon=":material/error:")
+    if ranking is not None and ranking.period:
+        for line in comparison_lines(ranking):
+            st.markdown(line)
+        st.caption(ranking.home_note + ("。邻近城市及其园区同为虚构示例数据。" if c.demo else ""))
+        t1, t2, t3 = st.tabs([f"十强（规模，{ranking.period}）", f"十快（增速，较{ranking.previous_period}）", "各市对比"])
         with t1:
-            sf = models_frame(ranking.scale[:10], exclude=("settings", "scope", "park_id"))
-            st.dataframe(sf, hide_index=True, width="stretch", column_config={"rank": "名次", "park_name": "园区", "period": "期间", "revenue": st.column_config.NumberColumn("主营收入(万元)", format="localized"), "fixed_investment": st.column_config.NumberColumn("固投(万元)", format="localized"), "revenue_rank": "收入名次", "investment_rank": "固投名次", "note": "说明"})
+            st.dataframe(score_view(ranking.scale[:10], "scale")[0], hide_index=True, width="stretch", column_config=score_columns("scale"),
+                         column_order=["rank", "park_name", "city_label", "score"])  # fmt: skip
         with t2:
-            pf = models_frame(ranking.speed[:10], exclude=("settings", "scope", "park_id"))
-            st.dataframe(pf, hide_index=True, width="stretch", column_config={"rank": "名次", "park_name": "园区", "period": "期间", "previous_period": "上期", "revenue_growth": st.column_config.NumberColumn("收入增速", format="percent"), "investment_growth": st.column_config.NumberColumn("固投增速", format="percent"), "note": "说明"})
+            st.dataframe(score_view(ranking.speed[:10], "speed")[0], hide_index=True, width="stretch", column_config=score_columns("speed"),
+                         column_order=["rank", "park_name", "city_label", "score"])  # fmt: skip
+        with t3:
+            st.dataframe(city_frame(ranking.by_city), hide_index=True, width="stretch", column_config=city_columns())
         for w in ranking.warnings:
             st.caption(f"⚠ {w}")
-        page_link("parks", "园区详情与同质化分析", icon=":material/factory:")
-    else:
+        page_link("parks", "园区详情：排名分项、亩均效益、关联性、同质化", icon=":material/factory:")
+    elif ranking is not None:
         st.info("没有园区指标（park_stats），无法排名。")
+
+# ---------------------------------------------------------------- follow-through
+follow_through(c)
 
 # ---------------------------------------------------------------- action
 st.divider()
 st.download_button(
-    "导出总览（Excel：产业链完整度、优先补链环节）",
-    data=lambda: to_xlsx_bytes({"产业链完整度": cf, "优先补链环节": gap_frame([r for r in gap_res.rows if r.priority is not None])}, notes={"scope": "city", "settings": c.analysis.model_dump()}),
+    "导出总览（Excel：产业链完整度、优先补链环节、园区排名）",
+    data=lambda: to_xlsx_bytes(
+        {"产业链完整度": chains_sheet(summary, names(view, "segments")), "优先补链环节": gaps_sheet([r for r in gap_res.rows if r.priority is not None])}
+        | (ranking_sheets(ranking) if ranking is not None else {}),
+        settings=c.analysis.model_dump(),
+        info=provenance_rows(c.meta, 范围="全市"),
+    ),
     file_name="总览.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",

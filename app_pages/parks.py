@@ -1,4 +1,5 @@
-"""园区: a park's own chain map, enterprises, KPIs with growth, overlap with other parks, concentration."""
+"""园区: a park's own chain map, enterprises, KPIs with growth, its place in the province-wide 十强/十快 and
+per-mu figures, overlap with other parks, concentration, cohesion (关联性) and chain coverage."""
 
 from __future__ import annotations
 
@@ -7,14 +8,18 @@ import polars as pl
 import streamlit as st
 
 from graph.i18n import GRADE_ZH, PARK_LEVEL_ZH, money, pct
+from reports.fmt import provenance_rows
+from reports.sheets import PARK_ENTERPRISE_COLS, PARK_STAT_COLS, chains_sheet, cohesion_sheet, concentration_sheet, frame_sheet, gaps_sheet, overlap_sheet, ranking_sheets
 from webapp import cached
 from webapp.context import ctx, require_data
 from webapp.export import to_xlsx_bytes
-from webapp.frames import chain_columns, chain_frame, gap_frame, models_frame
+from webapp.frames import chain_columns, chain_frame, models_frame
 from webapp.graphviz import assets_mode, chain_legend, chain_network, render_network, show_html
 from webapp.lookups import chain_options, leading_enterprises, names
 from webapp.markdown import md
 from webapp.pages import page_link
+from webapp.park_ranking import own_park_ids
+from webapp.park_sections import cohesion_section, ranking_section
 from webapp.sidebar import show_params
 from webapp.widgets import synced_select
 
@@ -26,7 +31,8 @@ if view.parks.height == 0:
     st.stop()
 
 park_names = names(view, "parks")
-pid = synced_select("园区", sorted(park_names), param="park", format_func=lambda p: park_names.get(p) or p, key="pk_park")
+own = own_park_ids(view, c.analysis)  # peer parks of other cities appear in the ranking only
+pid = synced_select("园区", own, param="park", format_func=lambda p: park_names.get(p) or p, key="pk_park")
 park = view.parks.filter(pl.col("id") == pid).row(0, named=True)
 scope = f"park:{pid}"
 ind_names = names(view, "industries")
@@ -58,6 +64,14 @@ if stats.height:
     st.caption(f"增速为 {last['period']} 较 {prev['period']}。" if prev else "只有一期指标，无法计算增速。")
 else:
     st.caption("该园区没有期间指标（park_stats）。")
+
+try:
+    overlap, conc, ranking = cached.parks(c)
+    coh = cached.cohesion(c)
+except ValueError as exc:  # a home_region that is not a known region
+    st.error(f"{exc}（在侧栏「本市」中重新选择）", icon=":material/error:")
+    st.stop()
+ranking_section(ranking, pid, demo=c.demo)
 
 # ---------------------------------------------------------------- map (scope = park)
 st.subheader("园区产业链图谱")
@@ -102,8 +116,7 @@ st.dataframe(
     },
 )
 
-# ---------------------------------------------------------------- overlap and concentration
-overlap, conc, ranking = cached.parks(c)
+# ---------------------------------------------------------------- overlap, concentration, cohesion
 st.subheader("同质化（与其他园区的产业重合度）")
 pairs = overlap.pairs
 if pairs:
@@ -111,7 +124,8 @@ if pairs:
     for p in pairs:
         cells.append({"a": p.park_a_name or p.park_a, "b": p.park_b_name or p.park_b, "similarity": p.similarity, "flagged": p.flagged})
         cells.append({"a": p.park_b_name or p.park_b, "b": p.park_a_name or p.park_a, "similarity": p.similarity, "flagged": p.flagged})
-    for p_id, p_name in park_names.items():
+    for p_id in own:
+        p_name = park_names.get(p_id)
         cells.append({"a": p_name or p_id, "b": p_name or p_id, "similarity": 1.0, "flagged": False})
     hm = pl.DataFrame(cells).to_pandas()
     order = sorted(set(hm["a"]))
@@ -170,14 +184,26 @@ cf = models_frame(conc, exclude=("settings", "scope", "industry_shares", "park_i
 with st.expander("全部园区的主导产业突出度"):
     st.dataframe(cf, hide_index=True, width="stretch", column_config={"park_name": "园区", "basis": "依据", "total": "合计", "top_industry_id": None, "top_industry_name": "第一大产业", "top_share": st.column_config.ProgressColumn("第一大产业占比", min_value=0.0, max_value=1.0, format="percent"), "focus_industries": "申报主导产业", "focus_share": st.column_config.ProgressColumn("主导产业占比", min_value=0.0, max_value=1.0, format="percent"), "flagged": "预警", "flags": "说明"})
 
+cohesion_section(coh, pid)
+
 # ---------------------------------------------------------------- actions
 st.divider()
 a1, a2 = st.columns(2)
 a1.download_button(
     "导出园区报告（Excel）",
     data=lambda: to_xlsx_bytes(
-        {"企业": ent, "产业链完整度": chain_frame(summary), f"{chain_names.get(chain_id, chain_id)}环节": gap_frame(res.rows), "同质化": models_frame(pairs), "主导产业": cf, "园区指标": stats},
-        notes={"park": pid, "settings": c.analysis.model_dump()},
+        {
+            "企业": frame_sheet(ent, PARK_ENTERPRISE_COLS),
+            "产业链完整度": chains_sheet(summary, seg_names),
+            f"{chain_names.get(chain_id, chain_id)}环节": gaps_sheet(res.rows),
+            "同质化": overlap_sheet(pairs, seg_names),
+            "主导产业": concentration_sheet(conc),
+            "园区指标": frame_sheet(stats, PARK_STAT_COLS),
+        }
+        | ranking_sheets(ranking)
+        | {"区内关联性": cohesion_sheet(coh.rows)},
+        settings=c.analysis.model_dump(),
+        info=provenance_rows(c.meta, 园区=f"{park_names.get(pid, pid)}（{pid}）"),
     ),
     file_name=f"园区_{pid}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -188,4 +214,4 @@ a1.download_button(
 )
 with a2:
     page_link("projects", "本园区的招商项目", icon=":material/assignment:", params={"park": pid})
-show_params(c.analysis, keys=["overlap_threshold", "concentration_threshold", "focus_share_threshold", "above_scale_revenue", "weak_min_count"])
+show_params(c.analysis, keys=["overlap_threshold", "concentration_threshold", "focus_share_threshold", "cohesion_threshold", "home_region", "park_ranking_weights", "above_scale_revenue", "weak_min_count"])

@@ -9,6 +9,9 @@ import polars as pl
 import streamlit as st
 
 from graph.i18n import OVERDUE_KIND_ZH, PROJECT_STAGE_ZH, money
+from reports.fmt import provenance_rows
+from reports.sheets import fills_sheet, intensity_sheet, overdue_sheet, projects_sheet, stalled_sheet
+from reports.supervision import supervision_report
 from webapp import cached
 from webapp.basket import add_to_basket, basket
 from webapp.context import ctx, require_data
@@ -16,7 +19,10 @@ from webapp.export import export_buttons, to_xlsx_bytes
 from webapp.frames import models_frame
 from webapp.lookups import names
 from webapp.pages import page_link
+from webapp.report_buttons import report_buttons
 from webapp.sidebar import show_params
+
+PROJECT_SETTINGS = ("stall_days", "intensity_min", "output_per_mu_min", "tax_per_mu_min")
 
 c = ctx()
 st.title("项目跟踪")
@@ -153,14 +159,22 @@ with b2:
 
 st.markdown("**导出项目跟踪表**")
 raw = view.projects if park == "(all)" else view.projects.filter(pl.col("park_id") == park)
-export_buttons(raw.with_columns(pl.col("stage").replace(PROJECT_STAGE_ZH).alias("stage_zh")), "项目清单", key="pj_export", notes={"as_of": str(as_of), "settings": rep.settings})
+project_settings = {k: rep.settings[k] for k in PROJECT_SETTINGS if k in rep.settings}
+info = provenance_rows(c.meta, 截至日期=as_of.isoformat(), 园区="全部园区" if park == "(all)" else park_names.get(park, park))
+export_buttons(projects_sheet(view, raw), "项目清单", key="pj_export", settings=project_settings, info=info)
 st.download_button(
-    "导出督查报告（Excel：停滞、逾期、亩均预警、补链）",
-    data=lambda: to_xlsx_bytes({"停滞": models_frame(stalled), "逾期": models_frame(overdue), "投资强度与亩均": models_frame(intensity), "补链项目": models_frame(fills)}, notes={"as_of": str(as_of), "settings": rep.settings}),
+    "导出督查表（Excel：停滞、逾期、亩均预警、补链）",
+    data=lambda: to_xlsx_bytes(
+        {"停滞": stalled_sheet(stalled), "逾期": overdue_sheet(overdue), "亩均预警": intensity_sheet(intensity), "补链项目": fills_sheet(fills)},
+        settings=project_settings,
+        info=info,
+    ),
     file_name=f"项目督查_{as_of}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
     on_click="ignore",
     key="pj_report",
 )
+st.markdown(f"**生成报告**：督查通报（截至 {as_of}：逾期项目按责任单位、停滞、亩均预警、园区十强十快；全市）")
+report_buttons(c, lambda fp: supervision_report(view, c.analysis, as_of=as_of), f"督查通报_{as_of}", key="pj_supervision")
 show_params(rep.settings, keys=["stall_days", "intensity_min", "output_per_mu_min", "tax_per_mu_min"])

@@ -6,20 +6,28 @@ import polars as pl
 import streamlit as st
 
 from graph.i18n import PROJECT_STAGE_ZH, SEGMENT_STAGE_ZH, TARGET_FACTOR_ZH
+from reports.fmt import provenance_rows
+from reports.sheets import targets_sheet
 from webapp import cached
 from webapp.basket import add_to_basket, basket
 from webapp.context import ctx, require_data
 from webapp.export import export_buttons
-from webapp.frames import target_columns, target_frame
+from webapp.frames import coverage_text, target_columns, target_frame
+from webapp.leads import author_input, create_lead, current_author, lead_link, open_leads_index
 from webapp.lookups import chain_options, names
 from webapp.markdown import label_badge, md
 from webapp.pages import page_link
 from webapp.sidebar import TARGET_STATE, show_params
 from webapp.widgets import scope_picker, scope_zh, synced_select
 
+FILTER_ZH = {"province": "省份不符", "listed_only": "非上市", "min_revenue": "营收不足或无数据", "qualifications": "资质不符", "min_coverage": "数据覆盖不足"}
+
 c = ctx()
 st.title("招商目标")
-st.caption("外地企业按规模、创新、与本地企业的供需关联（以商招商）、业务契合、成长、绿色六个因素加权排序；高污染、高耗能企业默认排除。")
+st.caption(
+    "外地企业按规模、创新、与本地企业的供需关联（以商招商）、业务契合、成长、绿色六个因素加权排序；高污染、高耗能企业默认排除。"
+    "没有数据的因素不按 0 分计，而取中性值（默认 0.5），「数据覆盖」说明得分有多少有数据支撑。"
+)
 view = require_data(c)
 
 chain_names = names(view, "chains")
@@ -89,8 +97,24 @@ with left:
         province = st.selectbox("省份", ["（全部）"] + provinces, key="tg_province")
         listed_only = st.toggle("只看上市公司", key="tg_listed")
         min_rev = st.number_input("最低营收（万元）", min_value=0.0, value=0.0, step=10000.0, key="tg_min_rev")
-        quals_all = sorted({q for lst in cand.get_column("qualifications").drop_nulls().to_list() for q in lst if q})
+        quals_all = sorted({q for lst in cand.get_column("qualifications").drop_nulls().to_list() for q in lst if q and q.strip() != "无"})
         quals = st.multiselect("必须具备的资质", quals_all, key="tg_quals", placeholder="不限")
+        st.caption(f"未知数据取值 {base.unknown_value:g}、最低数据覆盖 {base.min_coverage:.0%}：在侧栏「分析参数 · 招商目标」调整。")
+
+
+
+def _lead_row(chosen: list) -> None:
+    """The user's name (needed once for leads) and links to the open leads of the chosen targets."""
+    a, b = st.columns([2, 3])
+    if not current_author():
+        author_input(a, key_suffix="_tg")
+    open_leads = open_leads_index(c)
+    with b:
+        for t in chosen:
+            lid = open_leads.get((t.enterprise_id, seg_id))
+            if lid is not None:
+                lead_link(lid)
+
 
 res = cached.targets(
     c,
@@ -112,14 +136,14 @@ with right:
         f"本地企业 {g.local_count} 家（{scope_zh(view, scope)}）"
     )
     removed = [f"高污染 {res.gate_removed.get('pollution', 0)} 家", f"高耗能 {res.gate_removed.get('energy', 0)} 家"]
-    removed += [f"{k} {v} 家" for k, v in res.filter_removed.items() if v]
+    removed += [f"{FILTER_ZH.get(k, k)} {v} 家" for k, v in res.filter_removed.items() if v]
     st.info(f"候选池 {res.pool_size} 家外地企业；门槛与筛选排除：{'，'.join(removed)}；参与排名 {res.ranked_size} 家。", icon=":material/filter_alt:")
     tf = target_frame(ranked, PROJECT_STAGE_ZH)
     if tf.height:
         event = st.dataframe(
             tf,
             column_config=target_columns(),
-            column_order=["rank", "name", "province", "score", "reasons", *[f"f_{f}" for f in TARGET_FACTOR_ZH], "revenue", "qualifications", "listed_code", "enterprise_id"],
+            column_order=["rank", "name", "province", "score", "coverage", "reasons", *[f"f_{f}" for f in TARGET_FACTOR_ZH], "revenue", "qualifications", "listed_code", "enterprise_id"],
             hide_index=True,
             width="stretch",
             height=min(36 * (tf.height + 1) + 4, 560),
@@ -132,24 +156,34 @@ with right:
         label = f"把选中的 {len(chosen)} 家加入推演" if picked else f"把第 1 名（{ranked[0].name}）加入推演"
         t = chosen[0]
         with st.container(border=True):
-            st.markdown(f"**为什么推荐：{t.rank}\\. {md(t.name)}**（{md(t.province or '省份不详')}{'，' + md(t.listed_code) if t.listed_code else ''}）　得分 **{t.score:.1f}**")
+            st.markdown(
+                f"**为什么推荐：{t.rank}\\. {md(t.name)}**（{md(t.province or '省份不详')}{'，' + md(t.listed_code) if t.listed_code else ''}）"
+                f"　得分 **{t.score:.1f}**　{coverage_text(t.factor_coverage)}（数据覆盖 {t.coverage * 100:.0f}%）"
+            )
             for f, zh in TARGET_FACTOR_ZH.items():
                 v = t.factors.get(f)
+                known = t.factor_coverage.get(f, 1.0)
+                note = "" if known >= 1.0 else ("（无数据，取中性值）" if known <= 0.0 else "（部分无数据）")
                 fc = st.columns([1, 2, 4])
                 fc[0].markdown(f"{zh}")
-                fc[1].progress(min(1.0, max(0.0, v or 0.0)), text=f"{(v or 0):.2f} × 权重 {res.settings.get('target_weights', {}).get(f, 0):.2f}")
+                fc[1].progress(min(1.0, max(0.0, v or 0.0)), text=f"{(v or 0):.2f} × 权重 {res.settings.get('target_weights', {}).get(f, 0):.2f}{note}")
                 fc[2].caption(t.factor_reasons.get(f, "") or "—")
-        b1, b2 = st.columns([2, 1])
+        b1, b3, b2 = st.columns([2, 2, 1])
         if b1.button(label, icon=":material/science:", type="primary", key="tg_add"):
             n = sum(add_to_basket({"kind": "target", "enterprise_id": t.enterprise_id, "segment_id": seg_id, "label": f"{t.name} → {g.segment_name}"}) for t in chosen)
             st.toast(f"已加入推演 {n} 家" if n else "已在推演清单中")
+        lead_label = f"为选中的 {len(chosen)} 家建线索" if picked else "为第 1 名建线索"
+        if b3.button(lead_label, icon=":material/assignment_ind:", key="tg_lead", disabled=not current_author(), help=None if current_author() else "先在下方填写「我的名字（记录人）」"):
+            for t in chosen:
+                create_lead(c, enterprise_id=t.enterprise_id, enterprise_name=t.name, segment_id=seg_id, segment_name=g.segment_name, chain_id=chain_id)
         with b2:
             page_link("whatif", f"去推演（清单 {len(basket())} 项）", icon=":material/arrow_forward:")
+        _lead_row(chosen)
     else:
         st.warning("没有符合条件的招商目标：放宽筛选条件，或关闭门槛查看被排除的企业。")
     if in_pipe:
         st.markdown("**已在招商项目中（签约及以后，不作为新目标）**")
         st.dataframe(target_frame(in_pipe, PROJECT_STAGE_ZH).select("name", "province", "revenue", "pipeline", "reasons"), hide_index=True, width="stretch", column_config=target_columns())
     st.markdown("**导出目标清单**")
-    export_buttons(tf, f"招商目标_{g.segment_name}", key="tg_export", notes={"segment": seg_id, "scope": scope, "settings": res.settings})
-    show_params(res.settings, keys=["target_weights", "gate_high_pollution", "gate_high_energy", "ties_saturation"])
+    export_buttons(targets_sheet(res.rows), f"招商目标_{g.segment_name}", key="tg_export", settings=res.settings, info=provenance_rows(c.meta, 环节=f"{g.segment_name}（{seg_id}）", 范围=scope_zh(view, scope)))
+    show_params(res.settings, keys=["target_weights", "gate_high_pollution", "gate_high_energy", "ties_saturation", "unknown_value", "min_coverage"])

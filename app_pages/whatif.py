@@ -48,9 +48,16 @@ with left:
         chain_id = st.selectbox("产业链", chain_options(view), format_func=lambda x: chain_names.get(x) or x, key="wi_chain")
         segs = view.segments.filter(pl.col("chain_id") == chain_id).sort("id")
         seg_id = st.selectbox("环节", segs.get_column("id").to_list(), format_func=lambda s: seg_names.get(s) or s, key="wi_seg")
-        cand_ids = view.enterprise_segments.filter(pl.col("segment_id") == seg_id).get_column("enterprise_id").to_list()
-        cands = view.enterprises.filter(pl.col("id").is_in(cand_ids) & ~pl.col("local").fill_null(False)).sort(["revenue", "id"], descending=[True, False], nulls_last=True)
-        ent_id = st.selectbox("外地企业（本环节候选）", cands.get_column("id").to_list(), format_func=lambda e: ent_names.get(e) or e, key="wi_ent", placeholder="本环节没有外地候选企业")
+        # candidates in the 招商目标 order (score, unknown data neutral), gates off: every candidate can be tried
+        ranked = cached.targets(c, seg_id, gates=False).rows if seg_id else []
+        cand_label = {t.enterprise_id: f"{t.name or t.enterprise_id}（得分 {t.score:.1f}，数据覆盖 {t.coverage * 100:.0f}%）" for t in ranked}
+        ent_id = st.selectbox(
+            "外地企业（本环节候选，按招商目标得分排序）",
+            list(cand_label),
+            format_func=lambda e: cand_label.get(e) or ent_names.get(e) or e,
+            key="wi_ent",
+            placeholder="本环节没有外地候选企业",
+        )
         if st.button("添加", icon=":material/add:", disabled=ent_id is None, key="wi_add"):
             add_to_basket({"kind": "target", "enterprise_id": ent_id, "segment_id": seg_id, "label": f"{ent_names.get(ent_id)} → {seg_names.get(seg_id)}"})
             st.rerun()

@@ -123,6 +123,13 @@ def main(argv: list[str] | None = None) -> int:
                 b.failures.append(f"{size}: {type(exc).__name__}: {exc}")
                 M.log(traceback.format_exc())
         b.pages()
+        try:
+            from bench import reports as report_bench
+
+            report_bench.run(b, runs)
+        except Exception as exc:  # noqa: BLE001 - one part failing does not hide the others
+            b.failures.append(f"reports: {type(exc).__name__}: {exc}")
+            M.log(traceback.format_exc())
     finally:
         if started:
             stop_private()

@@ -26,7 +26,7 @@ import polars as pl
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
 
-ENT, SEG, PRJ, PARK = "Enterprise", "Segment", "Project", "Park"
+ENT, SEG, PRJ, PARK, REG = "Enterprise", "Segment", "Project", "Park", "Region"
 PROJECT_ORDER = ["lead", "negotiating", "signed", "started", "producing"]
 
 
@@ -41,6 +41,7 @@ def build_graph(view: GraphView) -> nx.DiGraph:
     """The whole map as one networkx graph (built from the same tables the analysis reads)."""
     g = nx.DiGraph()
     t = view.tables
+    g.graph["has_supply_links"] = t["supply_links"].height > 0
     for r in t["segments"].iter_rows(named=True):
         g.add_node(_n(SEG, r["id"]), kind=SEG, **r)
     for r in t["enterprises"].iter_rows(named=True):
@@ -49,6 +50,11 @@ def build_graph(view: GraphView) -> nx.DiGraph:
         g.add_node(_n(PARK, r["id"]), kind=PARK, **r)
     for r in t["projects"].iter_rows(named=True):
         g.add_node(_n(PRJ, r["id"]), kind=PRJ, **r)
+    for r in t["regions"].iter_rows(named=True):
+        g.add_node(_n(REG, r["code"]), kind=REG, **r)
+    for c, p in t["regions"].select("code", "parent_code").iter_rows():
+        if p is not None:
+            g.add_edge(_n(REG, c), _n(REG, p), type="WITHIN")
     for e, s, share, conf in t["enterprise_segments"].select("enterprise_id", "segment_id", "share", "confidence").iter_rows():
         g.add_edge(_n(ENT, e), _n(SEG, s), type="OPERATES_IN", share=share, confidence=conf)
     for a, b in t["segment_links"].select("from_id", "to_id").iter_rows():
@@ -187,15 +193,13 @@ GRADE = {"low": 1.0, "medium": 0.5, "high": 0.0}
 
 
 def _pct_fn(values: list[float]):
-    """v -> share of known values <= v (the CDF percentile)."""
+    """v -> share of known values <= v (the CDF percentile); None for an unknown v."""
     vs = sorted(values)
     n = len(vs)
-    return lambda v: (bisect.bisect_right(vs, v) / n) if (v is not None and n) else 0.0
+    return lambda v: (bisect.bisect_right(vs, v) / n) if (v is not None and n) else None
 
 
-def targets(g: nx.DiGraph, settings: AnalysisSettings, segment_id: str) -> dict:
-    """Ranked candidates for a segment (city scope, default gates, no filters)."""
-    seg = _n(SEG, segment_id)
+def _pool_links(g: nx.DiGraph, seg: Any) -> dict[Any, dict]:
     pool: dict[Any, dict] = {}
     for m in _members(g, seg):
         for e in g.predecessors(m):
@@ -207,6 +211,23 @@ def targets(g: nx.DiGraph, settings: AnalysisSettings, segment_id: str) -> dict:
                 p["shares"].append(d["share"])
             if d["confidence"] in CONF:
                 p["conf"].append(CONF[d["confidence"]])
+    return pool
+
+
+def _local_partners(g: nx.DiGraph, e: Any) -> int:
+    partners = set()
+    for nb in list(g.successors(e)) + list(g.predecessors(e)):
+        if nb != e and g.nodes[nb].get("kind") == ENT and _is_local(g, nb):
+            t1 = g.get_edge_data(e, nb)
+            t2 = g.get_edge_data(nb, e)
+            if (t1 and t1["type"] == "SUPPLIES_TO") or (t2 and t2["type"] == "SUPPLIES_TO"):
+                partners.add(nb)
+    return len(partners)
+
+
+def targets(g: nx.DiGraph, settings: AnalysisSettings, segment_id: str) -> dict:
+    """Ranked candidates for a segment (city scope, default gates, no filters; an unknown part = unknown_value)."""
+    pool = _pool_links(g, _n(SEG, segment_id))
     pool_size = len(pool)
     gate = {"pollution": 0, "energy": 0}
     for k in ("pollution", "energy"):
@@ -231,6 +252,11 @@ def targets(g: nx.DiGraph, settings: AnalysisSettings, segment_id: str) -> dict:
     w = {k: float(getattr(settings.target_weights, k)) for k in ("scale", "innovation", "ties", "fit", "growth", "green")}
     wsum = sum(w.values())
     sat = getattr(settings, "ties_saturation", 3)
+    u = getattr(settings, "unknown_value", 0.0)
+
+    def known(v: Any) -> Any:
+        return u if v is None else v
+
     rows = []
     for e, p in pool.items():
         a = attr[e]
@@ -239,23 +265,17 @@ def targets(g: nx.DiGraph, settings: AnalysisSettings, segment_id: str) -> dict:
         giant = any("小巨人" in q for q in quals)
         srdi = any("专精特新" in q for q in quals) or giant
         ht = any("高新技术" in q for q in quals)
-        bonus = min(1.0, 0.3 * ht + 0.3 * srdi + 0.4 * giant)
-        partners = set()
-        for nb in list(g.successors(e)) + list(g.predecessors(e)):
-            if nb != e and g.nodes[nb].get("kind") == ENT and _is_local(g, nb):
-                t1 = g.get_edge_data(e, nb)
-                t2 = g.get_edge_data(nb, e)
-                if (t1 and t1["type"] == "SUPPLIES_TO") or (t2 and t2["type"] == "SUPPLIES_TO"):
-                    partners.add(nb)
-        share = min(1.0, sum(p["shares"])) if p["shares"] else 0.0
-        conf = max(p["conf"]) if p["conf"] else 0.0
+        qual_known = giant or srdi or ht or any(q.strip() == "无" for q in quals)
+        bonus = min(1.0, 0.3 * ht + 0.3 * srdi + 0.4 * giant) if qual_known else None
+        share = min(1.0, sum(p["shares"])) if p["shares"] else None
+        conf = max(p["conf"]) if p["conf"] else None
         f = {
-            "scale": rev_pct(rv) if (rv is not None and rv > 0) else 0.0,
-            "innovation": 0.5 * (pat_pct(float(pt)) if (pt is not None and pt > 0) else 0.0) + 0.5 * bonus,
-            "ties": min(1.0, len(partners) / sat),
-            "fit": 0.5 * share + 0.5 * conf,
-            "growth": gro_pct(a.get("growth")),
-            "green": (GRADE.get(a.get("pollution"), 0.0) + GRADE.get(a.get("energy"), 0.0)) / 2.0,
+            "scale": known(0.0 if (rv is not None and rv <= 0) else rev_pct(rv)),
+            "innovation": 0.5 * known(0.0 if (pt is not None and pt <= 0) else pat_pct(None if pt is None else float(pt))) + 0.5 * known(bonus),
+            "ties": min(1.0, _local_partners(g, e) / sat) if g.graph.get("has_supply_links") else u,
+            "fit": 0.5 * known(share) + 0.5 * known(conf),
+            "growth": known(gro_pct(a.get("growth"))),
+            "green": (known(GRADE.get(a.get("pollution"))) + known(GRADE.get(a.get("energy")))) / 2.0,
         }
         score = 100.0 * sum(w[k] * f[k] for k in w) / wsum if wsum > 0 else 0.0
         rows.append((e[1], score, stage_of.get(e, -1) >= PROJECT_ORDER.index("signed")))
@@ -266,6 +286,58 @@ def targets(g: nx.DiGraph, settings: AnalysisSettings, segment_id: str) -> dict:
 
 
 # ------------------------------------------------------------------ parks
+
+
+def _up(g: nx.DiGraph, code: str) -> list[str]:
+    """The region and its ancestors (WITHIN edges; a 6-digit code not in the graph by its structure)."""
+    chain, seen = [code], {code}
+    while True:
+        c = chain[-1]
+        node = _n(REG, c)
+        if node in g:
+            parents = [p[1] for p in g.successors(node) if g[node][p]["type"] == "WITHIN"]
+            nxt = parents[0] if parents else None
+        elif len(c) == 6 and c.isdigit() and not c.endswith("0000"):
+            nxt = c[:2] + "0000" if c.endswith("00") else c[:4] + "00"
+        else:
+            nxt = None
+        if nxt is None or nxt in seen:
+            return chain
+        chain.append(nxt)
+        seen.add(nxt)
+
+
+def _city(g: nx.DiGraph, code: str) -> str | None:
+    chain = _up(g, code)
+    top = chain[-1]
+    if len(top) == 6 and top.isdigit() and top.endswith("00") and not top.endswith("0000"):
+        return top
+    if len(chain) < 2:
+        return None
+    name = g.nodes[_n(REG, chain[-2])].get("name") if _n(REG, chain[-2]) in g else None
+    if name in ("市辖区", "县"):
+        return top
+    if name in ("省直辖县级行政区划", "自治区直辖县级行政区划") and len(chain) >= 3:
+        return chain[-3]
+    return chain[-2]
+
+
+def own_parks(g: nx.DiGraph, settings: AnalysisSettings) -> set[str]:
+    """The city's own parks: those within 本市 (the setting, else the city with most local enterprises) and those with a local enterprise."""
+    park_region = {n[1]: a.get("region_code") for n, a in g.nodes(data=True) if a.get("kind") == PARK}
+    locals_ = [a for _, a in g.nodes(data=True) if a.get("kind") == ENT and a.get("local") is True]
+    home = settings.home_region
+    if home is None:
+        counts: dict[str, int] = defaultdict(int)
+        for a in locals_:
+            region = a.get("region_code") or park_region.get(a.get("park_id"))
+            city = _city(g, region) if region else None
+            if city:
+                counts[city] += 1
+        home = min(counts, key=lambda c: (-counts[c], c)) if counts else None
+    if home is None:
+        return set(park_region)
+    return {p for p, r in park_region.items() if r and home in _up(g, r)} | {a["park_id"] for a in locals_ if a.get("park_id")}
 
 
 def _root(g: nx.DiGraph, seg: tuple[str, str]) -> tuple[str, str]:
@@ -280,7 +352,7 @@ def _root(g: nx.DiGraph, seg: tuple[str, str]) -> tuple[str, str]:
 
 
 def park_overlap(g: nx.DiGraph, settings: AnalysisSettings) -> dict[tuple[str, str], tuple[float, str, bool]]:
-    """(park_a, park_b) -> (cosine similarity, basis, flagged) over local revenue by top-level segment.
+    """(park_a, park_b) -> (cosine similarity, basis, flagged) over local revenue by top-level segment, own parks only.
 
     An enterprise counts in a top-level segment (sub-segments rolled up) with weight
     min(1, Σ share), a missing share counting 1; a pair where either park has no revenue at
@@ -306,7 +378,8 @@ def park_overlap(g: nx.DiGraph, settings: AnalysisSettings) -> dict[tuple[str, s
     for (park, root, e), w in weights.items():
         rev[park][root] += (g.nodes[e].get("revenue") or 0.0) * min(1.0, w)
         cnt[park][root] += 1.0
-    parks = sorted({n[1] for n, kk in g.nodes(data="kind") if kk == PARK} | set(cnt))
+    own = own_parks(g, settings)  # peer parks of other cities are not compared
+    parks = sorted(p for p in {n[1] for n, kk in g.nodes(data="kind") if kk == PARK} | set(cnt) if p in own)
     has_rev = {p: sum(rev[p].values()) > 0 if p in rev else False for p in parks}
     out = {}
     for i, pa in enumerate(parks):

@@ -2,7 +2,8 @@
 
 Each module in ``COMMAND_MODULES`` exposes ``register(subparsers)``; every
 command sets ``func(args) -> int``. Exit codes: 0 clean (or warnings only),
-1 data errors, 2 usage error or crash.
+1 data errors, 2 usage error, refused query or crash, 3 the store could not be
+written (busy, disk full; nothing written).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ["cli.core", "cli.analysis", "cli.link", "cli.export"]
+COMMAND_MODULES = ["cli.core", "cli.analysis", "cli.parks", "cli.link", "cli.export", "cli.report", "cli.leads", "cli.history"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,8 +1,8 @@
-"""Analysis commands: gaps, chains, targets, parks, projects, whatif.
+"""Analysis commands: gaps, chains, targets, projects, whatif (``parks`` is in :mod:`cli.parks`).
 
 Output: ``--format table`` (default), ``json`` or ``csv`` on stdout. ``gaps``,
-``chains`` and ``targets`` print a JSON list of rows; ``parks``,
-``projects`` and ``whatif`` print one report (``--report``) as a list of rows,
+``chains`` and ``targets`` print a JSON list of rows; ``projects`` and
+``whatif`` print one report (``--report``) as a list of rows,
 or every report as one JSON object with ``--report all`` (the default for
 table and JSON). The settings used (one JSON line), warnings and the gate and
 filter counts of ``targets`` go to stderr, so stdout stays machine-readable.
@@ -68,6 +68,17 @@ def _common(p: argparse.ArgumentParser, formats=("table", "json", "csv")) -> Non
     add_store_arg(p)
     add_format_arg(p, formats)
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override an analysis setting, e.g. weak_min_count=4, target_weights.ties=0.3 (repeatable)")
+
+
+def _share_arg(text: str) -> float:
+    """A number between 0 and 1 (argparse type)."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"需要 0 到 1 之间的数，例如 0.5（收到 {text!r}）") from None
+    if not 0.0 <= v <= 1.0:
+        raise argparse.ArgumentTypeError(f"需要 0 到 1 之间的数，例如 0.5（收到 {text!r}）")
+    return v
 
 
 def _scope_arg(p: argparse.ArgumentParser) -> None:
@@ -140,15 +151,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--listed", action="store_true", help="only listed enterprises")
     p.add_argument("--min-revenue", type=float, metavar="X", help="minimum revenue, 万元")
     p.add_argument("--qualification", nargs="+", default=[], metavar="Q", help="required qualifications, e.g. 专精特新 高新技术企业")
+    p.add_argument(
+        "--min-coverage",
+        type=_share_arg,
+        metavar="X",
+        help="drop targets whose coverage (share of the factor weight backed by known data, 0-1) is below X (setting min_coverage)",
+    )
     _scope_arg(p)
     _common(p)
     p.set_defaults(func=cmd_targets)
-
-    p = sub.add_parser("parks", help="park overlap, concentration and ranking", description="园区同质化（余弦相似度）、主导产业突出度、十强/十快排名。")
-    p.add_argument("--report", choices=["all", "overlap", "concentration", "scale", "speed"], default="all", help="which report (default all; csv needs one)")
-    p.add_argument("--period", metavar="P", help="reference period for the ranking, e.g. 2025, 2025-H1, 2025-Q2, 2025-05 (default latest)")
-    _common(p)
-    p.set_defaults(func=cmd_parks)
 
     p = sub.add_parser("projects", help="project pipeline report", description="招商项目漏斗、阶段转化率、停滞项目、投资强度与亩均效益、逾期督查、补链情况。")
     p.add_argument("--as-of", metavar="DATE", help="reference date YYYY-MM-DD (default today)")
@@ -211,13 +222,15 @@ def cmd_chains(args: argparse.Namespace) -> int:
     return _run(args, body)
 
 
-TARGET_COLUMNS = ["rank", "enterprise_id", "name", "province", "revenue", "score", "pipeline_stage", "reasons"]
+TARGET_COLUMNS = ["rank", "enterprise_id", "name", "province", "revenue", "score", "coverage", "pipeline_stage", "reasons"]
 
 
 def cmd_targets(args: argparse.Namespace) -> int:
     from graph.analysis import targets
 
     def body(view, a):
+        if args.min_coverage is not None:
+            a = AnalysisSettings.model_validate({**a.model_dump(), "min_coverage": args.min_coverage})
         res = targets(
             view,
             a,
@@ -242,35 +255,6 @@ def cmd_targets(args: argparse.Namespace) -> int:
                     r["pipeline_stage"] = f"已在项目库:{zh}" if r["in_pipeline"] else f"项目库:{zh}"
         emit(rows, args.format, columns=TARGET_COLUMNS if args.format != "json" else None, people=True)
         return 0
-
-    return _run(args, body)
-
-
-PARK_COLUMNS = {
-    "overlap": ["park_a", "park_a_name", "park_b", "park_b_name", "similarity", "basis", "flagged", "shared_segments"],
-    "concentration": ["park_id", "park_name", "basis", "top_industry_id", "top_industry_name", "top_share", "focus_industries", "focus_share", "flagged", "flags"],
-    "scale": ["rank", "park_id", "park_name", "period", "revenue", "fixed_investment", "revenue_rank", "investment_rank", "note"],
-    "speed": ["rank", "park_id", "park_name", "period", "previous_period", "revenue_growth", "investment_growth", "note"],
-}
-
-
-def cmd_parks(args: argparse.Namespace) -> int:
-    from graph.analysis import park_concentration, park_overlap, park_ranking
-
-    def body(view, a):
-        ov = park_overlap(view, a)
-        conc = park_concentration(view, a)
-        rank = park_ranking(view, a, period=args.period)
-        _settings_line(a)
-        for w in rank.warnings:
-            print(f"警告：{w}", file=sys.stderr)
-        parts = {
-            "overlap": [p.model_dump(mode="json") for p in ov.pairs],
-            "concentration": [c.model_dump(mode="json", exclude={"settings", "scope"}) for c in conc],
-            "scale": [r.model_dump(mode="json") for r in rank.scale],
-            "speed": [r.model_dump(mode="json") for r in rank.speed],
-        }
-        return _emit_report(parts, args, PARK_COLUMNS, extra={"period": rank.period, "previous_period": rank.previous_period})
 
     return _run(args, body)
 

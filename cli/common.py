@@ -11,6 +11,7 @@ from typing import Any, Iterable, Sequence
 
 from graph.i18n import cell, column_zh
 from graph.settings import Settings, load_settings
+from graph.spreadsheet import neutralise
 
 
 def add_store_arg(p: argparse.ArgumentParser) -> None:
@@ -70,6 +71,11 @@ def _raw(v: Any) -> str:
     return str(v)
 
 
+def _csv_cell(v: Any) -> str:
+    text = _raw(v)
+    return text if isinstance(v, (bool, int, float)) else neutralise(text)
+
+
 def _width(s: str) -> int:
     # CJK characters take two columns in a terminal
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
@@ -126,11 +132,11 @@ def emit(
         columns = list(records[0].keys()) if records else []
     if fmt == "json":
         out.write(dumps(records) + "\n")
-    elif fmt == "csv":
+    elif fmt == "csv":  # formula-like text neutralised, as in the app's exports; numbers stay numbers
         w = csv.writer(out, lineterminator="\n")
-        w.writerow(columns)
+        w.writerow([neutralise(str(c)) for c in columns])
         for r in records:
-            w.writerow([_raw(r.get(c)) for c in columns])
+            w.writerow([_csv_cell(r.get(c)) for c in columns])
     elif people:
         out.write(people_table(records, columns, headers) + "\n")
     else:

@@ -53,11 +53,30 @@ GAP_LABELS = ("broken", "missing", "weak", "strong")  # the order gaps are liste
 PRIORITY_FACTOR_ZH = {"dependents": "下游依赖", "demand": "本地需求", "broken": "断链", "key": "关键环节", "category": "产业类别", "supply": "可招对象"}
 TARGET_FACTOR_ZH = {"scale": "规模", "innovation": "创新", "ties": "本地关联", "fit": "业务契合", "growth": "成长", "green": "绿色"}
 GATE_ZH = {"pollution": "高污染", "energy": "高耗能"}
-FILTER_ZH = {"province": "省份", "listed": "上市公司", "min_revenue": "最低营收", "qualifications": "资质"}
+FILTER_ZH = {"province": "省份", "listed": "上市公司", "listed_only": "上市公司", "min_revenue": "最低营收", "qualifications": "资质", "min_coverage": "最低数据覆盖"}
 OVERDUE_KIND_ZH = {"start": "开工", "production": "投产"}
 SCOPE_KIND_ZH = {"city": "全市", "park": "园区", "region": "区县"}
 BASIS_ZH = {"revenue": "按营收", "count": "按企业数", "none": MISSING}
 SEVERITY_ZH = {"error": "错误", "warning": "警告"}
+
+# ------------------------------------------------------------------ the bureau's own work (graph/workspace)
+
+LEAD_STATUS_ZH = {"to_contact": "待接触", "contacted": "已接触", "negotiating": "洽谈中", "signed": "已签约", "landed": "已落地", "abandoned": "已放弃"}
+LEAD_FIELD_ZH = {"owner": "责任人", "status": "状态", "due": "截止日期", "next_step": "下一步", "created": "创建"}
+HISTORY_LIST_ZH = {
+    "healed": "已补上的缺口",
+    "worsened": "新出现的缺口",
+    "persistent": "持续存在的缺口",
+    "new": "新增环节",
+    "removed": "已移除的环节",
+    "relabelled": "其他标签变化",
+}
+HISTORY_LIST_RULE_ZH = {"healed": "断链/缺链 → 弱链/强链", "worsened": "弱链/强链 → 断链/缺链", "persistent": "前后都是断链/缺链", "relabelled": "弱链 ↔ 强链"}
+PARK_KPI_ZH = {"revenue": "主营业务收入", "fixed_investment": "固定资产投资", "profit": "利润总额", "tax": "税收"}
+# the province-wide park ranking (十强/十快): its indicators in weight order, and the per-city counts
+PARK_INDICATOR_ZH = {k: PARK_KPI_ZH[k] for k in ("revenue", "fixed_investment", "tax", "profit")}
+PARK_MEASURE_ZH = {"top10_scale": "十强", "top10_speed": "十快", "star2plus": "二星级及以上园区"}
+PERIOD_KIND_ZH = {"year": "年度", "half": "半年", "quarter": "季度", "month": "月度"}
 
 # ------------------------------------------------------------------ column headers for people
 
@@ -105,6 +124,7 @@ COLUMN_ZH: dict[str, str] = {
     "listed_code": "股票代码",
     "qualifications": "资质",
     "score": "得分",
+    "coverage": "数据覆盖",
     "in_pipeline": "已在项目库",
     "pipeline_stage": "项目阶段",
     "pipeline_projects": "相关项目",
@@ -134,6 +154,35 @@ COLUMN_ZH: dict[str, str] = {
     "revenue_growth": "收入增速",
     "investment_growth": "固投增速",
     "note": "说明",
+    "city_code": "城市代码",
+    "city_name": "城市",
+    "home": "本市",
+    "park_score": "得分(0–1)",
+    "parts": "分项",
+    "values": "数值",
+    "level": "级别",
+    "top10": "入选前十",
+    "tax": "税收",
+    "profit": "利润总额",
+    "tax_growth": "税收增速",
+    "profit_growth": "利润增速",
+    "parks": "园区数",
+    "top10_scale": "十强",
+    "top10_speed": "十快",
+    "star2plus": "二星级及以上",
+    "star": "星级",
+    "area_mu": "面积",
+    "revenue_per_mu": "亩均营收",
+    "fixed_investment_growth": "固投增速",
+    "home_average_growth": "本市平均固投增速",
+    "vs_home_average": "较本市平均",
+    "tied_count": "区内有供需关联",
+    "cohesion": "关联性",
+    "flag": "预警",
+    "chain_coverage": "主导产业链覆盖",
+    "covered_segments": "已有环节",
+    "focus_segments": "主导产业链环节",
+    "notes": "说明",
     # projects
     "project_id": "项目编号",
     "stage_zh": "阶段",
@@ -175,6 +224,8 @@ COLUMN_ZH: dict[str, str] = {
     "concentration": "主导产业突出度",
     "scale": "十强（规模）",
     "speed": "十快（增速）",
+    "by_city": "各市对比",
+    "figures": "亩均效益与固投增速",
     "funnel": "项目漏斗",
     "by_park": "按园区",
     "by_chain": "按产业链",
@@ -184,22 +235,37 @@ COLUMN_ZH: dict[str, str] = {
     "fills": "补链项目",
     "chains": "产业链",
     "segments": "环节",
+    # leads and history
+    "status_zh": "状态",
+    "enterprise_name": "企业",
+    "next_step": "下一步",
+    "due": "截止日期",
+    "last_note": "最新跟进",
+    "created_at": "建立时间",
+    "created_by": "建立人",
+    "updated_at": "最后更新",
+    "label_before": "之前",
+    "label_after": "之后",
+    "first_seen": "首次出现",
 }
 
 # field name -> how its values are written for people (see :func:`cell`); the rest are plain
 COLUMN_KIND: dict[str, str] = {
-    **dict.fromkeys(["local_revenue", "revenue", "investment", "fixed_investment", "total_revenue", "amount"], "money"),
-    **dict.fromkeys(["intensity", "output_per_mu", "tax_per_mu"], "money_per_mu"),
+    **dict.fromkeys(["local_revenue", "revenue", "investment", "fixed_investment", "total_revenue", "amount", "tax", "profit"], "money"),
+    **dict.fromkeys(["intensity", "output_per_mu", "tax_per_mu", "revenue_per_mu"], "money_per_mu"),
     **dict.fromkeys(
         [
             "completeness", "completeness_key_weighted", "completeness_before", "completeness_after",
             "completeness_key_weighted_before", "completeness_key_weighted_after", "top_share", "focus_share",
-            "revenue_growth", "investment_growth", "growth", "rate", "share",
+            "revenue_growth", "investment_growth", "growth", "rate", "share", "coverage",
+            "tax_growth", "profit_growth", "fixed_investment_growth", "home_average_growth", "cohesion", "chain_coverage",
         ],
         "pct",
     ),
     **dict.fromkeys(["priority", "priority_before", "priority_after", "score"], "score"),
     **dict.fromkeys(["similarity"], "ratio"),
+    **dict.fromkeys(["park_score"], "fraction3"),
+    **dict.fromkeys(["vs_home_average"], "points"),
     **dict.fromkeys(["land_mu", "area_mu"], "mu"),
     **dict.fromkeys(["days", "days_overdue"], "days"),
     **dict.fromkeys(["stage", "from_stage", "to_stage", "pipeline_stage"], "stage"),
@@ -207,13 +273,16 @@ COLUMN_KIND: dict[str, str] = {
     **dict.fromkeys(["category"], "category"),
     **dict.fromkeys(["basis"], "basis"),
     **dict.fromkeys(["kind"], "overdue_kind"),
-    **dict.fromkeys(["reasons", "flags", "warnings"], "sentences"),
+    **dict.fromkeys(["reasons", "flags", "warnings", "notes"], "sentences"),
 }
 
 # columns whose missing value means "does not apply" (written ``—``), not "unknown" (``无数据``):
 # a strong segment has no priority, an enterprise outside the pipeline no project stage, ...
 NOT_APPLICABLE_COLUMNS = frozenset(
-    ["priority", "priority_before", "priority_after", "pipeline_stage", "pipeline_projects", "top_gap", "rank", "label_reason", "note", "previous_period", "reason"]
+    [
+        "priority", "priority_before", "priority_after", "pipeline_stage", "pipeline_projects", "top_gap", "rank", "label_reason", "note",
+        "previous_period", "reason", "next_step", "due", "days_overdue", "last_note", "label_before", "label_after", "flag", "park_score",
+    ]
 )
 
 # ------------------------------------------------------------------ formatting
@@ -327,6 +396,8 @@ _KIND_FORMAT = {
     "pct": pct,
     "score": score,
     "ratio": lambda v: f"{v:.2f}",
+    "fraction3": lambda v: f"{v:.3f}",
+    "points": lambda v: f"{v * 100:+.1f}个百分点",
     "mu": lambda v: f"{_trim(v)}亩",
     "days": lambda v: f"{int(v)}天",
     "stage": _stage,
@@ -388,3 +459,19 @@ def headers_zh(columns: list[str]) -> dict[str, str]:
         used.add(zh)
         out[c] = zh
     return out
+
+
+def coverage_basis(factor_coverage: Mapping[str, float]) -> str:
+    """``依据 4/6 项``: the target factors backed by data, a half-known factor (one part of two) counted ½.
+
+    >>> coverage_basis({"scale": 1.0, "innovation": 0.5, "ties": 1.0, "fit": 1.0, "growth": 0.0, "green": 0.5})
+    '依据 4/6 项'
+    >>> coverage_basis({"scale": 1.0, "innovation": 0.5, "ties": 1.0, "fit": 1.0, "growth": 0.0, "green": 0.0})
+    '依据 3½/6 项'
+    >>> coverage_basis({"scale": 0.0, "innovation": 0.5, "ties": 0.0, "fit": 0.0, "growth": 0.0, "green": 0.0})
+    '依据 ½/6 项'
+    """
+    n = sum(v or 0.0 for v in factor_coverage.values())
+    whole = int(n + 1e-9)
+    half = n - whole > 0.25
+    return f"依据 {whole if whole or not half else ''}{'½' if half else ''}/{len(factor_coverage)} 项"

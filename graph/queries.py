@@ -218,6 +218,13 @@ READ_GENERATION = f"MATCH (m:{META_LABEL} {{id: $meta_id}}) RETURN m.generation 
 NODE_IDS_BY_ELEMENT_ID = "MATCH (n) WHERE elementId(n) IN $element_ids RETURN elementId(n) AS eid, n.id AS id"
 
 
+# ------------------------------------------------------- look-ups by id (both stores)
+
+# which of these enterprises / segments are in the graph (leads: names on creation, flags later)
+ENTERPRISES_BY_ID = "MATCH (e:Enterprise) WHERE e.id IN $ids RETURN e.id AS id, e.name AS name, e.local AS local"
+SEGMENTS_BY_ID = "MATCH (s:Segment) WHERE s.id IN $ids RETURN s.id AS id, s.name AS name, s.chain_id AS chain_id"
+
+
 # -------------------------------------------------------- saved analyst queries
 
 

@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -24,7 +24,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from graph.i18n import CATEGORY_LONG_ZH, PRIORITY_FACTOR_ZH, TARGET_FACTOR_ZH
+from graph.i18n import CATEGORY_LONG_ZH, PARK_INDICATOR_ZH, PRIORITY_FACTOR_ZH, TARGET_FACTOR_ZH
 
 _CHECKOUT = Path(__file__).resolve().parent.parent
 # a source checkout keeps its store in its own data/store/; an installed package in ./data/store/ of the
@@ -66,6 +66,33 @@ class CategoryWeights(_Strict):
     specialty: float = Field(0.6, ge=0, le=1, title=CATEGORY_LONG_ZH["specialty"])
 
 
+class ParkRankingWeights(_Strict):
+    """Weights of the park scale (十强) and speed (十快) scores (analysis.md, 'Parks')."""
+
+    revenue: float = Field(0.4, ge=0, le=1, title=PARK_INDICATOR_ZH["revenue"], description="规模看主营业务收入，增速看其增长")
+    fixed_investment: float = Field(0.3, ge=0, le=1, title=PARK_INDICATOR_ZH["fixed_investment"], description="规模看固定资产投资，增速看其增长")
+    tax: float = Field(0.2, ge=0, le=1, title=PARK_INDICATOR_ZH["tax"], description="规模看税收，增速看其增长")
+    profit: float = Field(0.1, ge=0, le=1, title=PARK_INDICATOR_ZH["profit"], description="规模看利润总额，增速看其增长")
+
+    @model_validator(mode="after")
+    def _some_weight(self) -> "ParkRankingWeights":
+        if self.revenue + self.fixed_investment + self.tax + self.profit <= 0:
+            raise ValueError("园区排名权重不能全为 0")
+        return self
+
+
+def _region_code(value: Any) -> str | None:
+    """A division code as text: ``4103`` (a number from ``--set``) -> ``410300``; empty -> None."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    if text.isdigit() and len(text) in (2, 4):
+        return text + "0" * (6 - len(text))
+    return text
+
+
 class AnalysisSettings(_Strict):
     """Every threshold and weight of analysis.md, with its default.
 
@@ -82,6 +109,12 @@ class AnalysisSettings(_Strict):
     key_weight: float = Field(2.0, ge=1, title="关键环节在加权完整度中的权重", description="关键末级环节在关键加权完整度中的权重")
     target_weights: TargetWeights = Field(default_factory=TargetWeights, title="招商目标因素权重")
     ties_saturation: int = Field(3, ge=1, title="本地关联达到（家）视为充分", description="与此数家本地企业有供需关系时，本地关联因素为 1")
+    unknown_value: float = Field(
+        0.5, ge=0, le=1, title="未知数据取值", description="没有数据的招商目标因素（或其一部分）取此中性值（0.5 = 候选池中位水平）；无数据不按 0 计"
+    )
+    min_coverage: float = Field(
+        0.0, ge=0, le=1, title="最低数据覆盖", description="数据覆盖（有数据支撑的权重占比）低于此值的招商目标不参与排名；0 = 不筛选"
+    )
     gate_high_pollution: bool = Field(True, title="排除高污染企业", description="污染等级为高的企业不参与排名")
     gate_high_energy: bool = Field(True, title="排除高耗能企业", description="能耗等级为高的企业不参与排名")
     overlap_threshold: float = Field(0.6, ge=0, le=1, title="同质化相似度阈值", description="两园区产业结构的余弦相似度达到此值即提示同质化")
@@ -91,6 +124,18 @@ class AnalysisSettings(_Strict):
     intensity_min: float = Field(300.0, ge=0, title="投资强度下限（万元/亩）", description="投资额 / 用地低于此值即提示")
     output_per_mu_min: float = Field(400.0, ge=0, title="亩均产出下限（万元/亩）", description="达产年营收 / 用地低于此值即提示")
     tax_per_mu_min: float = Field(20.0, ge=0, title="亩均税收下限（万元/亩）", description="达产年税收 / 用地低于此值即提示")
+    home_region: str | None = Field(
+        None,
+        title="本市（全省园区对比）",
+        description="行政区划代码（如 4103 或 410300）：其下的园区为本市园区，与全省其他城市的园区对比十强/十快；不设置时取本地企业最多的城市（结果中注明为推断）",
+    )
+    park_ranking_weights: ParkRankingWeights = Field(default_factory=ParkRankingWeights, title="园区排名权重（十强/十快）")
+    cohesion_threshold: float = Field(0.2, ge=0, le=1, title="区内企业关联性阈值", description="与区内其他企业有供需关系的本地企业占比低于此值，提示区内企业关联性不强")
+
+    @field_validator("home_region", mode="before")
+    @classmethod
+    def _home_region(cls, value: Any) -> str | None:
+        return _region_code(value)
 
 
 class Settings(BaseSettings):
@@ -113,17 +158,69 @@ class Settings(BaseSettings):
     buffer_pool_mb: int = Field(1024, ge=64, description="LadybugDB buffer pool size")
     query_timeout_s: float = Field(10.0, gt=0)
     query_row_cap: int = Field(1000, ge=1)
+    # console hardening (issue 18): checked before the engine sees a query, or enforced on its worker process
+    query_max_length: int = Field(
+        20_000, ge=100, le=1_000_000, title="查询最大长度（字符）", description="longer console queries are refused before parsing"
+    )
+    query_max_depth: int = Field(
+        64, ge=4, le=10_000, title="查询最大嵌套层数", description="brackets, CASE and NOT chains; deeper queries are refused (a deep query crashes the engine's parser)"
+    )
+    query_max_list_items: int = Field(
+        10_000, ge=10, le=1_000_000, title="列表字面量最多元素", description="elements of one literal list such as an IN [...] list"
+    )
+    query_max_range: int = Field(
+        1_000_000, ge=1, le=1_000_000_000, title="range() 最多取值", description="values of a literal range(a, b[, step])"
+    )
+    query_memory_mb: int = Field(
+        2048, ge=256, le=262_144, title="查询进程内存上限（MB）", description="address-space limit of a console query's worker process, beyond what it holds once the store is open"
+    )
+    # ingest hardening (issue 18)
+    date_min_year: int = Field(1900, ge=1, le=9999, title="最早年份", description="dates before this year are an error")
+    date_max_year: int = Field(2100, ge=1, le=9999, title="最晚年份", description="dates after this year are an error")
+    max_columns: int = Field(200, ge=20, le=16_384, title="每表最多列数", description="a CSV header or sheet with more columns is refused before it is read")
+    max_cell_chars: int = Field(32_767, ge=100, le=10_000_000, title="单元格最多字符", description="a longer cell is an error (Excel's own cell limit is 32,767)")
+    xlsx_max_rows: int = Field(2_000_000, ge=1000, le=100_000_000, title="工作表最多行数", description="from the sheet's dimension or cell references, checked before the sheet is read")
+    xlsx_max_unzipped_mb: int = Field(2048, ge=16, le=65_536, title="工作簿解压后上限（MB）", description="total uncompressed size of the workbook's zip members")
+    xlsx_max_ratio: int = Field(200, ge=10, le=10_000, title="工作簿最大压缩比", description="a zip member compressed more than this (a zip bomb) is refused")
+    max_file_mb: int = Field(4096, ge=1, le=1_048_576, title="单个 CSV 文件上限（MB）", description="a larger CSV file is refused before it is read")
+    # one writer at a time (issue 18)
+    write_lock_wait_s: float = Field(30.0, ge=0, le=3600, title="等待其他写入（秒）", description="a second ingest waits this long for the first, then refuses")
+    workspace: str = Field(
+        "",
+        title="工作区文件",
+        description=(
+            "SQLite file holding the bureau's own work (leads, snapshots); empty = beside the embedded store "
+            "(<store>.workspace.sqlite), or data/store/neo4j.workspace.sqlite with Neo4j"
+        ),
+    )
+    report_font: str = Field(
+        "",
+        title="报告字体文件",
+        description="a TrueType CJK font file for PDF reports and chain-map pictures; empty: found automatically",
+    )
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
 
     @model_validator(mode="after")
     def _store_not_empty(self) -> "Settings":
         if not self.store.strip():
             raise ValueError("store must not be empty")
+        if self.date_min_year > self.date_max_year:
+            raise ValueError("date_min_year must not be after date_max_year")
         return self
 
     @property
     def is_neo4j(self) -> bool:
         return self.store.startswith(("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://"))
+
+    @property
+    def workspace_path(self) -> Path:
+        """Where the workspace (leads, snapshots) lives: the ``workspace`` setting, else beside the store."""
+        if self.workspace.strip():
+            return Path(self.workspace.strip())
+        if self.is_neo4j:
+            return DEFAULT_STORE.with_name("neo4j.workspace.sqlite")
+        store = Path(self.store)
+        return store.with_name(store.name + ".workspace.sqlite")
 
     @classmethod
     def settings_customise_sources(

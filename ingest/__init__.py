@@ -13,9 +13,24 @@ from pathlib import Path
 import polars as pl
 
 from graph.schema import TABLES
+from graph.settings import Settings, load_settings
 from ingest.issues import Issue, IssueList, issue, report_json
 from ingest.readers import read_dataset
+from ingest.safety import ReadLimits
 from ingest.validate import validate_tables
+
+# a file with one of these issues was found but not read: no "missing file" on top
+UNREADABLE_CODES = frozenset(
+    {"bad_encoding", "bad_csv", "bad_xlsx", "refused_file", "file_too_large", "too_many_columns", "mixed_encoding",
+     "xlsx_too_large", "xlsx_bomb", "xlsx_too_big_sheet"}
+)
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except Exception:  # noqa: BLE001 - a bad settings file must not stop validation: the defaults apply
+        return Settings()
 
 __all__ = ["IngestResult", "Issue", "load_dataset", "report_json"]
 
@@ -46,25 +61,30 @@ class IngestResult:
         return not self.errors
 
 
-def load_dataset(path: str | Path) -> IngestResult:
+def load_dataset(path: str | Path, settings: Settings | None = None) -> IngestResult:
     """Read and validate the dataset at ``path``; never raises on bad input.
 
     Parameters
     ----------
     path : str or Path
         A folder of CSV files (``industries.csv``, ...) or one ``.xlsx`` workbook.
+    settings : Settings, optional
+        Caps and date bounds (``max_columns``, ``date_min_year``, ...); defaults
+        to :func:`graph.settings.load_settings`.
     """
+    settings = settings or _settings()
     issues = IssueList()
     meta: dict = {"dataset": str(path), "format": None, "files": {}}
     try:
-        raws, fmt = read_dataset(path, issues)
+        raws, fmt = read_dataset(path, issues, ReadLimits.from_settings(settings))
         meta["format"] = fmt
         # a file that exists but could not be read was reported already: no "missing file" on top
-        reported = {i.file for i in issues.items if i.code in ("bad_encoding", "bad_csv", "bad_xlsx")}
+        reported = {i.file for i in issues.items if i.code in UNREADABLE_CODES}
         unreadable = {name for name, t in TABLES.items() if t.file in reported}
         if fmt == "xlsx" and not raws and reported:
             unreadable = set(TABLES)
-        tables = validate_tables(raws, issues, fmt, unreadable, book=Path(path).name)
+        years = (settings.date_min_year, settings.date_max_year)
+        tables = validate_tables(raws, issues, fmt, unreadable, book=Path(path).name, years=years)
         for name, raw in raws.items():
             info: dict = {"rows": raw.df.height}
             if fmt == "csv":

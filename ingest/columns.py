@@ -42,9 +42,11 @@ for _j, _ch in enumerate(USCC_ALPHABET):
     _USCC_LUT[ord(_ch)] = _j
 
 NUM_RE = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+THOUSANDS_RE = r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?%?$"
 INT_RE = r"^[+-]?\d+(\.0*)?$"
 PERIOD_RE = r"^\d{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$"
 ISO_DATE_RE = r"^\d{4}-\d{1,2}-\d{1,2}$"
+DEFAULT_YEARS = (1900, 2100)
 
 
 def enum_allowed(enum: str) -> str:
@@ -71,12 +73,23 @@ def _nfkc(s: pl.Series) -> pl.Series:
     return s.str.normalize("NFKC").str.strip_chars()
 
 
+def _plain_digits(t: pl.Series) -> pl.Series:
+    """Text with thousands separators removed, only where they are in the standard form ``1,234,567.8``.
+
+    Any other comma (``1,5``, ``1.234,5``, ``1,2,3``) leaves the text as it is, which then fails
+    the number pattern: a misplaced separator is an error, never a silent misreading.
+    """
+    standard = t.str.contains(THOUSANDS_RE).fill_null(False)
+    return _frame(t).select(pl.when(standard).then(pl.col("s").str.replace_all(",", "")).otherwise(pl.col("s"))).to_series()
+
+
 def _slow_number(s: pl.Series, *, percent: bool, share: bool) -> tuple[pl.Series, pl.Series]:
-    """Numbers with thousands separators, full-width digits and (where allowed) a % sign."""
-    f = _frame(s).with_columns(t=_nfkc(s).str.replace_all(r"[,\s]", ""))
+    """Numbers with standard thousands separators, full-width digits and (where allowed) a % sign."""
+    f = _frame(s).with_columns(t=_plain_digits(_nfkc(s).str.replace(r"\s+%$", "%")))
     f = f.with_columns(pct=pl.col("t").str.ends_with("%"), txt=pl.col("t").str.strip_suffix("%"))
     f = f.with_columns(ok=pl.col("txt").str.contains(NUM_RE))
     f = f.with_columns(v=pl.when(pl.col("ok")).then(pl.col("txt").cast(pl.Float64, strict=False)))
+    f = f.with_columns(v=pl.when(pl.col("v").is_finite()).then(pl.col("v")))  # 1e309 is not a number here
     f = f.with_columns(v=pl.when(pl.col("pct")).then(pl.col("v") / 100).otherwise(pl.col("v")))
     allowed_pct = percent or share
     bad = pl.col("v").is_null() | (pl.col("pct") & (not allowed_pct))
@@ -85,7 +98,7 @@ def _slow_number(s: pl.Series, *, percent: bool, share: bool) -> tuple[pl.Series
 
 
 def _slow_int(s: pl.Series) -> tuple[pl.Series, pl.Series]:
-    f = _frame(s).with_columns(t=_nfkc(s).str.replace_all(r"[,\s]", ""))
+    f = _frame(s).with_columns(t=_plain_digits(_nfkc(s)))
     f = f.with_columns(v=pl.when(pl.col("t").str.contains(INT_RE)).then(pl.col("t").str.replace(r"\.0*$", "").cast(pl.Int64, strict=False)))
     f = f.with_columns(e=pl.when(pl.col("v").is_null()).then(pl.lit("bad_number")))
     return f["v"], f["e"]
@@ -164,8 +177,21 @@ def _range(values: pl.Series, err: pl.Series, col: Column) -> pl.Series:
     return f.select(chain.otherwise(None)).to_series()
 
 
-def parse_column(tname: str, col: Column, s: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """Typed values (the contract's polars type) and error codes (Utf8, null = fine) of a text column."""
+def _year_range(v: pl.Series, e: pl.Series, years: tuple[int, int]) -> tuple[pl.Series, pl.Series]:
+    """Dates outside ``years`` (inclusive) become errors (year 0000 imported and then crashed readers)."""
+    f = pl.DataFrame({"v": v, "e": e}).with_columns(bad=~pl.col("v").dt.year().is_between(*years))
+    f = f.with_columns(
+        e=pl.when(pl.col("bad")).then(pl.lit("date_out_of_range")).otherwise(pl.col("e")),
+        v=pl.when(pl.col("bad")).then(None).otherwise(pl.col("v")),
+    )
+    return f["v"], f["e"]
+
+
+def parse_column(tname: str, col: Column, s: pl.Series, *, years: tuple[int, int] = DEFAULT_YEARS) -> tuple[pl.Series, pl.Series]:
+    """Typed values (the contract's polars type) and error codes (Utf8, null = fine) of a text column.
+
+    ``years`` bounds dates (settings ``date_min_year``, ``date_max_year``).
+    """
     key = (tname, col.name)
     present = s.is_not_null()
     dtype = POLARS_TYPES[col.type]
@@ -195,7 +221,7 @@ def parse_column(tname: str, col: Column, s: pl.Series) -> tuple[pl.Series, pl.S
         # chrono's %Y also takes 2-digit years ("24-05-01" -> year 24): only 4-digit years pass fast
         iso = s.str.contains(ISO_DATE_RE).fill_null(False)
         fast = _frame(s).select(pl.when(iso).then(pl.col("s").str.to_date("%Y-%m-%d", strict=False))).to_series()
-        return _merge_slow(s, fast, present & fast.is_null(), _slow_date)
+        return _year_range(*_merge_slow(s, fast, present & fast.is_null(), _slow_date), years)
     if col.type == "list":
         v = _frame(s).select(
             pl.col("s")
@@ -272,12 +298,16 @@ def fmt_num(x: float | None) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
-def issue_extras(tname: str, col: Column, code: str, value: str | None) -> dict:
+def issue_extras(tname: str, col: Column, code: str, value: str | None, years: tuple[int, int] = DEFAULT_YEARS) -> dict:
     """Template fields of a column-level issue beyond file/row/column/value."""
     if code == "bad_enum":
         return {"allowed": enum_allowed(col.enum)}
+    if code == "bad_number" and value and "," in unicodedata.normalize("NFKC", value):
+        return {"expect": phrase("thousands")}
     if code == "bad_number":
         return {"expect": number_expect(tname, col)}
+    if code == "date_out_of_range":
+        return {"low": years[0], "high": years[1]}
     if code == "negative_number":
         return {"unit": unit(col)}
     if code == "out_of_range":

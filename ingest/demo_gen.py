@@ -10,6 +10,8 @@ segments, segment_links) and the real listed-company excerpt in
   37 山东) and six counties 379901..379906 (codes that no real division uses);
 * ``parks.csv``, ``park_stats.csv`` — 18 parks of four kinds (national
   mixed, provincial mixed, single-industry, 小散乱), KPIs for 2024 and 2025;
+  plus the peer parks of five fictional neighbouring cities for the
+  province-wide 十强/十快 (:mod:`ingest.demo_peers`, its own random stream);
 * ``enterprises.csv`` — fictional local firms (``L00001``…, credit codes
   with valid check characters), the real listed companies the linker
   placed on at least one segment (id = stock code, no revenue: 无数据), and
@@ -20,7 +22,8 @@ segments, segment_links) and the real listed-company excerpt in
   the fictional candidates (source 示例数据（虚构）) and the linker's
   placements of listed companies;
 * ``supply_links.csv`` — a few fictional supply relations local↔listed and
-  local↔fictional candidate;
+  local↔fictional candidate, and fictional ties between local firms inside
+  parks and across them (:mod:`ingest.demo_ties`, its own random stream);
 * ``projects.csv`` — a fictional investment pipeline in every stage;
 * ``dataset.json`` — name, demo flag, description, sources, seed.
 
@@ -49,6 +52,7 @@ from typing import Any
 import polars as pl
 from stdnum.cn import uscc
 
+from ingest import demo_peers, demo_ties
 from ingest import link as lk
 from ingest.bundled import bundled_dir
 from ingest.public import chainkg
@@ -657,7 +661,8 @@ def make_fictional_candidates(
                 "employees": employees if rng.random() > 0.03 else None,
                 "founded": founded,
                 "listed_code": None,
-                "qualifications": quals,
+                # made up in full, so "none held" is known: written as 无 (an empty cell would mean unknown)
+                "qualifications": quals or ["无"],
                 "patents": patents_v,
                 "pollution": pol,
                 "energy": eng,
@@ -867,7 +872,8 @@ def dataset_info(seed: int) -> dict[str, Any]:
         "description": (
             "示例数据：示例市是虚构的地级市。真实的部分只有候选上市公司的名称、股票代码、省份、申万行业和主营产品，"
             "以及据此由 indmap link 计算出的企业—环节挂接；本地企业、园区及其指标、项目、供应关系、"
-            "外地虚构候选企业（编号 C00001…，名称带“示例”）及其营收、专利、增速、资质、污染与能耗等级全部为虚构，"
+            "外地虚构候选企业（编号 C00001…，名称带“示例”）及其营收、专利、增速、资质、污染与能耗等级，"
+            "以及用于全省十强/十快对比的邻近城市（东岭市、西河市、北原市、南渠市、岚川市）及其园区和园区指标全部为虚构，"
             "由固定种子生成，仅供演示，不代表任何真实城市或企业。产业链结构依据公开资料编制（见 CHAINS.md）。"
         ),
         "sources": [
@@ -876,7 +882,7 @@ def dataset_info(seed: int) -> dict[str, Any]:
             {"name": "TPEx 产业价值链资讯平台（经 tcleungg/industry_chain_crawler）", "used_for": "产业链上中下游环节结构（已改写）", "url": "https://ic.tpex.org.tw", "licence": "未核实"},
             {"name": "GB/T 4754-2017、申万行业分类 2021", "used_for": "环节的行业代码", "url": "https://github.com/wssmao/industry_category", "licence": "国家标准 / 公开分类"},
             {"name": "全国行政区划代码（data/regions）", "used_for": "外地虚构企业的信用代码与所在区县", "url": "https://github.com/modood/Administrative-divisions-of-China", "licence": "WTFPL"},
-            {"name": "示例数据（虚构）", "used_for": "示例市本地企业、园区、项目、供应关系、外地虚构候选企业", "url": None, "licence": "本项目生成"},
+            {"name": "示例数据（虚构）", "used_for": "示例市本地企业、园区、项目、供应关系、外地虚构候选企业、邻近城市及其园区", "url": None, "licence": "本项目生成"},
         ],
         "seed": seed,
     }
@@ -910,15 +916,26 @@ def generate(
     # fictional outside candidates: their own random stream, so the local side stays as it was
     rng_c = random.Random(f"{seed}:candidates")
     fict, fict_links, fict_supply = make_fictional_candidates(rng_c, st, counts, locals_, regions_dir)
-    supply_rows = sorted(supply_rows + fict_supply, key=lambda r: (r["supplier_id"], r["customer_id"], r["product"]))
+    # supply ties among local firms, inside parks and across them (cohesion): their own random stream
+    local_ties = demo_ties.make_local_ties(
+        random.Random(f"{seed}:ties"), locals_, st.down, lambda s: _family(st, s), lambda s: _clean_word(st.seg_name[s]), FICTIONAL
+    )
+    supply_rows = sorted(supply_rows + fict_supply + local_ties, key=lambda r: (r["supplier_id"], r["customer_id"], r["product"]))
     ents = locals_ + cands + fict
+    # peer parks of the neighbouring cities: their own random stream too
+    ind_names = dict(st.industries.select("id", "name").rows())
+    inds = sorted({st.chain_industry[c] for c in st.chain_industry})
+    words = {i: _clean_word(ind_names[i])[:4] for i in inds}
+    peer_regions, peer_parks, peer_stats = demo_peers.make_peers(random.Random(f"{seed}:peers"), inds, words)
     es_rows = local_links + list(links.select(lk.LINK_COLUMNS).iter_rows(named=True)) + fict_links
 
     # ---- write
     park_rows = [
         {"id": p.id, "name": p.name, "region_code": p.region_code, "level": p.level, "star": p.star, "area_mu": p.area_mu, "focus_industries": p.focus}
         for p in parks
-    ]
+    ] + peer_parks
+    regions += peer_regions
+    stats += peer_stats
     ent_rows = [{k: v for k, v in e.items() if not k.startswith("_")} for e in ents]
     es_rows.sort(key=lambda r: (r["enterprise_id"], r["segment_id"]))
     _write(out / "regions.csv", REGION_COLUMNS, regions)
@@ -942,7 +959,9 @@ def generate(
         "listed_links": links.height,
         "supply_links": len(supply_rows),
         "fictional_candidate_supply_links": len(fict_supply),
+        "local_supply_ties": len(local_ties),
         "parks": len(parks),
+        "peer_parks": len(peer_parks),
         "projects": dict(by_stage),
         "chain_maturity": maturity,
     }

@@ -46,6 +46,36 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "bad_csv": ("error", "无法按 CSV 解析此文件：{detail}", "确认文件是逗号分隔的 CSV，第一行为表头，引号成对出现"),
     "bad_xlsx": ("error", "无法作为 XLSX 工作簿打开：{detail}", "用 Excel 或 WPS 打开后另存为 .xlsx 工作簿，或改用 CSV 文件夹"),
+    "refused_file": ("error", "文件 {file} 是{kind}，已拒绝读取", "数据集文件夹中只放普通文件：把真实的 CSV 文件复制到文件夹中，不要用链接"),
+    "file_too_large": ("error", "文件 {file} 有 {size_mb} MB，超过上限 {limit_mb} MB，未读取", "拆分文件，或调整设置 max_file_mb"),
+    "too_many_columns": ("error", "表头有 {n} 列，超过上限 {limit} 列，未读取", "删除多余的列（每张表只需模板中的列），或调整设置 max_columns"),
+    "cell_too_long": (
+        "error",
+        "{where} “{col}” 的值有 {n} 个字符，超过上限 {limit}",
+        "缩短这个单元格（开头是 “{value}”），或调整设置 max_cell_chars",
+    ),
+    "mixed_encoding": (
+        "error",
+        "{where}不是 UTF-8 编码，而文件其余各行是 UTF-8（按 GBK 读会变成乱码）",
+        "用同一种编码保存整个文件：在 Excel 中“另存为” CSV UTF-8，或重新输入这一行",
+    ),
+    "utf8_row_in_gbk": (
+        "warning",
+        "{where}看起来是 UTF-8 编码，而文件其余各行是 GBK/GB18030，这一行可能已成乱码",
+        "用同一种编码保存整个文件（推荐 CSV UTF-8），检查这一行的文字",
+    ),
+    "xlsx_too_large": ("error", "工作簿解压后有 {size_mb} MB，超过上限 {limit_mb} MB，未读取", "拆分工作簿或改用 CSV 文件夹，或调整设置 xlsx_max_unzipped_mb"),
+    "xlsx_bomb": (
+        "error",
+        "工作簿中的 {member} 压缩比为 {ratio}:1，超过上限 {limit}:1（疑似压缩炸弹），未读取",
+        "用 Excel 或 WPS 打开后另存为 .xlsx；如确为正常文件，调整设置 xlsx_max_ratio",
+    ),
+    "xlsx_too_big_sheet": (
+        "error",
+        "工作簿中的 {member} 的单元格范围达到第 {cols} 列、第 {rows} 行，超过上限 {max_cols} 列、{max_rows} 行，未读取",
+        "删除远处的空白格式或多余的单元格（选中多余的行列后“删除”），或调整设置 max_columns / xlsx_max_rows",
+    ),
+    "hidden_sheet": ("warning", "工作表 “{value}” 是隐藏的，仍按数据表导入", "确认隐藏工作表中的数据确实要导入；不需要的请删除该工作表"),
     "unknown_file": ("warning", "文件 {file} 不是数据集中的表，已忽略", "把文件改名为以下之一：{allowed}"),
     "unknown_sheet": ("warning", "工作表 “{value}” 不是数据集中的表，已忽略", "把工作表改名为以下之一：{allowed}"),
     "duplicate_table": ("error", "表 {table} 出现了两次：{value}", "只保留一个文件或工作表"),
@@ -84,6 +114,16 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "{where} “{col}” 的值 “{value}” 不是有效的日期",
         "按 2024-05-01、2024/05/01、2024年5月1日 或 20240501 填写",
     ),
+    "id_normalised": (
+        "warning",
+        "{where} “{col}” 的值 “{value}” 含全角或不可见字符，已按 “{normalised}” 处理",
+        "在源数据中统一写法（半角字母数字，去掉零宽字符），以免看起来相同的编号被当成不同的编号",
+    ),
+    "date_out_of_range": (
+        "error",
+        "{where} “{col}” 的值 “{value}” 不在允许的年份范围 {low}–{high} 内",
+        "检查年份是否填错（如 0000、2210）；确需更早或更晚的日期时调整设置 date_min_year / date_max_year",
+    ),
     "bad_period": (
         "error",
         "{where} “{col}” 的值 “{value}” 不是有效的期间",
@@ -117,6 +157,7 @@ PHRASES: dict[str, str] = {
     "expect_percent_float": "填写小数（如 0.12）或带百分号的百分比（如 12%），可为负数",
     "expect_share": "填写 0 到 1 之间的小数（如 0.35），或带百分号的百分比（如 35%）",
     "expect_float": "填写数字{unit}，可带千分位逗号，如 1,234.5；不要带单位、百分号或文字",
+    "thousands": "千分位逗号只能按标准写法每三位一个（如 1,234,567.8），小数点用 “.”：1,5 应写作 1.5，1.234,5 应写作 1234.5",
     "share_percent": "（百分比超过 100% 或为负数）",
     "share_negative": "（不能为负数）",
     "share_over_one": "（大于 1：如果是百分比，请带 % 号，如 35%）",
@@ -130,6 +171,9 @@ PHRASES: dict[str, str] = {
     "blank_header": "（空表头）",
     "sheet_ref": "工作表 {name}",
     "not_comma": "表头只有一列且含有制表符或分号，文件不是逗号分隔的",
+    "kind_symlink": "符号链接",
+    "kind_special": "特殊文件（管道、设备或套接字）",
+    "too_wide_row": "有一行有 {n} 个单元格，超过上限 {limit} 列",
     "single_csv": "这是单个 CSV 文件，数据集应是放着各 CSV 文件的文件夹",
 }
 

@@ -23,7 +23,8 @@ from pathlib import Path
 import polars as pl
 
 from graph.schema import TABLES, Table
-from ingest.issues import IssueList, issue, phrase
+from ingest.issues import ISSUE_CAP, IssueList, issue, phrase
+from ingest.safety import ReadLimits, Refused, check_workbook, encoding_rows, file_kind, header_width, read_regular
 
 ROW = "_row"
 
@@ -122,6 +123,7 @@ def _build(
     first_row: int,
     issues: IssueList,
     encoding: str | None,
+    limits: ReadLimits = ReadLimits(),
 ) -> RawTable:
     """Turn a raw text grid (header in its first non-empty row) into a :class:`RawTable`.
 
@@ -171,7 +173,22 @@ def _build(
             missing.add(c.name)
             issues.add(issue("missing_column", file=file, row=header_row, column=c.name, column_zh=c.zh))
     df = body.select([pl.col(ROW)] + [pl.col(g).alias(name) for name, (g, _) in chosen.items()])
+    df = _long_cells(table, df, file, issues, limits.max_cell_chars)
     return RawTable(tname, file, df, encoding, missing)
+
+
+def _long_cells(table: Table, df: pl.DataFrame, file: str, issues: IssueList, cap: int) -> pl.DataFrame:
+    """Cells longer than ``cap`` characters: an error naming the cell (its start only), the cell emptied."""
+    for name in [c for c in df.columns if c != ROW]:
+        col_s = df.get_column(name)
+        if not (col_s.str.len_bytes() > cap).any():  # characters <= bytes: the cheap test first
+            continue
+        long = col_s.str.len_chars() > cap
+        for row, value in df.filter(long).select(ROW, name).head(issues.room(file, name, "cell_too_long")).iter_rows():
+            col = table.column(name)
+            issues.add(issue("cell_too_long", file=file, row=row, column=name, column_zh=col.zh, value=value[:20] + "…", n=len(value), limit=cap))
+        df = df.with_columns(pl.when(long).then(None).otherwise(pl.col(name)).alias(name))
+    return df
 
 
 # ---------------------------------------------------------------- CSV
@@ -204,7 +221,7 @@ def decode_csv_bytes(data: bytes) -> tuple[bytes, str] | None:
     return text.encode("utf-8"), "gb18030"
 
 
-def _csv_grid(data: bytes) -> tuple[pl.DataFrame, int]:
+def _csv_grid(data: bytes, max_columns: int = 16_384) -> tuple[pl.DataFrame, int]:
     """Parse UTF-8 CSV bytes to a grid of text columns; returns (grid, first row number)."""
     # leading blank lines would make polars size the frame from an empty line
     stripped = data.lstrip(b"\r\n")
@@ -227,32 +244,58 @@ def _csv_grid(data: bytes) -> tuple[pl.DataFrame, int]:
     reader = csv.reader(io.StringIO(text, newline=""), strict=False)
     rows = list(reader)
     width = max((len(r) for r in rows), default=0)
+    if width > max_columns:  # a ragged row far wider than the header: refused before the grid is built
+        raise ValueError(phrase("too_wide_row", n=width, limit=max_columns))
     columns = [[(r[i] if i < len(r) else None) for r in rows] for i in range(width)]
     return _frame_from_columns(columns), first_row
 
 
-def read_csv_table(path: Path, tname: str, issues: IssueList) -> RawTable | None:
+def _refused(issues: IssueList, file: str, exc: Refused) -> None:
+    fields = dict(exc.fields)
+    if exc.code == "refused_file":
+        fields["kind"] = phrase(f"kind_{fields['kind']}")
+    issues.add(issue(exc.code, file=file, **fields))
+
+
+def _mixed_encoding(data: bytes, file: str, issues: IssueList) -> bool:
+    """Rows in another encoding than the rest of the file: errors (UTF-8 file) or warnings (GB18030 file)."""
+    main, odd = encoding_rows(data)
+    for row in odd[: ISSUE_CAP]:
+        issues.add(issue("mixed_encoding" if main == "utf-8" else "utf8_row_in_gbk", file=file, row=row))
+    return main == "utf-8" and bool(odd)
+
+
+def read_csv_table(path: Path, tname: str, issues: IssueList, limits: ReadLimits = ReadLimits()) -> RawTable | None:
     file = path.name
     try:
-        data = path.read_bytes()
+        data = read_regular(path, limits.max_file_bytes)
+    except Refused as exc:
+        _refused(issues, file, exc)
+        return None
     except OSError as exc:
-        issues.add(issue("bad_csv", file=file, detail=str(exc)))
+        issues.add(issue("bad_csv", file=file, detail=exc.strerror or type(exc).__name__))
         return None
     decoded = decode_csv_bytes(data)
+    if (decoded is None or decoded[1] == "gb18030") and b"\x00" not in data and _mixed_encoding(data, file, issues):
+        return None
     if decoded is None:
         issues.add(issue("bad_encoding", file=file, tried=phrase("encodings_tried")))
         return None
     body, encoding = decoded
+    width = header_width(body)
+    if width > limits.max_columns:
+        issues.add(issue("too_many_columns", file=file, n=width, limit=limits.max_columns))
+        return None
     csv.field_size_limit(1 << 30)
     try:
-        grid, first_row = _csv_grid(body)
+        grid, first_row = _csv_grid(body, limits.max_columns)
     except Exception as exc:  # noqa: BLE001 - any parser failure is reported, never raised
         issues.add(issue("bad_csv", file=file, detail=str(exc)[:200]))
         return None
     if grid.width == 1 and grid.height and any(sep in (grid.item(0, 0) or "") for sep in ("\t", ";", "；")):
         issues.add(issue("bad_csv", file=file, detail=phrase("not_comma")))
         return None
-    return _build(tname, file, grid, first_row, issues, encoding)
+    return _build(tname, file, grid, first_row, issues, encoding, limits)
 
 
 # ---------------------------------------------------------------- XLSX
@@ -283,16 +326,25 @@ def cell_text(v: object) -> str | None:
     return str(v)
 
 
-def read_xlsx(path: Path, issues: IssueList) -> dict[str, RawTable]:
-    from python_calamine import CalamineWorkbook
+def read_xlsx(path: Path, issues: IssueList, limits: ReadLimits = ReadLimits()) -> dict[str, RawTable]:
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     book = path.name
     try:
+        check_workbook(path, limits)
+    except Refused as exc:
+        _refused(issues, book, exc)
+        return {}
+    try:
         wb = CalamineWorkbook.from_path(str(path))
         names = list(wb.sheet_names)
+        hidden = {m.name for m in wb.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
     except Exception as exc:  # noqa: BLE001 - not a workbook: reported, never raised
         issues.add(issue("bad_xlsx", file=book, detail=str(exc)[:200] or type(exc).__name__))
         return {}
+    for sheet in names:
+        if sheet in hidden:
+            issues.add(issue("hidden_sheet", file=book, value=sheet))
     out: dict[str, RawTable] = {}
     allowed = "、".join(f"{t.name}（{t.zh}）" for t in TABLES.values())
     for sheet in names:
@@ -313,18 +365,24 @@ def read_xlsx(path: Path, issues: IssueList) -> dict[str, RawTable]:
         width = max((len(r) for r in rows), default=0)
         columns = [[(r[i] if i < len(r) else None) for r in rows] for i in range(width)]
         columns = [[(v if type(v) is str and v else cell_text(v)) for v in col] for col in columns]
-        out[tname] = _build(tname, file, _frame_from_columns(columns), 1, issues, None)
+        out[tname] = _build(tname, file, _frame_from_columns(columns), 1, issues, None, limits)
     return out
 
 
 # ---------------------------------------------------------------- dataset
 
 
-def read_csv_folder(folder: Path, issues: IssueList) -> dict[str, RawTable]:
+def read_csv_folder(folder: Path, issues: IssueList, limits: ReadLimits = ReadLimits()) -> dict[str, RawTable]:
     out: dict[str, RawTable] = {}
     allowed = "、".join(t.file for t in TABLES.values())
     for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.suffix.lower() != ".csv" or _ignored(path.name):
+        if path.suffix.lower() != ".csv" or _ignored(path.name):
+            continue
+        kind = file_kind(path)
+        if kind:  # a link (regions.csv -> /etc/shadow) or a FIFO/device: refused, nothing of it read or shown
+            _refused(issues, path.name, Refused("refused_file", kind=kind))
+            continue
+        if not path.is_file():
             continue
         tname = table_for_name(path.stem)
         if tname is None:
@@ -333,21 +391,21 @@ def read_csv_folder(folder: Path, issues: IssueList) -> dict[str, RawTable]:
         if tname in out:
             issues.add(issue("duplicate_table", file=path.name, table=tname, value=f"{out[tname].file}、{path.name}"))
             continue
-        raw = read_csv_table(path, tname, issues)
+        raw = read_csv_table(path, tname, issues, limits)
         if raw is not None:
             out[tname] = raw
     return out
 
 
-def read_dataset(path: str | Path, issues: IssueList) -> tuple[dict[str, RawTable], str | None]:
+def read_dataset(path: str | Path, issues: IssueList, limits: ReadLimits = ReadLimits()) -> tuple[dict[str, RawTable], str | None]:
     """Raw tables of a dataset and its format (``"csv"``, ``"xlsx"`` or None if unreadable)."""
     p = Path(path)
     if p.is_dir():
-        return read_csv_folder(p, issues), "csv"
+        return read_csv_folder(p, issues, limits), "csv"
     if p.is_file() and p.suffix.lower() == ".csv":
         issues.add(issue("bad_xlsx", file=p.name, detail=phrase("single_csv")))
         return {}, "xlsx"
     if p.is_file():
-        return read_xlsx(p, issues), "xlsx"
+        return read_xlsx(p, issues, limits), "xlsx"
     issues.add(issue("missing_dataset", file=str(p), value=str(p)))
     return {}, None

@@ -10,12 +10,14 @@ date order) run on the parsed tables.
 
 from __future__ import annotations
 
+import re
+
 import networkx as nx
 import polars as pl
 
 from graph.schema import REQUIRED_TABLES, TABLES, Table
 from graph.view import conform
-from ingest.columns import issue_extras, parse_column
+from ingest.columns import DEFAULT_YEARS, issue_extras, parse_column
 from ingest.issues import IssueList, issue, phrase
 from ingest.readers import ROW, RawTable
 from ingest.regions import merge_regions
@@ -58,7 +60,38 @@ def emit_rows(
         issues.count_more(file, column, code, n - head.height)
 
 
-def _parse_table(raw: RawTable, issues: IssueList) -> pl.DataFrame:
+INVISIBLE_RE = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+
+
+def visible(text: str) -> str:
+    """Text with invisible characters spelled out, for messages: ``NEV\u200b`` -> ``NEV<U+200B>``.
+
+    >>> visible("NEV\u200b")
+    'NEV<U+200B>'
+    """
+    return re.sub(INVISIBLE_RE, lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
+def normalise_ids(t: Table, name: str, s: pl.Series, rows: pl.Series, file: str, issues: IssueList) -> pl.Series:
+    """Ids and references in NFKC, without zero-width characters: ``ＮＥＶ`` and ``NEV\u200b`` are ``NEV``.
+
+    Each changed cell is a warning (the normalised value is what duplicate and
+    reference checks then see).
+    """
+    col = t.column(name)
+    if name not in t.key and col.ref is None:
+        return s
+    if not s.str.contains(r"[^\x00-\x7F]").any():  # plain ASCII (cells are trimmed already): nothing to do
+        return s
+    fixed = s.str.normalize("NFKC").str.replace_all(INVISIBLE_RE, "").str.strip_chars().replace("", None)
+    changed = pl.DataFrame({ROW: rows, "v": s, "n": fixed}).filter(pl.col("v").is_not_null() & (pl.col("v") != pl.col("n").fill_null("")))
+    if changed.height:
+        changed = changed.with_columns(pl.col("v").map_elements(visible, return_dtype=pl.Utf8))
+        emit_rows(issues, changed, "id_normalised", file=file, column=name, column_zh=col.zh, value_col="v", extras=lambda rec: {"normalised": rec["n"] or ""})
+    return fixed
+
+
+def _parse_table(raw: RawTable, issues: IssueList, years: tuple[int, int]) -> pl.DataFrame:
     """Typed columns + ``_row``; column-level issues recorded."""
     t = TABLES[raw.table]
     df = raw.df
@@ -67,7 +100,7 @@ def _parse_table(raw: RawTable, issues: IssueList) -> pl.DataFrame:
     for c in t.columns:
         if c.name not in df.columns:
             continue
-        s = df.get_column(c.name)
+        s = normalise_ids(t, c.name, df.get_column(c.name), rows, raw.file, issues)
         if c.required:
             emit_rows(
                 issues,
@@ -78,7 +111,7 @@ def _parse_table(raw: RawTable, issues: IssueList) -> pl.DataFrame:
                 column_zh=c.zh,
                 value_col=None,
             )
-        values, err = parse_column(t.name, c, s)
+        values, err = parse_column(t.name, c, s, years=years)
         out[c.name] = values.alias(c.name)
         if err.null_count() == len(err):
             continue
@@ -92,7 +125,7 @@ def _parse_table(raw: RawTable, issues: IssueList) -> pl.DataFrame:
                 column=c.name,
                 column_zh=c.zh,
                 value_col="v",
-                extras=lambda rec, c=c, code=code: issue_extras(t.name, c, code, rec["v"]),
+                extras=lambda rec, c=c, code=code: issue_extras(t.name, c, code, rec["v"], years),
             )
     return pl.DataFrame(out)
 
@@ -268,6 +301,7 @@ def validate_tables(
     fmt: str | None,
     unreadable: set[str] = frozenset(),
     book: str | None = None,
+    years: tuple[int, int] = DEFAULT_YEARS,
 ) -> dict[str, pl.DataFrame]:
     """Parse and check every table; returns typed tables (meaningful only without errors).
 
@@ -282,7 +316,7 @@ def validate_tables(
                 issues.add(issue("missing_file", template="missing_sheet", file=book or t.file, table=name, table_zh=t.zh))
             else:
                 issues.add(issue("missing_file", file=t.file, table=name, table_zh=t.zh))
-    parsed: dict[str, pl.DataFrame] = {name: _parse_table(raw, issues) for name, raw in raws.items()}
+    parsed: dict[str, pl.DataFrame] = {name: _parse_table(raw, issues, years) for name, raw in raws.items()}
     for name, df in parsed.items():
         check_keys(TABLES[name], df, raws[name].file, issues)
     own_regions = parsed.get("regions")

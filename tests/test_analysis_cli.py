@@ -85,7 +85,12 @@ def test_targets_json_and_stderr_counts(fixture_view, capsys):
 def test_parks_reports(fixture_view, capsys):
     rc, out, _ = run(capsys, "parks", "--format", "json")
     d = json.loads(out)
-    assert rc == 0 and d["period"] == "2025" and set(d) >= {"overlap", "concentration", "scale", "speed"}
+    keys = {"period", "previous_period", "overlap", "concentration", "scale", "speed", "ranking", "by_city", "cohesion"}
+    assert rc == 0 and d["period"] == "2025" and set(d) == keys
+    assert d["scale"] == d["ranking"]["scale"] and [r["park_id"] for r in d["ranking"]["scale"]] == ["P1", "P2", "P3"]
+    assert set(d["ranking"]["scale"][0]) >= {"park_id", "park_name", "city_code", "score", "rank", "parts"}
+    assert d["by_city"] == [{"city_code": "3701", "city_name": "济南市", "home": True, "parks": 3, "top10_scale": 3, "top10_speed": 2, "star2plus": 0}]
+    assert [(r["park_id"], r["flag"]) for r in d["cohesion"]] == [("P1", "区内企业关联性不强"), ("P2", "区内企业关联性不强"), ("P3", "区内企业关联性不强")]
     rc, out, _ = run(capsys, "parks", "--report", "overlap", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert (rows[0]["park_a"], rows[0]["park_b"], rows[0]["flagged"]) == ("P2", "P3", "true")

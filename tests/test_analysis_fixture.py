@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import polars as pl
 import pytest
 
 from graph.analysis import (
@@ -183,22 +184,30 @@ def test_chain_summary(view):
 # ------------------------------------------------------------------ targets
 
 # Pool A3: X1..X6 (6). Gates: X4 pollution high, X5 energy high. Ranked: X1, X2, X3, X6.
-# revenue known X1 50000, X2 20000, X6 3000 (X3 none): percentile = share of known ≤ own → 1, 2/3, 1/3, 0
-# patents X1 120, X2 40, X6 10 (X3 none) → 1, 2/3, 1/3, 0
-# bonus: X1 高新 .3 + 专精特新 .3 = .6; X2 小巨人 .4 + implied 专精特新 .3 = .7; X6 高新 .3; X3 0
-# innovation = .5 × patents pct + .5 × bonus
+# Unknown is not zero: an unknown part takes unknown_value u = 0.5 (default); the dataset has supply links,
+# so ties are known for everyone.
+# revenue known X1 50000, X2 20000, X6 3000 (X3 unknown): percentile = share of known ≤ own → 1, 2/3, 1/3; X3 u = .5
+# patents X1 120, X2 40, X6 10 → 1, 2/3, 1/3; X3 unknown → .5
+# qualifications part: X1 高新 .3 + 专精特新 .3 = .6; X2 小巨人 .4 + implied 专精特新 .3 = .7; X6 高新 .3;
+#   X3 has no qualifications cell → unknown → .5 (never "none")
+# innovation = .5 × patents part + .5 × qualifications part: X3 = .5 × .5 + .5 × .5 = .5
 # ties: X1 supplies L5, L6 and buys from L1 → 3/3; X2 supplies L5 → 1/3; X6 buys from L4 → 1/3; X3 only X2 (not local) → 0
-# fit = .5 × share + .5 × confidence (confirmed 1, likely .5, missing 0):
-#   X1 .5×.8 + .5×1 = .9; X2 no share, likely → .25; X3 .5×.5 + no confidence 0 = .25; X6 .5 + .5 = 1
-# growth X1 .30, X2 .10, X6 .05 → 1, 2/3, 1/3; X3 none → 0
-# green: X1 (low, low) 1; X2 (medium, low) .75; X3 (low, none) .5; X6 (low, medium) .75
+# fit = .5 × share part + .5 × confidence part (confirmed 1, likely .5, unknown u):
+#   X1 .5×.8 + .5×1 = .9; X2 share unknown .5×.5 + likely .5×.5 = .5; X3 .5×.5 + confidence unknown .5×.5 = .5; X6 .5 + .5 = 1
+# growth X1 .30, X2 .10, X6 .05 → 1, 2/3, 1/3; X3 unknown → .5
+# green = mean(pollution part, energy part): X1 (low, low) 1; X2 (medium, low) .75; X3 (low, unknown .5) .75; X6 (low, medium) .75
 EXPECTED_TARGETS = {
     "X1": {"scale": 1.0, "innovation": 0.8, "ties": 1.0, "fit": 0.9, "growth": 1.0, "green": 1.0},
-    "X2": {"scale": 2 / 3, "innovation": 0.5 * 2 / 3 + 0.35, "ties": 1 / 3, "fit": 0.25, "growth": 2 / 3, "green": 0.75},
-    "X3": {"scale": 0.0, "innovation": 0.0, "ties": 0.0, "fit": 0.25, "growth": 0.0, "green": 0.5},
+    "X2": {"scale": 2 / 3, "innovation": 0.5 * 2 / 3 + 0.35, "ties": 1 / 3, "fit": 0.5, "growth": 2 / 3, "green": 0.75},
+    "X3": {"scale": 0.5, "innovation": 0.5, "ties": 0.0, "fit": 0.5, "growth": 0.5, "green": 0.75},
     "X6": {"scale": 1 / 3, "innovation": 0.5 / 3 + 0.15, "ties": 1 / 3, "fit": 1.0, "growth": 1 / 3, "green": 0.75},
 }
 W = {"scale": 0.25, "innovation": 0.20, "ties": 0.20, "fit": 0.15, "growth": 0.10, "green": 0.10}
+# coverage = Σ w × (known share of the factor's parts) / Σ w (Σ w = 1):
+#   X1, X6: everything known → 1
+#   X2: fit has its confidence but not its share → 1 − .15 × ½ = .925
+#   X3: scale 0, innovation 0 (neither part), ties 1 (.20), fit ½ (.075), growth 0, green ½ (.05) → .325
+EXPECTED_COVERAGE = {"X1": 1.0, "X2": 0.925, "X3": 0.325, "X6": 1.0}
 
 
 def test_targets_scores_by_hand(view):
@@ -209,10 +218,16 @@ def test_targets_scores_by_hand(view):
     rows = by_id(res.rows, "enterprise_id")
     for eid, f in EXPECTED_TARGETS.items():
         assert rows[eid].factors == pytest.approx(f), eid
-        # X1 = .25 + .16 + .20 + .12 + .10 + .10 = .93 → 93.0
         assert rows[eid].score == pytest.approx(100 * sum(W[k] * f[k] for k in W)), eid
+        assert rows[eid].coverage == pytest.approx(EXPECTED_COVERAGE[eid]), eid
+    # X1 = .25 + .16 + .20 + .135 + .10 + .10 = .945 → 94.5
     assert rows["X1"].score == pytest.approx(94.5)
-    assert rows["X3"].score == pytest.approx(8.75)  # .15×.25 + .10×.5
+    # X3 = .25×.5 + .20×.5 + .20×0 + .15×.5 + .10×.5 + .10×.75 = .125 + .10 + 0 + .075 + .05 + .075 = .425 → 42.5
+    # (it scored 8.75 when unknown counted as zero)
+    assert rows["X3"].score == pytest.approx(42.5)
+    # X2 = .25×⅔ + .20×(⅓ + .35) + .20×⅓ + .15×.5 + .10×⅔ + .10×.75 = .58667 → 58.67
+    assert rows["X2"].score == pytest.approx(58.6667, abs=1e-3)
+    assert rows["X3"].factor_coverage == {"scale": 0.0, "innovation": 0.0, "ties": 1.0, "fit": 0.5, "growth": 0.0, "green": 0.5}
     # X6 is in project PJ1 (signed): flagged, kept after the ranked targets, not ranked
     assert [(r.enterprise_id, r.rank, r.in_pipeline) for r in res.rows] == [("X1", 1, False), ("X2", 2, False), ("X3", 3, False), ("X6", None, True)]
     assert rows["X6"].pipeline_stage == "signed" and rows["X6"].pipeline_projects == ["PJ1"]
@@ -227,9 +242,94 @@ def test_target_reasons(view):
     assert rows["X2"].factor_reasons["innovation"] == "专利40件，本环节3家中排第2；专精特新小巨人"
     assert rows["X3"].factor_reasons["scale"] == "营收无数据"
     assert rows["X3"].factor_reasons["growth"] == "增长率无数据"
+    # unknown is never read as none
+    assert rows["X3"].factor_reasons["innovation"] == "专利无数据；高新技术企业/专精特新资质无数据"
+    assert rows["X3"].factor_reasons["ties"] == "与本地企业无供应关系"  # the dataset has supply links: known, none
     assert rows["X3"].factor_reasons["fit"] == "本环节业务占比50%（置信度无数据）"
+    assert rows["X3"].factor_reasons["green"] == "污染低，能耗等级无数据"
     assert rows["X2"].factor_reasons["fit"] == "业务占比无数据（待核实）"
     assert rows["X6"].reasons[0] == "已在项目库（签约：PJ1），不作为新目标"
+    assert not any("无高新技术企业" in r for t in rows.values() for r in t.reasons)
+
+
+def _view_with(**changes) -> GraphView:
+    """The fixture with some tables replaced (``enterprises=fn(df)`` edits a table)."""
+    tables = fixture_tables()
+    for name, fn in changes.items():
+        tables[name] = fn(tables[name])
+    return GraphView(tables)
+
+
+def test_unknown_value_setting(view):
+    # unknown_value 0 gives back the old "missing scores 0": X3 = .15 × (.5×.5 + 0) + .10 × (1 + 0)/2 = .0375 + .05 → 8.75
+    res = targets(view, AnalysisSettings(unknown_value=0.0), "A3")
+    x3 = by_id(res.rows, "enterprise_id")["X3"]
+    assert x3.factors == pytest.approx({"scale": 0.0, "innovation": 0.0, "ties": 0.0, "fit": 0.25, "growth": 0.0, "green": 0.5})
+    assert x3.score == pytest.approx(8.75)
+    assert x3.coverage == pytest.approx(0.325)  # coverage does not depend on the neutral value
+    # unknown_value 1: X3 = .25 + .20 + 0 + .15 × (.25 + .5) + .10 + .10 × (1 + 1)/2 = .25 + .2 + .1125 + .1 + .1 → 76.25
+    x3 = by_id(targets(view, AnalysisSettings(unknown_value=1.0), "A3").rows, "enterprise_id")["X3"]
+    assert x3.score == pytest.approx(76.25)
+    with pytest.raises(ValueError):
+        AnalysisSettings(unknown_value=1.5)
+
+
+def test_min_coverage_filter(view):
+    # coverages X1 1, X2 .925, X3 .325, X6 1: 0.5 drops X3 only, counted like the other filters
+    res = targets(view, AnalysisSettings(min_coverage=0.5), "A3")
+    assert res.filter_removed == {"min_coverage": 1}
+    assert [r.enterprise_id for r in res.rows] == ["X1", "X2", "X6"]
+    # the bound is inclusive: .925 passes .925
+    res = targets(view, AnalysisSettings(min_coverage=0.925), "A3")
+    assert [r.enterprise_id for r in res.rows] == ["X1", "X2", "X6"]
+    # percentiles are taken in the filtered pool: unchanged here, X3 had no revenue
+    assert by_id(res.rows, "enterprise_id")["X2"].factors["scale"] == pytest.approx(2 / 3)
+
+
+def test_ties_unknown_without_supply_links():
+    v = _view_with(supply_links=lambda df: df.head(0))
+    rows = by_id(targets(v, S, "A3").rows, "enterprise_id")
+    # no supply links in the dataset at all: ties unknown for everyone → .5, and not counted in coverage
+    for eid, r in rows.items():
+        assert r.factors["ties"] == 0.5, eid
+        assert r.factor_reasons["ties"] == "供应关系无数据", eid
+        assert r.coverage == pytest.approx(EXPECTED_COVERAGE[eid] - 0.20), eid
+    # X1 = 94.5 − .20 × 1 + .20 × .5 → 84.5
+    assert rows["X1"].score == pytest.approx(84.5)
+
+
+def test_qualifications_known_none_and_unknown():
+    def quals(df):
+        q = {"X3": ["无"], "X2": ["上市"]}
+        return df.with_columns(
+            pl.Series("qualifications", [q.get(i, v) for i, v in zip(df["id"].to_list(), df["qualifications"].to_list())], dtype=pl.List(pl.Utf8))
+        )
+
+    rows = by_id(targets(_view_with(enterprises=quals), S, "A3").rows, "enterprise_id")
+    # X3 says 无 explicitly: qualifications part known, 0 → innovation = .5 × .5 (patents unknown) + .5 × 0 = .25
+    assert rows["X3"].factors["innovation"] == pytest.approx(0.25)
+    assert rows["X3"].factor_reasons["innovation"] == "专利无数据；无高新技术企业/专精特新资质"
+    assert rows["X3"].factor_coverage["innovation"] == 0.5
+    # coverage .325 + .20 × ½ → .425
+    assert rows["X3"].coverage == pytest.approx(0.425)
+    # X2 lists only 上市: says nothing about 高新/专精特新 → unknown (.5), innovation = .5 × ⅔ + .5 × .5
+    assert rows["X2"].factors["innovation"] == pytest.approx(0.5 * 2 / 3 + 0.25)
+    assert rows["X2"].factor_reasons["innovation"] == "专利40件，本环节3家中排第2；高新技术企业/专精特新资质无数据"
+
+
+def test_known_zero_patents_and_revenue_score_zero():
+    def zero(df):
+        return df.with_columns(
+            pl.when(pl.col("id") == "X3").then(0.0).otherwise(pl.col("revenue")).alias("revenue"),
+            pl.when(pl.col("id") == "X3").then(0).otherwise(pl.col("patents")).alias("patents"),
+        )
+
+    x3 = by_id(targets(_view_with(enterprises=zero), S, "A3").rows, "enterprise_id")["X3"]
+    # known 0 is not unknown: scale 0; innovation = .5 × 0 + .5 × .5 (qualifications unknown) = .25
+    assert x3.factors["scale"] == 0.0 and x3.factors["innovation"] == pytest.approx(0.25)
+    assert x3.factor_reasons["innovation"].startswith("专利0件")
+    # coverage .325 + .25 (revenue) + .20 × ½ (patents) → .675
+    assert x3.coverage == pytest.approx(0.675)
 
 
 def test_standing_phrases():
@@ -317,14 +417,21 @@ def test_park_concentration(view):
 
 
 def test_park_ranking(view):
+    # the province-wide ranking with peer cities is worked out in test_parks_fixture.py; here all three parks
+    # are 本市 (济南, inferred) and only revenue and fixed investment are given (tax and profit add 0, named)
     r = park_ranking(view, S)
     # latest period: 2025 (ends after 2025-H1); previous of the same kind: 2024
-    assert (r.period, r.previous_period) == ("2025", "2024")
-    assert [(x.park_id, x.rank, x.investment_rank) for x in r.scale] == [("P2", 1, 2), ("P1", 2, 1), ("P3", 3, None)]
-    # P1 (120000 − 100000) / 100000 = .2; P3 (40000 − 50000) / 50000 = −.2; P2 one period
-    assert [(x.park_id, x.rank, x.revenue_growth) for x in r.speed] == [("P1", 1, pytest.approx(0.2)), ("P3", 2, pytest.approx(-0.2)), ("P2", None, None)]
+    assert (r.period, r.previous_period, r.home_region, r.home_inferred) == ("2025", "2024", "370100", True)
+    # scale = .4 × revenue / 150000 + .3 × fixed investment / 25000:
+    # P1 .4 × .8 + .3 × 1 = .62; P2 .4 × 1 + .3 × .72 = .616; P3 .4 × 40000 / 150000 (investment missing)
+    assert [(x.park_id, x.rank, x.score) for x in r.scale] == [("P1", 1, pytest.approx(0.62)), ("P2", 2, pytest.approx(0.616)), ("P3", 3, pytest.approx(0.4 * 4 / 15))]
+    assert r.scale[0].missing == ["tax", "profit"] and r.scale[2].missing == ["fixed_investment", "tax", "profit"]
+    # revenue growth P1 (120000 − 100000) / 100000 = .2, P3 (40000 − 50000) / 50000 = −.2 → min–max parts 1 and 0;
+    # investment growth P1 .25 only (P3 has no 2025 investment) → part 1. P1 .4 + .3 = .7; P3 0; P2 one period
+    assert [(x.park_id, x.rank, x.score) for x in r.speed] == [("P1", 1, pytest.approx(0.7)), ("P3", 2, 0.0), ("P2", None, None)]
+    assert r.speed[0].values["revenue"] == pytest.approx(0.2) and r.speed[0].values["fixed_investment"] == pytest.approx(0.25)
     assert r.speed[2].note == "仅一期数据，无法计算增速"
-    assert r.speed[0].investment_growth == pytest.approx(0.25)
+    assert r.comparison[0].sentence == "十强中本市 3 家（数据中没有其他城市的园区）"
     h1 = park_ranking(view, S, period="2025-H1")
     assert h1.previous_period == "2024-H2"
     assert by_id(h1.speed, "park_id")["P1"].note == "缺少上一期（2024-H2）数据，无法计算增速"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.analysis import chain_summary, gaps, park_concentration, park_overlap, park_ranking, project_report, targets, whatif
+from graph.analysis import chain_summary, gaps, park_cohesion, park_concentration, park_overlap, park_ranking, project_report, targets, whatif
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
 from tests.analysis_fixture import fixture_tables
@@ -51,6 +51,7 @@ CASES = {
     "parks_overlap": lambda v: park_overlap(v, S),
     "parks_concentration": lambda v: [c.model_copy(update={"settings": {}}) for c in park_concentration(v, S)],
     "parks_ranking": lambda v: park_ranking(v, S),
+    "parks_cohesion": lambda v: park_cohesion(v, S),
     "projects": lambda v: project_report(v, S, as_of=dt.date(2026, 6, 1)),
     "whatif_X1_A3": lambda v: whatif(v, S, add=[("X1", "A3")]),
 }

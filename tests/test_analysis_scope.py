@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from graph.analysis import Scope, chain_summary, gaps, park_ranking, project_report, segment_presence, whatif
+from graph.analysis import Scope, chain_summary, gaps, park_cohesion, park_ranking, project_report, segment_presence, whatif
 from graph.analysis.scope import local_ids, region_descendants
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
@@ -51,7 +51,10 @@ def test_empty_view():
     view = GraphView({})
     assert gaps(view, S).rows == [] and chain_summary(view, S) == []
     assert segment_presence(view, S).height == 0
-    assert park_ranking(view, S).period is None
+    r = park_ranking(view, S)
+    assert r.period is None and r.by_city == [] and r.home_region is None
+    assert r.comparison[0].sentence == "十强：没有园区数据"
+    assert park_cohesion(view, S).rows == []
     rep = project_report(view, S, as_of=dt.date(2026, 1, 1))
     assert rep.total == 0 and all(c.rate is None for c in rep.conversion)
     assert whatif(view, S).rows == []

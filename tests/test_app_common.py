@@ -51,13 +51,13 @@ def test_sidebar_sections_hold_every_setting_and_new_ones_land_in_other():
     from pydantic.fields import FieldInfo
 
     from graph.settings import AnalysisSettings
-    from webapp.sidebar import ON_TARGETS_PAGE, OTHER_SECTION, sections
+    from webapp.sidebar import ON_TARGETS_PAGE, OTHER_SECTION, WITH_THE_DATA, sections
 
     shown = [n for names in sections().values() for n in names]
-    assert sorted(shown + list(ON_TARGETS_PAGE)) == sorted(AnalysisSettings.model_fields)
+    assert sorted(shown + list(ON_TARGETS_PAGE) + list(WITH_THE_DATA)) == sorted(AnalysisSettings.model_fields)
     fields: dict[str, FieldInfo] = dict(AnalysisSettings.model_fields)
-    fields["home_region"] = Field(None, title="本市行政区划代码")
-    assert sections(fields)[OTHER_SECTION] == ["home_region"]
+    fields["some_new_setting"] = Field(None, title="新设置")
+    assert sections(fields)[OTHER_SECTION] == ["some_new_setting"]
 
 
 def test_sidebar_widgets_follow_the_field_metadata(tmp_path, monkeypatch):

@@ -9,7 +9,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from webapp.export import FORMULA_PREFIXES, frame_from_records, neutralise, safe_frame, to_csv_bytes, to_xlsx_bytes
+from webapp.export import frame_from_records, neutralise, safe_frame, to_csv_bytes, to_xlsx_bytes
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+86 138", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", '=HYPERLINK("x","点击")'])
@@ -17,13 +17,23 @@ def test_neutralise_prefixes_quote(text):
     assert neutralise(text) == "'" + text
 
 
-@pytest.mark.parametrize("value", ["比亚迪", "a=b", " =1", "", "'=1", None, 3, -3.5, True, dt.date(2026, 1, 1)])
+@pytest.mark.parametrize("value", ["比亚迪", "a=b", "", "'=1", "1=1", " x", None, 3, -3.5, True, dt.date(2026, 1, 1)])
 def test_neutralise_leaves_other_values(value):
     assert neutralise(value) == value
 
 
-def test_prefix_list_is_the_documented_one():
-    assert set(FORMULA_PREFIXES) == {"=", "+", "-", "@", "\t", "\r"}
+# issue 18: these passed the app's neutraliser
+@pytest.mark.parametrize("text", ["＝1+1", "﹦1+1", "＋86", "－2", "＠SUM(A1)", "﹢1", "﹣1", " =1", "\u3000=1", "\n=1", " \n\u3000＝cmd", "\u200b=1"])
+def test_neutralise_full_width_and_leading_whitespace(text):
+    assert neutralise(text) == "'" + text
+
+
+def test_one_neutraliser_for_app_and_cli():
+    import cli.common
+    import graph.spreadsheet
+    import webapp.export
+
+    assert webapp.export.neutralise is graph.spreadsheet.neutralise is cli.common.neutralise
 
 
 def test_safe_frame_keeps_numbers_and_flattens_lists():
@@ -62,9 +72,13 @@ def test_xlsx_round_trip_text_numbers_dates_and_notes():
             "listed": [True, False],
         }
     )
-    raw = to_xlsx_bytes({"缺链清单": df, "x" * 40: pl.DataFrame({"a": [1]})}, notes={"settings": {"weak_min_count": 3}})
+    raw = to_xlsx_bytes(
+        {"缺链清单": df, "x" * 40: pl.DataFrame({"a": [1]})},
+        settings={"weak_min_count": 3, "priority_weights": {"dependents": 0.25}},
+        info=[["数据来源", "示例"], ["数据日期（导入时间）", "2026-11-27"]],
+    )
     wb = openpyxl.load_workbook(io.BytesIO(raw))
-    assert wb.sheetnames == ["缺链清单", "x" * 31, "参数"]
+    assert wb.sheetnames == ["缺链清单", "x" * 31, "参数", "说明"]
     ws = wb["缺链清单"]
     assert [c.value for c in ws[1]] == ["name", "revenue", "day", "listed"]
     assert ws["A2"].value == "'=1+1" and ws["A2"].data_type == "s"
@@ -72,8 +86,9 @@ def test_xlsx_round_trip_text_numbers_dates_and_notes():
     assert ws["C2"].value == dt.datetime(2026, 3, 1)
     assert ws["D2"].value is True
     assert ws["B3"].value is None
-    notes = wb["参数"]
-    assert notes["A2"].value == "settings" and '"weak_min_count": 3' in notes["B2"].value
+    params = [[c.value for c in row] for row in wb["参数"].iter_rows()]
+    assert params == [["参数", "取值"], ["弱链：本地企业少于（家）", "3"], ["缺口优先级权重 · 下游依赖", "0.25"]]
+    assert [c.value for c in wb["说明"][3]] == ["数据日期（导入时间）", "2026-11-27"]
 
 
 def test_xlsx_sheet_names_sanitised_and_unique():

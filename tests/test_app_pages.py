@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import polars as pl
+
 from graph.stores.embedded import EmbeddedStore
 from tests.small_tables import small_tables
 
@@ -29,6 +31,8 @@ PAGES = {
     "parks": ("app_pages/parks.py", "园区"),
     "projects": ("app_pages/projects.py", "项目跟踪"),
     "whatif": ("app_pages/whatif.py", "推演：补链之后"),
+    "leads": ("app_pages/leads.py", "招商线索"),
+    "history": ("app_pages/history.py", "变化与趋势"),
     "cypher": ("app_pages/console.py", "Cypher 查询"),
     "data": ("app_pages/data.py", "数据"),
 }
@@ -41,9 +45,28 @@ def store_path(tmp_path_factory):
     meta = {"dataset": "tests/small_tables", "demo": True, "dataset_info": {"name": "小型测试数据", "description": "两条链", "sources": [{"name": "虚构", "file": "small_tables.py"}]}, "issues": {"errors": 0, "warnings": 1, "issues": [
         {"severity": "warning", "code": "supplies_cycle", "file": "segment_links.csv", "row": 5, "column": "to_id", "column_zh": "下游环节", "value": "S1", "message": "环节供应关系存在循环", "fix": "确认回收循环属实"}
     ]}}
-    s.write(small_tables(12), meta=meta)
+    s.write(with_peer_parks(small_tables(12)), meta=meta)
     s.close()
     return str(path)
+
+
+def with_peer_parks(t: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """The small fixture plus peer parks of two other cities (青岛 4, 烟台 1), larger than 济南's two, with two periods."""
+    peers = pl.DataFrame(
+        {"id": ["Q1", "Q2", "Q3", "Q4", "Y1"], "name": ["青岛高新区", "青岛经开区", "青岛港区", "青岛西区", "烟台经开区"],
+         "region_code": ["370200", "370200", "370200", "370200", "370600"], "star": [4, 2, 1, 3, 3]},
+        schema_overrides={"star": pl.Int64},
+    )  # fmt: skip
+    stats = pl.DataFrame(
+        {"park_id": ["Q1", "Q1", "Q2", "Q2", "Q3", "Q3", "Q4", "Q4", "Y1", "Y1"], "period": ["2024", "2025"] * 5,
+         "revenue": [400.0, 500.0, 250.0, 300.0, 150.0, 200.0, 90.0, 100.0, 70.0, 80.0], "fixed_investment": [40.0, 50.0, 25.0, 30.0, 15.0, 20.0, 9.0, 10.0, 7.0, 8.0]},
+    )  # fmt: skip
+    regions = pl.DataFrame({"code": ["370200", "370600"], "name": ["青岛市", "烟台市"], "parent_code": ["370000", "370000"]})
+    out = dict(t)
+    out["parks"] = pl.concat([t["parks"], peers], how="diagonal_relaxed")
+    out["park_stats"] = pl.concat([t["park_stats"], stats], how="diagonal_relaxed")
+    out["regions"] = pl.concat([t["regions"], regions])
+    return out
 
 
 @pytest.fixture()
@@ -159,6 +182,23 @@ def test_targets_from_gap_link_gates_and_what_if(app):
     assert len(basket) == 1 and basket[0]["segment_id"] == "S2"
 
 
+def test_targets_show_coverage_and_filter_thin_profiles(app):
+    at = app("targets", segment="S2")
+    table = at.dataframe[0].value
+    assert "coverage" in table.columns
+    assert table["coverage"].between(0, 100).all()
+    # X2 (外地乙) has revenue and pollution but no growth, energy, share or patents: unknown parts are neutral, not 0
+    x2 = table[table["name"] == "外地乙"].iloc[0]
+    assert x2["f_growth"] == 0.5 and x2["coverage"] < 100
+    assert "无高新技术企业" not in x2["reasons"]
+    n = len(table)
+    at.number_input(key="set__min_coverage").set_value(0.8).run()  # the sidebar, 分析参数 · 招商目标
+    assert not at.exception
+    after = at.dataframe[0].value if at.dataframe else None
+    assert after is None or len(after) < n
+    assert any("数据覆盖不足" in i.value for i in at.info)
+
+
 def test_parks_page_map_kpis_and_overlap(app):
     at = app("parks", park="P1")
     assert at.selectbox(key="pk_park").value == "P1"
@@ -168,6 +208,44 @@ def test_parks_page_map_kpis_and_overlap(app):
     (html,) = iframes(at)
     assert external_urls(html) == [] and "示例高新区" in html
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+
+
+def test_overview_compares_home_with_the_best_other_city(app):
+    at = app()
+    lines = [m.value for m in at.markdown]
+    # 十强 (all seven parks rank): 济南 P1 P2, 青岛 Q1-Q4, 烟台 Y1; 十快: P2 has one period only
+    assert "**十强**　本市 2 家 / 最多的青岛市 4 家" in lines
+    assert "**十快**　本市 1 家 / 最多的青岛市 4 家" in lines
+    assert any("推断为济南市" in c.value for c in at.caption)
+
+
+def test_parks_page_ranking_per_mu_and_cohesion(app):
+    at = app("parks", park="P1")
+    assert at.selectbox(key="pk_park").options == ["示例高新区", "示例经开区"]  # peer parks only in the ranking
+    metrics = {m.label: m.value for m in at.metric}
+    # scale: .4 × revenue / 500 + .3 × investment / 50 over the seven parks: P1 .4 × .24 + .3 × .24 = .168 → 4th of 7
+    assert metrics["十强（规模）名次"] == "第 4 名" and metrics["规模得分"] == "0.168"
+    assert metrics["亩均营收（2025）"] == "0万元/亩" and metrics["亩均税收"] == "无数据"  # 120 万元 / 12,000 亩
+    assert metrics["关联性"] == "0.0%"  # E001 has no supply tie inside P1
+    assert any("区内企业关联性不强" in w.value for w in at.warning)
+    assert "None" not in " ".join(str(df.value.to_dict()) for df in at.dataframe)
+    at.toggle(key="pk_rank_detail").set_value(True).run()  # the province-wide tables on request
+    tables = [df.value for df in at.dataframe]
+    scale = next(t for t in tables if "rank" in t.columns and "v_revenue" in t.columns)
+    assert list(scale["park_name"])[:2] == ["青岛高新区", "青岛经开区"] and scale["v_tax"].eq("无数据").all()
+    assert "None" not in " ".join(str(t.to_dict()) for t in tables)
+    assert any("未排名：示例经开区（仅一期数据" in c.value for c in at.caption)
+
+
+def test_home_region_in_the_sidebar_changes_the_comparison(app):
+    at = app()
+    at.selectbox(key="set__home_region").set_value("370200").run()
+    assert not at.exception
+    lines = [m.value for m in at.markdown]
+    assert "**十强**　本市 4 家（最多）/ 其次济南市 2 家" in lines
+    at.switch_page(PAGES["parks"][0]).run()
+    assert at.selectbox(key="pk_park").options == ["示例高新区", "示例经开区", "青岛高新区", "青岛经开区", "青岛港区", "青岛西区"]
+    assert at.slider(key="set__park_ranking_weights__revenue").value == 0.4
 
 
 def test_projects_page_funnel_and_flags(app):
@@ -209,6 +287,19 @@ def test_console_runs_saved_query_and_refuses_writes(app):
     at.text_area(key="cy_text").set_value("MATCH (c:Chain) SET c.name = 'x' RETURN c")
     at.button(key="cy_run").click().run()
     assert any("查询被拒绝" in e.value for e in at.error)
+
+
+def test_console_survives_a_crashing_query(app, monkeypatch):
+    """Issue 18: a query that segfaults the engine's parser used to take the whole server down."""
+    monkeypatch.setenv("INDMAP_QUERY_MAX_DEPTH", "5000")  # let it past the guard: the worker must absorb it
+    at = app("cypher")
+    at.text_area(key="cy_text").set_value("RETURN " + "[" * 1000 + "1" + "]" * 1000 + " AS x")
+    at.button(key="cy_run").click().run()
+    assert not at.exception
+    assert any("查询进程被信号 11 终止" in e.value for e in at.error), [e.value for e in at.error]
+    at.text_area(key="cy_text").set_value("MATCH (c:Chain) RETURN c.id AS start ORDER BY start")
+    at.button(key="cy_run").click().run()
+    assert not at.error and list(at.dataframe[0].value["start"]) == ["C1", "C2"]
 
 
 def test_console_graph_for_node_results_and_params(app):
@@ -280,3 +371,10 @@ def test_new_ingest_is_picked_up_without_restart(tmp_path, monkeypatch):
     at.run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["产业链"] == "1"
+
+
+@pytest.mark.parametrize("page", ["chain", "gaps", "projects"])
+def test_report_buttons_word_and_pdf(app, page):
+    at = app(page)
+    labels = [el.proto.label for el in at.get("download_button")]
+    assert "生成报告（Word）" in labels and "生成报告（PDF）" in labels, labels

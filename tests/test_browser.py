@@ -6,7 +6,8 @@ small test fixture when the demo is not there), visits every page and fails on
 * any request to a host other than localhost / 127.0.0.1 (CDNs, fonts, telemetry),
 * any JavaScript exception (``pageerror``) or Streamlit exception element,
 * a chain map whose canvas has no drawn pixels,
-* an export that does not download or does not read back.
+* an export that does not download or does not read back (Chinese headers, values, rounding),
+* a report (Word, PDF) that does not download, or a print view that shows the sidebar.
 
 Screenshots go to ``artifacts/screenshots/`` (the chain map one is also copied
 to ``docs/chain-map.png`` for the README when ``INDMAP_UPDATE_SCREENSHOT=1``); each page's render time (click in
@@ -57,6 +58,8 @@ PAGES = [
     ("缺链清单", "gaps", "缺链清单"),
     ("招商目标", "targets", "招商目标"),
     ("推演", "whatif", "推演：补链之后"),
+    ("线索", "leads", "招商线索"),
+    ("变化", "history", "变化与趋势"),
     ("项目", "projects", "项目跟踪"),
     ("园区", "parks", "园区"),
     ("Cypher 查询", "cypher", "Cypher 查询"),
@@ -243,6 +246,16 @@ def test_every_page_offline_in_chromium(server):
                     added_target = True
                     time.sleep(0.5)
                     page.wait_for_function(WAIT_IDLE, arg=title, timeout=120_000)
+                    # ... and becomes a 招商线索 in one click once the user's name is known
+                    name = page.get_by_label("我的名字（记录人）", exact=True).and_(page.locator("input"))
+                    name.fill("浏览器测试员")
+                    name.press("Enter")
+                    time.sleep(0.5)
+                    page.wait_for_function(WAIT_IDLE, arg=title, timeout=120_000)
+                    page.get_by_role("button", name=re.compile("为第 1 名建线索")).click()
+                    time.sleep(0.5)
+                    page.wait_for_function(WAIT_IDLE, arg=title, timeout=120_000)
+                    assert page.get_by_text("线索 #1").count() > 0, "no link to the new lead"
             if path == "cypher":
                 # a query returning nodes and relationships: table plus result graph, drawn offline
                 box = page.get_by_label("查询语句")
@@ -269,6 +282,17 @@ def test_every_page_offline_in_chromium(server):
                     shutil.copyfile(SHOTS / "chain-map.png", ROOT / "docs" / "chain-map.png")
             _full_screenshot(page, SHOTS / f"{name}.png")
 
+        if added_target:
+            # the lead is kept in the workspace: a fresh load of its link (a new session) shows it
+            page.goto(server["url"] + "/leads?lead=1&user=浏览器测试员")
+            page.wait_for_function(WAIT_IDLE, arg="招商线索", timeout=120_000)
+            page.reload()
+            page.wait_for_function(WAIT_IDLE, arg="招商线索", timeout=120_000)
+            assert page.get_by_text(re.compile("线索 #1：")).count() > 0, "the lead is gone after a reload"
+            assert page.get_by_label("我的名字（记录人）", exact=True).and_(page.locator("input")).input_value() == "浏览器测试员"
+            assert page.locator('[data-testid="stException"]').count() == 0
+            _full_screenshot(page, SHOTS / "lead.png")
+
         # a shareable link opens the same chain and segment
         page.goto(server["url"] + "/gaps")
         page.wait_for_function(WAIT_IDLE, arg="缺链清单", timeout=120_000)
@@ -278,14 +302,50 @@ def test_every_page_offline_in_chromium(server):
         raw = Path(dl.value.path()).read_bytes()
         assert raw.startswith(b"\xef\xbb\xbf"), "CSV export must start with a UTF-8 BOM"
         header = raw.decode("utf-8-sig").splitlines()[0].split(",")
-        assert {"chain", "segment", "label", "priority", "reasons"} <= set(header)
+        assert {"产业链", "环节", "标签", "补链优先级（0–100）", "理由"} <= set(header), header
         with page.expect_download(timeout=60_000) as dl:
             page.get_by_role("button", name="导出 Excel").click()
         import openpyxl
 
         wb = openpyxl.load_workbook(io.BytesIO(Path(dl.value.path()).read_bytes()))
-        assert wb.sheetnames[0] == "缺链清单" and "参数" in wb.sheetnames
-        assert wb["缺链清单"].max_row == len(raw.decode("utf-8-sig").splitlines())
+        assert wb.sheetnames == ["缺链清单", "参数", "说明"]
+        ws = wb["缺链清单"]
+        assert ws.max_row == len(raw.decode("utf-8-sig").splitlines())
+        heads = [c.value for c in ws[1]]
+        assert "本地营收（万元）" in heads and not any(re.fullmatch(r"[a-z_]+", h or "") for h in heads), heads  # Chinese headers with units
+        cols = {h: [row[j] for row in ws.iter_rows(min_row=2, values_only=True)] for j, h in enumerate(heads)}
+        assert set(cols["标签"]) <= {"断链", "缺链", "弱链", "强链"} and cols["标签"], "labels in Chinese"
+        assert set(cols["位置"]) <= {"上游", "中游", "下游"}
+        prio = [v for v in cols["补链优先级（0–100）"] if isinstance(v, (int, float))]
+        assert prio and all(round(v, 1) == v for v in prio), "priorities rounded to one decimal"
+        assert all(round(v, 1) == v for v in cols["本地营收（万元）"] if isinstance(v, (int, float)))
+        assert [c.value for c in wb["参数"][1]] == ["参数", "取值"] and wb["参数"].max_row > 10
+        assert "数据来源" in [c.value for c in wb["说明"]["A"]]
+
+        # 生成报告 on the chain map page: a Word file with the map picture and tables, a PDF with its text
+        page.goto(server["url"] + "/chain")
+        page.wait_for_function(WAIT_IDLE, arg="产业链图谱", timeout=120_000)
+        with page.expect_download(timeout=120_000) as dl:
+            page.get_by_role("button", name="生成报告（Word）").click()
+        import docx
+
+        doc = docx.Document(io.BytesIO(Path(dl.value.path()).read_bytes()))
+        assert doc.paragraphs[0].text.endswith("招商报告") and len(doc.inline_shapes) == 1 and len(doc.tables) >= 3
+        with page.expect_download(timeout=120_000) as dl:
+            page.get_by_role("button", name="生成报告（PDF）").click()
+        from pypdf import PdfReader
+
+        pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(dl.value.path()).read_bytes())).pages)
+        assert doc.paragraphs[0].text in re.sub(r"\s+", "", pdf_text)
+
+        # the browser's print view hides the sidebar and menus
+        page.emulate_media(media="print")
+        assert not page.locator('[data-testid="stSidebar"]').is_visible()
+        assert not page.locator('[data-testid="stHeader"]').is_visible()
+        assert page.locator('[data-testid="stMain"] h1').is_visible()
+        page.screenshot(path=str(SHOTS / "chain-print.png"), full_page=False)
+        page.emulate_media(media="screen")
+        assert page.locator('[data-testid="stSidebar"]').is_visible()
 
         assert page.locator('[data-testid="stException"]').count() == 0
         browser.close()

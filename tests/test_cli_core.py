@@ -76,6 +76,16 @@ def test_query_csv_and_truncation_notice(store, capsys):
     assert "截断" in out.err
 
 
+def test_query_csv_is_neutralised(store, capsys):
+    """Issue 18: `--format csv` wrote formula-like text as it was."""
+    capsys.readouterr()
+    q = "RETURN '=HYPERLINK(\"http://x\")' AS a, '＝1' AS b, ' \u3000@x' AS c, -3 AS d, 'ok' AS `=e`"
+    assert main(["query", q, "--store", store, "--format", "csv"]) == 0
+    head, row = capsys.readouterr().out.splitlines()
+    assert head == "a,b,c,d,'=e"
+    assert row == "\"'=HYPERLINK(\"\"http://x\"\")\",'＝1,' \u3000@x,-3,ok"
+
+
 @pytest.mark.parametrize("cypher", ["MATCH (n) DETACH DELETE n", "COPY (MATCH (n) RETURN n.id) TO '/tmp/x.csv'", "LOAD FROM '/etc/passwd' RETURN *", "CHECKPOINT"])
 def test_query_refused_exit_2(store, cypher, capsys):
     assert main(["query", cypher, "--store", store]) == 2

@@ -139,7 +139,9 @@ def test_fictional_candidates(runs):
     assert rev.null_count() < 0.05 * fic.height and rev.max() > 20 * rev.median()  # log-normal with a few large firms
     assert fic.get_column("patents").cast(pl.Int64).drop_nulls().sum() > 0 and fic.get_column("growth").null_count() < fic.height
     quals = collections.Counter(q for v in fic.get_column("qualifications").drop_nulls().to_list() for q in v.split(";"))
-    assert set(quals) == {"高新技术企业", "专精特新", "专精特新小巨人"}
+    # made up in full: a firm without any says 无 (known none), never an empty (unknown) cell
+    assert set(quals) == {"高新技术企业", "专精特新", "专精特新小巨人", "无"}
+    assert fic.get_column("qualifications").null_count() == 0
     for col in ("pollution", "energy"):
         grades = collections.Counter(fic.get_column(col).to_list())
         assert set(grades) == {"low", "medium", "high"} and grades["high"] < grades["medium"] < grades["low"], (col, grades)
@@ -235,3 +237,36 @@ def test_credit_code_helper():
         c = demo_gen.make_credit_code(rng, "379903")
         assert uscc.is_valid(c) and c[2:8] == "379903"
     assert demo_gen.org_code_check("D2143569") == "X"  # GB 11714 worked example
+
+
+def test_peer_parks_of_neighbouring_cities(runs):
+    """Peer parks: fictional neighbours with two periods, no firms; the province-wide picture comes out of the ranking."""
+    from graph.analysis import park_cohesion, park_concentration, park_ranking
+    from graph.settings import AnalysisSettings
+    from graph.view import GraphView
+    from ingest import load_dataset
+
+    a, _, info = runs
+    parks, stats = _read(a, "parks.csv"), _read(a, "park_stats.csv")
+    peers = parks.filter(pl.col("id").str.starts_with("N"))
+    assert info["peer_parks"] == peers.height >= 40
+    assert set(peers.get_column("region_code").to_list()) == {c.code for c in demo_gen.demo_peers.CITIES}
+    names = set(pl.read_csv(REGIONS / "cities.csv", infer_schema=False).get_column("name").to_list())
+    assert not {c.name for c in demo_gen.demo_peers.CITIES} & names  # fictional: no real city has these names
+    periods = stats.filter(pl.col("park_id").str.starts_with("N")).group_by("park_id").agg(pl.col("period").sort())
+    assert periods.filter(pl.col("period").list.len() == 2).height >= peers.height - 3
+    for f in ("industries.csv", "chains.csv", "segments.csv", "segment_links.csv"):
+        (a / f).write_bytes((DEMO / f).read_bytes())
+    view = GraphView(load_dataset(a).tables)
+    s = AnalysisSettings()
+    r = park_ranking(view, s)
+    assert (r.home_region, r.home_inferred) == ("379900", True)
+    assert len(r.by_city) == 6 and sum(c.top10_scale for c in r.by_city) == 10
+    assert any(c.best_count and c.best_count > (c.home_count or 0) for c in r.comparison)  # a neighbour leads somewhere
+    # peer parks carry no firms: left out of concentration and cohesion
+    coh = park_cohesion(view, s).rows
+    own = {x.park_id for x in park_concentration(view, s)} | {x.park_id for x in coh}
+    assert own == set(parks.filter(~pl.col("id").str.starts_with("N")).get_column("id").to_list())
+    # local↔local ties make some parks cohesive and leave others flagged 区内企业关联性不强
+    flagged = [x.flag is not None for x in coh]
+    assert any(flagged) and not all(flagged) and max(x.cohesion for x in coh) > 0.4

@@ -1,6 +1,6 @@
 """Docstring examples are documentation that runs: every one in the package folders is collected.
 
-pytest runs them (``--doctest-modules`` over ``graph``, ``ingest``, ``cli`` and ``webapp`` in
+pytest runs them (``--doctest-modules`` over ``graph``, ``ingest``, ``cli``, ``webapp`` and ``reports`` in
 pyproject's ``testpaths``); this file checks that the wiring stays and that the modules that
 must show an example (the pure analysis functions, the guard, records, the view) have one.
 """
@@ -15,19 +15,31 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["graph", "ingest", "cli", "webapp"]
+PACKAGES = ["graph", "ingest", "cli", "webapp", "reports"]
 MUST_HAVE_EXAMPLES = [
     "graph.analysis.presence",
     "graph.analysis.gaps",
     "graph.analysis.targets",
     "graph.analysis.parks",
+    "graph.analysis.parks_rank",
+    "graph.analysis.parks_cohesion",
+    "graph.analysis.cities",
     "graph.analysis.projects",
     "graph.analysis.whatif",
+    "graph.analysis.trends",
+    "graph.workspace.db",
+    "graph.workspace.leads",
+    "graph.workspace.snapshots",
+    "graph.workspace.history",
     "graph.records",
     "graph.guard",
     "graph.i18n",
     "graph.view",
     "cli.core",
+    "webapp.park_ranking",
+    "reports",
+    "reports.fmt",
+    "reports.chainmap",
 ]
 
 

@@ -73,3 +73,96 @@ def test_trailing_semicolon_is_stripped():
 def test_message_is_chinese_and_names_the_keyword():
     with pytest.raises(QueryRefused, match=r"^只读控制台不允许 COPY（读写文件）。$"):
         check_read_only("COPY (MATCH (n) RETURN n) TO 'x.csv'")
+
+
+# ------------------------------------------------------------- issue 18: an allow-list and parser limits
+
+from graph.guard import Limits  # noqa: E402
+
+REFUSED_18 = [
+    ("SHOW TRANSACTIONS", "SHOW"),  # Neo4j: other sessions' queries and parameters
+    ("SHOW SETTINGS YIELD *", "SHOW"),  # Neo4j: server settings and paths
+    ("show databases", "SHOW"),
+    ("UPDATE json", "UPDATE"),  # LadybugDB: an extension download
+    ("ANALYZE", "ANALYZE"),
+    ("EXPLAIN CREATE (n:Chain {id: 'x'})", "CREATE"),
+    ("PROFILE MATCH (n) SET n.x = 1", "SET"),
+    ("EXPLAIN SHOW TRANSACTIONS", "SHOW"),
+    ("RETURN 1 AS x UNION SHOW SETTINGS", "SHOW"),
+    ("RETURN 1 AS x UNION ALL TERMINATE TRANSACTIONS 'x'", "TERMINATE"),
+    ("FROBNICATE everything", "FROBNICATE"),  # unknown statements are not guessed at: refused
+    ("(n) RETURN n", "开头"),
+    ("CALL (x) { CREATE (:Chain) }", "CALL {"),
+    ("MATCH (n) INSERT (m)", "INSERT"),
+    ("LOAD FROM 'x.csv' RETURN *", "LOAD"),
+    ("MATCH (set) SET set.x = 1", "SET"),  # a variable named like a write clause does not hide the clause
+    ("WITH 1 AS x FINISH", "FINISH"),
+]
+
+
+@pytest.mark.parametrize("cypher,word", REFUSED_18)
+def test_allow_list_refuses(cypher, word):
+    with pytest.raises(QueryRefused) as exc:
+        check_read_only(cypher)
+    assert word in str(exc.value)
+
+
+ALLOWED_18 = [
+    "RETURN 1 AS start",
+    "MATCH (s:Segment) RETURN s.id AS start, s.name AS stop ORDER BY start",
+    "MATCH (start:Segment)-[:SUPPLIES]->(b) RETURN start.id, b.id",
+    "WITH 1 AS show RETURN show",
+    "EXPLAIN MATCH (n:Chain) RETURN n.id",
+    "PROFILE MATCH (n:Chain) RETURN count(n)",
+    "CALL db.labels() YIELD label RETURN label",
+    "CALL table_info('Segment') RETURN *",
+    "OPTIONAL MATCH (n:Chain) RETURN n",
+    "UNWIND range(1, 1000) AS x RETURN sum(x)",
+    "MATCH (n:Chain) RETURN n.id AS id UNION MATCH (m:Industry) RETURN m.id AS id",
+    "MATCH (e:Enterprise) WHERE NOT e.local AND NOT e.revenue > 0 RETURN count(e)",
+    "RETURN CASE WHEN 1 > 0 THEN 'a' ELSE 'b' END AS x",
+]
+
+
+@pytest.mark.parametrize("cypher", ALLOWED_18)
+def test_allow_list_passes_reads(cypher):
+    assert check_read_only(cypher)
+
+
+@pytest.mark.parametrize(
+    "cypher",
+    [
+        "RETURN " + "(" * 3000 + "1" + ")" * 3000,  # 6 KB: segfaulted LadybugDB's parser
+        "RETURN " + "[" * 1000 + "1" + "]" * 1000,
+        "RETURN " + "NOT " * 3000 + "true",
+        "RETURN " + "NOT (" * 3000 + "true" + ")" * 3000,
+        "RETURN " + "CASE WHEN true THEN " * 200 + "1" + " END" * 200,
+    ],
+)
+def test_deep_nesting_is_refused_before_the_engine(cypher):
+    with pytest.raises(QueryRefused, match="嵌套过深"):
+        check_read_only(cypher)
+
+
+def test_depth_within_the_limit_passes():
+    limits = Limits(max_depth=10)
+    assert check_read_only("RETURN " + "(" * 9 + "1" + ")" * 9, limits)
+    with pytest.raises(QueryRefused, match="10 层"):
+        check_read_only("RETURN " + "(" * 11 + "1" + ")" * 11, limits)
+
+
+def test_nesting_inside_strings_and_comments_does_not_count():
+    deep = "(" * 500
+    assert check_read_only(f"RETURN '{deep}' AS s // {deep}\n")
+
+
+def test_length_list_and_range_caps():
+    with pytest.raises(QueryRefused, match="查询过长"):
+        check_read_only("RETURN 1" + " " * 30_000 + "+ 1")
+    in_list = "MATCH (e:Enterprise) WHERE e.id IN [" + ",".join(str(i) for i in range(200_000)) + "] RETURN count(e)"
+    with pytest.raises(QueryRefused, match="列表中的元素超过 10,000"):
+        check_read_only(in_list, Limits(max_length=10_000_000))
+    for q in ("UNWIND range(1, 1000000000) AS x RETURN count(x)", "RETURN size(range(-1000000000, 0))", "RETURN RANGE( 0 , 99999999, 2)"):
+        with pytest.raises(QueryRefused, match=r"range\(…\)"):
+            check_read_only(q)
+    assert check_read_only("UNWIND range(10, 1, -1) AS x RETURN x")

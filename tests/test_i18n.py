@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import cli.analysis as ca
+import cli.parks as cp
 from graph import i18n
 from graph.analysis.results import GapRow
 from graph.schema import ENUMS
@@ -34,7 +35,7 @@ def test_every_factor_and_label_is_named():
 
 def test_every_cli_table_column_has_a_chinese_header():
     columns = set(ca.GAP_COLUMNS) | set(ca.CHAIN_COLUMNS) | set(ca.TARGET_COLUMNS)
-    for table in (ca.PARK_COLUMNS, ca.PROJECT_COLUMNS, ca.WHATIF_COLUMNS):
+    for table in (cp.PARK_COLUMNS, cp.TABLE_COLUMNS, ca.PROJECT_COLUMNS, ca.WHATIF_COLUMNS):
         columns |= {c for cols in table.values() for c in cols} | set(table)
     missing = sorted(c for c in columns if i18n.column_zh(c) == c)
     assert not missing, f"add Chinese headers to graph.i18n.COLUMN_ZH: {missing}"

@@ -1,4 +1,4 @@
-"""ingest/link.py: placing enterprises on segments.
+"""ingest.linking (ingest/link.py): placing enterprises on segments.
 
 Two layers:
 
@@ -310,3 +310,127 @@ def test_linking_all_listed_companies_is_fast():
     assert out.select(pl.struct("enterprise_id", "segment_id").is_unique().all()).item()
     s = out.get_column("share").drop_nulls()
     assert ((s > 0) & (s <= 1)).all()
+
+
+# --------------------------------------------------------------------------
+# issue 10: what an expert would name
+# --------------------------------------------------------------------------
+
+IC = [
+    ("U-MAT", "IC", "半导体材料", None, None, None, "半导体材料"),
+    ("U-SI", "IC", "硅片", "U-MAT", "270103", None, "硅片;硅材料"),
+    ("U-TGT", "IC", "溅射靶材", "U-MAT", "270103", None, "靶材"),
+    ("U-CMP", "IC", "CMP抛光材料", "U-MAT", "270103", None, "抛光液;抛光垫"),
+    ("U-WET", "IC", "湿电子化学品", "U-MAT", "270601", None, "湿电子化学品"),
+    ("U-GAS", "IC", "电子特气", "U-MAT", "270601", None, "电子特气"),
+]
+PCB = [
+    ("M-PCB", "ECP", "印制电路板", None, "270202", None, "印制电路板"),
+    ("M-HDI", "ECP", "多层板", "M-PCB", "270202", None, "多层板;HDI"),
+    ("M-SUB", "ECP", "IC封装载板", "M-PCB", "270202", None, "封装基板;载板"),
+]
+
+
+def _listed_full(rows, products):
+    prof = _listed([(c, n, l3) for c, n, l3, _ in rows], products)
+    full = pl.DataFrame({"enterprise_id": [r[0] for r in rows], "full_name": [r[3] for r in rows]})
+    prof.names = prof.names.drop("full_name").join(full, on="enterprise_id", how="left")
+    return prof
+
+
+def test_trade_words_are_dropped_and_words_must_end_on_a_boundary():
+    # "销售化学机械抛光液": 销售 is the trade, 机械 is part of the product's name (not equipment); the code 270601
+    # places the firm in the chain (on two segments that share it), the strong product match picks the segment
+    prof = _listed([("AJ.SH", "安集", "270601")], [("AJ.SH", "销售化学机械抛光液", 0.86), ("AJ.SH", "提供劳务", 0.005)])
+    out = lk.link(_segs(IC), prof, graph=pl.DataFrame(schema={"parent": pl.Utf8, "child": pl.Utf8}))
+    assert _pairs(out) == {("AJ.SH", "U-CMP", "likely")}
+    assert out.get_column("source").item() == "主营产品匹配(销售化学机械抛光液)；ChainKnowledgeGraph"  # the product as the data names it
+    # 电池 does not match 电池片 (a solar cell): the word ends later
+    from ingest.linking import text as T
+
+    tk = T.tokenizer(["电池"])
+    assert T.keyword_hits(tk, "单晶电池片", ["电池"]) == {} and T.keyword_hits(tk, "动力电池", ["电池"]) == {"电池": 1.0}
+
+
+def test_material_keyword_covers_its_sub_products():
+    # 靶材 -> 铝靶, 钽靶 (the product names do not contain 靶材); the shared code 270103 is resolved by the products
+    prof = _listed([("JF.SZ", "江丰", "270103")], [("JF.SZ", "铝靶", 0.28), ("JF.SZ", "钽靶", 0.23), ("JF.SZ", "钛环", 0.31)])
+    out = lk.link(_segs(IC), prof)
+    assert _pairs(out) == {("JF.SZ", "U-TGT", "confirmed")}
+    assert out.get_column("share").item() == pytest.approx(0.51)
+    assert "铝靶、钽靶" in out.get_column("source").item()
+
+
+def test_shared_code_is_chosen_by_the_product_not_refused():
+    # 封装基板 is 8 % of a PCB maker's revenue: with the code agreeing it places the firm on IC 载板 as well
+    prof = _listed([("SN.SZ", "深南", "270202")], [("SN.SZ", "印制电路板", 0.76), ("SN.SZ", "封装基板", 0.079)])
+    out = lk.link(_segs(PCB), prof)
+    assert ("SN.SZ", "M-SUB", "confirmed") in _pairs(out)
+    assert ("SN.SZ", "M-HDI", "confirmed") not in _pairs(out)
+
+
+def test_full_name_is_weak_evidence_that_chooses_among_shared_codes():
+    # no products at all; 270103 is shared by 硅片, 靶材, CMP: the full name says 硅材料
+    prof = _listed_full([("YY.SH", "有研硅", "270103", "有研半导体硅材料股份公司")], [])
+    out = lk.link(_segs(IC), prof)
+    assert _pairs(out) == {("YY.SH", "U-SI", "likely")}
+    assert "企业名称匹配(有研半导体硅材料股份公司)" in out.get_column("source").item()
+    # a name alone never confirms, and without a code it places only firms without product data
+    assert out.get_column("confidence").item() == "likely"
+
+
+def test_no_product_data_keeps_a_decisive_code_link_as_likely():
+    segs = _segs([("S-WT", "WND", "风电整机", None, "630601", None, "风电机组"), ("S-BL", "WND", "叶片", None, "630602", None, "叶片")])
+    # the reference population says few 630601 firms make 风电机组 (coverage rule): still placed, since nothing else is known
+    ref = _listed(
+        [("R1", "甲", "630601"), ("R2", "乙", "630601"), ("R3", "丙", "630601"), ("NP", "无产品", "630601")],
+        [("R1", "光伏组件", 0.9), ("R2", "电站运营", 0.9), ("R3", "齿轮", 0.9)],
+    )
+    prof = _listed([("NP", "无产品", "630601")], [])
+    out = lk.link(segs, prof, reference=ref)
+    assert _pairs(out) == {("NP", "S-WT", "likely")}
+    assert out.get_column("evidence").item() == pytest.approx(0.6)
+
+
+def test_product_graph_sub_products_and_cycles():
+    graph = pl.DataFrame({"parent": ["储能系统", "户用储能柜", "储能系统"], "child": ["户用储能柜", "储能系统", "储能电站"]})  # a cycle
+    segs = _segs([("S1", "X", "储能系统", None, None, None, "储能系统")])
+    prof = _listed([("G.SZ", "寅", None)], [("G.SZ", "户用储能柜", 0.6)])
+    out = lk.link(segs, prof, graph=graph)
+    assert _pairs(out) == {("G.SZ", "S1", "likely")}
+    from ingest.linking.evidence import graph_descendants
+
+    assert graph_descendants(graph, ["储能系统"], 10) == {"户用储能柜": {"储能系统"}, "储能电站": {"储能系统"}}
+
+
+def test_bad_input_is_reported():
+    segs = _segs([("S1", "X", "隔膜", None, None, None, "隔膜"), ("S2", "X", "待定环节", None, None, None, None)])
+    ents = pl.DataFrame({"id": ["L1", "L2"], "name": ["示例市恒瑞隔膜科技有限公司", "示例市某某贸易有限公司"]})
+    report = lk.LinkReport()
+    out = lk.link_table(segs, ents, reference=lk.table_profiles(ents), report=report)
+    assert report.empty_segments == ["S2"] and report.names_only
+    assert set(out.get_column("confidence").to_list()) == {"likely"}
+
+
+def test_cli_summary_names_what_could_not_be_done(tmp_path, capsys):
+    from cli import main
+
+    seg = tmp_path / "segments.csv"
+    _segs([("S1", "X", "隔膜", None, None, None, "隔膜"), ("S2", "X", "待定环节", None, None, None, None)]).write_csv(seg)
+    ents = tmp_path / "ents.csv"
+    pl.DataFrame({"编号": ["L1"], "企业名称": ["示例市恒瑞隔膜科技有限公司"]}).write_csv(ents)
+    out = tmp_path / "es.csv"
+    assert main(["link", "--segments", str(seg), "--enterprises", str(ents), "--out", str(out), "--review"]) == 0
+    err = capsys.readouterr().err
+    assert "只能按企业名称挂接" in err and "1 个环节既无关键词也无行业代码" in err and "S2" in err
+    df = pl.read_csv(out, infer_schema=False)
+    assert df.columns == lk.REVIEW_COLUMNS and df.get_column("confidence").to_list() == ["likely"]
+
+
+def test_name_head_word_chooses_among_shared_codes_only():
+    # 金宏气体: no products; its code 270601 is on 湿电子化学品 and 电子特气; the name's head word 气体 is the head of
+    # 电子气体. The same head word without an industry code places nobody (too weak on its own).
+    segs = _segs([s if s[0] != "U-GAS" else ("U-GAS", "IC", "电子特气", "U-MAT", "270601", None, "电子特气;电子气体") for s in IC])
+    prof = _listed_full([("JH.SH", "金宏气体", "270601", "苏州金宏气体股份有限公司"), ("QT.SH", "某气体", None, "某某气体有限公司")], [])
+    out = lk.link(segs, prof)
+    assert _pairs(out) == {("JH.SH", "U-GAS", "likely")}

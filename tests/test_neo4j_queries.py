@@ -19,11 +19,14 @@ from graph.stores.neo4j import _check_frames, _node_row, _rel_row, _safe_uri
 from tests.small_tables import small_tables
 
 ROOT = Path(__file__).resolve().parent.parent
+# a clause followed by a pattern, a parameter or a call (prose naming the clauses, as the console's
+# help and the guard's messages do, is not Cypher); test_the_cypher_pattern_sees_every_statement keeps it honest
 CYPHER = re.compile(
-    r"\b(MATCH|MERGE|UNWIND)\b[\s\S]*\b(RETURN|SET|CREATE|DELETE|REMOVE)\b|\bCOPY\s+\w+\s+(FROM|TO)\b|CREATE (NODE|REL) TABLE|CREATE CONSTRAINT"
+    r"\b(MATCH|MERGE|UNWIND|CREATE)\s*[($]|\bUNWIND\s+\w+\(|\bCOPY\s+\w+\s+(FROM|TO)\b"
+    r"|\bCREATE\s+(NODE TABLE|REL TABLE|CONSTRAINT)\b|\bCREATE\s+INDEX\b[^;]*\bFOR\s*\(|\bCALL\s+\w+(\.\w+)*\("
 )
 # text shown to people that mentions a query (an error message, a --help example, the console's first query)
-EXAMPLES = {("graph/guard.py", "查询为空"), ("cli/core.py", "the query, e.g."), ("app_pages/console.py", "MATCH (c:Chain) RETURN c.id, c.name LIMIT 20")}
+EXAMPLES = {("graph/guard.py", "查询为空"), ("cli/core.py", "the query, e.g."), ("cli/core.py", "CALL show_tables()"), ("app_pages/console.py", "MATCH (c:Chain) RETURN c.id, c.name LIMIT 20")}
 
 
 def _all_statements() -> list[str]:
@@ -53,6 +56,12 @@ def test_no_values_pasted_into_cypher():
     assert len(stmts) > 10 * len(NODES)
     for stmt in stmts:
         assert "'" not in stmt and '"' not in stmt, stmt  # values travel as $parameters only
+
+
+def test_the_cypher_pattern_sees_every_statement():
+    stmts = [s for s in _all_statements() if " " in s]  # not the bare label names
+    assert stmts and all(CYPHER.search(s) for s in stmts), [s for s in stmts if not CYPHER.search(s)]
+    assert not CYPHER.search("查询须以 MATCH、OPTIONAL MATCH、WITH、UNWIND、RETURN 或 CALL 开头")
 
 
 def _docstring_ids(tree: ast.AST) -> set[int]:

@@ -115,18 +115,37 @@ def test_bad_tables_are_refused_before_writing(store):
 
 
 def test_second_writer_is_refused_while_the_lease_is_held(store, neo4j_settings):
+    from graph.stores import StoreBusy
+
     other = Neo4jStore.from_settings(neo4j_settings)
     other._acquire_lease("another-writer")
+    impatient = Neo4jStore.from_settings(neo4j_settings.model_copy(update={"write_lock_wait_s": 1.0}))
+    waits = []
     try:
-        with pytest.raises(StoreError, match="另一个写入正在进行"):
-            store.write(small_tables())
+        with pytest.raises(StoreBusy, match="另一个写入正在进行"):
+            impatient.write(small_tables(), progress=lambda step, done, total: waits.append(step))
+        assert "wait" in waits  # the caller was told it is waiting
     finally:
         other._release_lease("another-writer")
         other.close()
+        impatient.close()
     store.write(small_tables(), meta={"dataset": "small"})
     assert store.stats()["nodes"]["Enterprise"] == 5
 
 
+def test_second_writer_waits_for_the_first_then_writes(store, neo4j_settings):
+    other = Neo4jStore.from_settings(neo4j_settings)
+    other._acquire_lease("slow-writer")
+    timer = threading.Timer(1.5, other._release_lease, ("slow-writer",))
+    timer.start()
+    try:
+        patient = Neo4jStore.from_settings(neo4j_settings.model_copy(update={"write_lock_wait_s": 30.0}))
+        patient.write(small_tables(), meta={"dataset": "small"})
+        patient.close()
+    finally:
+        timer.join()
+        other.close()
+    assert store.stats()["nodes"]["Enterprise"] == 5
 
 
 @pytest.mark.parametrize(
@@ -148,12 +167,31 @@ def test_console_refuses_neo4j_procedures_and_deletes(store, cypher):
 def test_explain_fence_refuses_writes_the_guard_missed(store, monkeypatch):
     import graph.guard
 
-    monkeypatch.setattr(graph.guard, "check_read_only", lambda cypher: cypher)
+    monkeypatch.setattr(graph.guard, "check_read_only", lambda cypher, limits=None: cypher)
     with pytest.raises(QueryRefused, match="只读查询"):
         store.query("CREATE (n:Segment {id: 'evil'}) RETURN n")
     assert store.query("MATCH (n:Segment {id: 'evil'}) RETURN count(n)").rows == [[0]]
 
 
+@pytest.mark.parametrize(
+    "cypher,word",
+    [
+        ("SHOW TRANSACTIONS", "SHOW"),  # other sessions' queries and parameters
+        ("SHOW SETTINGS YIELD name, value RETURN name, value", "SHOW"),  # server settings and paths
+        ("TERMINATE TRANSACTIONS 'neo4j-transaction-1'", "TERMINATE"),
+        ("CALL dbms.listConfig()", "dbms.listConfig"),
+        ("EXPLAIN MATCH (n) SET n.x = 1", "SET"),
+    ],
+)
+def test_console_allow_list_on_neo4j(store, cypher, word):
+    """Issue 18: these passed the deny-list (SHOW ...) or are admin procedures; only reads run."""
+    from graph.worker import run_query
+
+    for run in (store.query, lambda q: run_query(store.settings, q)):
+        with pytest.raises(QueryRefused, match=word):
+            run(cypher)
+    assert run_query(store.settings, "CALL db.labels() YIELD label RETURN label AS start ORDER BY start").rows
+    assert run_query(store.settings, "MATCH (n:Segment {id: 'S1'}) RETURN n.name AS start").rows == [["正极材料"]]
 
 
 def test_open_store_dispatches_to_neo4j(neo4j_settings):

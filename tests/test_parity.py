@@ -98,6 +98,9 @@ def test_analysis_identical_on_demo(views):
     assert _dump(A.park_overlap(ve, s)) == _dump(A.park_overlap(vn, s))
     assert _dump(A.park_concentration(ve, s)) == _dump(A.park_concentration(vn, s))
     assert _dump(A.park_ranking(ve, s)) == _dump(A.park_ranking(vn, s))
+    assert _dump(A.park_cohesion(ve, s)) == _dump(A.park_cohesion(vn, s))
+    other = AnalysisSettings(home_region=ve.parks["region_code"][-1])  # a peer city (or a county) as 本市
+    assert _dump(A.park_ranking(ve, other)) == _dump(A.park_ranking(vn, other))
     assert _dump(A.project_report(ve, s, AS_OF)) == _dump(A.project_report(vn, s, AS_OF))
     seg = gap_rows[0].segment_id
     cand = A.targets(ve, s, seg).rows
@@ -125,6 +128,32 @@ def test_generated_dataset_identical(tmp_path, neo4j_settings):
         assert _dump(A.chain_summary(ve, s)) == _dump(A.chain_summary(vn, s))
         seg = next(r.segment_id for r in A.gaps(ve, s).rows if r.candidate_count > 0)
         assert _dump(A.targets(ve, s, seg)) == _dump(A.targets(vn, s, seg))
+    finally:
+        neo.close()
+        emb.close()
+
+
+def test_province_fixture_identical(tmp_path, neo4j_settings):
+    """The hand-built province (peer parks, a region known only by its code, blanks) through both stores."""
+    from graph.view import conform
+    from tests.park_fixture import park_tables
+
+    import polars as pl
+
+    tables = {name: conform(name, df) for name, df in park_tables().items()}
+    # a store links every park to its region: add the one the pure fixture knows only by its code
+    extra = pl.DataFrame({"code": ["410700", "410703"], "name": ["新乡市", "卫滨区"], "parent_code": ["410000", "410700"]})
+    tables["regions"] = pl.concat([tables["regions"], extra])
+    emb = EmbeddedStore(tmp_path / "prov.lbug", read_only=False)
+    neo = Neo4jStore.from_settings(neo4j_settings)
+    try:
+        emb.write(tables)
+        neo.write(tables)
+        ve, vn = load_view(emb), load_view(neo)
+        for s in (AnalysisSettings(), AnalysisSettings(home_region="4101")):
+            assert _dump(A.park_ranking(ve, s)) == _dump(A.park_ranking(vn, s))
+            assert _dump(A.park_cohesion(ve, s)) == _dump(A.park_cohesion(vn, s))
+        assert A.park_ranking(ve, AnalysisSettings()).comparison[0].sentence == "十强中本市 2 家，最多的郑州市 4 家"
     finally:
         neo.close()
         emb.close()

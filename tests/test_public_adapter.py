@@ -174,7 +174,7 @@ def source_tree(tmp_path: Path) -> Path:
 def test_build_excerpt_end_to_end(source_tree, tmp_path):
     dest = tmp_path / "out"
     counts = ck.build_excerpt(source_tree, dest)
-    assert counts == {"listed_companies.csv": 4, "listed_products.csv": 6, "sw_industries.csv": 4}
+    assert counts == {"listed_companies.csv": 4, "listed_products.csv": 6, "sw_industries.csv": 4, "product_subcategories.csv": 0}
     comp = ck.load_companies(dest)
     assert comp.get_column("code").to_list() == ["300750.SZ", "600637.SH", "600832.SH", "688005.SH"]
     catl = comp.row(by_predicate=pl.col("code") == "300750.SZ", named=True)
@@ -217,3 +217,15 @@ def test_shipped_excerpt_is_clean():
     s = prod.get_column("share").drop_nulls()
     assert ((s > 0) & (s <= 1) & (s != 0.001)).all()
     assert prod.get_column("code").is_in(codes.implode()).all()
+
+
+def test_product_graph_rows_keep_paths_to_products_and_survive_cycles():
+    rows = [
+        {"from_entity": "靶材", "to_entity": "钼靶材", "rel": "产品小类"},
+        {"from_entity": "材料", "to_entity": "靶材", "rel": "产品小类"},
+        {"from_entity": "钼靶材", "to_entity": "材料", "rel": "产品小类"},  # a cycle
+        {"from_entity": "芯片", "to_entity": "芯片镊子", "rel": "产品小类"},  # leads to no product
+        {"from_entity": "镀膜", "to_entity": "溅射靶材", "rel": "上游材料"},  # another relation
+    ]
+    got = ck.product_graph_rows(rows, {"钼靶材"})
+    assert got == [{"parent": "材料", "child": "靶材"}, {"parent": "钼靶材", "child": "材料"}, {"parent": "靶材", "child": "钼靶材"}]

@@ -139,6 +139,8 @@ def test_query_parameters_and_row_cap(store):
     assert res.truncated and res.row_cap == 3
     res = store.query("MATCH (s:Segment {id: $id}) RETURN s.name", {"id": "S2"})
     assert res.rows == [["动力电池"]] and not res.truncated
+    res = store.query("UNWIND range(1, 50) AS x RETURN x", row_cap=50)
+    assert len(res.rows) == 50 and not res.truncated  # exactly at the cap is not truncated
 
 
 def test_nodes_relationships_and_paths_are_plain(store):

@@ -10,6 +10,8 @@ One module per concern:
 * :mod:`webapp.widgets` – widgets that follow the URL's query parameters (shareable links);
 * :mod:`webapp.markdown` – data text made safe for markdown, gap-label badges;
 * :mod:`webapp.basket` – the what-if basket (targets and projects to land);
+* :mod:`webapp.park_ranking`, :mod:`webapp.park_sections` – the province-wide park ranking: frames,
+  the 本市 choice in the sidebar, the 总览 lines and the 园区 page sections;
 * :mod:`webapp.lookups`, :mod:`webapp.frames`, :mod:`webapp.export`, :mod:`webapp.graphviz`,
   :mod:`webapp.params` – look-ups, display frames, exports, offline network rendering, console
   parameters.

@@ -57,6 +57,13 @@ def _parks(_view, location: str, version: str, settings_json: str):
     return park_overlap(_view, s), park_concentration(_view, s), park_ranking(_view, s)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _cohesion(_view, location: str, version: str, settings_json: str):
+    from graph.analysis import park_cohesion
+
+    return park_cohesion(_view, _s(settings_json))
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def _projects(_view, location: str, version: str, settings_json: str, as_of: dt.date | None):
     from graph.analysis import project_report
@@ -87,6 +94,11 @@ def targets(c: Ctx, segment_id: str, *, scope: str = "city", gates: bool = True,
 def parks(c: Ctx):
     """(OverlapResult, list[ConcentrationRow], ParkRanking)."""
     return _parks(c.view, c.location, c.version, c.settings_json)
+
+
+def cohesion(c: Ctx):
+    """CohesionResult of the city's own parks."""
+    return _cohesion(c.view, c.location, c.version, c.settings_json)
 
 
 def projects(c: Ctx, as_of: dt.date | None = None):

@@ -14,6 +14,8 @@ import streamlit as st
 from graph.settings import AnalysisSettings, Settings, load_settings
 from graph.stores import Store, StoreError
 from graph.view import GraphView
+from reports.fmt import is_demo  # the demo flag of the store's meta (reports say it too)
+from webapp.park_ranking import home_sidebar
 from webapp.sidebar import settings_sidebar, store_sidebar
 from webapp.store import load_view, open_cached_store
 
@@ -50,25 +52,6 @@ class Ctx:
         return is_demo(self.meta)
 
 
-def is_demo(meta: dict) -> bool:
-    """The dataset says it is demo data (a fictional city).
-
-    >>> is_demo({"demo": True}), is_demo({"dataset": "/x/data/demo/"}), is_demo({"dataset": "data/mycity"})
-    (True, True, False)
-    """
-    for key in ("demo", "fictional", "is_demo"):
-        if meta.get(key):
-            return True
-    ds = meta.get("dataset")
-    if isinstance(ds, dict):
-        return bool(ds.get("demo") or ds.get("fictional"))
-    if isinstance(ds, str) and ds.strip():
-        # the shipped demo dataset (data/demo or a demo.xlsx workbook)
-        name = ds.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].lower()
-        return name in ("demo", "demo.xlsx")
-    return False
-
-
 def _base_settings() -> Settings:
     try:
         return load_settings()
@@ -92,12 +75,30 @@ def _open(c: Ctx) -> None:
         c.error = f"无法读取数据库 {c.settings.store}：{exc}"
 
 
+def is_loopback(address: str | None) -> bool:
+    """True for an address only this machine can reach (an unset address listens on every interface).
+
+    >>> [is_loopback(a) for a in ("127.0.0.1", "localhost", "::1", "127.0.1.1", "0.0.0.0", "", None, "10.0.0.5")]
+    [True, True, True, True, False, False, False, False]
+    """
+    a = (address or "").strip().strip("[]").lower()
+    return a in ("localhost", "::1") or a.startswith("127.")
+
+
+def protect_error_details() -> None:
+    """Tracebacks (server paths, code) only for a server on loopback; others see a short message."""
+    if not is_loopback(st.get_option("server.address")) and st.get_option("client.showErrorDetails") != "none":
+        st.set_option("client.showErrorDetails", "none")
+
+
 def setup() -> Ctx:
     """Render the sidebar, open store and view; keep the context for the page."""
     base = _base_settings()
     settings = base.model_copy(update={"analysis": settings_sidebar(base.analysis)})
     c = Ctx(settings=settings, location=settings.store)
     _open(c)
+    # 本市 (home_region) is chosen among the cities that hold parks, so once the graph is read
+    c.settings = settings.model_copy(update={"analysis": home_sidebar(c.view, settings.analysis)})
     store_sidebar(c.location, error=bool(c.error), empty=c.empty, demo=c.demo, written_at=str(c.meta.get("written_at") or ""))
     st.session_state[CTX_KEY] = c
     return c

@@ -6,7 +6,7 @@ from typing import Any, Iterable
 
 import polars as pl
 import streamlit as st
-from graph.i18n import CATEGORY_LONG_ZH, PRIORITY_FACTOR_ZH, SEGMENT_STAGE_ZH, TARGET_FACTOR_ZH
+from graph.i18n import CATEGORY_LONG_ZH, PRIORITY_FACTOR_ZH, SEGMENT_STAGE_ZH, TARGET_FACTOR_ZH, coverage_basis
 
 
 
@@ -120,6 +120,8 @@ def target_frame(rows: Iterable[Any], stage_zh: dict[str, str]) -> pl.DataFrame:
             "listed_code": r.listed_code,
             "qualifications": "、".join(r.qualifications or []),
             "score": r.score,
+            "coverage": None if r.coverage is None else r.coverage * 100,
+            "basis": coverage_text(r.factor_coverage),
         }
         for f in TARGET_FACTOR_ZH:
             d[f"f_{f}"] = r.factors.get(f)
@@ -128,10 +130,15 @@ def target_frame(rows: Iterable[Any], stage_zh: dict[str, str]) -> pl.DataFrame:
         out.append(d)
     schema = {
         "rank": pl.Int64, "enterprise_id": pl.Utf8, "name": pl.Utf8, "province": pl.Utf8, "revenue": pl.Float64,
-        "listed_code": pl.Utf8, "qualifications": pl.Utf8, "score": pl.Float64,
+        "listed_code": pl.Utf8, "qualifications": pl.Utf8, "score": pl.Float64, "coverage": pl.Float64, "basis": pl.Utf8,
         **{f"f_{f}": pl.Float64 for f in TARGET_FACTOR_ZH}, "reasons": pl.Utf8, "pipeline": pl.Utf8,
     }
     return pl.DataFrame(out, schema=schema)
+
+
+def coverage_text(factor_coverage: dict[str, float]) -> str:
+    """:func:`graph.i18n.coverage_basis` over the six target factors (``依据 4/6 项``)."""
+    return coverage_basis({f: factor_coverage.get(f, 0.0) for f in TARGET_FACTOR_ZH})
 
 
 def target_columns() -> dict[str, Any]:
@@ -145,6 +152,11 @@ def target_columns() -> dict[str, Any]:
         "listed_code": cc.TextColumn("股票代码", width="small"),
         "qualifications": cc.TextColumn("资质"),
         "score": cc.ProgressColumn("得分", min_value=0, max_value=100, format="%.1f"),
+        "coverage": cc.ProgressColumn(
+            "数据覆盖", min_value=0.0, max_value=100.0, format="%.0f%%", width="small",
+            help="得分中有数据支撑的权重占比；无数据的因素按中性值计（默认 0.5）",
+        ),
+        "basis": cc.TextColumn("依据", width="small", help="有数据的因素项数（两部分中只知一部分的计 ½）"),
         "reasons": cc.TextColumn("理由", width="large"),
         "pipeline": cc.TextColumn("已在项目中", help="签约及以后阶段的项目企业不作为新目标"),
     }

@@ -6,8 +6,8 @@ from typing import Sequence
 
 import polars as pl
 
-from graph.i18n import CATEGORY_ORDER
 from graph.view import GraphView
+from reports.sheets import chain_order
 
 
 def names(view: GraphView, table: str, key: str = "id") -> dict[str, str]:
@@ -18,9 +18,7 @@ def names(view: GraphView, table: str, key: str = "id") -> dict[str, str]:
 
 def chain_options(view: GraphView) -> list[str]:
     """Chain ids ordered by industry category (leading, emerging, specialty), then id."""
-    ch = view.chains.join(view.industries.select(pl.col("id").alias("industry_id"), "category"), on="industry_id", how="left")
-    rows = sorted(ch.iter_rows(named=True), key=lambda r: (CATEGORY_ORDER.get(r["category"], 9), r["id"]))
-    return [r["id"] for r in rows]
+    return chain_order(view)
 
 
 def leading_enterprises(view: GraphView, scope: str, segment_ids: Sequence[str] | None = None, top: int = 3) -> dict[str, list[str]]:

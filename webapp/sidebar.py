@@ -23,12 +23,14 @@ from graph.settings import AnalysisSettings, setting_titles
 
 SECTIONS: dict[str, tuple[str, ...]] = {
     "缺口判定": ("above_scale_revenue", "weak_min_count", "weak_priority_multiplier", "supply_saturation", "key_weight", "priority_weights", "category_weights"),
-    "招商目标": ("ties_saturation",),
-    "园区": ("overlap_threshold", "concentration_threshold", "focus_share_threshold"),
+    "招商目标": ("ties_saturation", "unknown_value", "min_coverage"),
+    "园区": ("overlap_threshold", "concentration_threshold", "focus_share_threshold", "cohesion_threshold", "park_ranking_weights"),
     "项目": ("stall_days", "intensity_min", "output_per_mu_min", "tax_per_mu_min"),
 }
 OTHER_SECTION = "其他"
 ON_TARGETS_PAGE = ("target_weights", "gate_high_pollution", "gate_high_energy")
+#: chosen among the data's cities once the graph is read (webapp.park_ranking.home_sidebar)
+WITH_THE_DATA = ("home_region",)
 TARGET_STATE = "_target_settings"  # target weights and gates chosen on the 招商目标 page
 KEY_PREFIX = "set__"
 
@@ -54,7 +56,7 @@ def sections(fields: dict[str, FieldInfo] | None = None) -> dict[str, list[str]]
     """
     fields = AnalysisSettings.model_fields if fields is None else fields
     out: dict[str, list[str]] = {title: [n for n in names if n in fields] for title, names in SECTIONS.items()}
-    placed = {n for names in SECTIONS.values() for n in names} | set(ON_TARGETS_PAGE)
+    placed = {n for names in SECTIONS.values() for n in names} | set(ON_TARGETS_PAGE) | set(WITH_THE_DATA)
     rest = [n for n in fields if n not in placed]
     if rest:
         out[OTHER_SECTION] = rest
@@ -210,5 +212,6 @@ def show_params(settings: dict | AnalysisSettings, keys: Sequence[str] | None = 
     changed = sum(1 for r in rows if r["已修改"])
     title = f"{label}（{'默认' if not changed else f'{changed} 项已修改'}）"
     with st.expander(title, icon=":material/settings:"):
-        df = pl.DataFrame([{**r, "值": str(r["值"]), "默认": str(r["默认"])} for r in rows]) if rows else pl.DataFrame()
+        unset = "未设置"  # e.g. home_region: 本市 inferred
+        df = pl.DataFrame([{**r, "值": unset if r["值"] is None else str(r["值"]), "默认": unset if r["默认"] is None else str(r["默认"])} for r in rows]) if rows else pl.DataFrame()
         st.dataframe(df, hide_index=True, width="stretch")

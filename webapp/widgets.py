@@ -50,7 +50,10 @@ def scope_picker(view: GraphView, *, container: Any = None, key: str = "scope") 
     The park goes into the ``park`` query parameter.
     """
     where = container if container is not None else st
-    parks = view.parks.sort("id")
+    from webapp.context import ctx  # the settings in force name 本市
+    from webapp.park_ranking import own_park_ids  # peer parks of other cities have no firms to scope on
+
+    parks = view.parks.filter(pl.col("id").is_in(own_park_ids(view, ctx().analysis))).sort("id")
     park_names = dict(zip(parks.get_column("id").to_list(), parks.get_column("name").to_list()))
     regions = scope_regions(view)
     kinds = ["city", "park", "region"] if regions else ["city", "park"]

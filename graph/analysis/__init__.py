@@ -2,16 +2,20 @@
 
 The contract is docs/analysis-api.md; the definitions are analysis.md. Each
 module holds one role: scope, presence, gaps (labels, priority, completeness),
-targets, parks, projects, whatif; result models in results, Chinese reason
+targets, parks (overlap, concentration), parks_rank (十强/十快), parks_cohesion,
+cities (本市), projects, whatif; result models in results, Chinese reason
 texts in reasons.
 """
 
 from graph.analysis.gaps import chain_summary, gaps
-from graph.analysis.parks import park_concentration, park_overlap, park_ranking
+from graph.analysis.parks import park_concentration, park_overlap
+from graph.analysis.parks_cohesion import park_cohesion
+from graph.analysis.parks_rank import park_ranking
 from graph.analysis.presence import segment_presence
 from graph.analysis.projects import project_report
 from graph.analysis.results import (
     ChainRow,
+    CohesionResult,
     ConcentrationRow,
     GapResult,
     GapRow,
@@ -35,6 +39,7 @@ __all__ = [
     "park_overlap",
     "park_concentration",
     "park_ranking",
+    "park_cohesion",
     "project_report",
     "whatif",
     "GapResult",
@@ -44,6 +49,7 @@ __all__ = [
     "TargetRow",
     "OverlapResult",
     "ConcentrationRow",
+    "CohesionResult",
     "ParkRanking",
     "ProjectReport",
     "WhatIfResult",

@@ -1,9 +1,14 @@
-"""Parks: overlap (同质化), concentration (主导产业突出度), ranking (十强/十快) (analysis.md, 'Parks').
+"""Parks: overlap (同质化) and concentration (主导产业突出度) of the city's own parks (analysis.md, 'Parks').
+
+The province-wide ranking (十强/十快) is in :mod:`graph.analysis.parks_rank`, cohesion in
+:mod:`graph.analysis.parks_cohesion`, 本市 and cities in :mod:`graph.analysis.cities`.
 
 Definitions as built (README-ready):
 
 * A park's enterprises are the local enterprises (``local = true``) with that
-  ``park_id``.
+  ``park_id``. Only the city's own parks are compared (本市 parks and parks with
+  a local enterprise, :func:`graph.analysis.cities.own_parks`); peer parks of
+  other cities carry no enterprise data and are left out.
 * Overlap: each park is a vector over top-level segments (a sub-segment is
   rolled up into its top-level ``PART_OF`` ancestor); the value is the local
   revenue there, an enterprise counting with weight min(1, Σ share) (missing
@@ -19,24 +24,16 @@ Definitions as built (README-ready):
   "主导产业不突出" below ``concentration_threshold``. focus_share = revenue in the
   park's declared ``focus_industries`` / total, flagged below
   ``focus_share_threshold``. Without any revenue data, enterprise counts are used.
-* Ranking: periods ``2024`` (year), ``2024-H1``, ``2024-Q2``, ``2024-05``. The
-  reference period is the latest one in ``park_stats`` (latest end; on equal
-  ends the longer kind). Scale: parks ranked by revenue of that period (rank
-  also given by fixed investment). Speed: growth over the previous period of the
-  same kind (2025 ← 2024, 2025-H1 ← 2024-H2, 2025-Q1 ← 2024-Q4, 2025-01 ←
-  2024-12) = (current − previous) / previous; a park with one period only says
-  "仅一期数据，无法计算增速". Ties by park id.
 """
 
 from __future__ import annotations
-
-import re
 
 import numpy as np
 import polars as pl
 
 from graph.analysis import reasons as R
-from graph.analysis.results import ConcentrationRow, construct_rows, OverlapPair, OverlapResult, ParkRanking, ParkScaleRow, ParkSpeedRow
+from graph.analysis.cities import own_parks
+from graph.analysis.results import ConcentrationRow, construct_rows, OverlapPair, OverlapResult
 from graph.analysis.scope import memo
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
@@ -117,6 +114,10 @@ def park_overlap(view: GraphView, settings: AnalysisSettings) -> OverlapResult:
     """
     names = _park_names(view)
     parks, segs, rev, cnt = _park_segment_matrix(view)
+    own = own_parks(view, settings)
+    keep = [i for i, p in enumerate(parks) if p in own]
+    if len(keep) < len(parks):  # peer parks of other cities: no enterprise data to compare
+        parks, rev, cnt = [parks[i] for i in keep], rev[keep], cnt[keep]
     n_p, n_s = rev.shape
     has_rev = rev.sum(axis=1) > 0
     ia, ib = np.triu_indices(n_p, k=1)  # every pair a < b, in the order a, then b
@@ -207,7 +208,8 @@ def park_concentration(view: GraphView, settings: AnalysisSettings) -> list[Conc
     for p, ind, rev, cnt in by_ind.iter_rows():
         amounts.setdefault(p, {})[ind] = (rev, cnt)
     out = []
-    for p in sorted(set(names) | set(tot)):
+    own = own_parks(view, settings)
+    for p in sorted(p for p in set(names) | set(tot) if p in own):
         rev_total, cnt_total = tot.get(p, (0.0, 0.0))
         basis = "revenue" if rev_total > 0 else ("count" if cnt_total > 0 else "none")
         row = ConcentrationRow(park_id=p, park_name=names.get(p), basis=basis, focus_industries=focus.get(p, []), settings=settings.model_dump())
@@ -234,131 +236,3 @@ def park_concentration(view: GraphView, settings: AnalysisSettings) -> list[Conc
         row.flagged = bool(row.flags)
         out.append(row)
     return out
-
-
-# ------------------------------------------------------------------ ranking
-
-_KINDS = {"year": (r"^(\d{4})$", 1, 12), "half": (r"^(\d{4})-H([12])$", 2, 6), "quarter": (r"^(\d{4})-Q([1-4])$", 4, 3), "month": (r"^(\d{4})-(0[1-9]|1[0-2])$", 12, 1)}
-_KIND_ORDER = {"year": 0, "half": 1, "quarter": 2, "month": 3}
-
-
-def parse_period(period: str) -> tuple[str, int] | None:
-    """``(kind, index)`` of a period string, index counting periods of that kind; None if unknown.
-
-    >>> parse_period("2025-H1"), parse_period("2024-12"), parse_period("2025/1")
-    (('half', 4050), ('month', 24299), None)
-    """
-    p = (period or "").strip()
-    for kind, (rx, per_year, _) in _KINDS.items():
-        m = re.match(rx, p)
-        if m:
-            y = int(m.group(1))
-            sub = int(m.group(2)) - 1 if m.lastindex and m.lastindex > 1 else 0
-            return kind, y * per_year + sub
-    return None
-
-
-def format_period(kind: str, index: int) -> str:
-    per_year = _KINDS[kind][1]
-    y, sub = divmod(index, per_year)
-    return {"year": f"{y}", "half": f"{y}-H{sub + 1}", "quarter": f"{y}-Q{sub + 1}", "month": f"{y}-{sub + 1:02d}"}[kind]
-
-
-def _end_month(kind: str, index: int) -> int:
-    per_year, months = _KINDS[kind][1], _KINDS[kind][2]
-    y, sub = divmod(index, per_year)
-    return y * 12 + (sub + 1) * months
-
-
-def _growth(cur: float | None, prev: float | None) -> float | None:
-    if cur is None or prev is None or prev <= 0:
-        return None
-    return (cur - prev) / prev
-
-
-def park_ranking(view: GraphView, settings: AnalysisSettings, period: str | None = None) -> ParkRanking:
-    """十强 (scale) and 十快 (speed) rankings of parks from ``park_stats``.
-
-    Examples
-    --------
-    >>> from graph.analysis._example import tiny_view
-    >>> r = park_ranking(tiny_view(), AnalysisSettings())
-    >>> r.period, r.previous_period, [(s.park_id, s.revenue_growth, s.note) for s in r.speed]
-    ('2025', '2024', [('P1', 0.25, '')])
-    """
-    names = _park_names(view)
-    stats = view.park_stats
-    warnings: list[str] = []
-    data: dict[tuple[str, str], dict] = {}
-    periods_of: dict[str, set[str]] = {}
-    parsed: dict[str, tuple[str, int]] = {}
-    for r in stats.iter_rows(named=True):
-        pp = parse_period(r["period"])
-        if pp is None:
-            warnings.append(f"无法识别的期间 {r['period']!r}（园区 {r['park_id']}），已忽略")
-            continue
-        key = format_period(*pp)
-        parsed[key] = pp
-        data[(r["park_id"], key)] = r
-        periods_of.setdefault(r["park_id"], set()).add(key)
-    res = ParkRanking(settings=settings.model_dump(), warnings=warnings)
-    if period is not None:
-        pp = parse_period(period)
-        if pp is None:
-            raise ValueError(f"无法识别的期间 {period!r}：应为 2024、2024-H1、2024-Q2 或 2024-05")
-        ref = format_period(*pp)
-    elif parsed:
-        ref = max(parsed, key=lambda k: (_end_month(*parsed[k]), -_KIND_ORDER[parsed[k][0]]))
-        pp = parsed[ref]
-    else:
-        return res
-    prev = format_period(pp[0], pp[1] - 1)
-    res.period, res.previous_period = ref, prev
-    parks = sorted(set(names) | set(periods_of))
-
-    def val(p: str, per: str, col: str) -> float | None:
-        r = data.get((p, per))
-        return None if r is None else r.get(col)
-
-    def ranks(col: str) -> dict[str, int]:
-        known = sorted((p for p in parks if val(p, ref, col) is not None), key=lambda p: (-val(p, ref, col), p))
-        return {p: i + 1 for i, p in enumerate(known)}
-
-    rrank, irank = ranks("revenue"), ranks("fixed_investment")
-    scale = []
-    for p in parks:
-        note = "" if (p, ref) in data else R.r_no_period(ref)
-        scale.append(
-            ParkScaleRow(
-                park_id=p,
-                park_name=names.get(p),
-                period=ref,
-                revenue=val(p, ref, "revenue"),
-                fixed_investment=val(p, ref, "fixed_investment"),
-                revenue_rank=rrank.get(p),
-                investment_rank=irank.get(p),
-                rank=rrank.get(p),
-                note=note,
-            )
-        )
-    scale.sort(key=lambda r: (r.rank is None, r.rank or 0, -(r.fixed_investment or 0.0), r.park_id))
-    speed = []
-    for p in parks:
-        g_rev = _growth(val(p, ref, "revenue"), val(p, prev, "revenue"))
-        g_inv = _growth(val(p, ref, "fixed_investment"), val(p, prev, "fixed_investment"))
-        if len(periods_of.get(p, ())) <= 1:
-            note = R.ONE_PERIOD
-        elif (p, ref) not in data:
-            note = R.r_no_period(ref)
-        elif (p, prev) not in data:
-            note = R.r_no_previous(prev)
-        elif g_rev is None:
-            note = "营收数据不足，无法计算增速"
-        else:
-            note = ""
-        speed.append(ParkSpeedRow(park_id=p, park_name=names.get(p), period=ref, previous_period=prev, revenue_growth=g_rev, investment_growth=g_inv, note=note))
-    speed.sort(key=lambda r: (r.revenue_growth is None, -(r.revenue_growth or 0.0), r.park_id))
-    for i, r in enumerate(x for x in speed if x.revenue_growth is not None):
-        r.rank = i + 1
-    res.scale, res.speed = scale, speed
-    return res

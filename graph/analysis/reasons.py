@@ -11,7 +11,7 @@ import math
 import polars as pl
 
 # the words come from the one translations module; ``money`` is its formatter, used here as is
-from graph.i18n import CATEGORY_ZH, CONFIDENCE_ZH, GRADE_ZH, OVERDUE_KIND_ZH, PROJECT_STAGE_ZH, money  # noqa: F401
+from graph.i18n import CATEGORY_ZH, CONFIDENCE_ZH, GRADE_ZH, OVERDUE_KIND_ZH, PARK_INDICATOR_ZH, PROJECT_STAGE_ZH, money  # noqa: F401
 
 
 def top_pct(frac: float) -> str:
@@ -100,11 +100,22 @@ def r_patents(patents: int | None, pos: int | None = None, n: int | None = None)
     return f"专利{patents}件" + (f"，{st}" if st else "")
 
 
-def r_qualifications(found: list[str]) -> str:
-    return "、".join(found) if found else "无高新技术企业/专精特新资质"
+QUALS_NONE = "无高新技术企业/专精特新资质"
+QUALS_UNKNOWN = "高新技术企业/专精特新资质无数据"
+TIES_UNKNOWN = "供应关系无数据"
 
 
-def r_ties(supplies_to: int, buys_from: int) -> str:
+def r_qualifications(found: list[str], known: bool = True) -> str:
+    """The qualifications held; "无…" only when the data says none (``无``), else "…无数据"."""
+    if found:
+        return "、".join(found)
+    return QUALS_NONE if known else QUALS_UNKNOWN
+
+
+def r_ties(supplies_to: int, buys_from: int, known: bool = True) -> str:
+    """Supply ties with local enterprises; "无数据" when the dataset has no supply links at all."""
+    if not known:
+        return TIES_UNKNOWN
     parts = []
     if supplies_to:
         parts.append(f"向本地{supplies_to}家企业供货")
@@ -173,18 +184,18 @@ def x_patents(patents: pl.Expr, pos: pl.Expr, n: pl.Expr) -> pl.Expr:
     return pl.when(patents.is_null()).then(_lit("专利无数据")).otherwise(_with_standing(head, st))
 
 
-def x_qualifications(flags: list[tuple[pl.Expr, str]]) -> pl.Expr:
+def x_qualifications(flags: list[tuple[pl.Expr, str]], known: pl.Expr) -> pl.Expr:
     """:func:`r_qualifications` of the names whose flag is true, in the order given."""
     found = pl.concat_str([pl.when(f).then(_lit(name)) for f, name in flags], separator="、", ignore_nulls=True)
-    return pl.when(found.fill_null("") == "").then(_lit("无高新技术企业/专精特新资质")).otherwise(found)
+    return pl.when(found.fill_null("") != "").then(found).when(known).then(_lit(QUALS_NONE)).otherwise(_lit(QUALS_UNKNOWN))
 
 
-def x_ties(supplies_to: pl.Expr, buys_from: pl.Expr) -> pl.Expr:
+def x_ties(supplies_to: pl.Expr, buys_from: pl.Expr, known: pl.Expr) -> pl.Expr:
     """:func:`r_ties`."""
     to = pl.when(supplies_to.fill_null(0) != 0).then(pl.concat_str(_lit("向本地"), supplies_to.cast(pl.Utf8), _lit("家企业供货")))
     frm = pl.when(buys_from.fill_null(0) != 0).then(pl.concat_str(_lit("从本地"), buys_from.cast(pl.Utf8), _lit("家企业采购")))
     both = pl.concat_str([to, frm], separator="，", ignore_nulls=True)
-    return pl.when(both.fill_null("") == "").then(_lit("与本地企业无供应关系")).otherwise(both)
+    return pl.when(~known).then(_lit(TIES_UNKNOWN)).when(both.fill_null("") == "").then(_lit("与本地企业无供应关系")).otherwise(both)
 
 
 def x_fit(share_pct_text: pl.Expr, confidence: pl.Expr) -> pl.Expr:
@@ -240,6 +251,27 @@ def r_no_previous(previous: str) -> str:
 
 def r_no_period(period: str) -> str:
     return f"无{period}期数据"
+
+
+LOW_COHESION = "区内企业关联性不强"
+NO_LOCAL_FIRMS = "园区内没有本地企业数据"
+NO_SUPPLY_DATA = "数据中没有供应关系（supply_links），关联性未知"
+NO_FOCUS = "未申报主导产业"
+FOCUS_NO_CHAINS = "申报的主导产业没有产业链"
+NO_AREA = "无面积数据"
+NO_GROWTH_DATA = "两期都有数据但无法计算任何增速"
+
+
+def r_missing_values(keys: list[str]) -> str:
+    return f"缺少{'、'.join(PARK_INDICATOR_ZH.get(k, k) for k in keys)}数据（计0）"
+
+
+def r_missing_growth(keys: list[str]) -> str:
+    return f"无法计算{'、'.join(PARK_INDICATOR_ZH.get(k, k) for k in keys)}增速（缺数据或上期不为正，计0）"
+
+
+def r_one_firm() -> str:
+    return "园区仅1家本地企业，无从关联"
 
 
 def r_stalled(stage: str, days: int) -> str:

@@ -94,7 +94,9 @@ class TargetRow(_Model):
     listed_code: str | None = None
     qualifications: list[str] = Field(default_factory=list)
     score: float
+    coverage: float = 0.0  # share of the factor weight backed by known data (0-1)
     factors: dict[str, float] = Field(default_factory=dict)
+    factor_coverage: dict[str, float] = Field(default_factory=dict)  # per factor: known share of its parts (0, 0.5, 1)
     factor_reasons: dict[str, str] = Field(default_factory=dict)
     reasons: list[str] = Field(default_factory=list)
     in_pipeline: bool = False
@@ -155,34 +157,104 @@ class ConcentrationRow(_Model):
     settings: dict[str, Any] = Field(default_factory=dict)
 
 
-class ParkScaleRow(_Model):
+class ParkScoreRow(_Model):
+    """One park in the scale (十强) or speed (十快) ranking; ``score`` in 0–1, None when not ranked."""
+
     rank: int | None = None
     park_id: str
     park_name: str | None = None
-    period: str | None = None
+    city_code: str | None = None  # as in the built-in division data, e.g. "4103"
+    city_name: str | None = None
+    home: bool = False  # 本市
+    score: float | None = None
+    top10: bool = False
+    parts: dict[str, float | None] = Field(default_factory=dict)  # per indicator: 0–1 part, None = missing (adds 0)
+    values: dict[str, float | None] = Field(default_factory=dict)  # scale: the period's values (万元); speed: growth
+    missing: list[str] = Field(default_factory=list)  # indicators without a value, named
+    note: str = ""
+
+
+class ParkFigureRow(_Model):
+    """Per park, reference period: 亩均营收, 亩均税收 and fixed-investment growth against the 本市 average."""
+
+    park_id: str
+    park_name: str | None = None
+    city_code: str | None = None
+    city_name: str | None = None
+    home: bool = False
+    level: str | None = None
+    star: int | None = None
+    area_mu: float | None = None
     revenue: float | None = None
-    fixed_investment: float | None = None
-    revenue_rank: int | None = None
-    investment_rank: int | None = None
+    tax: float | None = None
+    revenue_per_mu: float | None = None  # 万元/亩
+    tax_per_mu: float | None = None  # 万元/亩
+    fixed_investment_growth: float | None = None
+    home_average_growth: float | None = None  # mean fixed-investment growth of the 本市 parks that have one
+    vs_home_average: float | None = None  # growth − 本市 average
     note: str = ""
 
 
-class ParkSpeedRow(_Model):
-    rank: int | None = None
-    park_id: str
-    park_name: str | None = None
-    period: str | None = None
-    previous_period: str | None = None
-    revenue_growth: float | None = None
-    investment_growth: float | None = None
-    note: str = ""
+class CityCountRow(_Model):
+    """Per city (the city-level region holding the park): parks in 十强, in 十快, with star ≥ 2."""
+
+    city_code: str | None = None  # as in the built-in division data, e.g. "4103"
+    city_name: str | None = None
+    home: bool = False
+    parks: int = 0
+    top10_scale: int = 0
+    top10_speed: int = 0
+    star2plus: int = 0
+
+
+class CityComparison(_Model):
+    """本市 against the best other city for one count ("十强中本市 1 家，最多的郑州市 3 家")."""
+
+    measure: str  # top10_scale | top10_speed | star2plus
+    label: str  # 十强 | 十快 | 二星级及以上园区
+    home_count: int | None = None  # None when 本市 is unknown
+    best_count: int | None = None  # best other city; None when there is no other city
+    best_cities: list[str] = Field(default_factory=list)
+    best_city_codes: list[str] = Field(default_factory=list)
+    sentence: str
+    short: str  # "本市 1 家 / 最多的郑州市 3 家"
 
 
 class ParkRanking(_Model):
     period: str | None = None
     previous_period: str | None = None
-    scale: list[ParkScaleRow] = Field(default_factory=list)
-    speed: list[ParkSpeedRow] = Field(default_factory=list)
+    home_region: str | None = None
+    home_name: str | None = None
+    home_inferred: bool = False
+    home_note: str = ""
+    weights: dict[str, float] = Field(default_factory=dict)
+    scale: list[ParkScoreRow] = Field(default_factory=list)
+    speed: list[ParkScoreRow] = Field(default_factory=list)
+    parks: list[ParkFigureRow] = Field(default_factory=list)
+    by_city: list[CityCountRow] = Field(default_factory=list)
+    comparison: list[CityComparison] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    settings: dict[str, Any]
+    scope: str = "province"
+
+
+class CohesionRow(_Model):
+    """A park's cohesion (关联性) and the chain coverage of its declared focus industries."""
+
+    park_id: str
+    park_name: str | None = None
+    local_count: int = 0
+    tied_count: int | None = None  # local firms with a supply tie to another local firm of the park
+    cohesion: float | None = None  # tied / local; None = unknown (no firms, or no supply data at all)
+    flag: str | None = None  # "区内企业关联性不强" below cohesion_threshold
+    chain_coverage: float | None = None  # present segments / segments of the focus industries' chains
+    covered_segments: int | None = None
+    focus_segments: int | None = None
+    notes: list[str] = Field(default_factory=list)
+
+
+class CohesionResult(_Model):
+    rows: list[CohesionRow] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     settings: dict[str, Any]
     scope: str = "city"

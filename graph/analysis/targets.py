@@ -10,26 +10,33 @@ Definitions as built (README-ready):
   reporting how many it removed: province (equal after dropping a trailing
   省/市/自治区), listed only (``listed_code`` not empty), minimum revenue (a missing
   revenue does not pass), required qualifications (all must be held;
-  专精特新小巨人 implies 专精特新).
+  专精特新小巨人 implies 专精特新), minimum coverage (``min_coverage`` > 0).
+* **Unknown is not zero.** Every factor is made of parts, each backed by one
+  piece of data; a part whose data is unknown takes ``unknown_value`` (0.5)
+  and its reason says "无数据". Known-none is explicit: patents ``0``,
+  qualifications ``无``; an empty cell is unknown.
 * Percentile of a value v in the ranked pool (after gates and filters) =
   (number of pool enterprises with a known value ≤ v) / (number with a known
   value); the top enterprise scores 1, ties share the higher value. For
-  revenue and patents a value of 0 scores 0. A missing value scores 0 and
-  says "无数据".
-* ``scale`` = revenue percentile.
-* ``innovation`` = 0.5 × patents percentile + 0.5 × min(1, bonus), bonus =
+  revenue and patents a known value of 0 scores 0.
+* ``scale`` = revenue percentile (one part).
+* ``innovation`` = 0.5 × patents part + 0.5 × qualifications part; patents
+  part = patents percentile; qualifications part = min(1, bonus), bonus =
   0.3 for 高新技术企业 + 0.3 for 专精特新 + 0.4 for 专精特新小巨人 (which implies
-  专精特新, so a 小巨人 alone has bonus 0.7).
+  专精特新, so a 小巨人 alone has bonus 0.7). Qualifications are known when the
+  list names one of the three or says ``无``; a list of other entries only
+  (``上市``) says nothing about them and is unknown.
 * ``ties`` = min(1, n / ties_saturation (3)), n = distinct local (in-scope)
-  enterprises the candidate supplies or buys from (``supply_links``).
-* ``fit`` = 0.5 × share + 0.5 × confidence; share = min(1, Σ given shares in S
-  and its sub-segments) (missing → 0, "业务占比无数据"); confidence = best of
-  the links: confirmed 1.0, likely 0.5 (missing → 0, "置信度无数据"). Both
-  parts of analysis.md's "share … and confidence" count, and a missing one
-  scores 0 without hiding the other.
-* ``growth`` = growth percentile (negative growth included; missing → 0).
-* ``green`` = mean of the pollution and energy scores, low 1, medium 0.5,
-  high 0, missing 0.
+  enterprises the candidate supplies or buys from (``supply_links``); known
+  (0 when there are none) only when the dataset has supply links at all.
+* ``fit`` = 0.5 × share part + 0.5 × confidence part; share = min(1, Σ given
+  shares in S and its sub-segments); confidence = best of the links:
+  confirmed 1.0, likely 0.5.
+* ``growth`` = growth percentile (negative growth included; one part).
+* ``green`` = mean of the pollution part and the energy part, low 1, medium
+  0.5, high 0.
+* ``coverage`` = Σᵢ wᵢ·kᵢ / Σᵢ wᵢ, kᵢ = the share of factor i's parts whose
+  data is known (0, ½ or 1); with all weights 0, the plain mean of the kᵢ.
 * score = 100 × Σ wᵢ·fᵢ / Σ wᵢ (0 when all weights are 0).
 * Pipeline: an enterprise in a project at stage signed, started or producing
   is flagged ``in_pipeline`` with its most advanced stage; it stays in the
@@ -74,21 +81,39 @@ def _norm_province(p: str | None) -> str:
     return re.sub(_PROVINCE_SUFFIX, r"\1", (p or "").strip())
 
 
+QUAL_NONE = "无"
+#: factor -> its parts (each backed by one piece of data; a factor's coverage is the known share of its parts)
+FACTOR_PARTS: dict[str, tuple[str, ...]] = {
+    "scale": ("revenue",),
+    "innovation": ("patents", "qualifications"),
+    "ties": ("ties",),
+    "fit": ("share", "confidence"),
+    "growth": ("growth",),
+    "green": ("pollution", "energy"),
+}
+
+
 def _qual_flags() -> list[pl.Expr]:
+    """高新 / 专精特新 / 小巨人 flags, and whether the list says anything about them (one of the three, or ``无``)."""
     q = pl.col("qualifications").fill_null([])
-    giant = q.list.eval(pl.element().str.contains("小巨人")).list.any().fill_null(False)
-    srdi = q.list.eval(pl.element().str.contains("专精特新")).list.any().fill_null(False) | giant
-    hightech = q.list.eval(pl.element().str.contains("高新技术")).list.any().fill_null(False)
-    return [hightech.alias("_hightech"), srdi.alias("_srdi"), giant.alias("_giant")]
+
+    def has(pattern: str) -> pl.Expr:
+        return q.list.eval(pl.element().str.contains(pattern)).list.any().fill_null(False)
+
+    giant = has("小巨人")
+    srdi = has("专精特新") | giant
+    hightech = has("高新技术")
+    none = q.list.eval(pl.element().str.strip_chars() == QUAL_NONE).list.any().fill_null(False)
+    return [hightech.alias("_hightech"), srdi.alias("_srdi"), giant.alias("_giant"), (hightech | srdi | none).alias("_k_qualifications")]
 
 
 def _pct(col: str, zero_floor: bool) -> list[pl.Expr]:
-    """CDF percentile of ``col`` (share of known values ≤ own), the position (1 = best; ties share it) and the known count."""
+    """CDF percentile of ``col`` (share of known values ≤ own; null when unknown), the position (1 = best; ties share it) and the known count."""
     c = pl.col(col)
     n = c.count()
-    pct = (c.rank("max") / n).fill_null(0.0)
+    pct = c.rank("max") / n
     if zero_floor:
-        pct = pl.when(c.fill_null(0) <= 0).then(0.0).otherwise(pct)
+        pct = pl.when(c <= 0).then(0.0).otherwise(pct)
     pos = n - c.rank("max") + 1
     return [pct.cast(pl.Float64).alias(f"_{col}_pct"), pos.cast(pl.Int64).alias(f"_{col}_pos"), n.cast(pl.Int64).alias(f"_{col}_n")]
 
@@ -180,6 +205,156 @@ def _pipeline(view: GraphView) -> pl.DataFrame:
     return memo(view, ("target_pipeline",), build)
 
 
+
+
+def _gates(pool: pl.DataFrame, settings: AnalysisSettings, gates: bool) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Hard gates, pollution then energy: (remaining pool, removed per gate)."""
+    removed: dict[str, int] = {}
+    for name, on in (("pollution", settings.gate_high_pollution), ("energy", settings.gate_high_energy)):
+        before = pool.height
+        if gates and on:
+            pool = pool.filter((pl.col(name) != "high").fill_null(True))
+        removed[name] = before - pool.height
+    return pool, removed
+
+
+def _has_quals(quals: list[str]) -> pl.Expr:
+    """All of ``quals`` held (专精特新小巨人 implies 专精特新; the three scored ones also by substring)."""
+    implied = {QUAL_SRDI: "_srdi", QUAL_GIANT: "_giant", QUAL_HIGH_TECH: "_hightech"}
+    cond = pl.lit(True)
+    for q in quals:
+        has = pl.col("qualifications").fill_null([]).list.contains(q)
+        if q in implied:
+            has = has | pl.col(implied[q])
+        cond = cond & has.fill_null(False)
+    return cond
+
+
+def _filters(
+    pool: pl.DataFrame,
+    settings: AnalysisSettings,
+    province: str | None,
+    listed_only: bool,
+    min_revenue: float | None,
+    quals: list[str],
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Filters in order (province, listed, minimum revenue, qualifications, minimum coverage): (remaining pool, removed per active filter)."""
+    steps: list[tuple[str, pl.Expr]] = []
+    if province:
+        norm = pl.col("province").str.strip_chars().str.replace(_PROVINCE_SUFFIX, "${1}")
+        steps.append(("province", (norm == _norm_province(province)).fill_null(False)))
+    if listed_only:
+        steps.append(("listed_only", pl.col("listed_code").fill_null("").str.strip_chars() != ""))
+    if min_revenue is not None:
+        steps.append(("min_revenue", (pl.col("revenue") >= float(min_revenue)).fill_null(False)))
+    if quals:
+        steps.append(("qualifications", _has_quals(quals)))
+    if settings.min_coverage > 0:
+        steps.append(("min_coverage", pl.col("coverage").round(9) >= round(settings.min_coverage, 9)))
+    removed: dict[str, int] = {}
+    for name, cond in steps:
+        before = pool.height
+        pool = pool.filter(cond)
+        removed[name] = before - pool.height
+    return pool, removed
+
+
+def _weights(settings: AnalysisSettings) -> dict[str, float]:
+    return {k: float(getattr(settings.target_weights, k)) for k in TARGET_FACTORS}
+
+
+def _known(pool: pl.DataFrame, settings: AnalysisSettings, has_supply_links: bool) -> pl.DataFrame:
+    """Per part: is its data known (``_k_<part>``); per factor the known share of its parts (``_c_<factor>``); ``coverage``."""
+    grades = list(GRADE_SCORE)
+    pool = pool.with_columns(_qual_flags()).with_columns(
+        pl.col("revenue").is_not_null().alias("_k_revenue"),
+        pl.col("patents").is_not_null().alias("_k_patents"),
+        pl.lit(has_supply_links).alias("_k_ties"),
+        pl.col("share").is_not_null().alias("_k_share"),
+        pl.col("_conf").is_not_null().alias("_k_confidence"),
+        pl.col("growth").is_not_null().alias("_k_growth"),
+        pl.col("pollution").is_in(grades).fill_null(False).alias("_k_pollution"),
+        pl.col("energy").is_in(grades).fill_null(False).alias("_k_energy"),
+    )
+    pool = pool.with_columns(
+        (pl.sum_horizontal([pl.col(f"_k_{p}").cast(pl.Float64) for p in parts]) / len(parts)).alias(f"_c_{f}")
+        for f, parts in FACTOR_PARTS.items()
+    )
+    w = _weights(settings)
+    wsum = sum(w.values())
+    if wsum > 0:
+        cov = pl.sum_horizontal([pl.col(f"_c_{f}") * (w[f] / wsum) for f in TARGET_FACTORS])
+    else:
+        cov = pl.mean_horizontal([pl.col(f"_c_{f}") for f in TARGET_FACTORS])
+    return pool.with_columns(cov.alias("coverage"))
+
+
+def _factors(pool: pl.DataFrame, view: GraphView, scope: Scope, settings: AnalysisSettings) -> pl.DataFrame:
+    """Factor values ``f_<factor>`` (0–1): percentiles in the ranked pool, an unknown part = ``unknown_value``."""
+    u = float(settings.unknown_value)
+    bonus = (
+        pl.col("_hightech").cast(pl.Float64) * QUAL_BONUS[QUAL_HIGH_TECH]
+        + pl.col("_srdi").cast(pl.Float64) * QUAL_BONUS[QUAL_SRDI]
+        + pl.col("_giant").cast(pl.Float64) * QUAL_BONUS[QUAL_GIANT]
+    ).clip(upper_bound=1.0)
+
+    def part(known: str, value: pl.Expr) -> pl.Expr:
+        return pl.when(pl.col(f"_k_{known}")).then(value).otherwise(pl.lit(u))
+
+    def grade(col: str) -> pl.Expr:
+        return part(col, pl.col(col).replace_strict(GRADE_SCORE, default=None, return_dtype=pl.Float64))
+
+    ties = (pl.col("_ties_n").cast(pl.Float64) / settings.ties_saturation).clip(upper_bound=1.0)
+    return (
+        pool.join(_ties(view, scope), on="enterprise_id", how="left")
+        .join(_pipeline(view), on="enterprise_id", how="left")
+        .with_columns(
+            pl.col("_to").fill_null(0),
+            pl.col("_from").fill_null(0),
+            pl.col("_ties_n").fill_null(0),
+            *_pct("revenue", True),
+            *_pct("patents", True),
+            *_pct("growth", False),
+        )
+        .with_columns(
+            part("revenue", pl.col("_revenue_pct")).alias("f_scale"),
+            (0.5 * part("patents", pl.col("_patents_pct")) + 0.5 * part("qualifications", bonus)).alias("f_innovation"),
+            part("ties", ties).alias("f_ties"),
+            (0.5 * part("share", pl.col("share")) + 0.5 * part("confidence", pl.col("_conf"))).alias("f_fit"),
+            part("growth", pl.col("_growth_pct")).alias("f_growth"),
+            ((grade("pollution") + grade("energy")) / 2.0).alias("f_green"),
+            (pl.col("_stage_i").fill_null(-1) >= PIPELINE_FROM).alias("_in_pipe"),
+        )
+    )
+
+
+def _rank(scored: pl.DataFrame, settings: AnalysisSettings, top: int | None) -> pl.DataFrame:
+    """Score, sort (score desc on 9 decimals, then id), rank the new targets (``top`` cuts them), pipeline rows last without rank."""
+    w = _weights(settings)
+    wsum = sum(w.values())
+    score = sum((pl.col(f"f_{k}") * w[k] for k in TARGET_FACTORS), pl.lit(0.0))
+    scored = scored.with_columns((100.0 * score / wsum if wsum > 0 else pl.lit(0.0)).alias("score"))
+    # rounded key: float sums may differ in the last bit between runs; that must not reorder ties
+    scored = scored.sort([pl.col("score").round(9), pl.col("enterprise_id")], descending=[True, False])
+    fresh = scored.filter(~pl.col("_in_pipe"))
+    if top is not None:
+        fresh = fresh.head(max(0, int(top)))
+    piped = scored.filter(pl.col("_in_pipe"))
+    return pl.concat(
+        [
+            fresh.with_columns(pl.int_range(1, fresh.height + 1, dtype=pl.Int64).alias("_rank")),
+            piped.with_columns(pl.lit(None, dtype=pl.Int64).alias("_rank")),
+        ]
+    )
+
+
+def _segment_row(view: GraphView, segment_id: str) -> dict:
+    seg = view.segments.filter(pl.col("id") == segment_id)
+    if seg.height == 0:
+        raise ValueError(f"未知环节编号 {segment_id!r}")
+    return seg.row(0, named=True)
+
+
 def targets(
     view: GraphView,
     settings: AnalysisSettings,
@@ -199,7 +374,8 @@ def targets(
     ----------
     view : GraphView
     settings : AnalysisSettings
-        Uses ``target_weights``, ``gate_high_pollution``, ``gate_high_energy``, ``ties_saturation``.
+        Uses ``target_weights``, ``gate_high_pollution``, ``gate_high_energy``, ``ties_saturation``,
+        ``unknown_value`` and ``min_coverage``.
     segment_id : str
     scope : Scope or str
         Local enterprises for the ``ties`` factor (default the city).
@@ -208,7 +384,7 @@ def targets(
     gates : bool
         False switches both hard gates off.
     province, listed_only, min_revenue, qualifications
-        Filters; each reports how many enterprises it removed.
+        Filters; each reports how many enterprises it removed (so does ``settings.min_coverage`` when > 0).
 
     Returns
     -------
@@ -221,120 +397,35 @@ def targets(
     >>> res.pool_size, res.gate_removed
     (2, {'pollution': 1, 'energy': 0})
     >>> r = res.rows[0]
-    >>> r.enterprise_id, r.rank, r.in_pipeline, round(r.score, 2)
-    ('X1', None, True, 79.67)
-    >>> r.factor_reasons["ties"]
-    '向本地1家企业供货'
+    >>> r.enterprise_id, r.rank, r.in_pipeline, round(r.score, 2), round(r.coverage, 2)
+    ('X1', None, True, 79.67, 1.0)
+    >>> r.factor_reasons["ties"], r.factor_reasons["innovation"]
+    ('向本地1家企业供货', '专利40件，本环节1家中排第1；专精特新小巨人')
+
+    Without gates, X2 joins: no qualifications, growth or share are known, so those parts are neutral (0.5)
+
+    >>> x2 = targets(tiny_view(), AnalysisSettings(), "S2", gates=False).rows[0]
+    >>> x2.enterprise_id, x2.factors["innovation"], x2.factors["growth"], round(x2.coverage, 3)
+    ('X2', 0.5, 0.5, 0.725)
+    >>> x2.factor_reasons["innovation"], x2.factor_reasons["growth"]
+    ('专利3件，本环节2家中排第2；高新技术企业/专精特新资质无数据', '增长率无数据')
     """
     scope = Scope.parse(scope)
     check_scope(view, scope)
-    seg = view.segments.filter(pl.col("id") == segment_id)
-    if seg.height == 0:
-        raise ValueError(f"未知环节编号 {segment_id!r}")
-    seg_row = seg.row(0, named=True)
-    pool = _pool(view, segment_id)
+    seg_row = _segment_row(view, segment_id)
+    pool = _known(_pool(view, segment_id), settings, view.supply_links.height > 0)
     pool_size = pool.height
-
-    gate_removed: dict[str, int] = {}
-    for name, col, on in (("pollution", "pollution", settings.gate_high_pollution), ("energy", "energy", settings.gate_high_energy)):
-        if gates and on:
-            before = pool.height
-            pool = pool.filter((pl.col(col) != "high").fill_null(True))
-            gate_removed[name] = before - pool.height
-        else:
-            gate_removed[name] = 0
-
-    filter_removed: dict[str, int] = {}
-    pool = pool.with_columns(_qual_flags())
-    if province:
-        want = _norm_province(province)
-        before = pool.height
-        norm = pl.col("province").str.strip_chars().str.replace(_PROVINCE_SUFFIX, "${1}")
-        pool = pool.filter((norm == want).fill_null(False))
-        filter_removed["province"] = before - pool.height
-    if listed_only:
-        before = pool.height
-        pool = pool.filter(pl.col("listed_code").fill_null("").str.strip_chars() != "")
-        filter_removed["listed_only"] = before - pool.height
-    if min_revenue is not None:
-        before = pool.height
-        pool = pool.filter((pl.col("revenue") >= float(min_revenue)).fill_null(False))
-        filter_removed["min_revenue"] = before - pool.height
+    pool, gate_removed = _gates(pool, settings, gates)
     quals = [q.strip() for q in qualifications if q and q.strip()]
-    if quals:
-        before = pool.height
-        cond = pl.lit(True)
-        for q in quals:
-            has = pl.col("qualifications").fill_null([]).list.contains(q)
-            if q == QUAL_SRDI:
-                has = has | pl.col("_srdi")
-            elif q == QUAL_GIANT:
-                has = has | pl.col("_giant")
-            elif q == QUAL_HIGH_TECH:
-                has = has | pl.col("_hightech")
-            cond = cond & has.fill_null(False)
-        pool = pool.filter(cond)
-        filter_removed["qualifications"] = before - pool.height
-
-    scored = (
-        pool.join(_ties(view, scope), on="enterprise_id", how="left")
-        .join(_pipeline(view), on="enterprise_id", how="left")
-        .with_columns(
-            pl.col("_to").fill_null(0),
-            pl.col("_from").fill_null(0),
-            pl.col("_ties_n").fill_null(0),
-            *_pct("revenue", True),
-            *_pct("patents", True),
-            *_pct("growth", False),
-        )
-        .with_columns(
-            (
-                pl.col("_hightech").cast(pl.Float64) * QUAL_BONUS[QUAL_HIGH_TECH]
-                + pl.col("_srdi").cast(pl.Float64) * QUAL_BONUS[QUAL_SRDI]
-                + pl.col("_giant").cast(pl.Float64) * QUAL_BONUS[QUAL_GIANT]
-            )
-            .clip(upper_bound=1.0)
-            .alias("_bonus")
-        )
-        .with_columns(
-            pl.col("_revenue_pct").alias("f_scale"),
-            (0.5 * pl.col("_patents_pct") + 0.5 * pl.col("_bonus")).alias("f_innovation"),
-            (pl.col("_ties_n").cast(pl.Float64) / settings.ties_saturation).clip(upper_bound=1.0).alias("f_ties"),
-            (0.5 * pl.col("share").fill_null(0.0) + 0.5 * pl.col("_conf").fill_null(0.0)).alias("f_fit"),
-            pl.col("_growth_pct").alias("f_growth"),
-            (
-                (
-                    pl.col("pollution").replace_strict(GRADE_SCORE, default=0.0, return_dtype=pl.Float64).fill_null(0.0)
-                    + pl.col("energy").replace_strict(GRADE_SCORE, default=0.0, return_dtype=pl.Float64).fill_null(0.0)
-                )
-                / 2.0
-            ).alias("f_green"),
-            (pl.col("_stage_i").fill_null(-1) >= PIPELINE_FROM).alias("_in_pipe"),
-        )
-    )
-    w = {k: float(getattr(settings.target_weights, k)) for k in TARGET_FACTORS}
-    wsum = sum(w.values())
-    score = sum((pl.col(f"f_{k}") * w[k] for k in TARGET_FACTORS), pl.lit(0.0))
-    scored = scored.with_columns((100.0 * score / wsum if wsum > 0 else pl.lit(0.0)).alias("score"))
-    # rounded key: float sums may differ in the last bit between runs; that must not reorder ties
-    scored = scored.sort([pl.col("score").round(9), pl.col("enterprise_id")], descending=[True, False])
-    fresh = scored.filter(~pl.col("_in_pipe"))
-    if top is not None:
-        fresh = fresh.head(max(0, int(top)))
-    piped = scored.filter(pl.col("_in_pipe"))
-    ranked = pl.concat(
-        [
-            fresh.with_columns(pl.int_range(1, fresh.height + 1, dtype=pl.Int64).alias("_rank")),
-            piped.with_columns(pl.lit(None, dtype=pl.Int64).alias("_rank")),
-        ]
-    )
+    pool, filter_removed = _filters(pool, settings, province, listed_only, min_revenue, quals)
+    ranked = _rank(_factors(pool, view, scope, settings), settings, top)
     return TargetResult(
         segment_id=segment_id,
         segment_name=seg_row.get("name"),
         chain_id=seg_row.get("chain_id"),
         scope=str(scope),
         pool_size=pool_size,
-        ranked_size=scored.height,
+        ranked_size=pool.height,
         gate_removed=gate_removed,
         filter_removed=filter_removed,
         rows=_rows(ranked),
@@ -342,12 +433,11 @@ def targets(
     )
 
 
-def _rows(out: pl.DataFrame) -> list[TargetRow]:
-    """One TargetRow per row of the ranked frame: reasons as polars string expressions, floats formatted in Python."""
-    if out.height == 0:
-        return []
+def _reason_texts(out: pl.DataFrame) -> pl.DataFrame:
+    """The reason of every factor (one column each), the pipeline note and the stage, as polars string expressions."""
     stage = pl.col("_stage_i").replace_strict(dict(enumerate(PROJECT_STAGES)), default=None, return_dtype=pl.Utf8)
-    texts = out.with_columns(
+    quals = [(pl.col("_giant"), QUAL_GIANT), (pl.col("_srdi") & ~pl.col("_giant"), QUAL_SRDI), (pl.col("_hightech"), QUAL_HIGH_TECH)]
+    return out.with_columns(
         pl.Series("_money", [R.money(v) for v in out.get_column("revenue").to_list()], dtype=pl.Utf8),
         pl.Series("_share_txt", R.pct_texts(out.get_column("share").to_list(), 0), dtype=pl.Utf8),
         pl.Series("_growth_txt", R.pct_texts(out.get_column("growth").to_list(), 1), dtype=pl.Utf8),
@@ -357,15 +447,22 @@ def _rows(out: pl.DataFrame) -> list[TargetRow]:
         pl.concat_str(
             R.x_patents(pl.col("patents"), pl.col("_patents_pos"), pl.col("_patents_n")),
             pl.lit("；"),
-            R.x_qualifications([(pl.col("_giant"), QUAL_GIANT), (pl.col("_srdi") & ~pl.col("_giant"), QUAL_SRDI), (pl.col("_hightech"), QUAL_HIGH_TECH)]),
+            R.x_qualifications(quals, pl.col("_k_qualifications")),
         ).alias("innovation"),
-        R.x_ties(pl.col("_to"), pl.col("_from")).alias("ties"),
+        R.x_ties(pl.col("_to"), pl.col("_from"), pl.col("_k_ties")).alias("ties"),
         R.x_fit(pl.col("_share_txt"), pl.col("confidence")).alias("fit"),
         R.x_growth(pl.col("_growth_txt"), pl.col("_growth_pos"), pl.col("_growth_n")).alias("growth"),
         R.x_green(pl.col("pollution"), pl.col("energy")).alias("green"),
         R.x_pipeline(pl.col("_stage"), pl.col("_top_projects"), ~pl.col("_in_pipe")).alias("_pipe_reason"),
         pl.col("_stage"),
     )
+
+
+def _rows(out: pl.DataFrame) -> list[TargetRow]:
+    """One TargetRow per row of the ranked frame (floats formatted in Python for the reasons)."""
+    if out.height == 0:
+        return []
+    texts = _reason_texts(out)
     col = out.get_column
     # every value comes from typed frames; validating thousands of rows per call cost more than the
     # ranking itself (a test checks that these rows validate)
@@ -382,7 +479,9 @@ def _rows(out: pl.DataFrame) -> list[TargetRow]:
             "listed_code": col("listed_code").to_list(),
             "qualifications": [[] if q is None else q for q in col("qualifications").to_list()],
             "score": col("score").to_list(),
+            "coverage": col("coverage").to_list(),
             "factors": _factor_dicts([col(f"f_{k}").cast(pl.Float64).to_list() for k in TARGET_FACTORS]),
+            "factor_coverage": _factor_dicts([col(f"_c_{k}").to_list() for k in TARGET_FACTORS]),
             "factor_reasons": factor_reasons,
             "reasons": reasons,
             "in_pipeline": col("_in_pipe").to_list(),

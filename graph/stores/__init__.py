@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from graph.settings import Settings
-from graph.stores.base import LoadReport, QueryRefused, QueryResult, Store, StoreError
+from graph.stores.base import LoadReport, QueryRefused, QueryResult, Store, StoreBusy, StoreError, WriteFailed
 
-__all__ = ["open_store", "load_view", "Store", "StoreError", "QueryRefused", "QueryResult", "LoadReport"]
+__all__ = ["open_store", "load_view", "Store", "StoreError", "StoreBusy", "WriteFailed", "QueryRefused", "QueryResult", "LoadReport"]
 
 
 def open_store(settings: Settings, *, read_only: bool = True) -> Store:
@@ -27,4 +27,14 @@ def load_view(store: Store):
     """Read the whole graph back into a :class:`~graph.view.GraphView` for analysis."""
     from graph.view import GraphView
 
-    return GraphView(store.read_tables(), meta=store.read_meta())
+    return GraphView(*read_generation(store))
+
+
+def read_generation(store: Store, retries: int = 5) -> tuple[dict, dict]:
+    """Tables and meta of one generation: read again if a writer swapped generations in between."""
+    for _ in range(retries):
+        before = store.version()
+        tables, meta = store.read_tables(), store.read_meta()
+        if store.version() == before:
+            break
+    return tables, meta

@@ -7,7 +7,7 @@ from typing import Any, Callable, Protocol, runtime_checkable
 
 import polars as pl
 
-ProgressFn = Callable[[str, int, int], None]  # (step, done, total)
+ProgressFn = Callable[[str, int, int], None]  # (step, done, total); step "wait": (seconds waited, seconds allowed) for another writer
 
 
 @dataclass
@@ -38,6 +38,14 @@ class Steps:
 
 class StoreError(RuntimeError):
     """A store could not be opened, written or queried; the message is for users."""
+
+
+class StoreBusy(StoreError):
+    """Another writer held the store for longer than ``write_lock_wait_s``; nothing was written."""
+
+
+class WriteFailed(StoreError):
+    """A write failed (disk full, engine error); nothing was swapped in and the previous store is intact."""
 
 
 class QueryRefused(StoreError):
@@ -75,6 +83,10 @@ class Store(Protocol):
 
     def version(self) -> str:
         """A token that changes whenever the stored graph changes (for cache invalidation)."""
+        ...
+
+    def open(self) -> None:
+        """Connect or open the file now, so that a missing store is reported before any query."""
         ...
 
     def close(self) -> None: ...

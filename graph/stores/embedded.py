@@ -14,6 +14,8 @@ here); ``MERGE`` per row is two orders of magnitude slower and never used.
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import gc
 import json
 import os
 import threading
@@ -26,13 +28,15 @@ import ladybug as lb
 import polars as pl
 
 from graph import queries as Q
-from graph.guard import check_read_only
+from graph.guard import Limits, check_read_only
 from graph.mapping import graph_frames, tables_from_graph
 from graph.schema import NODES, RELS
 from graph.settings import Settings
-from graph.stores.base import LoadReport, ProgressFn, QueryResult, Steps, StoreError
+from graph.stores.base import LoadReport, ProgressFn, QueryResult, Steps, StoreError, WriteFailed
+from graph.stores.lock import file_lock
 
 TMP_MARK = ".tmp-"
+READ_RETRIES = 5
 
 
 def _pid_alive(pid: int) -> bool:
@@ -97,6 +101,11 @@ class EmbeddedStore:
             self._opened = current
         return self._conn
 
+    def open(self) -> None:
+        """Open the current file now (errors now rather than at the first read)."""
+        with self._lock:
+            self._connection()
+
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:
@@ -125,14 +134,45 @@ class EmbeddedStore:
         meta: dict | None = None,
         progress: ProgressFn | None = None,
     ) -> LoadReport:
-        """Write ``tables`` as a new graph file and swap it in atomically."""
+        """Write ``tables`` as a new graph file and swap it in atomically (one writer at a time).
+
+        Raises :class:`~graph.stores.base.StoreBusy` when another writer holds the
+        store for longer than ``write_lock_wait_s``, and
+        :class:`~graph.stores.base.WriteFailed` when writing the new file fails
+        (disk full, ...): then nothing was swapped in and the previous store is
+        intact.
+        """
         t0 = time.perf_counter()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._cleanup_stale()
-        tmp = self.path.with_name(f".{self.path.name}{TMP_MARK}{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        with file_lock(self.path, self.settings.write_lock_wait_s, progress):
+            self._cleanup_stale()
+            tmp = self.path.with_name(f".{self.path.name}{TMP_MARK}{os.getpid()}-{uuid.uuid4().hex[:8]}")
+            failure = None
+            try:
+                report = self._write_file(tmp, tables, meta, progress)
+                with open(tmp, "rb") as fh:
+                    os.fsync(fh.fileno())
+            except Exception as exc:  # noqa: BLE001 - every failure is reported the same honest way
+                failure = _write_failure(exc, self.location)
+            if failure is not None:
+                gc.collect()  # the engine's handle dies with the traceback and leaves its files: remove them after
+                _remove_tmp(tmp)
+                raise WriteFailed(failure)
+            with self._lock:
+                os.replace(tmp, self.path)
+                Path(self.location + ".wal").unlink(missing_ok=True)
+                dfd = os.open(self.path.parent, os.O_RDONLY)
+                try:
+                    os.fsync(dfd)
+                finally:
+                    os.close(dfd)
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def _write_file(self, tmp: Path, tables: dict[str, pl.DataFrame], meta: dict | None, progress: ProgressFn | None) -> LoadReport:
+        """The new graph in ``tmp`` (closed, checkpointed); raises on any failure."""
         nodes, rels = graph_frames(tables)
         tick = Steps(len(nodes) + len(rels) + 2, progress)  # schema, tables, meta
-
         report = LoadReport()
         db = lb.Database(str(tmp), buffer_pool_size=self._buffer_pool())
         conn = lb.Connection(db)
@@ -155,25 +195,9 @@ class EmbeddedStore:
             meta["counts"] = {"nodes": report.nodes, "relationships": report.relationships}
             conn.execute(Q.LADYBUG_WRITE_META, {"meta_id": Q.META_ID, "json": json.dumps(meta, ensure_ascii=False, default=str)})
             tick("meta")
-        except Exception:
+        finally:
             conn.close()
-            db.close()
-            tmp.unlink(missing_ok=True)
-            Path(str(tmp) + ".wal").unlink(missing_ok=True)
-            raise
-        conn.close()
-        db.close()  # checkpoints: everything is in the main file now
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        with self._lock:
-            os.replace(tmp, self.path)
-            Path(self.location + ".wal").unlink(missing_ok=True)
-            dfd = os.open(self.path.parent, os.O_RDONLY)
-            try:
-                os.fsync(dfd)
-            finally:
-                os.close(dfd)
-        report.seconds = time.perf_counter() - t0
+            db.close()  # checkpoints: everything is in the main file now (or this raises)
         return report
 
     # ------------------------------------------------------------------ read
@@ -204,14 +228,24 @@ class EmbeddedStore:
                         nodes[f"{table}:{off}"] = node_id
         return [[plain_value(v, nodes) for v in r] for r in rows]
 
-    def _frame(self, cypher: str, params: dict | None = None) -> pl.DataFrame:
-        with self._lock:
-            res = self._connection().execute(cypher, params or {})
-            return pl.from_arrow(res.get_as_arrow())  # type: ignore[return-value]
 
     def read_tables(self) -> dict[str, pl.DataFrame]:
-        nodes = {label: self._frame(Q.read_nodes(label)) for label in NODES}
-        rels = {rtype: self._frame(Q.read_rels(rtype)) for rtype in ("SUPPLIES", "OPERATES_IN", "SUPPLIES_TO")}
+        """All tables from one generation of the file.
+
+        One open database is pinned for the whole read (a file swapped in
+        meanwhile is not looked at: the open handle keeps reading the old
+        one); afterwards the version is checked, and the read is repeated if
+        a writer swapped the file while it ran, so the caller gets the newest
+        complete generation, never a mix.
+        """
+        for _ in range(READ_RETRIES):
+            with self._lock:
+                conn = self._connection()
+                pinned = self._opened
+                nodes = {label: _arrow_frame(conn, Q.read_nodes(label)) for label in NODES}
+                rels = {rtype: _arrow_frame(conn, Q.read_rels(rtype)) for rtype in ("SUPPLIES", "OPERATES_IN", "SUPPLIES_TO")}
+            if self.version() == pinned:
+                break
         return tables_from_graph(nodes, rels)
 
     def read_meta(self) -> dict:
@@ -236,7 +270,7 @@ class EmbeddedStore:
         row_cap: int | None = None,
     ) -> QueryResult:
         """Run one read-only console query (refused before it runs if it is not)."""
-        text = check_read_only(cypher)
+        text = check_read_only(cypher, Limits.from_settings(self.settings))
         timeout_s = self.settings.query_timeout_s if timeout_s is None else timeout_s
         row_cap = self.settings.query_row_cap if row_cap is None else row_cap
         t0 = time.perf_counter()
@@ -269,6 +303,27 @@ class EmbeddedStore:
             elapsed_ms=(time.perf_counter() - t0) * 1000,
             row_cap=row_cap,
         )
+
+
+def _arrow_frame(conn: lb.Connection, cypher: str) -> pl.DataFrame:
+    return pl.from_arrow(conn.execute(cypher).get_as_arrow())  # type: ignore[return-value]
+
+
+def _remove_tmp(tmp: Path) -> None:
+    """The new file of a failed write and the engine's files beside it (.wal, .shadow, lock files)."""
+    for f in tmp.parent.glob(tmp.name + "*"):
+        f.unlink(missing_ok=True)
+
+
+def _write_failure(exc: BaseException, location: str) -> str:
+    """An honest Chinese message for a failed write (the engine may say "committed successfully" on disk-full)."""
+    text = str(exc)
+    full = isinstance(exc, OSError) and exc.errno == errno.ENOSPC
+    full = full or any(k in text for k in ("No space left", "IO exception", "Cannot write", "Cannot read from file"))
+    if full:
+        return f"磁盘空间不足或文件写入失败，导入未完成：未写入任何数据，原数据库 {location} 保持不变。请清理磁盘空间后重新导入。"
+    detail = text.splitlines()[0][:200] if text else type(exc).__name__
+    return f"写入新数据库文件时出错（{type(exc).__name__}：{detail}），导入未完成：未写入任何数据，原数据库 {location} 保持不变。"
 
 
 def _internal_id(v: dict) -> str:

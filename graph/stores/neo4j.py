@@ -56,6 +56,7 @@ from graph.settings import Settings
 from graph import queries as Q
 from graph.stores.neo4j_values import collect_ids, collect_rel_ends, native, plain_value
 from graph.stores.base import LoadReport, ProgressFn, QueryRefused, QueryResult, Steps, StoreError
+from graph.stores.lock import wait_for
 
 LEASE_TTL_S = 60
 HEARTBEAT_EVERY_S = 10
@@ -124,6 +125,10 @@ class Neo4jStore:
     def __repr__(self) -> str:
         return f"Neo4jStore({self.location!r}, database={self.database!r})"
 
+    def open(self) -> None:
+        """Connect now (errors now rather than at the first read)."""
+        self.version()
+
     def close(self) -> None:
         self._driver.close()
 
@@ -173,7 +178,7 @@ class Neo4jStore:
                     s.run(stmt).consume()
                 s.run(Q.AWAIT_INDEXES, {"seconds": 300}).consume()
             tick("schema")
-            self._acquire_lease(token)
+            self._acquire_lease(token, progress)
         except Exception as exc:
             raise self._error(exc, "写入") from exc
         try:
@@ -216,17 +221,25 @@ class Neo4jStore:
         report.seconds = time.perf_counter() - t0
         return report
 
-    def _acquire_lease(self, token: str) -> None:
-        with self._session(WRITE_ACCESS) as s:
-            rec = s.execute_write(
-                lambda tx: tx.run(Q.ACQUIRE_LEASE, meta_id=Q.META_ID, token=token, ttl_ms=LEASE_TTL_S * 1000).single()
-            )
-        if not rec or not rec["free"]:
-            since = rec["since"] if rec else "?"
-            raise StoreError(
-                f"另一个写入正在进行（开始于 {since}）：请等它完成后再写入；"
-                f"如果那个写入已经中断，{LEASE_TTL_S} 秒后可以重新写入。"
-            )
+    def _acquire_lease(self, token: str, progress: ProgressFn | None = None) -> None:
+        """Take the write lease, waiting up to ``write_lock_wait_s`` for another writer (then :class:`StoreBusy`)."""
+        since = ["?"]
+
+        def attempt() -> bool:
+            with self._session(WRITE_ACCESS) as s:
+                rec = s.execute_write(
+                    lambda tx: tx.run(Q.ACQUIRE_LEASE, meta_id=Q.META_ID, token=token, ttl_ms=LEASE_TTL_S * 1000).single()
+                )
+            since[0] = rec["since"] if rec else "?"
+            return bool(rec and rec["free"])
+
+        wait_for(
+            attempt,
+            self.settings.write_lock_wait_s,
+            progress,
+            lambda waited: f"另一个写入正在进行（开始于 {since[0]}，已等待 {waited:.0f} 秒）：本次未写入任何数据。请等它完成后再写入；"
+            f"如果那个写入已经中断，{LEASE_TTL_S} 秒后可以重新写入。",
+        )
         self._last_heartbeat = time.monotonic()
 
     def _heartbeat(self, s: neo4j.Session, token: str) -> None:
@@ -363,9 +376,9 @@ class Neo4jStore:
         then ``EXPLAIN`` must report a read-only query (type ``r``), then the
         query runs in a READ session with a server-side timeout.
         """
-        from graph.guard import check_read_only
+        from graph.guard import Limits, check_read_only
 
-        text = check_read_only(cypher)
+        text = check_read_only(cypher, Limits.from_settings(self.settings))
         timeout_s = self.settings.query_timeout_s if timeout_s is None else timeout_s
         row_cap = self.settings.query_row_cap if row_cap is None else row_cap
         params = params or {}

@@ -5,7 +5,7 @@ Two halves:
 * **build** (run once, by a maintainer): read the original files —
   ``chainkg/{company,company_industry,company_product,industry,industry_industry}.json``
   and ``a_share_province/stock_basic.csv`` — clean their defects and write a
-  compact excerpt (``listed_companies.csv``, ``listed_products.csv``,
+  compact excerpt (``listed_companies.csv``, ``listed_products.csv``, ``product_subcategories.csv``,
   ``sw_industries.csv``) into ``ingest/data/public/``::
 
       python -m ingest.public.chainkg build-excerpt /path/to/shared/data ingest/data/public
@@ -55,6 +55,8 @@ SOURCE_NAME = "ChainKnowledgeGraph"
 COMPANIES_FILE = "listed_companies.csv"
 PRODUCTS_FILE = "listed_products.csv"
 INDUSTRIES_FILE = "sw_industries.csv"
+PRODUCT_GRAPH_FILE = "product_subcategories.csv"
+PRODUCT_GRAPH_COLUMNS = ["parent", "child"]
 
 COMPANY_COLUMNS = [
     "code",
@@ -360,7 +362,35 @@ def build_tables(src: Path) -> dict[str, list[dict[str, Any]]]:
             product_rows.append(
                 {"code": code, "product": name, "share": "" if share is None else f"{share:.6g}", "rel_weight": f"{w:.6g}"}
             )
-    return {"companies": company_rows, "products": product_rows, "industries": industries}
+    pp = ck / "product_product.json"
+    graph = product_graph_rows(read_jsonl(pp), {r["product"] for r in product_rows}) if pp.is_file() else []
+    return {"companies": company_rows, "products": product_rows, "industries": industries, "product_graph": graph}
+
+
+def product_graph_rows(rows: Iterable[dict[str, Any]], products: set[str]) -> list[dict[str, str]]:
+    """The 产品小类 (sub-category) edges on some path down to a listed company's product name.
+
+    ``product_product.json`` holds 52,937 such edges among 95k product names; the linker needs only
+    those that can lead from a segment keyword to a product a company makes: every ancestor edge of
+    a product name (cycle-safe).
+    """
+    parents: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        if r.get("rel") == "产品小类":
+            a, b = str(r.get("from_entity") or "").strip(), str(r.get("to_entity") or "").strip()
+            if a and b and a != b:
+                parents[b].add(a)
+    keep: set[tuple[str, str]] = set()
+    stack = sorted(p for p in products if p in parents)
+    seen = set(stack)
+    while stack:
+        child = stack.pop()
+        for parent in parents.get(child, ()):
+            keep.add((parent, child))
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return [{"parent": a, "child": b} for a, b in sorted(keep)]
 
 
 def _write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
@@ -379,7 +409,13 @@ def build_excerpt(src: str | Path, dest: str | Path) -> dict[str, int]:
     _write_csv(dest / COMPANIES_FILE, COMPANY_COLUMNS, t["companies"])
     _write_csv(dest / PRODUCTS_FILE, PRODUCT_COLUMNS, t["products"])
     _write_csv(dest / INDUSTRIES_FILE, INDUSTRY_COLUMNS, t["industries"])
-    return {COMPANIES_FILE: len(t["companies"]), PRODUCTS_FILE: len(t["products"]), INDUSTRIES_FILE: len(t["industries"])}
+    _write_csv(dest / PRODUCT_GRAPH_FILE, PRODUCT_GRAPH_COLUMNS, t["product_graph"])
+    return {
+        COMPANIES_FILE: len(t["companies"]),
+        PRODUCTS_FILE: len(t["products"]),
+        INDUSTRIES_FILE: len(t["industries"]),
+        PRODUCT_GRAPH_FILE: len(t["product_graph"]),
+    }
 
 
 # --------------------------------------------------------------------------
@@ -434,6 +470,16 @@ def load_sw_industries(public_dir: str | Path = PUBLIC_DIR) -> pl.DataFrame:
     if path.is_dir():
         path = path / INDUSTRIES_FILE
     return _read_str_csv(path)
+
+
+def load_product_graph(public_dir: str | Path = PUBLIC_DIR) -> pl.DataFrame:
+    """产品小类 edges (parent, child) of the excerpt; empty when the file is absent."""
+    path = Path(public_dir)
+    if path.is_dir():
+        path = path / PRODUCT_GRAPH_FILE
+    if not path.is_file():
+        return pl.DataFrame(schema={c: pl.Utf8 for c in PRODUCT_GRAPH_COLUMNS})
+    return _read_str_csv(path).select(PRODUCT_GRAPH_COLUMNS).drop_nulls()
 
 
 def candidate_enterprises(companies: pl.DataFrame) -> pl.DataFrame:

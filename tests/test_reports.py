@@ -1,0 +1,222 @@
+"""Word and PDF briefings: the text a reader gets names every gap, target and flag the analysis found."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from graph.analysis import chain_summary, gaps, park_ranking, project_report, targets
+from graph.settings import AnalysisSettings
+from graph.view import GraphView
+from reports import FontMissing, find_cjk_font, render, report_format
+from reports.chain import chain_report, city_report, reasons_once
+from reports.fonts import _face
+from reports.supervision import supervision_report
+
+S = AnalysisSettings()
+
+
+def squash(text: str) -> str:
+    """Text without whitespace (table cells wrap names over lines)."""
+    return re.sub(r"\s+", "", text)
+
+
+def docx_text(data: bytes) -> tuple[str, object]:
+    from docx import Document
+
+    doc = Document(io.BytesIO(data))
+    parts = [p.text for p in doc.paragraphs]
+    for t in doc.tables:
+        for row in t.rows:
+            parts.extend(c.text for c in row.cells)
+    return "\n".join(parts), doc
+
+
+def pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.fixture(scope="module")
+def font():
+    return find_cjk_font()
+
+
+@pytest.fixture(scope="module")
+def demo_view(demo_tables):
+    return GraphView(demo_tables, {"dataset": "data/demo", "demo": True, "written_at": "2026-11-27T10:00:00+00:00"})
+
+
+@pytest.fixture(scope="module")
+def chm(demo_view, font):
+    rep = chain_report(demo_view, S, "CHM", font_path=str(font.path))
+    return rep, render(rep, ".docx"), render(rep, ".pdf", font)
+
+
+def expected_chain_text(view: GraphView, chain_id: str) -> tuple[list[str], list[str]]:
+    """(every gap segment's name, the top target of every broken segment), straight from the analysis."""
+    rows = gaps(view, S, chain_id=chain_id).rows
+    gap_names = [r.segment_name for r in rows if r.priority is not None]
+    tops = []
+    for r in rows:
+        if r.label == "broken":
+            first = next((t for t in targets(view, S, r.segment_id).rows if t.rank is not None), None)
+            if first is not None:
+                tops.append(first.name)
+    return gap_names, tops
+
+
+def test_chain_report_docx_names_every_gap_and_top_target(demo_view, chm):
+    rep, docx, _ = chm
+    text, doc = docx_text(docx)
+    gap_names, tops = expected_chain_text(demo_view, "CHM")
+    assert len(gap_names) >= 10 and len(tops) >= 3  # CHM has 4 broken segments in the demo
+    for name in gap_names + tops:
+        assert name in text, name
+    assert len(doc.tables) >= 3
+    assert len(doc.inline_shapes) == 1  # the chain map
+    assert "本数据为虚构示例" in text
+    summary = next(s for s in chain_summary(demo_view, S) if s.chain_id == "CHM")
+    assert f"{summary.completeness * 100:.1f}%" in text  # the same number as the app and `indmap chains`
+    assert "弱链：本地企业少于（家）" in text and "参数" in text  # settings in Chinese, a 参数/取值 table
+    assert "数据日期" in text and "2026-11-27" in text
+    for bad in ("None", "nan", "NaN"):
+        assert not re.search(rf"\b{bad}\b", text), bad
+
+
+def test_chain_report_pdf_has_the_same_chinese_text(demo_view, chm):
+    rep, _, pdf = chm
+    assert pdf.startswith(b"%PDF")
+    text = squash(pdf_text(pdf))
+    gap_names, tops = expected_chain_text(demo_view, "CHM")
+    for name in [rep.title, *gap_names, *tops, "本数据为虚构示例", "补链优先级"]:
+        assert squash(name) in text, name
+    assert b"/FontFile2" in pdf  # a TrueType font is embedded (not referenced by name)
+
+
+def test_reasons_are_written_once(demo_view):
+    row = next(r for r in gaps(demo_view, S, chain_id="CHM").rows if r.label == "broken")
+    text = reasons_once(row)
+    assert row.label_reason in row.reasons  # the analysis repeats it as the `broken` factor's reason ...
+    assert text.count(row.label_reason) == 1  # ... the report says it once
+
+
+def test_chain_report_without_demo_flag_says_nothing_about_fiction(demo_tables, font):
+    view = GraphView(demo_tables, {"dataset": "/data/city"})
+    rep = chain_report(view, S, "IC", font_path=str(font.path))
+    assert "虚构" not in rep.text()
+
+
+def test_supervision_report_lists_overdue_by_owner_and_only_flagged_projects(demo_view, font):
+    import datetime as dt
+
+    as_of = dt.date(2026, 11, 28)
+    rep = supervision_report(demo_view, S, as_of=as_of)
+    pr = project_report(demo_view, S, as_of=as_of)
+    docx_txt, doc = docx_text(render(rep, ".docx"))
+    pdf_txt = squash(pdf_text(render(rep, ".pdf", font)))
+    assert pr.overdue and pr.stalled
+    for r in pr.overdue:
+        for needle in (r.name, r.owner, f"{r.days_overdue}天"):
+            assert needle in docx_txt and squash(needle) in pdf_txt, needle
+    for r in pr.stalled:
+        assert r.name in docx_txt
+    flagged = [r for r in pr.intensity if r.flags]
+    unflagged = [r for r in pr.intensity if not r.flags and r.name not in {x.name for x in pr.stalled + flagged} and r.name not in {x.name for x in pr.overdue}]
+    assert flagged and unflagged
+    intensity = next(t for t in doc.tables if t.rows[0].cells[0].text == "项目" and "投资强度（万元/亩）" in [c.text for c in t.rows[0].cells])
+    assert len(intensity.rows) - 1 == len(flagged)
+    for r in unflagged:
+        assert r.name not in docx_txt
+    rank = park_ranking(demo_view, S)
+    assert rank.scale[0].park_name in docx_txt and squash(rank.speed[0].park_name) in pdf_txt
+    assert "园区十强" in docx_txt and "园区十快" in docx_txt
+    assert "截至：2026-11-28" in docx_txt
+
+
+def test_city_report_has_a_page_per_chain(font):
+    from tests.analysis_fixture import fixture_tables
+
+    view = GraphView(fixture_tables(), {"dataset": "fixture"})
+    rep = city_report(view, S, font_path=str(font.path))
+    docx_txt, doc = docx_text(render(rep, ".docx"))
+    pdf_txt = squash(pdf_text(render(rep, ".pdf", font)))
+    assert len(doc.inline_shapes) == 2  # one map per chain
+    assert docx_txt.count("全链") == 2
+    for cid in ("CA", "CB"):
+        gap_names, tops = expected_chain_text(view, cid)
+        for name in gap_names + tops:
+            assert name in docx_txt and squash(name) in pdf_txt, name
+
+
+def test_report_format_from_the_file_name():
+    assert report_format("a/b/报告.DOCX") == ".docx"
+    with pytest.raises(ValueError, match=r"\.docx（Word）或 \.pdf"):
+        report_format("报告.xlsx")
+
+
+def test_missing_font_error_names_the_fix(tmp_path):
+    bad = tmp_path / "not-a-font.ttf"
+    bad.write_bytes(b"nope")
+    with pytest.raises(FontMissing, match="install-fonts.*INDMAP_REPORT_FONT"):
+        find_cjk_font(str(bad))
+
+
+def test_cff_outline_fonts_are_not_used_for_pdf():
+    from pathlib import Path
+
+    noto = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+    if not noto.is_file():
+        pytest.skip("fonts-noto-cjk not installed")
+    assert _face(noto) is None  # CFF outlines: fpdf2 would write glyph widths readers mis-space
+
+
+def test_cli_report_writes_docx_and_pdf(tmp_path, monkeypatch, capsys):
+    import cli.analysis as ca
+    from cli import main
+    from tests.analysis_fixture import fixture_tables
+
+    view = GraphView(fixture_tables(), {"dataset": "fixture"})
+    monkeypatch.setattr(ca, "load_view", lambda args, settings: view)
+    out = tmp_path / "out" / "链.docx"
+    assert main(["report", "chain", "--chain", "CA", "--out", str(out), "--set", "weak_min_count=4"]) == 0
+    text, _ = docx_text(out.read_bytes())
+    assert "弱链：本地企业少于（家）" in text and re.search(r"弱链：本地企业少于（家）\s*4", text)
+    assert main(["report", "supervision", "--as-of", "2026-01-31", "--out", str(tmp_path / "督查.pdf")]) == 0
+    assert (tmp_path / "督查.pdf").read_bytes().startswith(b"%PDF")
+    assert "截至：2026-01-31" in squash(pdf_text((tmp_path / "督查.pdf").read_bytes())).replace("：", "：")
+    capsys.readouterr()
+    assert main(["report", "city", "--out", str(tmp_path / "city.xlsx")]) == 2
+    assert ".docx（Word）或 .pdf" in capsys.readouterr().err
+    assert main(["report", "chain", "--chain", "NOPE", "--out", str(tmp_path / "x.pdf")]) == 2
+    assert "没有产业链 'NOPE'" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists() and not list(tmp_path.glob(".x.pdf.*"))
+    assert main(["report", "supervision", "--as-of", "31/01/2026", "--out", str(tmp_path / "y.pdf")]) == 2
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_reports_import_neither_streamlit_nor_ingest():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, reports, reports.chain, reports.supervision, reports.sheets, reports.docx_writer, reports.pdf_writer, reports.chainmap;"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('streamlit', 'ingest', 'app_pages')]; print(bad); sys.exit(1 if bad else 0)"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_coverage_shown_as_known_factors_when_the_ranking_reports_it():
+    from types import SimpleNamespace
+
+    from reports.chain import coverage_text
+
+    # a factor with one of its two parts known counts ½ (README, "coverage"), as in the app
+    assert coverage_text(SimpleNamespace(factor_coverage={"scale": 1.0, "innovation": 0.5, "ties": 1.0, "fit": 0.0, "growth": 0.0, "green": 1.0})) == "依据 3½/6 项"
+    assert coverage_text(SimpleNamespace(factor_coverage={"scale": 1.0, "innovation": 1.0, "ties": 1.0, "fit": 0.5, "growth": 0.0, "green": 0.5})) == "依据 4/6 项"
+    assert coverage_text(SimpleNamespace(coverage=0.55)) == "依据 55%"
+    assert coverage_text(SimpleNamespace()) is None  # before the ranking reports coverage: no column
