@@ -21,21 +21,25 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tomllib
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGED = ["pyproject.toml", "README.md", "LICENSE", "app.py", "graph", "ingest", "cli", "app_pages", "webapp"]
+_SETUP = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+# the packages the wheel ships, read from pyproject (a package added there is packaged and imported here too)
+PACKAGES = [p.rstrip("*") for p in _SETUP["packages"]["find"]["include"]]
+PACKAGED = ["pyproject.toml", "README.md", "LICENSE", *(m + ".py" for m in _SETUP["py-modules"]), *PACKAGES]
 
 pytestmark = pytest.mark.slow
 
 APP_CHECK = r"""
-import json, sys
+import importlib, json, sys
 from pathlib import Path
 from streamlit.testing.v1 import AppTest
-import app, ingest, graph, webapp, cli, app_pages
-here = [m.__file__ for m in (app, ingest, graph, webapp, cli, app_pages)]
+import app
+here = [m.__file__ for m in [app] + [importlib.import_module(name) for name in sys.argv[1:]]]
 at = AppTest.from_file(app.__file__, default_timeout=120).run()
 errors = [e.message for e in at.exception]
 at.switch_page("app_pages/chain_map.py").run()
@@ -88,8 +92,9 @@ def test_installed_wheel_ingests_from_another_folder_and_the_app_renders(venv, t
     assert "已导入" in res.stderr + res.stdout
 
     env["INDMAP_STORE"] = str(store)
-    out = _run([str(venv / "bin" / "python"), "-c", APP_CHECK], cwd=elsewhere, env=env).stdout
+    out = _run([str(venv / "bin" / "python"), "-c", APP_CHECK, *PACKAGES], cwd=elsewhere, env=env).stdout
     got = json.loads(out.strip().splitlines()[-1])
+    assert len(got["files"]) == len(PACKAGES) + 1 and "reports" in PACKAGES
     assert all(str(venv) in f for f in got["files"]), got["files"]  # the wheel's copy, not this checkout
     assert not got["errors"], got["errors"]
     assert "产业链图谱" in got["titles"]
