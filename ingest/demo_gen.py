@@ -50,10 +50,10 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from stdnum.cn import uscc
 
 from ingest import demo_peers, demo_ties
 from ingest import link as lk
+from ingest import uscc
 from ingest.bundled import bundled_dir
 from ingest.public import chainkg
 
@@ -124,19 +124,13 @@ PROJECT_STAGE_COUNTS = {"lead": 13, "negotiating": 12, "signed": 12, "started": 
 # --------------------------------------------------------------------------
 
 
-def org_code_check(base8: str) -> str:
-    """GB 11714 organisation-code check character for 8 digits/letters."""
-    weights = (3, 7, 9, 10, 5, 8, 4, 2)
-    val = lambda c: int(c) if c.isdigit() else ord(c) - 55
-    c = 11 - sum(val(ch) * w for ch, w in zip(base8, weights)) % 11
-    return "X" if c == 10 else "0" if c == 11 else str(c)
+org_code_check = uscc.org_check_char  # GB 11714 check character (ingest.uscc)
 
 
 def make_credit_code(rng: random.Random, region_code: str) -> str:
-    """A well-formed 统一社会信用代码: 9 (工商) 1 (企业) + region + org code + check (python-stdnum)."""
-    base = "".join(rng.choice("0123456789") for _ in range(8))
-    body = "91" + region_code + base + org_code_check(base)
-    return body + uscc.calc_check_digit(body)
+    """A well-formed 统一社会信用代码: 9 (工商) 1 (企业) + region + org code + check (ingest.uscc)."""
+    digits = [int(rng.choice("0123456789")) for _ in range(8)]
+    return uscc.make_codes([region_code], [digits])[0]
 
 
 def _choice_w(rng: random.Random, items: list[Any], weights: list[float]) -> Any:
