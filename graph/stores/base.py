@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol, runtime_checkable
+from typing import Any, Callable, Iterable, Protocol, runtime_checkable
 
 import polars as pl
 
@@ -22,6 +22,31 @@ class QueryResult:
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, r)) for r in self.rows]
+
+
+def console_query(settings: Any, cypher: str, timeout_s: float | None, row_cap: int | None) -> tuple[str, float, int]:
+    """What both stores do before a console query: the shared guard (refuses anything not read-only,
+    :func:`graph.guard.check_read_only`) and the timeout and row cap from the settings when not given."""
+    from graph.guard import Limits, check_read_only
+
+    text = check_read_only(cypher, Limits.from_settings(settings))
+    timeout_s = settings.query_timeout_s if timeout_s is None else timeout_s
+    row_cap = settings.query_row_cap if row_cap is None else row_cap
+    return text, timeout_s, row_cap
+
+
+def take_rows(rows: Iterable[Any], row_cap: int) -> tuple[list[list[Any]], bool]:
+    """At most ``row_cap`` rows (each as a list) and whether more were there.
+
+    >>> take_rows(iter([(1,), (2,), (3,)]), 2)
+    ([[1], [2]], True)
+    """
+    out: list[list[Any]] = []
+    for row in rows:
+        if len(out) >= row_cap:
+            return out, True
+        out.append(list(row))
+    return out, False
 
 
 class Steps:

@@ -22,17 +22,16 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import ladybug as lb
 import polars as pl
 
 from graph import queries as Q
-from graph.guard import Limits, check_read_only
 from graph.mapping import graph_frames, tables_from_graph
 from graph.schema import NODES, RELS
 from graph.settings import Settings
-from graph.stores.base import LoadReport, ProgressFn, QueryResult, Steps, StoreError, WriteFailed
+from graph.stores.base import LoadReport, ProgressFn, QueryResult, Steps, StoreError, WriteFailed, console_query, take_rows
 from graph.stores.lock import file_lock
 
 TMP_MARK = ".tmp-"
@@ -261,18 +260,9 @@ class EmbeddedStore:
             rels = {rtype: int(conn.execute(Q.count_rels(rtype)).get_next()[0]) for rtype in RELS}
         return {"nodes": nodes, "relationships": rels}
 
-    def query(
-        self,
-        cypher: str,
-        params: dict[str, Any] | None = None,
-        *,
-        timeout_s: float | None = None,
-        row_cap: int | None = None,
-    ) -> QueryResult:
+    def query(self, cypher: str, params: dict[str, Any] | None = None, *, timeout_s: float | None = None, row_cap: int | None = None) -> QueryResult:
         """Run one read-only console query (refused before it runs if it is not)."""
-        text = check_read_only(cypher, Limits.from_settings(self.settings))
-        timeout_s = self.settings.query_timeout_s if timeout_s is None else timeout_s
-        row_cap = self.settings.query_row_cap if row_cap is None else row_cap
+        text, timeout_s, row_cap = console_query(self.settings, cypher, timeout_s, row_cap)
         t0 = time.perf_counter()
         with self._lock:
             conn = self._connection()
@@ -289,13 +279,7 @@ class EmbeddedStore:
             if isinstance(res, list):  # several statements: the guard refuses these
                 raise StoreError("一次只运行一条查询。")
             columns = list(res.get_column_names())
-            rows: list[list[Any]] = []
-            truncated = False
-            while res.has_next():
-                if len(rows) >= row_cap:
-                    truncated = True
-                    break
-                rows.append(res.get_next())
+            rows, truncated = take_rows(_results(res), row_cap)
         return QueryResult(
             columns=columns,
             rows=self._plain_rows(rows),
@@ -374,3 +358,9 @@ def plain_value(v: Any, ids: dict[str, Any] | None = None) -> Any:
     if isinstance(v, list):
         return [plain_value(x, ids) for x in v]
     return v
+
+
+def _results(res: Any) -> Iterator[list[Any]]:
+    """The rows of a LadybugDB query result, one at a time."""
+    while res.has_next():
+        yield res.get_next()

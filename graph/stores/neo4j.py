@@ -55,7 +55,7 @@ from graph.schema import NODES, RELS
 from graph.settings import Settings
 from graph import queries as Q
 from graph.stores.neo4j_values import collect_ids, collect_rel_ends, native, plain_value
-from graph.stores.base import LoadReport, ProgressFn, QueryRefused, QueryResult, Steps, StoreError
+from graph.stores.base import LoadReport, ProgressFn, QueryRefused, QueryResult, Steps, StoreError, console_query, take_rows
 from graph.stores.lock import wait_for
 
 LEASE_TTL_S = 60
@@ -362,25 +362,14 @@ class Neo4jStore:
 
     # --------------------------------------------------------------- query
 
-    def query(
-        self,
-        cypher: str,
-        params: dict[str, Any] | None = None,
-        *,
-        timeout_s: float | None = None,
-        row_cap: int | None = None,
-    ) -> QueryResult:
+    def query(self, cypher: str, params: dict[str, Any] | None = None, *, timeout_s: float | None = None, row_cap: int | None = None) -> QueryResult:
         """Run one read-only console query.
 
         Three fences: the shared guard (:func:`graph.guard.check_read_only`),
         then ``EXPLAIN`` must report a read-only query (type ``r``), then the
         query runs in a READ session with a server-side timeout.
         """
-        from graph.guard import Limits, check_read_only
-
-        text = check_read_only(cypher, Limits.from_settings(self.settings))
-        timeout_s = self.settings.query_timeout_s if timeout_s is None else timeout_s
-        row_cap = self.settings.query_row_cap if row_cap is None else row_cap
+        text, timeout_s, row_cap = console_query(self.settings, cypher, timeout_s, row_cap)
         params = params or {}
         t0 = time.perf_counter()
         try:
@@ -392,13 +381,7 @@ class Neo4jStore:
                     )
                 result = s.run(Query(text, timeout=timeout_s), params)
                 columns = list(result.keys())
-                rows: list[list[Any]] = []
-                truncated = False
-                for rec in result:
-                    if len(rows) >= row_cap:
-                        truncated = True
-                        break
-                    rows.append(list(rec.values()))
+                rows, truncated = take_rows((rec.values() for rec in result), row_cap)
                 rows = self._plain_rows(s, rows)
         except QueryRefused:
             raise
