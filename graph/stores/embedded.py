@@ -127,12 +127,7 @@ class EmbeddedStore:
             if not _pid_alive(pid):
                 f.unlink(missing_ok=True)
 
-    def write(
-        self,
-        tables: dict[str, pl.DataFrame],
-        meta: dict | None = None,
-        progress: ProgressFn | None = None,
-    ) -> LoadReport:
+    def write(self, tables: dict[str, pl.DataFrame], meta: dict | None = None, progress: ProgressFn | None = None) -> LoadReport:
         """Write ``tables`` as a new graph file and swap it in atomically (one writer at a time).
 
         Raises :class:`~graph.stores.base.StoreBusy` when another writer holds the

@@ -156,12 +156,7 @@ class Neo4jStore:
 
     # --------------------------------------------------------------- write
 
-    def write(
-        self,
-        tables: dict[str, pl.DataFrame],
-        meta: dict | None = None,
-        progress: ProgressFn | None = None,
-    ) -> LoadReport:
+    def write(self, tables: dict[str, pl.DataFrame], meta: dict | None = None, progress: ProgressFn | None = None) -> LoadReport:
         """Replace the graph with ``tables`` (full refresh; see the module docstring)."""
         t0 = time.perf_counter()
         nodes, rels = graph_frames(tables)
