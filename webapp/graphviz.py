@@ -179,71 +179,79 @@ def chain_network(
     net = Network(height=f"{height}px", width="100%", directed=True, bgcolor="#ffffff")
     max_count = max((int(d.get("local_count") or 0) for _, d in g.nodes(data=True)), default=0) or 1
     for n, d in g.nodes(data=True):
-        label = d.get("label") or "missing"
-        color = LABEL_COLORS.get(label, "#a3aab3")
-        count = int(d.get("local_count") or 0)
-        size = 18 + 24 * math.sqrt(count / max_count) if count else 15
-        if n in parent:
-            size *= 0.8
-        tip = [
-            f"{d.get('segment_name') or n}（{SEGMENT_STAGE_ZH.get(d.get('stage'), d.get('stage') or '')}{'，关键环节' if d.get('key') else ''}）",
-            f"标签：{GAP_LABEL_ZH.get(label, label)}",
-            f"本地企业 {count} 家，规上 {int(d.get('above_scale_count') or 0)} 家，营收 {money(d.get('local_revenue'))}",
-            f"外地候选企业 {int(d.get('candidate_count') or 0)} 家",
-        ]
-        if d.get("priority") is not None:
-            tip.append(f"补链优先级 {float(d['priority']):.1f}")
-        names = leaders.get(n) or []
-        tip.append("主要本地企业：" + ("、".join(names) if names else "无"))
         x, y, _ = pos[n]
-        node_label = (d.get("segment_name") or n) + (" ★" if d.get("key") else "")
-        net.add_node(
-            n,
-            label=node_label,
-            title="\n".join(tip),
-            color={
-                "background": color,
-                "border": SELECTED_RING if n == selected else (_darker(color) if d.get("key") else color),
-                "highlight": {"background": color, "border": SELECTED_RING},
-                "hover": {"background": color, "border": SELECTED_RING},
-            },
-            borderWidth=5 if n == selected else (3 if d.get("key") else 1),
-            borderWidthSelected=5,
-            shadow={"enabled": n == selected, "color": "rgba(31,95,168,0.45)", "size": 14, "x": 0, "y": 0},
-            size=round(size, 1),
-            shape="dot",
-            x=x,
-            y=y,
-            fixed={"x": True, "y": True},
-            font={"size": 19 if n in parent else 22, "color": "#1d2733", "strokeWidth": 4, "strokeColor": "#ffffff"},
-            widthConstraint={"maximum": 160},
-        )
+        net.add_node(n, x=x, y=y, **_segment_node(n, d, sub=n in parent, selected=n == selected, max_count=max_count, leaders=leaders.get(n) or []))
     for u, v in sorted(g.edges):
         net.add_edge(u, v, arrows="to", width=1.6, smooth={"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.45})
     for ch, p in sorted(parent.items()):
         net.add_edge(ch, p, dashes=True, color={"color": "#c3c9d1"}, arrows="", width=1, smooth=False)
-    # stage headers above their columns
-    if pos:
-        top = min(y for _, y, _ in pos.values()) - 80
-        for stage in STAGE_ORDER:
-            cols = [c for n, (_, _, c) in pos.items() if g.nodes[n].get("stage") == stage]
-            if cols:
-                xs_all = [x for n, (x, _, c) in pos.items() if g.nodes[n].get("stage") == stage]
-                xs = (min(xs_all) + max(xs_all)) / 2
-                net.add_node(
-                    f"__stage_{stage}",
-                    label=SEGMENT_STAGE_ZH[stage],
-                    shape="text",
-                    x=xs,
-                    y=top,
-                    fixed={"x": True, "y": True},
-                    font={"size": 28, "color": "#52606d"},
-                    chosen=False,
-                )
+    _stage_headers(net, g, pos)
     opts = _base_options(physics=False)
     opts["interaction"]["dragNodes"] = False
     net.options = opts
     return net
+
+
+def _segment_tip(n: str, d: dict[str, Any], label: str, count: int, leaders: list[str]) -> str:
+    """The hover text of a segment: position, label, local presence, candidates, priority, leaders."""
+    tip = [
+        f"{d.get('segment_name') or n}（{SEGMENT_STAGE_ZH.get(d.get('stage'), d.get('stage') or '')}{'，关键环节' if d.get('key') else ''}）",
+        f"标签：{GAP_LABEL_ZH.get(label, label)}",
+        f"本地企业 {count} 家，规上 {int(d.get('above_scale_count') or 0)} 家，营收 {money(d.get('local_revenue'))}",
+        f"外地候选企业 {int(d.get('candidate_count') or 0)} 家",
+    ]
+    if d.get("priority") is not None:
+        tip.append(f"补链优先级 {float(d['priority']):.1f}")
+    tip.append("主要本地企业：" + ("、".join(leaders) if leaders else "无"))
+    return "\n".join(tip)
+
+
+def _segment_node(n: str, d: dict[str, Any], *, sub: bool, selected: bool, max_count: int, leaders: list[str]) -> dict[str, Any]:
+    """pyvis node options of a segment: coloured by label, sized by local enterprises, ringed when selected."""
+    label = d.get("label") or "missing"
+    color = LABEL_COLORS.get(label, "#a3aab3")
+    count = int(d.get("local_count") or 0)
+    size = 18 + 24 * math.sqrt(count / max_count) if count else 15
+    if sub:
+        size *= 0.8
+    return dict(
+        label=(d.get("segment_name") or n) + (" ★" if d.get("key") else ""),
+        title=_segment_tip(n, d, label, count, leaders),
+        color={
+            "background": color,
+            "border": SELECTED_RING if selected else (_darker(color) if d.get("key") else color),
+            "highlight": {"background": color, "border": SELECTED_RING},
+            "hover": {"background": color, "border": SELECTED_RING},
+        },
+        borderWidth=5 if selected else (3 if d.get("key") else 1),
+        borderWidthSelected=5,
+        shadow={"enabled": selected, "color": "rgba(31,95,168,0.45)", "size": 14, "x": 0, "y": 0},
+        size=round(size, 1),
+        shape="dot",
+        fixed={"x": True, "y": True},
+        font={"size": 19 if sub else 22, "color": "#1d2733", "strokeWidth": 4, "strokeColor": "#ffffff"},
+        widthConstraint={"maximum": 160},
+    )
+
+
+def _stage_headers(net: Network, g: nx.DiGraph, pos: dict[str, tuple[float, float, int]]) -> None:
+    """上游 / 中游 / 下游 as text nodes above the middle of their columns."""
+    if not pos:
+        return
+    top = min(y for _, y, _ in pos.values()) - 80
+    for stage in STAGE_ORDER:
+        xs_all = [x for n, (x, _, _) in pos.items() if g.nodes[n].get("stage") == stage]
+        if xs_all:
+            net.add_node(
+                f"__stage_{stage}",
+                label=SEGMENT_STAGE_ZH[stage],
+                shape="text",
+                x=(min(xs_all) + max(xs_all)) / 2,
+                y=top,
+                fixed={"x": True, "y": True},
+                font={"size": 28, "color": "#52606d"},
+                chosen=False,
+            )
 
 
 # -------------------------------------------------------------- query results
