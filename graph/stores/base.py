@@ -24,17 +24,6 @@ class QueryResult:
         return [dict(zip(self.columns, r)) for r in self.rows]
 
 
-def console_query(settings: Any, cypher: str, timeout_s: float | None, row_cap: int | None) -> tuple[str, float, int]:
-    """What both stores do before a console query: the shared guard (refuses anything not read-only,
-    :func:`graph.guard.check_read_only`) and the timeout and row cap from the settings when not given."""
-    from graph.guard import Limits, check_read_only
-
-    text = check_read_only(cypher, Limits.from_settings(settings))
-    timeout_s = settings.query_timeout_s if timeout_s is None else timeout_s
-    row_cap = settings.query_row_cap if row_cap is None else row_cap
-    return text, timeout_s, row_cap
-
-
 def take_rows(rows: Iterable[Any], row_cap: int) -> tuple[list[list[Any]], bool]:
     """At most ``row_cap`` rows (each as a list) and whether more were there.
 

@@ -28,10 +28,11 @@ import ladybug as lb
 import polars as pl
 
 from graph import queries as Q
+from graph.guard import console_query
 from graph.mapping import graph_frames, tables_from_graph
 from graph.schema import NODES, RELS
 from graph.settings import Settings
-from graph.stores.base import LoadReport, ProgressFn, QueryResult, Steps, StoreError, WriteFailed, console_query, take_rows
+from graph.stores.base import LoadReport, ProgressFn, QueryResult, Steps, StoreError, WriteFailed, take_rows
 from graph.stores.lock import file_lock
 
 TMP_MARK = ".tmp-"

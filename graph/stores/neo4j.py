@@ -50,12 +50,13 @@ import polars as pl
 from neo4j import GraphDatabase, Query, READ_ACCESS, WRITE_ACCESS
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
+from graph.guard import console_query
 from graph.mapping import REL_ONLY_TABLES, graph_frames, tables_from_graph
 from graph.schema import NODES, RELS
 from graph.settings import Settings
 from graph import queries as Q
 from graph.stores.neo4j_values import collect_ids, collect_rel_ends, native, plain_value
-from graph.stores.base import LoadReport, ProgressFn, QueryRefused, QueryResult, Steps, StoreError, console_query, take_rows
+from graph.stores.base import LoadReport, ProgressFn, QueryRefused, QueryResult, Steps, StoreError, take_rows
 from graph.stores.lock import wait_for
 
 LEASE_TTL_S = 60

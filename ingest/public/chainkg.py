@@ -8,7 +8,7 @@ Two halves:
   compact excerpt (``listed_companies.csv``, ``listed_products.csv``, ``product_subcategories.csv``,
   ``sw_industries.csv``) into ``ingest/data/public/``::
 
-      python -m ingest.public.chainkg build-excerpt /path/to/shared/data ingest/data/public
+      python -m ingest.public.chainkg_build build-excerpt /path/to/shared/data ingest/data/public
 
 * **load** (run time and tests): read only that excerpt
   (:func:`load_companies`, :func:`load_products`, :func:`load_sw_industries`)
@@ -35,7 +35,6 @@ Defects handled (each has a test):
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -271,8 +270,3 @@ def candidate_enterprises(companies: pl.DataFrame) -> pl.DataFrame:
         pl.lit("上市").alias("qualifications"),
     )
 
-
-if __name__ == "__main__":  # pragma: no cover - the maintainer's build command lives in chainkg_build
-    from ingest.public.chainkg_build import main
-
-    sys.exit(main())

@@ -5,7 +5,7 @@ Reads the original files (``chainkg/{company,company_industry,company_product,in
 industry_industry}.json`` and ``a_share_province/stock_basic.csv``), cleans them and writes the
 compact excerpt the run time reads (``ingest/data/public/``)::
 
-    python -m ingest.public.chainkg build-excerpt /path/to/shared/data ingest/data/public
+    python -m ingest.public.chainkg_build build-excerpt /path/to/shared/data ingest/data/public
 """
 
 from __future__ import annotations
@@ -270,7 +270,7 @@ def build_excerpt(src: str | Path, dest: str | Path) -> dict[str, int]:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(
-        prog="python -m ingest.public.chainkg",
+        prog="python -m ingest.public.chainkg_build",
         description="从 ChainKnowledgeGraph 与 tushare stock_basic 原始文件生成 ingest/data/public/ 摘录（维护者运行一次）。",
     )
     sub = p.add_subparsers(dest="cmd", required=True)
