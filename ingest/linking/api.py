@@ -166,7 +166,7 @@ def link_listed(
     reference: Profiles | None = None,
     report: LinkReport | None = None,
 ) -> pl.DataFrame:
-    """Link the shipped listed companies (``data/public``) to ``segments``."""
+    """Link the shipped listed companies (``ingest/data/public``) to ``segments``."""
     from ingest.public import chainkg
 
     companies = chainkg.load_companies() if companies is None else companies

@@ -102,7 +102,7 @@ def company_labels(companies: pl.DataFrame, label_map: pl.DataFrame | None = Non
 
 
 def listed_profiles(companies: pl.DataFrame, products: pl.DataFrame, label_map: pl.DataFrame | None = None) -> Profiles:
-    """Profiles of listed companies from the ``data/public`` excerpt (see :mod:`ingest.public.chainkg`); a
+    """Profiles of listed companies from the ``ingest/data/public`` excerpt (see :mod:`ingest.public.chainkg`); a
     ``ts_industry`` column adds what the label says in 申万 terms (see :func:`company_labels`)."""
     full = pl.col("fullname") if "fullname" in companies.columns else pl.lit(None, dtype=pl.Utf8)
     comp = companies.select(
