@@ -9,7 +9,7 @@ Two halves, like :mod:`ingest.public.chainkg`:
   ``listed_companies_tushare.csv`` with its name, exchange, province, listing date and tushare industry
   label (no 申万 code, no full name, no products: the source has none)::
 
-      python -m ingest.public.tushare build-excerpt /path/to/shared/data data/public
+      python -m ingest.public.tushare build-excerpt /path/to/shared/data ingest/data/public
 
 * **load** (run time): :func:`label_map` learns, from the companies that carry both a tushare label and a
   申万 code, which 申万 L3 codes a label stands for and how decisively (``白酒`` → 白酒Ⅲ 95 %;
@@ -132,9 +132,9 @@ def main(argv: list[str] | None = None) -> int:
         description="从 tushare stock_basic 生成 ChainKnowledgeGraph 未收录上市公司的摘录（维护者运行一次，在 chainkg 摘录之后）。",
     )
     sub = p.add_subparsers(dest="cmd", required=True)
-    b = sub.add_parser("build-excerpt", help="build data/public/listed_companies_tushare.csv")
+    b = sub.add_parser("build-excerpt", help="build ingest/data/public/listed_companies_tushare.csv")
     b.add_argument("src", help="folder holding a_share_province/")
-    b.add_argument("dest", nargs="?", default=str(ck.PUBLIC_DIR), help="folder of the excerpt (default: data/public)")
+    b.add_argument("dest", nargs="?", default=str(ck.PUBLIC_DIR), help="folder of the excerpt (default: ingest/data/public)")
     args = p.parse_args(argv)
     for name, n in build_excerpt(args.src, args.dest).items():
         print(f"{name}: {n} 行")
