@@ -101,17 +101,6 @@ def test_a_weak_name_match_must_point_at_one_segment():
     assert lk.link(segs, prof, graph=NO_GRAPH).is_empty()
 
 
-def test_a_small_side_line_does_not_choose_among_segments_that_share_a_code():
-    # 630501 is on 多晶硅料 and 硅片: a 4.8 % 多晶硅料 line beside 58 % 单晶硅片 does not make a polysilicon maker;
-    # a PCB maker's 8 % 封装基板 beside 76 % 印制电路板 is over a tenth of it and places the firm on IC 载板
-    segs = _segs([("P-POLY", "PV", "多晶硅料", None, "630501", None, "多晶硅;硅料"), ("P-WAF", "PV", "硅片", None, "630501", None, "硅片;单晶硅片"),
-                  ("E-PCB", "ECP", "印制电路板", None, "270202", None, "印制电路板"), ("E-SUB", "ECP", "IC载板", None, "270202", None, "封装基板;载板")])  # fmt: skip
-    prof = _listed([("LJ.SH", "隆基", "630501"), ("SN.SZ", "深南", "270202")],
-                   [("LJ.SH", "单晶硅片", 0.58), ("LJ.SH", "多晶硅料", 0.048), ("SN.SZ", "印制电路板", 0.76), ("SN.SZ", "封装基板", 0.079)])  # fmt: skip
-    out = lk.link(segs, prof, graph=NO_GRAPH)
-    assert _pairs(out) == {("LJ.SH", "P-WAF", "confirmed"), ("SN.SZ", "E-PCB", "confirmed"), ("SN.SZ", "E-SUB", "confirmed")}
-
-
 def test_items_of_a_nested_line_have_no_share_of_their_own():
     # TCL中环: 含硅片, 电池, 组件 all carry the 0.868 of the line they belong to: 组件 is not 87 % of revenue
     prof = _listed([("ZH.SZ", "中环", "630501")], [("ZH.SZ", "半导体光伏材料", 0.92), ("ZH.SZ", "含硅片", 0.868), ("ZH.SZ", "电池", 0.868), ("ZH.SZ", "组件", 0.868)])

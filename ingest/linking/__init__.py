@@ -38,9 +38,7 @@ enterprise without product data → ``likely``. Rules against false positives, e
    keyword on a segment and its sub-segment counts for the parent.
 3. *One product, one place per chain*: where the industry code agrees, if it agrees anywhere.
 4. *Material line, same sector*: products summing under 10 % of revenue do not stand alone (2 % confirms an
-   industry match; with a code several segments share, only when it is at least a tenth of the enterprise's
-   largest line among them — 隆基's 4.8 % 多晶硅料 beside 58 % 单晶硅片 does not make it a polysilicon maker,
-   a PCB maker's 8 % 封装基板 beside 76 % 印制电路板 does place it on IC 载板); a product-only link needs the keyword to head the product (``芯片封装`` is packaging, not
+   industry match: a PCB maker's 8 % 封装基板 places it on IC 载板); a product-only link needs the keyword to head the product (``芯片封装`` is packaging, not
    a chip), and the 申万 L2 sector to agree, or — for a strong match (≥ 3 characters, ≥ 10 % of revenue) by
    an enterprise whose code already places it somewhere in the chain — the L1 sector; a segment without
    codes is judged by its sub-segments' codes. A keyword on several segments of a chain (not parent and

@@ -223,11 +223,6 @@ def combine(ev: Evidence, seg: pl.DataFrame, profiles: Profiles, rules_tab: dict
     covered = [codes is not None and (not hp or any((s, c) not in weak for c in codes)) for s, codes, hp, _, _ in rows]
     both = both.with_columns(pl.Series("decisive", decisive, dtype=pl.Boolean), pl.Series("_covered", covered, dtype=pl.Boolean))
     ind, prod_c, name = pl.col("by_industry"), pl.col("by_product") & pl.col("prod_confirms"), pl.col("by_name")
-    # a code shared by several segments: a known side line (under min_share) chooses one only when it is at
-    # least side_line_ratio of the enterprise's largest line among them (隆基: 多晶硅料 4.8 % beside 单晶硅片 58 %)
-    ks = pl.col("known_sum").fill_null(0.0)
-    top = pl.when(ind & ~pl.col("decisive") & pl.col("by_product")).then(ks).otherwise(None).max().over("enterprise_id", "chain_id")
-    prod_c = prod_c & (pl.col("decisive") | (ks <= 0) | (ks >= (rules.min_share or 0.0)) | (ks >= rules.side_line_ratio * top))
     # a weak name match (the name's head word or material, not a whole keyword) chooses a segment only when it
     # points at one of those the code points at (珠海冠宇电池: 电池 heads 储能电池 and 消费类电池 alike)
     weak = ind & name & ~pl.col("name_full").fill_null(False) & ~prod_c

@@ -51,9 +51,6 @@ class LinkRules:
     min_share: float | None = 0.1
     #: with the industry code agreeing, a known product line this large confirms the link
     min_share_confirm: float = 0.02
-    #: with a code several segments share, a known line under ``min_share`` confirms one of them only when it is
-    #: at least this fraction of the enterprise's largest line among those segments
-    side_line_ratio: float = 0.1
     #: rule 4: a product-only link needs the enterprise's sector (申万 L2 by default, see
     #: ``sector_digits``) to be one of the segment's sectors, when both have codes
     same_sector: bool = True
