@@ -37,7 +37,7 @@ def dataset_info(seed: int) -> dict[str, Any]:
             {"name": "tushare stock_basic（经 henrylin99/stock_web_app）", "used_for": "上市公司简称、省份、上市日期", "url": "https://github.com/henrylin99/stock_web_app", "licence": "仓库 MIT；tushare 转载条款未核实"},
             {"name": "TPEx 产业价值链资讯平台（经 tcleungg/industry_chain_crawler）", "used_for": "产业链上中下游环节结构（已改写）", "url": "https://ic.tpex.org.tw", "licence": "未核实"},
             {"name": "GB/T 4754-2017、申万行业分类 2021", "used_for": "环节的行业代码", "url": "https://github.com/wssmao/industry_category", "licence": "国家标准 / 公开分类"},
-            {"name": "全国行政区划代码（data/regions）", "used_for": "外地虚构企业的信用代码与所在区县", "url": "https://github.com/modood/Administrative-divisions-of-China", "licence": "WTFPL"},
+            {"name": "全国行政区划代码（ingest/data/regions）", "used_for": "外地虚构企业的信用代码与所在区县", "url": "https://github.com/modood/Administrative-divisions-of-China", "licence": "WTFPL"},
             {"name": "示例数据（虚构）", "used_for": "示例市本地企业、园区、项目、供应关系、外地虚构候选企业、邻近城市及其园区", "url": None, "licence": "本项目生成"},
         ],
         "seed": seed,
