@@ -11,6 +11,7 @@ from typing import Iterable, Sequence
 
 import polars as pl
 
+from ingest.bundled import bundled_dir
 from ingest.linking.rules import SOURCE_LISTED
 
 LIST_SPLIT = re.compile(r"[;；、]")
@@ -66,7 +67,7 @@ def gbt_ancestors(code: str) -> list[str]:
     d = gbt_norm(code)
     return [d[:n] for n in range(len(d), 1, -1)]
 
-GBT_FILE = Path(__file__).resolve().parents[2] / "data" / "public" / "gbt4754_2017.csv"
+GBT_FILE = bundled_dir("public") / "gbt4754_2017.csv"
 _PATH_SPLIT = re.compile(r"\s*(?:>|＞|→|/|／|\\|\||-{1,2}|—+|－)\s*")
 
 
@@ -133,10 +134,32 @@ class Profiles:
     #: what the input had: "products" (product or keyword columns), "codes" (industry codes); a list without
     #: either is linked by name only
     has: frozenset[str] = frozenset({"products", "codes"})
+    #: enterprise_id, label, code, p: the 申万 L3 codes a coarse industry label (tushare's) stands for, with the
+    #: share ``p`` of the label's companies in each (:func:`ingest.public.tushare.label_map`); None = no labels
+    labels: pl.DataFrame | None = None
 
 
-def listed_profiles(companies: pl.DataFrame, products: pl.DataFrame) -> Profiles:
-    """Profiles of listed companies from the ``data/public`` excerpt (see :mod:`ingest.public.chainkg`)."""
+LABELS_SCHEMA = {"enterprise_id": pl.Utf8, "label": pl.Utf8, "code": pl.Utf8, "p": pl.Float64}
+
+
+def company_labels(companies: pl.DataFrame, label_map: pl.DataFrame | None = None) -> pl.DataFrame | None:
+    """The 申万 L3 codes each company's tushare label stands for (``ts_industry`` column; None without it).
+
+    ``label_map`` (``ts_industry, code, p``) defaults to the one learned on the shipped excerpt.
+    """
+    if "ts_industry" not in companies.columns:
+        return None
+    if label_map is None:
+        from ingest.public.tushare import shipped_label_map
+
+        label_map = shipped_label_map()
+    lab = companies.select(pl.col("code").alias("enterprise_id"), pl.col("ts_industry").alias("label")).drop_nulls()
+    return lab.join(label_map.select(pl.col("ts_industry").alias("label"), "code", "p"), on="label").cast(LABELS_SCHEMA)
+
+
+def listed_profiles(companies: pl.DataFrame, products: pl.DataFrame, label_map: pl.DataFrame | None = None) -> Profiles:
+    """Profiles of listed companies from the ``ingest/data/public`` excerpt (see :mod:`ingest.public.chainkg`); a
+    ``ts_industry`` column adds what the label says in 申万 terms (see :func:`company_labels`)."""
     full = pl.col("fullname") if "fullname" in companies.columns else pl.lit(None, dtype=pl.Utf8)
     comp = companies.select(
         pl.col("code").alias("enterprise_id"),
@@ -163,8 +186,12 @@ def listed_profiles(companies: pl.DataFrame, products: pl.DataFrame) -> Profiles
             pl.lit("product").alias("kind"),
         )
     )
+    # items of one nested line carry the line's share (TCL中环: 含硅片, 电池, 组件 all 0.868): not their own
+    nested = pl.col("share").is_not_null() & (pl.len().over("enterprise_id", "share") > 1)
+    terms = terms.with_columns(pl.when(nested).then(None).otherwise(pl.col("share")).alias("share"))
     names = comp.select("enterprise_id", "enterprise_name", "full_name")
-    return Profiles(names, codes.cast(CODES_SCHEMA), terms.cast(TERMS_SCHEMA), SOURCE_LISTED)
+    labels = company_labels(companies, label_map)
+    return Profiles(names, codes.cast(CODES_SCHEMA), terms.cast(TERMS_SCHEMA), SOURCE_LISTED, labels=labels)
 
 
 #: Accepted headers of a bureau's enterprise list (beyond the contract's id/name).
