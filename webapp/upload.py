@@ -56,10 +56,14 @@ def issues_frame(items: list) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema)
 
 
+ISSUE_EXPORT = {"severity": "级别", "file": "文件", "row": "行", "column": "列", "value": "值", "message": "问题", "fix": "改法"}
+
+
 def show_issues(items: list, *, key: str, title: str) -> None:
+    """The issues as a table, and CSV/Excel exports with the same Chinese headers."""
     frame = issues_frame(items)
     st.dataframe(frame, hide_index=True, width="stretch", column_config=ISSUE_COLUMNS)
-    export_buttons(frame, title, key=key)
+    export_buttons(frame.rename(ISSUE_EXPORT), title, key=key)
 
 
 # ---------------------------------------------------------------- steps kept in the session
@@ -95,28 +99,19 @@ def _current_tables(c: Ctx) -> set[str]:
 
 
 def _assign(u: Unpacked, have: set[str]) -> tuple[dict[str, str | None], dict[str, str]]:
-    """Each file's table and mode, chosen in a small table (defaults from the file names)."""
-    options = [IGNORE] + [f"{t.zh}（{t.name}）" for t in TABLES.values()]
-    to_table = {f"{t.zh}（{t.name}）": t.name for t in TABLES.values()}
-    rows = [{"file": p.label, "columns": len(p.headers), "table": f"{TABLES[p.table].zh}（{p.table}）" if p.table else IGNORE,
-             "mode": MODE_ZH["merge"] if (p.table in have) else MODE_ZH["replace"]} for p in u.parts]  # fmt: skip
-    edited = st.data_editor(
-        pl.DataFrame(rows), hide_index=True, width="stretch", key=f"up_assign_{_state().get('sig')!s:.40}",
-        disabled=["file", "columns"],
-        column_config={
-            "file": "文件 / 工作表", "columns": st.column_config.NumberColumn("列数", format="%d"),
-            "table": st.column_config.SelectboxColumn("这是哪张表", options=options, required=True),
-            "mode": st.column_config.SelectboxColumn("导入方式", options=list(MODE_ZH.values()), required=True,
-                                                     help="合并：按编号更新已有行（上传文件中有值的单元格覆盖原值）、添加新行，其余保留；替换：上传的文件就是整张表"),
-        },  # fmt: skip
-    )
+    """Each file's table and mode (defaults from the file names), one row per file or sheet."""
+    options = [None, *TABLES]
     tables, modes = {}, {}
-    mode_key = {v: k for k, v in MODE_ZH.items()}
-    for r in edited.iter_rows(named=True) if isinstance(edited, pl.DataFrame) else edited.to_dict("records"):
-        t = to_table.get(r["table"])
-        tables[r["file"]] = t
+    sig = str(_state().get("sig"))[:40]
+    for i, part in enumerate(u.parts):
+        a, b, d = st.columns([3, 2, 2], vertical_alignment="bottom")
+        a.markdown(f"**{part.label}**  \n{len(part.headers)} 列：{'、'.join(part.headers[:6])}{'…' if len(part.headers) > 6 else ''}")
+        t = b.selectbox("这是哪张表", options, index=options.index(part.table), key=f"up_table_{sig}_{i}",
+                        format_func=lambda x: IGNORE if x is None else f"{TABLES[x].zh}（{x}）")  # fmt: skip
+        tables[part.label] = t
         if t:
-            modes[t] = mode_key.get(r["mode"], "merge")
+            modes[t] = d.selectbox("导入方式", list(MODE_ZH), index=0 if t in have else 1, key=f"up_mode_{sig}_{i}_{t}", format_func=MODE_ZH.get,
+                                   help="合并：按编号更新已有行（上传文件中有值的单元格覆盖原值）、添加新行，其余保留；替换：上传的文件就是整张表")  # fmt: skip
     return tables, modes
 
 
@@ -283,6 +278,9 @@ def upload_section(c: Ctx, author: str | None) -> None:
         show_issues(u.issues, key="up_unpack_export", title="上传文件问题")
         return
     tables, modes = _assign(u, _current_tables(c))
+    if not any(tables.values()):
+        st.info("为上面的文件选择对应的表（“这是哪张表”），再校验。", icon=":material/table_view:")
+        return
     mappings: dict[str, TableMapping] = {}
     for part in u.parts:
         t = tables.get(part.label)
