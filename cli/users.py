@@ -95,29 +95,32 @@ def _show(users: list, fmt: str) -> None:
         emit([{TABLE_HEADERS[c]: cell(c, r[c]) for c in cols} for r in rows], "table", columns=[TABLE_HEADERS[c] for c in cols])
 
 
-def _park_exists(settings, park_id: str) -> bool | None:
-    """True/False when the store can say, None when it cannot be read."""
+def _parks(settings) -> dict[str, str] | None:
+    """The parks of the store (id -> name), None when it cannot be read."""
+    from graph import queries as Q
     from graph.stores import StoreError, open_store
 
     try:
         store = open_store(settings)
         try:
-            res = store.query("MATCH (p:Park) WHERE p.id = $id RETURN p.id", {"id": park_id})
+            res = store.query(Q.PARKS_ID_NAME)
         finally:
             store.close()
     except (StoreError, RuntimeError, OSError):
         return None
-    return bool(res.rows)
+    return {str(r[0]): str(r[1] or "") for r in res.rows}
 
 
 def _check_park(settings, park: str | None) -> None:
     if not park:
         return
-    known = _park_exists(settings, park)
-    if known is False:
-        raise UserError(f"当前数据中没有园区 “{park}”：园区编号见 `indmap query \"MATCH (p:Park) RETURN p.id, p.name\"`。")
-    if known is None:
+    parks = _parks(settings)
+    if parks is None:
         print(f"注意：无法读取数据库，未核对园区 “{park}” 是否存在。", file=sys.stderr)
+    elif park not in parks:
+        known = "、".join(f"{i}（{n}）" if n else i for i, n in list(parks.items())[:30]) or "（当前数据中没有园区）"
+        more = f" 等 {len(parks)} 个" if len(parks) > 30 else ""
+        raise UserError(f"当前数据中没有园区 “{park}”。可用的园区编号：{known}{more}。")
 
 
 def _by() -> str:

@@ -223,6 +223,8 @@ NODE_IDS_BY_ELEMENT_ID = "MATCH (n) WHERE elementId(n) IN $element_ids RETURN el
 # which of these enterprises / segments are in the graph (leads: names on creation, flags later)
 ENTERPRISES_BY_ID = "MATCH (e:Enterprise) WHERE e.id IN $ids RETURN e.id AS id, e.name AS name, e.local AS local"
 SEGMENTS_BY_ID = "MATCH (s:Segment) WHERE s.id IN $ids RETURN s.id AS id, s.name AS name, s.chain_id AS chain_id"
+# every park (indmap user add --park: is the park in the data, and which ones are)
+PARKS_ID_NAME = "MATCH (p:Park) RETURN p.id AS id, p.name AS name ORDER BY id"
 
 
 # -------------------------------------------------------- saved analyst queries

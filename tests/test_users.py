@@ -159,3 +159,11 @@ def test_cli_users_file_setting(tmp_path):
     assert r.returncode == 0, r.stderr
     assert [u.name for u in list_users(Workspace(users))] == ["a"]
     assert not (tmp_path / "s.lbug.workspace.sqlite").exists()
+
+
+def test_cli_park_account_must_name_a_park_of_the_data(tmp_path):
+    store = str(tmp_path / "s.lbug")
+    assert _cli("ingest", str(ROOT / "data" / "sample"), "--store", store, "--quiet").returncode == 0
+    r = _cli("user", "add", "园区B", "--role", "viewer", "--park", "P99", "--password-stdin", "--store", store, stdin="long enough\n")
+    assert r.returncode == 2 and "没有园区 “P99”" in r.stderr and "P01（" in r.stderr, r.stderr
+    assert _cli("user", "add", "园区B", "--role", "viewer", "--park", "P01", "--password-stdin", "--store", store, stdin="long enough\n").returncode == 0
