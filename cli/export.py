@@ -80,7 +80,7 @@ def rel_header(rtype: str) -> list[str]:
     """``:START_ID(Src)``, ``:END_ID(Dst)``, typed properties, ``:TYPE``.
 
     >>> rel_header("OPERATES_IN")
-    [':START_ID(Enterprise)', ':END_ID(Segment)', 'share:double', 'source', 'confidence', ':TYPE']
+    [':START_ID(Enterprise)', ':END_ID(Segment)', 'share:double', 'source', 'confidence', 'evidence:double', ':TYPE']
     """
     from graph.schema import RELS
 
