@@ -92,6 +92,10 @@ def test_installed_wheel_ingests_from_another_folder_and_the_app_renders(venv, t
     assert "已导入" in res.stderr + res.stdout
 
     env["INDMAP_STORE"] = str(store)
+    # served on this machine only, like the checkout's .streamlit/config.toml: without one Streamlit listens on every
+    # interface and the app rightly asks for a login first (issue 12)
+    (elsewhere / ".streamlit").mkdir()
+    (elsewhere / ".streamlit" / "config.toml").write_text('[server]\naddress = "127.0.0.1"\n', encoding="utf-8")
     out = _run([str(venv / "bin" / "python"), "-c", APP_CHECK, *PACKAGES], cwd=elsewhere, env=env).stdout
     got = json.loads(out.strip().splitlines()[-1])
     assert len(got["files"]) == len(PACKAGES) + 1 and "reports" in PACKAGES
