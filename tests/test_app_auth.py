@@ -254,3 +254,31 @@ def test_review_page_lists_links_by_evidence_and_keeps_decisions(env, store_dir)
     at.button(key=f"rv_no_{seg}_{first}").click().run()  # a later decision replaces it
     assert [r.decision for r in current_reviews(env)] == ["reject"]
     assert len(current_reviews(env)) == 1
+
+
+def test_an_open_session_shows_an_import_made_elsewhere(tmp_path, monkeypatch):
+    """Another editor's 导入 (here the pipeline the 数据 page calls) reaches an open session on its next run."""
+    import shutil
+
+    from ingest.pipeline import commit, prepare_path
+
+    store = tmp_path / "g.lbug"
+    monkeypatch.setenv("INDMAP_STORE", str(store))
+    monkeypatch.setenv("INDMAP_WORKSPACE", str(tmp_path / "ws.sqlite"))
+    monkeypatch.chdir(ROOT)
+    settings = Settings(store=str(store), workspace=str(tmp_path / "ws.sqlite"))
+    first = commit(prepare_path(settings, SAMPLE))
+    at = run("app_pages/data.py")
+
+    def current_version(at: AppTest) -> list[str]:
+        return [r["id"] for df in at.dataframe if "label" in df.value.columns for r in df.value.to_dict("records") if "（当前）" in r["label"]]
+
+    assert current_version(at) == [first.version]
+    more = tmp_path / "more"
+    shutil.copytree(SAMPLE, more)
+    with open(more / "projects.csv", "a", encoding="utf-8") as f:
+        f.write("PX1,示例新项目一,lead,,P05,PV-U05,1000,10,2026-11-01,,,,,,招商一科,,\n")
+    second = commit(prepare_path(settings, more))
+    assert second.version != first.version
+    at.run()
+    assert not at.exception and current_version(at) == [second.version]
