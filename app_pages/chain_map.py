@@ -17,6 +17,7 @@ from webapp.leads import author_input, create_lead, current_author, lead_link, o
 from webapp.graphviz import assets_mode, chain_legend, chain_network, render_network, show_html
 from webapp.lookups import chain_options, leading_enterprises, names, segment_enterprises
 from webapp.markdown import label_badge, md
+from webapp.network_component import clickable_network
 from webapp.pages import page_link
 from webapp.report_buttons import report_buttons
 from webapp.sidebar import show_params
@@ -60,14 +61,17 @@ graph_col, side = st.columns([3, 1], gap="medium")
 # segment choice (beside the graph; query parameter `segment`)
 seg_order = sorted(rows, key=lambda r: (SEGMENT_STAGE_ORDER.get(r.stage or "", 1), r.segment_id))
 seg_ids = [r.segment_id for r in seg_order]
+# one picker per scope: its option labels carry the scope's gap labels, and a new scope starts
+# from the segment in the URL (a click on the map sets both)
+seg_key = f"chain_segment__{scope}"
 with side:
     sel = synced_select(
-        "选择环节",
+        "选择环节（或点击图中节点）",
         seg_ids,
         param="segment",
         format_func=lambda s: f"{by_id[s].segment_name or s}（{SEGMENT_STAGE_ZH.get(by_id[s].stage or '', '')} · {by_id[s].label_zh}）",
         default=next((r.segment_id for r in rows if r.priority is not None), seg_ids[0] if seg_ids else None),
-        key="chain_segment",
+        key=seg_key,
     )
 
 with graph_col:
@@ -78,10 +82,13 @@ with graph_col:
     ]
     segs = [r.model_dump() for r in rows]
     leaders = leading_enterprises(view, scope, segment_ids=seg_ids)
-    net = chain_network(segs, links, leaders=leaders, selected=sel, height=GRAPH_HEIGHT)
+    net = chain_network(segs, links, leaders=leaders, height=GRAPH_HEIGHT)
     mode, base = assets_mode()
-    html = render_network(net, legend=chain_legend(), note=f"{chain_names.get(chain_id, chain_id)} · {scope_zh(view, scope)} · 节点大小＝本地企业数 · ★关键环节", focus=sel, assets=mode, base_url_path=base)
-    show_html(html, height=GRAPH_HEIGHT, alt=f"{chain_names.get(chain_id, chain_id)}产业链图谱")
+    note = f"{chain_names.get(chain_id, chain_id)} · {scope_zh(view, scope)} · 节点大小＝本地企业数 · ★关键环节 · 点击节点查看环节详情"
+    if mode == "static":  # vis-network from the app's static files: the map is clickable
+        clickable_network(net, key="chain_map", legend=chain_legend(), note=note, selected=sel, height=GRAPH_HEIGHT, select_key=seg_key, param="segment", base_url_path=base)
+    else:
+        show_html(render_network(net, legend=chain_legend(), note=note, focus=sel, assets=mode, base_url_path=base), height=GRAPH_HEIGHT, alt=f"{chain_names.get(chain_id, chain_id)}产业链图谱")
     for w in res.warnings:
         st.caption(f"⚠ {w}")
 

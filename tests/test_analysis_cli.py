@@ -44,7 +44,7 @@ def test_gaps_table_and_warnings(fixture_view, capsys):
     rc, out, err = run(capsys, "gaps", "--chain", "CB")
     assert rc == 0
     assert "断链" in out and "84" in out
-    assert "警告：产业链 CB 的环节供应关系存在循环" in err
+    assert "警告：「特色食品产业链」的环节供应关系存在循环：种植 → 加工" in err
 
 
 def test_gaps_scope_and_set_override(fixture_view, capsys):

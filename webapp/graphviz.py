@@ -26,7 +26,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyvis.network import Network
 
 from graph.i18n import GAP_LABEL_ZH, SEGMENT_STAGE_ZH, money
-from reports.layout import LABEL_COLORS, STAGE_ORDER, chain_layout  # noqa: F401 - re-exported (the layout the reports share)
+from reports.layout import LABEL_COLORS, LABEL_FONT, NODE_MAX, STAGE_ORDER, chain_layout, node_label  # noqa: F401 - re-exported (the layout the reports share)
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT / "static" / "vis-network"
@@ -180,7 +180,7 @@ def chain_network(
         label = d.get("label") or "missing"
         color = LABEL_COLORS.get(label, "#a3aab3")
         count = int(d.get("local_count") or 0)
-        size = 18 + 24 * math.sqrt(count / max_count) if count else 15
+        size = NODE_MAX * (0.45 + 0.55 * math.sqrt(count / max_count)) if count else NODE_MAX * 0.4
         if n in parent:
             size *= 0.8
         tip = [
@@ -194,10 +194,9 @@ def chain_network(
         names = leaders.get(n) or []
         tip.append("主要本地企业：" + ("、".join(names) if names else "无"))
         x, y, _ = pos[n]
-        node_label = (d.get("segment_name") or n) + (" ★" if d.get("key") else "")
         net.add_node(
             n,
-            label=node_label,
+            label=node_label(str(d.get("segment_name") or n), bool(d.get("key"))),
             title="\n".join(tip),
             color={
                 "background": color,
@@ -213,8 +212,7 @@ def chain_network(
             x=x,
             y=y,
             fixed={"x": True, "y": True},
-            font={"size": 19 if n in parent else 22, "color": "#1d2733", "strokeWidth": 4, "strokeColor": "#ffffff"},
-            widthConstraint={"maximum": 160},
+            font={"size": LABEL_FONT - 2 if n in parent else LABEL_FONT, "color": "#1d2733", "strokeWidth": 4, "strokeColor": "#ffffff"},
         )
     for u, v in sorted(g.edges):
         net.add_edge(u, v, arrows="to", width=1.6, smooth={"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.45})

@@ -72,7 +72,7 @@ def _groups(pr: pl.DataFrame, key: str, names: dict[str, str]) -> list[GroupRow]
     return out
 
 
-def project_report(view: GraphView, settings: AnalysisSettings, as_of: dt.date | None = None) -> ProjectReport:
+def project_report(view: GraphView, settings: AnalysisSettings, as_of: dt.date | None = None, park_id: str | None = None) -> ProjectReport:
     """The investment-project pipeline report.
 
     Parameters
@@ -82,6 +82,11 @@ def project_report(view: GraphView, settings: AnalysisSettings, as_of: dt.date |
         Uses ``stall_days``, ``intensity_min``, ``output_per_mu_min``, ``tax_per_mu_min``.
     as_of : datetime.date, optional
         Reference date for stalls and overdue (default today).
+    park_id : str, optional
+        Only the projects of this park (every figure: totals, funnel, conversion, flags, fills).
+
+    ``fills`` lists the live projects whose segment is a gap (broken, missing or weak in the
+    city), highest priority first; a project on a strong segment fills no gap.
 
     Examples
     --------
@@ -94,9 +99,10 @@ def project_report(view: GraphView, settings: AnalysisSettings, as_of: dt.date |
     ('S2', 'broken')
     """
     as_of = as_of or dt.date.today()
-    pr = view.projects.filter(pl.col("stage").is_in(list(ALL_STAGES)))
+    projects = view.projects if park_id is None else view.projects.filter(pl.col("park_id") == park_id)
+    pr = projects.filter(pl.col("stage").is_in(list(ALL_STAGES)))
     warnings: list[str] = []
-    bad = view.projects.height - pr.height
+    bad = projects.height - pr.height
     if bad:
         warnings.append(f"{bad}个项目阶段无法识别，未计入")
     rep = ProjectReport(as_of=as_of, total=pr.height, settings=settings.model_dump(), warnings=warnings)
@@ -166,6 +172,8 @@ def project_report(view: GraphView, settings: AnalysisSettings, as_of: dt.date |
         by_seg = {g.segment_id: g for g in gaps(view, settings).rows}
         for r in fills.iter_rows(named=True):
             g = by_seg.get(r["segment_id"])
+            if g is None or g.label == "strong":  # a strong segment is no gap (analysis.md: "which gaps a project fills")
+                continue
             rep.fills.append(
                 FillRow(
                     project_id=r["id"],
