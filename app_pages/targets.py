@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from graph.i18n import PROJECT_STAGE_ZH, SEGMENT_STAGE_ZH, TARGET_FACTOR_ZH
+from graph.settings import TargetWeights
 from reports.fmt import provenance_rows
 from reports.sheets import targets_sheet
 from webapp import cached
@@ -85,8 +86,8 @@ left, right = st.columns([1, 3], gap="medium")
 with left:
     with st.container(border=True):
         st.markdown("**因素权重**")
-        for f, zh in TARGET_FACTOR_ZH.items():
-            st.slider(f"{zh}（{f}）", 0.0, 1.0, step=0.05, key=tw_keys[f], on_change=_sync_target_settings)
+        for f, zh in TARGET_FACTOR_ZH.items():  # label and help from the settings' own field metadata
+            st.slider(zh, 0.0, 1.0, step=0.05, key=tw_keys[f], on_change=_sync_target_settings, help=TargetWeights.model_fields[f].description)
         st.markdown("**硬门槛**")
         st.toggle("排除高污染企业", key="set__tw__gate_pollution", on_change=_sync_target_settings)
         st.toggle("排除高耗能企业", key="set__tw__gate_energy", on_change=_sync_target_settings)

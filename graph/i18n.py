@@ -78,6 +78,17 @@ PARK_INDICATOR_ZH = {k: PARK_KPI_ZH[k] for k in ("revenue", "fixed_investment", 
 PARK_MEASURE_ZH = {"top10_scale": "十强", "top10_speed": "十快", "star2plus": "二星级及以上园区"}
 PERIOD_KIND_ZH = {"year": "年度", "half": "半年", "quarter": "季度", "month": "月度"}
 
+# the graph's node labels and relationship types for people (the 数据 page's counts)
+NODE_LABEL_ZH = {"Industry": "产业", "Chain": "产业链", "Segment": "环节", "Enterprise": "企业", "Park": "园区", "Region": "行政区划", "Project": "招商项目", "ParkStat": "园区期间指标"}
+REL_TYPE_ZH = {
+    "HAS_CHAIN": "产业—产业链", "HAS_SEGMENT": "产业链—环节", "PART_OF": "子环节—环节", "SUPPLIES": "环节上下游（供应）",
+    "OPERATES_IN": "企业—所属环节", "SUPPLIES_TO": "企业供需关系", "LOCATED_IN": "企业—所在园区", "REGISTERED_IN": "企业—注册地",
+    "IN_REGION": "园区—所在行政区", "FOCUSES_ON": "园区—主导产业", "WITHIN": "行政区隶属", "BY": "项目—投资企业",
+    "IN_PARK": "项目—落地园区", "FILLS": "项目—补链环节", "HAS_STAT": "园区—期间指标",
+}  # fmt: skip
+# a park's level for people ("other" is any level below provincial: 市级, 县级, ...)
+PARK_LEVEL_LONG_ZH = {"national": "国家级", "provincial": "省级", "other": "市县级及其他"}
+
 # ------------------------------------------------------------------ column headers for people
 
 # field name of a result row -> Chinese header

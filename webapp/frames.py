@@ -59,7 +59,7 @@ def gap_columns() -> dict[str, Any]:
         "reasons": cc.TextColumn("理由", width="large"),
     }
     for f, zh in PRIORITY_FACTOR_ZH.items():
-        cols[f"f_{f}"] = cc.ProgressColumn(zh, min_value=0.0, max_value=1.0, format="%.2f", help=f"因素 {f}（0–1）")
+        cols[f"f_{f}"] = cc.ProgressColumn(zh, min_value=0.0, max_value=1.0, format="%.2f", help=f"因素「{zh}」得分（0–1）")
     return cols
 
 
@@ -161,7 +161,7 @@ def target_columns() -> dict[str, Any]:
         "pipeline": cc.TextColumn("已在项目中", help="签约及以后阶段的项目企业不作为新目标"),
     }
     for f, zh in TARGET_FACTOR_ZH.items():
-        cols[f"f_{f}"] = cc.ProgressColumn(zh, min_value=0.0, max_value=1.0, format="%.2f", help=f"因素 {f}（0–1）")
+        cols[f"f_{f}"] = cc.ProgressColumn(zh, min_value=0.0, max_value=1.0, format="%.2f", help=f"因素「{zh}」得分（0–1）")
     return cols
 
 

@@ -49,7 +49,7 @@ def home_sidebar(view: GraphView | None, analysis: AnalysisSettings) -> Analysis
         st.session_state[HOME_KEY] = given
     value = st.sidebar.selectbox(
         "本市（全省园区对比）", list(opts), format_func=opts.get, key=HOME_KEY,
-        help="十强/十快按全省所有园区排名，本市的园区与其他城市的园区对比（设置项 home_region）。",
+        help="十强/十快按全省所有园区排名，本市的园区与其他城市的园区对比（设置文件中的名称：本市编码）。",
     )  # fmt: skip
     return analysis.model_copy(update={"home_region": value or None})
 
