@@ -11,7 +11,7 @@ import streamlit as st
 from graph.i18n import NODE_LABEL_ZH, NOT_APPLICABLE, REL_TYPE_ZH, SEVERITY_ZH
 from ingest.safety import file_kind
 from graph.schema import TABLES
-from webapp.context import INGEST_HINT, ctx, empty_store_message
+from webapp.context import ctx, empty_store_message, ingest_command
 from webapp.export import export_buttons
 from webapp.markdown import md
 from webapp.safe_markdown import MAX_CHARS, offline_markdown
@@ -196,4 +196,5 @@ st.markdown(
 )
 show_params(c.analysis, label="分析参数")
 st.markdown("**更新数据**：修改数据集后重新导入（原子替换，失败时保留原数据）：")
-st.code(f"{INGEST_HINT}\n# 或自己的数据：indmap ingest 路径/数据集文件夹或工作簿.xlsx", language="bash")
+st.code(f"{ingest_command(c.location, meta.get('dataset') or None) if meta.get('dataset') and Path(str(meta['dataset'])).exists() else ingest_command(c.location)}", language="bash")
+st.caption("自己的数据：把命令中的数据集路径换成 CSV 文件夹或 XLSX 工作簿的路径。")

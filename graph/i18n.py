@@ -86,6 +86,11 @@ REL_TYPE_ZH = {
     "IN_REGION": "园区—所在行政区", "FOCUSES_ON": "园区—主导产业", "WITHIN": "行政区隶属", "BY": "项目—投资企业",
     "IN_PARK": "项目—落地园区", "FILLS": "项目—补链环节", "HAS_STAT": "园区—期间指标",
 }  # fmt: skip
+# the workspace's tables (indmap workspace info)
+WORKSPACE_TABLE_ZH = {
+    "leads": "招商线索", "lead_notes": "跟进记录", "lead_changes": "变更记录", "snapshots": "导入快照",
+    "snapshot_segments": "快照·环节", "snapshot_chains": "快照·产业链", "snapshot_parks": "快照·园区",
+}  # fmt: skip
 # a park's level for people ("other" is any level below provincial: 市级, 县级, ...)
 PARK_LEVEL_LONG_ZH = {"national": "国家级", "provincial": "省级", "other": "市县级及其他"}
 
@@ -374,6 +379,21 @@ def yes_no(value: bool | None) -> str:
     if value is None:
         return MISSING
     return "是" if value else "否"
+
+
+def setting_value(value: Any) -> str:
+    """A setting's value for people: 是/否, numbers without trailing zeros, ``未设置`` for none.
+
+    >>> [setting_value(v) for v in (True, 0.25, 2000.0, None, "4103", 3)]
+    ['是', '0.25', '2000', '未设置', '4103', '3']
+    """
+    if value is None or value == "":
+        return "未设置"  # e.g. home_region: 本市 inferred from the data
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 def _text(value: Any) -> str:

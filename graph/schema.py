@@ -164,6 +164,7 @@ TABLES: dict[str, Table] = {
                 C("share", "业务占比", "share", min=0, max=1),
                 C("source", "来源"),
                 C("confidence", "置信度", "enum", enum="confidence"),
+                C("evidence", "依据强度", "float", min=0, max=1, doc="0–1, the linker's evidence score (indmap link); empty for links made by hand"),
             ),
             required=True,
             key=("enterprise_id", "segment_id"),
@@ -351,7 +352,7 @@ RELS: dict[str, RelSpec] = {
             "enterprise_segments",
             "enterprise_id",
             "segment_id",
-            (Prop("share", "DOUBLE"), Prop("source", "STRING"), Prop("confidence", "STRING")),
+            (Prop("share", "DOUBLE"), Prop("source", "STRING"), Prop("confidence", "STRING"), Prop("evidence", "DOUBLE")),
         ),
         RelSpec(
             "SUPPLIES_TO",

@@ -739,22 +739,47 @@ def make_supply_links(rng: random.Random, st: Structure, locals_: list[dict[str,
 
 
 def make_projects(
-    rng: random.Random, st: Structure, parks: list[Park], locals_: list[dict[str, Any]], cands: list[dict[str, Any]], local_links: list[dict[str, Any]], links: pl.DataFrame
+    rng: random.Random,
+    st: Structure,
+    parks: list[Park],
+    locals_: list[dict[str, Any]],
+    links: pl.DataFrame,
+    local_links: list[dict[str, Any]],
+    fict: list[dict[str, Any]],
+    fict_links: list[dict[str, Any]],
+    rng_inv: random.Random,
 ) -> list[dict[str, Any]]:
-    """A fictional investment pipeline: most projects bring listed companies into thin segments."""
+    """A fictional investment pipeline: most projects bring outside firms into thin segments.
+
+    The investors are fictional outside firms (``fict``, placed by ``fict_links``) or fictional local firms:
+    a real listed company is never put into a made-up project. Which segments get a project still
+    follows where listed companies could be recruited (``links``), drawn from ``rng`` as before, so the
+    rest of the demo (park figures) stays the same; the fictional investor is drawn from ``rng_inv``:
+    one placed in the segment, else one placed in the segment's chain.
+    """
     local_count: dict[str, int] = defaultdict(int)
     for r in local_links:
         local_count[r["segment_id"]] += 1
     cand_by_seg: dict[str, list[str]] = defaultdict(list)
     for e, s in links.select("enterprise_id", "segment_id").rows():
         cand_by_seg[s].append(e)
+    fict_by_seg: dict[str, set[str]] = defaultdict(set)
+    fict_by_chain: dict[str, set[str]] = defaultdict(set)
+    for r in fict_links:
+        fict_by_seg[r["segment_id"]].add(r["enterprise_id"])
+        fict_by_chain[st.seg_chain[r["segment_id"]]].add(r["enterprise_id"])
+
+    def fictional(seg: str) -> str | None:
+        pool = sorted(fict_by_seg.get(seg) or fict_by_chain.get(st.seg_chain[seg]) or [])
+        return rng_inv.choice(pool) if pool else None
+
     gap_segs = [s for s in st.leaves if local_count.get(s, 0) <= 2 and cand_by_seg.get(s)]
     other_segs = [s for s in st.leaves if local_count.get(s, 0) > 2 and cand_by_seg.get(s)]
     park_by_ind: dict[str, list[Park]] = defaultdict(list)
     for p in parks:
         for i in p.focus:
             park_by_ind[i].append(p)
-    name_of = {e["id"]: e["name"] for e in locals_ + cands}
+    name_of = {e["id"]: e["name"] for e in locals_ + fict}
     trade_of = {e["id"]: e["_trade"] for e in locals_}
     locals_all = locals_
     projects = []
@@ -765,10 +790,12 @@ def make_projects(
         r = rng.random()
         if r < 0.72 and gap_segs:
             seg = rng.choice(gap_segs)
-            ent = rng.choice(sorted(set(cand_by_seg[seg])))
+            rng.choice(sorted(set(cand_by_seg[seg])))  # the draw of the listed company the demo used to name here
+            ent = fictional(seg)
         elif r < 0.86 and other_segs:
             seg = rng.choice(other_segs)
-            ent = rng.choice(sorted(set(cand_by_seg[seg])))
+            rng.choice(sorted(set(cand_by_seg[seg])))
+            ent = fictional(seg)
         else:
             e = rng.choice(locals_all)
             seg, ent = e["_seg"], e["id"]
@@ -910,11 +937,12 @@ def generate(
     locals_, local_links = make_locals(rng, st, parks, counts)
     cands, links = make_candidates(st, public_dir)
     supply_rows = make_supply_links(rng, st, locals_, links)
-    projects = make_projects(rng, st, parks, locals_, cands, local_links, links)
-    stats = make_park_stats(rng, parks, locals_)
     # fictional outside candidates: their own random stream, so the local side stays as it was
     rng_c = random.Random(f"{seed}:candidates")
     fict, fict_links, fict_supply = make_fictional_candidates(rng_c, st, counts, locals_, regions_dir)
+    # projects bring fictional firms only: a real listed company is never put into a made-up project
+    projects = make_projects(rng, st, parks, locals_, links, local_links, fict, fict_links, random.Random(f"{seed}:investors"))
+    stats = make_park_stats(rng, parks, locals_)
     # supply ties among local firms, inside parks and across them (cohesion): their own random stream
     local_ties = demo_ties.make_local_ties(
         random.Random(f"{seed}:ties"), locals_, st.down, lambda s: _family(st, s), lambda s: _clean_word(st.seg_name[s]), FICTIONAL
@@ -941,7 +969,7 @@ def generate(
     _write(out / "parks.csv", PARK_COLUMNS, park_rows, {"area_mu": 0})
     _write(out / "park_stats.csv", PARK_STAT_COLUMNS, stats)
     _write(out / "enterprises.csv", ENTERPRISE_COLUMNS, ent_rows, {"growth": 3})
-    _write(out / "enterprise_segments.csv", lk.LINK_COLUMNS, es_rows, {"share": 4})
+    _write(out / "enterprise_segments.csv", lk.LINK_COLUMNS, es_rows, {"share": 4, "evidence": 3})
     _write(out / "supply_links.csv", SUPPLY_COLUMNS, supply_rows)
     _write(out / "projects.csv", PROJECT_COLUMNS, projects)
     (out / "dataset.json").write_text(json.dumps(dataset_info(seed), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

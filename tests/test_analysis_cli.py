@@ -79,7 +79,7 @@ def test_targets_json_and_stderr_counts(fixture_view, capsys):
     rc, out, _ = run(capsys, "targets", "--segment", "A3")
     assert "已在项目库:签约" in out and "项目库:洽谈" in out
     rc, _, err = run(capsys, "targets", "--segment", "NOPE")
-    assert rc == 2 and err.strip().endswith("错误：未知环节编号 'NOPE'")
+    assert rc == 2 and err.strip().endswith("错误：未知环节编号 'NOPE'：数据中没有相近的环节")
 
 
 def test_parks_reports(fixture_view, capsys):

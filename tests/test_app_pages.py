@@ -216,8 +216,8 @@ def test_parks_page_map_kpis_and_overlap(app):
     metrics = {m.label: (m.value, m.delta) for m in at.metric}
     rev = metrics["主营业务收入（2025）"]
     assert rev[0] == "120万元" and rev[1] == "20.0%"
-    (html,) = iframes(at)
-    assert external_urls(html) == [] and "示例高新区" in html
+    (data,) = chain_maps(at)
+    assert external_urls(json.dumps(data, ensure_ascii=False)) == [] and "示例高新区" in data["note"]
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
 
 
@@ -330,10 +330,13 @@ def test_data_page_report_and_settings(app):
     at = app("data")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["警告"] == "1" and metrics["错误"] == "0"
-    assert "supplies_cycle" in set(at.dataframe[0].value["code"])
+    issues = at.dataframe[0].value
+    assert list(issues.columns) == ["级别", "文件", "行", "列", "值", "问题", "改法"]  # Chinese headers, no English code column
+    assert list(issues.iloc[0][["行", "列", "值"]]) == ["5", "to_id（下游环节）", "S1"]
     assert "tests/small_tables" in texts(at)
     assert "小型测试数据" in texts(at)
-    assert any("small_tables.py" in set(df.value.get("file", [])) for df in at.dataframe if "file" in df.value.columns)
+    sources = next(df.value for df in at.dataframe if "名称" in df.value.columns)
+    assert "small_tables.py" in set(sources["文件"]) and "name" not in sources.columns
 
 
 def test_sidebar_settings_apply_and_are_shown(app):
@@ -357,7 +360,7 @@ def test_empty_store_message_on_every_page(tmp_path, monkeypatch):
         at.run()
         at.switch_page(path).run()
         assert not at.exception, (page, [e.message for e in at.exception])
-        assert any("indmap ingest data/demo" in i.value for i in at.info), page
+        assert any(f"ingest {ROOT / 'data' / 'demo'} --store {tmp_path / 'nothing.lbug'}" in i.value for i in at.info), page
 
 
 def test_new_ingest_is_picked_up_without_restart(tmp_path, monkeypatch):

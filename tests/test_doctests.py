@@ -28,6 +28,8 @@ MODULES = [
     "graph.i18n",
     "graph.view",
     "cli.core",
+    "cli.common",
+    "graph.lookup",
     "webapp.park_ranking",
     "reports",
     "reports.fmt",

@@ -19,6 +19,7 @@ import streamlit as st
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from graph.i18n import setting_value
 from graph.settings import AnalysisSettings, setting_titles
 
 SECTIONS: dict[str, tuple[str, ...]] = {
@@ -232,23 +233,9 @@ def show_params(settings: dict | AnalysisSettings, keys: Sequence[str] | None = 
     title = f"{label}（{'默认' if not changed else f'{changed} 项已修改'}）"
     with st.expander(title, icon=":material/settings:"):
         df = pl.DataFrame(
-            [{"参数": r["名称"] or r["参数"], "取值": value_zh(r["值"]), "默认": value_zh(r["默认"]), "已修改": "是" if r["已修改"] else "否"} for r in rows],
+            [{"参数": r["名称"] or r["参数"], "取值": setting_value(r["值"]), "默认": setting_value(r["默认"]), "已修改": "是" if r["已修改"] else "否"} for r in rows],
             schema={"参数": pl.Utf8, "取值": pl.Utf8, "默认": pl.Utf8, "已修改": pl.Utf8},
         )
         st.dataframe(df, hide_index=True, width="stretch")
         st.caption("在侧栏「分析参数」中修改；设置文件与环境变量中的名称见 README 的配置表。")
 
-
-def value_zh(value: Any) -> str:
-    """A setting's value for people: 是/否, numbers without trailing zeros, 未设置 for none.
-
-    >>> [value_zh(v) for v in (True, 0.25, 2000.0, None, "4103")]
-    ['是', '0.25', '2000', '未设置', '4103']
-    """
-    if value is None or value == "":
-        return "未设置"  # e.g. home_region: 本市 inferred
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
