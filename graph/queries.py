@@ -69,19 +69,28 @@ def ids_by_offset(label: str) -> str:
 # ------------------------------------------------------- read-back (both stores)
 
 
-def read_nodes(label: str) -> str:
+def read_nodes(label: str, only: Collection[str] | None = None) -> str:
+    """Every node of ``label`` with its schema properties (``only`` those, for a store written by an older schema)."""
     spec = NODES[label]
-    cols = ", ".join(f"n.{ident(p.name)} AS {ident(p.name)}" for p in spec.props)
+    cols = ", ".join(f"n.{ident(p.name)} AS {ident(p.name)}" for p in spec.props if only is None or p.name in only)
     return f"MATCH (n:{ident(label)}) RETURN {cols}"
 
 
-def read_rels(rtype: str) -> str:
+def read_rels(rtype: str, only: Collection[str] | None = None) -> str:
+    """Every relationship of ``rtype`` with its ends' ids and its schema properties (``only`` those, as above)."""
     spec = RELS[rtype]
-    props = "".join(f", r.{ident(p.name)} AS {ident(p.name)}" for p in spec.props)
+    props = "".join(f", r.{ident(p.name)} AS {ident(p.name)}" for p in spec.props if only is None or p.name in only)
     return (
         f"MATCH (a:{ident(spec.src)})-[r:{ident(rtype)}]->(b:{ident(spec.dst)}) "
         f"RETURN a.id AS _src, b.id AS _dst{props}"
     )
+
+
+def table_properties(name: str) -> str:
+    """LadybugDB: the properties a node or relationship table of the schema has in this file."""
+    if name not in NODES and name not in RELS:
+        raise ValueError(f"not a table of the schema: {name!r}")
+    return f"CALL table_info('{name}') RETURN name"
 
 
 def count_nodes(label: str) -> str:

@@ -31,3 +31,31 @@ def test_empty_store_command_works_as_typed(tmp_path):
         assert s.stats()["nodes"]["Segment"] == 320
     finally:
         s.close()
+
+
+def test_park_page_opens_on_the_parks_chain_and_park_and_chain_go_together(app):
+    # a shared link keeps its chain for its park ...
+    at = app("parks", park="P2", chain="C2")
+    assert at.selectbox(key="pk_chain__P2").value == "C2"
+    # ... another park opens on its own focus chain, the old chain leaves the URL
+    at.selectbox(key="pk_park").set_value("P1").run()
+    assert not at.exception
+    assert at.selectbox(key="pk_chain__P1").value == "C1"
+    assert at.query_params.get("chain") in (["C1"], "C1")
+    # a park without a chain in the link opens on its declared focus chain
+    at = app("parks", park="P2")
+    assert at.selectbox(key="pk_chain__P2").value == "C1"  # focus I1, I2: the chain holding its firms
+    assert "主导产业链" in at.selectbox(key="pk_chain__P2").format_func("C1")
+    caption = " ".join(c.value for c in at.caption)
+    assert "级别：省级" in caption and "其他" not in caption
+
+
+def test_project_figures_follow_the_park_filter(app):
+    at = app("projects")
+    total = {m.label: m.value for m in at.metric}["项目总数"]
+    at = app("projects", park="P1")
+    assert at.selectbox(key="pj_park").value == "P1"
+    metrics = {m.label: m.value for m in at.metric}
+    assert (total, metrics["项目总数"]) == ("2", "1")  # PR1 in P1, PR2 without a park
+    assert metrics["总投资"] == "5.0亿元"
+    assert any("示例高新区" in s.value for s in at.subheader)  # the funnel names the park

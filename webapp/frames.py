@@ -6,7 +6,53 @@ from typing import Any, Iterable
 
 import polars as pl
 import streamlit as st
-from graph.i18n import CATEGORY_LONG_ZH, PRIORITY_FACTOR_ZH, SEGMENT_STAGE_ZH, TARGET_FACTOR_ZH, coverage_basis
+from graph.i18n import CATEGORY_LONG_ZH, MISSING, NOT_APPLICABLE, PRIORITY_FACTOR_ZH, SEGMENT_STAGE_ZH, TARGET_FACTOR_ZH, coverage_basis, money, number, pct
+
+
+def _fmt_value(kind: str, v: Any) -> str:
+    if kind == "money":
+        return money(v)
+    if kind == "pct":
+        return pct(v)
+    if kind == "int":
+        return f"{int(v):,}"
+    if kind == "days":
+        return f"{int(v)}天"
+    if kind == "mu":
+        return f"{v:,.1f}亩"
+    if kind == "per_mu":
+        return f"{v:,.1f}万元/亩"
+    if kind == "list":
+        return "、".join(str(x) for x in v if x not in (None, "")) or NOT_APPLICABLE
+    return number(v) if isinstance(v, float) else str(v)
+
+
+def people_frame(df: pl.DataFrame, kinds: dict[str, str] | None = None, *, unknown: Iterable[str] = (), keep: Iterable[str] = ()) -> pl.DataFrame:
+    """A frame for the data grid with nothing a person should not read: no "None", one way for money.
+
+    Columns in ``kinds`` become text (``money`` 万元/亩元 by :func:`graph.i18n.money`, ``pct``, ``int``, ``days``,
+    ``mu``, ``per_mu``, ``list``); a missing value in any other column becomes text too. Missing is ``无数据``
+    in the ``unknown`` columns (data we do not have) and ``—`` elsewhere (does not apply). ``keep`` columns
+    stay as they are (progress bars and check boxes draw a missing value as empty).
+
+    >>> people_frame(pl.DataFrame({"r": [12000.0, None], "n": ["甲", None], "k": [1, 2]}), {"r": "money"}, unknown=["r"]).rows()
+    [('1.2亿元', '甲', 1), ('无数据', '—', 2)]
+    """
+    kinds = kinds or {}
+    unknown, keep = set(unknown), set(keep)
+    cols = []
+    for c in df.columns:
+        if c in keep:
+            continue
+        na = MISSING if c in unknown else NOT_APPLICABLE
+        kind = kinds.get(c)
+        if kind is None and not df.get_column(c).null_count():
+            continue
+        values = df.get_column(c).to_list()
+        if kind is None:
+            kind = "list" if isinstance(df.schema[c], pl.List) else "plain"
+        cols.append(pl.Series(c, [na if v is None or (isinstance(v, float) and v != v) else _fmt_value(kind, v) for v in values], dtype=pl.Utf8))
+    return df.with_columns(cols) if cols else df
 
 
 

@@ -242,8 +242,13 @@ class EmbeddedStore:
             with self._lock:
                 conn = self._connection()
                 pinned = self._opened
-                nodes = {label: _arrow_frame(conn, Q.read_nodes(label)) for label in NODES}
-                rels = {rtype: _arrow_frame(conn, Q.read_rels(rtype)) for rtype in ("SUPPLIES", "OPERATES_IN", "SUPPLIES_TO")}
+                try:
+                    nodes, rels = _read_graph(conn)
+                except RuntimeError as exc:
+                    if "Cannot find property" not in str(exc):
+                        raise
+                    # a file written before a property joined the schema: read what it has (the rest is empty)
+                    nodes, rels = _read_graph(conn, tolerant=True)
             if self.version() == pinned:
                 break
         return tables_from_graph(nodes, rels)
@@ -307,6 +312,17 @@ class EmbeddedStore:
 
 def _arrow_frame(conn: lb.Connection, cypher: str) -> pl.DataFrame:
     return pl.from_arrow(conn.execute(cypher).get_as_arrow())  # type: ignore[return-value]
+
+
+def _read_graph(conn: lb.Connection, tolerant: bool = False) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
+    """Node and relationship frames of the file; ``tolerant``: only the properties its tables have."""
+
+    def have(name: str) -> set[str] | None:
+        return {r[0] for r in conn.execute(Q.table_properties(name)).get_all()} if tolerant else None
+
+    nodes = {label: _arrow_frame(conn, Q.read_nodes(label, have(label))) for label in NODES}
+    rels = {rtype: _arrow_frame(conn, Q.read_rels(rtype, have(rtype))) for rtype in ("SUPPLIES", "OPERATES_IN", "SUPPLIES_TO")}
+    return nodes, rels
 
 
 def _remove_tmp(tmp: Path) -> None:
