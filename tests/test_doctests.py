@@ -18,6 +18,8 @@ MODULES = [
     "graph.analysis.cities",
     "graph.analysis.projects",
     "graph.analysis.whatif",
+    "graph.analysis.company",
+    "webapp.company",
     "graph.analysis.trends",
     "graph.workspace.db",
     "graph.workspace.leads",
