@@ -18,7 +18,8 @@ from graph.lookup import UnknownId, resolve
 from graph.workspace import WorkspaceError
 from graph.workspace.leads import list_leads
 from webapp.basket import add_to_basket
-from webapp.company import PARAM, company_column, company_urls, profile, search
+from webapp import cached
+from webapp.company import PARAM, company_column, company_link, company_urls, profile, search
 from webapp.context import ctx, require_data
 from webapp.leads import author_input, create_lead, current_author, lead_link, open_leads_index, workspace
 from webapp.markdown import label_badge, md
@@ -189,6 +190,22 @@ def _leads(p: Any) -> None:
         cols[1].markdown(f"{md(x.segment_name or x.segment_id)} · **{x.status_zh}** · 责任人 {md(x.owner)} · 截止 {due}" + (f" · 下一步：{md(x.next_step)}" if x.next_step else ""))
 
 
+def _starting_points(n: int = 3) -> None:
+    """Before a search: the first-choice targets of the top-priority broken and missing segments."""
+    gaps = sorted((r for r in cached.gaps(c).rows if r.priority is not None and r.label in ("broken", "missing")), key=lambda r: (-(r.priority or 0), r.segment_id))
+    picks = []
+    for r in gaps:
+        best = next((t for t in cached.targets(c, r.segment_id).rows if t.rank == 1), None)
+        if best is not None:
+            picks.append((best, r))
+        if len(picks) == n:
+            break
+    if picks:
+        st.markdown("**从优先级最高的缺口开始**：")
+        for t, r in picks:
+            company_link(t.enterprise_id, f"{t.name or t.enterprise_id} — {r.chain_name or r.chain_id}「{r.segment_name or r.segment_id}」（{r.label_zh}）的首选招商目标")
+
+
 def _show(enterprise_id: str) -> None:
     p = profile(c, enterprise_id)
     _header(p)
@@ -220,3 +237,4 @@ if wanted:
         _show(eid)
 elif not query:
     st.info("输入企业名称的一部分（如「宁德」）、统一社会信用代码或股票代码（如 300750）查找企业；各页面中的企业名称也都链接到这里。", icon=":material/search:")
+    _starting_points()

@@ -130,3 +130,9 @@ def test_company_urls_link_and_show_the_name():
     df = company_urls(pl.DataFrame({"id": ["X1", None], "企业": ["外地整机甲", "无编号企业"]}), "id", "企业")
     assert df.get_column("企业").to_list() == ["company?enterprise=X1#外地整机甲", "无编号企业"]
     assert company_url("A/B", None) == "company?enterprise=A%2FB#A/B"
+
+
+def test_page_without_a_question_offers_starting_points(store_path, monkeypatch):
+    at = _page(store_path, monkeypatch)
+    links = [el.proto for el in at.get("page_link") if "enterprise=" in el.proto.query_string]
+    assert links and "首选招商目标" in links[0].label
