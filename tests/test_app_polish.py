@@ -59,3 +59,41 @@ def test_project_figures_follow_the_park_filter(app):
     assert (total, metrics["项目总数"]) == ("2", "1")  # PR1 in P1, PR2 without a park
     assert metrics["总投资"] == "5.0亿元"
     assert any("示例高新区" in s.value for s in at.subheader)  # the funnel names the park
+
+
+def _chart_values(at: AppTest) -> list[dict]:
+    import json
+
+    out = []
+    for el in at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart"):
+        spec = json.loads(el.proto.spec)
+        for ds in el.proto.datasets:
+            out.append({"spec": spec, "name": ds.name})
+    return out
+
+
+def test_whatif_basket_in_the_url_survives_a_reload_and_draws_the_chart(app):
+    at = app("whatif", add="X2~S2")
+    assert not at.exception
+    assert any("外地乙 → 动力电池" in m.value for m in at.markdown)  # named from the data
+    df = at.dataframe[0].value
+    assert df[df["segment"] == "动力电池"].iloc[0][["before", "after"]].tolist()[0] == "断链"
+    charts = _chart_values(at)
+    assert charts and "completeness" in str(charts[0]["spec"])  # before/after bars, in %
+    # a reload is a new session with the same URL: the same basket
+    again = app("whatif", **{"add": "X2~S2"})
+    assert any("外地乙 → 动力电池" in m.value for m in again.markdown)
+    assert at.query_params.get("add") in (["X2~S2"], "X2~S2")
+
+
+def test_whatif_scenario_is_saved_and_opened_by_its_link(app):
+    at = app("whatif", add="X2~S2", user="推演员")
+    at.text_input(key="wi_scn_name").set_value("电池补链测试").run()
+    at.button(key="wi_scn_save").click().run()
+    assert not at.exception and not at.error
+    pick = at.selectbox(key="wi_scn_pick")
+    sid = pick.value
+    assert "电池补链测试" in pick.format_func(sid)
+    fresh = app("whatif", scenario=str(sid))  # a colleague's session: the link opens the saved basket
+    assert any("外地乙 → 动力电池" in m.value for m in fresh.markdown)
+    assert fresh.query_params.get("add") in (["X2~S2"], "X2~S2") and "scenario" not in fresh.query_params

@@ -25,6 +25,7 @@ MODULES = [
     "graph.workspace.leads",
     "graph.workspace.snapshots",
     "graph.workspace.history",
+    "graph.workspace.scenarios",
     "graph.records",
     "graph.guard",
     "graph.i18n",

@@ -107,6 +107,18 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (snapshot_id, park_id)
     );
     """,
+    # 2: named what-if scenarios (推演情景): the targets and projects treated as landed
+    """
+    CREATE TABLE scenarios (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL UNIQUE,
+        items TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
