@@ -276,6 +276,8 @@ def cmd_query(args: argparse.Namespace) -> int:
         return 2
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
+        if getattr(exc, "engine_text", ""):
+            print(f"引擎原文：{exc.engine_text}", file=sys.stderr)
         return 2
     emit(res.records(), args.format, columns=res.columns)
     if res.truncated:

@@ -32,7 +32,7 @@ from graph.guard import Limits, check_read_only
 from graph.mapping import graph_frames, tables_from_graph
 from graph.schema import NODES, RELS
 from graph.settings import Settings
-from graph.stores.base import LoadReport, ProgressFn, QueryResult, Steps, StoreError, WriteFailed
+from graph.stores.base import LoadReport, ProgressFn, QueryResult, Steps, StoreError, WriteFailed, query_failed
 from graph.stores.lock import file_lock
 
 TMP_MARK = ".tmp-"
@@ -288,7 +288,7 @@ class EmbeddedStore:
                 msg = str(exc)
                 if "Interrupted" in msg:
                     raise StoreError(f"查询超时（超过 {timeout_s:g} 秒）已中止：请缩小范围或加 LIMIT。") from exc
-                raise StoreError(f"查询出错：{msg}") from exc
+                raise query_failed(msg) from exc
             finally:
                 conn.set_query_timeout(0)
             if isinstance(res, list):  # several statements: the guard refuses these
