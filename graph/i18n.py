@@ -91,6 +91,11 @@ WORKSPACE_TABLE_ZH = {
     "leads": "招商线索", "lead_notes": "跟进记录", "lead_changes": "变更记录", "snapshots": "导入快照",
     "snapshot_segments": "快照·环节", "snapshot_chains": "快照·产业链", "snapshot_parks": "快照·园区",
 }  # fmt: skip
+# the run summary of indmap link
+LINK_SUMMARY_ZH = {
+    "links": "挂接数", "enterprises_linked": "已挂接企业", "enterprises_in": "企业总数", "segments_linked": "有企业的环节",
+    "segments_in": "环节总数", "confirmed": "已确认", "likely": "待核实", "seconds": "用时（秒）", "out": "输出文件",
+}  # fmt: skip
 # a park's level for people ("other" is any level below provincial: 市级, 县级, ...)
 PARK_LEVEL_LONG_ZH = {"national": "国家级", "provincial": "省级", "other": "市县级及其他"}
 
