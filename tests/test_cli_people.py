@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import re
 
 import pytest
@@ -109,3 +110,19 @@ def test_stats_headers_in_chinese(tmp_path, capsys):
     rc, out, _ = run(capsys, "stats", "--store", str(path))
     assert rc == 0 and out.splitlines()[0].split() == ["类别", "名称", "图中标签", "数量"]
     assert re.search(r"^节点\s+环节\s+Segment\s+11$", out, re.M) and re.search(r"^关系\s+环节上下游（供应）\s+SUPPLIES\s+\d+$", out, re.M)
+
+
+def test_missing_store_hint_is_a_command_that_works_as_typed(tmp_path, capsys, monkeypatch):
+    import shlex
+    import shutil
+
+    from graph.hints import DEMO, ingest_command
+
+    store = tmp_path / "none" / "g.lbug"
+    monkeypatch.chdir(tmp_path)  # not the checkout: relative paths in the hint would fail here
+    rc, _, err = run(capsys, "gaps", "--store", str(store))
+    assert rc == 2 and "数据库不存在" in err
+    cmd = err.splitlines()[1].strip()
+    assert cmd == ingest_command(str(store))  # the app's hint too; tests/test_app_polish.py runs it
+    argv = shlex.split(cmd)
+    assert (Path(argv[0]).is_file() or shutil.which(argv[0])) and argv[1:3] == ["ingest", str(DEMO)] and argv[3:] == ["--store", str(store)]

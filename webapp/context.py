@@ -7,14 +7,11 @@ sidebar lines and leaves a :class:`Ctx` in ``st.session_state`` for the page (:f
 
 from __future__ import annotations
 
-import shlex
-import shutil
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import streamlit as st
 
+from graph.hints import DEMO, ingest_command  # noqa: F401 - ingest_command: the pages' hint, re-exported
 from graph.settings import AnalysisSettings, Settings, load_settings
 from graph.stores import Store, StoreError
 from graph.view import GraphView
@@ -24,8 +21,6 @@ from webapp.sidebar import settings_sidebar, store_sidebar
 from webapp.store import load_view, open_cached_store
 
 CTX_KEY = "_indmap_ctx"
-ROOT = Path(__file__).resolve().parent.parent
-DEMO = ROOT / "data" / "demo"
 
 
 @dataclass
@@ -128,35 +123,12 @@ def require_data(c: Ctx) -> GraphView:
     return c.view
 
 
-def indmap_command() -> str:
-    """How to call the ``indmap`` command from any directory: the one on PATH if it is this
-    installation's, else the script beside this Python, else ``python -m cli`` from the checkout."""
-    here = Path(sys.executable).parent / "indmap"
-    on_path = shutil.which("indmap")
-    if on_path and here.exists() and Path(on_path).resolve() == here.resolve():
-        return "indmap"
-    if here.exists():
-        return shlex.quote(str(here))
-    return f"cd {shlex.quote(str(ROOT))} && {shlex.quote(sys.executable)} -m cli"
-
-
-def ingest_command(location: str, dataset: str | Path | None = None) -> str:
-    """A command that loads ``dataset`` (default: the demo) into the store at ``location``, as typed in any shell.
-
-    Paths are absolute (the app's working directory need not be the user's), the store is the one
-    the app reads, so the app shows the data on its next run.
-    """
-    ds = Path(dataset) if dataset is not None else DEMO
-    store = location if "://" in location else str(Path(location).resolve())
-    return f"{indmap_command()} ingest {shlex.quote(str(ds.resolve()))} --store {shlex.quote(store)}"
-
-
 def empty_store_message(c: Ctx) -> None:
     demo = DEMO.is_dir()
     st.info(
         f"数据库中还没有数据（{c.location}）。请先导入数据集{'，例如示例数据（在终端中运行）' if demo else ''}：\n\n"
         f"```\n{ingest_command(c.location) if demo else ingest_command(c.location, '数据集文件夹或工作簿.xlsx')}\n```\n\n"
         "导入后刷新本页即可。导入自己的数据：按模板准备 CSV 文件夹或 XLSX 工作簿，把上面命令中的示例数据路径换成它；"
-        "也可以在设置中把数据库指向已有的数据库或 Neo4j 服务器（见 README 的配置表）。",
+        "也可以在设置中把数据库指向已有的数据库或 Neo4j 服务器（见 README.md 的配置表）。",
         icon=":material/upload_file:",
     )

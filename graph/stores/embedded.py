@@ -87,10 +87,10 @@ class EmbeddedStore:
         """A read-only connection to the current file, reopened when the file changed."""
         current = self.version()
         if not current:
-            raise StoreError(
-                f"数据库不存在：{self.location}。请先导入数据，例如 `indmap ingest data/demo`"
-                f"（或用 --store / INDMAP_STORE 指定已有的数据库）。"
-            )
+            from graph.hints import DEMO, ingest_command
+
+            example = ingest_command(self.location) if DEMO.is_dir() else ingest_command(self.location, "数据集文件夹")
+            raise StoreError(f"数据库不存在：{self.location}。请先导入数据，例如：\n  {example}\n（或用 --store / INDMAP_STORE 指定已有的数据库）。")
         if self._conn is None or current != self._opened:
             self.close()
             try:
