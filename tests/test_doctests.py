@@ -33,6 +33,8 @@ MODULES = [
     "cli.core",
     "cli.common",
     "graph.lookup",
+    "graph.hints",
+    "graph.stores.base",
     "webapp.park_ranking",
     "reports",
     "reports.fmt",
