@@ -12,7 +12,8 @@ from webapp import cached
 from webapp.basket import add_to_basket
 from webapp.context import ctx, require_data
 from webapp.export import to_xlsx_bytes
-from webapp.frames import gap_columns, gap_frame
+from webapp.company import company_link
+from webapp.frames import enterprise_columns, enterprise_table, gap_columns, gap_frame
 from webapp.leads import author_input, create_lead, current_author, lead_link, open_leads_index
 from webapp.graphviz import assets_mode, chain_legend, chain_network, render_network, show_html
 from webapp.lookups import chain_options, leading_enterprises, names, segment_enterprises
@@ -115,12 +116,8 @@ if sel:
     with t1:
         ents = segment_enterprises(view, sel, scope, local=True)
         if ents.height:
-            st.dataframe(
-                ents,
-                hide_index=True,
-                width="stretch",
-                column_config={"id": "编号", "name": "企业", "segment": "环节", "park": "园区", "province": "省份", "revenue": st.column_config.NumberColumn("营收(万元)", format="localized"), "employees": "从业人数", "qualifications": st.column_config.ListColumn("资质"), "share": st.column_config.NumberColumn("业务占比", format="percent"), "confidence": "置信度", "source": "来源"},
-            )
+            st.dataframe(enterprise_table(ents), hide_index=True, width="stretch", column_config=enterprise_columns(),
+                         column_order=["name", "park", "revenue", "employees", "qualifications", "segment", "share", "confidence", "source", "id"])  # fmt: skip
         else:
             st.info("该范围内本环节没有本地企业。")
     with t2:
@@ -131,7 +128,7 @@ if sel:
             open_leads = open_leads_index(c)
             for t in ranked:
                 cols = st.columns([5, 2, 2, 2])
-                cols[0].markdown(f"**{t.rank}\\. {md(t.name)}**（{md(t.province or '—')}）")
+                company_link(t.enterprise_id, f"{t.rank}. {t.name or t.enterprise_id}（{t.province or '省份无数据'}）", container=cols[0], icon=None)
                 cols[0].caption("；".join(t.reasons[:3]))
                 cols[1].progress(min(1.0, t.score / 100), text=f"{t.score:.1f}")
                 if cols[2].button("加入推演", key=f"cm_add_{t.enterprise_id}", icon=":material/add:"):

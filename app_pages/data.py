@@ -164,7 +164,7 @@ with p1:
             with st.expander(f"数据集说明：{doc}"):
                 st.markdown(offline_markdown(text))  # images as text, links as code: nothing fetched
     if c.demo:
-        st.warning("示例数据（虚构城市）：本地企业、园区与项目为虚构；外地候选企业来自公开的 A 股上市公司资料，来源见 data/ 下的 SOURCES.md。")
+        st.warning("示例数据（虚构城市）：本地企业、园区与项目为虚构；外地候选企业来自公开的 A 股上市公司资料，来源见数据集中的 SOURCES.md。")
 with p2:
     st.markdown("**数据库规模**")
     try:
@@ -192,7 +192,7 @@ s = c.settings
 st.markdown(
     f"- 数据库：`{s.store}`（{'Neo4j' if s.is_neo4j else '内置 LadybugDB'}）\n"
     f"- 查询超时 {s.query_timeout_s:g} 秒，行数上限 {s.query_row_cap}\n"
-    "- 设置来源（优先级从低到高）：默认值 → 设置文件 `indmap.toml` → 环境变量 → 侧栏修改（名称见 README 的配置表）"
+    "- 设置来源（优先级从低到高）：默认值 → 设置文件 `indmap.toml` → 环境变量 → 侧栏修改（名称见 README.md 的配置表）"
 )
 show_params(c.analysis, label="分析参数")
 st.markdown("**更新数据**：修改数据集后重新导入（原子替换，失败时保留原数据）：")

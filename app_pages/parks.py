@@ -6,13 +6,13 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from graph.i18n import GRADE_ZH, PARK_LEVEL_LONG_ZH, money, pct
+from graph.i18n import BASIS_ZH, GRADE_ZH, PARK_LEVEL_LONG_ZH, money, pct
 from reports.fmt import provenance_rows
 from reports.sheets import PARK_ENTERPRISE_COLS, PARK_STAT_COLS, chains_sheet, cohesion_sheet, concentration_sheet, frame_sheet, gaps_sheet, overlap_sheet, ranking_sheets
 from webapp import cached
 from webapp.context import ctx, require_data
 from webapp.export import to_xlsx_bytes
-from webapp.frames import chain_columns, chain_frame, models_frame
+from webapp.frames import chain_columns, chain_frame, enterprise_columns, enterprise_table
 from webapp.graphviz import assets_mode, chain_legend, chain_network, render_network, show_html
 from webapp.lookups import chain_options, leading_enterprises, names, park_focus_chain
 from webapp.network_component import clickable_network
@@ -116,17 +116,8 @@ ent = (
     .select("id", "name", "segments", "revenue", "employees", "growth", "qualifications", pl.col("pollution").replace(GRADE_ZH), pl.col("energy").replace(GRADE_ZH))
     .sort(["revenue", "id"], descending=[True, False], nulls_last=True)
 )
-st.dataframe(
-    ent,
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "id": "编号", "name": "企业", "segments": st.column_config.ListColumn("环节"),
-        "revenue": st.column_config.NumberColumn("营收(万元)", format="localized"), "employees": "从业人数",
-        "growth": st.column_config.NumberColumn("营收增长", format="percent"), "qualifications": st.column_config.ListColumn("资质"),
-        "pollution": "污染", "energy": "能耗",
-    },
-)
+st.dataframe(enterprise_table(ent), hide_index=True, width="stretch", column_config=enterprise_columns(),
+             column_order=["name", "segments", "revenue", "employees", "growth", "qualifications", "pollution", "energy", "id"])  # fmt: skip
 
 # ---------------------------------------------------------------- overlap, concentration, cohesion
 pairs = overlap.pairs
@@ -142,9 +133,20 @@ if mine_c is not None:
         st.warning(f, icon=":material/flag:")
     if not mine_c.flags:
         st.success("主导产业突出。")
-cf = models_frame(conc, exclude=("settings", "scope", "industry_shares", "park_id"))
+cf = pl.DataFrame(
+    [
+        {"park_name": r.park_name or r.park_id, "basis": BASIS_ZH.get(r.basis, r.basis), "total": money(r.total) if r.basis == "revenue" else (f"{r.total:.0f} 家" if r.total is not None else "无数据"),
+         "top_industry_name": r.top_industry_name or "无数据", "top_share": r.top_share, "focus_industries": "、".join(ind_names.get(i, i) for i in (r.focus_industries or [])) or "未申报",
+         "focus_share": r.focus_share, "flagged": bool(r.flags), "flags": "；".join(r.flags) or "—"}
+        for r in conc
+    ],
+    schema={"park_name": pl.Utf8, "basis": pl.Utf8, "total": pl.Utf8, "top_industry_name": pl.Utf8, "top_share": pl.Float64, "focus_industries": pl.Utf8, "focus_share": pl.Float64, "flagged": pl.Boolean, "flags": pl.Utf8},
+)  # fmt: skip
 with st.expander("全部园区的主导产业突出度"):
-    st.dataframe(cf, hide_index=True, width="stretch", column_config={"park_name": "园区", "basis": "依据", "total": "合计", "top_industry_id": None, "top_industry_name": "第一大产业", "top_share": st.column_config.ProgressColumn("第一大产业占比", min_value=0.0, max_value=1.0, format="percent"), "focus_industries": "申报主导产业", "focus_share": st.column_config.ProgressColumn("主导产业占比", min_value=0.0, max_value=1.0, format="percent"), "flagged": "预警", "flags": "说明"})
+    st.dataframe(cf, hide_index=True, width="stretch", column_config={
+        "park_name": "园区", "basis": "口径", "total": "合计", "top_industry_name": "第一大产业",
+        "top_share": st.column_config.ProgressColumn("第一大产业占比", min_value=0.0, max_value=1.0, format="percent"), "focus_industries": "申报主导产业",
+        "focus_share": st.column_config.ProgressColumn("主导产业占比", min_value=0.0, max_value=1.0, format="percent"), "flagged": st.column_config.CheckboxColumn("预警"), "flags": "说明"})  # fmt: skip
 
 cohesion_section(coh, pid)
 

@@ -16,6 +16,7 @@ from webapp import cached
 from webapp.basket import add_to_basket, basket
 from webapp.context import ctx, require_data
 from webapp.export import export_buttons, to_xlsx_bytes
+from webapp.company import company_column, company_urls
 from webapp.frames import models_frame, people_frame
 from webapp.lookups import names
 from webapp.pages import page_link
@@ -93,11 +94,21 @@ g1.dataframe(group_frame(rep.by_park), hide_index=True, width="stretch", column_
 g2.dataframe(group_frame(rep.by_chain), hide_index=True, width="stretch", column_config=group_cols)
 
 # ---------------------------------------------------------------- flags
+INVESTORS = view.projects.select(pl.col("id").alias("project_id"), "enterprise_id").join(
+    view.enterprises.select(pl.col("id").alias("enterprise_id"), pl.col("name").alias("investor")), on="enterprise_id", how="left"
+)
+
+
+def with_investor(df: pl.DataFrame) -> pl.DataFrame:
+    """The project's investing enterprise, linked to its 企业 page (empty when the investor is not known yet)."""
+    return company_urls(df.join(INVESTORS, on="project_id", how="left"), "enterprise_id", "investor").drop("enterprise_id")
+
+
 PJ_KINDS = {"investment": "money", "land_mu": "mu", "intensity": "per_mu", "output_per_mu": "per_mu", "tax_per_mu": "per_mu", "days": "days", "flags": "list"}
 flag_cols = {
     "project_id": st.column_config.TextColumn("编号", width=70), "name": st.column_config.TextColumn("项目", width="large"), "stage": "阶段", "park_id": None,
     "owner": "责任单位", "stage_date": "阶段日期", "days": "停滞天数", "investment": "投资额", "land_mu": "用地", "intensity": "投资强度",
-    "output_per_mu": "亩均产出", "tax_per_mu": "亩均税收", "flags": st.column_config.TextColumn("预警", width="large"),
+    "output_per_mu": "亩均产出", "tax_per_mu": "亩均税收", "flags": st.column_config.TextColumn("预警", width="large"), "investor": company_column("投资企业"),
 }  # fmt: skip
 stalled, intensity, overdue, fills = rep.stalled, rep.intensity, rep.overdue, rep.fills
 
@@ -105,9 +116,9 @@ t1, t2, t3, t4 = st.tabs([f"停滞（{len(stalled)}）", f"投资强度与亩均
 with t1:
     st.caption(f"截至 {as_of}，签约或开工阶段超过 {rep.settings.get('stall_days')} 天没有阶段变化的项目。")
     if stalled:
-        sf = models_frame(stalled).with_columns(pl.col("stage").replace(PROJECT_STAGE_ZH))
-        st.dataframe(people_frame(sf, PJ_KINDS, unknown=["investment", "land_mu"]), hide_index=True, width="stretch", column_config=flag_cols,
-                     column_order=["project_id", "name", "stage", "owner", "stage_date", "days", "investment"])  # fmt: skip
+        sf = with_investor(models_frame(stalled).with_columns(pl.col("stage").replace(PROJECT_STAGE_ZH)))
+        st.dataframe(people_frame(sf, PJ_KINDS, unknown=["investment", "land_mu"], keep=["investor"]), hide_index=True, width="stretch", column_config=flag_cols,
+                     column_order=["project_id", "name", "investor", "stage", "owner", "stage_date", "days", "investment"])  # fmt: skip
     else:
         st.success("没有停滞项目。")
 with t2:
@@ -120,7 +131,7 @@ with t2:
         st.info("没有可计算投资强度的项目（缺用地面积）。")
 with t3:
     if overdue:
-        of = models_frame(overdue).with_columns(pl.col("stage").replace(PROJECT_STAGE_ZH), pl.col("kind").replace(OVERDUE_KIND_ZH))
+        of = with_investor(models_frame(overdue).with_columns(pl.col("stage").replace(PROJECT_STAGE_ZH), pl.col("kind").replace(OVERDUE_KIND_ZH)))
         owners = (
             of.with_columns(pl.col("owner").fill_null("未指定"))
             .group_by("owner").agg(pl.len().alias("projects"), pl.col("days_overdue").max().alias("max_days"))
@@ -131,20 +142,21 @@ with t3:
             "owner": st.column_config.TextColumn("责任单位", width="large"), "projects": st.column_config.NumberColumn("逾期项数", format="%d", width="small"),
             "max_days": st.column_config.NumberColumn("最长逾期（天）", format="%d", width="small")})  # fmt: skip
         st.markdown("**逾期明细**")
-        st.dataframe(people_frame(of.sort(["owner", "days_overdue"], descending=[False, True], nulls_last=True), {"days_overdue": "days"}), hide_index=True, width="stretch",
+        st.dataframe(people_frame(of.sort(["owner", "days_overdue"], descending=[False, True], nulls_last=True), {"days_overdue": "days"}, keep=["investor"]), hide_index=True, width="stretch",
                      column_config={"owner": "责任单位", "project_id": st.column_config.TextColumn("编号", width=70), "name": st.column_config.TextColumn("项目", width="large"),
-                                    "stage": "阶段", "kind": "类型", "planned": "计划日期", "days_overdue": "逾期", "reason": "说明"},
-                     column_order=["owner", "project_id", "name", "stage", "kind", "planned", "days_overdue"])  # fmt: skip
+                                    "stage": "阶段", "kind": "类型", "planned": "计划日期", "days_overdue": "逾期", "reason": "说明", "investor": company_column("投资企业")},
+                     column_order=["owner", "project_id", "name", "investor", "stage", "kind", "planned", "days_overdue"])  # fmt: skip
     else:
         st.success("没有逾期项目。")
 with t4:
     st.caption("落在断链、缺链、弱链环节上的在途项目，按环节的补链优先级排序（环节现状为全市口径）。")
     if fills:
-        ff = models_frame(fills).with_columns(pl.col("stage").replace(PROJECT_STAGE_ZH), pl.col("chain_id").replace_strict(names(view, "chains"), default=pl.col("chain_id")))
-        st.dataframe(people_frame(ff, keep=["priority"]), hide_index=True, width="stretch",
+        ff = with_investor(models_frame(fills).with_columns(pl.col("stage").replace(PROJECT_STAGE_ZH), pl.col("chain_id").replace_strict(names(view, "chains"), default=pl.col("chain_id"))))
+        st.dataframe(people_frame(ff, keep=["priority", "investor"]), hide_index=True, width="stretch",
                      column_config={"project_id": st.column_config.TextColumn("编号", width=70), "name": st.column_config.TextColumn("项目", width="large"), "stage": "阶段",
                                     "segment_id": None, "segment_name": "补链环节", "chain_id": "产业链", "label": None, "label_zh": "环节现状",
-                                    "priority": st.column_config.ProgressColumn("补链优先级", min_value=0, max_value=100, format="%.1f")})  # fmt: skip
+                                    "priority": st.column_config.ProgressColumn("补链优先级", min_value=0, max_value=100, format="%.1f"), "investor": company_column("投资企业")},
+                     column_order=["project_id", "name", "investor", "stage", "segment_name", "chain_id", "label_zh", "priority"])  # fmt: skip
     else:
         st.info("没有落在缺口环节上的在途项目。")
 for w in rep.warnings:

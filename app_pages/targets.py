@@ -13,6 +13,7 @@ from webapp import cached
 from webapp.basket import add_to_basket, basket
 from webapp.context import ctx, require_data
 from webapp.export import export_buttons
+from webapp.company import company_link
 from webapp.frames import coverage_text, target_columns, target_frame
 from webapp.leads import author_input, create_lead, current_author, lead_link, open_leads_index
 from webapp.lookups import chain_options, names
@@ -161,6 +162,7 @@ with right:
                 f"**为什么推荐：{t.rank}\\. {md(t.name)}**（{md(t.province or '省份不详')}{'，' + md(t.listed_code) if t.listed_code else ''}）"
                 f"　得分 **{t.score:.1f}**　{coverage_text(t.factor_coverage)}（数据覆盖 {t.coverage * 100:.0f}%）"
             )
+            company_link(t.enterprise_id, f"{t.name or t.enterprise_id}：企业页面（所属环节、供需关系、项目、线索）")
             for f, zh in TARGET_FACTOR_ZH.items():
                 v = t.factors.get(f)
                 known = t.factor_coverage.get(f, 1.0)

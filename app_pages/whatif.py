@@ -14,6 +14,7 @@ from graph.i18n import pct
 from reports.fmt import provenance_rows
 from webapp import cached
 from webapp.basket import add_to_basket, basket, clear_basket, sync_with_url, write_url
+from webapp.company import company_link
 from webapp.context import ctx, require_data
 from webapp.export import to_xlsx_bytes
 from webapp.frames import people_frame
@@ -49,8 +50,11 @@ with left:
         st.info("清单为空。在「招商目标」或「产业链图谱」页点「加入推演」，在「项目」页选择在途项目，或在下面直接添加。")
     for i, it in enumerate(list(items)):
         row = st.columns([6, 1])
-        kind = "目标" if it.get("kind") == "target" else "项目"
-        row[0].markdown(f":gray-badge[{kind}] {md(it.get('label'))}{'（数据中已没有）' if it in unknown else ''}")
+        if it.get("kind") == "target" and it not in unknown:  # the enterprise's name opens its 企业 page
+            company_link(it["enterprise_id"], f"目标：{it.get('label')}", container=row[0], icon=None)
+        else:
+            kind = "目标" if it.get("kind") == "target" else "项目"
+            row[0].markdown(f":gray-badge[{kind}] {md(it.get('label'))}{'（数据中已没有）' if it in unknown else ''}")
         if row[1].button("", icon=":material/close:", key=f"wi_rm_{i}", help="移出清单"):
             items.pop(i)
             write_url()

@@ -199,7 +199,7 @@ def test_targets_show_coverage_and_filter_thin_profiles(app):
     assert "coverage" in table.columns
     assert table["coverage"].between(0, 100).all()
     # X2 (外地乙) has revenue and pollution but no growth, energy, share or patents: unknown parts are neutral, not 0
-    x2 = table[table["name"] == "外地乙"].iloc[0]
+    x2 = table[table["enterprise_id"] == "X2"].iloc[0]  # (the name column holds the link to its 企业 page)
     assert x2["f_growth"] == 0.5 and x2["coverage"] < 100
     assert "无高新技术企业" not in x2["reasons"]
     n = len(table)

@@ -61,6 +61,11 @@ def test_project_figures_follow_the_park_filter(app):
     assert any("示例高新区" in s.value for s in at.subheader)  # the funnel names the park
 
 
+def _basket_labels(at: AppTest) -> list[str]:
+    """The basket's lines: a target is a link to its company's page."""
+    return [el.proto.label for el in at.get("page_link")] + [m.value for m in at.markdown]
+
+
 def _chart_values(at: AppTest) -> list[dict]:
     import json
 
@@ -75,14 +80,14 @@ def _chart_values(at: AppTest) -> list[dict]:
 def test_whatif_basket_in_the_url_survives_a_reload_and_draws_the_chart(app):
     at = app("whatif", add="X2~S2")
     assert not at.exception
-    assert any("外地乙 → 动力电池" in m.value for m in at.markdown)  # named from the data
+    assert "目标：外地乙 → 动力电池" in _basket_labels(at)  # named from the data, linked to the company
     df = at.dataframe[0].value
     assert df[df["segment"] == "动力电池"].iloc[0][["before", "after"]].tolist()[0] == "断链"
     charts = _chart_values(at)
     assert charts and "completeness" in str(charts[0]["spec"])  # before/after bars, in %
     # a reload is a new session with the same URL: the same basket
     again = app("whatif", **{"add": "X2~S2"})
-    assert any("外地乙 → 动力电池" in m.value for m in again.markdown)
+    assert "目标：外地乙 → 动力电池" in _basket_labels(again)
     assert at.query_params.get("add") in (["X2~S2"], "X2~S2")
 
 
@@ -95,5 +100,64 @@ def test_whatif_scenario_is_saved_and_opened_by_its_link(app):
     sid = pick.value
     assert "电池补链测试" in pick.format_func(sid)
     fresh = app("whatif", scenario=str(sid))  # a colleague's session: the link opens the saved basket
-    assert any("外地乙 → 动力电池" in m.value for m in fresh.markdown)
+    assert "目标：外地乙 → 动力电池" in _basket_labels(fresh)
     assert fresh.query_params.get("add") in (["X2~S2"], "X2~S2") and "scenario" not in fresh.query_params
+
+
+# ------------------------------------------------------------------ no None, no English in the tables of the demo
+
+DEMO_PAGES = ["overview", "chain", "gaps", "targets", "whatif", "projects", "parks", "leads", "history", "data"]
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory):
+    """The demo, ingested as a user would (the CLI), with a what-if basket to show."""
+    import sys
+
+    path = tmp_path_factory.mktemp("demo") / "demo.lbug"
+    res = subprocess.run([sys.executable, "-m", "cli", "ingest", str(ROOT / "data" / "demo"), "--store", str(path), "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr[-2000:]
+    return str(path)
+
+
+def grid_problems(at: AppTest, vocabulary: set[str]) -> list[str]:
+    """Nulls (the grid prints "None") and English words in the visible columns of every data grid."""
+    import json
+
+    from tests.visible_text import problems
+
+    out = []
+    for el in at.dataframe:
+        df = el.value
+        config = json.loads(el.proto.columns or "{}")
+        cols = list(el.proto.column_order) or list(df.columns)
+        for col in cols:
+            cfg = config.get(col, {})
+            if cfg.get("hidden") or col not in df.columns:
+                continue
+            kind = (cfg.get("type_config") or {}).get("type")
+            label = cfg.get("label") or col
+            out += [f"header {w!r}" for w in problems(str(label), vocabulary)]
+            if kind in ("progress", "checkbox", "link"):
+                continue  # drawn as bars, boxes and link texts: a missing value is an empty cell
+            if df[col].isna().any():
+                out.append(f"{label}: None")
+            if df[col].dtype == object:
+                words = {w for v in df[col].dropna().astype(str).unique()[:2000] for w in problems(v, vocabulary)}
+                out += [f"{label}: {w!r}" for w in sorted(words)]
+    return out
+
+
+@pytest.mark.parametrize("page", DEMO_PAGES)
+def test_no_none_or_english_in_the_tables_of_the_demo(demo_store, monkeypatch, page):
+    from tests.visible_text import dataset_vocabulary
+
+    monkeypatch.setenv("INDMAP_STORE", demo_store)
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if page == "whatif":
+        at.query_params["add"] = "002364.SZ~NEV-D01"
+    at.run()
+    at.switch_page(PAGES[page][0]).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert grid_problems(at, dataset_vocabulary(ROOT / "data" / "demo")) == []

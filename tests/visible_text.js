@@ -19,7 +19,9 @@
   }
   document.querySelectorAll("*").forEach((host) => { if (host.shadowRoot) collect(host.shadowRoot); });
   document.querySelectorAll('[data-testid="stDataFrame"] table td, [data-testid="stDataFrame"] table th').forEach((c) => {
-    const t = (c.textContent || "").trim();
+    let t = (c.textContent || "").trim();
+    const link = t.match(/^company\?enterprise=[^#]*#(.*)$/); // a link cell holds its URL; a person reads the name
+    if (link) t = decodeURIComponent(link[1]);
     if (t !== "true" && t !== "false") parts.push(t);
   });
   return parts.join("\n");

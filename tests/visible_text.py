@@ -81,16 +81,36 @@ def problems(text: str, vocabulary: set[str] = frozenset()) -> list[str]:
 def dataset_vocabulary(folder: Path) -> set[str]:
     """ASCII words inside the names and descriptive text of a dataset's CSV files (data, not UI).
 
-    Every ``name``-like column (and products, qualifications, keywords) of every CSV file.
+    Every ``name``-like column (and products, qualifications, keywords, sources) of every CSV file, and
+    every text of ``dataset.json`` (the dataset's name, description and sources).
     """
+    import json
+
     words: set[str] = set()
+
+    def add(text: str) -> None:
+        for tok in TOKEN.findall(text or ""):
+            words.add(tok)
+            words.update(p for p in re.split(r"[/\-+.]", tok) if p)
+
+    def walk(v: object) -> None:
+        if isinstance(v, str):
+            add(v)
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+
+    info = Path(folder) / "dataset.json"
+    if info.is_file():
+        walk(json.loads(info.read_text(encoding="utf-8")))
     for path in sorted(Path(folder).glob("*.csv")):
         with open(path, encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
-            cols = [c for c in (reader.fieldnames or []) if c in ("name", "product", "keywords", "qualifications", "note", "owner", "description", "province")]
+            cols = [c for c in (reader.fieldnames or []) if c in ("name", "product", "keywords", "qualifications", "note", "owner", "description", "province", "source")]
             for row in reader:
                 for c in cols:
-                    for tok in TOKEN.findall(row.get(c) or ""):
-                        words.add(tok)
-                        words.update(p for p in re.split(r"[/\-+.]", tok) if p)
+                    add(row.get(c) or "")
     return words - ALWAYS_WRONG

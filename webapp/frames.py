@@ -56,6 +56,36 @@ def people_frame(df: pl.DataFrame, kinds: dict[str, str] | None = None, *, unkno
 
 
 
+ENTERPRISE_KINDS = {"revenue": "money", "growth": "pct", "employees": "int", "qualifications": "list", "share": "pct", "segments": "list", "evidence": "plain"}
+ENTERPRISE_DATA = ("province", "revenue", "employees", "growth", "qualifications", "pollution", "energy", "share", "confidence", "evidence", "source", "park", "segment", "segments")
+
+
+def enterprise_table(df: pl.DataFrame) -> pl.DataFrame:
+    """A list of enterprises for the grid: the name links to the 企业 page, enums in Chinese, amounts as
+    万元/亿元, missing data ``无数据`` (columns ``id``, ``name`` and any of :data:`ENTERPRISE_DATA`)."""
+    from graph.i18n import CONFIDENCE_ZH, GRADE_ZH
+    from webapp.company import company_urls
+
+    zh = [pl.col(c).replace_strict(m, default=pl.col(c)).alias(c) for c, m in (("confidence", CONFIDENCE_ZH), ("pollution", GRADE_ZH), ("energy", GRADE_ZH)) if c in df.columns]
+    if "evidence" in df.columns:
+        zh.append(pl.col("evidence").round(2))
+    out = company_urls(df.with_columns(zh), "id", "name")
+    return people_frame(out, ENTERPRISE_KINDS, unknown=[c for c in ENTERPRISE_DATA if c in out.columns])
+
+
+def enterprise_columns() -> dict[str, Any]:
+    """Column headers of :func:`enterprise_table` (the name is a link; the id is shown small)."""
+    from webapp.company import company_column
+
+    cc = st.column_config
+    return {
+        "id": cc.TextColumn("编号", width="small"), "name": company_column("企业"), "segment": "环节", "segments": cc.TextColumn("环节"), "park": "园区",
+        "province": "省份", "revenue": "营收", "employees": "从业人数", "growth": "营收增长", "qualifications": "资质", "share": "业务占比",
+        "confidence": "置信度", "evidence": cc.TextColumn("依据强度", help="企业—环节挂接的依据强度（0–1，由 indmap link 计算；人工或虚构挂接为无数据）"),
+        "source": cc.TextColumn("来源", width="medium"), "pollution": "污染", "energy": "能耗",
+    }  # fmt: skip
+
+
 def gap_frame(rows: Iterable[Any]) -> pl.DataFrame:
     """GapRow list -> one row per segment with a column per priority factor."""
     out = []
@@ -71,7 +101,7 @@ def gap_frame(rows: Iterable[Any]) -> pl.DataFrame:
             "priority": r.priority,
             "local_count": r.local_count,
             "above_scale_count": r.above_scale_count,
-            "local_revenue": r.local_revenue,
+            "local_revenue": money(r.local_revenue),
             "candidate_count": r.candidate_count,
         }
         for f in PRIORITY_FACTOR_ZH:
@@ -81,7 +111,7 @@ def gap_frame(rows: Iterable[Any]) -> pl.DataFrame:
     schema = {
         "chain_id": pl.Utf8, "chain": pl.Utf8, "segment_id": pl.Utf8, "segment": pl.Utf8, "stage": pl.Utf8, "key": pl.Boolean,
         "label": pl.Utf8, "priority": pl.Float64, "local_count": pl.Int64, "above_scale_count": pl.Int64,
-        "local_revenue": pl.Float64, "candidate_count": pl.Int64,
+        "local_revenue": pl.Utf8, "candidate_count": pl.Int64,
         **{f"f_{f}": pl.Float64 for f in PRIORITY_FACTOR_ZH}, "reasons": pl.Utf8,
     }
     return pl.DataFrame(out, schema=schema)
@@ -100,7 +130,7 @@ def gap_columns() -> dict[str, Any]:
         "priority": cc.ProgressColumn("优先级", min_value=0, max_value=100, format="%.1f", help="0–100，因素加权和（见 analysis.md）"),
         "local_count": cc.NumberColumn("本地企业", format="%d"),
         "above_scale_count": cc.NumberColumn("规上", format="%d"),
-        "local_revenue": cc.NumberColumn("本地营收(万元)", format="localized"),
+        "local_revenue": cc.TextColumn("本地营收"),
         "candidate_count": cc.NumberColumn("外地候选", format="%d"),
         "reasons": cc.TextColumn("理由", width="large"),
     }
@@ -161,10 +191,10 @@ def target_frame(rows: Iterable[Any], stage_zh: dict[str, str]) -> pl.DataFrame:
             "rank": r.rank,
             "enterprise_id": r.enterprise_id,
             "name": r.name,
-            "province": r.province,
-            "revenue": r.revenue,
-            "listed_code": r.listed_code,
-            "qualifications": "、".join(r.qualifications or []),
+            "province": r.province or MISSING,
+            "revenue": money(r.revenue),
+            "listed_code": r.listed_code or NOT_APPLICABLE,
+            "qualifications": MISSING if r.qualifications is None else ("、".join(r.qualifications) or NOT_APPLICABLE),
             "score": r.score,
             "coverage": None if r.coverage is None else r.coverage * 100,
             "basis": coverage_text(r.factor_coverage),
@@ -175,11 +205,13 @@ def target_frame(rows: Iterable[Any], stage_zh: dict[str, str]) -> pl.DataFrame:
         d["pipeline"] = (stage_zh.get(r.pipeline_stage or "", r.pipeline_stage) or "在途") if r.in_pipeline else ""
         out.append(d)
     schema = {
-        "rank": pl.Int64, "enterprise_id": pl.Utf8, "name": pl.Utf8, "province": pl.Utf8, "revenue": pl.Float64,
+        "rank": pl.Int64, "enterprise_id": pl.Utf8, "name": pl.Utf8, "province": pl.Utf8, "revenue": pl.Utf8,
         "listed_code": pl.Utf8, "qualifications": pl.Utf8, "score": pl.Float64, "coverage": pl.Float64, "basis": pl.Utf8,
         **{f"f_{f}": pl.Float64 for f in TARGET_FACTOR_ZH}, "reasons": pl.Utf8, "pipeline": pl.Utf8,
     }
-    return pl.DataFrame(out, schema=schema)
+    from webapp.company import company_urls
+
+    return company_urls(pl.DataFrame(out, schema=schema), "enterprise_id", "name")  # the name links to the 企业 page
 
 
 def coverage_text(factor_coverage: dict[str, float]) -> str:
@@ -188,13 +220,15 @@ def coverage_text(factor_coverage: dict[str, float]) -> str:
 
 
 def target_columns() -> dict[str, Any]:
+    from webapp.company import company_column
+
     cc = st.column_config
     cols: dict[str, Any] = {
         "rank": cc.NumberColumn("名次", format="%d", width="small"),
         "enterprise_id": cc.TextColumn("编号", width="small"),
-        "name": cc.TextColumn("企业"),
+        "name": company_column("企业"),
         "province": cc.TextColumn("省份", width="small"),
-        "revenue": cc.NumberColumn("营收(万元)", format="localized"),
+        "revenue": cc.TextColumn("营收"),
         "listed_code": cc.TextColumn("股票代码", width="small"),
         "qualifications": cc.TextColumn("资质"),
         "score": cc.ProgressColumn("得分", min_value=0, max_value=100, format="%.1f"),

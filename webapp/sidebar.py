@@ -237,5 +237,5 @@ def show_params(settings: dict | AnalysisSettings, keys: Sequence[str] | None = 
             schema={"参数": pl.Utf8, "取值": pl.Utf8, "默认": pl.Utf8, "已修改": pl.Utf8},
         )
         st.dataframe(df, hide_index=True, width="stretch")
-        st.caption("在侧栏「分析参数」中修改；设置文件与环境变量中的名称见 README 的配置表。")
+        st.caption("在侧栏「分析参数」中修改；设置文件与环境变量中的名称见 README.md 的配置表。")
 
