@@ -20,20 +20,25 @@ LABEL_COLORS: dict[str, str] = {
     "broken": "#d64545",  # red
 }
 STAGE_ORDER: dict[str, int] = SEGMENT_STAGE_ORDER  # upstream 0, midstream 1, downstream 2
-COL_GAP = 190  # between two columns (and two sub-columns of a tall column)
+COL_GAP = 175  # between two columns (and two sub-columns of a tall column)
 STAGE_GAP = 40  # extra room between the last column of a stage and the first of the next
 MAX_ROWS = 8  # a column with more nodes than this is split into side-by-side sub-columns
 NODE_MAX = 30  # the largest node radius the map draws (layout units)
-LABEL_FONT = 20  # label font size (layout units)
-LABEL_LINE = 24  # label line height
-LABEL_CHARS = 7.0  # label width, in CJK characters (ASCII counts about half)
+LABEL_FONT = 24  # label font size (layout units)
+LABEL_LINE = 29  # label line height
+LABEL_CHARS = 6.0  # label width, in CJK characters (ASCII counts about half)
 LABEL_GAP = 5  # between a node and its label
 ROW_MARGIN = 14  # free space between one label's last line and the next node
 ROW_GAP = 2 * NODE_MAX + LABEL_GAP + 2 * LABEL_LINE + ROW_MARGIN  # a typical row: a two-line label
 
 
+OPENING = "（(《“"
+CLOSING = "）)》”、，。：；"
+
+
 def wrap_label(text: str, width: float = LABEL_CHARS, max_lines: int = 3) -> str:
-    """Break a segment name into lines of about ``width`` CJK characters (ASCII counts about half).
+    """Break a segment name into lines of about ``width`` CJK characters (ASCII counts about half);
+    a closing mark stays at the end of its line, an opening bracket begins the next.
 
     >>> wrap_label("正极材料前驱体与三元材料", 6)
     '正极材料前驱\\n体与三元材料'
@@ -41,13 +46,18 @@ def wrap_label(text: str, width: float = LABEL_CHARS, max_lines: int = 3) -> str
     '电池管理系统\\nBMS'
     >>> wrap_label("一二三四五六七八九十一二三四五六七八九十一二三", 7)
     '一二三四五六七\\n八九十一二三四\\n五六七八九十…'
+    >>> wrap_label("电池包铜箔（含精密零部件）", 6), wrap_label("电池管理系统（BMS）", 6)
+    ('电池包铜箔\\n（含精密零部\\n件）', '电池管理系统\\n（BMS）')
     """
     lines, cur, w = [], "", 0.0
     for ch in text:
         cw = 1.0 if ord(ch) > 0x2E80 else 0.55
-        if w + cw > width + 1e-9 and cur:
+        if w + cw > width + 1e-9 and cur and ch not in CLOSING:  # a closing mark stays on its line
+            carry = ""
+            if cur[-1] in OPENING and len(cur) > 1:  # an opening bracket starts the next line
+                cur, carry = cur[:-1], cur[-1]
             lines.append(cur)
-            cur, w = "", 0.0
+            cur, w = carry, sum(1.0 if ord(c) > 0x2E80 else 0.55 for c in carry)
         cur += ch
         w += cw
     if cur:
@@ -62,7 +72,7 @@ def label_size(label: str, font: float = LABEL_FONT) -> tuple[float, float]:
     """(width, height) of a wrapped label in layout units (CJK characters one em wide, ASCII about half).
 
     >>> label_size("正极材料\\n前驱体")
-    (80.0, 48.0)
+    (96.0, 58.0)
     """
     lines = label.split("\n") or [""]
     width = max(sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in line) for line in lines) * font
