@@ -23,7 +23,7 @@ from webapp.park_ranking import (
     score_view,
     shown,
 )
-from graph.i18n import PARK_INDICATOR_ZH, cell
+from graph.i18n import PARK_INDICATOR_ZH, cell, money
 
 
 SCALE_ORDER = ["rank", "park_name", "city_label", "score"] + [f"v_{k}" for k in KEYS] + [f"p_{k}" for k in KEYS] + ["note"]
@@ -50,7 +50,7 @@ def _parts_table(me_scale: Any, me_speed: Any) -> list[dict[str, Any]]:
         rows.append(
             {
                 "指标": PARK_INDICATOR_ZH[k],
-                "本期数值(万元)": _num(me_scale.values.get(k) if me_scale and me_scale.values else None, ",.0f"),
+                "本期数值": money(me_scale.values.get(k) if me_scale and me_scale.values else None),
                 "规模分项(0–1)": _num(me_scale.parts.get(k) if me_scale and me_scale.parts else None, ".3f"),
                 "增速": _num(100 * me_speed.values[k] if me_speed and me_speed.values.get(k) is not None else None, "+.1f", "%"),
                 "增速分项(0–1)": _num(me_speed.parts.get(k) if me_speed and me_speed.parts else None, ".3f"),
