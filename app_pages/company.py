@@ -39,11 +39,17 @@ st.title("企业")
 view = require_data(c)
 
 
+def _new_search() -> None:
+    """A new search replaces the profile shown (until a result is picked)."""
+    if PARAM in st.query_params:
+        del st.query_params[PARAM]
+
+
 def _search_box() -> str:
     """The search text, kept in the URL (``?q=``) so a search can be shared."""
     if SEARCH_KEY not in st.session_state:
         st.session_state[SEARCH_KEY] = st.query_params.get("q", "")
-    q = st.text_input("查找企业", key=SEARCH_KEY, placeholder="企业名称（可只输一部分）、统一社会信用代码或股票代码，回车查找", help="名称包含所输文字的企业在前，其次是名称相近的企业（可容错别字）；代码需完整（股票代码可不带交易所后缀）。")
+    q = st.text_input("查找企业", key=SEARCH_KEY, on_change=_new_search, placeholder="企业名称（可只输一部分）、统一社会信用代码或股票代码，回车查找", help="名称包含所输文字的企业在前，其次是名称相近的企业（可容错别字）；代码需完整（股票代码可不带交易所后缀）。")
     q = q.strip()
     if q and st.query_params.get("q") != q:
         st.query_params["q"] = q
@@ -231,8 +237,7 @@ if wanted:
     except UnknownId as exc:
         st.warning(str(exc), icon=":material/help:")
     else:
-        if eid != wanted:
-            st.query_params[PARAM] = eid
+        st.query_params[PARAM] = eid  # also after a page link to this page: the address bar shows the profile (shareable)
         st.divider()
         _show(eid)
 elif not query:
