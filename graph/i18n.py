@@ -27,7 +27,7 @@ import datetime as dt
 import math
 from typing import Any, Mapping
 
-from graph.schema import ENUMS
+from graph.schema import ENUMS, NODES, RELS, TABLES
 
 MISSING = "无数据"
 NOT_APPLICABLE = "—"
@@ -78,14 +78,9 @@ PARK_INDICATOR_ZH = {k: PARK_KPI_ZH[k] for k in ("revenue", "fixed_investment", 
 PARK_MEASURE_ZH = {"top10_scale": "十强", "top10_speed": "十快", "star2plus": "二星级及以上园区"}
 PERIOD_KIND_ZH = {"year": "年度", "half": "半年", "quarter": "季度", "month": "月度"}
 
-# the graph's node labels and relationship types for people (the 数据 page's counts)
-NODE_LABEL_ZH = {"Industry": "产业", "Chain": "产业链", "Segment": "环节", "Enterprise": "企业", "Park": "园区", "Region": "行政区划", "Project": "招商项目", "ParkStat": "园区期间指标"}
-REL_TYPE_ZH = {
-    "HAS_CHAIN": "产业—产业链", "HAS_SEGMENT": "产业链—环节", "PART_OF": "子环节—环节", "SUPPLIES": "环节上下游（供应）",
-    "OPERATES_IN": "企业—所属环节", "SUPPLIES_TO": "企业供需关系", "LOCATED_IN": "企业—所在园区", "REGISTERED_IN": "企业—注册地",
-    "IN_REGION": "园区—所在行政区", "FOCUSES_ON": "园区—主导产业", "WITHIN": "行政区隶属", "BY": "项目—投资企业",
-    "IN_PARK": "项目—落地园区", "FILLS": "项目—补链环节", "HAS_STAT": "园区—期间指标",
-}  # fmt: skip
+# the graph's node labels and relationship types for people (the 数据 page's counts), from the schema
+NODE_LABEL_ZH = {n.label: TABLES[n.table].zh for n in NODES.values()}
+REL_TYPE_ZH = {r.type: r.zh or r.type for r in RELS.values()}
 # the workspace's tables (indmap workspace info)
 WORKSPACE_TABLE_ZH = {
     "leads": "招商线索", "lead_notes": "跟进记录", "lead_changes": "变更记录", "snapshots": "导入快照",
@@ -274,37 +269,25 @@ COLUMN_ZH: dict[str, str] = {
 COLUMN_KIND: dict[str, str] = {
     **dict.fromkeys(["local_revenue", "revenue", "investment", "fixed_investment", "total_revenue", "amount", "tax", "profit"], "money"),
     **dict.fromkeys(["intensity", "output_per_mu", "tax_per_mu", "revenue_per_mu"], "money_per_mu"),
-    **dict.fromkeys(
-        [
-            "completeness", "completeness_key_weighted", "completeness_before", "completeness_after",
-            "completeness_key_weighted_before", "completeness_key_weighted_after", "top_share", "focus_share",
-            "revenue_growth", "investment_growth", "growth", "rate", "share", "coverage",
-            "tax_growth", "profit_growth", "fixed_investment_growth", "home_average_growth", "cohesion", "chain_coverage",
-        ],
-        "pct",
-    ),
+    **dict.fromkeys(["completeness", "completeness_key_weighted", "completeness_before", "completeness_after", "completeness_key_weighted_before",
+                     "completeness_key_weighted_after", "top_share", "focus_share", "revenue_growth", "investment_growth", "growth", "rate", "share",
+                     "coverage", "tax_growth", "profit_growth", "fixed_investment_growth", "home_average_growth", "cohesion", "chain_coverage"], "pct"),
     **dict.fromkeys(["priority", "priority_before", "priority_after", "score"], "score"),
-    **dict.fromkeys(["similarity"], "ratio"),
-    **dict.fromkeys(["park_score"], "fraction3"),
-    **dict.fromkeys(["vs_home_average"], "points"),
+    "similarity": "ratio", "park_score": "fraction3", "vs_home_average": "points",
     **dict.fromkeys(["land_mu", "area_mu"], "mu"),
     **dict.fromkeys(["days", "days_overdue"], "days"),
     **dict.fromkeys(["stage", "from_stage", "to_stage", "pipeline_stage"], "stage"),
     **dict.fromkeys(["label", "label_before", "label_after"], "gap_label"),
-    **dict.fromkeys(["category"], "category"),
-    **dict.fromkeys(["basis"], "basis"),
-    **dict.fromkeys(["kind"], "overdue_kind"),
+    "category": "category", "basis": "basis", "kind": "overdue_kind",
     **dict.fromkeys(["reasons", "flags", "warnings", "notes"], "sentences"),
-}
+}  # fmt: skip
 
 # columns whose missing value means "does not apply" (written ``—``), not "unknown" (``无数据``):
 # a strong segment has no priority, an enterprise outside the pipeline no project stage, ...
-NOT_APPLICABLE_COLUMNS = frozenset(
-    [
-        "priority", "priority_before", "priority_after", "pipeline_stage", "pipeline_projects", "top_gap", "rank", "label_reason", "note",
-        "previous_period", "reason", "next_step", "due", "days_overdue", "last_note", "label_before", "label_after", "flag", "park_score",
-    ]
-)
+NOT_APPLICABLE_COLUMNS = frozenset([
+    "priority", "priority_before", "priority_after", "pipeline_stage", "pipeline_projects", "top_gap", "rank", "label_reason", "note",
+    "previous_period", "reason", "next_step", "due", "days_overdue", "last_note", "label_before", "label_after", "flag", "park_score",
+])  # fmt: skip
 
 # ------------------------------------------------------------------ formatting
 

@@ -738,6 +738,61 @@ def make_supply_links(rng: random.Random, st: Structure, locals_: list[dict[str,
     return supply_rows
 
 
+def _project_dates(rng: random.Random, stage: str) -> dict[str, dt.date | None]:
+    """A project's dates, walking backwards from its stage date (signed/started ones stalled about half the time)."""
+    stalled = stage in ("signed", "started") and rng.random() < 0.45
+    age = rng.randint(95, 420) if stalled else rng.randint(3, 85) if stage in ("signed", "started") else rng.randint(5, 300)
+    stage_date = AS_OF - dt.timedelta(days=age)
+    signed_on = started_on = producing_on = planned_start = planned_production = None
+    if stage in ("signed", "started", "producing"):
+        if stage == "signed":
+            signed_on = stage_date
+        elif stage == "started":
+            started_on = stage_date
+            signed_on = started_on - dt.timedelta(days=rng.randint(30, 300))
+        else:
+            producing_on = stage_date
+            started_on = producing_on - dt.timedelta(days=rng.randint(180, 720))
+            signed_on = started_on - dt.timedelta(days=rng.randint(30, 300))
+        planned_start = signed_on + dt.timedelta(days=rng.randint(45, 240))
+        planned_production = planned_start + dt.timedelta(days=rng.randint(240, 720))
+    elif stage == "dropped" and rng.random() < 0.5:
+        signed_on = stage_date - dt.timedelta(days=rng.randint(60, 400))
+        planned_start = signed_on + dt.timedelta(days=rng.randint(45, 240))
+    elif stage == "negotiating" and rng.random() < 0.4:
+        planned_start = stage_date + dt.timedelta(days=rng.randint(120, 400))
+    return {"stage_date": stage_date, "signed_on": signed_on, "started_on": started_on, "producing_on": producing_on,
+            "planned_start": planned_start, "planned_production": planned_production}  # fmt: skip
+
+
+def _project_segments(st: Structure, links: pl.DataFrame, local_links: list[dict[str, Any]]) -> tuple[dict[str, list[str]], list[str], list[str]]:
+    """Listed companies by segment, and the leaf segments they could be recruited into: thin ones (≤ 2 local firms), the rest."""
+    local_count: dict[str, int] = defaultdict(int)
+    for r in local_links:
+        local_count[r["segment_id"]] += 1
+    cand_by_seg: dict[str, list[str]] = defaultdict(list)
+    for e, s in links.select("enterprise_id", "segment_id").rows():
+        cand_by_seg[s].append(e)
+    gap_segs = [s for s in st.leaves if local_count.get(s, 0) <= 2 and cand_by_seg.get(s)]
+    other_segs = [s for s in st.leaves if local_count.get(s, 0) > 2 and cand_by_seg.get(s)]
+    return cand_by_seg, gap_segs, other_segs
+
+
+def _fictional_investor(st: Structure, fict_links: list[dict[str, Any]], rng_inv: random.Random):
+    """A draw of a fictional outside firm for a segment: one placed in it, else one placed in its chain."""
+    fict_by_seg: dict[str, set[str]] = defaultdict(set)
+    fict_by_chain: dict[str, set[str]] = defaultdict(set)
+    for r in fict_links:
+        fict_by_seg[r["segment_id"]].add(r["enterprise_id"])
+        fict_by_chain[st.seg_chain[r["segment_id"]]].add(r["enterprise_id"])
+
+    def fictional(seg: str) -> str | None:
+        pool = sorted(fict_by_seg.get(seg) or fict_by_chain.get(st.seg_chain[seg]) or [])
+        return rng_inv.choice(pool) if pool else None
+
+    return fictional
+
+
 def make_projects(
     rng: random.Random,
     st: Structure,
@@ -749,32 +804,12 @@ def make_projects(
     fict_links: list[dict[str, Any]],
     rng_inv: random.Random,
 ) -> list[dict[str, Any]]:
-    """A fictional investment pipeline: most projects bring outside firms into thin segments.
-
-    The investors are fictional outside firms (``fict``, placed by ``fict_links``) or fictional local firms:
-    a real listed company is never put into a made-up project. Which segments get a project still
-    follows where listed companies could be recruited (``links``), drawn from ``rng`` as before, so the
-    rest of the demo (park figures) stays the same; the fictional investor is drawn from ``rng_inv``:
-    one placed in the segment, else one placed in the segment's chain.
-    """
-    local_count: dict[str, int] = defaultdict(int)
-    for r in local_links:
-        local_count[r["segment_id"]] += 1
-    cand_by_seg: dict[str, list[str]] = defaultdict(list)
-    for e, s in links.select("enterprise_id", "segment_id").rows():
-        cand_by_seg[s].append(e)
-    fict_by_seg: dict[str, set[str]] = defaultdict(set)
-    fict_by_chain: dict[str, set[str]] = defaultdict(set)
-    for r in fict_links:
-        fict_by_seg[r["segment_id"]].add(r["enterprise_id"])
-        fict_by_chain[st.seg_chain[r["segment_id"]]].add(r["enterprise_id"])
-
-    def fictional(seg: str) -> str | None:
-        pool = sorted(fict_by_seg.get(seg) or fict_by_chain.get(st.seg_chain[seg]) or [])
-        return rng_inv.choice(pool) if pool else None
-
-    gap_segs = [s for s in st.leaves if local_count.get(s, 0) <= 2 and cand_by_seg.get(s)]
-    other_segs = [s for s in st.leaves if local_count.get(s, 0) > 2 and cand_by_seg.get(s)]
+    """A fictional investment pipeline: most projects bring outside firms into thin segments. The investors are
+    fictional (``fict`` or local firms): a real listed company is never put into a made-up project. The segments
+    still follow where listed companies could be recruited (``links``, drawn from ``rng`` as before, so the park
+    figures stay); the investor is drawn from ``rng_inv`` (:func:`_fictional_investor`)."""
+    cand_by_seg, gap_segs, other_segs = _project_segments(st, links, local_links)
+    fictional = _fictional_investor(st, fict_links, rng_inv)
     park_by_ind: dict[str, list[Park]] = defaultdict(list)
     for p in parks:
         for i in p.focus:
@@ -811,28 +846,7 @@ def make_projects(
         land = round(max(5.0, investment / intensity), 1)
         exp_rev = round(investment * rng.uniform(0.5, 2.2), -1)
         exp_tax = round(exp_rev * rng.uniform(0.025, 0.08), 1)
-        # dates (walk backwards from the stage date)
-        stalled = stage in ("signed", "started") and rng.random() < 0.45
-        age = rng.randint(95, 420) if stalled else rng.randint(3, 85) if stage in ("signed", "started") else rng.randint(5, 300)
-        stage_date = AS_OF - dt.timedelta(days=age)
-        signed_on = started_on = producing_on = planned_start = planned_production = None
-        if stage in ("signed", "started", "producing"):
-            if stage == "signed":
-                signed_on = stage_date
-            elif stage == "started":
-                started_on = stage_date
-                signed_on = started_on - dt.timedelta(days=rng.randint(30, 300))
-            else:
-                producing_on = stage_date
-                started_on = producing_on - dt.timedelta(days=rng.randint(180, 720))
-                signed_on = started_on - dt.timedelta(days=rng.randint(30, 300))
-            planned_start = signed_on + dt.timedelta(days=rng.randint(45, 240))
-            planned_production = planned_start + dt.timedelta(days=rng.randint(240, 720))
-        elif stage == "dropped" and rng.random() < 0.5:
-            signed_on = stage_date - dt.timedelta(days=rng.randint(60, 400))
-            planned_start = signed_on + dt.timedelta(days=rng.randint(45, 240))
-        elif stage == "negotiating" and rng.random() < 0.4:
-            planned_start = stage_date + dt.timedelta(days=rng.randint(120, 400))
+        dates = _project_dates(rng, stage)
         owner = f"{park.name}管委会" if park and rng.random() < 0.6 else "示例市投资促进局"
         if ent is None:
             short = "意向企业待定："
@@ -851,12 +865,7 @@ def make_projects(
                 "segment_id": seg if rng.random() < 0.92 else None,
                 "investment": investment,
                 "land_mu": land,
-                "stage_date": stage_date,
-                "signed_on": signed_on,
-                "started_on": started_on,
-                "producing_on": producing_on,
-                "planned_start": planned_start,
-                "planned_production": planned_production,
+                **dates,
                 "owner": owner,
                 "expected_revenue": exp_rev if stage != "lead" else None,
                 "expected_tax": exp_tax if stage != "lead" else None,

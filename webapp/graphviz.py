@@ -146,6 +146,35 @@ def _darker(hex_color: str, factor: float = 0.6) -> str:
     return "#{:02x}{:02x}{:02x}".format(int(r * factor), int(g * factor), int(b * factor))
 
 
+def _tooltip(n: str, d: dict[str, Any], leaders: list[str]) -> list[str]:
+    """The lines of a segment's tooltip: stage, label, local presence, candidates, priority, leading firms."""
+    label = d.get("label") or "missing"
+    tip = [
+        f"{d.get('segment_name') or n}（{SEGMENT_STAGE_ZH.get(d.get('stage'), d.get('stage') or '')}{'，关键环节' if d.get('key') else ''}）",
+        f"标签：{GAP_LABEL_ZH.get(label, label)}",
+        f"本地企业 {int(d.get('local_count') or 0)} 家，规上 {int(d.get('above_scale_count') or 0)} 家，营收 {money(d.get('local_revenue'))}",
+        f"外地候选企业 {int(d.get('candidate_count') or 0)} 家",
+    ]
+    if d.get("priority") is not None:
+        tip.append(f"补链优先级 {float(d['priority']):.1f}")
+    tip.append("主要本地企业：" + ("、".join(leaders) if leaders else "无"))
+    return tip
+
+
+def _stage_headers(net: Network, g: nx.DiGraph, pos: dict[str, tuple[float, float, int]]) -> None:
+    """上游 / 中游 / 下游 as text nodes above their columns."""
+    if not pos:
+        return
+    top = min(y for _, y, _ in pos.values()) - 80
+    for stage in STAGE_ORDER:
+        xs_all = [x for n, (x, _, _c) in pos.items() if g.nodes[n].get("stage") == stage]
+        if xs_all:
+            net.add_node(
+                f"__stage_{stage}", label=SEGMENT_STAGE_ZH[stage], shape="text", x=(min(xs_all) + max(xs_all)) / 2, y=top,
+                fixed={"x": True, "y": True}, font={"size": 28, "color": "#52606d"}, chosen=False,
+            )  # fmt: skip
+
+
 def chain_network(
     segments: Iterable[dict[str, Any]],
     links: Iterable[tuple[str, str]],
@@ -183,16 +212,7 @@ def chain_network(
         size = NODE_MAX * (0.45 + 0.55 * math.sqrt(count / max_count)) if count else NODE_MAX * 0.4
         if n in parent:
             size *= 0.8
-        tip = [
-            f"{d.get('segment_name') or n}（{SEGMENT_STAGE_ZH.get(d.get('stage'), d.get('stage') or '')}{'，关键环节' if d.get('key') else ''}）",
-            f"标签：{GAP_LABEL_ZH.get(label, label)}",
-            f"本地企业 {count} 家，规上 {int(d.get('above_scale_count') or 0)} 家，营收 {money(d.get('local_revenue'))}",
-            f"外地候选企业 {int(d.get('candidate_count') or 0)} 家",
-        ]
-        if d.get("priority") is not None:
-            tip.append(f"补链优先级 {float(d['priority']):.1f}")
-        names = leaders.get(n) or []
-        tip.append("主要本地企业：" + ("、".join(names) if names else "无"))
+        tip = _tooltip(n, d, leaders.get(n) or [])
         x, y, _ = pos[n]
         net.add_node(
             n,
@@ -218,24 +238,7 @@ def chain_network(
         net.add_edge(u, v, arrows="to", width=1.6, smooth={"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.45})
     for ch, p in sorted(parent.items()):
         net.add_edge(ch, p, dashes=True, color={"color": "#c3c9d1"}, arrows="", width=1, smooth=False)
-    # stage headers above their columns
-    if pos:
-        top = min(y for _, y, _ in pos.values()) - 80
-        for stage in STAGE_ORDER:
-            cols = [c for n, (_, _, c) in pos.items() if g.nodes[n].get("stage") == stage]
-            if cols:
-                xs_all = [x for n, (x, _, c) in pos.items() if g.nodes[n].get("stage") == stage]
-                xs = (min(xs_all) + max(xs_all)) / 2
-                net.add_node(
-                    f"__stage_{stage}",
-                    label=SEGMENT_STAGE_ZH[stage],
-                    shape="text",
-                    x=xs,
-                    y=top,
-                    fixed={"x": True, "y": True},
-                    font={"size": 28, "color": "#52606d"},
-                    chosen=False,
-                )
+    _stage_headers(net, g, pos)
     opts = _base_options(physics=False)
     opts["interaction"]["dragNodes"] = False
     net.options = opts

@@ -72,6 +72,56 @@ def _groups(pr: pl.DataFrame, key: str, names: dict[str, str]) -> list[GroupRow]
     return out
 
 
+def _flag_project(rep: ProjectReport, r: dict, settings: AnalysisSettings, as_of: dt.date) -> None:
+    """Stalled, intensity / per-mu and overdue rows of one live project, appended to ``rep``."""
+    base = dict(project_id=r["id"], name=r["name"], stage=r["stage"], park_id=r["park_id"], owner=r["owner"], investment=r["investment"], land_mu=r["land_mu"])
+    if r["stage"] in ("signed", "started"):
+        sd = r["stage_date"] or (r["signed_on"] if r["stage"] == "signed" else r["started_on"])
+        if sd is None:
+            rep.warnings.append(f"项目 {r['id']} 处于{PROJECT_STAGE_ZH[r['stage']]}阶段但无阶段日期，无法判断是否停滞")
+        elif (as_of - sd).days > settings.stall_days:
+            rep.stalled.append(ProjectFlagRow(**base, stage_date=sd, days=(as_of - sd).days, flags=[R.r_stalled(r["stage"], (as_of - sd).days)]))
+    land = r["land_mu"]
+    if land is not None and land > 0:
+        row = ProjectFlagRow(**base)
+        if r["investment"] is not None:
+            row.intensity = r["investment"] / land
+            if row.intensity < settings.intensity_min:
+                row.flags.append(R.r_intensity(row.intensity, settings.intensity_min))
+        if r["expected_revenue"] is not None:
+            row.output_per_mu = r["expected_revenue"] / land
+            if row.output_per_mu < settings.output_per_mu_min:
+                row.flags.append(R.r_output(row.output_per_mu, settings.output_per_mu_min))
+        if r["expected_tax"] is not None:
+            row.tax_per_mu = r["expected_tax"] / land
+            if row.tax_per_mu < settings.tax_per_mu_min:
+                row.flags.append(R.r_tax(row.tax_per_mu, settings.tax_per_mu_min))
+        rep.intensity.append(row)
+    si = _ORDER[r["stage"]]
+    for kind, col, need in (("start", "planned_start", "started"), ("production", "planned_production", "producing")):
+        planned = r[col]
+        if planned is not None and planned < as_of and si < _ORDER[need]:
+            days = (as_of - planned).days
+            rep.overdue.append(OverdueRow(owner=r["owner"], project_id=r["id"], name=r["name"], stage=r["stage"], kind=kind, planned=planned, days_overdue=days, reason=R.r_overdue(kind, days)))
+
+
+def _fills(view: GraphView, settings: AnalysisSettings, live: pl.DataFrame) -> list[FillRow]:
+    """Live projects on a gap segment (broken, missing or weak in the city), highest priority first."""
+    fills = live.filter(pl.col("segment_id").is_not_null()).sort("id")
+    if not fills.height:
+        return []
+    by_seg = {g.segment_id: g for g in gaps(view, settings).rows}
+    out = []
+    for r in fills.iter_rows(named=True):
+        g = by_seg.get(r["segment_id"])
+        if g is None or g.label == "strong":  # a strong segment is no gap (analysis.md: "which gaps a project fills")
+            continue
+        out.append(FillRow(project_id=r["id"], name=r["name"], stage=r["stage"], segment_id=r["segment_id"], segment_name=g.segment_name,
+                           chain_id=g.chain_id, label=g.label, label_zh=g.label_zh, priority=g.priority))  # fmt: skip
+    out.sort(key=lambda f: (f.priority is None, -(f.priority or 0.0), f.project_id))
+    return out
+
+
 def project_report(view: GraphView, settings: AnalysisSettings, as_of: dt.date | None = None, park_id: str | None = None) -> ProjectReport:
     """The investment-project pipeline report.
 
@@ -126,66 +176,9 @@ def project_report(view: GraphView, settings: AnalysisSettings, as_of: dt.date |
 
     live = pr.filter(pl.col("stage") != "dropped")
     for r in live.sort("id").iter_rows(named=True):
-        base = dict(project_id=r["id"], name=r["name"], stage=r["stage"], park_id=r["park_id"], owner=r["owner"], investment=r["investment"], land_mu=r["land_mu"])
-        # stalled
-        if r["stage"] in ("signed", "started"):
-            sd = r["stage_date"] or (r["signed_on"] if r["stage"] == "signed" else r["started_on"])
-            if sd is None:
-                rep.warnings.append(f"项目 {r['id']} 处于{PROJECT_STAGE_ZH[r['stage']]}阶段但无阶段日期，无法判断是否停滞")
-            else:
-                days = (as_of - sd).days
-                if days > settings.stall_days:
-                    rep.stalled.append(ProjectFlagRow(**base, stage_date=sd, days=days, flags=[R.r_stalled(r["stage"], days)]))
-        # intensity and per-mu
-        land = r["land_mu"]
-        if land is not None and land > 0:
-            row = ProjectFlagRow(**base)
-            if r["investment"] is not None:
-                row.intensity = r["investment"] / land
-                if row.intensity < settings.intensity_min:
-                    row.flags.append(R.r_intensity(row.intensity, settings.intensity_min))
-            if r["expected_revenue"] is not None:
-                row.output_per_mu = r["expected_revenue"] / land
-                if row.output_per_mu < settings.output_per_mu_min:
-                    row.flags.append(R.r_output(row.output_per_mu, settings.output_per_mu_min))
-            if r["expected_tax"] is not None:
-                row.tax_per_mu = r["expected_tax"] / land
-                if row.tax_per_mu < settings.tax_per_mu_min:
-                    row.flags.append(R.r_tax(row.tax_per_mu, settings.tax_per_mu_min))
-            rep.intensity.append(row)
-        # overdue
-        si = _ORDER[r["stage"]]
-        for kind, col, need in (("start", "planned_start", "started"), ("production", "planned_production", "producing")):
-            planned = r[col]
-            if planned is not None and planned < as_of and si < _ORDER[need]:
-                days = (as_of - planned).days
-                rep.overdue.append(
-                    OverdueRow(owner=r["owner"], project_id=r["id"], name=r["name"], stage=r["stage"], kind=kind, planned=planned, days_overdue=days, reason=R.r_overdue(kind, days))
-                )
+        _flag_project(rep, r, settings, as_of)
     rep.stalled.sort(key=lambda x: (-(x.days or 0), x.project_id))
     rep.intensity.sort(key=lambda x: (not x.flags, x.intensity if x.intensity is not None else float("inf"), x.project_id))
     rep.overdue.sort(key=lambda x: (x.owner is None, x.owner or "", -x.days_overdue, x.project_id, x.kind))
-
-    # fills
-    fills = live.filter(pl.col("segment_id").is_not_null()).sort("id")
-    if fills.height:
-        by_seg = {g.segment_id: g for g in gaps(view, settings).rows}
-        for r in fills.iter_rows(named=True):
-            g = by_seg.get(r["segment_id"])
-            if g is None or g.label == "strong":  # a strong segment is no gap (analysis.md: "which gaps a project fills")
-                continue
-            rep.fills.append(
-                FillRow(
-                    project_id=r["id"],
-                    name=r["name"],
-                    stage=r["stage"],
-                    segment_id=r["segment_id"],
-                    segment_name=g.segment_name if g else None,
-                    chain_id=g.chain_id if g else None,
-                    label=g.label if g else None,
-                    label_zh=g.label_zh if g else None,
-                    priority=g.priority if g else None,
-                )
-            )
-        rep.fills.sort(key=lambda f: (f.priority is None, -(f.priority or 0.0), f.project_id))
+    rep.fills = _fills(view, settings, live)
     return rep
