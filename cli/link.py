@@ -15,7 +15,7 @@ DESCRIPTION = """\
 写出可人工审核的 enterprise_segments.csv（enterprise_id, segment_id, share, source, confidence）。
 
 两种企业来源：
-  * 上市公司（默认）：data/public/listed_companies.csv 的申万行业 + listed_products.csv 的主营产品
+  * 上市公司（默认）：ingest/data/public/listed_companies.csv 的申万行业 + listed_products.csv 的主营产品
     （ChainKnowledgeGraph）；企业编号为规范化股票代码，如 600373.SH。
   * 本地企业名录（--enterprises）：自己的 enterprises.csv，可带 products/主营产品、keywords/关键词/经营范围、
     gbt4754/国标行业代码、sw_codes/申万行业代码 列；都没有时只用企业名称匹配。
@@ -31,8 +31,8 @@ share = 匹配产品可靠营收占比之和（封顶 1，未知则留空）；-
 
 例：
   indmap link --dataset data/demo --out /tmp/enterprise_segments.csv
-  indmap link --segments data/demo/segments.csv --companies data/public/listed_companies.csv \\
-      --products data/public/listed_products.csv --out links.csv --min-confidence confirmed
+  indmap link --segments data/demo/segments.csv --companies ingest/data/public/listed_companies.csv \\
+      --products ingest/data/public/listed_products.csv --out links.csv --min-confidence confirmed
   indmap link --dataset data/demo --enterprises my_enterprises.csv --out local_links.csv --review
 """
 
@@ -47,8 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     src = p.add_argument_group("segments (one of)")
     src.add_argument("--segments", metavar="FILE", help="segments.csv with sw_codes / gbt4754 / keywords columns")
     src.add_argument("--dataset", metavar="DIR", help="dataset folder; its segments.csv is used")
-    p.add_argument("--companies", metavar="FILE", help="listed companies (default: data/public/listed_companies.csv)")
-    p.add_argument("--products", metavar="FILE", help="listed companies' main products (default: data/public/listed_products.csv)")
+    p.add_argument("--companies", metavar="FILE", help="listed companies (default: ingest/data/public/listed_companies.csv)")
+    p.add_argument("--products", metavar="FILE", help="listed companies' main products (default: ingest/data/public/listed_products.csv)")
     p.add_argument("--enterprises", metavar="FILE", help="link this enterprise list (CSV, UTF-8 or GBK) instead of the listed companies")
     p.add_argument("--source-label", metavar="TEXT", default="企业名录", help="data source named in `source` for --enterprises (default: 企业名录)")
     p.add_argument("--out", metavar="FILE", required=True, help="output CSV (enterprise_segments.csv layout)")

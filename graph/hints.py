@@ -12,8 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from graph.settings import ROOT
-
+ROOT = Path(__file__).resolve().parent.parent  # a source checkout (an installed package has no demo beside it)
 DEMO = ROOT / "data" / "demo"
 
 

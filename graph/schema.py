@@ -49,7 +49,7 @@ class Column:
     ref: tuple[str, str] | None = None  # (table, column) this value must exist in
     min: float | None = None
     max: float | None = None
-    aliases: tuple[str, ...] = ()  # extra accepted header spellings
+    aliases: tuple[str, ...] = ()  # more accepted header spellings (besides name, zh and ``编号/id`` forms)
     doc: str = ""
 
 
@@ -137,16 +137,16 @@ TABLES: dict[str, Table] = {
             "企业",
             (
                 C("id", "编号", required=True),
-                C("name", "企业名称", required=True),
+                C("name", "企业名称", required=True, aliases=("名称", "企业")),
                 C("local", "是否本地", "bool", required=True),
-                C("credit_code", "统一社会信用代码"),
+                C("credit_code", "统一社会信用代码", aliases=("信用代码", "社会信用代码", "uscc")),
                 C("region_code", "行政区划代码", ref=("regions", "code")),
                 C("park_id", "所在园区", ref=("parks", "id")),
                 C("province", "省份"),
                 C("revenue", "营业收入", "float", min=0, doc="万元"),
                 C("employees", "从业人数", "int", min=0),
                 C("founded", "成立日期", "date"),
-                C("listed_code", "股票代码"),
+                C("listed_code", "股票代码", aliases=("证券代码",)),
                 C("qualifications", "资质", "list"),
                 C("patents", "专利数", "int", min=0),
                 C("pollution", "污染等级", "enum", enum="grade"),
@@ -159,8 +159,8 @@ TABLES: dict[str, Table] = {
             "enterprise_segments",
             "企业环节",
             (
-                C("enterprise_id", "企业编号", required=True, ref=("enterprises", "id")),
-                C("segment_id", "环节编号", required=True, ref=("segments", "id")),
+                C("enterprise_id", "企业编号", required=True, ref=("enterprises", "id"), aliases=("企业",)),
+                C("segment_id", "环节编号", required=True, ref=("segments", "id"), aliases=("环节",)),
                 C("share", "业务占比", "share", min=0, max=1),
                 C("source", "来源"),
                 C("confidence", "置信度", "enum", enum="confidence"),
@@ -222,7 +222,7 @@ TABLES: dict[str, Table] = {
             "项目",
             (
                 C("id", "编号", required=True),
-                C("name", "项目名称", required=True),
+                C("name", "项目名称", required=True, aliases=("名称",)),
                 C("stage", "阶段", "enum", required=True, enum="project_stage"),
                 C("enterprise_id", "投资企业", ref=("enterprises", "id")),
                 C("park_id", "落地园区", ref=("parks", "id")),

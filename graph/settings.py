@@ -26,8 +26,10 @@ from pydantic_settings import (
 
 from graph.i18n import CATEGORY_LONG_ZH, PARK_INDICATOR_ZH, PRIORITY_FACTOR_ZH, TARGET_FACTOR_ZH
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_STORE = ROOT / "data" / "store" / "indmap.lbug"
+_CHECKOUT = Path(__file__).resolve().parent.parent
+# a source checkout keeps its store in its own data/store/; an installed package in ./data/store/ of the
+# working directory (never inside site-packages)
+DEFAULT_STORE = (_CHECKOUT if (_CHECKOUT / "pyproject.toml").is_file() else Path()) / "data" / "store" / "indmap.lbug"
 
 
 class _Strict(BaseModel):

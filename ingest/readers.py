@@ -28,17 +28,6 @@ from ingest.safety import ReadLimits, Refused, check_workbook, encoding_rows, fi
 
 ROW = "_row"
 
-# Extra header spellings, beyond graph.schema (English, Chinese, aliases).
-EXTRA_ALIASES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("enterprises", "name"): ("名称", "企业"),
-    ("enterprises", "credit_code"): ("信用代码", "社会信用代码", "uscc"),
-    ("enterprises", "listed_code"): ("证券代码",),
-    ("projects", "name"): ("名称",),
-    ("enterprise_segments", "enterprise_id"): ("企业",),
-    ("enterprise_segments", "segment_id"): ("环节",),
-}
-
-
 @dataclass
 class RawTable:
     """One table as read: text columns named in English plus ``_row``."""
@@ -84,9 +73,10 @@ def _ignored(name: str) -> bool:
 
 
 def column_lookup(table: Table) -> dict[str, str]:
+    """Normalised header spelling -> English column name: the name, its Chinese name and ``Column.aliases``."""
     out: dict[str, str] = {}
     for c in table.columns:
-        spellings = (c.name, c.name.replace("_", " "), c.zh, *c.aliases, *EXTRA_ALIASES.get((table.name, c.name), ()))
+        spellings = (c.name, c.name.replace("_", " "), c.zh, *c.aliases)
         for s in spellings:
             out.setdefault(norm(s), c.name)
     return out

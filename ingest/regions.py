@@ -1,6 +1,6 @@
 """Built-in national division codes (province, city, county incl. development zones).
 
-Shipped under ``data/regions/`` (see its ``SOURCES.md``). Every level uses the
+Shipped as package data under ``ingest/data/regions/`` (see its ``SOURCES.md``). Every level uses the
 6-digit national code: province ``370000``, city ``370100``, county ``370102``.
 
 >>> r = builtin_regions()
@@ -13,11 +13,12 @@ Shipped under ``data/regions/`` (see its ``SOURCES.md``). Every level uses the
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import polars as pl
 
-REGIONS_DIR = Path(__file__).resolve().parent.parent / "data" / "regions"
+from ingest.bundled import bundled_dir
+
+REGIONS_DIR = bundled_dir("regions")
 
 REGION_SCHEMA = {"code": pl.Utf8, "name": pl.Utf8, "parent_code": pl.Utf8, "level": pl.Utf8}
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
 from typing import Any, Callable, Sequence
 
 import streamlit as st
@@ -24,7 +24,7 @@ from pyvis.network import Network
 
 from webapp.graphviz import SELECTED_RING, LegendItem, asset_base
 
-JS_FILE = Path(__file__).resolve().parent / "templates" / "clickable_network.js"
+JS_FILE = files("webapp").joinpath("templates", "clickable_network.js")  # package data, also in the wheel
 LEGEND_HEIGHT = 30  # the legend line above the canvas (two lines when it wraps)
 CSS = """
 .indmap-map { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif; }

@@ -22,17 +22,17 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import ladybug as lb
 import polars as pl
 
 from graph import queries as Q
-from graph.guard import Limits, check_read_only
+from graph.guard import console_query
 from graph.mapping import graph_frames, tables_from_graph
 from graph.schema import NODES, RELS
 from graph.settings import Settings
-from graph.stores.base import LoadReport, ProgressFn, QueryResult, Steps, StoreError, WriteFailed, query_failed
+from graph.stores.base import LoadReport, ProgressFn, QueryResult, Steps, StoreError, WriteFailed, query_failed, take_rows
 from graph.stores.lock import file_lock
 
 TMP_MARK = ".tmp-"
@@ -128,12 +128,7 @@ class EmbeddedStore:
             if not _pid_alive(pid):
                 f.unlink(missing_ok=True)
 
-    def write(
-        self,
-        tables: dict[str, pl.DataFrame],
-        meta: dict | None = None,
-        progress: ProgressFn | None = None,
-    ) -> LoadReport:
+    def write(self, tables: dict[str, pl.DataFrame], meta: dict | None = None, progress: ProgressFn | None = None) -> LoadReport:
         """Write ``tables`` as a new graph file and swap it in atomically (one writer at a time).
 
         Raises :class:`~graph.stores.base.StoreBusy` when another writer holds the
@@ -193,7 +188,7 @@ class EmbeddedStore:
             meta = dict(meta or {})
             meta.setdefault("written_at", dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
             meta["counts"] = {"nodes": report.nodes, "relationships": report.relationships}
-            conn.execute(Q.WRITE_META, {"json": json.dumps(meta, ensure_ascii=False, default=str)})
+            conn.execute(Q.LADYBUG_WRITE_META, {"meta_id": Q.META_ID, "json": json.dumps(meta, ensure_ascii=False, default=str)})
             tick("meta")
         finally:
             conn.close()
@@ -255,7 +250,7 @@ class EmbeddedStore:
 
     def read_meta(self) -> dict:
         with self._lock:
-            res = self._connection().execute(Q.READ_META)
+            res = self._connection().execute(Q.LADYBUG_READ_META)
             row = res.get_next() if res.has_next() else None
         return json.loads(row[0]) if row else {}
 
@@ -266,18 +261,9 @@ class EmbeddedStore:
             rels = {rtype: int(conn.execute(Q.count_rels(rtype)).get_next()[0]) for rtype in RELS}
         return {"nodes": nodes, "relationships": rels}
 
-    def query(
-        self,
-        cypher: str,
-        params: dict[str, Any] | None = None,
-        *,
-        timeout_s: float | None = None,
-        row_cap: int | None = None,
-    ) -> QueryResult:
+    def query(self, cypher: str, params: dict[str, Any] | None = None, *, timeout_s: float | None = None, row_cap: int | None = None) -> QueryResult:
         """Run one read-only console query (refused before it runs if it is not)."""
-        text = check_read_only(cypher, Limits.from_settings(self.settings))
-        timeout_s = self.settings.query_timeout_s if timeout_s is None else timeout_s
-        row_cap = self.settings.query_row_cap if row_cap is None else row_cap
+        text, timeout_s, row_cap = console_query(self.settings, cypher, timeout_s, row_cap)
         t0 = time.perf_counter()
         with self._lock:
             conn = self._connection()
@@ -294,13 +280,7 @@ class EmbeddedStore:
             if isinstance(res, list):  # several statements: the guard refuses these
                 raise StoreError("一次只运行一条查询。")
             columns = list(res.get_column_names())
-            rows: list[list[Any]] = []
-            truncated = False
-            while res.has_next():
-                if len(rows) >= row_cap:
-                    truncated = True
-                    break
-                rows.append(res.get_next())
+            rows, truncated = take_rows(_results(res), row_cap)
         return QueryResult(
             columns=columns,
             rows=self._plain_rows(rows),
@@ -317,11 +297,21 @@ def _arrow_frame(conn: lb.Connection, cypher: str) -> pl.DataFrame:
 def _read_graph(conn: lb.Connection, tolerant: bool = False) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
     """Node and relationship frames of the file; ``tolerant``: only the properties its tables have."""
 
-    def have(name: str) -> set[str] | None:
-        return {r[0] for r in conn.execute(Q.table_properties(name)).get_all()} if tolerant else None
+    def binds(stmt: str) -> bool:
+        try:
+            conn.execute(stmt)
+        except RuntimeError:
+            return False
+        return True
 
-    nodes = {label: _arrow_frame(conn, Q.read_nodes(label, have(label))) for label in NODES}
-    rels = {rtype: _arrow_frame(conn, Q.read_rels(rtype, have(rtype))) for rtype in ("SUPPLIES", "OPERATES_IN", "SUPPLIES_TO")}
+    def have(props: list, probes: list[str]) -> set[str] | None:
+        return {p.name for p, probe in zip(props, probes) if binds(probe)} if tolerant else None
+
+    nodes = {label: _arrow_frame(conn, Q.read_nodes(label, have(NODES[label].props, Q.node_property_probes(label)))) for label in NODES}
+    rels = {
+        rtype: _arrow_frame(conn, Q.read_rels(rtype, have(RELS[rtype].props, Q.rel_property_probes(rtype))))
+        for rtype in ("SUPPLIES", "OPERATES_IN", "SUPPLIES_TO")
+    }
     return nodes, rels
 
 
@@ -390,3 +380,9 @@ def plain_value(v: Any, ids: dict[str, Any] | None = None) -> Any:
     if isinstance(v, list):
         return [plain_value(x, ids) for x in v]
     return v
+
+
+def _results(res: Any) -> Iterator[list[Any]]:
+    """The rows of a LadybugDB query result, one at a time."""
+    while res.has_next():
+        yield res.get_next()

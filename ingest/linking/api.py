@@ -127,7 +127,7 @@ def link(
     ...                      "sw_l2_code": ["270200"], "sw_l1_code": ["270000"]})
     >>> prod = pl.DataFrame({"code": ["688005.SH"], "product": ["三元正极材料"], "share": [0.78]})
     >>> link(segs, listed_profiles(comp, prod)).select("segment_id", "share", "confidence", "evidence").rows()
-    [('S1', 0.78, 'confirmed', 0.633)]
+    [('S1', 0.78, 'confirmed', 0.675)]
     """
     seg = segment_info(segments)
     rules_tab = segment_rules(segments, rules)
@@ -158,7 +158,7 @@ def link_listed(
     reference: Profiles | None = None,
     report: LinkReport | None = None,
 ) -> pl.DataFrame:
-    """Link the shipped listed companies (``data/public``) to ``segments``."""
+    """Link the shipped listed companies (``ingest/data/public``) to ``segments``."""
     from ingest.public import chainkg
 
     companies = chainkg.load_companies() if companies is None else companies

@@ -81,7 +81,7 @@ class Profiles:
 
 
 def listed_profiles(companies: pl.DataFrame, products: pl.DataFrame) -> Profiles:
-    """Profiles of listed companies from the ``data/public`` excerpt (see :mod:`ingest.public.chainkg`)."""
+    """Profiles of listed companies from the ``ingest/data/public`` excerpt (see :mod:`ingest.public.chainkg`)."""
     full = pl.col("fullname") if "fullname" in companies.columns else pl.lit(None, dtype=pl.Utf8)
     comp = companies.select(
         pl.col("code").alias("enterprise_id"),
