@@ -218,7 +218,7 @@ def test_min_confidence_filter_and_write(tmp_path):
     assert conf.height < all_links.height or all_links.get_column("confidence").eq("confirmed").all()
     out = tmp_path / "es.csv"
     lk.write_links(all_links, out)
-    assert out.read_text(encoding="utf-8").splitlines()[0] == "enterprise_id,segment_id,share,source,confidence"
+    assert out.read_text(encoding="utf-8").splitlines()[0] == "enterprise_id,segment_id,share,source,confidence,evidence"
 
 
 def test_cli_link_on_demo_segments(tmp_path, capsys):
