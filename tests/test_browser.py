@@ -75,6 +75,21 @@ VISIBLE_JS = (ROOT / "tests" / "visible_text.js").read_text(encoding="utf-8")
 pytestmark = pytest.mark.browser
 
 
+def offline_context(browser, external: list[str], *, height: int = 1000):
+    """A Chinese browser context whose requests to anything but this machine are refused and kept in ``external``."""
+    context = browser.new_context(viewport={"width": 1440, "height": height}, accept_downloads=True, locale="zh-CN")
+
+    def guard(route):
+        u = urlparse(route.request.url)
+        if u.scheme in ("http", "https", "ws", "wss") and u.hostname not in LOCAL_HOSTS:
+            external.append(route.request.url)
+            return route.abort()
+        return route.continue_()
+
+    context.route("**/*", guard)
+    return context
+
+
 def _ensure_browser() -> None:
     if os.environ.get("INDMAP_SKIP_BROWSER") == "1":
         pytest.skip("INDMAP_SKIP_BROWSER=1: browser test skipped on request")
@@ -258,16 +273,7 @@ def test_every_page_offline_in_chromium(server):
     vocabulary.add(getpass.getuser())  # who ran the CLI ingest: a person's account name, shown as 导入人 on 数据
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True, locale="zh-CN")
-
-        def guard(route):
-            u = urlparse(route.request.url)
-            if u.scheme in ("http", "https", "ws", "wss") and u.hostname not in LOCAL_HOSTS:
-                external.append(route.request.url)
-                return route.abort()
-            return route.continue_()
-
-        context.route("**/*", guard)
+        context = offline_context(browser, external, height=900)
         page = context.new_page()
         page.on("pageerror", lambda e: page_errors.append(str(e)))
 
