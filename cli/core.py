@@ -146,58 +146,68 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     settings = settings_from_args(args)
     t0 = time.perf_counter()
-    res = load_dataset(args.dataset, settings)
-    t_validate = time.perf_counter() - t0
-    report = report_json(res.issues)
-    if args.report:
-        Path(args.report).write_text(report, encoding="utf-8")
-    for issue in res.issues:
-        print(str(issue), file=sys.stderr)
-    if not res.ok:
-        _keep_report(settings.store, report, str(args.dataset), ok=False)
-        print(
-            f"\n数据有 {len(res.errors)} 个错误、{len(res.warnings)} 个警告：未写入任何数据，原数据库保持不变。"
-            f"修正上面列出的行后重新运行 `indmap ingest {args.dataset}`。",
-            file=sys.stderr,
-        )
-        return 1
-    meta: dict[str, Any] = dict(res.meta)
-    meta.update(dataset_info(Path(args.dataset)))
-    meta["issues"] = json.loads(report)
-    meta["validate_seconds"] = round(t_validate, 3)
-    progress = _Progress(enabled=not args.quiet and sys.stderr.isatty())
     store = open_store(settings, read_only=False)
+    stage = store.stage()  # each validated table goes to disk as it is done: memory holds one table at a time
     try:
-        load = store.write(res.tables, meta=meta, progress=progress)
-    except StoreError as exc:  # busy, disk full, server gone: nothing was swapped in
-        print(f"导入失败：{exc}", file=sys.stderr)
-        if not isinstance(exc, StoreBusy):  # a busy store's report belongs to the writer that holds it
-            _keep_report(settings.store, report, str(args.dataset), ok=False, failure=str(exc))
-        return 3
+        res = load_dataset(args.dataset, settings, stage=stage)
+        t_validate = time.perf_counter() - t0
+        report = report_json(res.issues)
+        if args.report:
+            Path(args.report).write_text(report, encoding="utf-8")
+        for issue in res.issues:
+            print(str(issue), file=sys.stderr)
+        if not res.ok:
+            _keep_report(settings.store, report, str(args.dataset), ok=False)
+            print(
+                f"\n数据有 {len(res.errors)} 个错误、{len(res.warnings)} 个警告：未写入任何数据，原数据库保持不变。"
+                f"修正上面列出的行后重新运行 `indmap ingest {args.dataset}`。",
+                file=sys.stderr,
+            )
+            return 1
+        meta: dict[str, Any] = dict(res.meta)
+        meta.update(dataset_info(Path(args.dataset)))
+        meta["issues"] = json.loads(report)
+        meta["validate_seconds"] = round(t_validate, 3)
+        progress = _Progress(enabled=not args.quiet and sys.stderr.isatty())
+        try:
+            load = store.write(res.tables, meta=meta, progress=progress)
+        except StoreError as exc:  # busy, disk full, server gone: nothing was swapped in
+            print(f"导入失败：{exc}", file=sys.stderr)
+            if not isinstance(exc, StoreBusy):  # a busy store's report belongs to the writer that holds it
+                _keep_report(settings.store, report, str(args.dataset), ok=False, failure=str(exc))
+            return 3
+        _keep_report(settings.store, report, str(args.dataset), ok=True)
+        n_nodes = sum(load.nodes.values())
+        n_rels = sum(load.relationships.values())
+        print(
+            f"已导入 {args.dataset} → {store.location}：{n_nodes:,} 个节点，{n_rels:,} 条关系，"
+            f"{len(res.warnings)} 个警告；校验 {t_validate:.1f}s，写入 {load.seconds:.1f}s，共 {time.perf_counter() - t0:.1f}s。"
+        )
+        return record_snapshot_after_ingest(settings, _written_view(store, res.tables, meta), meta, str(args.dataset))
     finally:
+        stage.discard()  # a no-op once the store adopted it as the new view
         store.close()
-    _keep_report(settings.store, report, str(args.dataset), ok=True)
-    n_nodes = sum(load.nodes.values())
-    n_rels = sum(load.relationships.values())
-    total = time.perf_counter() - t0
-    print(
-        f"已导入 {args.dataset} → {store.location}：{n_nodes:,} 个节点，{n_rels:,} 条关系，"
-        f"{len(res.warnings)} 个警告；校验 {t_validate:.1f}s，写入 {load.seconds:.1f}s，共 {total:.1f}s。"
-    )
-    return record_snapshot_after_ingest(settings, res.tables, meta, str(args.dataset))
 
 
-def record_snapshot_after_ingest(settings: Any, tables: dict, meta: dict, dataset: str) -> int:
+def _written_view(store: Any, tables: Any, meta: dict) -> Any:
+    """The view of what was just written: the store's own (the embedded store's persisted view), else the staged tables."""
+    from graph.view import GraphView
+
+    if getattr(store, "persists_view", False):
+        return store.read_view()
+    return GraphView(tables, meta=meta)
+
+
+def record_snapshot_after_ingest(settings: Any, view: Any, meta: dict, dataset: str) -> int:
     """After a successful write: append this ingest's snapshot to the workspace and say what changed.
 
-    The analysis runs on the tables just written (the stores read back exactly these). A
+    The analysis runs on the view just written (the stores read back exactly these tables). A
     snapshot that cannot be recorded does not undo the ingest: exit 2 with what to do.
     """
-    from graph.view import GraphView
     from graph.workspace import WorkspaceError, history, open_workspace, record_ingest_snapshot
 
     try:
-        sid = record_ingest_snapshot(settings, GraphView(tables, meta=meta), dataset=dataset)
+        sid = record_ingest_snapshot(settings, view, dataset=dataset)
         res = history(open_workspace(settings), to_snap=sid)
     except (WorkspaceError, ValueError, OSError) as exc:
         print(

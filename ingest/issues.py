@@ -285,9 +285,17 @@ class IssueList:
         """Record ``n`` further issues of a kind without building them."""
         self._counts[(file, column, code)] += n
 
-    def finish(self) -> list[Issue]:
-        """All issues, file by file (in the order files were met), then by row; summaries last."""
-        order: dict[str, int] = {}
+    @property
+    def has_errors(self) -> bool:
+        return any(i.severity == "error" for i in self.items)
+
+    def finish(self, files: list[str] | None = None) -> list[Issue]:
+        """All issues, file by file, then by row; summaries last.
+
+        Files go in the order of ``files`` (the dataset's order), then any other in the order
+        they were met.
+        """
+        order: dict[str, int] = {f: n for n, f in enumerate(dict.fromkeys(files or []))}
         for i in self.items:
             order.setdefault(i.file, len(order))
         out = sorted(self.items, key=lambda i: (order[i.file], i.row is None, i.row or 0))

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -121,9 +122,21 @@ def _frame_from_columns(columns: list[list[str | None]]) -> pl.DataFrame:
     return pl.DataFrame({f"c{i}": col for i, col in enumerate(columns)}, schema={f"c{i}": pl.Utf8 for i in range(len(columns))})
 
 
-def _clean(df: pl.DataFrame) -> pl.DataFrame:
-    """Trim every cell, empty -> null."""
-    return df.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in df.columns)
+def _prepare(grid: pl.DataFrame, first_row: int) -> pl.DataFrame:
+    """Every cell trimmed (empty -> null), ``_row`` = the spreadsheet row number, fully empty rows dropped.
+
+    One fused (lazy) pass, so the grid is not copied once per step.
+    """
+    cells = list(grid.columns)
+    non_empty = ~pl.all_horizontal(pl.col(c).is_null() for c in cells) if cells else pl.lit(False)
+    return (
+        grid.lazy()
+        .with_columns(pl.col(c).str.strip_chars().replace("", None) for c in cells)
+        .with_row_index(ROW, offset=first_row)
+        .with_columns(pl.col(ROW).cast(pl.Int64))
+        .filter(non_empty)
+        .collect()
+    )
 
 
 def _build(
@@ -135,15 +148,12 @@ def _build(
     encoding: str | None,
     limits: ReadLimits = ReadLimits(),
 ) -> RawTable:
-    """Turn a raw text grid (header in its first non-empty row) into a :class:`RawTable`.
+    """Turn a prepared grid (:func:`_prepare`; header in its first row) into a :class:`RawTable`.
 
-    ``first_row`` is the spreadsheet row number of ``grid``'s first row.
+    ``first_row`` is the spreadsheet row number of the grid's first line.
     """
     table = TABLES[tname]
-    grid = _clean(grid).with_row_index(ROW, offset=first_row).with_columns(pl.col(ROW).cast(pl.Int64))
     cells = [c for c in grid.columns if c != ROW]
-    non_empty = ~pl.all_horizontal(pl.col(c).is_null() for c in cells) if cells else pl.lit(False)
-    grid = grid.filter(non_empty)
     if grid.height == 0:
         header: list[str | None] = []
         body = grid
@@ -302,9 +312,11 @@ def read_csv_table(path: Path, tname: str, issues: IssueList, limits: ReadLimits
     except Exception as exc:  # noqa: BLE001 - any parser failure is reported, never raised
         issues.add(issue("bad_csv", file=file, detail=str(exc)[:200]))
         return None
+    del data, decoded, body  # the file's bytes: the grid holds the text now
     if grid.width == 1 and grid.height and any(sep in (grid.item(0, 0) or "") for sep in ("\t", ";", "；")):
         issues.add(issue("bad_csv", file=file, detail=phrase("not_comma")))
         return None
+    grid = _prepare(grid, first_row)
     return _build(tname, file, grid, first_row, issues, encoding, limits)
 
 
@@ -336,26 +348,28 @@ def cell_text(v: object) -> str | None:
     return str(v)
 
 
-def read_xlsx(path: Path, issues: IssueList, limits: ReadLimits = ReadLimits()) -> dict[str, RawTable]:
+def list_xlsx(path: Path, issues: IssueList, limits: ReadLimits = ReadLimits()) -> DatasetFiles:
+    """The sheets of a workbook that hold dataset tables (caps checked, nothing read yet)."""
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     book = path.name
+    out = DatasetFiles("xlsx", book, limits)
     try:
         check_workbook(path, limits)
     except Refused as exc:
         _refused(issues, book, exc)
-        return {}
+        return out
     try:
         wb = CalamineWorkbook.from_path(str(path))
         names = list(wb.sheet_names)
         hidden = {m.name for m in wb.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
     except Exception as exc:  # noqa: BLE001 - not a workbook: reported, never raised
         issues.add(issue("bad_xlsx", file=book, detail=str(exc)[:200] or type(exc).__name__))
-        return {}
+        return out
+    out.workbook = wb
     for sheet in names:
         if sheet in hidden:
             issues.add(issue("hidden_sheet", file=book, value=sheet))
-    out: dict[str, RawTable] = {}
     allowed = "、".join(f"{t.name}（{t.zh}）" for t in TABLES.values())
     for sheet in names:
         tname = table_for_name(sheet)
@@ -364,26 +378,55 @@ def read_xlsx(path: Path, issues: IssueList, limits: ReadLimits = ReadLimits()) 
                 issues.add(issue("unknown_sheet", file=book, value=sheet, allowed=allowed))
             continue
         file = f"{book}:{sheet}"
-        if tname in out:
-            issues.add(issue("duplicate_table", file=book, table=tname, value=f"{out[tname].file}、{file}"))
+        if tname in out.entries:
+            issues.add(issue("duplicate_table", file=book, table=tname, value=f"{out.files[tname]}、{file}"))
             continue
-        try:
-            rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        except Exception as exc:  # noqa: BLE001
-            issues.add(issue("bad_xlsx", file=file, detail=str(exc)[:200] or type(exc).__name__))
-            continue
-        width = max((len(r) for r in rows), default=0)
-        columns = [[(r[i] if i < len(r) else None) for r in rows] for i in range(width)]
-        columns = [[(v if type(v) is str and v else cell_text(v)) for v in col] for col in columns]
-        out[tname] = _build(tname, file, _frame_from_columns(columns), 1, issues, None, limits)
+        out.entries[tname], out.files[tname] = sheet, file
     return out
+
+
+def read_sheet(files: DatasetFiles, tname: str, issues: IssueList) -> RawTable | None:
+    """One sheet of the workbook as a raw text table (None when it could not be read)."""
+    sheet, file = files.entries[tname], files.files[tname]
+    try:
+        rows = files.workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except Exception as exc:  # noqa: BLE001
+        issues.add(issue("bad_xlsx", file=file, detail=str(exc)[:200] or type(exc).__name__))
+        return None
+    width = max((len(r) for r in rows), default=0)
+    columns = [[(r[i] if i < len(r) else None) for r in rows] for i in range(width)]
+    del rows
+    columns = [[(v if type(v) is str and v else cell_text(v)) for v in col] for col in columns]
+    grid = _prepare(_frame_from_columns(columns), 1)
+    del columns
+    return _build(tname, file, grid, 1, issues, None, files.limits)
 
 
 # ---------------------------------------------------------------- dataset
 
 
-def read_csv_folder(folder: Path, issues: IssueList, limits: ReadLimits = ReadLimits()) -> dict[str, RawTable]:
-    out: dict[str, RawTable] = {}
+@dataclass
+class DatasetFiles:
+    """The tables a dataset holds, found before any of them is read; :meth:`read` reads one.
+
+    Reading table by table lets the ingest hold one table's raw text at a time.
+    """
+
+    fmt: str | None
+    name: str | None = None  # the workbook's or folder's name (issues about the whole dataset)
+    limits: ReadLimits = field(default_factory=ReadLimits)
+    entries: dict[str, Any] = field(default_factory=dict)  # table -> Path (CSV) or sheet name, in dataset order
+    files: dict[str, str] = field(default_factory=dict)  # table -> the file label its issues carry
+    workbook: Any = None
+
+    def read(self, tname: str, issues: IssueList) -> RawTable | None:
+        if self.fmt == "xlsx":
+            return read_sheet(self, tname, issues)
+        return read_csv_table(self.entries[tname], tname, issues, self.limits)
+
+
+def list_csv_folder(folder: Path, issues: IssueList, limits: ReadLimits = ReadLimits()) -> DatasetFiles:
+    out = DatasetFiles("csv", folder.name, limits)
     allowed = "、".join(t.file for t in TABLES.values())
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() != ".csv" or _ignored(path.name):
@@ -398,24 +441,33 @@ def read_csv_folder(folder: Path, issues: IssueList, limits: ReadLimits = ReadLi
         if tname is None:
             issues.add(issue("unknown_file", file=path.name, allowed=allowed))
             continue
-        if tname in out:
-            issues.add(issue("duplicate_table", file=path.name, table=tname, value=f"{out[tname].file}、{path.name}"))
+        if tname in out.entries:
+            issues.add(issue("duplicate_table", file=path.name, table=tname, value=f"{out.files[tname]}、{path.name}"))
             continue
-        raw = read_csv_table(path, tname, issues, limits)
-        if raw is not None:
-            out[tname] = raw
+        out.entries[tname], out.files[tname] = path, path.name
     return out
 
 
-def read_dataset(path: str | Path, issues: IssueList, limits: ReadLimits = ReadLimits()) -> tuple[dict[str, RawTable], str | None]:
-    """Raw tables of a dataset and its format (``"csv"``, ``"xlsx"`` or None if unreadable)."""
+def list_dataset(path: str | Path, issues: IssueList, limits: ReadLimits = ReadLimits()) -> DatasetFiles:
+    """The tables of a dataset (a CSV folder or a workbook), nothing read yet; format None if unreadable."""
     p = Path(path)
     if p.is_dir():
-        return read_csv_folder(p, issues, limits), "csv"
+        return list_csv_folder(p, issues, limits)
     if p.is_file() and p.suffix.lower() == ".csv":
         issues.add(issue("bad_xlsx", file=p.name, detail=phrase("single_csv")))
-        return {}, "xlsx"
+        return DatasetFiles("xlsx", p.name, limits)
     if p.is_file():
-        return read_xlsx(p, issues, limits), "xlsx"
+        return list_xlsx(p, issues, limits)
     issues.add(issue("missing_dataset", file=str(p), value=str(p)))
-    return {}, None
+    return DatasetFiles(None, str(p), limits)
+
+
+def read_dataset(path: str | Path, issues: IssueList, limits: ReadLimits = ReadLimits()) -> tuple[dict[str, RawTable], str | None]:
+    """Raw tables of a whole dataset and its format (``"csv"``, ``"xlsx"`` or None if unreadable)."""
+    files = list_dataset(path, issues, limits)
+    out: dict[str, RawTable] = {}
+    for tname in files.entries:
+        raw = files.read(tname, issues)
+        if raw is not None:
+            out[tname] = raw
+    return out, files.fmt

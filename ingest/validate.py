@@ -292,7 +292,58 @@ def check_project_dates(df: pl.DataFrame, file: str, issues: IssueList) -> None:
         )
 
 
-# ---------------------------------------------------------------- entry point
+# ---------------------------------------------------------------- entry points
+
+#: the order tables are validated in when streamed: every table after the tables it references
+STREAM_ORDER = (
+    "regions", "industries", "chains", "segments", "parks", "park_stats",
+    "enterprises", "projects", "segment_links", "enterprise_segments", "supply_links",
+)
+
+
+def missing_tables(present: set[str], unreadable: set[str], fmt: str | None, book: str | None, issues: IssueList) -> None:
+    """``missing_file`` for each required table that is neither present nor found-but-unreadable."""
+    if fmt is None:
+        return
+    for name in REQUIRED_TABLES:
+        if name not in present and name not in unreadable:
+            t = TABLES[name]
+            if fmt == "xlsx":
+                issues.add(issue("missing_file", template="missing_sheet", file=book or t.file, table=name, table_zh=t.zh))
+            else:
+                issues.add(issue("missing_file", file=t.file, table=name, table_zh=t.zh))
+
+
+class TableChecker:
+    """Validates one table at a time (in :data:`STREAM_ORDER`), keeping only what later tables reference.
+
+    :meth:`check` returns the typed table (contract columns; ``regions`` = the built-in national
+    codes plus the dataset's rows); the caller may write it out and drop it, so memory holds one
+    table's text and typed values at a time plus the id columns other tables refer to.
+    """
+
+    def __init__(self, issues: IssueList, fmt: str | None, years: tuple[int, int] = DEFAULT_YEARS):
+        self.issues, self.fmt, self.years = issues, fmt, years
+        self.targets: dict[str, pl.DataFrame] = {}  # parsed columns that later tables reference
+        self.regions = merge_regions(None)
+        self._referenced = {c.ref for t in TABLES.values() for c in t.columns if c.ref}
+
+    def check(self, name: str, raw: RawTable | None) -> pl.DataFrame:
+        t = TABLES[name]
+        df = _parse_table(raw, self.issues, self.years) if raw is not None else None
+        if df is not None:
+            check_keys(t, df, raw.file, self.issues)
+        if name == "regions":
+            self.regions = merge_regions(conform("regions", df) if df is not None else None)
+        if df is not None:
+            check_refs(t, df, raw.file, {**self.targets, name: df}, self.regions, self.fmt, self.issues)
+            extra = {"segments": check_segments, "segment_links": check_segment_links, "projects": check_project_dates}.get(name)
+            if extra is not None:
+                extra(df, raw.file, self.issues)
+            cols = [col for tbl, col in self._referenced if tbl == name and col in df.columns]
+            if cols and name != "regions":
+                self.targets[name] = df.select(cols)
+        return conform("regions", self.regions) if name == "regions" else conform(name, df)
 
 
 def validate_tables(
@@ -303,33 +354,13 @@ def validate_tables(
     book: str | None = None,
     years: tuple[int, int] = DEFAULT_YEARS,
 ) -> dict[str, pl.DataFrame]:
-    """Parse and check every table; returns typed tables (meaningful only without errors).
+    """Parse and check every table of ``raws``; returns typed tables (meaningful only without errors).
 
     ``unreadable`` names tables whose file exists but could not be read (no
     ``missing_file`` for those); ``book`` is the workbook's file name when
     ``fmt == "xlsx"``.
     """
-    for name in REQUIRED_TABLES:
-        if name not in raws and name not in unreadable and fmt is not None:
-            t = TABLES[name]
-            if fmt == "xlsx":
-                issues.add(issue("missing_file", template="missing_sheet", file=book or t.file, table=name, table_zh=t.zh))
-            else:
-                issues.add(issue("missing_file", file=t.file, table=name, table_zh=t.zh))
-    parsed: dict[str, pl.DataFrame] = {name: _parse_table(raw, issues, years) for name, raw in raws.items()}
-    for name, df in parsed.items():
-        check_keys(TABLES[name], df, raws[name].file, issues)
-    own_regions = parsed.get("regions")
-    regions = merge_regions(conform("regions", own_regions) if own_regions is not None else None)
-    for name, df in parsed.items():
-        check_refs(TABLES[name], df, raws[name].file, parsed, regions, fmt, issues)
-    if "segments" in parsed:
-        check_segments(parsed["segments"], raws["segments"].file, issues)
-    if "segment_links" in parsed:
-        check_segment_links(parsed["segment_links"], raws["segment_links"].file, issues)
-    if "projects" in parsed:
-        check_project_dates(parsed["projects"], raws["projects"].file, issues)
-    tables = {name: conform(name, parsed.get(name)) for name in TABLES}
-    tables["regions"] = conform("regions", regions)
-    return tables
-
+    missing_tables(set(raws), set(unreadable), fmt, book, issues)
+    checker = TableChecker(issues, fmt, years)
+    tables = {name: checker.check(name, raws.get(name)) for name in STREAM_ORDER}
+    return {name: tables[name] for name in TABLES}

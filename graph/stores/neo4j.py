@@ -40,8 +40,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 import time
 import uuid
+from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urlsplit, urlunsplit
 
@@ -56,6 +58,7 @@ from graph.settings import Settings
 from graph.stores import neo4j_queries as Q
 from graph.stores.neo4j_values import collect_ids, collect_rel_ends, native, plain_value
 from graph.stores.base import LoadReport, ProgressFn, QueryRefused, QueryResult, Steps, StoreError
+from graph.stores import viewfile
 from graph.stores.lock import wait_for
 
 LEASE_TTL_S = 60
@@ -124,6 +127,10 @@ class Neo4jStore:
 
     def __repr__(self) -> str:
         return f"Neo4jStore({self.location!r}, database={self.database!r})"
+
+    def stage(self) -> "viewfile.ViewWriter":
+        """A view writer in a temporary directory: the ingest puts each validated table there, :meth:`write` reads them back one by one."""
+        return viewfile.ViewWriter(Path(tempfile.mkdtemp(prefix="indmap-neo4j-stage-")))
 
     def open(self) -> None:
         """Connect now (errors now rather than at the first read)."""
