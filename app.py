@@ -1,6 +1,7 @@
 """招商产业链图谱: the Streamlit app (`streamlit run app.py`).
 
-Thin on purpose: page config, then settings → cached store → graph view
+Thin on purpose: page config, the login gate where one is needed (:mod:`webapp.auth`: nothing of
+the data before a login), then settings → cached store → graph view
 (:func:`webapp.context.setup`, which also draws the sidebar), then the page.
 The pages are the files of ``app_pages/`` (registered in :mod:`webapp.pages`);
 their helpers are the ``webapp`` package; offline assets in ``static/``.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from webapp.auth import account_sidebar, gate, land_after_login
 from webapp.context import protect_error_details, setup
 from webapp.leads import keep_author_in_url
 from webapp.pages import navigation
@@ -19,7 +21,10 @@ protect_error_details()  # served beyond this machine: no tracebacks with server
 st.set_page_config(page_title="招商产业链图谱", page_icon="🧭", layout="wide", initial_sidebar_state="expanded")
 print_stylesheet()  # the browser's print view shows the page without sidebar and menus
 
-nav = navigation()
+access = gate()  # a login first where one is needed: nothing of the data before it succeeds
+nav = navigation(access)
+land_after_login()  # a park account opens on its park
+account_sidebar(access)
 setup()
 keep_author_in_url()
 nav.run()

@@ -1,4 +1,5 @@
-"""数据: last ingest report (errors, warnings), dataset provenance and sources, store counts, settings in force."""
+"""数据: upload (editors), the last ingest report (errors, warnings), kept dataset versions and restore,
+dataset provenance and sources, store counts, settings in force."""
 
 from __future__ import annotations
 
@@ -11,17 +12,24 @@ import streamlit as st
 from graph.i18n import SEVERITY_ZH
 from ingest.safety import file_kind
 from graph.schema import TABLES
+from webapp.auth import current
 from webapp.context import INGEST_HINT, ctx, empty_store_message
+from webapp.leads import current_author
+from webapp.upload import done_message, finish_lines, upload_section, versions_section
 from webapp.export import export_buttons
 from webapp.markdown import md
 from webapp.safe_markdown import MAX_CHARS, offline_markdown
 from webapp.sidebar import show_params
 
 c = ctx()
+acc = current()
 st.title("数据")
-st.caption("最近一次导入的校验报告、数据来源、数据库规模与当前生效的设置。")
+st.caption("上传数据（编辑）、最近一次导入的校验报告、数据版本、数据来源、数据库规模与当前生效的设置。")
 if c.error:
     st.error(c.error)
+done_message()
+if acc.can("edit"):
+    upload_section(c, current_author())
 
 
 def dataset_doc(ds: Path, name: str) -> str | None:
@@ -112,6 +120,11 @@ elif issues.height:
     export_buttons(issues, "导入警告清单", key="data_issue_export")
 else:
     st.success("导入时没有错误或警告。")
+finish_lines(meta)
+if meta.get("author") or meta.get("source"):
+    how = {"ingest": "命令行导入", "upload": "上传", "restore": "恢复"}.get(str(meta.get("source")), "导入")
+    st.caption(f"{how}{('，操作人 ' + str(meta['author'])) if meta.get('author') else ''}{('；上传的文件：' + str(meta['uploaded_files'])) if meta.get('uploaded_files') else ''}")
+versions_section(c, current_author(), acc.can("edit"))
 
 # ---------------------------------------------------------------- provenance
 st.subheader("数据来源")
@@ -187,5 +200,5 @@ st.markdown(
     "- 设置来源（优先级从低到高）：默认值 → `indmap.toml`（或 `INDMAP_SETTINGS_FILE`）→ 环境变量 `INDMAP_…` → 侧栏修改"
 )
 show_params(c.analysis, label="分析参数")
-st.markdown("**更新数据**：修改数据集后重新导入（原子替换，失败时保留原数据）：")
+st.markdown("**更新数据**：编辑账号在本页上方上传；或在服务器上修改数据集后重新导入（原子替换，失败时保留原数据）：")
 st.code(f"{INGEST_HINT}\n# 或自己的数据：indmap ingest 路径/数据集文件夹或工作簿.xlsx", language="bash")

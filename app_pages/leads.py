@@ -15,6 +15,7 @@ from graph.workspace.leads import FINAL, DuplicateLead, Lead, add_lead, change_t
 from webapp.context import ctx, empty_store_message
 from webapp.export import export_buttons, to_csv_bytes
 from reports.fmt import provenance_rows
+from webapp.auth import current
 from webapp.leads import author_input, current_author, leads_sheet, workspace
 from webapp.lookups import names
 from webapp.markdown import md
@@ -36,7 +37,10 @@ view = None if c.empty else c.view
 ws = workspace(c)
 top = st.columns([2, 3])
 me = author_input(top[0])
-if not me:
+can_edit = current().can("edit")  # viewers read the leads; editors and admins change them
+if not can_edit:
+    top[1].info("只读账号：可以查看和导出线索；建线索、改状态和写跟进记录需要编辑或管理员账号。", icon=":material/lock:")
+elif not me:
     top[1].info("先填写你的名字：建线索、改状态和写跟进记录都会记下记录人。", icon=":material/person:")
 
 try:
@@ -128,6 +132,16 @@ def _save(lead_id: int) -> None:
     st.session_state["ld_msg"] = ("success", f"线索 #{lead_id} 已保存：{'、'.join(done)}。" if done else "没有修改。")
 
 
+def _form(lead: Lead, where) -> None:
+    with where, st.form(f"ld_form_{lead.id}", border=True):
+        st.selectbox("状态", STATUS_KEYS, index=STATUS_KEYS.index(lead.status), format_func=LEAD_STATUS_ZH.get, key=f"ld_st_{lead.id}")
+        st.text_input("责任人", value=lead.owner, key=f"ld_ow_{lead.id}")
+        st.date_input("截止日期", value=lead.due, key=f"ld_due_{lead.id}", format="YYYY-MM-DD")
+        st.text_input("下一步", value=lead.next_step or "", key=f"ld_next_{lead.id}")
+        st.text_area("新的跟进记录", key=f"ld_note_{lead.id}", placeholder="例如：已电话联系董办，约下周上门。", height=90)
+        st.form_submit_button("保存", type="primary", icon=":material/save:", on_click=_save, args=(lead.id,))
+
+
 def _detail(lead: Lead) -> None:
     rec = lead_record(lead, today, known_e, known_s)
     st.markdown(f"#### 线索 #{lead.id}：{md(lead.enterprise_name or lead.enterprise_id)} → {md(lead.segment_name or lead.segment_id)}")
@@ -140,13 +154,10 @@ def _detail(lead: Lead) -> None:
     if msg:
         getattr(st, msg[0])(msg[1])
     left, right = st.columns([2, 3], gap="medium")
-    with left, st.form(f"ld_form_{lead.id}", border=True):
-        st.selectbox("状态", STATUS_KEYS, index=STATUS_KEYS.index(lead.status), format_func=LEAD_STATUS_ZH.get, key=f"ld_st_{lead.id}")
-        st.text_input("责任人", value=lead.owner, key=f"ld_ow_{lead.id}")
-        st.date_input("截止日期", value=lead.due, key=f"ld_due_{lead.id}", format="YYYY-MM-DD")
-        st.text_input("下一步", value=lead.next_step or "", key=f"ld_next_{lead.id}")
-        st.text_area("新的跟进记录", key=f"ld_note_{lead.id}", placeholder="例如：已电话联系董办，约下周上门。", height=90)
-        st.form_submit_button("保存", type="primary", icon=":material/save:", on_click=_save, args=(lead.id,))
+    if not can_edit:
+        left.markdown(f"**状态** {LEAD_STATUS_ZH.get(lead.status, lead.status)} · **责任人** {md(lead.owner)} · **截止** {lead.due or '—'} · **下一步** {md(lead.next_step or '—')}")
+    else:
+        _form(lead, left)
     with right:
         st.markdown("**跟进记录**")
         if lead.notes:
@@ -230,8 +241,9 @@ def _create(e_id, s_id, owner, due, nxt, ent_names, seg_names, seg_chain) -> Non
 
 
 st.divider()
-with st.expander("手动新建线索", icon=":material/add_task:"):
-    _new_lead_form()
+if can_edit:
+    with st.expander("手动新建线索", icon=":material/add_task:"):
+        _new_lead_form()
 with st.expander("备份与恢复", icon=":material/backup:"):
     st.caption(f"工作区文件：`{ws.path}`。下载的备份包含全部线索、跟进记录、修改记录和每次导入的快照；恢复用命令 `indmap workspace restore 文件`。")
     st.download_button(

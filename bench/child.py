@@ -162,7 +162,9 @@ def task_analysis(a: dict) -> dict:
     n = a["runs"]  # the answers compared are those of the last timed run (same settings on both sides)
 
     def clear() -> None:
-        view.__dict__.pop("_analysis_memo", None)
+        from graph.analysis.memo import MEMO
+
+        MEMO.clear(view)
 
     for name, fn in fns.items():
         t1 = time.perf_counter()

@@ -58,9 +58,6 @@ PRODUCTS = [f"产品{i:02d}" for i in range(60)]
 OWNERS = ["投资促进局一处", "投资促进局二处", "高新区管委会", "经开区招商局", "莱芜区招商中心", "章丘区商务局"]
 PROJECT_STAGES = ["lead", "negotiating", "signed", "started", "producing", "dropped"]
 
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = np.array([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28], dtype=np.int64)
-ORG_WEIGHTS = np.array([3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
 
 
 def parse_size(s: str | int) -> int:
@@ -107,21 +104,10 @@ def credit_codes(regions: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     Layout: '9' (市场监管), '1' (企业), region (6), organisation code (8 digits + its GB 11714
     check character), then the GB 32100 check character.
     """
-    n = len(regions)
-    if n == 0:
-        return np.array([], dtype="U18")
-    reg = np.frombuffer("".join(regions).encode("ascii"), dtype=np.uint8).reshape(n, 6) - ord("0")
-    org = rng.integers(0, 10, size=(n, 8))
-    c9 = (11 - (org * ORG_WEIGHTS).sum(axis=1) % 11) % 11  # 10 -> 'X', 11 -> '0' (handled by % 11)
-    # value of the org check character in the USCC alphabet: digits as themselves, 'X' = index of X
-    x_idx = USCC_ALPHABET.index("X")
-    c9_val = np.where(c9 == 10, x_idx, c9)
-    vals = np.concatenate([np.full((n, 1), 9), np.full((n, 1), 1), reg, org, c9_val[:, None]], axis=1)
-    check = (31 - (vals * USCC_WEIGHTS).sum(axis=1) % 31) % 31
-    vals = np.concatenate([vals, check[:, None]], axis=1)
-    lut = np.frombuffer(USCC_ALPHABET.encode("ascii"), dtype=np.uint8)
-    chars = lut[vals].astype(np.uint8)
-    return chars.view("S18").ravel().astype("U18")
+    from ingest.uscc import make_codes
+
+    org = rng.integers(0, 10, size=(len(regions), 8))
+    return np.array(make_codes(list(regions), org), dtype="U18")
 
 
 def _join_lists(mask_matrix: np.ndarray, words: list[str]) -> pl.Series:

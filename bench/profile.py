@@ -106,11 +106,12 @@ def profile(dataset: str, store: str, trace: bool) -> list[dict]:
         from ingest import load_dataset
 
         st = open_store(settings, read_only=False)
-        stage = st.stage()
-        res = step("read + validate, table by table, to the staged view", lambda: load_dataset(dataset, settings, stage=stage))
+        res = step("read + validate (all tables held)", lambda: load_dataset(dataset, settings), keep="validated")
         if not res.ok:
             raise SystemExit(f"{dataset}: {len(res.errors)} errors")
-        step("store write (COPY one frame at a time, view published, swap)", lambda: st.write(res.tables, meta={"dataset": dataset}))
+        step("store write (view written table by table, COPY one frame at a time, swap)", lambda: st.write(res.tables, meta={"dataset": dataset}))
+        held.clear()
+        del res
         view = step("read the view back (memory-mapped)", st.read_view, keep="view")
         from graph.workspace import record_ingest_snapshot
 

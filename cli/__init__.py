@@ -12,7 +12,7 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ["cli.core", "cli.analysis", "cli.parks", "cli.link", "cli.export", "cli.report", "cli.leads", "cli.history"]
+COMMAND_MODULES = ["cli.core", "cli.analysis", "cli.parks", "cli.link", "cli.export", "cli.report", "cli.leads", "cli.history", "cli.users", "cli.mapping"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -22,6 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=(
             "校验数据集（CSV 文件夹或一个 XLSX 工作簿）并整体写入图数据库。任何一行有错误时不写入，"
             "原数据库保持不变。同一时间只有一个写入：另一个导入正在写入时等待 write_lock_wait_s 秒，仍未完成则放弃。"
+            "导入时：没有环节的企业按国标行业/主营产品/经营范围自动挂接（待核实），应用“挂接审核”中的人工审核结论，"
+            "数据集文件另存为带日期的数据版本（供上传合并与恢复）。"
             "退出码：0 成功（可能有警告），1 数据有错误，2 用法错误或崩溃，3 数据库无法写入（另一个导入正在写入、"
             "磁盘已满等；未写入任何数据，原数据库保持不变）。"
         ),
@@ -29,6 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("dataset", help="folder of CSV files, or one .xlsx workbook (see data/templates/)")
     add_store_arg(p)
     p.add_argument("--report", metavar="F", help="write every issue (errors and warnings) as JSON to F")
+    p.add_argument("--mapping", metavar="PROFILE", help="column mapping of foreign headers: a profile saved with `indmap map` or a profile JSON file")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_ingest)
 
@@ -91,132 +94,104 @@ class _Progress:
         sys.stderr.flush()
 
 
-def report_path(store_location: str) -> Path | None:
-    """Where the last ingest report of an embedded store is kept (beside the file)."""
-    if "://" in store_location:
+def resolve_mapping(settings, name: str | None):
+    """``--mapping``: a profile saved in the workspace, or a JSON file (a path that exists wins)."""
+    from ingest.colmap import MappingError, MappingProfile, load_profile_file
+
+    if not name:
         return None
-    p = Path(store_location)
-    return p.with_name(p.name + ".last-ingest.json")
+    if Path(name).is_file():
+        return load_profile_file(name)
+    from graph.workspace import open_workspace
+    from graph.workspace.mappings import get_profile
+
+    body = get_profile(open_workspace(settings), name)
+    if body is None:
+        raise MappingError(f"没有列映射方案 “{name}”：既不是文件，也不在工作区中（`indmap map list` 列出已保存的方案）。")
+    return MappingProfile.from_json(body, name=name)
 
 
-def dataset_info(path: Path) -> dict[str, Any]:
-    """Optional ``dataset.json`` beside the CSV files: name, demo flag, description, sources."""
-    from ingest.safety import file_kind
-
-    f = path / "dataset.json" if path.is_dir() else path.with_name("dataset.json")
-    if file_kind(f):
-        print(f"警告：{f} 是符号链接或特殊文件，已拒绝读取（忽略）", file=sys.stderr)
-        return {}
-    if not f.is_file():
-        return {}
-    try:
-        info = json.loads(f.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        print(f"警告：无法读取 {f}：{exc}（忽略）", file=sys.stderr)
-        return {}
-    return {"dataset_info": info, "demo": bool(info.get("demo"))}
-
-
-def _keep_report(store_location: str, report: str, dataset: str, ok: bool, failure: str | None = None) -> None:
-    """The report kept beside an embedded store for the 数据 page: what the last attempt did, truthfully.
-
-    Written after the swap for a successful ingest, and with ``ok: false``
-    (and the reason) when validation or the write failed.
-    """
-    side = report_path(store_location)
-    if side is None:
-        return
-    side.parent.mkdir(parents=True, exist_ok=True)
-    payload = json.loads(report)
-    payload.update({"dataset": dataset, "ok": ok, "at": time.strftime("%Y-%m-%dT%H:%M:%S")})
-    if failure:
-        payload["failure"] = failure
-    tmp = side.with_name(side.name + ".tmp")
-    try:
-        tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, side)
-    except OSError as exc:  # disk full as well: the report is a convenience, the exit code says what happened
-        tmp.unlink(missing_ok=True)
-        print(f"警告：无法保存导入报告 {side}：{exc.strerror or exc}", file=sys.stderr)
+def _print_finish(meta: dict) -> None:
+    link, rev = meta.get("linking") or {}, meta.get("reviews") or {}
+    if link.get("links"):
+        print(f"自动挂接：{link['unlinked']} 家企业没有环节，其中 {link['considered']} 家有国标行业/主营产品/经营范围，"
+              f"{link['linked']} 家挂上 {link['links']} 条待核实挂接（在应用的“挂接审核”页确认）。")  # fmt: skip
+    elif link.get("considered"):
+        print(f"自动挂接：{link['considered']} 家没有环节的企业有国标行业/主营产品/经营范围，但都没有找到相符的环节。")
+    if rev.get("applied") or rev.get("not_applied"):
+        print(f"人工审核：应用 {rev['applied']} 条（确认 {rev['accept']}、否决 {rev['reject']}、改挂 {rev['move']}）"
+              + (f"，{rev['not_applied']} 条未能应用（企业或环节已不在数据中）" if rev.get("not_applied") else "") + "。")  # fmt: skip
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from ingest import load_dataset
-    from ingest.issues import report_json
+    from ingest.colmap import MappingError
+    from ingest.pipeline import StaleUpload, commit, dataset_info, keep_report, prepare_path
 
     settings = settings_from_args(args)
+    try:
+        mapping = resolve_mapping(settings, args.mapping)
+    except MappingError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
     t0 = time.perf_counter()
-    store = open_store(settings, read_only=False)
-    stage = store.stage()  # each validated table goes to disk as it is done: memory holds one table at a time
-    try:
-        res = load_dataset(args.dataset, settings, stage=stage)
-        t_validate = time.perf_counter() - t0
-        report = report_json(res.issues)
-        if args.report:
-            Path(args.report).write_text(report, encoding="utf-8")
-        for issue in res.issues:
-            print(str(issue), file=sys.stderr)
-        if not res.ok:
-            _keep_report(settings.store, report, str(args.dataset), ok=False)
-            print(
-                f"\n数据有 {len(res.errors)} 个错误、{len(res.warnings)} 个警告：未写入任何数据，原数据库保持不变。"
-                f"修正上面列出的行后重新运行 `indmap ingest {args.dataset}`。",
-                file=sys.stderr,
-            )
-            return 1
-        meta: dict[str, Any] = dict(res.meta)
-        meta.update(dataset_info(Path(args.dataset)))
-        meta["issues"] = json.loads(report)
-        meta["validate_seconds"] = round(t_validate, 3)
-        progress = _Progress(enabled=not args.quiet and sys.stderr.isatty())
-        try:
-            load = store.write(res.tables, meta=meta, progress=progress)
-        except StoreError as exc:  # busy, disk full, server gone: nothing was swapped in
-            print(f"导入失败：{exc}", file=sys.stderr)
-            if not isinstance(exc, StoreBusy):  # a busy store's report belongs to the writer that holds it
-                _keep_report(settings.store, report, str(args.dataset), ok=False, failure=str(exc))
-            return 3
-        _keep_report(settings.store, report, str(args.dataset), ok=True)
-        n_nodes = sum(load.nodes.values())
-        n_rels = sum(load.relationships.values())
+    prep = prepare_path(settings, args.dataset, mapping)
+    if args.report:
+        Path(args.report).write_text(prep.report, encoding="utf-8")
+    for issue in prep.result.issues:
+        print(str(issue), file=sys.stderr)
+    _, warning = dataset_info(Path(args.dataset))
+    if warning:
+        print(warning, file=sys.stderr)
+    if not prep.ok:
+        keep_report(settings.store, prep.report, str(args.dataset), ok=False)
+        res = prep.result
         print(
-            f"已导入 {args.dataset} → {store.location}：{n_nodes:,} 个节点，{n_rels:,} 条关系，"
-            f"{len(res.warnings)} 个警告；校验 {t_validate:.1f}s，写入 {load.seconds:.1f}s，共 {time.perf_counter() - t0:.1f}s。"
+            f"\n数据有 {len(res.errors)} 个错误、{len(res.warnings)} 个警告：未写入任何数据，原数据库保持不变。"
+            f"修正上面列出的行后重新运行 `indmap ingest {args.dataset}`。",
+            file=sys.stderr,
         )
-        return record_snapshot_after_ingest(settings, _written_view(store, res.tables, meta), meta, str(args.dataset))
-    finally:
-        stage.discard()  # a no-op once the store adopted it as the new view
-        store.close()
+        return 1
+    progress = _Progress(enabled=not args.quiet and sys.stderr.isatty())
+    try:
+        done = commit(prep, author=_os_user(), progress=progress)
+    except (StoreError, StaleUpload) as exc:  # busy, disk full, server gone: nothing was swapped in
+        print(f"导入失败：{exc}", file=sys.stderr)
+        if not isinstance(exc, StoreBusy):  # a busy store's report belongs to the writer that holds it
+            keep_report(settings.store, prep.report, str(args.dataset), ok=False, failure=str(exc))
+        return 3
+    for w in done.warnings:
+        print(w, file=sys.stderr)
+    total = time.perf_counter() - t0
+    print(
+        f"已导入 {args.dataset} → {settings.store}：{done.nodes:,} 个节点，{done.relationships:,} 条关系，"
+        f"{len(prep.result.warnings)} 个警告；校验 {prep.validate_seconds:.1f}s，写入 {done.seconds:.1f}s，共 {total:.1f}s。"
+    )
+    _print_finish(prep.meta)
+    if done.version:
+        print(f"数据版本 {done.version}（{settings.datasets_path}）：上传合并与恢复以它为准。")
+    return _print_snapshot(settings, done)
 
 
-def _written_view(store: Any, tables: Any, meta: dict) -> Any:
-    """The view of what was just written: the store's own (the embedded store's persisted view), else the staged tables."""
-    from graph.view import GraphView
-
-    if getattr(store, "persists_view", False):
-        return store.read_view()
-    return GraphView(tables, meta=meta)
-
-
-def record_snapshot_after_ingest(settings: Any, view: Any, meta: dict, dataset: str) -> int:
-    """After a successful write: append this ingest's snapshot to the workspace and say what changed.
-
-    The analysis runs on the view just written (the stores read back exactly these tables). A
-    snapshot that cannot be recorded does not undo the ingest: exit 2 with what to do.
-    """
-    from graph.workspace import WorkspaceError, history, open_workspace, record_ingest_snapshot
+def _os_user() -> str:
+    import getpass
 
     try:
-        sid = record_ingest_snapshot(settings, view, dataset=dataset)
-        res = history(open_workspace(settings), to_snap=sid)
-    except (WorkspaceError, ValueError, OSError) as exc:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001
+        return "命令行"
+
+
+def _print_snapshot(settings: Any, done: Any) -> int:
+    """After a successful write: say what the snapshot recorded (exit 2 when it could not be recorded)."""
+    if done.snapshot is None:
         print(
-            f"错误：数据已导入，但本次快照未能记录（{exc}）。历史比较会缺少这一次；"
+            f"错误：数据已导入，但本次快照未能记录（{done.snapshot_error}）。历史比较会缺少这一次；"
             f"处理后可运行 `indmap history --record` 补记当前数据的快照。",
             file=sys.stderr,
         )
         return 2
-    if res.from_snapshot is None:
+    res, sid = done.history, done.snapshot
+    if res is None or res.from_snapshot is None:
         print(f"已记录快照 #{sid}（工作区 {settings.workspace_path}）；下次导入后可用 `indmap history` 查看变化。")
     else:
         print(

@@ -80,7 +80,7 @@ def rel_header(rtype: str) -> list[str]:
     """``:START_ID(Src)``, ``:END_ID(Dst)``, typed properties, ``:TYPE``.
 
     >>> rel_header("OPERATES_IN")
-    [':START_ID(Enterprise)', ':END_ID(Segment)', 'share:double', 'source', 'confidence', ':TYPE']
+    [':START_ID(Enterprise)', ':END_ID(Segment)', 'share:double', 'source', 'confidence', 'evidence:double', ':TYPE']
     """
     from graph.schema import RELS
 
@@ -135,8 +135,7 @@ def export_neo4j_admin(tables: dict[str, pl.DataFrame], meta: dict, out: Path) -
     Returns ``{"nodes": {label: rows}, "relationships": {type: rows}, "files": [...]}``.
     """
     from graph.mapping import SRC, DST, graph_frames
-    from graph.queries import META_LABEL
-    from graph.stores import neo4j_queries as Q
+    from graph import queries as Q
 
     out.mkdir(parents=True, exist_ok=True)
     nodes, rels = graph_frames(tables)
@@ -160,11 +159,11 @@ def export_neo4j_admin(tables: dict[str, pl.DataFrame], meta: dict, out: Path) -
     meta["counts"] = {"nodes": summary["nodes"], "relationships": summary["relationships"]}
     generation = "neo4j-admin-" + dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     _write_csv(
-        out / f"nodes_{META_LABEL}.csv",
-        [f"id:ID({META_LABEL})", "json", "generation", "written_at", ":LABEL"],
-        [[Q.META_ID, json.dumps(meta, ensure_ascii=False, default=str), generation, meta.get("written_at", ""), META_LABEL]],
+        out / f"nodes_{Q.META_LABEL}.csv",
+        [f"id:ID({Q.META_LABEL})", "json", "generation", "written_at", ":LABEL"],
+        [[Q.META_ID, json.dumps(meta, ensure_ascii=False, default=str), generation, meta.get("written_at", ""), Q.META_LABEL]],
     )
-    node_files.append(f"nodes_{META_LABEL}.csv")
+    node_files.append(f"nodes_{Q.META_LABEL}.csv")
 
     live = [s for s in Q.schema_statements() if "indmap_staging_" not in s]
     (out / "constraints.cypher").write_text(";\n".join(live) + ";\n", encoding="utf-8")

@@ -14,8 +14,9 @@ DESCRIPTION = """\
 写出可人工审核的 enterprise_segments.csv（enterprise_id, segment_id, share, source, confidence）。
 
 两种企业来源：
-  * 上市公司（默认）：data/public/listed_companies.csv 的申万行业 + listed_products.csv 的主营产品
-    （ChainKnowledgeGraph）；企业编号为规范化股票代码，如 600373.SH。
+  * 上市公司（默认）：ingest/data/public/listed_companies.csv 的申万行业 + listed_products.csv 的主营产品
+    （ChainKnowledgeGraph，2021 年），另加其后上市等该来源未收录的公司（listed_companies_tushare.csv，
+    只有简称与 tushare 行业标签）；企业编号为规范化股票代码，如 600373.SH。
   * 本地企业名录（--enterprises）：自己的 enterprises.csv，可带 products/主营产品、keywords/关键词/经营范围、
     gbt4754/国标行业代码、sw_codes/申万行业代码 列；都没有时只用企业名称匹配。
 
@@ -24,14 +25,15 @@ DESCRIPTION = """\
 结尾的产品如“铝靶”；产品图谱中关键词的产品小类也算；带“设备/服务/贸易…”等后缀的不算）；关键词出现在企业全称中
 = 名称匹配（弱证据）。行业与产品都匹配为 confirmed（已确认），其余为 likely（待核实）。同一链多个环节共用的
 行业代码，按产品或名称证据选择环节，没有证据时不挂接（摘要中计数）；没有任何产品数据的企业，行业代码唯一
-对应的环节照常挂接（likely）。只凭产品挂接时须是主营（已知营收占比合计 ≥ 10%）且行业大类相符。详见
-ingest/linking/__init__.py。
+对应的环节照常挂接（likely）。只凭产品挂接时须是主营（已知营收占比合计 ≥ 10%）、关键词为产品中心词且行业大类
+相符。没有申万行业的上市公司用其 tushare 行业标签对应的申万行业作较弱的行业证据（只有标签明确对应某环节时
+才单独挂接，否则由名称选择；均为 likely）。详见 ingest/linking/__init__.py。
 share = 匹配产品可靠营收占比之和（封顶 1，未知则留空）；--review 另附 evidence（证据强度 0–1，可据此排序审核）。
 
 例：
   indmap link --dataset data/demo --out /tmp/enterprise_segments.csv
-  indmap link --segments data/demo/segments.csv --companies data/public/listed_companies.csv \\
-      --products data/public/listed_products.csv --out links.csv --min-confidence confirmed
+  indmap link --segments data/demo/segments.csv --companies ingest/data/public/listed_companies.csv \\
+      --products ingest/data/public/listed_products.csv --out links.csv --min-confidence confirmed
   indmap link --dataset data/demo --enterprises my_enterprises.csv --out local_links.csv --review
 """
 
@@ -46,8 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     src = p.add_argument_group("segments (one of)")
     src.add_argument("--segments", metavar="FILE", help="segments.csv with sw_codes / gbt4754 / keywords columns")
     src.add_argument("--dataset", metavar="DIR", help="dataset folder; its segments.csv is used")
-    p.add_argument("--companies", metavar="FILE", help="listed companies (default: data/public/listed_companies.csv)")
-    p.add_argument("--products", metavar="FILE", help="listed companies' main products (default: data/public/listed_products.csv)")
+    p.add_argument("--companies", metavar="FILE", help="listed companies (default: ingest/data/public/listed_companies.csv)")
+    p.add_argument("--products", metavar="FILE", help="listed companies' main products (default: ingest/data/public/listed_products.csv)")
     p.add_argument("--enterprises", metavar="FILE", help="link this enterprise list (CSV, UTF-8 or GBK) instead of the listed companies")
     p.add_argument("--source-label", metavar="TEXT", default="企业名录", help="data source named in `source` for --enterprises (default: 企业名录)")
     p.add_argument("--out", metavar="FILE", required=True, help="output CSV (enterprise_segments.csv layout)")

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from graph.stores.base import QueryRefused
 
@@ -291,3 +292,12 @@ def check_read_only(cypher: str, limits: Limits | None = None) -> str:
         elif up == "UNION":
             _check_start(toks, i + 2 if i + 1 < len(toks) and toks[i + 1][1].upper() == "ALL" else i + 1)
     return text
+
+
+def console_query(settings: Any, cypher: str, timeout_s: float | None, row_cap: int | None) -> tuple[str, float, int]:
+    """What both stores do before a console query: the shared guard (refuses anything not read-only,
+    :func:`graph.guard.check_read_only`) and the timeout and row cap from the settings when not given."""
+    text = check_read_only(cypher, Limits.from_settings(settings))
+    timeout_s = settings.query_timeout_s if timeout_s is None else timeout_s
+    row_cap = settings.query_row_cap if row_cap is None else row_cap
+    return text, timeout_s, row_cap

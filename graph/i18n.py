@@ -72,6 +72,14 @@ HISTORY_LIST_ZH = {
     "relabelled": "其他标签变化",
 }
 HISTORY_LIST_RULE_ZH = {"healed": "断链/缺链 → 弱链/强链", "worsened": "弱链/强链 → 断链/缺链", "persistent": "前后都是断链/缺链", "relabelled": "弱链 ↔ 强链"}
+# accounts and link review (the app's 用户 section, 挂接审核 page, `indmap user`)
+ROLE_ZH = {"viewer": "查看", "editor": "编辑", "admin": "管理员"}
+ROLE_RIGHTS_ZH = {
+    "viewer": "查看所有页面与导出",
+    "editor": "查看，并上传数据、审核挂接、编辑线索",
+    "admin": "编辑的全部权限，并管理用户",
+}
+REVIEW_DECISION_ZH = {"accept": "确认", "reject": "否决", "move": "改挂", "undo": "撤销审核"}
 PARK_KPI_ZH = {"revenue": "主营业务收入", "fixed_investment": "固定资产投资", "profit": "利润总额", "tax": "税收"}
 # the province-wide park ranking (十强/十快): its indicators in weight order, and the per-city counts
 PARK_INDICATOR_ZH = {k: PARK_KPI_ZH[k] for k in ("revenue", "fixed_investment", "tax", "profit")}

@@ -1,13 +1,22 @@
-"""Cypher of the embedded store and the saved analyst queries, in one place.
+"""Every Cypher statement indmap sends, in one place: both stores' statements and the saved analyst queries.
 
-Identifiers (labels, relationship types, property names) come only from
-:mod:`graph.schema` and are checked to be plain identifiers; values always
-travel as parameters. Neo4j-specific statements live in
-:mod:`graph.stores.neo4j_queries`.
+Identifiers (labels, relationship types, property names) come only from :mod:`graph.schema`
+and pass :func:`ident` (plain identifiers) before they are put into a statement; values always
+travel as parameters (``$rows``, ``$df``, ``$meta_id``, ...). ``tests/test_neo4j_queries.py``
+builds every statement of this module and checks that no value is pasted into one.
 
-The saved analyst queries use the Cypher subset that LadybugDB and Neo4j both
-run unchanged: no ``shortestPath()``, ``type(r)``/``labels(n)``, ``CALL {}``,
-map projections, list indexing or ``substring``; a test runs each on both.
+Sections: read-back shared by both stores; LadybugDB (DDL, ``COPY ... FROM $df``, meta);
+Neo4j (constraints, the writer lease, staged writes, the switch, reads); the saved analyst
+queries, which use the Cypher subset that LadybugDB and Neo4j both run unchanged (no
+``shortestPath()``, ``type(r)``/``labels(n)``, ``CALL {}``, map projections, list indexing or
+``substring``; a test runs each on both).
+
+Neo4j generations (see :mod:`graph.stores.neo4j` for the whole refresh protocol):
+
+* a live node carries its schema label (``Segment``);
+* a node being written carries ``IndmapStaging_<Label>`` instead
+  (``IndmapStaging_Segment``), so no pattern anchored on a schema label sees it;
+* a node of the replaced graph carries ``IndmapRetired`` until it is deleted.
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ from graph.schema import NODES, RELS
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 META_LABEL = "IndmapMeta"
+META_ID = "meta"  # the one provenance node's id (a parameter, ``$meta_id``)
 
 
 def ident(name: str) -> str:
@@ -28,42 +38,6 @@ def ident(name: str) -> str:
     if not _IDENT.match(name):
         raise ValueError(f"not an identifier: {name!r}")
     return name
-
-
-# ---------------------------------------------------------------- LadybugDB DDL
-
-
-def ladybug_ddl() -> list[str]:
-    """CREATE statements for every node and relationship table of the schema."""
-    out = []
-    for label, spec in NODES.items():
-        cols = ", ".join(f"{ident(p.name)} {p.type}" for p in spec.props)
-        out.append(f"CREATE NODE TABLE {ident(label)}({cols}, PRIMARY KEY (id))")
-    for rtype, spec in RELS.items():
-        props = "".join(f", {ident(p.name)} {p.type}" for p in spec.props)
-        out.append(f"CREATE REL TABLE {ident(rtype)}(FROM {ident(spec.src)} TO {ident(spec.dst)}{props})")
-    out.append(f"CREATE NODE TABLE {META_LABEL}(id STRING, json STRING, PRIMARY KEY (id))")
-    return out
-
-
-def copy_node(label: str) -> str:
-    return f"COPY {ident(label)} FROM $df"
-
-
-def copy_rel(rtype: str) -> str:
-    return f"COPY {ident(rtype)} FROM $df"
-
-
-WRITE_META = f"CREATE (:{META_LABEL} {{id: 'meta', json: $json}})"
-READ_META = f"MATCH (m:{META_LABEL}) RETURN m.json"
-
-
-SHOW_TABLES = "CALL show_tables() RETURN id, name, type"
-
-
-def ids_by_offset(label: str) -> str:
-    """LadybugDB: node ``id`` values from internal offsets (console relationship ends)."""
-    return f"MATCH (n:{ident(label)}) WHERE offset(id(n)) IN $offsets RETURN offset(id(n)), n.id"
 
 
 # ------------------------------------------------------- read-back (both stores)
@@ -89,8 +63,159 @@ def count_nodes(label: str) -> str:
 
 
 def count_rels(rtype: str) -> str:
+    """Relationships of ``rtype``.
+
+    One labelled end is enough: LadybugDB's relationship tables fix both ends, and in Neo4j a
+    live node is only ever connected to live nodes of its own generation (which also lets
+    Neo4j answer from its count store).
+    """
     spec = RELS[rtype]
-    return f"MATCH (:{ident(spec.src)})-[r:{ident(rtype)}]->(:{ident(spec.dst)}) RETURN count(r) AS n"
+    return f"MATCH (:{ident(spec.src)})-[r:{ident(rtype)}]->() RETURN count(r) AS n"
+
+
+# ---------------------------------------------------------------- LadybugDB
+
+
+def ladybug_ddl() -> list[str]:
+    """CREATE statements for every node and relationship table of the schema."""
+    out = []
+    for label, spec in NODES.items():
+        cols = ", ".join(f"{ident(p.name)} {p.type}" for p in spec.props)
+        out.append(f"CREATE NODE TABLE {ident(label)}({cols}, PRIMARY KEY (id))")
+    for rtype, spec in RELS.items():
+        props = "".join(f", {ident(p.name)} {p.type}" for p in spec.props)
+        out.append(f"CREATE REL TABLE {ident(rtype)}(FROM {ident(spec.src)} TO {ident(spec.dst)}{props})")
+    out.append(f"CREATE NODE TABLE {META_LABEL}(id STRING, json STRING, PRIMARY KEY (id))")
+    return out
+
+
+def copy_node(label: str) -> str:
+    return f"COPY {ident(label)} FROM $df"
+
+
+def copy_rel(rtype: str) -> str:
+    return f"COPY {ident(rtype)} FROM $df"
+
+
+LADYBUG_WRITE_META = f"CREATE (:{META_LABEL} {{id: $meta_id, json: $json}})"
+LADYBUG_READ_META = f"MATCH (m:{META_LABEL}) RETURN m.json"
+
+SHOW_TABLES = "CALL show_tables() RETURN id, name, type"
+
+
+def ids_by_offset(label: str) -> str:
+    """LadybugDB: node ``id`` values from internal offsets (console relationship ends)."""
+    return f"MATCH (n:{ident(label)}) WHERE offset(id(n)) IN $offsets RETURN offset(id(n)), n.id"
+
+
+# ---------------------------------------------------------------- Neo4j
+
+STAGING_PREFIX = "IndmapStaging_"
+RETIRED_LABEL = "IndmapRetired"
+
+
+def staging_label(label: str) -> str:
+    return ident(STAGING_PREFIX + ident(label))
+
+
+# ------------------------------------------------------------------ Neo4j: schema
+
+
+def schema_statements() -> list[str]:
+    """Uniqueness constraints on ``id`` (live and staging labels, meta) and ``name`` indexes.
+
+    Idempotent (``IF NOT EXISTS``); run before every write.
+    """
+    out = []
+    for label, spec in NODES.items():
+        lab = ident(label)
+        low = lab.lower()
+        out.append(f"CREATE CONSTRAINT indmap_{low}_id IF NOT EXISTS FOR (n:{lab}) REQUIRE n.id IS UNIQUE")
+        stage = staging_label(label)
+        out.append(f"CREATE CONSTRAINT indmap_staging_{low}_id IF NOT EXISTS FOR (n:{stage}) REQUIRE n.id IS UNIQUE")
+        if any(p.name == "name" for p in spec.props):
+            out.append(f"CREATE INDEX indmap_{low}_name IF NOT EXISTS FOR (n:{lab}) ON (n.name)")
+    out.append(f"CREATE CONSTRAINT indmap_meta_id IF NOT EXISTS FOR (n:{META_LABEL}) REQUIRE n.id IS UNIQUE")
+    return out
+
+
+AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
+
+
+# ------------------------------------------------------------ Neo4j: writer lease
+
+# The lease lives on the meta node. SET m._lease first takes the node's write
+# lock, so two writers cannot both read "free" (Neo4j reads committed data
+# once the lock is held).
+ACQUIRE_LEASE = f"""
+MERGE (m:{META_LABEL} {{id: $meta_id}})
+SET m._lease = true
+WITH m, (m.writer IS NULL OR m.writer = $token OR m.writer_heartbeat < timestamp() - $ttl_ms) AS free
+SET m.writer = CASE WHEN free THEN $token ELSE m.writer END,
+    m.writer_heartbeat = CASE WHEN free THEN timestamp() ELSE m.writer_heartbeat END,
+    m.writer_since = CASE WHEN free THEN toString(datetime()) ELSE m.writer_since END
+REMOVE m._lease
+RETURN free, m.writer_since AS since
+"""
+
+HEARTBEAT = f"MATCH (m:{META_LABEL} {{id: $meta_id}}) WHERE m.writer = $token SET m.writer_heartbeat = timestamp() RETURN count(m) AS n"
+
+RELEASE_LEASE = f"MATCH (m:{META_LABEL} {{id: $meta_id}}) WHERE m.writer = $token REMOVE m.writer, m.writer_heartbeat, m.writer_since"
+
+
+# ------------------------------------------------------------------- Neo4j: write
+
+
+def delete_staging_batch(label: str) -> str:
+    """Delete up to ``$limit`` leftover staging nodes (an earlier write that died); returns ``n``."""
+    return f"MATCH (n:{staging_label(label)}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
+
+
+DELETE_RETIRED_BATCH = f"MATCH (n:{RETIRED_LABEL}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
+
+
+def create_staging_nodes(label: str) -> str:
+    """``$rows``: list of property maps (nulls already dropped)."""
+    return f"UNWIND $rows AS row CREATE (n:{staging_label(label)}) SET n = row"
+
+
+def create_staging_rels(rtype: str) -> str:
+    """``$rows``: list of ``{src, dst, props}``; both ends must exist (checked before writing)."""
+    spec = RELS[rtype]
+    return (
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{staging_label(spec.src)} {{id: row.src}}) "
+        f"MATCH (b:{staging_label(spec.dst)} {{id: row.dst}}) "
+        f"CREATE (a)-[r:{ident(rtype)}]->(b) SET r = row.props"
+    )
+
+
+def retire_live(label: str) -> str:
+    """Switch step 1 (inside the switch transaction): live nodes become retired."""
+    lab = ident(label)
+    return f"MATCH (n:{lab}) REMOVE n:{lab} SET n:{RETIRED_LABEL}"
+
+
+def promote_staging(label: str) -> str:
+    """Switch step 2 (same transaction): staging nodes become live."""
+    stage = staging_label(label)
+    return f"MATCH (n:{stage}) REMOVE n:{stage} SET n:{ident(label)}"
+
+
+NEO4J_WRITE_META = f"""
+MERGE (m:{META_LABEL} {{id: $meta_id}})
+SET m.json = $json, m.generation = $generation, m.written_at = $written_at
+"""
+
+
+# -------------------------------------------------------------------- Neo4j: read
+
+NEO4J_READ_META = f"MATCH (m:{META_LABEL} {{id: $meta_id}}) RETURN m.json AS json, m.generation AS generation"
+
+READ_GENERATION = f"MATCH (m:{META_LABEL} {{id: $meta_id}}) RETURN m.generation AS generation"
+
+# node ids for relationship ends the result did not carry
+NODE_IDS_BY_ELEMENT_ID = "MATCH (n) WHERE elementId(n) IN $element_ids RETURN elementId(n) AS eid, n.id AS id"
 
 
 # ------------------------------------------------------- look-ups by id (both stores)
@@ -98,6 +223,8 @@ def count_rels(rtype: str) -> str:
 # which of these enterprises / segments are in the graph (leads: names on creation, flags later)
 ENTERPRISES_BY_ID = "MATCH (e:Enterprise) WHERE e.id IN $ids RETURN e.id AS id, e.name AS name, e.local AS local"
 SEGMENTS_BY_ID = "MATCH (s:Segment) WHERE s.id IN $ids RETURN s.id AS id, s.name AS name, s.chain_id AS chain_id"
+# every park (indmap user add --park: is the park in the data, and which ones are)
+PARKS_ID_NAME = "MATCH (p:Park) RETURN p.id AS id, p.name AS name ORDER BY id"
 
 
 # -------------------------------------------------------- saved analyst queries

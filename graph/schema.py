@@ -49,7 +49,7 @@ class Column:
     ref: tuple[str, str] | None = None  # (table, column) this value must exist in
     min: float | None = None
     max: float | None = None
-    aliases: tuple[str, ...] = ()  # extra accepted header spellings
+    aliases: tuple[str, ...] = ()  # more accepted header spellings (besides name, zh and ``编号/id`` forms)
     doc: str = ""
 
 
@@ -137,21 +137,26 @@ TABLES: dict[str, Table] = {
             "企业",
             (
                 C("id", "编号", required=True),
-                C("name", "企业名称", required=True),
+                C("name", "企业名称", required=True, aliases=("名称", "企业")),
                 C("local", "是否本地", "bool", required=True),
-                C("credit_code", "统一社会信用代码"),
+                C("credit_code", "统一社会信用代码", aliases=("信用代码", "社会信用代码", "uscc")),
                 C("region_code", "行政区划代码", ref=("regions", "code")),
                 C("park_id", "所在园区", ref=("parks", "id")),
-                C("province", "省份"),
-                C("revenue", "营业收入", "float", min=0, doc="万元"),
-                C("employees", "从业人数", "int", min=0),
-                C("founded", "成立日期", "date"),
-                C("listed_code", "股票代码"),
+                C("province", "省份", aliases=("所属省份", "所在省份", "省份名称")),
+                C("revenue", "营业收入", "float", min=0, doc="万元", aliases=("营收", "营业总收入", "主营业务收入")),
+                C("employees", "从业人数", "int", min=0, aliases=("员工人数", "参保人数", "职工人数", "人数")),
+                C("founded", "成立日期", "date", aliases=("成立时间", "注册日期")),
+                C("listed_code", "股票代码", aliases=("证券代码",)),
                 C("qualifications", "资质", "list"),
                 C("patents", "专利数", "int", min=0),
                 C("pollution", "污染等级", "enum", enum="grade"),
                 C("energy", "能耗等级", "enum", enum="grade"),
                 C("growth", "营收增长率", "float", doc="fraction, may be negative; 12% or 0.12"),
+                # what the linker places an enterprise by (issue 12): an enterprise without segment links that
+                # carries any of these is placed at ingest as likely (待核实) links for review
+                C("gbt4754", "国标行业代码", "list", aliases=("国标行业", "行业代码", "所属行业", "国民经济行业"), doc="GB/T 4754 codes or names"),
+                C("products", "主营产品", "list", aliases=("主要产品", "产品")),
+                C("business_scope", "经营范围", aliases=("营业范围",)),
             ),
             required=True,
         ),
@@ -159,11 +164,12 @@ TABLES: dict[str, Table] = {
             "enterprise_segments",
             "企业环节",
             (
-                C("enterprise_id", "企业编号", required=True, ref=("enterprises", "id")),
-                C("segment_id", "环节编号", required=True, ref=("segments", "id")),
+                C("enterprise_id", "企业编号", required=True, ref=("enterprises", "id"), aliases=("企业",)),
+                C("segment_id", "环节编号", required=True, ref=("segments", "id"), aliases=("环节",)),
                 C("share", "业务占比", "share", min=0, max=1),
                 C("source", "来源"),
                 C("confidence", "置信度", "enum", enum="confidence"),
+                C("evidence", "证据强度", "float", min=0, max=1, doc="0-1, from the linker"),
             ),
             required=True,
             key=("enterprise_id", "segment_id"),
@@ -208,11 +214,11 @@ TABLES: dict[str, Table] = {
             "园区指标",
             (
                 C("park_id", "园区编号", required=True, ref=("parks", "id")),
-                C("period", "期间", required=True),
-                C("fixed_investment", "固定资产投资", "float", min=0, doc="万元"),
-                C("revenue", "主营业务收入", "float", min=0, doc="万元"),
-                C("profit", "利润总额", "float", doc="万元"),
-                C("tax", "税收", "float", min=0, doc="万元"),
+                C("period", "期间", required=True, aliases=("年份", "年度", "统计期", "报告期")),
+                C("fixed_investment", "固定资产投资", "float", min=0, doc="万元", aliases=("固投", "固定资产投资额")),
+                C("revenue", "主营业务收入", "float", min=0, doc="万元", aliases=("营业收入", "主营收入")),
+                C("profit", "利润总额", "float", doc="万元", aliases=("利润",)),
+                C("tax", "税收", "float", min=0, doc="万元", aliases=("税收总额", "纳税额", "税金")),
             ),
             key=("park_id", "period"),
         ),
@@ -221,7 +227,7 @@ TABLES: dict[str, Table] = {
             "项目",
             (
                 C("id", "编号", required=True),
-                C("name", "项目名称", required=True),
+                C("name", "项目名称", required=True, aliases=("名称",)),
                 C("stage", "阶段", "enum", required=True, enum="project_stage"),
                 C("enterprise_id", "投资企业", ref=("enterprises", "id")),
                 C("park_id", "落地园区", ref=("parks", "id")),
@@ -351,7 +357,7 @@ RELS: dict[str, RelSpec] = {
             "enterprise_segments",
             "enterprise_id",
             "segment_id",
-            (Prop("share", "DOUBLE"), Prop("source", "STRING"), Prop("confidence", "STRING")),
+            (Prop("share", "DOUBLE"), Prop("source", "STRING"), Prop("confidence", "STRING"), Prop("evidence", "DOUBLE")),
         ),
         RelSpec(
             "SUPPLIES_TO",

@@ -26,8 +26,10 @@ from pydantic_settings import (
 
 from graph.i18n import CATEGORY_LONG_ZH, PARK_INDICATOR_ZH, PRIORITY_FACTOR_ZH, TARGET_FACTOR_ZH
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_STORE = ROOT / "data" / "store" / "indmap.lbug"
+_CHECKOUT = Path(__file__).resolve().parent.parent
+# a source checkout keeps its store in its own data/store/; an installed package in ./data/store/ of the
+# working directory (never inside site-packages)
+DEFAULT_STORE = (_CHECKOUT if (_CHECKOUT / "pyproject.toml").is_file() else Path()) / "data" / "store" / "indmap.lbug"
 
 
 class _Strict(BaseModel):
@@ -191,6 +193,35 @@ class Settings(BaseSettings):
             "(<store>.workspace.sqlite), or data/store/neo4j.workspace.sqlite with Neo4j"
         ),
     )
+    # accounts, uploads, link review (issue 12)
+    users: str = Field(
+        "",
+        title="账号文件",
+        description="SQLite file holding the app's accounts; empty = the workspace (accounts never go into a workspace backup)",
+    )
+    require_login: bool = Field(
+        False,
+        title="本机访问也要求登录",
+        description=(
+            "ask for a login even when the app is served on a loopback address (behind a reverse proxy on the same machine); "
+            "served on any other address, or once an account exists, it always asks"
+        ),
+    )
+    session_idle_minutes: int = Field(60, ge=1, le=24 * 60, title="登录空闲超时（分钟）", description="a session with no activity for longer must log in again")
+    session_max_hours: float = Field(12.0, gt=0, le=24 * 30, title="登录最长有效（小时）", description="a session must log in again after this long, active or not")
+    login_max_failures: int = Field(5, ge=1, le=100, title="登录失败次数上限", description="failed logins for one account (or from one address, 4x this) within 15 minutes before attempts are delayed")
+    login_lockout_s: int = Field(
+        30, ge=1, le=3600, title="登录失败后等待（秒）", description="the delay after too many failed logins, doubling with each further failure up to 15 minutes"
+    )
+    upload_max_mb: int = Field(100, ge=1, le=4096, title="上传文件上限（MB）", description="the app refuses uploads larger than this in total (a zip counts unpacked as well)")
+    dataset_versions_keep: int = Field(
+        20, ge=1, le=1000, title="保留的数据版本数", description="dated copies of the ingested dataset kept beside the store for merging uploads and restoring"
+    )
+    auto_link: bool = Field(
+        True,
+        title="导入时自动挂接",
+        description="enterprises without any segment link that carry products, business scope or industry codes are placed by the linker as likely (待核实) links",
+    )
     report_font: str = Field(
         "",
         title="报告字体文件",
@@ -219,6 +250,20 @@ class Settings(BaseSettings):
             return DEFAULT_STORE.with_name("neo4j.workspace.sqlite")
         store = Path(self.store)
         return store.with_name(store.name + ".workspace.sqlite")
+
+    @property
+    def accounts_path(self) -> Path:
+        """Where the app's accounts live: the ``users`` setting, else the workspace file."""
+        return Path(self.users.strip()) if self.users.strip() else self.workspace_path
+
+    @property
+    def datasets_path(self) -> Path:
+        """The folder of dated dataset versions: ``<store>.datasets`` beside an embedded store, else beside the workspace."""
+        if self.is_neo4j:
+            ws = self.workspace_path
+            return ws.with_name(ws.name.removesuffix(".workspace.sqlite").removesuffix(".sqlite") + ".datasets")
+        store = Path(self.store)
+        return store.with_name(store.name + ".datasets")
 
     @classmethod
     def settings_customise_sources(

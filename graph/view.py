@@ -18,7 +18,7 @@ from functools import cached_property
 import networkx as nx
 import polars as pl
 
-from graph.schema import TABLES
+from graph.schema import ENUMS, TABLES
 
 POLARS_TYPES: dict[str, pl.DataType] = {
     "str": pl.Utf8,
@@ -126,3 +126,17 @@ class GraphView:
         sub = seg.filter(pl.col("parent_id").is_not_null())
         g.add_edges_from(zip(sub.get_column("id").to_list(), sub.get_column("parent_id").to_list()))
         return g
+
+    def chain_order(self) -> list[str]:
+        """Chain ids ordered by their industry's category (leading, emerging, specialty, as in the
+        schema), then id; a chain of an unknown category last.
+
+        >>> v = GraphView({"industries": pl.DataFrame({"id": ["A", "B"], "name": ["a", "b"], "category": ["specialty", "leading"]}),
+        ...     "chains": pl.DataFrame({"id": ["C1", "C2"], "name": ["x", "y"], "industry_id": ["A", "B"]})})
+        >>> v.chain_order()
+        ['C2', 'C1']
+        """
+        order = {c: i for i, c in enumerate(ENUMS["category"])}
+        ch = self.chains.join(self.industries.select(pl.col("id").alias("industry_id"), "category"), on="industry_id", how="left")
+        rows = sorted(ch.iter_rows(named=True), key=lambda r: (order.get(r["category"], len(order)), r["id"]))
+        return [r["id"] for r in rows]

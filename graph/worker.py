@@ -33,16 +33,19 @@ import struct
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from graph.guard import Limits, check_read_only
-from graph.settings import ROOT, Settings
+from graph.settings import Settings
 from graph.stores.base import QueryRefused, QueryResult, StoreError
 
 READY = b"R"
 START_TIMEOUT_S = 60.0  # interpreter start and store open, before the query's own clock starts
 GRACE_S = 1.0  # the engine's own timeout answers first, with its own message
 _HEADER = struct.Struct("!Q")
+# the folder holding the graph package (a checkout or site-packages): the worker imports it from there
+_PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 
 
 def _timeout_message(timeout_s: float) -> str:
@@ -85,7 +88,7 @@ def run_query(
         request = json.dumps({"settings": dumped, "cypher": text, "params": params or {}, "timeout_s": timeout_s, "row_cap": row_cap}, default=str)
     except (TypeError, ValueError) as exc:
         raise StoreError(f"查询参数无法传给查询进程：{exc}") from exc
-    env = dict(os.environ, MALLOC_ARENA_MAX="2", PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
+    env = dict(os.environ, MALLOC_ARENA_MAX="2", PYTHONPATH=os.pathsep.join([str(_PACKAGE_PARENT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
     proc = subprocess.Popen(
         [sys.executable, "-m", "graph.worker"],
         stdin=subprocess.PIPE,

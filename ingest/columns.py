@@ -17,12 +17,10 @@ import unicodedata
 
 import numpy as np
 import polars as pl
-from stdnum.cn import uscc
-from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
-
 from graph.schema import ENUMS, TABLES, Column  # noqa: F401 - TABLES is used by the doctest
 from graph.view import POLARS_TYPES
 from ingest.issues import phrase
+from ingest import uscc
 from ingest.regions import pad_region_expr
 
 # float columns that also accept a percentage ("12.5%" -> 0.125)
@@ -33,13 +31,6 @@ CREDIT_CODE_COLUMNS = {("enterprises", "credit_code")}
 PERIOD_COLUMNS = {("park_stats", "period")}
 
 BOOL_WORDS = {"true": True, "false": False, "1": True, "0": False, "是": True, "否": False, "y": True, "n": False, "yes": True, "no": False}
-
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = np.array((1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28), dtype=np.int64)
-USCC_RE = r"^[0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}$"
-_USCC_LUT = np.zeros(256, dtype=np.uint8)
-for _j, _ch in enumerate(USCC_ALPHABET):
-    _USCC_LUT[ord(_ch)] = _j
 
 NUM_RE = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 THOUSANDS_RE = r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?%?$"
@@ -120,23 +111,9 @@ def _slow_date(s: pl.Series) -> tuple[pl.Series, pl.Series]:
     return f["v"], f["e"]
 
 
-def _uscc_ok(s: pl.Series) -> pl.Series:
-    """True where ``s`` is a well-formed credit code with the right check digit (numpy, no Python loop)."""
-    fmt = s.str.contains(USCC_RE).fill_null(False)
-    ok = np.zeros(len(s), dtype=bool)
-    idx = fmt.arg_true().to_numpy()
-    if len(idx):
-        blob = s.gather(idx).str.join("").item().encode("ascii")
-        a = np.frombuffer(blob, dtype=np.uint8).reshape(-1, 18)
-        v = _USCC_LUT[a]  # (n, 18) alphabet indexes
-        total = v[:, :17].astype(np.int32) @ USCC_WEIGHTS.astype(np.int32)
-        ok[idx] = v[:, 17] == (31 - total % 31) % 31
-    return pl.Series(ok)
-
-
 def _slow_credit(s: pl.Series) -> tuple[pl.Series, pl.Series]:
     t = _nfkc(s).str.to_uppercase().str.replace_all(r"[\s\-]", "")
-    ok = _uscc_ok(t)
+    ok = uscc.valid(t)
     return t, _frame(ok).select(pl.when(~pl.col("s")).then(pl.lit("bad_credit_code"))).to_series()
 
 
@@ -233,7 +210,7 @@ def parse_column(tname: str, col: Column, s: pl.Series, *, years: tuple[int, int
     if key in REGION_CODE_COLUMNS:
         return _frame(s).select(pad_region_expr(pl.col("s"))).to_series(), _no_errors(len(s))
     if key in CREDIT_CODE_COLUMNS:
-        return _merge_slow(s, s, present & ~_uscc_ok(s), _slow_credit)
+        return _merge_slow(s, s, present & ~uscc.valid(s), _slow_credit)
     if key in PERIOD_COLUMNS:
         fast_ok = s.str.contains(PERIOD_RE).fill_null(False)
         return _merge_slow(s, s, present & ~fast_ok, _slow_period)
@@ -267,20 +244,8 @@ def credit_code_detail(value: str) -> str:
     >>> credit_code_detail("9111000060003734IL")
     '含有不允许的字符 “I”'
     """
-    code = uscc.compact(unicodedata.normalize("NFKC", value))
-    try:
-        uscc.validate(code)
-    except InvalidLength:
-        return phrase("uscc_length", n=len(code))
-    except InvalidChecksum:
-        return phrase("uscc_checksum", want=uscc.calc_check_digit(code), got=code[-1])
-    except ValidationError:
-        bad = [c for c in code[:8] if not c.isdigit()]
-        if bad:
-            return phrase("uscc_head", char=bad[0])
-        bad = [c for c in code[8:] if c not in USCC_ALPHABET]
-        return phrase("uscc_char", char=bad[0]) if bad else phrase("uscc_other")
-    return phrase("uscc_other")
+    reason, details = uscc.why_invalid(uscc.compact(unicodedata.normalize("NFKC", value)))
+    return phrase(f"uscc_{reason}", **details)
 
 
 def share_detail(value: str) -> str:

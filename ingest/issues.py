@@ -82,6 +82,45 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     "missing_column": ("error", "缺少必需的列 “{col}”", "在表头添加一列 “{col_zh}”（或英文 “{column}”）"),
     "duplicate_column": ("error", "表头中 “{col}” 出现了不止一次（{value}）", "删除重复的列，只保留一列"),
     "unknown_column": ("warning", "表头中的列 “{value}” 不是此表的列，已忽略", "如需导入，请改为以下列名之一：{allowed}"),
+    "missing_mapped_column": (  # code missing_column, when a column mapping was used
+        "error",
+        "按列映射读取后仍缺少必需的列 “{col}”",
+        "在列映射中把文件里的某一列映射为 “{col_zh}”（{column}），或为它设置统一取值；也可以在文件中添加这一列",
+    ),
+    "no_header": (
+        "error",
+        "{where}不像表头：没有一个列名能对应到 {table}（{table_zh}）的列（第一个是 “{value}”）",
+        "确认第一行是列名、数据从第二行开始；列名可以是中文或英文（见模板），其他写法请在列映射中逐列指定",
+    ),
+    "region_ambiguous": (
+        "error",
+        "{where} 地区 “{value}” 对应多个行政区划：{candidates}",
+        "同时填写所属城市（或省份），或直接填写 6 位行政区划代码",
+    ),
+    "region_name_unknown": (
+        "error",
+        "{where} 地区 “{value}” 不是内置的全国行政区划名称",
+        "检查地名是否有错别字或已撤并；也可以直接填写 6 位行政区划代码（如 320106）",
+    ),
+    "upload_too_large": ("error", "上传的文件共 {size_mb} MB，超过上限 {limit_mb} MB，未读取", "拆分后分几次上传（只传有变化的表），或请管理员调整设置 upload_max_mb"),
+    "upload_bad_type": ("error", "文件 {file} 不是 CSV、XLSX 或 ZIP 文件，未读取", "{fix}"),
+    "zip_unsafe_path": (
+        "error",
+        "压缩包中的 “{value}” 指向压缩包之外（含 ../ 或绝对路径），整个压缩包未读取",
+        "重新打包：只放数据文件（可在一个文件夹中），不要包含上级路径",
+    ),
+    "zip_link": ("error", "压缩包中的 “{value}” 是符号链接，整个压缩包未读取", "重新打包，只放普通的 CSV/XLSX 文件"),
+    "zip_bomb": (
+        "error",
+        "压缩包 {file} 解压后有 {size_mb} MB（或某个文件压缩比超过 {ratio}:1），超过上限，未读取",
+        "检查压缩包是否正确；数据确实很大时拆分后分几次上传，或调整设置 upload_max_mb",
+    ),
+    "zip_too_many": ("error", "压缩包 {file} 中有 {n} 个文件，超过上限 {limit} 个，未读取", "只打包数据集的 CSV 文件（每张表一个）"),
+    "zip_bad": ("error", "无法作为 ZIP 压缩包打开：{detail}", "用系统自带的“压缩”功能重新打包为 .zip"),
+    "zip_skipped": ("warning", "压缩包中的 “{value}” 不是数据文件，已忽略", "压缩包中只需放 CSV 或 XLSX 文件"),
+    "upload_duplicate_name": ("error", "上传的文件中有两个都叫 “{value}”", "只保留一个，或改名后再上传"),
+    "upload_unassigned": ("warning", "{file} 没有对应到任何表，已忽略", "在 “这是哪张表” 中选择它对应的表"),
+    "upload_same_table": ("error", "{value} 都对应到了表 {table}（{table_zh}）", "每张表只上传一个文件：合并这些文件，或改选对应的表"),
     "empty_required": ("error", "{where} “{col}” 不能为空", "填写 “{col_zh}”"),
     "duplicate_id": (
         "error",
@@ -269,6 +308,8 @@ class IssueList:
         self.items: list[Issue] = []
         self._counts: dict[tuple, int] = defaultdict(int)
         self._first: dict[tuple, Issue] = {}
+        #: tables whose file was found but could not be read (no "missing file" on top of its issue)
+        self.unreadable_tables: set[str] = set()
 
     def add(self, item: Issue) -> None:
         key = (item.file, item.column, item.code)
@@ -285,17 +326,9 @@ class IssueList:
         """Record ``n`` further issues of a kind without building them."""
         self._counts[(file, column, code)] += n
 
-    @property
-    def has_errors(self) -> bool:
-        return any(i.severity == "error" for i in self.items)
-
-    def finish(self, files: list[str] | None = None) -> list[Issue]:
-        """All issues, file by file, then by row; summaries last.
-
-        Files go in the order of ``files`` (the dataset's order), then any other in the order
-        they were met.
-        """
-        order: dict[str, int] = {f: n for n, f in enumerate(dict.fromkeys(files or []))}
+    def finish(self) -> list[Issue]:
+        """All issues, file by file (in the order files were met), then by row; summaries last."""
+        order: dict[str, int] = {}
         for i in self.items:
             order.setdefault(i.file, len(order))
         out = sorted(self.items, key=lambda i: (order[i.file], i.row is None, i.row or 0))

@@ -19,26 +19,16 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
 from graph.schema import TABLES, Table
+from ingest.colmap import MappingProfile, TableMapping, finish_table, region_column, region_level
 from ingest.issues import ISSUE_CAP, IssueList, issue, phrase
 from ingest.safety import ReadLimits, Refused, check_workbook, encoding_rows, file_kind, header_width, read_regular
 
 ROW = "_row"
-
-# Extra header spellings, beyond graph.schema (English, Chinese, aliases).
-EXTRA_ALIASES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("enterprises", "name"): ("名称", "企业"),
-    ("enterprises", "credit_code"): ("信用代码", "社会信用代码", "uscc"),
-    ("enterprises", "listed_code"): ("证券代码",),
-    ("projects", "name"): ("名称",),
-    ("enterprise_segments", "enterprise_id"): ("企业",),
-    ("enterprise_segments", "segment_id"): ("环节",),
-}
-
+FILE = "_file"  # only in a table merged from several files (ingest.merge): each row's file
 
 @dataclass
 class RawTable:
@@ -85,9 +75,10 @@ def _ignored(name: str) -> bool:
 
 
 def column_lookup(table: Table) -> dict[str, str]:
+    """Normalised header spelling -> English column name: the name, its Chinese name and ``Column.aliases``."""
     out: dict[str, str] = {}
     for c in table.columns:
-        spellings = (c.name, c.name.replace("_", " "), c.zh, *c.aliases, *EXTRA_ALIASES.get((table.name, c.name), ()))
+        spellings = (c.name, c.name.replace("_", " "), c.zh, *c.aliases)
         for s in spellings:
             out.setdefault(norm(s), c.name)
     return out
@@ -122,21 +113,9 @@ def _frame_from_columns(columns: list[list[str | None]]) -> pl.DataFrame:
     return pl.DataFrame({f"c{i}": col for i, col in enumerate(columns)}, schema={f"c{i}": pl.Utf8 for i in range(len(columns))})
 
 
-def _prepare(grid: pl.DataFrame, first_row: int) -> pl.DataFrame:
-    """Every cell trimmed (empty -> null), ``_row`` = the spreadsheet row number, fully empty rows dropped.
-
-    One fused (lazy) pass, so the grid is not copied once per step.
-    """
-    cells = list(grid.columns)
-    non_empty = ~pl.all_horizontal(pl.col(c).is_null() for c in cells) if cells else pl.lit(False)
-    return (
-        grid.lazy()
-        .with_columns(pl.col(c).str.strip_chars().replace("", None) for c in cells)
-        .with_row_index(ROW, offset=first_row)
-        .with_columns(pl.col(ROW).cast(pl.Int64))
-        .filter(non_empty)
-        .collect()
-    )
+def _clean(df: pl.DataFrame) -> pl.DataFrame:
+    """Trim every cell, empty -> null."""
+    return df.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in df.columns)
 
 
 def _build(
@@ -147,13 +126,18 @@ def _build(
     issues: IssueList,
     encoding: str | None,
     limits: ReadLimits = ReadLimits(),
+    tmap: TableMapping | None = None,
 ) -> RawTable:
-    """Turn a prepared grid (:func:`_prepare`; header in its first row) into a :class:`RawTable`.
+    """Turn a raw text grid (header in its first non-empty row) into a :class:`RawTable`.
 
-    ``first_row`` is the spreadsheet row number of the grid's first line.
+    ``first_row`` is the spreadsheet row number of ``grid``'s first row; ``tmap`` a column mapping
+    (:mod:`ingest.colmap`) applied before the contract's own header spellings.
     """
     table = TABLES[tname]
+    grid = _clean(grid).with_row_index(ROW, offset=first_row).with_columns(pl.col(ROW).cast(pl.Int64))
     cells = [c for c in grid.columns if c != ROW]
+    non_empty = ~pl.all_horizontal(pl.col(c).is_null() for c in cells) if cells else pl.lit(False)
+    grid = grid.filter(non_empty)
     if grid.height == 0:
         header: list[str | None] = []
         body = grid
@@ -162,39 +146,53 @@ def _build(
         header = list(grid.row(0))[1:]
         header_row = int(grid[ROW][0])
         body = grid.slice(1)
+    chosen, regions = _choose_columns(table, cells, header, body, file, header_row, issues, tmap)
+    df = body.select([pl.col(ROW)] + [pl.col(g).alias(name) for name, (g, _) in chosen.items()] + [pl.col(g).alias(r) for r, g in regions])
+    if tmap is not None:
+        df = finish_table(table, df, tmap, file, issues, ROW)
+    missing = set()
+    if not chosen and not regions and header and any(h is not None for h in header) and (tmap is None or not tmap.defaults):
+        first = next(h for h in header if h is not None)
+        issues.add(issue("no_header", file=file, row=header_row, value=first, table=table.name, table_zh=table.zh))
+        missing = {c.name for c in table.columns if c.required}
+    else:
+        for c in table.columns:
+            if c.required and c.name not in df.columns:
+                missing.add(c.name)
+                issues.add(issue("missing_column", file=file, row=header_row, column=c.name, column_zh=c.zh, template="missing_mapped_column" if tmap else None))
+    df = _long_cells(table, df, file, issues, limits.max_cell_chars)
+    return RawTable(tname, file, df, encoding, missing)
+
+
+def _choose_columns(table: Table, cells: list[str], header: list, body: pl.DataFrame, file: str, header_row: int, issues: IssueList, tmap: TableMapping | None):
+    """English column -> (grid column, header text), and the region-name columns of a mapping; header issues recorded."""
     lookup = column_lookup(table)
     chosen: dict[str, tuple[str, str]] = {}  # english -> (grid column, header text)
-    allowed = "、".join(f"{c.zh}（{c.name}）" for c in table.columns)
+    regions: list[tuple[str, str]] = []  # (temporary name, grid column): names resolved to region_code
+    unknown: list[str] = []
     for gcol, h in zip(cells, header):
         if h is None:
             if body.get_column(gcol).is_not_null().any():
-                issues.add(issue("unknown_column", file=file, row=header_row, value=phrase("blank_header"), allowed=allowed))
+                unknown.append(phrase("blank_header"))
             continue
-        name = match_header(table, h, lookup)
-        if name is None:
-            issues.add(issue("unknown_column", file=file, row=header_row, value=h, allowed=allowed))
+        mapped = tmap is not None and tmap.has(h)
+        name = tmap.target(h) if mapped else match_header(table, h, lookup)
+        if mapped and name is None:
+            continue  # the mapping says: not ours
+        if mapped and name == "region_code":
+            regions.append((region_column(len(regions), region_level(h)), gcol))
+        elif name is None:
+            unknown.append(h)
         elif name in chosen:
             col = table.column(name)
-            issues.add(
-                issue(
-                    "duplicate_column",
-                    file=file,
-                    row=header_row,
-                    column=name,
-                    column_zh=col.zh,
-                    value=f"{chosen[name][1]}、{h}",
-                )
-            )
+            issues.add(issue("duplicate_column", file=file, row=header_row, column=name, column_zh=col.zh, value=f"{chosen[name][1]}、{h}"))
         else:
             chosen[name] = (gcol, h)
-    missing = set()
-    for c in table.columns:
-        if c.required and c.name not in chosen:
-            missing.add(c.name)
-            issues.add(issue("missing_column", file=file, row=header_row, column=c.name, column_zh=c.zh))
-    df = body.select([pl.col(ROW)] + [pl.col(g).alias(name) for name, (g, _) in chosen.items()])
-    df = _long_cells(table, df, file, issues, limits.max_cell_chars)
-    return RawTable(tname, file, df, encoding, missing)
+    if chosen or regions or tmap is not None:
+        allowed = "、".join(f"{c.zh}（{c.name}）" for c in table.columns)
+        for h in unknown:
+            issues.add(issue("unknown_column", file=file, row=header_row, value=h, allowed=allowed))
+    return chosen, regions
 
 
 def _long_cells(table: Table, df: pl.DataFrame, file: str, issues: IssueList, cap: int) -> pl.DataFrame:
@@ -285,8 +283,9 @@ def _mixed_encoding(data: bytes, file: str, issues: IssueList) -> bool:
     return main == "utf-8" and bool(odd)
 
 
-def read_csv_table(path: Path, tname: str, issues: IssueList, limits: ReadLimits = ReadLimits()) -> RawTable | None:
-    file = path.name
+def read_csv_table(path: Path, tname: str, issues: IssueList, limits: ReadLimits = ReadLimits(), tmap: TableMapping | None = None, file: str | None = None) -> RawTable | None:
+    """One CSV file as table ``tname`` (``file`` is the name issues carry, default the file's name)."""
+    file = file or path.name
     try:
         data = read_regular(path, limits.max_file_bytes)
     except Refused as exc:
@@ -312,12 +311,10 @@ def read_csv_table(path: Path, tname: str, issues: IssueList, limits: ReadLimits
     except Exception as exc:  # noqa: BLE001 - any parser failure is reported, never raised
         issues.add(issue("bad_csv", file=file, detail=str(exc)[:200]))
         return None
-    del data, decoded, body  # the file's bytes: the grid holds the text now
     if grid.width == 1 and grid.height and any(sep in (grid.item(0, 0) or "") for sep in ("\t", ";", "；")):
         issues.add(issue("bad_csv", file=file, detail=phrase("not_comma")))
         return None
-    grid = _prepare(grid, first_row)
-    return _build(tname, file, grid, first_row, issues, encoding, limits)
+    return _build(tname, file, grid, first_row, issues, encoding, limits, tmap)
 
 
 # ---------------------------------------------------------------- XLSX
@@ -348,85 +345,69 @@ def cell_text(v: object) -> str | None:
     return str(v)
 
 
-def list_xlsx(path: Path, issues: IssueList, limits: ReadLimits = ReadLimits()) -> DatasetFiles:
-    """The sheets of a workbook that hold dataset tables (caps checked, nothing read yet)."""
+def read_xlsx(
+    path: Path,
+    issues: IssueList,
+    limits: ReadLimits = ReadLimits(),
+    mapping: MappingProfile | None = None,
+    sheets: dict[str, str] | None = None,
+    book: str | None = None,
+    only: list[str] | None = None,
+) -> dict[str, RawTable]:
+    """The sheets of a workbook that are dataset tables (by name, by ``mapping.files`` or by ``sheets``: sheet -> table).
+
+    ``only`` reads just these sheets (an upload picks its sheets one by one).
+    """
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-    book = path.name
-    out = DatasetFiles("xlsx", book, limits)
+    book = book or path.name
     try:
         check_workbook(path, limits)
     except Refused as exc:
         _refused(issues, book, exc)
-        return out
+        return {}
     try:
         wb = CalamineWorkbook.from_path(str(path))
         names = list(wb.sheet_names)
         hidden = {m.name for m in wb.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
     except Exception as exc:  # noqa: BLE001 - not a workbook: reported, never raised
         issues.add(issue("bad_xlsx", file=book, detail=str(exc)[:200] or type(exc).__name__))
-        return out
-    out.workbook = wb
+        return {}
+    if only is not None:
+        names = [n for n in names if n in only]
     for sheet in names:
         if sheet in hidden:
             issues.add(issue("hidden_sheet", file=book, value=sheet))
+    out: dict[str, RawTable] = {}
     allowed = "、".join(f"{t.name}（{t.zh}）" for t in TABLES.values())
     for sheet in names:
-        tname = table_for_name(sheet)
+        tname = (sheets or {}).get(sheet) or table_for_name(sheet) or (mapping.table_for_file(sheet) if mapping else None)
         if tname is None:
             if not _ignored(sheet):
                 issues.add(issue("unknown_sheet", file=book, value=sheet, allowed=allowed))
             continue
         file = f"{book}:{sheet}"
-        if tname in out.entries:
-            issues.add(issue("duplicate_table", file=book, table=tname, value=f"{out.files[tname]}、{file}"))
+        if tname in out:
+            issues.add(issue("duplicate_table", file=book, table=tname, value=f"{out[tname].file}、{file}"))
             continue
-        out.entries[tname], out.files[tname] = sheet, file
+        try:
+            rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        except Exception as exc:  # noqa: BLE001
+            issues.add(issue("bad_xlsx", file=file, detail=str(exc)[:200] or type(exc).__name__))
+            continue
+        width = max((len(r) for r in rows), default=0)
+        columns = [[(r[i] if i < len(r) else None) for r in rows] for i in range(width)]
+        columns = [[(v if type(v) is str and v else cell_text(v)) for v in col] for col in columns]
+        tmap = mapping.for_table(tname) if mapping else None
+        out[tname] = _build(tname, file, _frame_from_columns(columns), 1, issues, None, limits, tmap)
     return out
-
-
-def read_sheet(files: DatasetFiles, tname: str, issues: IssueList) -> RawTable | None:
-    """One sheet of the workbook as a raw text table (None when it could not be read)."""
-    sheet, file = files.entries[tname], files.files[tname]
-    try:
-        rows = files.workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    except Exception as exc:  # noqa: BLE001
-        issues.add(issue("bad_xlsx", file=file, detail=str(exc)[:200] or type(exc).__name__))
-        return None
-    width = max((len(r) for r in rows), default=0)
-    columns = [[(r[i] if i < len(r) else None) for r in rows] for i in range(width)]
-    del rows
-    columns = [[(v if type(v) is str and v else cell_text(v)) for v in col] for col in columns]
-    grid = _prepare(_frame_from_columns(columns), 1)
-    del columns
-    return _build(tname, file, grid, 1, issues, None, files.limits)
 
 
 # ---------------------------------------------------------------- dataset
 
 
-@dataclass
-class DatasetFiles:
-    """The tables a dataset holds, found before any of them is read; :meth:`read` reads one.
-
-    Reading table by table lets the ingest hold one table's raw text at a time.
-    """
-
-    fmt: str | None
-    name: str | None = None  # the workbook's or folder's name (issues about the whole dataset)
-    limits: ReadLimits = field(default_factory=ReadLimits)
-    entries: dict[str, Any] = field(default_factory=dict)  # table -> Path (CSV) or sheet name, in dataset order
-    files: dict[str, str] = field(default_factory=dict)  # table -> the file label its issues carry
-    workbook: Any = None
-
-    def read(self, tname: str, issues: IssueList) -> RawTable | None:
-        if self.fmt == "xlsx":
-            return read_sheet(self, tname, issues)
-        return read_csv_table(self.entries[tname], tname, issues, self.limits)
-
-
-def list_csv_folder(folder: Path, issues: IssueList, limits: ReadLimits = ReadLimits()) -> DatasetFiles:
-    out = DatasetFiles("csv", folder.name, limits)
+def read_csv_folder(folder: Path, issues: IssueList, limits: ReadLimits = ReadLimits(), mapping: MappingProfile | None = None) -> dict[str, RawTable]:
+    out: dict[str, RawTable] = {}
     allowed = "、".join(t.file for t in TABLES.values())
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() != ".csv" or _ignored(path.name):
@@ -437,37 +418,33 @@ def list_csv_folder(folder: Path, issues: IssueList, limits: ReadLimits = ReadLi
             continue
         if not path.is_file():
             continue
-        tname = table_for_name(path.stem)
+        tname = table_for_name(path.stem) or (mapping.table_for_file(path.name) if mapping else None)
         if tname is None:
             issues.add(issue("unknown_file", file=path.name, allowed=allowed))
             continue
-        if tname in out.entries:
-            issues.add(issue("duplicate_table", file=path.name, table=tname, value=f"{out.files[tname]}、{path.name}"))
+        if tname in out:
+            issues.add(issue("duplicate_table", file=path.name, table=tname, value=f"{out[tname].file}、{path.name}"))
             continue
-        out.entries[tname], out.files[tname] = path, path.name
+        raw = read_csv_table(path, tname, issues, limits, mapping.for_table(tname) if mapping else None)
+        if raw is not None:
+            out[tname] = raw
+        else:
+            issues.unreadable_tables.add(tname)
     return out
 
 
-def list_dataset(path: str | Path, issues: IssueList, limits: ReadLimits = ReadLimits()) -> DatasetFiles:
-    """The tables of a dataset (a CSV folder or a workbook), nothing read yet; format None if unreadable."""
+def read_dataset(
+    path: str | Path, issues: IssueList, limits: ReadLimits = ReadLimits(), mapping: MappingProfile | None = None
+) -> tuple[dict[str, RawTable], str | None]:
+    """Raw tables of a dataset and its format (``"csv"``, ``"xlsx"`` or None if unreadable); ``mapping`` maps foreign headers."""
     p = Path(path)
     if p.is_dir():
-        return list_csv_folder(p, issues, limits)
+        return read_csv_folder(p, issues, limits, mapping), "csv"
     if p.is_file() and p.suffix.lower() == ".csv":
         issues.add(issue("bad_xlsx", file=p.name, detail=phrase("single_csv")))
-        return DatasetFiles("xlsx", p.name, limits)
+        return {}, "xlsx"
     if p.is_file():
-        return list_xlsx(p, issues, limits)
+        return read_xlsx(p, issues, limits, mapping), "xlsx"
     issues.add(issue("missing_dataset", file=str(p), value=str(p)))
-    return DatasetFiles(None, str(p), limits)
+    return {}, None
 
-
-def read_dataset(path: str | Path, issues: IssueList, limits: ReadLimits = ReadLimits()) -> tuple[dict[str, RawTable], str | None]:
-    """Raw tables of a whole dataset and its format (``"csv"``, ``"xlsx"`` or None if unreadable)."""
-    files = list_dataset(path, issues, limits)
-    out: dict[str, RawTable] = {}
-    for tname in files.entries:
-        raw = files.read(tname, issues)
-        if raw is not None:
-            out[tname] = raw
-    return out, files.fmt

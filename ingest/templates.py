@@ -42,6 +42,9 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
             "pollution": "低",
             "energy": "中",
             "growth": "12%",
+            "gbt4754": "3841",
+            "products": "动力电池；储能电池",
+            "business_scope": "锂离子电池制造；电池销售；储能技术服务",
         },
         {
             "id": "E0002",
@@ -61,7 +64,7 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
             "growth": "0.08",
         },
     ],
-    "enterprise_segments": [{"enterprise_id": "E0001", "segment_id": "S02", "share": "80%", "source": "人工", "confidence": "已确认"}],
+    "enterprise_segments": [{"enterprise_id": "E0001", "segment_id": "S02", "share": "80%", "source": "人工", "confidence": "已确认", "evidence": "0.9"}],
     "supply_links": [{"supplier_id": "E0002", "customer_id": "E0001", "product": "磷酸铁锂正极材料", "amount": "3000", "source": "企业走访"}],
     "regions": [{"code": "370102", "name": "历下区", "parent_code": "370100"}],
     "parks": [

@@ -19,7 +19,7 @@ from graph.schema import REQUIRED_TABLES, TABLES, Table
 from graph.view import conform
 from ingest.columns import DEFAULT_YEARS, issue_extras, parse_column
 from ingest.issues import IssueList, issue, phrase
-from ingest.readers import ROW, RawTable
+from ingest.readers import FILE, ROW, RawTable
 from ingest.regions import merge_regions
 
 STAGE_DATE_PAIRS = [
@@ -45,9 +45,16 @@ def emit_rows(
     extras=None,
     **fixed,
 ) -> None:
-    """Issues for the rows of ``failing`` (``_row`` + value column); only the first cap are built."""
+    """Issues for the rows of ``failing`` (``_row`` + value column); only the first cap are built.
+
+    A ``_file`` column (a table merged from several files, see :mod:`ingest.merge`) names each row's file.
+    """
     n = failing.height
     if n == 0:
+        return
+    if FILE in failing.columns:
+        for (f,), part in failing.group_by(FILE, maintain_order=True):
+            emit_rows(issues, part.drop(FILE), code, file=f, column=column, column_zh=column_zh, value_col=value_col, extras=extras, **fixed)
         return
     room = issues.room(file, column, code)
     head = failing.head(room)
@@ -91,8 +98,19 @@ def normalise_ids(t: Table, name: str, s: pl.Series, rows: pl.Series, file: str,
     return fixed
 
 
+def _loc(df: pl.DataFrame) -> list[str]:
+    """The columns that locate a row: ``_row``, and ``_file`` for a merged table."""
+    return [ROW, FILE] if FILE in df.columns else [ROW]
+
+
 def _parse_table(raw: RawTable, issues: IssueList, years: tuple[int, int]) -> pl.DataFrame:
-    """Typed columns + ``_row``; column-level issues recorded."""
+    """Typed columns + ``_row`` (and ``_file`` for a merged table); column-level issues recorded."""
+    if FILE in raw.df.columns:  # rows from several files: each part parsed under its own file name
+        parts = []
+        for (f,), part in raw.df.group_by(FILE, maintain_order=True):
+            sub = RawTable(raw.table, f, part.drop(FILE), raw.encoding, raw.missing_columns)
+            parts.append(_parse_table(sub, issues, years).with_columns(pl.lit(f, dtype=pl.Utf8).alias(FILE)))
+        return pl.concat(parts, how="vertical_relaxed") if parts else _parse_table(RawTable(raw.table, raw.file, raw.df.drop(FILE)), issues, years)
     t = TABLES[raw.table]
     df = raw.df
     rows = df.get_column(ROW)
@@ -140,7 +158,7 @@ def check_keys(t: Table, df: pl.DataFrame, file: str, issues: IssueList) -> None
         return
     required = [k for k in key if t.column(k).required]
     sub = df.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in required)) if required else df
-    sub = sub.select(ROW, (_key_text(key) if len(key) > 1 else pl.col(key[0])).alias("__k"))
+    sub = sub.select(*_loc(sub), (_key_text(key) if len(key) > 1 else pl.col(key[0])).alias("__k"))
     dup = sub.filter(pl.col("__k").is_duplicated())
     if dup.height == 0:
         return
@@ -181,7 +199,7 @@ def check_refs(t: Table, df: pl.DataFrame, file: str, tables, regions, fmt, issu
             if target is not None and ref_col in target.columns
             else pl.DataFrame({"__v": []}, schema={"__v": pl.Utf8})
         )
-        vals = df.select(ROW, pl.col(c.name).alias("__v"))
+        vals = df.select(*_loc(df), pl.col(c.name).alias("__v"))
         if c.type == "list":
             vals = vals.explode("__v")
         vals = vals.filter(pl.col("__v").is_not_null())
@@ -205,7 +223,7 @@ def check_segments(df: pl.DataFrame, file: str, issues: IssueList) -> None:
         return
     t = TABLES["segments"]
     pcol = t.column("parent_id")
-    rows = df.select(ROW, "id", "parent_id", "chain_id").drop_nulls(["id"]).unique("id", keep="first", maintain_order=True)
+    rows = df.select(*_loc(df), "id", "parent_id", "chain_id").drop_nulls(["id"]).unique("id", keep="first", maintain_order=True)
     # parent in another chain
     parents = rows.select(pl.col("id").alias("parent_id"), pl.col("chain_id").alias("__pchain"))
     other = (
@@ -226,6 +244,7 @@ def check_segments(df: pl.DataFrame, file: str, issues: IssueList) -> None:
     # parent cycles
     parent = {i: p for i, p in zip(rows["id"], rows["parent_id"]) if p is not None}
     row_of = dict(zip(rows["id"], rows[ROW]))
+    file_of = dict(zip(rows["id"], rows[FILE])) if FILE in rows.columns else {}
     state: dict[str, int] = {}
     for start in sorted(parent, key=lambda s: row_of[s]):
         path, node = [], start
@@ -241,7 +260,7 @@ def check_segments(df: pl.DataFrame, file: str, issues: IssueList) -> None:
             issues.add(
                 issue(
                     "parent_cycle",
-                    file=file,
+                    file=file_of.get(first, file),
                     row=row_of[first],
                     column="parent_id",
                     column_zh=pcol.zh,
@@ -276,7 +295,7 @@ def check_project_dates(df: pl.DataFrame, file: str, issues: IssueList) -> None:
         cond = pl.col(b) < pl.col(a)
         if (a, b) == ("signed_on", "producing_on") and "started_on" in df.columns:
             cond = cond & pl.col("started_on").is_null()  # else reported by the two steps
-        bad = df.filter(cond).select(ROW, pl.col(a).cast(pl.Utf8).alias("__a"), pl.col(b).cast(pl.Utf8).alias("__b")).sort(ROW)
+        bad = df.filter(cond).select(*_loc(df), pl.col(a).cast(pl.Utf8).alias("__a"), pl.col(b).cast(pl.Utf8).alias("__b")).sort(ROW)
         ca, cb = t.column(a), t.column(b)
         emit_rows(
             issues,
@@ -292,58 +311,7 @@ def check_project_dates(df: pl.DataFrame, file: str, issues: IssueList) -> None:
         )
 
 
-# ---------------------------------------------------------------- entry points
-
-#: the order tables are validated in when streamed: every table after the tables it references
-STREAM_ORDER = (
-    "regions", "industries", "chains", "segments", "parks", "park_stats",
-    "enterprises", "projects", "segment_links", "enterprise_segments", "supply_links",
-)
-
-
-def missing_tables(present: set[str], unreadable: set[str], fmt: str | None, book: str | None, issues: IssueList) -> None:
-    """``missing_file`` for each required table that is neither present nor found-but-unreadable."""
-    if fmt is None:
-        return
-    for name in REQUIRED_TABLES:
-        if name not in present and name not in unreadable:
-            t = TABLES[name]
-            if fmt == "xlsx":
-                issues.add(issue("missing_file", template="missing_sheet", file=book or t.file, table=name, table_zh=t.zh))
-            else:
-                issues.add(issue("missing_file", file=t.file, table=name, table_zh=t.zh))
-
-
-class TableChecker:
-    """Validates one table at a time (in :data:`STREAM_ORDER`), keeping only what later tables reference.
-
-    :meth:`check` returns the typed table (contract columns; ``regions`` = the built-in national
-    codes plus the dataset's rows); the caller may write it out and drop it, so memory holds one
-    table's text and typed values at a time plus the id columns other tables refer to.
-    """
-
-    def __init__(self, issues: IssueList, fmt: str | None, years: tuple[int, int] = DEFAULT_YEARS):
-        self.issues, self.fmt, self.years = issues, fmt, years
-        self.targets: dict[str, pl.DataFrame] = {}  # parsed columns that later tables reference
-        self.regions = merge_regions(None)
-        self._referenced = {c.ref for t in TABLES.values() for c in t.columns if c.ref}
-
-    def check(self, name: str, raw: RawTable | None) -> pl.DataFrame:
-        t = TABLES[name]
-        df = _parse_table(raw, self.issues, self.years) if raw is not None else None
-        if df is not None:
-            check_keys(t, df, raw.file, self.issues)
-        if name == "regions":
-            self.regions = merge_regions(conform("regions", df) if df is not None else None)
-        if df is not None:
-            check_refs(t, df, raw.file, {**self.targets, name: df}, self.regions, self.fmt, self.issues)
-            extra = {"segments": check_segments, "segment_links": check_segment_links, "projects": check_project_dates}.get(name)
-            if extra is not None:
-                extra(df, raw.file, self.issues)
-            cols = [col for tbl, col in self._referenced if tbl == name and col in df.columns]
-            if cols and name != "regions":
-                self.targets[name] = df.select(cols)
-        return conform("regions", self.regions) if name == "regions" else conform(name, df)
+# ---------------------------------------------------------------- entry point
 
 
 def validate_tables(
@@ -354,13 +322,33 @@ def validate_tables(
     book: str | None = None,
     years: tuple[int, int] = DEFAULT_YEARS,
 ) -> dict[str, pl.DataFrame]:
-    """Parse and check every table of ``raws``; returns typed tables (meaningful only without errors).
+    """Parse and check every table; returns typed tables (meaningful only without errors).
 
     ``unreadable`` names tables whose file exists but could not be read (no
     ``missing_file`` for those); ``book`` is the workbook's file name when
     ``fmt == "xlsx"``.
     """
-    missing_tables(set(raws), set(unreadable), fmt, book, issues)
-    checker = TableChecker(issues, fmt, years)
-    tables = {name: checker.check(name, raws.get(name)) for name in STREAM_ORDER}
-    return {name: tables[name] for name in TABLES}
+    for name in REQUIRED_TABLES:
+        if name not in raws and name not in unreadable and fmt is not None:
+            t = TABLES[name]
+            if fmt == "xlsx":
+                issues.add(issue("missing_file", template="missing_sheet", file=book or t.file, table=name, table_zh=t.zh))
+            else:
+                issues.add(issue("missing_file", file=t.file, table=name, table_zh=t.zh))
+    parsed: dict[str, pl.DataFrame] = {name: _parse_table(raw, issues, years) for name, raw in raws.items()}
+    for name, df in parsed.items():
+        check_keys(TABLES[name], df, raws[name].file, issues)
+    own_regions = parsed.get("regions")
+    regions = merge_regions(conform("regions", own_regions) if own_regions is not None else None)
+    for name, df in parsed.items():
+        check_refs(TABLES[name], df, raws[name].file, parsed, regions, fmt, issues)
+    if "segments" in parsed:
+        check_segments(parsed["segments"], raws["segments"].file, issues)
+    if "segment_links" in parsed:
+        check_segment_links(parsed["segment_links"], raws["segment_links"].file, issues)
+    if "projects" in parsed:
+        check_project_dates(parsed["projects"], raws["projects"].file, issues)
+    tables = {name: conform(name, parsed.get(name)) for name in TABLES}
+    tables["regions"] = conform("regions", regions)
+    return tables
+

@@ -246,13 +246,11 @@ def city_chain_table(data: ChainData) -> Table:
 
 def city_report(view: GraphView, settings: AnalysisSettings, *, scope: str = "city", font_path: str, as_of: dt.date | None = None) -> Report:
     """全市产业链招商报告: an overview table, then one page per chain (map, completeness, gaps with the top target)."""
-    from reports.sheets import chain_order
-
     where = scope_zh(view, scope)
     summaries = chain_summary(view, settings, scope=scope)
     fills = project_report(view, settings, as_of=as_of).fills if view.projects.height else []
     by_id = {s.chain_id: s for s in summaries}
-    order = chain_order(view)
+    order = view.chain_order()
     rep = Report("全市产业链招商报告", header_lines(view, where))
     rep.add(*demo_blocks(view))
     rows = []

@@ -138,13 +138,6 @@ def chains_sheet(rows: Iterable[ChainRow], segment_names: dict[str, str] | None 
     return sheet(recs, CHAIN_COLS)
 
 
-def chain_order(view: GraphView) -> list[str]:
-    """Chain ids ordered by industry category (leading, emerging, specialty), then id."""
-    ch = view.chains.join(view.industries.select(pl.col("id").alias("industry_id"), "category"), on="industry_id", how="left")
-    rows = sorted(ch.iter_rows(named=True), key=lambda r: (fmt.CATEGORY_ORDER.get(r["category"], 9), r["id"]))
-    return [r["id"] for r in rows]
-
-
 # ------------------------------------------------------------------ targets
 
 

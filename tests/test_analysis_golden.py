@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from graph.analysis import chain_summary, gaps, park_cohesion, park_concentratio
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
 from tests.analysis_fixture import fixture_tables
+from tests.helpers import check_golden
 
 GOLDEN = Path(__file__).parent / "golden"
 S = AnalysisSettings()
@@ -65,12 +65,7 @@ def view():
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_golden(view, name):
     got = _round(_dump(CASES[name](view)))
-    path = GOLDEN / f"analysis_{name}.json"
-    if os.environ.get("INDMAP_UPDATE_GOLDEN") == "1":
-        GOLDEN.mkdir(exist_ok=True)
-        path.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    assert path.exists(), f"missing golden file {path.name}: run with INDMAP_UPDATE_GOLDEN=1"
-    assert got == json.loads(path.read_text(encoding="utf-8"))
+    check_golden(GOLDEN / f"analysis_{name}.json", got)
 
 
 def test_results_carry_settings(view):

@@ -58,3 +58,25 @@ def test_empty_view():
     rep = project_report(view, S, as_of=dt.date(2026, 1, 1))
     assert rep.total == 0 and all(c.rate is None for c in rep.conversion)
     assert whatif(view, S).rows == []
+
+
+def test_memo_is_bounded_and_off_the_view():
+    import gc
+
+    from graph.analysis.memo import MEMO, AnalysisMemo
+
+    view = GraphView(fixture_tables())
+    small = AnalysisMemo(maxsize=8)
+    for rev in range(50):  # a user dragging the above-scale slider through 50 values
+        small.get(view, ("presence", rev), lambda: rev)
+    assert len(small) == 8
+    assert isinstance(view.__dict__["_memo_id"], int)  # all the view carries: no entries on it
+    assert not [k for k, v in view.__dict__.items() if isinstance(v, dict) and k not in ("tables", "meta", "indexes")]  # indexes: persisted per generation, not memo entries
+    # the shared memo forgets a view that is gone
+    before = len(MEMO)
+    other = GraphView(fixture_tables())
+    segment_presence(other, S)
+    assert len(MEMO) > before
+    del other
+    gc.collect()
+    assert len(MEMO) == before

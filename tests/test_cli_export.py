@@ -68,9 +68,9 @@ def test_export_files_headers_and_counts(store, tmp_path, capsys):
     assert header[0] == "id:ID(ParkStat)" and sorted(r[0] for r in rows) == ["P1|2024", "P1|2025", "P2|2025"]
 
     header, rows = _read(out / "rels_OPERATES_IN.csv")
-    assert header == [":START_ID(Enterprise)", ":END_ID(Segment)", "share:double", "source", "confidence", ":TYPE"]
+    assert header == [":START_ID(Enterprise)", ":END_ID(Segment)", "share:double", "source", "confidence", "evidence:double", ":TYPE"]
     assert len(rows) == 5 and all(r[-1] == "OPERATES_IN" for r in rows)
-    assert ["E001", "S1a", "0.6", "人工", "confirmed", "OPERATES_IN"] in rows
+    assert ["E001", "S1a", "0.6", "人工", "confirmed", "", "OPERATES_IN"] in rows
 
     header, rows = _read(out / "rels_FOCUSES_ON.csv")
     assert header == [":START_ID(Park)", ":END_ID(Industry)", ":TYPE"]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from cli import main
-from tests.helpers import norm
+from tests.helpers import check_golden, norm
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
@@ -41,12 +40,8 @@ def test_cli_json_matches_golden(name, sample_store, capsys):
     assert rc == 0, out.err
     got = json.loads(out.out)
     assert got, f"{name}: empty output"
-    path = GOLDEN / f"cli_sample_{name}.json"
-    if os.environ.get("INDMAP_UPDATE_GOLDEN"):
-        path.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    assert path.exists(), f"missing golden file {path.name}: run with INDMAP_UPDATE_GOLDEN=1"
     # float sums may differ in the last bit between runs (parallel group-by order): compare to 9 digits
-    assert norm(got) == norm(json.loads(path.read_text(encoding="utf-8")))
+    check_golden(GOLDEN / f"cli_sample_{name}.json", got, normalise=norm)
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv"])
@@ -55,3 +50,16 @@ def test_cli_other_formats(fmt, sample_store, capsys):
     assert main(["gaps", "--chain", "PV", "--store", sample_store, "--format", fmt]) == 0
     out = capsys.readouterr().out
     assert "PV-M03" in out and "光伏逆变器" in out
+
+
+@pytest.mark.parametrize("value", ["0", "", "yes", "true"])
+def test_golden_files_are_rewritten_only_with_1(value, tmp_path, monkeypatch):
+    monkeypatch.setenv("INDMAP_UPDATE_GOLDEN", value)
+    path = tmp_path / "g.json"
+    path.write_text('{"a": 1}\n', encoding="utf-8")
+    with pytest.raises(AssertionError, match="differs"):
+        check_golden(path, {"a": 2})
+    assert json.loads(path.read_text(encoding="utf-8")) == {"a": 1}
+    monkeypatch.setenv("INDMAP_UPDATE_GOLDEN", "1")
+    check_golden(path, {"a": 2})
+    assert json.loads(path.read_text(encoding="utf-8")) == {"a": 2}

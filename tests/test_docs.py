@@ -88,3 +88,15 @@ def test_every_analysis_setting_has_a_chinese_title():
 
     missing = [path for path, title in setting_titles().items() if not title or not re.search(r"[\u4e00-\u9fff]", title)]
     assert not missing, f"add title=\"中文标签\" to these settings: {missing}"
+
+
+def test_every_header_alias_is_in_the_data_contract():
+    """Header spellings the readers accept (``Column.aliases`` in the schema) are documented with their table."""
+    from graph.schema import TABLES
+
+    contract = (ROOT / "docs" / "data-contract.md").read_text(encoding="utf-8")
+    for t in TABLES.values():
+        row = next((line for line in contract.splitlines() if line.startswith(f"| `{t.file}` |")), "")
+        for c in t.columns:
+            for alias in c.aliases:
+                assert alias in row, f"{t.file}: alias {alias!r} of {c.name} missing from docs/data-contract.md"

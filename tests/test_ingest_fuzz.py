@@ -1,4 +1,9 @@
-"""Property tests: whatever bytes or cells a user hands in, load_dataset returns issues, never raises."""
+"""Property tests: whatever bytes or cells a user hands in, load_dataset returns issues, never raises.
+
+Never raising is not enough: ``load_dataset`` turns an unexpected exception into an
+``internal_error`` issue, so every check also asserts there is none (an internal error is a
+crash the user cannot fix). :func:`test_the_check_fails_when_validation_raises` shows it does.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import ingest
 from graph.schema import TABLES
 from ingest import IngestResult, load_dataset
 
@@ -25,8 +32,24 @@ cell = st.one_of(
 def _check(res: IngestResult) -> None:
     assert isinstance(res, IngestResult)
     assert (res.tables is None) == (not res.ok)
+    crashes = [str(i) for i in res.issues if i.code == "internal_error"]
+    assert not crashes, f"load_dataset crashed on this input: {crashes}"
     for i in res.issues:
         assert i.message and i.fix and "\n" not in str(i)
+
+
+def test_the_check_fails_when_validation_raises(monkeypatch):
+    """A validator that raises is caught by load_dataset (an issue, not an exception) and by _check."""
+    _check(load_dataset(GOOD))
+
+    def boom(*args, **kwargs):
+        raise ValueError("simulated bug in validation")
+
+    monkeypatch.setattr(ingest, "validate_tables", boom)
+    res = load_dataset(GOOD)
+    assert [i.code for i in res.errors] == ["internal_error"]
+    with pytest.raises(AssertionError, match="crashed on this input"):
+        _check(res)
 
 
 def _with_file(name: str, data: bytes) -> IngestResult:

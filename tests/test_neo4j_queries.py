@@ -1,34 +1,93 @@
-"""The Neo4j store's Cypher and pure helpers, without a server."""
+"""All Cypher lives in graph/queries.py and never carries a pasted value; the Neo4j store's pure helpers."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import inspect
+import re
+from pathlib import Path
 
 import polars as pl
 import pytest
 
+from graph import queries as Q
 from graph.mapping import graph_frames
 from graph.schema import NODES, RELS
 from graph.stores import StoreError
-from graph.stores import neo4j_queries as Q
 from graph.stores.neo4j import _check_frames, _node_row, _rel_row, _safe_uri
 from tests.small_tables import small_tables
 
+ROOT = Path(__file__).resolve().parent.parent
+# a clause followed by a pattern, a parameter or a call (prose naming the clauses, as the console's
+# help and the guard's messages do, is not Cypher); test_the_cypher_pattern_sees_every_statement keeps it honest
+CYPHER = re.compile(
+    r"\b(MATCH|MERGE|UNWIND|CREATE)\s*[($]|\bUNWIND\s+\w+\(|\bCOPY\s+\w+\s+(FROM|TO)\b"
+    r"|\bCREATE\s+(NODE TABLE|REL TABLE|CONSTRAINT)\b|\bCREATE\s+INDEX\b[^;]*\bFOR\s*\(|\bCALL\s+\w+(\.\w+)*\("
+)
+# text shown to people that mentions a query (an error message, a --help example, the console's first query)
+EXAMPLES = {("graph/guard.py", "查询为空"), ("cli/core.py", "the query, e.g."), ("cli/core.py", "CALL show_tables()"), ("app_pages/console.py", "MATCH (c:Chain) RETURN c.id, c.name LIMIT 20")}
+
 
 def _all_statements() -> list[str]:
-    out = Q.schema_statements() + [Q.AWAIT_INDEXES, Q.ACQUIRE_LEASE, Q.HEARTBEAT, Q.RELEASE_LEASE, Q.DELETE_RETIRED_BATCH]
-    out += [Q.WRITE_META, Q.READ_META, Q.READ_GENERATION, Q.NODE_IDS_BY_ELEMENT_ID]
-    for label in NODES:
-        out += [Q.delete_staging_batch(label), Q.create_staging_nodes(label), Q.retire_live(label), Q.promote_staging(label)]
-        out += [Q.read_nodes(label), Q.count_nodes(label)]
-    for rtype in RELS:
-        out += [Q.create_staging_rels(rtype), Q.count_rels(rtype), Q.read_rels(rtype)]
+    """Every statement graph.queries can build: constants, and builders called for every label / type."""
+    out: list[str] = []
+    for name, obj in vars(Q).items():
+        if name.startswith("_") or name == "ident":
+            continue
+        if isinstance(obj, str):
+            out.append(obj)
+        elif inspect.isfunction(obj) and obj.__module__ == Q.__name__:
+            params = list(inspect.signature(obj).parameters)
+            if params == ["label"]:
+                out += [obj(label) for label in NODES]
+            elif params == ["rtype"]:
+                out += [obj(rtype) for rtype in RELS]
+            elif not params:
+                res = obj()
+                out += res if isinstance(res, list) else [res]
+            else:
+                raise AssertionError(f"graph.queries.{name}{params}: teach this test how to build it")
     return out
 
 
 def test_no_values_pasted_into_cypher():
-    for stmt in _all_statements():
+    stmts = _all_statements()
+    assert len(stmts) > 10 * len(NODES)
+    for stmt in stmts:
         assert "'" not in stmt and '"' not in stmt, stmt  # values travel as $parameters only
+
+
+def test_the_cypher_pattern_sees_every_statement():
+    stmts = [s for s in _all_statements() if " " in s]  # not the bare label names
+    assert stmts and all(CYPHER.search(s) for s in stmts), [s for s in stmts if not CYPHER.search(s)]
+    assert not CYPHER.search("查询须以 MATCH、OPTIONAL MATCH、WITH、UNWIND、RETURN 或 CALL 开头")
+
+
+def _docstring_ids(tree: ast.AST) -> set[int]:
+    out = set()
+    for n in ast.walk(tree):
+        if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and n.body:
+            first = n.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                out.add(id(first.value))
+    return out
+
+
+def test_all_cypher_lives_in_graph_queries():
+    found = []
+    for folder in ("graph", "ingest", "cli", "webapp", "app_pages"):
+        for f in sorted((ROOT / folder).rglob("*.py")):
+            rel = str(f.relative_to(ROOT))
+            if rel == "graph/queries.py":
+                continue
+            tree = ast.parse(f.read_text(encoding="utf-8"))
+            docs = _docstring_ids(tree)
+            for n in ast.walk(tree):
+                if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docs and CYPHER.search(n.value):
+                    if not any(rel == file and snippet in n.value for file, snippet in EXAMPLES):
+                        found.append(f"{rel}:{n.lineno}: {n.value[:80]!r}")
+    assert not found, "Cypher outside graph/queries.py:\n" + "\n".join(found)
 
 
 def test_constraints_cover_live_and_staging_labels():

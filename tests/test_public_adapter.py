@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 
 from ingest.public import chainkg as ck
+from ingest.public import chainkg_build as ckb
 
 BOM = "\ufeff"
 
@@ -65,19 +66,19 @@ def test_reliable_share(w, want):
 
 def test_parse_jsonl_with_bom():
     text = BOM + '{"code": "110000", "name": "农林牧渔"}\n\n{"code": "110100", "name": "种植业"}\n'
-    rows = list(ck.parse_jsonl(io.StringIO(text)))
+    rows = list(ckb.parse_jsonl(io.StringIO(text)))
     assert [r["code"] for r in rows] == ["110000", "110100"]
 
 
 def test_read_jsonl_file_with_bom(tmp_path):
     p = tmp_path / "industry.json"
     p.write_bytes((BOM + '{"code": "110000", "name": "农林牧渔"}\n').encode("utf-8"))
-    assert ck.read_jsonl(p) == [{"code": "110000", "name": "农林牧渔"}]
+    assert ckb.read_jsonl(p) == [{"code": "110000", "name": "农林牧渔"}]
 
 
 def test_stock_basic_with_bom_keys_by_code():
     text = BOM + "ts_code,symbol,name,area,industry,list_date\n000001.SZ,000001,平安银行,深圳,银行,1991-04-03\n"
-    rows = ck.parse_stock_basic(io.StringIO(text))
+    rows = ckb.parse_stock_basic(io.StringIO(text))
     assert list(rows) == ["000001.SZ"]
     assert rows["000001.SZ"]["ts_code"] == "000001.SZ"  # the BOM did not stick to the first header
 
@@ -98,7 +99,7 @@ def test_duplicate_names_stay_distinct_companies():
         {"name": "东方明珠", "fullname": "东方明珠新媒体股份有限公司", "code": "600637.SH", "location": "上海证券交易所"},
         {"name": "东方明珠", "fullname": "上海东方明珠(集团)股份有限公司", "code": "600832", "location": "上海证券交易所"},
     ]
-    picked = ck.pick_companies(rows, {})
+    picked = ckb.pick_companies(rows, {})
     assert sorted(picked) == ["600637.SH", "600832.SH"]
 
 
@@ -113,7 +114,7 @@ def test_one_row_per_code_prefers_current_name_and_plausible_fullname():
         {"name": "龙软科技", "fullname": "中国银行股份有限公司", "code": "688078"},
         {"name": "龙软科技", "fullname": "三一重工股份有限公司", "code": "688078"},
     ]
-    picked = ck.pick_companies(rows, {"600690.SH": "海尔智家"})
+    picked = ckb.pick_companies(rows, {"600690.SH": "海尔智家"})
     assert picked["600690.SH"]["name"] == "海尔智家"
     assert picked["688096.SH"]["fullname"] == "江苏京源环保股份有限公司"
     assert picked["688078.SH"]["fullname"] == ""
@@ -173,7 +174,7 @@ def source_tree(tmp_path: Path) -> Path:
 
 def test_build_excerpt_end_to_end(source_tree, tmp_path):
     dest = tmp_path / "out"
-    counts = ck.build_excerpt(source_tree, dest)
+    counts = ckb.build_excerpt(source_tree, dest)
     assert counts == {"listed_companies.csv": 4, "listed_products.csv": 6, "sw_industries.csv": 4, "product_subcategories.csv": 0}
     comp = ck.load_companies(dest)
     assert comp.get_column("code").to_list() == ["300750.SZ", "600637.SH", "600832.SH", "688005.SH"]
@@ -193,7 +194,7 @@ def test_build_excerpt_end_to_end(source_tree, tmp_path):
 
 
 def test_candidate_enterprises_rows(source_tree, tmp_path):
-    ck.build_excerpt(source_tree, tmp_path / "out")
+    ckb.build_excerpt(source_tree, tmp_path / "out")
     ents = ck.candidate_enterprises(ck.load_companies(tmp_path / "out"))
     row = ents.row(by_predicate=pl.col("id") == "688005.SH", named=True)
     assert row["listed_code"] == "688005.SH" and row["local"] is False and row["qualifications"] == "上市"
@@ -227,5 +228,5 @@ def test_product_graph_rows_keep_paths_to_products_and_survive_cycles():
         {"from_entity": "芯片", "to_entity": "芯片镊子", "rel": "产品小类"},  # leads to no product
         {"from_entity": "镀膜", "to_entity": "溅射靶材", "rel": "上游材料"},  # another relation
     ]
-    got = ck.product_graph_rows(rows, {"钼靶材"})
+    got = ckb.product_graph_rows(rows, {"钼靶材"})
     assert got == [{"parent": "材料", "child": "靶材"}, {"parent": "钼靶材", "child": "材料"}, {"parent": "靶材", "child": "钼靶材"}]

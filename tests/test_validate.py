@@ -13,7 +13,8 @@ from stdnum.cn import uscc
 
 from graph.schema import TABLES
 from ingest import IngestResult, load_dataset
-from ingest.columns import _uscc_ok, credit_code_detail
+from ingest import uscc as one_uscc
+from ingest.columns import credit_code_detail
 from ingest.readers import match_header, table_for_name
 from ingest.regions import builtin_regions, pad_region_code
 
@@ -309,6 +310,7 @@ def test_vectorised_check_digit_agrees_with_stdnum():
         base = "".join(rnd.choice("0123456789") for _ in range(8)) + "".join(rnd.choice(alphabet) for _ in range(9))
         codes.append(base + (uscc.calc_check_digit(base) if rnd.random() < 0.5 else rnd.choice(alphabet)))
     codes += ["", "91110000600037341L", "91110000600037341l", "9111000060003734IL", "1" * 18]
-    got = _uscc_ok(pl.Series(codes)).to_list()
+    got = one_uscc.valid(pl.Series(codes)).to_list()  # the one check, vectorised: stdnum's verdicts
     assert got == [uscc.is_valid(c) and c == c.upper() for c in codes]
     assert credit_code_detail("91110000600037341") == "长度为 17 位，应为 18 位"
+

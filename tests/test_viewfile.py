@@ -103,3 +103,28 @@ def test_a_failed_ingest_leaves_no_staged_view(tmp_path: Path) -> None:
     assert good.returncode == 0, good.stderr[-2000:]
     views = os.listdir(viewfile.view_root(target))
     assert len(views) == 1 and not views[0].startswith(".")
+
+
+def test_a_rewritten_store_is_not_read_through_an_old_view(store: EmbeddedStore) -> None:
+    """A reader that served generation 1 sees generation 2 after another writer rewrote the store,
+    even when generation 1's view files are put back beside it."""
+    reader = EmbeddedStore(store.path)
+    old = reader.read_view()
+    old_dir = viewfile.view_root(store.path) / old.meta["generation"]
+    saved = store.path.parent / "saved-old-view"
+    shutil.copytree(old_dir, saved)
+    tables = small_tables(12)
+    tables["enterprises"] = tables["enterprises"].with_columns(pl.col("revenue") * 3)
+    writer = EmbeddedStore(store.path, read_only=False)
+    writer.write(tables, meta={"dataset": "rewritten"})
+    writer.close()
+    assert not old_dir.exists()
+    shutil.copytree(saved, old_dir)  # the old generation's files are back: still not served
+    new = reader.read_view()
+    assert new.meta["generation"] != old.meta["generation"]
+    assert new.meta["dataset"] == "rewritten"
+    expected = 3 * small_tables(12)["enterprises"].get_column("revenue").sum()
+    assert new.enterprises.get_column("revenue").sum() == pytest.approx(expected)
+    # the old view claims a store version that no longer exists
+    assert viewfile.load(viewfile.view_root(store.path), old.meta["generation"], reader.version()) is None
+    reader.close()

@@ -15,6 +15,7 @@ from graph.settings import AnalysisSettings, Settings, load_settings
 from graph.stores import Store, StoreError
 from graph.view import GraphView
 from reports.fmt import is_demo  # the demo flag of the store's meta (reports say it too)
+from webapp.auth import is_loopback
 from webapp.park_ranking import home_sidebar
 from webapp.sidebar import settings_sidebar, store_sidebar
 from webapp.store import load_view, open_cached_store
@@ -73,16 +74,6 @@ def _open(c: Ctx) -> None:
         c.error = str(exc)
     except Exception as exc:  # noqa: BLE001 - show any store failure as a message, not a blank page
         c.error = f"无法读取数据库 {c.settings.store}：{exc}"
-
-
-def is_loopback(address: str | None) -> bool:
-    """True for an address only this machine can reach (an unset address listens on every interface).
-
-    >>> [is_loopback(a) for a in ("127.0.0.1", "localhost", "::1", "127.0.1.1", "0.0.0.0", "", None, "10.0.0.5")]
-    [True, True, True, True, False, False, False, False]
-    """
-    a = (address or "").strip().strip("[]").lower()
-    return a in ("localhost", "::1") or a.startswith("127.")
 
 
 def protect_error_details() -> None:

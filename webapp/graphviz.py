@@ -3,9 +3,11 @@
 pyvis builds the node/edge lists and options (``Network.add_node`` / ``add_edge``
 / ``get_network_data``); the page around them is our own template
 (``templates/network.html``) because pyvis's template pulls vis-network and
-Bootstrap from CDNs even with ``cdn_resources="local"``. vis-network is served by
-Streamlit's static file serving from ``static/vis-network/`` (``asset_base``), or
-inlined when static serving is off. pyvis only ever sees a copy of a capped
+Bootstrap from CDNs even with ``cdn_resources="local"``. vis-network's files are
+package data (``webapp/static/vis-network/``, read through ``importlib.resources``);
+Streamlit serves them from the ``static/`` folder beside ``app.py`` (a link to
+``webapp/static`` in a checkout) at ``asset_base``, or they are inlined into the
+page when static serving is off or there is no such folder (an installed wheel). pyvis only ever sees a copy of a capped
 subgraph: it rewrites attributes of what it is given.
 
 Nothing here imports Streamlit; :func:`show_html` (the only Streamlit call)
@@ -18,20 +20,20 @@ import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import networkx as nx
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, select_autoescape
 from pyvis.network import Network
 
 from graph.i18n import GAP_LABEL_ZH, SEGMENT_STAGE_ZH, money
 from reports.layout import LABEL_COLORS, STAGE_ORDER, chain_layout  # noqa: F401 - re-exported (the layout the reports share)
 
-ROOT = Path(__file__).resolve().parent.parent
-STATIC_DIR = ROOT / "static" / "vis-network"
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC_DIR = files("webapp").joinpath("static", "vis-network")
 STATIC_URL = "/app/static/vis-network"
+VIS_JS = "vis-network.min.js"
 
 
 # colours of node labels in console result graphs
@@ -70,7 +72,7 @@ def chain_legend() -> list[LegendItem]:
 
 @lru_cache(maxsize=1)
 def _env() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
+    env = Environment(loader=PackageLoader("webapp", "templates"), autoescape=select_autoescape(["html"]))
     # names stay readable in the page (``tojson`` still escapes < > & ')
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
     return env
@@ -78,8 +80,8 @@ def _env() -> Environment:
 
 @lru_cache(maxsize=1)
 def _inline_assets() -> tuple[str, str]:
-    js = (STATIC_DIR / "vis-network.min.js").read_text(encoding="utf-8")
-    css = (STATIC_DIR / "vis-network.css").read_text(encoding="utf-8")
+    js = STATIC_DIR.joinpath(VIS_JS).read_text(encoding="utf-8")
+    css = STATIC_DIR.joinpath("vis-network.css").read_text(encoding="utf-8")
     return js.replace("</script", "<\\/script"), css
 
 
@@ -177,71 +179,79 @@ def chain_network(
     net = Network(height=f"{height}px", width="100%", directed=True, bgcolor="#ffffff")
     max_count = max((int(d.get("local_count") or 0) for _, d in g.nodes(data=True)), default=0) or 1
     for n, d in g.nodes(data=True):
-        label = d.get("label") or "missing"
-        color = LABEL_COLORS.get(label, "#a3aab3")
-        count = int(d.get("local_count") or 0)
-        size = 18 + 24 * math.sqrt(count / max_count) if count else 15
-        if n in parent:
-            size *= 0.8
-        tip = [
-            f"{d.get('segment_name') or n}（{SEGMENT_STAGE_ZH.get(d.get('stage'), d.get('stage') or '')}{'，关键环节' if d.get('key') else ''}）",
-            f"标签：{GAP_LABEL_ZH.get(label, label)}",
-            f"本地企业 {count} 家，规上 {int(d.get('above_scale_count') or 0)} 家，营收 {money(d.get('local_revenue'))}",
-            f"外地候选企业 {int(d.get('candidate_count') or 0)} 家",
-        ]
-        if d.get("priority") is not None:
-            tip.append(f"补链优先级 {float(d['priority']):.1f}")
-        names = leaders.get(n) or []
-        tip.append("主要本地企业：" + ("、".join(names) if names else "无"))
         x, y, _ = pos[n]
-        node_label = (d.get("segment_name") or n) + (" ★" if d.get("key") else "")
-        net.add_node(
-            n,
-            label=node_label,
-            title="\n".join(tip),
-            color={
-                "background": color,
-                "border": SELECTED_RING if n == selected else (_darker(color) if d.get("key") else color),
-                "highlight": {"background": color, "border": SELECTED_RING},
-                "hover": {"background": color, "border": SELECTED_RING},
-            },
-            borderWidth=5 if n == selected else (3 if d.get("key") else 1),
-            borderWidthSelected=5,
-            shadow={"enabled": n == selected, "color": "rgba(31,95,168,0.45)", "size": 14, "x": 0, "y": 0},
-            size=round(size, 1),
-            shape="dot",
-            x=x,
-            y=y,
-            fixed={"x": True, "y": True},
-            font={"size": 19 if n in parent else 22, "color": "#1d2733", "strokeWidth": 4, "strokeColor": "#ffffff"},
-            widthConstraint={"maximum": 160},
-        )
+        net.add_node(n, x=x, y=y, **_segment_node(n, d, sub=n in parent, selected=n == selected, max_count=max_count, leaders=leaders.get(n) or []))
     for u, v in sorted(g.edges):
         net.add_edge(u, v, arrows="to", width=1.6, smooth={"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.45})
     for ch, p in sorted(parent.items()):
         net.add_edge(ch, p, dashes=True, color={"color": "#c3c9d1"}, arrows="", width=1, smooth=False)
-    # stage headers above their columns
-    if pos:
-        top = min(y for _, y, _ in pos.values()) - 80
-        for stage in STAGE_ORDER:
-            cols = [c for n, (_, _, c) in pos.items() if g.nodes[n].get("stage") == stage]
-            if cols:
-                xs_all = [x for n, (x, _, c) in pos.items() if g.nodes[n].get("stage") == stage]
-                xs = (min(xs_all) + max(xs_all)) / 2
-                net.add_node(
-                    f"__stage_{stage}",
-                    label=SEGMENT_STAGE_ZH[stage],
-                    shape="text",
-                    x=xs,
-                    y=top,
-                    fixed={"x": True, "y": True},
-                    font={"size": 28, "color": "#52606d"},
-                    chosen=False,
-                )
+    _stage_headers(net, g, pos)
     opts = _base_options(physics=False)
     opts["interaction"]["dragNodes"] = False
     net.options = opts
     return net
+
+
+def _segment_tip(n: str, d: dict[str, Any], label: str, count: int, leaders: list[str]) -> str:
+    """The hover text of a segment: position, label, local presence, candidates, priority, leaders."""
+    tip = [
+        f"{d.get('segment_name') or n}（{SEGMENT_STAGE_ZH.get(d.get('stage'), d.get('stage') or '')}{'，关键环节' if d.get('key') else ''}）",
+        f"标签：{GAP_LABEL_ZH.get(label, label)}",
+        f"本地企业 {count} 家，规上 {int(d.get('above_scale_count') or 0)} 家，营收 {money(d.get('local_revenue'))}",
+        f"外地候选企业 {int(d.get('candidate_count') or 0)} 家",
+    ]
+    if d.get("priority") is not None:
+        tip.append(f"补链优先级 {float(d['priority']):.1f}")
+    tip.append("主要本地企业：" + ("、".join(leaders) if leaders else "无"))
+    return "\n".join(tip)
+
+
+def _segment_node(n: str, d: dict[str, Any], *, sub: bool, selected: bool, max_count: int, leaders: list[str]) -> dict[str, Any]:
+    """pyvis node options of a segment: coloured by label, sized by local enterprises, ringed when selected."""
+    label = d.get("label") or "missing"
+    color = LABEL_COLORS.get(label, "#a3aab3")
+    count = int(d.get("local_count") or 0)
+    size = 18 + 24 * math.sqrt(count / max_count) if count else 15
+    if sub:
+        size *= 0.8
+    return dict(
+        label=(d.get("segment_name") or n) + (" ★" if d.get("key") else ""),
+        title=_segment_tip(n, d, label, count, leaders),
+        color={
+            "background": color,
+            "border": SELECTED_RING if selected else (_darker(color) if d.get("key") else color),
+            "highlight": {"background": color, "border": SELECTED_RING},
+            "hover": {"background": color, "border": SELECTED_RING},
+        },
+        borderWidth=5 if selected else (3 if d.get("key") else 1),
+        borderWidthSelected=5,
+        shadow={"enabled": selected, "color": "rgba(31,95,168,0.45)", "size": 14, "x": 0, "y": 0},
+        size=round(size, 1),
+        shape="dot",
+        fixed={"x": True, "y": True},
+        font={"size": 19 if sub else 22, "color": "#1d2733", "strokeWidth": 4, "strokeColor": "#ffffff"},
+        widthConstraint={"maximum": 160},
+    )
+
+
+def _stage_headers(net: Network, g: nx.DiGraph, pos: dict[str, tuple[float, float, int]]) -> None:
+    """上游 / 中游 / 下游 as text nodes above the middle of their columns."""
+    if not pos:
+        return
+    top = min(y for _, y, _ in pos.values()) - 80
+    for stage in STAGE_ORDER:
+        xs_all = [x for n, (x, _, _) in pos.items() if g.nodes[n].get("stage") == stage]
+        if xs_all:
+            net.add_node(
+                f"__stage_{stage}",
+                label=SEGMENT_STAGE_ZH[stage],
+                shape="text",
+                x=(min(xs_all) + max(xs_all)) / 2,
+                y=top,
+                fixed={"x": True, "y": True},
+                font={"size": 28, "color": "#52606d"},
+                chosen=False,
+            )
 
 
 # -------------------------------------------------------------- query results
@@ -325,13 +335,28 @@ def show_html(html: str, *, height: int, alt: str) -> None:
     st.iframe(html, height=height + LEGEND_HEIGHT + 6, alt=alt)
 
 
+def _served_static_dir() -> Path | None:
+    """The ``static/`` folder Streamlit serves: beside the running app's main script."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    run = get_script_run_ctx()
+    path = getattr(run, "main_script_path", None) if run is not None else None
+    return Path(path).parent / "static" if path else None
+
+
 def assets_mode() -> tuple[str, str]:
-    """('static' | 'inline', baseUrlPath) from the running Streamlit's config."""
+    """('static' | 'inline', baseUrlPath) from the running Streamlit's config.
+
+    'static' when static serving is on and the served ``static/`` folder holds vis-network
+    (a checkout: ``static`` links to ``webapp/static``); otherwise the files are inlined.
+    """
     import streamlit as st
 
     try:
         static = bool(st.get_option("server.enableStaticServing"))
         base = str(st.get_option("server.baseUrlPath") or "")
+        served = _served_static_dir()
+        static = static and served is not None and (served / "vis-network" / VIS_JS).is_file()
     except Exception:  # noqa: BLE001 - config not available outside a Streamlit run
         static, base = False, ""
     return ("static" if static else "inline"), base

@@ -1,8 +1,8 @@
 """The workspace in the app: who is working, and a one-click 建线索 from any target.
 
-Until accounts exist (issue 12) the author of a lead, note or change is a name the user
-types once; it is kept in the session and in the URL (``?user=…``), so a reload or a
-shared link keeps it. Leads themselves live in the workspace file
+With accounts (:mod:`webapp.auth`) the author of a lead, note or change is the logged-in account;
+without (the app on this machine only) it is a name the user types once, kept in the session and
+in the URL (``?user=…``), so a reload or a shared link keeps it. Leads themselves live in the workspace file
 (:mod:`graph.workspace`), written by every session and process without losing anything.
 """
 
@@ -30,7 +30,12 @@ def workspace(c: Ctx) -> Workspace:
 
 
 def current_author() -> str | None:
-    """The name typed on any page this session, else the one in the URL."""
+    """The logged-in account's name; without accounts, the name typed on any page this session, else the one in the URL."""
+    from webapp.auth import current
+
+    acc = current()
+    if acc.user is not None:
+        return acc.user.name
     name = (st.session_state.get(AUTHOR_STATE) or st.query_params.get(AUTHOR_PARAM) or "").strip()
     if name:
         st.session_state[AUTHOR_STATE] = name
@@ -38,7 +43,11 @@ def current_author() -> str | None:
 
 
 def keep_author_in_url() -> None:
-    """Put the session's name back into the URL after a page switch (called by app.py every run)."""
+    """Put the session's name back into the URL after a page switch (called by app.py every run; not with accounts)."""
+    from webapp.auth import current
+
+    if current().user is not None:
+        return
     name = current_author()
     if name and st.query_params.get(AUTHOR_PARAM) != name:
         st.query_params[AUTHOR_PARAM] = name
@@ -55,7 +64,13 @@ def _author_changed(key: str) -> None:
 
 def author_input(container: Any = None, *, key_suffix: str = "") -> str | None:
     """A text box for the user's name (记录人), prefilled from the session or URL."""
+    from webapp.auth import current
+
     where = container if container is not None else st
+    acc = current()
+    if acc.user is not None:  # logged in: the account is the author
+        where.caption(f"记录人：{acc.user.name}（当前账号）")
+        return acc.user.name
     key = AUTHOR_WIDGET + key_suffix
     if key not in st.session_state:
         st.session_state[key] = current_author() or ""
@@ -74,6 +89,11 @@ def open_leads_index(c: Ctx) -> dict[tuple[str, str], int]:
 
 def create_lead(c: Ctx, *, enterprise_id: str, enterprise_name: str | None, segment_id: str, segment_name: str | None, chain_id: str | None) -> int | None:
     """Create a lead owned by the current user (one click); toasts what happened; returns its id."""
+    from webapp.auth import current
+
+    if not current().can("edit"):
+        st.toast("只读账号不能建线索：需要编辑或管理员账号。", icon=":material/lock:")
+        return None
     author = current_author()
     if not author:
         st.toast("请先填写「我的名字（记录人）」，再建线索。", icon=":material/person:")

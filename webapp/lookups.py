@@ -7,7 +7,6 @@ from typing import Sequence
 import polars as pl
 
 from graph.view import GraphView
-from reports.sheets import chain_order
 
 
 def names(view: GraphView, table: str, key: str = "id") -> dict[str, str]:
@@ -18,7 +17,7 @@ def names(view: GraphView, table: str, key: str = "id") -> dict[str, str]:
 
 def chain_options(view: GraphView) -> list[str]:
     """Chain ids ordered by industry category (leading, emerging, specialty), then id."""
-    return chain_order(view)
+    return view.chain_order()
 
 
 def leading_enterprises(view: GraphView, scope: str, segment_ids: Sequence[str] | None = None, top: int = 3) -> dict[str, list[str]]:

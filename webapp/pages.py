@@ -18,6 +18,7 @@ class Page:
     title: str
     icon: str
     section: str
+    need: str = "read"  # the right a session needs to see it (webapp.auth: read, edit, admin)
 
 
 PAGES: dict[str, Page] = {
@@ -32,18 +33,22 @@ PAGES: dict[str, Page] = {
     "parks": Page("app_pages/parks.py", "园区", ":material/factory:", "园区"),
     "cypher": Page("app_pages/console.py", "Cypher 查询", ":material/terminal:", "分析与数据"),
     "data": Page("app_pages/data.py", "数据", ":material/database:", "分析与数据"),
+    "review": Page("app_pages/review.py", "挂接审核", ":material/fact_check:", "分析与数据", need="edit"),
+    "users": Page("app_pages/users.py", "用户", ":material/manage_accounts:", "管理", need="admin"),
 }
 DEFAULT_PAGE = "overview"
 
 
-def navigation() -> Any:
-    """``st.navigation`` over :data:`PAGES`, grouped by section in registry order."""
+def navigation(access: Any = None) -> Any:
+    """``st.navigation`` over :data:`PAGES` this session may see (``access``: :class:`webapp.auth.Access`), by section."""
     sections: dict[str, list[Any]] = {}
     for key, p in PAGES.items():
+        if access is not None and not access.can(p.need):
+            continue
         default = key == DEFAULT_PAGE
         page = st.Page(p.file, title=p.title, icon=p.icon, url_path=None if default else key, default=default)
         sections.setdefault(p.section, []).append(page)
-    return st.navigation(sections)
+    return st.navigation(sections, expanded=True)  # every page listed (13 with 挂接审核 and 用户)
 
 
 def page_link(page: str, label: str, *, icon: str | None = None, params: dict[str, str] | None = None, container: Any = None) -> None:

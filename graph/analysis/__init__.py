@@ -1,6 +1,6 @@
 """Analysis of the industry map: pure functions of a GraphView and AnalysisSettings.
 
-The contract is docs/analysis-api.md; the definitions are analysis.md. Each
+The contract is docs/analysis-api.md; the definitions are docs/analysis.md (one copy). Each
 module holds one role: scope, presence, gaps (labels, priority, completeness),
 targets, parks (overlap, concentration), parks_rank (十强/十快), parks_cohesion,
 cities (本市), projects, whatif; result models in results, Chinese reason

@@ -100,84 +100,113 @@ def project_report(view: GraphView, settings: AnalysisSettings, as_of: dt.date |
     if bad:
         warnings.append(f"{bad}个项目阶段无法识别，未计入")
     rep = ProjectReport(as_of=as_of, total=pr.height, settings=settings.model_dump(), warnings=warnings)
-
-    # funnel
-    for st in ALL_STAGES:
-        g = pr.filter(pl.col("stage") == st)
-        rep.funnel.append(FunnelRow(stage=st, stage_zh=PROJECT_STAGE_ZH[st], count=g.height, investment=float(g.get_column("investment").fill_null(0.0).sum())))
+    rep.funnel = _funnel(pr)
     park_names = dict(view.parks.select("id", "name").iter_rows())
     rep.by_park = _groups(pr, "park_id", park_names)
     seg_chain = view.segments.select(pl.col("id").alias("segment_id"), "chain_id")
     chain_names = dict(view.chains.select("id", "name").iter_rows())
     rep.by_chain = _groups(pr.join(seg_chain, on="segment_id", how="left"), "chain_id", chain_names)
-
-    # conversion
-    reached = [reached_index(*r) for r in pr.select("stage", "signed_on", "started_on", "producing_on").iter_rows()]
-    for k in range(len(PROJECT_STAGES) - 1):
-        n_from = sum(1 for x in reached if x >= k)
-        n_to = sum(1 for x in reached if x >= k + 1)
-        rep.conversion.append(ConversionRow(from_stage=PROJECT_STAGES[k], to_stage=PROJECT_STAGES[k + 1], reached_from=n_from, reached_to=n_to, rate=n_to / n_from if n_from else None))
-
+    rep.conversion = _conversion(pr)
     live = pr.filter(pl.col("stage") != "dropped")
     for r in live.sort("id").iter_rows(named=True):
         base = dict(project_id=r["id"], name=r["name"], stage=r["stage"], park_id=r["park_id"], owner=r["owner"], investment=r["investment"], land_mu=r["land_mu"])
-        # stalled
-        if r["stage"] in ("signed", "started"):
-            sd = r["stage_date"] or (r["signed_on"] if r["stage"] == "signed" else r["started_on"])
-            if sd is None:
-                rep.warnings.append(f"项目 {r['id']} 处于{PROJECT_STAGE_ZH[r['stage']]}阶段但无阶段日期，无法判断是否停滞")
-            else:
-                days = (as_of - sd).days
-                if days > settings.stall_days:
-                    rep.stalled.append(ProjectFlagRow(**base, stage_date=sd, days=days, flags=[R.r_stalled(r["stage"], days)]))
-        # intensity and per-mu
-        land = r["land_mu"]
-        if land is not None and land > 0:
-            row = ProjectFlagRow(**base)
-            if r["investment"] is not None:
-                row.intensity = r["investment"] / land
-                if row.intensity < settings.intensity_min:
-                    row.flags.append(R.r_intensity(row.intensity, settings.intensity_min))
-            if r["expected_revenue"] is not None:
-                row.output_per_mu = r["expected_revenue"] / land
-                if row.output_per_mu < settings.output_per_mu_min:
-                    row.flags.append(R.r_output(row.output_per_mu, settings.output_per_mu_min))
-            if r["expected_tax"] is not None:
-                row.tax_per_mu = r["expected_tax"] / land
-                if row.tax_per_mu < settings.tax_per_mu_min:
-                    row.flags.append(R.r_tax(row.tax_per_mu, settings.tax_per_mu_min))
-            rep.intensity.append(row)
-        # overdue
-        si = _ORDER[r["stage"]]
-        for kind, col, need in (("start", "planned_start", "started"), ("production", "planned_production", "producing")):
-            planned = r[col]
-            if planned is not None and planned < as_of and si < _ORDER[need]:
-                days = (as_of - planned).days
-                rep.overdue.append(
-                    OverdueRow(owner=r["owner"], project_id=r["id"], name=r["name"], stage=r["stage"], kind=kind, planned=planned, days_overdue=days, reason=R.r_overdue(kind, days))
-                )
+        rep.stalled += _stalled(r, base, as_of, settings, rep.warnings)
+        rep.intensity += _per_mu(r, base, settings)
+        rep.overdue += _overdue(r, as_of)
     rep.stalled.sort(key=lambda x: (-(x.days or 0), x.project_id))
     rep.intensity.sort(key=lambda x: (not x.flags, x.intensity if x.intensity is not None else float("inf"), x.project_id))
     rep.overdue.sort(key=lambda x: (x.owner is None, x.owner or "", -x.days_overdue, x.project_id, x.kind))
-
-    # fills
-    fills = live.filter(pl.col("segment_id").is_not_null()).sort("id")
-    if fills.height:
-        by_seg = {g.segment_id: g for g in gaps(view, settings).rows}
-        for r in fills.iter_rows(named=True):
-            g = by_seg.get(r["segment_id"])
-            rep.fills.append(
-                FillRow(
-                    project_id=r["id"],
-                    name=r["name"],
-                    stage=r["stage"],
-                    segment_id=r["segment_id"],
-                    segment_name=g.segment_name if g else None,
-                    chain_id=g.chain_id if g else None,
-                    label=g.label if g else None,
-                    label_zh=g.label_zh if g else None,
-                    priority=g.priority if g else None,
-                )
-            )
-        rep.fills.sort(key=lambda f: (f.priority is None, -(f.priority or 0.0), f.project_id))
+    rep.fills = _fills(view, settings, live)
     return rep
+
+
+def _funnel(pr: pl.DataFrame) -> list[FunnelRow]:
+    """Count and investment per stage, in stage order (dropped last)."""
+    out = []
+    for st in ALL_STAGES:
+        g = pr.filter(pl.col("stage") == st)
+        out.append(FunnelRow(stage=st, stage_zh=PROJECT_STAGE_ZH[st], count=g.height, investment=float(g.get_column("investment").fill_null(0.0).sum())))
+    return out
+
+
+def _conversion(pr: pl.DataFrame) -> list[ConversionRow]:
+    """k -> k+1 = reached(k+1 or later) / reached(k or later); dropped projects by their dates."""
+    reached = [reached_index(*r) for r in pr.select("stage", "signed_on", "started_on", "producing_on").iter_rows()]
+    out = []
+    for k in range(len(PROJECT_STAGES) - 1):
+        n_from = sum(1 for x in reached if x >= k)
+        n_to = sum(1 for x in reached if x >= k + 1)
+        out.append(ConversionRow(from_stage=PROJECT_STAGES[k], to_stage=PROJECT_STAGES[k + 1], reached_from=n_from, reached_to=n_to, rate=n_to / n_from if n_from else None))
+    return out
+
+
+def _stalled(r: dict, base: dict, as_of: dt.date, settings: AnalysisSettings, warnings: list[str]) -> list[ProjectFlagRow]:
+    """A signed or started project with no stage change for more than ``stall_days`` (a warning without a date)."""
+    if r["stage"] not in ("signed", "started"):
+        return []
+    sd = r["stage_date"] or (r["signed_on"] if r["stage"] == "signed" else r["started_on"])
+    if sd is None:
+        warnings.append(f"项目 {r['id']} 处于{PROJECT_STAGE_ZH[r['stage']]}阶段但无阶段日期，无法判断是否停滞")
+        return []
+    days = (as_of - sd).days
+    if days <= settings.stall_days:
+        return []
+    return [ProjectFlagRow(**base, stage_date=sd, days=days, flags=[R.r_stalled(r["stage"], days)])]
+
+
+def _per_mu(r: dict, base: dict, settings: AnalysisSettings) -> list[ProjectFlagRow]:
+    """Investment intensity, output and tax per mu of a project with land, each flagged below its minimum."""
+    land = r["land_mu"]
+    if land is None or land <= 0:
+        return []
+    row = ProjectFlagRow(**base)
+    checks = (
+        ("intensity", "investment", settings.intensity_min, R.r_intensity),
+        ("output_per_mu", "expected_revenue", settings.output_per_mu_min, R.r_output),
+        ("tax_per_mu", "expected_tax", settings.tax_per_mu_min, R.r_tax),
+    )
+    for field, amount, minimum, reason in checks:
+        if r[amount] is not None:
+            value = r[amount] / land
+            setattr(row, field, value)
+            if value < minimum:
+                row.flags.append(reason(value, minimum))
+    return [row]
+
+
+def _overdue(r: dict, as_of: dt.date) -> list[OverdueRow]:
+    """Planned start or production passed before the project reached it."""
+    out = []
+    si = _ORDER[r["stage"]]
+    for kind, col, need in (("start", "planned_start", "started"), ("production", "planned_production", "producing")):
+        planned = r[col]
+        if planned is not None and planned < as_of and si < _ORDER[need]:
+            days = (as_of - planned).days
+            out.append(OverdueRow(owner=r["owner"], project_id=r["id"], name=r["name"], stage=r["stage"], kind=kind, planned=planned, days_overdue=days, reason=R.r_overdue(kind, days)))
+    return out
+
+
+def _fills(view: GraphView, settings: AnalysisSettings, live: pl.DataFrame) -> list[FillRow]:
+    """Each live project's segment with its current (city) label and priority, highest priority first."""
+    fills = live.filter(pl.col("segment_id").is_not_null()).sort("id")
+    if not fills.height:
+        return []
+    by_seg = {g.segment_id: g for g in gaps(view, settings).rows}
+    out = []
+    for r in fills.iter_rows(named=True):
+        g = by_seg.get(r["segment_id"])
+        out.append(
+            FillRow(
+                project_id=r["id"],
+                name=r["name"],
+                stage=r["stage"],
+                segment_id=r["segment_id"],
+                segment_name=g.segment_name if g else None,
+                chain_id=g.chain_id if g else None,
+                label=g.label if g else None,
+                label_zh=g.label_zh if g else None,
+                priority=g.priority if g else None,
+            )
+        )
+    out.sort(key=lambda f: (f.priority is None, -(f.priority or 0.0), f.project_id))
+    return out

@@ -1,4 +1,4 @@
-"""Analysis scope (city, park, region) and the per-view memo.
+"""Analysis scope (city, park, region).
 
 A :class:`Scope` says which enterprises count as "local" (analysis.md, 'Scope'):
 
@@ -15,10 +15,11 @@ enterprises (``local = false``), whatever the scope.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Iterable
 
 import polars as pl
 
+from graph.analysis.memo import memo  # noqa: F401 - the analysis modules import it from here
 from graph.view import GraphView
 
 ExtraLocal = tuple[tuple[str, str], ...]
@@ -73,18 +74,6 @@ class Scope:
 
     def __str__(self) -> str:
         return "city" if self.kind == "city" else f"{self.kind}:{self.value}"
-
-
-def memo(view: GraphView, key: Any, build: Callable[[], Any]) -> Any:
-    """Per-view memo: ``build()`` once per ``key`` for this view object.
-
-    A view is treated as immutable once built (stores hand out a new view after
-    every ingest), so anything derived from its tables can be kept on it.
-    """
-    cache = view.__dict__.setdefault("_analysis_memo", {})
-    if key not in cache:
-        cache[key] = build()
-    return cache[key]
 
 
 def region_descendants(view: GraphView, code: str) -> set[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol, runtime_checkable
+from typing import Any, Callable, Iterable, Protocol, runtime_checkable
 
 import polars as pl
 
@@ -22,6 +22,20 @@ class QueryResult:
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, r)) for r in self.rows]
+
+
+def take_rows(rows: Iterable[Any], row_cap: int) -> tuple[list[list[Any]], bool]:
+    """At most ``row_cap`` rows (each as a list) and whether more were there.
+
+    >>> take_rows(iter([(1,), (2,), (3,)]), 2)
+    ([[1], [2]], True)
+    """
+    out: list[list[Any]] = []
+    for row in rows:
+        if len(out) >= row_cap:
+            return out, True
+        out.append(list(row))
+    return out, False
 
 
 class Steps:

@@ -23,17 +23,17 @@ import time
 import uuid
 from pathlib import Path
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Iterator
 
 import ladybug as lb
 import polars as pl
 
 from graph import queries as Q
-from graph.guard import Limits, check_read_only
+from graph.guard import console_query
 from graph.mapping import iter_frames, tables_from_graph
 from graph.schema import NODES, RELS, TABLES
 from graph.settings import Settings
-from graph.stores.base import LoadReport, ProgressFn, QueryResult, Steps, StoreError, WriteFailed
+from graph.stores.base import LoadReport, ProgressFn, QueryResult, Steps, StoreError, WriteFailed, take_rows
 from graph.stores import viewfile
 from graph.stores.lock import file_lock
 from graph.view import GraphView
@@ -129,12 +129,7 @@ class EmbeddedStore:
             if not _pid_alive(pid):
                 f.unlink(missing_ok=True)
 
-    def write(
-        self,
-        tables: Mapping[str, pl.DataFrame],
-        meta: dict | None = None,
-        progress: ProgressFn | None = None,
-    ) -> LoadReport:
+    def write(self, tables: Mapping[str, pl.DataFrame], meta: dict | None = None, progress: ProgressFn | None = None) -> LoadReport:
         """Write ``tables`` as a new graph file and swap it in atomically (one writer at a time).
 
         The analysis view of the new generation is written beside it first
@@ -223,7 +218,7 @@ class EmbeddedStore:
             meta = dict(meta)
             meta.setdefault("written_at", dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
             meta["counts"] = {"nodes": report.nodes, "relationships": report.relationships}
-            conn.execute(Q.WRITE_META, {"json": json.dumps(meta, ensure_ascii=False, default=str)})
+            conn.execute(Q.LADYBUG_WRITE_META, {"meta_id": Q.META_ID, "json": json.dumps(meta, ensure_ascii=False, default=str)})
             tick("meta")
         finally:
             conn.close()
@@ -334,18 +329,9 @@ class EmbeddedStore:
             rels = {rtype: int(conn.execute(Q.count_rels(rtype)).get_next()[0]) for rtype in RELS}
         return {"nodes": nodes, "relationships": rels}
 
-    def query(
-        self,
-        cypher: str,
-        params: dict[str, Any] | None = None,
-        *,
-        timeout_s: float | None = None,
-        row_cap: int | None = None,
-    ) -> QueryResult:
+    def query(self, cypher: str, params: dict[str, Any] | None = None, *, timeout_s: float | None = None, row_cap: int | None = None) -> QueryResult:
         """Run one read-only console query (refused before it runs if it is not)."""
-        text = check_read_only(cypher, Limits.from_settings(self.settings))
-        timeout_s = self.settings.query_timeout_s if timeout_s is None else timeout_s
-        row_cap = self.settings.query_row_cap if row_cap is None else row_cap
+        text, timeout_s, row_cap = console_query(self.settings, cypher, timeout_s, row_cap)
         t0 = time.perf_counter()
         with self._lock:
             conn = self._connection()
@@ -362,13 +348,7 @@ class EmbeddedStore:
             if isinstance(res, list):  # several statements: the guard refuses these
                 raise StoreError("一次只运行一条查询。")
             columns = list(res.get_column_names())
-            rows: list[list[Any]] = []
-            truncated = False
-            while res.has_next():
-                if len(rows) >= row_cap:
-                    truncated = True
-                    break
-                rows.append(res.get_next())
+            rows, truncated = take_rows(_results(res), row_cap)
         return QueryResult(
             columns=columns,
             rows=self._plain_rows(rows),
@@ -379,7 +359,7 @@ class EmbeddedStore:
 
 
 def _meta_of(conn: lb.Connection) -> dict:
-    res = conn.execute(Q.READ_META)
+    res = conn.execute(Q.LADYBUG_READ_META)
     row = res.get_next() if res.has_next() else None
     return json.loads(row[0]) if row else {}
 
@@ -462,3 +442,9 @@ def plain_value(v: Any, ids: dict[str, Any] | None = None) -> Any:
     if isinstance(v, list):
         return [plain_value(x, ids) for x in v]
     return v
+
+
+def _results(res: Any) -> Iterator[list[Any]]:
+    """The rows of a LadybugDB query result, one at a time."""
+    while res.has_next():
+        yield res.get_next()

@@ -40,10 +40,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import tempfile
 import time
 import uuid
-from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urlsplit, urlunsplit
 
@@ -52,13 +50,13 @@ import polars as pl
 from neo4j import GraphDatabase, Query, READ_ACCESS, WRITE_ACCESS
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
+from graph.guard import console_query
 from graph.mapping import REL_ONLY_TABLES, graph_frames, tables_from_graph
 from graph.schema import NODES, RELS
 from graph.settings import Settings
-from graph.stores import neo4j_queries as Q
+from graph import queries as Q
 from graph.stores.neo4j_values import collect_ids, collect_rel_ends, native, plain_value
-from graph.stores.base import LoadReport, ProgressFn, QueryRefused, QueryResult, Steps, StoreError
-from graph.stores import viewfile
+from graph.stores.base import LoadReport, ProgressFn, QueryRefused, QueryResult, Steps, StoreError, take_rows
 from graph.stores.lock import wait_for
 
 LEASE_TTL_S = 60
@@ -128,10 +126,6 @@ class Neo4jStore:
     def __repr__(self) -> str:
         return f"Neo4jStore({self.location!r}, database={self.database!r})"
 
-    def stage(self) -> "viewfile.ViewWriter":
-        """A view writer in a temporary directory: the ingest puts each validated table there, :meth:`write` reads them back one by one."""
-        return viewfile.ViewWriter(Path(tempfile.mkdtemp(prefix="indmap-neo4j-stage-")))
-
     def open(self) -> None:
         """Connect now (errors now rather than at the first read)."""
         self.version()
@@ -163,12 +157,7 @@ class Neo4jStore:
 
     # --------------------------------------------------------------- write
 
-    def write(
-        self,
-        tables: dict[str, pl.DataFrame],
-        meta: dict | None = None,
-        progress: ProgressFn | None = None,
-    ) -> LoadReport:
+    def write(self, tables: dict[str, pl.DataFrame], meta: dict | None = None, progress: ProgressFn | None = None) -> LoadReport:
         """Replace the graph with ``tables`` (full refresh; see the module docstring)."""
         t0 = time.perf_counter()
         nodes, rels = graph_frames(tables)
@@ -343,7 +332,7 @@ class Neo4jStore:
     def read_meta(self) -> dict:
         try:
             with self._session(READ_ACCESS) as s:
-                rec = s.run(Q.READ_META, meta_id=Q.META_ID).single()
+                rec = s.run(Q.NEO4J_READ_META, meta_id=Q.META_ID).single()
         except Exception as exc:
             raise self._error(exc, "读取") from exc
         if not rec or not rec["json"]:
@@ -369,25 +358,14 @@ class Neo4jStore:
 
     # --------------------------------------------------------------- query
 
-    def query(
-        self,
-        cypher: str,
-        params: dict[str, Any] | None = None,
-        *,
-        timeout_s: float | None = None,
-        row_cap: int | None = None,
-    ) -> QueryResult:
+    def query(self, cypher: str, params: dict[str, Any] | None = None, *, timeout_s: float | None = None, row_cap: int | None = None) -> QueryResult:
         """Run one read-only console query.
 
         Three fences: the shared guard (:func:`graph.guard.check_read_only`),
         then ``EXPLAIN`` must report a read-only query (type ``r``), then the
         query runs in a READ session with a server-side timeout.
         """
-        from graph.guard import Limits, check_read_only
-
-        text = check_read_only(cypher, Limits.from_settings(self.settings))
-        timeout_s = self.settings.query_timeout_s if timeout_s is None else timeout_s
-        row_cap = self.settings.query_row_cap if row_cap is None else row_cap
+        text, timeout_s, row_cap = console_query(self.settings, cypher, timeout_s, row_cap)
         params = params or {}
         t0 = time.perf_counter()
         try:
@@ -399,13 +377,7 @@ class Neo4jStore:
                     )
                 result = s.run(Query(text, timeout=timeout_s), params)
                 columns = list(result.keys())
-                rows: list[list[Any]] = []
-                truncated = False
-                for rec in result:
-                    if len(rows) >= row_cap:
-                        truncated = True
-                        break
-                    rows.append(list(rec.values()))
+                rows, truncated = take_rows((rec.values() for rec in result), row_cap)
                 rows = self._plain_rows(s, rows)
         except QueryRefused:
             raise
@@ -456,7 +428,7 @@ def _switch(tx: neo4j.ManagedTransaction, token: str, generation: str, meta_json
         tx.run(Q.retire_live(label)).consume()
     for label in NODES:
         tx.run(Q.promote_staging(label)).consume()
-    tx.run(Q.WRITE_META, meta_id=Q.META_ID, json=meta_json, generation=generation, written_at=written_at).consume()
+    tx.run(Q.NEO4J_WRITE_META, meta_id=Q.META_ID, json=meta_json, generation=generation, written_at=written_at).consume()
 
 
 def _clean(v: Any) -> Any:

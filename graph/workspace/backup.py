@@ -19,6 +19,9 @@ from typing import Any
 from graph.workspace.db import MIGRATIONS, SCHEMA_VERSION, Workspace, WorkspaceError, _statements, check_version, now
 
 FORMAT = "indmap-workspace"
+#: accounts and failed logins stay out of backups (a backup is mailed around; password hashes are not) and are
+#: kept as they are by a restore
+PRIVATE_TABLES = frozenset({"users", "login_failures"})
 
 
 def export_workspace(ws: Workspace) -> dict[str, Any]:
@@ -29,6 +32,8 @@ def export_workspace(ws: Workspace) -> dict[str, Any]:
         version = int(con.execute("PRAGMA user_version").fetchone()[0])
         names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid")]
         for name in names:
+            if name in PRIVATE_TABLES:
+                continue
             tables[name] = [dict(r) for r in con.execute(f'SELECT * FROM "{name}" ORDER BY rowid')]
         con.execute("COMMIT")
     return {"format": FORMAT, "schema_version": version, "exported_at": now(), "source": str(ws.path), "tables": tables}
@@ -45,7 +50,7 @@ def is_empty(ws: Workspace) -> bool:
     """No row in any table (nothing a restore could overwrite)."""
     names = ws.tables()
     with ws.read() as con:
-        return all(con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] == 0 for t in names if t != "sqlite_sequence")
+        return all(con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] == 0 for t in names if t != "sqlite_sequence" and t not in PRIVATE_TABLES)
 
 
 def read_backup(path: str | Path) -> dict[str, Any]:
@@ -85,7 +90,7 @@ def _load_scratch(path: Path, version: int, tables: dict[str, Any]) -> None:
                 con.execute(statement)
         known = {r[0]: [c[1] for c in con.execute(f'PRAGMA table_info("{r[0]}")')] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
         for name, rows in tables.items():
-            if name not in known:
+            if name not in known or name in PRIVATE_TABLES:
                 raise WorkspaceError(f"备份中的表 {name!r} 不属于工作区结构版本 {version}：文件可能被改动过。")
             if not isinstance(rows, list):
                 raise WorkspaceError(f"备份中的表 {name!r} 应为行的列表。")
@@ -113,6 +118,7 @@ def _load_scratch(path: Path, version: int, tables: dict[str, Any]) -> None:
 def _copy_all(con: sqlite3.Connection) -> dict[str, int]:
     """Inside the caller's write transaction: empty every table, copy every row from ``src``."""
     names = [r[0] for r in con.execute("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid")]
+    names = [n for n in names if n not in PRIVATE_TABLES]
     counts = {}
     con.execute("PRAGMA defer_foreign_keys = ON")
     for name in reversed(names):
@@ -120,6 +126,8 @@ def _copy_all(con: sqlite3.Connection) -> dict[str, int]:
     for name in names:
         con.execute(f'INSERT INTO main."{name}" SELECT * FROM src."{name}"')
         counts[name] = con.execute(f'SELECT count(*) FROM main."{name}"').fetchone()[0]
-    con.execute("DELETE FROM main.sqlite_sequence")
-    con.execute("INSERT INTO main.sqlite_sequence(name, seq) SELECT name, seq FROM src.sqlite_sequence")
+    private = tuple(PRIVATE_TABLES)
+    marks = ", ".join("?" * len(private))
+    con.execute(f"DELETE FROM main.sqlite_sequence WHERE name NOT IN ({marks})", private)
+    con.execute(f"INSERT INTO main.sqlite_sequence(name, seq) SELECT name, seq FROM src.sqlite_sequence WHERE name NOT IN ({marks})", private)
     return counts

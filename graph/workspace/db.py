@@ -107,6 +107,46 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (snapshot_id, park_id)
     );
     """,
+    # 2: accounts and failed logins; column-mapping profiles; link reviews (appended decisions)
+    """
+    CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        park_id TEXT,
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        password_changed_at TEXT NOT NULL
+    );
+    CREATE TABLE login_failures (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        client TEXT,
+        at REAL NOT NULL
+    );
+    CREATE INDEX login_failures_name ON login_failures(name, at);
+    CREATE TABLE mapping_profiles (
+        name TEXT PRIMARY KEY,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL
+    );
+    CREATE TABLE link_reviews (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        enterprise_id TEXT NOT NULL,
+        segment_id TEXT NOT NULL,
+        decision TEXT NOT NULL,
+        to_segment_id TEXT,
+        enterprise_name TEXT,
+        segment_name TEXT,
+        reviewer TEXT NOT NULL,
+        at TEXT NOT NULL,
+        note TEXT
+    );
+    CREATE INDEX link_reviews_pair ON link_reviews(enterprise_id, segment_id);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -37,11 +37,16 @@ def _evidence_score(df: pl.DataFrame) -> pl.Expr:
     """0–1, for sorting a review: 1 − Π(1 − eᵢ) over the kinds of evidence present.
 
     industry: 0.6 for a code that names this segment alone, 0.35 for a shared code, 0.25 for a shared code
-    resolved to the parent; product: match quality (1 head, 0.8 material core, 0.5 inside the name) ×
+    resolved to the parent, 0.3 for a coarse label that names the segment decisively, 0.15 for one that only
+    points at it; product: match quality (1 head, 0.8 material core, 0.5 inside the name) ×
     min(1, 0.35 + known share) (× 0.3 with no share known; × 0.6 when only an ancestor's keyword matched);
     name: 0.25.
     """
-    e_ind = pl.when(pl.col("parent_fallback")).then(0.25).when(pl.col("by_industry") & pl.col("decisive")).then(0.6).when(pl.col("by_industry")).then(0.35).otherwise(0.0)
+    label = pl.col("scheme").fill_null("") == "ts"
+    e_ind = (
+        pl.when(pl.col("parent_fallback")).then(0.25).when(pl.col("by_industry") & label).then(pl.when(pl.col("decisive")).then(0.3).otherwise(0.15))
+        .when(pl.col("by_industry") & pl.col("decisive")).then(0.6).when(pl.col("by_industry")).then(0.35).otherwise(0.0)
+    )  # fmt: skip
     size = pl.when(pl.col("known_sum").fill_null(0) > 0).then((0.35 + pl.col("known_sum")).clip(upper_bound=1.0)).otherwise(0.3)
     e_prod = pl.when(pl.col("by_product")).then(pl.col("best_q").fill_null(0.5) * size * pl.when(pl.col("inherited").fill_null(False)).then(0.6).otherwise(1.0)).otherwise(0.0)
     e_name = pl.when(pl.col("by_name")).then(0.25).otherwise(0.0)
@@ -57,11 +62,13 @@ def _fmt_list(items: list[str], n: int) -> str:
 def _sources(df: pl.DataFrame, profiles: Profiles, rules: LinkRules) -> list[str]:
     full = dict(profiles.names.select("enterprise_id", pl.col("full_name").fill_null(pl.col("enterprise_name"))).rows())
     out = []
-    for eid, scheme, codes, terms, kind, inh, by_name, fb in df.select(
-        "enterprise_id", "scheme", "codes", "terms", "kind", "inherited", "by_name", "parent_fallback"
+    for eid, scheme, codes, terms, kind, inh, by_name, fb, label in df.select(
+        "enterprise_id", "scheme", "codes", "terms", "kind", "inherited", "by_name", "parent_fallback", "label"
     ).rows():
         parts = []
-        if codes:
+        if codes and scheme == "ts":
+            parts.append(f"证券行业标签匹配({label}，对应申万{_fmt_list(codes, 3)})")
+        elif codes:
             label = "申万行业匹配" if scheme == "sw" else "国标行业匹配"
             parts.append(f"{label}({_fmt_list(codes, 3)}{'，多个下级环节共用，归入上级环节' if fb else ''})")
         if terms:
@@ -95,7 +102,8 @@ def _finish(kept: pl.DataFrame, fallback: pl.DataFrame, seg: pl.DataFrame, profi
     own = pl.col("_own_shares")
     kept = kept.with_columns(
         pl.when(own.list.len() > 0).then(own.list.sum().clip(upper_bound=1.0)).otherwise(None).alias("share"),
-        pl.when(pl.col("by_industry") & pl.col("by_product") & ~pl.col("parent_fallback")).then(pl.lit("confirmed")).otherwise(pl.lit("likely")).alias("confidence"),
+        pl.when(pl.col("by_industry") & pl.col("by_product") & ~pl.col("parent_fallback") & (pl.col("scheme").fill_null("") != "ts"))
+        .then(pl.lit("confirmed")).otherwise(pl.lit("likely")).alias("confidence"),
         _evidence_score(kept).alias("evidence"),
     )
     kept = kept.join(profiles.names.select("enterprise_id", "enterprise_name"), on="enterprise_id", how="left")
@@ -127,7 +135,7 @@ def link(
     ...                      "sw_l2_code": ["270200"], "sw_l1_code": ["270000"]})
     >>> prod = pl.DataFrame({"code": ["688005.SH"], "product": ["三元正极材料"], "share": [0.78]})
     >>> link(segs, listed_profiles(comp, prod)).select("segment_id", "share", "confidence", "evidence").rows()
-    [('S1', 0.78, 'confirmed', 0.633)]
+    [('S1', 0.78, 'confirmed', 0.675)]
     """
     seg = segment_info(segments)
     rules_tab = segment_rules(segments, rules)
@@ -158,7 +166,7 @@ def link_listed(
     reference: Profiles | None = None,
     report: LinkReport | None = None,
 ) -> pl.DataFrame:
-    """Link the shipped listed companies (``data/public``) to ``segments``."""
+    """Link the shipped listed companies (``ingest/data/public``) to ``segments``."""
     from ingest.public import chainkg
 
     companies = chainkg.load_companies() if companies is None else companies

@@ -9,7 +9,7 @@ import polars as pl
 from ingest.linking import evidence as E
 from ingest.linking.profiles import Profiles
 from ingest.linking.rules import LinkRules
-from ingest.linking.segments import ancestor_pairs, inherited_keywords
+from ingest.linking.segments import ancestor_pairs, inherited_keywords, sector_rules
 
 PAIR = ["enterprise_id", "segment_id"]
 
@@ -19,11 +19,14 @@ class Evidence:
     ind: pl.DataFrame  # enterprise_id, segment_id, scheme, seg_code
     kw: pl.DataFrame  # E.KW_SCHEMA (+ inherited: the keyword belongs to an ancestor segment)
     name: pl.DataFrame  # enterprise_id, segment_id, keyword
+    label: pl.DataFrame | None = None  # E.LABEL_SCHEMA: what a coarse label says (enterprises without a 申万 code)
 
 
 def gather(seg: pl.DataFrame, rules_tab: dict[str, pl.DataFrame], profiles: Profiles, rules: LinkRules, graph: pl.DataFrame) -> Evidence:
     """All evidence for ``profiles``; product matches of an ancestor's keywords are copied to the sub-segment (``inherited``)."""
     ind = E.industry_matches(profiles, rules_tab)
+    label = E.label_matches(profiles, rules_tab) if rules.label_decisive is not None else pl.DataFrame(schema=E.LABEL_SCHEMA)
+    ind = pl.concat([ind, label.select("enterprise_id", "segment_id", pl.lit("ts").alias("scheme"), "seg_code")])
     tab = dict(rules_tab)
     inh = inherited_keywords(rules_tab["kw"], seg)
     tab["kw"] = pl.concat([rules_tab["kw"].with_columns(pl.lit(False).alias("inherited")), inh.with_columns(pl.lit(True).alias("inherited"))])
@@ -54,7 +57,7 @@ def gather(seg: pl.DataFrame, rules_tab: dict[str, pl.DataFrame], profiles: Prof
         has_ind = ind.select(PAIR).unique().with_columns(pl.lit(True).alias("_ind"))
         kw = kw.join(has_ind, on=PAIR, how="left").filter(~pl.col("part") | pl.col("_ind").fill_null(False)).drop("_ind")
     names = E.name_matches(profiles, rules_tab, rules)
-    return Evidence(ind, kw, names)
+    return Evidence(ind, kw, names, label)
 
 
 def coverage(ev: Evidence, profiles: Profiles) -> pl.DataFrame:
@@ -63,7 +66,7 @@ def coverage(ev: Evidence, profiles: Profiles) -> pl.DataFrame:
     with_terms = profiles.terms.filter(pl.col("kind") != "name").select("enterprise_id").unique()
     kw_pairs = ev.kw.select(PAIR).unique().with_columns(pl.lit(True).alias("_kw"))
     return (
-        ev.ind.select("enterprise_id", "segment_id", "seg_code").unique()
+        ev.ind.filter(pl.col("scheme") != "ts").select("enterprise_id", "segment_id", "seg_code").unique()
         .join(with_terms, on="enterprise_id")
         .join(kw_pairs, on=PAIR, how="left")
         .group_by("segment_id", "seg_code")
@@ -113,8 +116,8 @@ def sector_ok(pairs: pl.DataFrame, profiles: Profiles, rules_tab: dict[str, pl.D
     revenue) — its 申万 L1; pairs without a shared code scheme are not judged."""
     if not rules.same_sector or pairs.is_empty():
         return pl.Series([True] * pairs.height, dtype=pl.Boolean)
-    narrow = E.sector_agreement(profiles, rules_tab, rules.sector_digits).rename({"agree": "_l2"})
-    broad = E.sector_agreement(profiles, rules_tab, 2).rename({"agree": "_l1"})
+    narrow = E.sector_agreement(profiles, rules_tab, rules.sector_digits, rules.label_sector).rename({"agree": "_l2"})
+    broad = E.sector_agreement(profiles, rules_tab, 2, rules.label_sector).rename({"agree": "_l1"})
     j = pairs.select(*PAIR, "chain_id", "best_q", "kw_len", "known_sum", "by_industry").join(narrow, on=PAIR, how="left").join(broad, on=PAIR, how="left")
     # the enterprise's code places it in this chain (on some segment): a strong product match picks the segment
     in_chain = pl.col("by_industry").any().over("enterprise_id", "chain_id")
@@ -135,6 +138,29 @@ def shared_codes(seg: pl.DataFrame, rules_tab: dict[str, pl.DataFrame]) -> set[t
     return set(zip(shared.get_column("segment_id").to_list(), shared.get_column("code").to_list()))
 
 
+def resolved_codes(seg: pl.DataFrame, rules_tab: dict[str, pl.DataFrame], cov: pl.DataFrame | None, rules: LinkRules) -> set[tuple[str, str]]:
+    """(segment_id, code) where a code shared by several segments of a chain is, by the data, about one of them:
+    of the enterprises with products whose code it is, at least ``resolve_coverage`` make that segment's
+    products and under ``min_coverage`` any other's (申万 数字芯片设计 on 数字芯片 and EDA: the chip designers)."""
+    if rules.resolve_coverage is None or cov is None or cov.is_empty():
+        return set()
+    ratio = {(s, c): (n, r) for s, c, n, r in cov.select("segment_id", "seg_code", "n", "coverage").rows()}
+    groups: dict[tuple[str, str], list[str]] = {}
+    chain = dict(seg.select("segment_id", "chain_id").rows())
+    for s, c in shared_codes(seg, rules_tab):
+        groups.setdefault((chain[s], c), []).append(s)
+    out = set()
+    for (_, code), segs in groups.items():
+        measured = [(ratio[(s, code)][1], s) for s in segs if ratio.get((s, code), (0, 0))[0] >= rules.min_support]
+        if len(measured) < len(segs):
+            continue  # a sharing segment without a measured ratio: not resolved
+        measured.sort(reverse=True)
+        (top, s_top), rest = measured[0], [r for r, _ in measured[1:]]
+        if top >= rules.resolve_coverage and all(r < (rules.min_coverage or 0.0) for r in rest):
+            out.add((s_top, code))
+    return out
+
+
 def parent_fallback(dropped: pl.DataFrame, kept: pl.DataFrame, seg: pl.DataFrame) -> pl.DataFrame:
     """An enterprise whose only industry evidence is a code shared by sibling segments (one PART_OF parent), and
     nothing to choose between them: placed on the parent, ``likely``. Other shared codes place nobody (counted)."""
@@ -149,11 +175,24 @@ def parent_fallback(dropped: pl.DataFrame, kept: pl.DataFrame, seg: pl.DataFrame
     return g.select("enterprise_id", pl.col("parents").list.first().alias("segment_id"), "code").unique(PAIR)
 
 
+def _decisive(s: str, codes: list[str] | None, scheme: str | None, label_p: float | None, bad: set, rules: LinkRules) -> bool:
+    """A code that names this segment alone; a coarse label only when it names the segment decisively."""
+    if codes is None:
+        return False
+    if scheme == "ts":
+        return (label_p or 0.0) >= (rules.label_decisive or 1.0) and all((s, c) not in bad for c in codes)
+    return any((s, c) not in bad for c in codes)
+
+
 def combine(ev: Evidence, seg: pl.DataFrame, profiles: Profiles, rules_tab: dict[str, pl.DataFrame], rules: LinkRules, cov: pl.DataFrame | None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Pairs that become links, with their evidence columns; and the industry-only pairs left out for a shared code."""
     kw = one_place_per_chain(ev.kw, ev.ind)
     prod = product_pairs(kw, profiles, rules) if not kw.is_empty() else None
     ind_pairs = ev.ind.group_by(PAIR).agg(pl.col("scheme").first().alias("scheme"), pl.col("seg_code").unique().sort().alias("codes"))
+    if ev.label is not None and not ev.label.is_empty():
+        ind_pairs = ind_pairs.join(ev.label.select(*PAIR, "label", "label_p").unique(PAIR), on=PAIR, how="left")
+    else:
+        ind_pairs = ind_pairs.with_columns(pl.lit(None, dtype=pl.Utf8).alias("label"), pl.lit(None, dtype=pl.Float64).alias("label_p"))
     names = ev.name.group_by(PAIR).agg(pl.col("keyword").first().alias("name_kw"), pl.col("full").any().alias("name_full"))
     both = ind_pairs.join(names, on=PAIR, how="full", coalesce=True)
     if prod is not None:
@@ -172,23 +211,27 @@ def combine(ev: Evidence, seg: pl.DataFrame, profiles: Profiles, rules_tab: dict
         pl.col("prod_confirms").fill_null(False),
         pl.col("prod_material").fill_null(False),
     )
-    both = both.with_columns(sector_ok(both, profiles, rules_tab, rules).alias("_sector"))
-    bad = shared_codes(seg, rules_tab) if rules.drop_ambiguous_industry else set()
+    both = both.with_columns(sector_ok(both, profiles, sector_rules(rules_tab, seg), rules).alias("_sector"))
+    bad = shared_codes(seg, rules_tab) - resolved_codes(seg, rules_tab, cov, rules) if rules.drop_ambiguous_industry else set()
     if rules.min_coverage is not None and cov is not None:
         low = cov.filter((pl.col("n") >= rules.min_support) & (pl.col("coverage") < rules.min_coverage))
         weak = set(zip(low.get_column("segment_id").to_list(), low.get_column("seg_code").to_list()))
     else:
         weak = set()
-    rows = both.select("segment_id", "codes", "has_products").rows()
-    decisive = [codes is not None and any((s, c) not in bad for c in codes) for s, codes, _ in rows]
-    covered = [codes is not None and (not hp or any((s, c) not in weak for c in codes)) for s, codes, hp in rows]
+    rows = both.select("segment_id", "codes", "has_products", "scheme", "label_p").rows()
+    decisive = [_decisive(s, codes, sch, lp, bad, rules) for s, codes, _, sch, lp in rows]
+    covered = [codes is not None and (not hp or any((s, c) not in weak for c in codes)) for s, codes, hp, _, _ in rows]
     both = both.with_columns(pl.Series("decisive", decisive, dtype=pl.Boolean), pl.Series("_covered", covered, dtype=pl.Boolean))
     ind, prod_c, name = pl.col("by_industry"), pl.col("by_product") & pl.col("prod_confirms"), pl.col("by_name")
+    # a weak name match (the name's head word or material, not a whole keyword) chooses a segment only when it
+    # points at one of those the code points at (珠海冠宇电池: 电池 heads 储能电池 and 消费类电池 alike)
+    weak = ind & name & ~pl.col("name_full").fill_null(False) & ~prod_c
+    name = name & ~(weak & (weak.cast(pl.Int32).sum().over("enterprise_id", "chain_id") > 1))
     keep = (
         (ind & (prod_c | name))  # industry and product (or name) agree
-        | (~ind & pl.col("prod_material") & pl.col("_sector"))  # a material product line, in the segment's sector
+        | (~ind & pl.col("prod_material") & pl.col("_sector") & (pl.col("best_q") >= 0.8))  # a material product line, in the segment's sector
         | (ind & pl.col("decisive") & pl.col("_covered"))  # a decisive code (no product data at all: always)
         | (~ind & ~pl.col("by_product") & name & pl.col("name_full").fill_null(False) & ~pl.col("has_products") & pl.col("_sector"))  # the name only
     )
-    dropped = both.filter(~keep & ind & ~pl.col("decisive") & ~pl.col("by_product") & ~name)
+    dropped = both.filter(~keep & ind & ~pl.col("decisive") & ~pl.col("by_product") & ~name & (pl.col("scheme") != "ts"))
     return both.filter(keep), dropped

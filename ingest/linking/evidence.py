@@ -35,6 +35,24 @@ def industry_matches(profiles: Profiles, rules_tab: dict[str, pl.DataFrame]) -> 
     return pl.concat(parts).unique(maintain_order=True)
 
 
+LABEL_SCHEMA = {"enterprise_id": pl.Utf8, "segment_id": pl.Utf8, "seg_code": pl.Utf8, "label": pl.Utf8, "label_p": pl.Float64}
+
+
+def label_matches(profiles: Profiles, rules_tab: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """(enterprise_id, segment_id, seg_code, label, label_p) for enterprises without a 申万 code whose coarse
+    label (tushare's) stands for 申万 codes the segment's codes equal or contain; ``label_p`` is the share of
+    the label's companies in those codes (how decisively the label names this segment)."""
+    seg = rules_tab["sw"]
+    if profiles.labels is None or profiles.labels.is_empty() or seg.is_empty():
+        return pl.DataFrame(schema=LABEL_SCHEMA)
+    has_sw = profiles.codes.filter(pl.col("scheme") == "sw").select("enterprise_id").unique()
+    lab = profiles.labels.join(has_sw, on="enterprise_id", how="anti")
+    lab = lab.with_columns(pl.col("code").map_elements(sw_ancestors, return_dtype=pl.List(pl.Utf8)).alias("anc")).explode("anc")
+    m = lab.join(seg, left_on="anc", right_on="code").select("enterprise_id", "segment_id", pl.col("anc").alias("seg_code"), "label", "code", "p")
+    p = m.unique(["enterprise_id", "segment_id", "code"]).group_by("enterprise_id", "segment_id").agg(pl.col("p").sum().round(3).alias("label_p"))
+    return m.select("enterprise_id", "segment_id", "seg_code", "label").unique().join(p, on=["enterprise_id", "segment_id"]).cast(LABEL_SCHEMA)
+
+
 def is_equipment_keyword(kw: str) -> bool:
     return any(m in kw for m in EQUIPMENT_MARKS[:-1]) or kw.endswith(EQUIPMENT_MARKS[-1])
 
@@ -191,15 +209,39 @@ def name_matches(profiles: Profiles, rules_tab: dict[str, pl.DataFrame], rules: 
     heads = T.head_words(patterns)
     for eid, n in names.iter_rows():
         rows += [(eid, k, False) for k in heads.get(T.name_head(tk, n), ())]
+    # an enterprise without product data: a material the name names as a word (上海硅产业 ~ 硅片), as weak
+    rows += _stem_hits(names, profiles, tk, T.material_stems(patterns))
     hits = pl.DataFrame(rows, schema={"enterprise_id": pl.Utf8, "keyword": pl.Utf8, "full": pl.Boolean}, orient="row")
     hits = hits.group_by("enterprise_id", "keyword").agg(pl.col("full").any())
     return hits.join(kw, on="keyword").group_by("enterprise_id", "segment_id").agg(pl.col("keyword").first(), pl.col("full").any())
 
 
-def sector_agreement(profiles: Profiles, rules_tab: dict[str, pl.DataFrame], digits: int) -> pl.DataFrame:
+def _stem_hits(names: pl.DataFrame, profiles: Profiles, tk, stems: dict[str, list[str]]) -> list[tuple[str, str, bool]]:
+    """(enterprise_id, keyword, False) where an enterprise without product data has a keyword's material as a word of its name."""
+    if not stems:
+        return []
+    with_terms = set(profiles.terms.filter(pl.col("kind") != "name").get_column("enterprise_id").to_list())
+    rows = []
+    for eid, n in names.iter_rows():
+        if eid not in with_terms and any(c in n for c in stems):
+            rows += [(eid, k, False) for w in set(tk.lcut(n, HMM=False)) for k in stems.get(w, ())]
+    return rows
+
+
+def _label_sectors(labels: pl.DataFrame, own: pl.DataFrame, digits: int, min_p: float) -> pl.DataFrame:
+    """(enterprise_id, "sw", sector): the sectors (first ``digits`` digits) holding ≥ ``min_p`` of an enterprise's
+    label, for enterprises whose label has moved away from their 申万 code (none of those sectors is theirs:
+    雅化集团, 申万 民爆制品 in 2021, 小金属 now) or that have no 申万 code."""
+    lab = labels.group_by("enterprise_id", pl.col("code").str.slice(0, digits).alias("sector")).agg(pl.col("p").sum()).filter(pl.col("p") >= min_p)
+    same = lab.join(own.filter(pl.col("scheme") == "sw"), on=["enterprise_id", "sector"]).select("enterprise_id").unique()
+    return lab.join(same, on="enterprise_id", how="anti").select("enterprise_id", pl.lit("sw").alias("scheme"), "sector").unique()
+
+
+def sector_agreement(profiles: Profiles, rules_tab: dict[str, pl.DataFrame], digits: int, label_p: float = 0.1) -> pl.DataFrame:
     """(enterprise_id, segment_id, agree) for every pair that shares a code scheme: agree when one of the
     enterprise's codes and one of the segment's codes have the same first ``digits`` digits (申万 L1 = 2,
-    L2 = 4; GB/T division or group)."""
+    L2 = 4; GB/T division or group). The sectors a coarse label stands for (share ≥ ``label_p``) count too
+    where the label has moved away from the 申万 code (the label is current, the 申万 code is from 2021)."""
     gbt_digits = {2: 2, 4: 3}.get(digits, 4)  # GB/T: division (2) ~ 申万 L1, group (3) ~ 申万 L2
     cut = pl.when(pl.col("scheme") == "gbt").then(pl.col("code").str.slice(0, gbt_digits)).otherwise(pl.col("code").str.slice(0, digits))
     seg_sect = (
@@ -208,6 +250,8 @@ def sector_agreement(profiles: Profiles, rules_tab: dict[str, pl.DataFrame], dig
         .unique()
     )
     ent_sect = profiles.codes.select("enterprise_id", "scheme", cut.alias("sector")).unique()
+    if profiles.labels is not None and not profiles.labels.is_empty():
+        ent_sect = pl.concat([ent_sect, _label_sectors(profiles.labels, ent_sect, digits, label_p)])
     judged = ent_sect.select("enterprise_id", "scheme").unique().join(seg_sect.select("segment_id", "scheme").unique(), on="scheme")
     agree = ent_sect.join(seg_sect, on=["scheme", "sector"]).select("enterprise_id", "segment_id").unique().with_columns(pl.lit(True).alias("agree"))
     return (

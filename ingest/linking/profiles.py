@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Iterable, Sequence
 
 import polars as pl
 
+from ingest.bundled import bundled_dir
 from ingest.linking.rules import SOURCE_LISTED
 
 LIST_SPLIT = re.compile(r"[;；、]")
@@ -63,6 +67,58 @@ def gbt_ancestors(code: str) -> list[str]:
     d = gbt_norm(code)
     return [d[:n] for n in range(len(d), 1, -1)]
 
+GBT_FILE = bundled_dir("public") / "gbt4754_2017.csv"
+_PATH_SPLIT = re.compile(r"\s*(?:>|＞|→|/|／|\\|\||-{1,2}|—+|－)\s*")
+
+
+@lru_cache(maxsize=1)
+def _gbt_names() -> dict[str, list[str]]:
+    """GB/T 4754-2017 name -> its codes (digits only; a 门类 letter has none), most specific first."""
+    df = pl.read_csv(GBT_FILE, infer_schema=False)
+    out: dict[str, list[str]] = {}
+    for code, name in df.select("code", "name").iter_rows():
+        if code.isdigit():
+            out.setdefault(unicodedata.normalize("NFKC", name).strip(), []).append(code)
+    return {k: sorted(v, key=len, reverse=True) for k, v in out.items()}
+
+
+def gbt_codes(text: str) -> list[str]:
+    """GB/T 4754 codes in a 国标行业 cell: its digits (``C3973`` → 3973), else the most specific name it holds.
+
+    Exports write the class as a code, a name, or a path of names (``制造业>…>电子器件制造>集成电路制造``).
+
+    >>> gbt_codes("C3973"), gbt_codes("集成电路制造"), gbt_codes("制造业-电子器件制造-集成电路制造"), gbt_codes("制造业")
+    (['3973'], ['3973'], ['3973'], [])
+    """
+    t = unicodedata.normalize("NFKC", str(text or "")).strip()
+    digits = re.sub(r"\D", "", t)
+    if digits:
+        return [digits]
+    names = _gbt_names()
+    parts = [p for p in _PATH_SPLIT.split(t) if p]
+    for part in reversed(parts):  # the last part of a path is the most specific
+        if part in names:
+            codes = names[part]
+            # a name shared by a class and its only sub-class: the sub-class; unrelated classes: each
+            return [c for c in codes if not any(o != c and o.startswith(c) for o in codes)]
+    return []
+
+
+def gbt_cell_codes(parts: list[str]) -> list[str]:
+    """The GB/T codes of one 国标行业 cell already split as a list: names hold 、 (``电线、电缆制造``), so
+    a cell without digits is first read whole.
+
+    >>> gbt_cell_codes(["电线", "电缆制造"]), gbt_cell_codes(["C3973", "3812"]), gbt_cell_codes(["集成电路制造", "电动机制造"])
+    (['3831'], ['3973', '3812'], ['3973', '3812'])
+    """
+    joined = "、".join(parts)
+    if parts and not re.search(r"\d", joined):
+        whole = gbt_codes(joined)
+        if whole:
+            return whole
+    return [code for p in parts for code in gbt_codes(p)]
+
+
 CODES_SCHEMA = {"enterprise_id": pl.Utf8, "scheme": pl.Utf8, "code": pl.Utf8}
 TERMS_SCHEMA = {"enterprise_id": pl.Utf8, "term": pl.Utf8, "share": pl.Float64, "rank": pl.Int64, "kind": pl.Utf8}
 
@@ -78,10 +134,32 @@ class Profiles:
     #: what the input had: "products" (product or keyword columns), "codes" (industry codes); a list without
     #: either is linked by name only
     has: frozenset[str] = frozenset({"products", "codes"})
+    #: enterprise_id, label, code, p: the 申万 L3 codes a coarse industry label (tushare's) stands for, with the
+    #: share ``p`` of the label's companies in each (:func:`ingest.public.tushare.label_map`); None = no labels
+    labels: pl.DataFrame | None = None
 
 
-def listed_profiles(companies: pl.DataFrame, products: pl.DataFrame) -> Profiles:
-    """Profiles of listed companies from the ``data/public`` excerpt (see :mod:`ingest.public.chainkg`)."""
+LABELS_SCHEMA = {"enterprise_id": pl.Utf8, "label": pl.Utf8, "code": pl.Utf8, "p": pl.Float64}
+
+
+def company_labels(companies: pl.DataFrame, label_map: pl.DataFrame | None = None) -> pl.DataFrame | None:
+    """The 申万 L3 codes each company's tushare label stands for (``ts_industry`` column; None without it).
+
+    ``label_map`` (``ts_industry, code, p``) defaults to the one learned on the shipped excerpt.
+    """
+    if "ts_industry" not in companies.columns:
+        return None
+    if label_map is None:
+        from ingest.public.tushare import shipped_label_map
+
+        label_map = shipped_label_map()
+    lab = companies.select(pl.col("code").alias("enterprise_id"), pl.col("ts_industry").alias("label")).drop_nulls()
+    return lab.join(label_map.select(pl.col("ts_industry").alias("label"), "code", "p"), on="label").cast(LABELS_SCHEMA)
+
+
+def listed_profiles(companies: pl.DataFrame, products: pl.DataFrame, label_map: pl.DataFrame | None = None) -> Profiles:
+    """Profiles of listed companies from the ``ingest/data/public`` excerpt (see :mod:`ingest.public.chainkg`); a
+    ``ts_industry`` column adds what the label says in 申万 terms (see :func:`company_labels`)."""
     full = pl.col("fullname") if "fullname" in companies.columns else pl.lit(None, dtype=pl.Utf8)
     comp = companies.select(
         pl.col("code").alias("enterprise_id"),
@@ -108,8 +186,12 @@ def listed_profiles(companies: pl.DataFrame, products: pl.DataFrame) -> Profiles
             pl.lit("product").alias("kind"),
         )
     )
+    # items of one nested line carry the line's share (TCL中环: 含硅片, 电池, 组件 all 0.868): not their own
+    nested = pl.col("share").is_not_null() & (pl.len().over("enterprise_id", "share") > 1)
+    terms = terms.with_columns(pl.when(nested).then(None).otherwise(pl.col("share")).alias("share"))
     names = comp.select("enterprise_id", "enterprise_name", "full_name")
-    return Profiles(names, codes.cast(CODES_SCHEMA), terms.cast(TERMS_SCHEMA), SOURCE_LISTED)
+    labels = company_labels(companies, label_map)
+    return Profiles(names, codes.cast(CODES_SCHEMA), terms.cast(TERMS_SCHEMA), SOURCE_LISTED, labels=labels)
 
 
 #: Accepted headers of a bureau's enterprise list (beyond the contract's id/name).
@@ -150,10 +232,8 @@ def table_profiles(enterprises: pl.DataFrame, *, data_source: str = "企业名�
         col = _find_col(enterprises, heads)
         if col:
             for eid, cell in zip(ids, enterprises.get_column(col).to_list()):
-                for c in split_list(cell):
-                    digits = re.sub(r"\D", "", c)
-                    if digits:
-                        codes.append((eid, scheme, digits))
+                found = gbt_cell_codes(split_list(cell)) if scheme == "gbt" else [re.sub(r"\D", "", c) for c in split_list(cell)]
+                codes.extend((eid, scheme, code) for code in found if code)
     text_cols = [(kind, _find_col(enterprises, heads)) for kind, heads in ENTERPRISE_TEXT_COLUMNS.items()]
     text_cols = [(k, c) for k, c in text_cols if c]
     for kind, col in text_cols:

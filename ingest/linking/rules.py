@@ -68,6 +68,16 @@ class LinkRules:
     min_support: int = 3
     #: rule 5, first half: a code shared by several segments of a chain places nobody there without evidence
     drop_ambiguous_industry: bool = True
+    #: rule 5: a shared code counts as decisive for one of its segments when, of the enterprises with products
+    #: whose code it is, at least this share make that segment's products and under ``min_coverage`` any other's
+    #: (None = off)
+    resolve_coverage: float | None = 0.5
+    #: a coarse industry label (tushare's, for listed companies without a 申万 code) is decisive for a segment when
+    #: at least this share of the label's companies have the segment's codes (None = labels not used as industry
+    #: evidence); with less, it only lets name or product evidence choose among the segments it points at
+    label_decisive: float | None = 0.5
+    #: rule 4: the 申万 codes a label stands for with at least this share count as the enterprise's sectors
+    label_sector: float = 0.1
     #: a code shared by sibling segments (one PART_OF parent) and no evidence to choose: place on the parent
     shared_code_to_parent: bool = False
     #: rule 6

@@ -61,6 +61,24 @@ def inherited_keywords(kw: pl.DataFrame, seg: pl.DataFrame) -> pl.DataFrame:
     return anc.join(kw.rename({"segment_id": "ancestor_id"}), on="ancestor_id").select("segment_id", "keyword").unique()
 
 
+def sector_rules(rules_tab: dict[str, pl.DataFrame], seg: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """``rules_tab`` for the sector test (rule 4): a segment without codes of a scheme takes its
+    sub-segments' codes (``芯片设计`` with no 申万 code lies where ``数字芯片`` and ``模拟芯片`` lie), so a
+    parent segment is not open to every sector.
+    """
+    anc = ancestor_pairs(seg)
+    if anc.is_empty():
+        return rules_tab
+    out = dict(rules_tab)
+    for scheme in ("sw", "gbt"):
+        own = rules_tab[scheme]
+        has = set(own.get_column("segment_id").to_list())
+        down = anc.filter(~pl.col("ancestor_id").is_in(list(has))).join(own, on="segment_id")
+        down = down.select(pl.col("ancestor_id").alias("segment_id"), "code")
+        out[scheme] = pl.concat([own, down]).unique(maintain_order=True)
+    return out
+
+
 def empty_segments(segments: pl.DataFrame, rules_tab: dict[str, pl.DataFrame]) -> list[str]:
     """Segments with neither keywords nor codes (they can link nobody; the summary names them)."""
     has = set()

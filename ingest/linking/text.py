@@ -23,6 +23,11 @@ from typing import Iterable, Sequence
 import jieba
 
 HEAD, INNER, CORE, GRAPH = 1.0, 0.5, 0.8, 0.9
+#: What may follow a keyword that still heads the product: a collective or generic tail (``动力锂电池组``,
+#: ``有机硅制品``, ``汽车零部件制造``) or a separator that closes the first of several items
+#: (``甲醇-自产``, ``原料药与医药中间体``).
+GENERIC_TAILS = frozenset("组 类 等 成品 制品 制造 制造业 分部 板块 产业 总成 系统 深加工".split())
+SEPARATORS = "-—－/／、与及和&"
 _PARENS = re.compile(r"[（(][^）)]*[）)]")
 _LEGAL = re.compile(r"(股份有限公司|有限责任公司|股份公司|有限公司|集团公司|集团|控股|股份)$")
 
@@ -89,7 +94,7 @@ def word_ends(tk: jieba.Tokenizer, text: str) -> tuple[set[int], list[str]]:
     ends, at = set(), 0
     for i, w in enumerate(words):
         at += len(w)
-        if i + 1 < len(words) and len(words[i + 1]) == 1 and i + 2 == len(words):
+        if i + 2 == len(words) and len(words[-1]) == 1 and words[-1] not in GENERIC_TAILS:
             continue
         ends.add(at)
     return ends, words
@@ -100,11 +105,13 @@ def keyword_hits(tk: jieba.Tokenizer, text: str, keywords: Iterable[str], cores:
 
     ``cores`` maps a material keyword ``X材`` to ``X`` (matched when ``X`` is the last word).
 
-    >>> tk = tokenizer(["抛光液", "靶材", "电池"])
+    >>> tk = tokenizer(["抛光液", "靶材", "电池", "动力锂电池"])
     >>> keyword_hits(tk, "化学机械抛光液", ["抛光液"]), keyword_hits(tk, "电池片", ["电池"])
     ({'抛光液': 1.0}, {})
     >>> keyword_hits(tk, "铝靶", [], {"靶材": "靶"}), keyword_hits(tk, "光纤光缆", ["光纤"])
     ({'靶材': 0.8}, {'光纤': 0.5})
+    >>> keyword_hits(tk, "动力锂电池组", ["动力锂电池"]), keyword_hits(tk, "电池-自产", ["电池"])
+    ({'动力锂电池': 1.0}, {'电池': 1.0})
     """
     ends, words = word_ends(tk, text)
     out: dict[str, float] = {}
@@ -112,13 +119,18 @@ def keyword_hits(tk: jieba.Tokenizer, text: str, keywords: Iterable[str], cores:
         best = 0.0
         for m in re.finditer(re.escape(k), text):
             if m.end() in ends:
-                best = max(best, HEAD if m.end() == len(text) else INNER)
+                best = max(best, HEAD if heads(text[m.end() :]) else INNER)
         if best:
             out[k] = best
     for k, core in (cores or {}).items():
         if words and words[-1] == core and k not in out:
             out[k] = CORE
     return out
+
+
+def heads(rest: str) -> bool:
+    """True when what follows a keyword in a product name leaves the keyword as the product's head."""
+    return not rest or rest in GENERIC_TAILS or rest[0] in SEPARATORS
 
 
 def material_cores(keywords: Iterable[str]) -> dict[str, str]:
@@ -142,6 +154,25 @@ def head_words(keywords: Iterable[str]) -> dict[str, list[str]]:
         words = tk.lcut(k, HMM=False)
         if len(words) > 1 and len(words[-1]) >= 2 and words[-1] not in GENERIC_HEADS:
             out.setdefault(words[-1], []).append(k)
+    return out
+
+
+#: Single characters that name a material (elements and the like) and the forms a material is sold in:
+#: a keyword ``硅片`` is the material 硅 in the form 片.
+MATERIAL_CHARS = frozenset("硅锗镓铟铜铝锂钴镍钛钨钼钽铌锆锡锌铅铁钢碳磷氟硼银铂钯铬锰镁锑铋")
+FORM_CHARS = frozenset("片材箔棒锭粉丝线板管")
+
+
+def material_stems(keywords: Iterable[str]) -> dict[str, list[str]]:
+    """``{material: [keywords]}`` for two-character keywords that name a material in a form (``硅片`` → ``硅``).
+
+    >>> material_stems(["硅片", "硅棒", "隔膜", "靶材", "铜箔"])
+    {'硅': ['硅片', '硅棒'], '铜': ['铜箔']}
+    """
+    out: dict[str, list[str]] = {}
+    for k in keywords:
+        if len(k) == 2 and k[0] in MATERIAL_CHARS and k[1] in FORM_CHARS:
+            out.setdefault(k[0], []).append(k)
     return out
 
 

@@ -1,4 +1,4 @@
-"""ingest/demo_gen.py: deterministic, valid, and a picture that comes from the data."""
+"""demo_builder/ (the demo city's generator): deterministic, valid, and a picture that comes from the data."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import polars as pl
 import pytest
 from stdnum.cn import uscc
 
-from ingest import demo_gen
+from demo_builder import common, generate
+from demo_builder import peers as demo_peers
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
-REGIONS = Path(__file__).resolve().parents[1] / "data" / "regions"
+REGIONS = common.REGIONS_DIR
 GENERATED = [
     "regions.csv", "parks.csv", "park_stats.csv", "enterprises.csv", "enterprise_segments.csv", "supply_links.csv", "projects.csv", "dataset.json",
 ]  # fmt: skip
@@ -23,8 +24,8 @@ SEED = 20261127
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     a, b = tmp_path_factory.mktemp("a"), tmp_path_factory.mktemp("b")
-    info = demo_gen.generate(SEED, a, inputs=DEMO)
-    demo_gen.generate(SEED, b, inputs=DEMO)
+    info = generate(SEED, a, inputs=DEMO)
+    generate(SEED, b, inputs=DEMO)
     return a, b, info
 
 
@@ -40,7 +41,7 @@ def test_same_seed_same_bytes(runs):
 
 def test_other_seed_other_data(runs, tmp_path):
     a, _, _ = runs
-    demo_gen.generate(SEED + 1, tmp_path, inputs=DEMO)
+    generate(SEED + 1, tmp_path, inputs=DEMO)
     assert (a / "enterprises.csv").read_bytes() != (tmp_path / "enterprises.csv").read_bytes()
 
 
@@ -48,7 +49,7 @@ def test_shipped_demo_is_the_generator_output(runs):
     """data/demo is exactly what the documented command writes (rerun it after editing segments.csv)."""
     a, _, _ = runs
     for f in GENERATED:
-        assert (DEMO / f).read_bytes() == (a / f).read_bytes(), f"{f}: run `python -m ingest.demo_gen --seed {SEED} --out data/demo`"
+        assert (DEMO / f).read_bytes() == (a / f).read_bytes(), f"{f}: run `python -m demo_builder --seed {SEED} --out data/demo`"
 
 
 def test_dataset_validates(runs):
@@ -187,8 +188,8 @@ def test_projects(runs):
     frame = pl.DataFrame(d)
     assert frame.filter(pl.col("signed_on") > pl.col("started_on")).is_empty()
     assert frame.filter(pl.col("started_on") > pl.col("producing_on")).is_empty()
-    assert (frame.get_column("stage_date") <= demo_gen.AS_OF).all()
-    asof = demo_gen.AS_OF
+    assert (frame.get_column("stage_date") <= common.AS_OF).all()
+    asof = common.AS_OF
     active = pj.with_columns(d["stage_date"].alias("sd")).filter(pl.col("stage").is_in(["signed", "started"]))
     assert active.filter((pl.lit(asof) - pl.col("sd")).dt.total_days() > 90).height >= 2  # stalled
     inv, land = pj.get_column("investment").cast(pl.Float64), pj.get_column("land_mu").cast(pl.Float64)
@@ -234,9 +235,9 @@ def test_credit_code_helper():
 
     rng = random.Random(1)
     for _ in range(200):
-        c = demo_gen.make_credit_code(rng, "379903")
+        c = common.make_credit_code(rng, "379903")
         assert uscc.is_valid(c) and c[2:8] == "379903"
-    assert demo_gen.org_code_check("D2143569") == "X"  # GB 11714 worked example
+    assert common.org_code_check("D2143569") == "X"  # GB 11714 worked example
 
 
 def test_peer_parks_of_neighbouring_cities(runs):
@@ -250,9 +251,9 @@ def test_peer_parks_of_neighbouring_cities(runs):
     parks, stats = _read(a, "parks.csv"), _read(a, "park_stats.csv")
     peers = parks.filter(pl.col("id").str.starts_with("N"))
     assert info["peer_parks"] == peers.height >= 40
-    assert set(peers.get_column("region_code").to_list()) == {c.code for c in demo_gen.demo_peers.CITIES}
+    assert set(peers.get_column("region_code").to_list()) == {c.code for c in demo_peers.CITIES}
     names = set(pl.read_csv(REGIONS / "cities.csv", infer_schema=False).get_column("name").to_list())
-    assert not {c.name for c in demo_gen.demo_peers.CITIES} & names  # fictional: no real city has these names
+    assert not {c.name for c in demo_peers.CITIES} & names  # fictional: no real city has these names
     periods = stats.filter(pl.col("park_id").str.starts_with("N")).group_by("park_id").agg(pl.col("period").sort())
     assert periods.filter(pl.col("period").list.len() == 2).height >= peers.height - 3
     for f in ("industries.csv", "chains.csv", "segments.csv", "segment_links.csv"):

@@ -1,0 +1,302 @@
+"""From validated tables to a new store generation: auto-linking, reviews, the kept version, the write, the snapshot.
+
+One path for every way data comes in — ``indmap ingest`` (:func:`prepare_path`), an upload on the 数据 page
+(:mod:`ingest.upload`), a restore of a kept version (:func:`prepare_version`) — so that each ends the same:
+
+1. the dataset is validated as a whole (:func:`ingest.validate_raws`); with any error nothing below happens;
+2. **auto-linking** (setting ``auto_link``): enterprises without any ``enterprise_segments`` row that carry
+   国标行业, 主营产品 or 经营范围 go through the linker (:func:`ingest.linking.link_table`); what it places
+   lands as ``likely`` (待核实) links with the linker's evidence, for review;
+3. **reviews** (:func:`apply_reviews`): the decisions of the 挂接审核 page, kept in the workspace, are applied
+   — confirmed links become ``confirmed`` with the reviewer and date in ``source``, rejected ones are dropped,
+   moved ones land on their new segment; decisions about an enterprise or segment no longer in the data are
+   counted as not applied;
+4. :func:`commit`: the dataset's files are staged as a version (:mod:`ingest.versions`), the store is written
+   (atomic swap, one writer at a time), the version published, the report kept beside the store, and a
+   snapshot recorded in the workspace.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import polars as pl
+
+from graph.settings import Settings
+from graph.view import conform
+from ingest import IngestResult, load_dataset, report_json
+from ingest import versions as V
+
+
+class StaleUpload(RuntimeError):
+    """The store changed since an upload was validated (another editor imported meanwhile); nothing was written."""
+
+
+@dataclass
+class Prepared:
+    """A dataset validated and ready to write, or the issues why not (``ok``)."""
+
+    result: IngestResult
+    settings: Settings
+    source: str  # ingest | upload | restore
+    dataset: str  # what people call it: the path, the uploaded file names, the version restored
+    tables: dict[str, pl.DataFrame] | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    stage: Callable[[], tuple[Path | None, str | None]] | None = None  # -> (staging folder, or the id of a kept version)
+    store_version: str | None = None  # the store's version when validated (uploads: refuse if it moved)
+    validate_seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.result.ok and self.tables is not None
+
+    @property
+    def report(self) -> str:
+        return report_json(self.result.issues)
+
+
+@dataclass
+class Committed:
+    """What :func:`commit` did."""
+
+    nodes: int
+    relationships: int
+    seconds: float
+    version: str | None
+    snapshot: int | None = None
+    snapshot_error: str | None = None
+    history: Any = None
+    warnings: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- auto-linking and reviews
+
+
+#: boilerplate of a 经营范围 text: the 一般项目/许可项目 heads and the licence clauses in brackets
+SCOPE_NOISE = r"(一般项目|许可项目|经营范围)[:：]|[（(][^）)]*(依法须经批准|凭营业执照|具体经营项目)[^）)]*[）)]"
+
+
+def _has(df: pl.DataFrame, col: str) -> pl.Expr:
+    dtype = df.schema[col]
+    c = pl.col(col)
+    return c.list.len().fill_null(0) > 0 if isinstance(dtype, pl.List) else c.str.len_chars().fill_null(0) > 0
+
+
+def auto_link(tables: dict[str, pl.DataFrame]) -> tuple[dict[str, pl.DataFrame], dict[str, Any]]:
+    """``likely`` links for enterprises without any link that carry 国标行业, 主营产品 or 经营范围."""
+    from ingest.linking import link_table
+
+    ent, es = tables["enterprises"], tables["enterprise_segments"]
+    unlinked = ent.join(es.select(pl.col("enterprise_id").alias("id")).unique(), on="id", how="anti")
+    todo = unlinked.filter(_has(ent, "gbt4754") | _has(ent, "products") | _has(ent, "business_scope"))
+    summary: dict[str, Any] = {"unlinked": unlinked.height, "considered": todo.height, "linked": 0, "links": 0}
+    if todo.height == 0 or tables["segments"].height == 0:
+        return tables, summary
+    t0 = time.perf_counter()
+    scope = pl.col("business_scope").str.replace_all(SCOPE_NOISE, "；")
+    links = link_table(tables["segments"], todo.with_columns(scope.alias("keywords")).drop("business_scope"), data_source="企业名录")
+    summary["seconds"] = round(time.perf_counter() - t0, 2)
+    if links.height == 0:
+        return tables, summary
+    new = links.select(
+        "enterprise_id", "segment_id", "share",
+        (pl.lit("自动挂接（待核实）：") + pl.col("source")).alias("source"),
+        pl.lit("likely").alias("confidence"), pl.col("evidence").cast(pl.Float64),
+    )  # fmt: skip
+    out = dict(tables)
+    out["enterprise_segments"] = pl.concat([es, conform("enterprise_segments", new)], how="vertical_relaxed")
+    summary.update(linked=new.get_column("enterprise_id").n_unique(), links=new.height)
+    return out, summary
+
+
+def apply_reviews(tables: dict[str, pl.DataFrame], reviews: list) -> tuple[dict[str, pl.DataFrame], dict[str, Any]]:
+    """Apply the reviews in force (:func:`graph.workspace.reviews.current_reviews`) to ``enterprise_segments``."""
+    es = tables["enterprise_segments"]
+    ents = set(tables["enterprises"].get_column("id").to_list())
+    segs = set(tables["segments"].get_column("id").to_list())
+    rows = {(r["enterprise_id"], r["segment_id"]): r for r in es.iter_rows(named=True)}
+    counts = {"accept": 0, "reject": 0, "move": 0}
+    skipped: list[dict[str, str]] = []
+    for rv in sorted(reviews, key=lambda r: r.id):
+        pair = (rv.enterprise_id, rv.segment_id)
+        target = rv.to_segment_id if rv.decision == "move" else rv.segment_id
+        missing = rv.enterprise_id not in ents or target not in segs
+        if missing and rv.decision != "reject":
+            skipped.append({"enterprise_id": rv.enterprise_id, "segment_id": rv.segment_id, "decision": rv.decision,
+                            "reason": "企业已不在数据中" if rv.enterprise_id not in ents else "环节已不在数据中"})  # fmt: skip
+            continue
+        old = rows.pop(pair, None)
+        if rv.decision == "reject":
+            counts["reject"] += 1
+            continue
+        verb = "确认" if rv.decision == "accept" else f"改挂（原环节 {rv.segment_id}）"
+        was = f"；原依据：{old['source']}" if old and old.get("source") else ""
+        base = rows.get((rv.enterprise_id, target)) or old or {}
+        rows[(rv.enterprise_id, target)] = {
+            **base, "enterprise_id": rv.enterprise_id, "segment_id": target, "confidence": "confirmed",
+            "source": f"人工审核{verb}：{rv.reviewer} {rv.day}{was}",
+        }  # fmt: skip
+        counts[rv.decision] += 1
+    out = dict(tables)
+    out["enterprise_segments"] = conform("enterprise_segments", pl.DataFrame(list(rows.values()), schema=es.schema) if rows else es.head(0))
+    summary = {"applied": sum(counts.values()), **counts, "not_applied": len(skipped), "skipped": skipped[:50]}
+    return out, summary
+
+
+def finish_tables(result: IngestResult, settings: Settings) -> tuple[dict[str, pl.DataFrame], dict[str, Any]]:
+    """Validated tables with auto-links and reviews applied, and what was done (for the meta and the report)."""
+    from graph.workspace import open_workspace
+    from graph.workspace.reviews import current_reviews
+
+    assert result.tables is not None
+    tables, extra = result.tables, {}
+    if settings.auto_link:
+        tables, extra["linking"] = auto_link(tables)
+    tables, extra["reviews"] = apply_reviews(tables, current_reviews(open_workspace(settings)))
+    return tables, extra
+
+
+# ---------------------------------------------------------------- preparing
+
+
+def dataset_info(path: Path) -> tuple[dict[str, Any], str | None]:
+    """Optional ``dataset.json`` beside the CSV files (name, demo flag, description, sources), and a warning."""
+    from ingest.safety import file_kind
+
+    f = path / "dataset.json" if path.is_dir() else path.with_name("dataset.json")
+    if file_kind(f):
+        return {}, f"警告：{f} 是符号链接或特殊文件，已拒绝读取（忽略）"
+    if not f.is_file():
+        return {}, None
+    try:
+        info = json.loads(f.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        return {}, f"警告：无法读取 {f}：{exc}（忽略）"
+    return {"dataset_info": info, "demo": bool(info.get("demo"))}, None
+
+
+def _prepared(result: IngestResult, settings: Settings, source: str, dataset: str, seconds: float, stage, info: dict) -> Prepared:
+    p = Prepared(result, settings, source, dataset, stage=stage, validate_seconds=seconds)
+    if not result.ok:
+        return p
+    p.tables, extra = finish_tables(result, settings)
+    p.meta = {**result.meta, **info, **extra, "issues": json.loads(p.report), "validate_seconds": round(seconds, 3), "source": source}
+    return p
+
+
+def prepare_path(settings: Settings, dataset: str | Path, mapping=None) -> Prepared:
+    """``indmap ingest DATASET [--mapping P]``: validate the dataset at a path."""
+    t0 = time.perf_counter()
+    res = load_dataset(dataset, settings, mapping)
+    seconds = time.perf_counter() - t0
+    info, _ = dataset_info(Path(dataset))
+    meta_mapping = mapping.to_json() if mapping is not None else None
+
+    def stage():
+        rows = {n: f.get("rows") for n, f in (res.meta.get("files") or {}).items()}
+        return V.stage_files(settings, Path(dataset), {"source": "ingest", "dataset": str(dataset), "mapping": meta_mapping, "tables": rows})
+
+    return _prepared(res, settings, "ingest", str(dataset), seconds, stage, info)
+
+
+def prepare_version(settings: Settings, version: V.Version) -> Prepared:
+    """A restore: validate a kept version again (reviews and links as they are now) and reuse its folder."""
+    from ingest.colmap import MappingProfile
+
+    t0 = time.perf_counter()
+    mapping = MappingProfile.from_json(version.mapping) if version.mapping else None
+    res = load_dataset(version.dataset, settings, mapping)
+    info, _ = dataset_info(version.dataset)
+    return _prepared(res, settings, "restore", f"数据版本 {version.id}", time.perf_counter() - t0, lambda: (None, version.id), info)
+
+
+# ---------------------------------------------------------------- committing
+
+
+def report_path(store_location: str) -> Path | None:
+    """Where the last ingest report of an embedded store is kept (beside the file)."""
+    if "://" in store_location:
+        return None
+    p = Path(store_location)
+    return p.with_name(p.name + ".last-ingest.json")
+
+
+def keep_report(store_location: str, report: str, dataset: str, ok: bool, failure: str | None = None, extra: dict | None = None) -> str | None:
+    """The report kept beside an embedded store for the 数据 page; returns a warning when it could not be written."""
+    side = report_path(store_location)
+    if side is None:
+        return None
+    side.parent.mkdir(parents=True, exist_ok=True)
+    payload = json.loads(report)
+    payload.update({"dataset": dataset, "ok": ok, "at": time.strftime("%Y-%m-%dT%H:%M:%S"), **(extra or {})})
+    if failure:
+        payload["failure"] = failure
+    tmp = side.with_name(side.name + ".tmp")
+    try:
+        tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, side)
+    except OSError as exc:  # disk full as well: the report is a convenience, the exit code says what happened
+        tmp.unlink(missing_ok=True)
+        return f"警告：无法保存导入报告 {side}：{exc.strerror or exc}"
+    return None
+
+
+def _upload_lock(settings: Settings):
+    from graph.stores.lock import file_lock
+
+    root = Path(settings.datasets_path)
+    root.mkdir(parents=True, exist_ok=True)
+    return file_lock(root / "import", settings.write_lock_wait_s)
+
+
+def commit(p: Prepared, *, author: str | None = None, progress=None) -> Committed:
+    """Write a prepared dataset: stage its version, swap the store, publish the version, keep the report, snapshot.
+
+    Raises :class:`graph.stores.StoreError` (busy, disk full; nothing written) or :class:`StaleUpload`.
+    """
+    from graph.stores import open_store
+
+    assert p.ok and p.tables is not None
+    s = p.settings
+    with _upload_lock(s):
+        store = open_store(s, read_only=False)
+        try:
+            if p.store_version is not None and store.version() != p.store_version:
+                raise StaleUpload("校验之后，另一位编辑导入了新数据：本次未写入任何数据。请重新校验（会与最新数据合并），再导入。")
+            staged, vid = p.stage() if p.stage else (None, None)
+            vid = V.staged_id(staged) if staged else vid
+            meta = {**p.meta, "author": author, "dataset_version": vid}
+            if p.source == "upload" and vid:  # the 数据 page finds the dataset's README and SOURCES there
+                meta.update(dataset=str(Path(s.datasets_path) / vid), uploaded_files=p.dataset)
+            try:
+                load = store.write(p.tables, meta=meta, progress=progress)
+            except BaseException:
+                V.discard(staged)
+                raise
+            if staged:
+                V.publish(s, staged, author=author)
+            V.prune(s, s.dataset_versions_keep, {vid} if vid else set())
+        finally:
+            store.close()
+    done = Committed(sum(load.nodes.values()), sum(load.relationships.values()), load.seconds, vid)
+    warn = keep_report(s.store, p.report, p.dataset, ok=True, extra={k: p.meta[k] for k in ("linking", "reviews") if k in p.meta})
+    if warn:
+        done.warnings.append(warn)
+    _snapshot(p, done)
+    return done
+
+
+def _snapshot(p: Prepared, done: Committed) -> None:
+    from graph.view import GraphView
+    from graph.workspace import WorkspaceError, history, open_workspace, record_ingest_snapshot
+
+    try:
+        done.snapshot = record_ingest_snapshot(p.settings, GraphView(p.tables, meta=p.meta), dataset=p.dataset, source=p.source)
+        done.history = history(open_workspace(p.settings), to_snap=done.snapshot)
+    except (WorkspaceError, ValueError, OSError) as exc:
+        done.snapshot_error = str(exc)

@@ -1,0 +1,284 @@
+"""Accounts in the app (AppTest): the login gate by served address, the create-account command, roles,
+park accounts, session expiry, throttling, the 用户 page, the 挂接审核 page and the 数据 page's upload parts."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import termios
+import time
+from pathlib import Path
+
+import pytest
+from streamlit import config
+from streamlit.testing.v1 import AppTest
+
+from cli import main
+from graph.settings import Settings
+from graph.workspace import Workspace
+from graph.workspace.reviews import add_review, current_reviews
+from graph.workspace.users import add_user, authenticate, list_users
+from webapp.auth import SESSION
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+SAMPLE = ROOT / "data" / "sample"
+TIMEOUT = 60
+PW = "correct horse"
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("auth")
+    assert main(["ingest", str(SAMPLE), "--store", str(d / "g.lbug"), "--quiet"]) == 0
+    return d
+
+
+@pytest.fixture()
+def env(store_dir, tmp_path, monkeypatch):
+    """A fresh workspace (accounts) per test beside the shared store."""
+    ws = tmp_path / "ws.sqlite"
+    monkeypatch.setenv("INDMAP_STORE", str(store_dir / "g.lbug"))
+    monkeypatch.setenv("INDMAP_WORKSPACE", str(ws))
+    monkeypatch.chdir(ROOT)
+    return Workspace(ws)
+
+
+@pytest.fixture()
+def served_on():
+    """Pretend Streamlit serves on ``address`` (``--server.address``), restored afterwards."""
+    before = config.get_option("server.address")
+
+    def set_(address: str) -> None:
+        config.set_option("server.address", address)
+
+    yield set_
+    config.set_option("server.address", before)
+
+
+def run(page: str | None = None, **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def login(at: AppTest, name: str, password: str) -> AppTest:
+    at.text_input(key="login_name").input(name)
+    at.text_input(key="login_password").input(password)
+    at.button[0].click().run()
+    return at
+
+
+def shows_no_data(at: AppTest) -> bool:
+    return not at.metric and not at.dataframe and len(at.sidebar.markdown) == 0 and [t.value for t in at.title] == ["招商产业链图谱 · 登录"]
+
+
+def test_loopback_without_accounts_needs_no_login(env):
+    at = run()
+    assert [t.value for t in at.title] == ["招商产业链图谱 · 总览"] and at.metric
+
+
+def test_served_on_0000_shows_no_data_and_the_command_that_creates_an_account(env, served_on):
+    served_on("0.0.0.0")
+    at = run()
+    assert shows_no_data(at)
+    assert any("0.0.0.0" in w.value and "还没有任何账号" in w.value for w in at.warning)
+    (cmd,) = [c.value for c in at.code]
+    assert " user add admin --role admin --store " in cmd and "INDMAP_WORKSPACE=" in cmd
+    # the command works as typed: run it in a terminal, type the password twice at the prompts
+    out = _run_in_terminal(cmd, [PW, PW])
+    assert "已创建账号" in out, out
+    assert [u.name for u in list_users(env)] == ["admin"]
+    at = run()
+    assert shows_no_data(at) and at.text_input(key="login_password")
+    login(at, "admin", "wrong password")
+    assert any("账号名或密码不对" in e.value for e in at.error) and shows_no_data(at)
+    login(at, "admin", PW)
+    assert [t.value for t in at.title] == ["招商产业链图谱 · 总览"] and at.metric
+    assert any("admin" in m.value and "管理员" in m.value for m in at.sidebar.markdown)
+    # before a login every address shows the login form and nothing else (the browser test opens /data)
+    fresh = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    fresh.run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        fresh.switch_page("app_pages/data.py")  # the page files are not registered before a login
+
+
+def _wait_echo_off(fd: int, timeout: float = 30) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline and termios.tcgetattr(fd)[3] & termios.ECHO:
+        time.sleep(0.05)
+
+
+def _run_in_terminal(cmd: str, answers: list[str]) -> str:
+    """Run ``cmd`` with bash in a pseudo-terminal (as a person would), answering its prompts."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(["bash", "-c", cmd], stdin=slave, stdout=slave, stderr=slave, cwd="/", start_new_session=True, env={**os.environ})
+    os.close(slave)
+    out, pending, deadline = b"", list(answers), time.time() + 120
+    while time.time() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+            if pending and out.decode("utf-8", "replace").endswith("："):
+                _wait_echo_off(master)  # a password typed before the prompt turns echo off would be flushed
+                os.write(master, (pending.pop(0) + "\n").encode())
+                out += b"\n"
+        elif proc.poll() is not None:
+            break
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise AssertionError(f"the command did not finish; it wrote: {out.decode('utf-8', 'replace')!r}") from None
+    finally:
+        os.close(master)
+    return out.decode("utf-8", "replace")
+
+
+def test_accounts_on_loopback_mean_a_login(env):
+    add_user(env, "张三", PW, "viewer", by="t")
+    at = run()
+    assert shows_no_data(at) and any("已设置账号" in c.value for c in at.caption)
+
+
+def test_viewer_reads_editor_edits_admin_manages(env):
+    add_user(env, "看看", PW, "viewer", by="t")
+    add_user(env, "编编", PW, "editor", by="t")
+    add_user(env, "管管", PW, "admin", by="t")
+    at = login(run(), "看看", PW)
+    at.switch_page("app_pages/data.py").run()
+    assert not at.get("file_uploader") and [t.value for t in at.title] == ["数据"]
+    at.switch_page("app_pages/leads.py").run()
+    assert any("只读账号" in i.value for i in at.info) and not any(b.label == "建立线索" for b in at.button)
+    at = login(run(), "编编", PW)
+    at.switch_page("app_pages/data.py").run()
+    assert len(at.get("file_uploader")) == 1
+    at.switch_page("app_pages/review.py").run()
+    assert [t.value for t in at.title] == ["挂接审核"] and not at.exception
+    at = login(run(), "管管", PW)
+    at.switch_page("app_pages/users.py").run()
+    assert [t.value for t in at.title] == ["用户"] and at.dataframe
+
+
+def test_pages_a_role_may_not_see_are_not_registered(env):
+    from webapp.auth import Access
+    from webapp.pages import PAGES
+
+    viewer = Access(True, list_users(env)[0] if list_users(env) else None)
+    assert not viewer.can("edit")
+    seen = [k for k, p in PAGES.items() if viewer.can(p.need)]
+    assert "review" not in seen and "users" not in seen
+    assert {k for k, p in PAGES.items() if Access(False).can(p.need)} == set(PAGES)  # loopback, no accounts: everything
+
+
+def test_a_park_account_opens_on_its_park(env):
+    add_user(env, "园区办", PW, "viewer", park_id="P02", by="t")
+    at = login(run(), "园区办", PW)
+    assert [t.value for t in at.title] == ["园区"] and at.selectbox(key="pk_park").value == "P02"
+
+
+def test_sessions_expire_and_end_when_the_password_changes(env):
+    add_user(env, "张三", PW, "editor", by="t")
+    at = login(run(), "张三", PW)
+    assert at.metric
+    at.session_state[SESSION]["seen_at"] -= Settings().session_idle_minutes * 60 + 1
+    at.run()
+    assert shows_no_data(at) and any("没有操作" in w.value for w in at.warning)
+    login(at, "张三", PW)
+    from graph.workspace.users import set_password
+
+    set_password(env, "张三", "battery staple")
+    at.run()
+    assert shows_no_data(at) and any("密码已修改" in w.value for w in at.warning)
+
+
+def test_failed_logins_are_throttled_in_the_app(env, monkeypatch):
+    monkeypatch.setenv("INDMAP_LOGIN_MAX_FAILURES", "2")
+    monkeypatch.setenv("INDMAP_LOGIN_LOCKOUT_S", "60")
+    add_user(env, "张三", PW, "editor", by="t")
+    at = run()
+    for _ in range(2):
+        login(at, "张三", "nope nope")
+    login(at, "张三", PW)  # the right password, but too soon
+    assert any("秒后再试" in e.value for e in at.error) and shows_no_data(at)
+
+
+def test_users_page_creates_an_account(env):
+    add_user(env, "管管", PW, "admin", by="t")
+    at = login(run(), "管管", PW)
+    at.switch_page("app_pages/users.py").run()
+    at.text_input[0].input("新同事")
+    at.selectbox[0].select("editor")
+    inputs = [t for t in at.text_input if t.proto.type == 1]  # password boxes
+    inputs[0].input("long enough")
+    inputs[1].input("long enough")
+    next(b for b in at.button if b.label == "新建").click().run()
+    assert not at.exception
+    assert ("新同事", "editor") in [(u.name, u.role) for u in list_users(env)]
+    assert authenticate(env, "新同事", "long enough").user is not None
+
+
+def test_review_page_lists_links_by_evidence_and_keeps_decisions(env, store_dir):
+    add_user(env, "编编", PW, "editor", by="t")
+    at = login(run(), "编编", PW)
+    at.switch_page("app_pages/review.py").run()
+    assert not at.exception and at.selectbox(key="rv_segment").value
+    from graph.stores import open_store
+    from graph.view import GraphView
+    from webapp.review import segment_links
+
+    store = open_store(Settings(store=str(store_dir / "g.lbug")))
+    view = GraphView(store.read_tables())
+    store.close()
+    seg = at.selectbox(key="rv_segment").value
+    links = segment_links(view, seg)
+    ev = links.get_column("evidence").drop_nulls().to_list()
+    assert ev == sorted(ev, reverse=True)
+    first = links.row(0, named=True)["enterprise_id"]
+    at.button(key=f"rv_ok_{seg}_{first}").click().run()
+    assert [(r.enterprise_id, r.segment_id, r.decision, r.reviewer) for r in current_reviews(env)] == [(first, seg, "accept", "编编")]
+    assert any("审核结论是上次导入之后作出的" in i.value for i in at.info)
+    at.button(key=f"rv_no_{seg}_{first}").click().run()  # a later decision replaces it
+    assert [r.decision for r in current_reviews(env)] == ["reject"]
+    assert len(current_reviews(env)) == 1
+
+
+def test_an_open_session_shows_an_import_made_elsewhere(tmp_path, monkeypatch):
+    """Another editor's 导入 (here the pipeline the 数据 page calls) reaches an open session on its next run."""
+    import shutil
+
+    from ingest.pipeline import commit, prepare_path
+
+    store = tmp_path / "g.lbug"
+    monkeypatch.setenv("INDMAP_STORE", str(store))
+    monkeypatch.setenv("INDMAP_WORKSPACE", str(tmp_path / "ws.sqlite"))
+    monkeypatch.chdir(ROOT)
+    settings = Settings(store=str(store), workspace=str(tmp_path / "ws.sqlite"))
+    first = commit(prepare_path(settings, SAMPLE))
+    at = run("app_pages/data.py")
+
+    def current_version(at: AppTest) -> list[str]:
+        return [r["id"] for df in at.dataframe if "label" in df.value.columns for r in df.value.to_dict("records") if "（当前）" in r["label"]]
+
+    assert current_version(at) == [first.version]
+    more = tmp_path / "more"
+    shutil.copytree(SAMPLE, more)
+    with open(more / "projects.csv", "a", encoding="utf-8") as f:
+        f.write("PX1,示例新项目一,lead,,P05,PV-U05,1000,10,2026-11-01,,,,,,招商一科,,\n")
+    second = commit(prepare_path(settings, more))
+    assert second.version != first.version
+    at.run()
+    assert not at.exception and current_version(at) == [second.version]

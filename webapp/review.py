@@ -1,0 +1,62 @@
+"""The 挂接审核 page's pieces: proposed links of a segment sorted by evidence, decisions, and applying them.
+
+Decisions go to the workspace (:mod:`graph.workspace.reviews`) at once; they reach the graph at the next
+ingest — every ingest, upload or restore applies them (:func:`ingest.pipeline.apply_reviews`) — or now, with
+应用到图谱 (the current dataset ingested again).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from graph.i18n import REVIEW_DECISION_ZH
+from graph.view import GraphView
+from graph.workspace.reviews import Review
+
+
+def segment_links(view: GraphView, segment_id: str, *, include_confirmed: bool = False) -> pl.DataFrame:
+    """The links of a segment with their enterprise, strongest evidence first (unknown evidence last).
+
+    >>> v = GraphView({"enterprises": pl.DataFrame({"id": ["a", "b"], "name": ["甲", "乙"], "local": [True, False]}),
+    ...     "enterprise_segments": pl.DataFrame({"enterprise_id": ["a", "b"], "segment_id": ["S", "S"], "confidence": ["likely", "likely"],
+    ...     "evidence": [0.3, 0.8]})})
+    >>> segment_links(v, "S").get_column("name").to_list()
+    ['乙', '甲']
+    """
+    es = view.enterprise_segments.filter(pl.col("segment_id") == segment_id)
+    if not include_confirmed:
+        es = es.filter(pl.col("confidence").fill_null("likely") == "likely")
+    ent = view.enterprises.select(pl.col("id").alias("enterprise_id"), "name", "local")
+    out = es.join(ent, on="enterprise_id", how="left")
+    return out.sort(["evidence", "name", "enterprise_id"], descending=[True, False, False], nulls_last=True)
+
+
+def pending_counts(view: GraphView, chain_id: str) -> dict[str, int]:
+    """Segment id -> likely (待核实) links in a chain."""
+    seg = view.segments.filter(pl.col("chain_id") == chain_id).select(pl.col("id").alias("segment_id"))
+    es = view.enterprise_segments.filter(pl.col("confidence").fill_null("likely") == "likely").join(seg, on="segment_id")
+    return dict(es.group_by("segment_id").len().rows())
+
+
+def reviews_frame(reviews: list[Review], seg_names: dict[str, str]) -> pl.DataFrame:
+    rows = [{
+        "id": r.id, "enterprise": r.enterprise_name or r.enterprise_id, "segment": seg_names.get(r.segment_id, r.segment_name or r.segment_id),
+        "decision": REVIEW_DECISION_ZH.get(r.decision, r.decision), "to": seg_names.get(r.to_segment_id or "", r.to_segment_id) if r.to_segment_id else "—",
+        "reviewer": r.reviewer, "day": r.day,
+    } for r in reviews]  # fmt: skip
+    schema = {"id": pl.Int64, "enterprise": pl.Utf8, "segment": pl.Utf8, "decision": pl.Utf8, "to": pl.Utf8, "reviewer": pl.Utf8, "day": pl.Utf8}
+    return pl.DataFrame(rows, schema=schema)
+
+
+def unapplied(reviews: list[Review], written_at: str | None) -> int:
+    """Decisions made after the graph was last written (they show in the graph after the next ingest)."""
+    if not written_at:
+        return len(reviews)
+    import datetime as dt
+
+    try:
+        w = dt.datetime.fromisoformat(written_at)
+    except ValueError:
+        return 0
+    return sum(1 for r in reviews if dt.datetime.fromisoformat(r.at) > w)
