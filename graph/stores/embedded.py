@@ -132,10 +132,9 @@ class EmbeddedStore:
     def write(self, tables: Mapping[str, pl.DataFrame], meta: dict | None = None, progress: ProgressFn | None = None) -> LoadReport:
         """Write ``tables`` as a new graph file and swap it in atomically (one writer at a time).
 
-        The analysis view of the new generation is written beside it first
-        (:mod:`graph.stores.viewfile`): ``tables`` staged by :meth:`stage` are adopted as
-        they are, any other mapping is written out table by table. The graph is then
-        copied in from the view one table at a time, so memory holds one table, not all.
+        The analysis view of the new generation is written beside it first, table by table
+        (:mod:`graph.stores.viewfile`), and published only with the new file; the graph is
+        copied in one node label / relationship type frame at a time.
 
         Raises :class:`~graph.stores.base.StoreBusy` when another writer holds the
         store for longer than ``write_lock_wait_s``, and
@@ -154,7 +153,8 @@ class EmbeddedStore:
             failure = None
             try:
                 writer = self._view_writer(tables)
-                report = self._write_file(tmp, writer.staged(), meta, progress)
+                # COPY from the frames in memory (mapping the view back would add its pages to the RSS)
+                report = self._write_file(tmp, tables, meta, progress)
                 with open(tmp, "rb") as fh:
                     os.fsync(fh.fileno())
                 writer.publish(generation, _version_of(tmp), meta)
@@ -178,25 +178,12 @@ class EmbeddedStore:
         report.seconds = time.perf_counter() - t0
         return report
 
-    def stage(self) -> viewfile.ViewWriter:
-        """A view writer in this store's view directory: tables added to it are written once, as the new view.
-
-        Hand ``writer.staged()`` to :meth:`write`; a writer that is not written should be
-        :meth:`~graph.stores.viewfile.ViewWriter.discard`-ed (the next write removes it otherwise).
-        """
-        return viewfile.ViewWriter(viewfile.view_root(self.path))
-
     def _view_writer(self, tables: Mapping[str, pl.DataFrame]) -> viewfile.ViewWriter:
-        """The staging writer that holds ``tables``: adopted when staged here, else written now."""
-        root = viewfile.view_root(self.path)
-        if isinstance(tables, viewfile.StagedView) and tables.directory.parent == root and tables.directory.is_dir():
-            writer = viewfile.ViewWriter.adopt(tables)
-        else:
-            writer = viewfile.ViewWriter(root)
-            for name in TABLES:
-                writer.add(name, tables.get(name))
-        if not writer.indexes:
-            writer.add_indexes()
+        """A staging writer holding ``tables`` (one Arrow IPC file each) and the derived indexes."""
+        writer = viewfile.ViewWriter(viewfile.view_root(self.path))
+        for name in TABLES:
+            writer.add(name, tables.get(name))
+        writer.add_indexes()
         return writer
 
     def _write_file(self, tmp: Path, tables: Mapping[str, pl.DataFrame], meta: dict, progress: ProgressFn | None) -> LoadReport:

@@ -127,14 +127,6 @@ class ViewWriter:
         if not self.directory.is_dir():  # created on the first table: a refused dataset leaves nothing behind
             self.directory.mkdir(parents=True)
 
-    @classmethod
-    def adopt(cls, staged: StagedView) -> "ViewWriter":
-        """The writer of tables already staged (by the ingest, table by table)."""
-        w = cls.__new__(cls)
-        w.root, w.directory, w.files, w.indexes = staged.directory.parent, staged.directory, staged.files, staged.indexes
-        w.published = False
-        return w
-
     def add(self, table: str, df: pl.DataFrame | None) -> pl.DataFrame:
         """Write ``table`` (contract columns, canonical order); returns what was written."""
         out = canonical_order(table, conform(table, df))
