@@ -12,11 +12,13 @@ from webapp import cached
 from webapp.basket import add_to_basket
 from webapp.context import ctx, require_data
 from webapp.export import to_xlsx_bytes
-from webapp.frames import gap_columns, gap_frame
+from webapp.company import company_link
+from webapp.frames import enterprise_columns, enterprise_table, gap_columns, gap_frame
 from webapp.leads import author_input, create_lead, current_author, lead_link, open_leads_index
 from webapp.graphviz import assets_mode, chain_legend, chain_network, render_network, show_html
 from webapp.lookups import chain_options, leading_enterprises, names, segment_enterprises
 from webapp.markdown import label_badge, md
+from webapp.network_component import clickable_network
 from webapp.pages import page_link
 from webapp.report_buttons import report_buttons
 from webapp.sidebar import show_params
@@ -60,14 +62,17 @@ graph_col, side = st.columns([3, 1], gap="medium")
 # segment choice (beside the graph; query parameter `segment`)
 seg_order = sorted(rows, key=lambda r: (SEGMENT_STAGE_ORDER.get(r.stage or "", 1), r.segment_id))
 seg_ids = [r.segment_id for r in seg_order]
+# one picker per scope: its option labels carry the scope's gap labels, and a new scope starts
+# from the segment in the URL (a click on the map sets both)
+seg_key = f"chain_segment__{scope}"
 with side:
     sel = synced_select(
-        "选择环节",
+        "选择环节（或点击图中节点）",
         seg_ids,
         param="segment",
         format_func=lambda s: f"{by_id[s].segment_name or s}（{SEGMENT_STAGE_ZH.get(by_id[s].stage or '', '')} · {by_id[s].label_zh}）",
         default=next((r.segment_id for r in rows if r.priority is not None), seg_ids[0] if seg_ids else None),
-        key="chain_segment",
+        key=seg_key,
     )
 
 with graph_col:
@@ -78,10 +83,13 @@ with graph_col:
     ]
     segs = [r.model_dump() for r in rows]
     leaders = leading_enterprises(view, scope, segment_ids=seg_ids)
-    net = chain_network(segs, links, leaders=leaders, selected=sel, height=GRAPH_HEIGHT)
+    net = chain_network(segs, links, leaders=leaders, height=GRAPH_HEIGHT)
     mode, base = assets_mode()
-    html = render_network(net, legend=chain_legend(), note=f"{chain_names.get(chain_id, chain_id)} · {scope_zh(view, scope)} · 节点大小＝本地企业数 · ★关键环节", focus=sel, assets=mode, base_url_path=base)
-    show_html(html, height=GRAPH_HEIGHT, alt=f"{chain_names.get(chain_id, chain_id)}产业链图谱")
+    note = f"{chain_names.get(chain_id, chain_id)} · {scope_zh(view, scope)} · 节点大小＝本地企业数 · ★关键环节 · 点击节点查看环节详情"
+    if mode == "static":  # vis-network from the app's static files: the map is clickable
+        clickable_network(net, key="chain_map", legend=chain_legend(), note=note, selected=sel, height=GRAPH_HEIGHT, select_key=seg_key, param="segment", base_url_path=base)
+    else:
+        show_html(render_network(net, legend=chain_legend(), note=note, focus=sel, assets=mode, base_url_path=base), height=GRAPH_HEIGHT, alt=f"{chain_names.get(chain_id, chain_id)}产业链图谱")
     for w in res.warnings:
         st.caption(f"⚠ {w}")
 
@@ -108,12 +116,8 @@ if sel:
     with t1:
         ents = segment_enterprises(view, sel, scope, local=True)
         if ents.height:
-            st.dataframe(
-                ents,
-                hide_index=True,
-                width="stretch",
-                column_config={"id": "编号", "name": "企业", "segment": "环节", "park": "园区", "province": "省份", "revenue": st.column_config.NumberColumn("营收(万元)", format="localized"), "employees": "从业人数", "qualifications": st.column_config.ListColumn("资质"), "share": st.column_config.NumberColumn("业务占比", format="percent"), "confidence": "置信度", "source": "来源"},
-            )
+            st.dataframe(enterprise_table(ents), hide_index=True, width="stretch", column_config=enterprise_columns(),
+                         column_order=["name", "park", "revenue", "employees", "qualifications", "segment", "share", "confidence", "source", "id"])  # fmt: skip
         else:
             st.info("该范围内本环节没有本地企业。")
     with t2:
@@ -124,7 +128,7 @@ if sel:
             open_leads = open_leads_index(c)
             for t in ranked:
                 cols = st.columns([5, 2, 2, 2])
-                cols[0].markdown(f"**{t.rank}\\. {md(t.name)}**（{md(t.province or '—')}）")
+                company_link(t.enterprise_id, f"{t.rank}. {t.name or t.enterprise_id}（{t.province or '省份无数据'}）", container=cols[0], icon=None)
                 cols[0].caption("；".join(t.reasons[:3]))
                 cols[1].progress(min(1.0, t.score / 100), text=f"{t.score:.1f}")
                 if cols[2].button("加入推演", key=f"cm_add_{t.enterprise_id}", icon=":material/add:"):

@@ -68,8 +68,8 @@ if run:
             st.session_state["cy_result"] = {"result": res}
         except QueryRefused as exc:
             st.session_state["cy_result"] = {"refused": str(exc)}
-        except StoreError as exc:
-            st.session_state["cy_result"] = {"error": str(exc)}
+        except StoreError as exc:  # the engine's own (English) text only behind an expander
+            st.session_state["cy_result"] = {"error": str(exc), "engine": getattr(exc, "engine_text", "")}
 
 out = st.session_state.get("cy_result")
 if out:
@@ -77,6 +77,9 @@ if out:
         st.error(f"查询被拒绝：{out['refused']}", icon=":material/block:")
     elif "error" in out:
         st.error(out["error"], icon=":material/error:")
+        if out.get("engine"):
+            with st.expander("数据库引擎的原始报错（英文）"):
+                st.code(out["engine"], language=None, wrap_lines=True)
     else:
         res = out["result"]
         msg = f"{len(res.rows)} 行，用时 {res.elapsed_ms:.0f} ms"

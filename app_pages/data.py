@@ -9,17 +9,17 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from graph.i18n import SEVERITY_ZH
+from graph.i18n import NODE_LABEL_ZH, NOT_APPLICABLE, REL_TYPE_ZH, SEVERITY_ZH
 from ingest.safety import file_kind
 from graph.schema import TABLES
 from webapp.auth import current
-from webapp.context import INGEST_HINT, ctx, empty_store_message
+from webapp.context import ctx, empty_store_message, ingest_command
 from webapp.leads import current_author
 from webapp.upload import done_message, finish_lines, upload_section, versions_section
 from webapp.export import export_buttons
 from webapp.markdown import md
 from webapp.safe_markdown import MAX_CHARS, offline_markdown
-from webapp.sidebar import show_params
+from webapp.sidebar import show_params, when_zh
 
 c = ctx()
 acc = current()
@@ -57,26 +57,26 @@ def _side_report(location: str) -> dict | None:
 
 
 def _issues_frame(report: dict | list | None) -> pl.DataFrame:
+    """The ingest issues for people: Chinese headers, "—" where a row, column or value does not apply."""
     items = report.get("issues", []) if isinstance(report, dict) else (report or [])
+    na = NOT_APPLICABLE
     rows = [
         {
-            "severity": SEVERITY_ZH.get(i.get("severity") or "", SEVERITY_ZH["warning"]),
-            "code": i.get("code"),
-            "file": i.get("file"),
-            "row": i.get("row"),
-            "column": i.get("column"),
-            "value": i.get("value"),
-            "message": i.get("message"),
-            "fix": i.get("fix"),
+            "级别": SEVERITY_ZH.get(i.get("severity") or "", SEVERITY_ZH["warning"]),
+            "文件": i.get("file") or na,
+            "行": na if i.get("row") is None else str(i.get("row")),
+            "列": (f"{i.get('column')}（{i['column_zh']}）" if i.get("column_zh") else i.get("column")) or na,
+            "值": na if i.get("value") in (None, "") else str(i.get("value")),
+            "问题": i.get("message") or na,
+            "改法": i.get("fix") or na,
         }
         for i in items
         if isinstance(i, dict)
     ]
-    schema = {"severity": pl.Utf8, "code": pl.Utf8, "file": pl.Utf8, "row": pl.Int64, "column": pl.Utf8, "value": pl.Utf8, "message": pl.Utf8, "fix": pl.Utf8}
-    return pl.DataFrame(rows, schema=schema)
+    return pl.DataFrame(rows, schema={k: pl.Utf8 for k in ("级别", "文件", "行", "列", "值", "问题", "改法")})
 
 
-issue_cols = {"severity": "级别", "code": "代码", "file": "文件", "row": "行", "column": "列", "value": "值", "message": st.column_config.TextColumn("问题", width="large"), "fix": st.column_config.TextColumn("改法", width="large")}
+issue_cols = {"问题": st.column_config.TextColumn("问题", width="large"), "改法": st.column_config.TextColumn("改法", width="large")}
 
 # ---------------------------------------------------------------- last attempt (may have failed)
 side = _side_report(c.location)
@@ -108,7 +108,7 @@ n_err = report.get("errors", 0) if isinstance(report, dict) else 0
 n_warn = report.get("warnings", 0) if isinstance(report, dict) else 0
 m = st.columns(4)
 written = str(meta.get("written_at") or "")
-m[0].metric("导入时间", written[5:16].replace("T", " ") if len(written) >= 16 else (written or "—"), help=written or None)
+m[0].metric("导入时间", when_zh(written)[5:] if written else "—", help=when_zh(written) if written else None)
 m[1].metric("错误", n_err)
 m[2].metric("警告", n_warn)
 m[3].metric("校验用时", f"{meta['validate_seconds']:.1f} s" if isinstance(meta.get("validate_seconds"), (int, float)) else "—")
@@ -130,14 +130,18 @@ versions_section(c, current_author(), acc.can("edit"))
 st.subheader("数据来源")
 p1, p2 = st.columns([3, 2])
 with p1:
-    st.markdown(f"**数据集**：`{meta.get('dataset', '—')}`（格式：{meta.get('format') or '—'}）")
+    fmt_zh = {"csv": "CSV 文件夹", "xlsx": "Excel 工作簿"}
+    st.markdown(f"**数据集**：`{meta.get('dataset', '—')}`（格式：{fmt_zh.get(str(meta.get('format') or ''), meta.get('format') or '—')}）")
     files = meta.get("files") or {}
     if files:
         st.dataframe(
-            pl.DataFrame([{"table": k, "中文": TABLES[k].zh if k in TABLES else "", "rows": v.get("rows"), "source": v.get("file") or v.get("sheet"), "encoding": v.get("encoding")} for k, v in files.items()]),
+            pl.DataFrame(
+                [{"表": TABLES[k].zh if k in TABLES else k, "行数": v.get("rows"), "文件/工作表": v.get("file") or v.get("sheet") or "—", "编码": str(v.get("encoding") or "—").upper()} for k, v in files.items()],
+                schema={"表": pl.Utf8, "行数": pl.Int64, "文件/工作表": pl.Utf8, "编码": pl.Utf8},
+            ),
             hide_index=True,
             width="stretch",
-            column_config={"table": "表", "rows": "行数", "source": "文件/工作表", "encoding": "编码"},
+            column_config={"行数": st.column_config.NumberColumn("行数", format="%d")},
         )
     info = meta.get("dataset_info") if isinstance(meta.get("dataset_info"), dict) else {}
     if info:
@@ -150,16 +154,17 @@ with p1:
         if isinstance(srcs, list) and srcs:
             st.markdown("**来源**")
             if all(isinstance(x, dict) for x in srcs):
-                st.dataframe(pl.DataFrame([{k: (", ".join(map(str, v)) if isinstance(v, list) else (None if v is None else str(v))) for k, v in x.items()} for x in srcs]), hide_index=True, width="stretch")
+                source_zh = {"name": "名称", "used_for": "用途", "url": "网址", "licence": "许可", "license": "许可", "file": "文件", "note": "说明"}
+                st.dataframe(
+                    pl.DataFrame([{source_zh.get(k, k): ("、".join(map(str, v)) if isinstance(v, list) else ("—" if v in (None, "") else str(v))) for k, v in x.items()} for x in srcs]),
+                    hide_index=True, width="stretch",
+                )  # fmt: skip
             else:
                 for x in srcs:
                     st.markdown(f"- {md(x)}")
-        rest = {k: v for k, v in info.items() if k not in ("name", "description", "sources", "demo")}
-        if rest:
-            st.json(rest, expanded=False)
-    for key in ("sources", "source", "provenance", "license", "readme"):
+    for key, zh in (("sources", "来源"), ("source", "来源"), ("provenance", "出处"), ("license", "许可"), ("readme", "说明")):
         if meta.get(key):
-            st.markdown(f"**{key}**")
+            st.markdown(f"**{zh}**")
             val = meta[key]
             if isinstance(val, (list, dict)):
                 st.json(val, expanded=False)
@@ -172,7 +177,7 @@ with p1:
             with st.expander(f"数据集说明：{doc}"):
                 st.markdown(offline_markdown(text))  # images as text, links as code: nothing fetched
     if c.demo:
-        st.warning("示例数据（虚构城市）：本地企业、园区与项目为虚构；外地候选企业来自公开的 A 股上市公司资料，来源见 data/ 下的 SOURCES.md。")
+        st.warning("示例数据（虚构城市）：本地企业、园区与项目为虚构；外地候选企业来自公开的 A 股上市公司资料，来源见数据集中的 SOURCES.md。")
 with p2:
     st.markdown("**数据库规模**")
     try:
@@ -182,11 +187,14 @@ with p2:
         st.caption(f"无法统计：{exc}")
     if stats:
         st.dataframe(
-            pl.DataFrame([{"kind": "节点", "name": k, "count": v} for k, v in stats.get("nodes", {}).items()] + [{"kind": "关系", "name": k, "count": v} for k, v in stats.get("relationships", {}).items()]),
+            pl.DataFrame(
+                [{"kind": "节点", "name": NODE_LABEL_ZH.get(k, k), "count": v} for k, v in stats.get("nodes", {}).items()]
+                + [{"kind": "关系", "name": REL_TYPE_ZH.get(k, k), "count": v} for k, v in stats.get("relationships", {}).items()]
+            ),
             hide_index=True,
             width="stretch",
             height=360,
-            column_config={"kind": "类", "name": "标签/关系", "count": st.column_config.NumberColumn("数量", format="localized")},
+            column_config={"kind": "类", "name": "节点/关系", "count": st.column_config.NumberColumn("数量", format="localized")},
         )
 with st.expander("完整的导入元数据（JSON）"):
     st.json(meta, expanded=False)
@@ -197,8 +205,9 @@ s = c.settings
 st.markdown(
     f"- 数据库：`{s.store}`（{'Neo4j' if s.is_neo4j else '内置 LadybugDB'}）\n"
     f"- 查询超时 {s.query_timeout_s:g} 秒，行数上限 {s.query_row_cap}\n"
-    "- 设置来源（优先级从低到高）：默认值 → `indmap.toml`（或 `INDMAP_SETTINGS_FILE`）→ 环境变量 `INDMAP_…` → 侧栏修改"
+    "- 设置来源（优先级从低到高）：默认值 → 设置文件 `indmap.toml` → 环境变量 → 侧栏修改（名称见 README.md 的配置表）"
 )
 show_params(c.analysis, label="分析参数")
 st.markdown("**更新数据**：编辑账号在本页上方上传；或在服务器上修改数据集后重新导入（原子替换，失败时保留原数据）：")
-st.code(f"{INGEST_HINT}\n# 或自己的数据：indmap ingest 路径/数据集文件夹或工作簿.xlsx", language="bash")
+st.code(f"{ingest_command(c.location, meta.get('dataset') or None) if meta.get('dataset') and Path(str(meta['dataset'])).exists() else ingest_command(c.location)}", language="bash")
+st.caption("自己的数据：把命令中的数据集路径换成 CSV 文件夹或 XLSX 工作簿的路径。")

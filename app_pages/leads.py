@@ -17,6 +17,7 @@ from webapp.export import export_buttons, to_csv_bytes
 from reports.fmt import provenance_rows
 from webapp.auth import current
 from webapp.leads import author_input, current_author, leads_sheet, workspace
+from webapp.company import company_column, company_link, company_urls
 from webapp.lookups import names
 from webapp.markdown import md
 from webapp.pages import page_link
@@ -68,19 +69,19 @@ def _table(rows: list[dict]) -> pl.DataFrame:
     return pl.DataFrame(
         [
             {
-                "id": r["id"], "owner": r["owner"], "status": r["status_zh"], "enterprise": r["enterprise_name"] or r["enterprise_id"],
+                "id": r["id"], "owner": r["owner"], "status": r["status_zh"], "enterprise_id": r["enterprise_id"], "enterprise": r["enterprise_name"] or r["enterprise_id"],
                 "segment": r["segment_name"] or r["segment_id"], "next_step": r["next_step"] or "—", "due": r["due"] or "未定",
                 "overdue": f"逾期 {r['days_overdue']} 天" if r["overdue"] else "", "flags": "；".join(r["flags"]), "last_note": r["last_note"] or "—",
                 "updated_at": r["updated_at"][:16].replace("T", " "),
             }
             for r in rows
         ],
-        schema={"id": pl.Int64, **{k: pl.Utf8 for k in ("owner", "status", "enterprise", "segment", "next_step", "due", "overdue", "flags", "last_note", "updated_at")}},
-    )
+        schema={"id": pl.Int64, **{k: pl.Utf8 for k in ("owner", "status", "enterprise_id", "enterprise", "segment", "next_step", "due", "overdue", "flags", "last_note", "updated_at")}},
+    ).pipe(company_urls, "enterprise_id", "enterprise").drop("enterprise_id")  # the name links to the company's page
 
 
 COLUMNS = {
-    "id": st.column_config.NumberColumn("编号", format="%d", width="small"), "owner": "责任人", "status": "状态", "enterprise": "企业", "segment": "环节",
+    "id": st.column_config.NumberColumn("编号", format="%d", width="small"), "owner": "责任人", "status": "状态", "enterprise": company_column("企业"), "segment": "环节",
     "next_step": "下一步", "due": "截止日期", "overdue": "逾期", "flags": "提示", "last_note": "最新跟进", "updated_at": "最后更新",
 }
 
@@ -146,6 +147,8 @@ def _detail(lead: Lead) -> None:
     rec = lead_record(lead, today, known_e, known_s)
     st.markdown(f"#### 线索 #{lead.id}：{md(lead.enterprise_name or lead.enterprise_id)} → {md(lead.segment_name or lead.segment_id)}")
     st.caption(f"企业 {lead.enterprise_id} · 环节 {lead.segment_id} · 由 {lead.created_by} 于 {lead.created_at[:16].replace('T', ' ')} 建立")
+    if known_e and lead.enterprise_id in known_e:
+        company_link(lead.enterprise_id, f"企业页面：{lead.enterprise_name or lead.enterprise_id}")
     for flag in rec["flags"]:
         st.warning(f"{flag}：线索保留，请核实企业是否更名、迁出或数据有误。", icon=":material/warning:")
     if rec["overdue"]:

@@ -49,9 +49,9 @@ if cf.height:
     cols[2].metric("弱链", counts["weak"])
     known = list(CATEGORY_LONG_ZH.values())
     for cat in known + sorted(set(cf.get_column("category").drop_nulls().to_list()) - set(known)):
-        sub = cf.filter(pl.col("category") == cat)
+        sub = cf.filter(pl.col("category") == cat).sort(["completeness_pct", "completeness_key_weighted_pct", "chain_id"])  # weakest first
         if sub.height:
-            st.markdown(f"**{cat}**（{sub.height} 条链）")
+            st.markdown(f"**{cat}**（{sub.height} 条链，完整度低的在前）")
             st.dataframe(sub, column_config=chain_columns(), column_order=["industry", "chain", "segments", "completeness_pct", "completeness_key_weighted_pct", "strong", "weak", "broken", "missing"], hide_index=True, width="stretch")
 else:
     st.info("数据中没有产业链。")

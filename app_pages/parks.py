@@ -3,23 +3,23 @@ per-mu figures, overlap with other parks, concentration, cohesion (关联性) an
 
 from __future__ import annotations
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
-from graph.i18n import GRADE_ZH, PARK_LEVEL_ZH, money, pct
+from graph.i18n import BASIS_ZH, GRADE_ZH, PARK_LEVEL_LONG_ZH, money, pct
 from reports.fmt import provenance_rows
 from reports.sheets import PARK_ENTERPRISE_COLS, PARK_STAT_COLS, chains_sheet, cohesion_sheet, concentration_sheet, frame_sheet, gaps_sheet, overlap_sheet, ranking_sheets
 from webapp import cached
 from webapp.context import ctx, require_data
 from webapp.export import to_xlsx_bytes
-from webapp.frames import chain_columns, chain_frame, models_frame
+from webapp.frames import chain_columns, chain_frame, enterprise_columns, enterprise_table
 from webapp.graphviz import assets_mode, chain_legend, chain_network, render_network, show_html
-from webapp.lookups import chain_options, leading_enterprises, names
+from webapp.lookups import chain_options, leading_enterprises, names, park_focus_chain
+from webapp.network_component import clickable_network
 from webapp.markdown import md
-from webapp.pages import page_link
+from webapp.pages import PAGES, page_link
 from webapp.park_ranking import own_park_ids
-from webapp.park_sections import cohesion_section, ranking_section
+from webapp.park_sections import cohesion_section, overlap_section, ranking_section
 from webapp.sidebar import show_params
 from webapp.widgets import synced_select
 
@@ -37,12 +37,9 @@ park = view.parks.filter(pl.col("id") == pid).row(0, named=True)
 scope = f"park:{pid}"
 ind_names = names(view, "industries")
 focus = [ind_names.get(i, i) for i in (park.get("focus_industries") or [])]
-st.caption(
-    f"{PARK_LEVEL_ZH.get(park.get('level') or '', park.get('level') or '级别未知')} · "
-    f"{'★' * int(park['star']) if park.get('star') else '星级未评'} · 面积 {park['area_mu']:,.0f} 亩"
-    if park.get("area_mu") is not None
-    else f"{PARK_LEVEL_ZH.get(park.get('level') or '', '')}"
-)
+area = "无数据" if park.get("area_mu") is None else f"{park['area_mu']:,.0f} 亩"
+level = PARK_LEVEL_LONG_ZH.get(park.get("level") or "", "无数据")
+st.caption(f"级别：{level} · 星级：{'★' * int(park['star']) if park.get('star') else '未评'} · 面积：{area}")
 st.markdown(f"**申报主导产业**：{md('、'.join(focus)) if focus else '未申报'}")
 
 # ---------------------------------------------------------------- KPIs
@@ -82,13 +79,28 @@ present_chains = {seg_chain.get(s) for s in seg_of.get_column("segment_id").to_l
 chains = chain_options(view)
 chains = [ch for ch in chains if ch in present_chains] + [ch for ch in chains if ch not in present_chains]
 chain_names = names(view, "chains")
-chain_id = synced_select("产业链", chains, param="chain", format_func=lambda x: f"{chain_names.get(x) or x}{'' if x in present_chains else '（园区内无企业）'}", key="pk_chain")
+# park and chain go together: another park opens on its own focus chain (a shared link's chain is kept
+# only for the park it came with); one chain picker per park
+if st.session_state.get("pk_last_park") not in (None, pid) and "chain" in st.query_params:
+    del st.query_params["chain"]
+st.session_state["pk_last_park"] = pid
+focus_chain = park_focus_chain(view, pid, chains)
+chain_id = synced_select(
+    "产业链（默认为园区申报主导产业的产业链）", chains, param="chain", default=focus_chain, key=f"pk_chain__{pid}",
+    format_func=lambda x: f"{chain_names.get(x) or x}{'（主导产业链）' if x == focus_chain else ''}{'' if x in present_chains else '（园区内无企业）'}",
+)  # fmt: skip
 res = cached.gaps(c, scope=scope, chain_id=chain_id)
 by_id = {r.segment_id: r for r in res.rows}
 links = [(a, b) for a, b in view.segment_links.select("from_id", "to_id").iter_rows() if a in by_id and b in by_id]
 net = chain_network([r.model_dump() for r in res.rows], links, leaders=leading_enterprises(view, scope, segment_ids=list(by_id)), height=480)
 mode, base = assets_mode()
-show_html(render_network(net, legend=chain_legend(), note=f"{park_names[pid]} · {chain_names.get(chain_id, chain_id)}", assets=mode, base_url_path=base), height=480, alt=f"{park_names[pid]}产业链图谱")
+note = f"{park_names[pid]} · {chain_names.get(chain_id, chain_id)} · 点击节点在「产业链图谱」中查看该环节"
+if mode == "static":
+    clicked = clickable_network(net, key="park_map", legend=chain_legend(), note=note, height=480, base_url_path=base)
+    if clicked:
+        st.switch_page(PAGES["chain"].file, query_params={"chain": chain_id, "park": pid, "segment": clicked})
+else:
+    show_html(render_network(net, legend=chain_legend(), note=note, assets=mode, base_url_path=base), height=480, alt=f"{park_names[pid]}产业链图谱")
 page_link("chain", "在「产业链图谱」中打开（可选环节、看目标）", icon=":material/account_tree:", params={"chain": chain_id, "park": pid})
 
 summary = cached.chain_summary(c, scope=scope)
@@ -104,71 +116,12 @@ ent = (
     .select("id", "name", "segments", "revenue", "employees", "growth", "qualifications", pl.col("pollution").replace(GRADE_ZH), pl.col("energy").replace(GRADE_ZH))
     .sort(["revenue", "id"], descending=[True, False], nulls_last=True)
 )
-st.dataframe(
-    ent,
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "id": "编号", "name": "企业", "segments": st.column_config.ListColumn("环节"),
-        "revenue": st.column_config.NumberColumn("营收(万元)", format="localized"), "employees": "从业人数",
-        "growth": st.column_config.NumberColumn("营收增长", format="percent"), "qualifications": st.column_config.ListColumn("资质"),
-        "pollution": "污染", "energy": "能耗",
-    },
-)
+st.dataframe(enterprise_table(ent), hide_index=True, width="stretch", column_config=enterprise_columns(),
+             column_order=["name", "segments", "revenue", "employees", "growth", "qualifications", "pollution", "energy", "id"])  # fmt: skip
 
 # ---------------------------------------------------------------- overlap, concentration, cohesion
-st.subheader("同质化（与其他园区的产业重合度）")
 pairs = overlap.pairs
-if pairs:
-    cells = []
-    for p in pairs:
-        cells.append({"a": p.park_a_name or p.park_a, "b": p.park_b_name or p.park_b, "similarity": p.similarity, "flagged": p.flagged})
-        cells.append({"a": p.park_b_name or p.park_b, "b": p.park_a_name or p.park_a, "similarity": p.similarity, "flagged": p.flagged})
-    for p_id in own:
-        p_name = park_names.get(p_id)
-        cells.append({"a": p_name or p_id, "b": p_name or p_id, "similarity": 1.0, "flagged": False})
-    hm = pl.DataFrame(cells).to_pandas()
-    order = sorted(set(hm["a"]))
-    mine_name = park_names[pid]
-    hm["mine"] = (hm["a"] == mine_name) | (hm["b"] == mine_name)
-    heat = (
-        alt.Chart(hm)
-        .mark_rect()
-        .encode(
-            x=alt.X("a:N", title=None, sort=sorted(set(hm["a"]))),
-            y=alt.Y("b:N", title=None, sort=sorted(set(hm["a"]))),
-            color=alt.Color("similarity:Q", title="相似度", scale=alt.Scale(domain=[0, 1], scheme="orangered")),
-            tooltip=[alt.Tooltip("a:N", title="园区"), alt.Tooltip("b:N", title="园区"), alt.Tooltip("similarity:Q", title="余弦相似度", format=".2f")],
-        )
-        .properties(height=max(240, 30 * len(order)))
-    )
-    ring = (
-        alt.Chart(hm[hm["mine"]])
-        .mark_rect(fill=None, stroke="#1f5fa8", strokeWidth=1.2)
-        .encode(x=alt.X("a:N", sort=order), y=alt.Y("b:N", sort=order))
-    )
-    text = alt.Chart(hm).mark_text(fontSize=11).encode(
-        x=alt.X("a:N", sort=sorted(set(hm["a"]))),
-        y=alt.Y("b:N", sort=sorted(set(hm["a"]))),
-        text=alt.Text("similarity:Q", format=".2f"),
-        color=alt.condition("datum.similarity > 0.55", alt.value("white"), alt.value("#1d2733")),
-    )
-    layers = heat + ring
-    if len(order) <= 12:  # numbers in the cells only while they stay readable
-        layers = layers + text
-    st.altair_chart(layers, width="stretch")
-    st.caption("颜色越深越相似（按各环节本地营收的余弦相似度；营收缺失时按企业数）。蓝框为本园区所在行列。")
-    mine = [p for p in pairs if pid in (p.park_a, p.park_b)]
-    with st.container():
-        flagged = [p for p in mine if p.flagged]
-        if flagged:
-            for p in flagged:
-                other = p.park_b_name if p.park_a == pid else p.park_a_name
-                st.warning(f"与 **{md(other)}** 同质化（相似度 {p.similarity:.2f}，依据{'营收' if p.basis == 'revenue' else '企业数'}）：共同环节 {md('、'.join(seg_names.get(s, s) for s in p.shared_segments[:6]))}", icon=":material/compare_arrows:")
-        else:
-            st.success(f"本园区与其他园区的相似度都低于 {overlap.settings.get('overlap_threshold', c.analysis.overlap_threshold)}。")
-else:
-    st.info("园区少于两个或没有本地企业，无法计算同质化。")
+overlap_section(overlap, own, pid, park_names, seg_names)
 
 st.subheader("主导产业突出度")
 mine_c = next((r for r in conc if r.park_id == pid), None)
@@ -180,9 +133,20 @@ if mine_c is not None:
         st.warning(f, icon=":material/flag:")
     if not mine_c.flags:
         st.success("主导产业突出。")
-cf = models_frame(conc, exclude=("settings", "scope", "industry_shares", "park_id"))
+cf = pl.DataFrame(
+    [
+        {"park_name": r.park_name or r.park_id, "basis": BASIS_ZH.get(r.basis, r.basis), "total": money(r.total) if r.basis == "revenue" else (f"{r.total:.0f} 家" if r.total is not None else "无数据"),
+         "top_industry_name": r.top_industry_name or "无数据", "top_share": r.top_share, "focus_industries": "、".join(ind_names.get(i, i) for i in (r.focus_industries or [])) or "未申报",
+         "focus_share": r.focus_share, "flagged": bool(r.flags), "flags": "；".join(r.flags) or "—"}
+        for r in conc
+    ],
+    schema={"park_name": pl.Utf8, "basis": pl.Utf8, "total": pl.Utf8, "top_industry_name": pl.Utf8, "top_share": pl.Float64, "focus_industries": pl.Utf8, "focus_share": pl.Float64, "flagged": pl.Boolean, "flags": pl.Utf8},
+)  # fmt: skip
 with st.expander("全部园区的主导产业突出度"):
-    st.dataframe(cf, hide_index=True, width="stretch", column_config={"park_name": "园区", "basis": "依据", "total": "合计", "top_industry_id": None, "top_industry_name": "第一大产业", "top_share": st.column_config.ProgressColumn("第一大产业占比", min_value=0.0, max_value=1.0, format="percent"), "focus_industries": "申报主导产业", "focus_share": st.column_config.ProgressColumn("主导产业占比", min_value=0.0, max_value=1.0, format="percent"), "flagged": "预警", "flags": "说明"})
+    st.dataframe(cf, hide_index=True, width="stretch", column_config={
+        "park_name": "园区", "basis": "口径", "total": "合计", "top_industry_name": "第一大产业",
+        "top_share": st.column_config.ProgressColumn("第一大产业占比", min_value=0.0, max_value=1.0, format="percent"), "focus_industries": "申报主导产业",
+        "focus_share": st.column_config.ProgressColumn("主导产业占比", min_value=0.0, max_value=1.0, format="percent"), "flagged": st.column_config.CheckboxColumn("预警"), "flags": "说明"})  # fmt: skip
 
 cohesion_section(coh, pid)
 

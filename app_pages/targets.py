@@ -6,12 +6,14 @@ import polars as pl
 import streamlit as st
 
 from graph.i18n import PROJECT_STAGE_ZH, SEGMENT_STAGE_ZH, TARGET_FACTOR_ZH
+from graph.settings import TargetWeights
 from reports.fmt import provenance_rows
 from reports.sheets import targets_sheet
 from webapp import cached
 from webapp.basket import add_to_basket, basket
 from webapp.context import ctx, require_data
 from webapp.export import export_buttons
+from webapp.company import company_link
 from webapp.frames import coverage_text, target_columns, target_frame
 from webapp.leads import author_input, create_lead, current_author, lead_link, open_leads_index
 from webapp.lookups import chain_options, names
@@ -85,8 +87,8 @@ left, right = st.columns([1, 3], gap="medium")
 with left:
     with st.container(border=True):
         st.markdown("**因素权重**")
-        for f, zh in TARGET_FACTOR_ZH.items():
-            st.slider(f"{zh}（{f}）", 0.0, 1.0, step=0.05, key=tw_keys[f], on_change=_sync_target_settings)
+        for f, zh in TARGET_FACTOR_ZH.items():  # label and help from the settings' own field metadata
+            st.slider(zh, 0.0, 1.0, step=0.05, key=tw_keys[f], on_change=_sync_target_settings, help=TargetWeights.model_fields[f].description)
         st.markdown("**硬门槛**")
         st.toggle("排除高污染企业", key="set__tw__gate_pollution", on_change=_sync_target_settings)
         st.toggle("排除高耗能企业", key="set__tw__gate_energy", on_change=_sync_target_settings)
@@ -160,6 +162,7 @@ with right:
                 f"**为什么推荐：{t.rank}\\. {md(t.name)}**（{md(t.province or '省份不详')}{'，' + md(t.listed_code) if t.listed_code else ''}）"
                 f"　得分 **{t.score:.1f}**　{coverage_text(t.factor_coverage)}（数据覆盖 {t.coverage * 100:.0f}%）"
             )
+            company_link(t.enterprise_id, f"{t.name or t.enterprise_id}：企业页面（所属环节、供需关系、项目、线索）")
             for f, zh in TARGET_FACTOR_ZH.items():
                 v = t.factors.get(f)
                 known = t.factor_coverage.get(f, 1.0)

@@ -439,7 +439,8 @@ def project_metrics(g: nx.DiGraph, settings: AnalysisSettings, as_of: dt.date) -
                 if gap is None:
                     gap = gaps(g, settings)
                 d = gap.get(s[1], {})
-                fills.append([n[1], d.get("label"), d.get("priority")])
+                if d.get("label") in ("broken", "missing", "weak"):  # a project fills a gap; a strong segment is none
+                    fills.append([n[1], d.get("label"), d.get("priority")])
     conversion = []
     for k in range(len(PROJECT_ORDER) - 1):
         conversion.append([sum(1 for x in reached if x >= k), sum(1 for x in reached if x >= k + 1)])

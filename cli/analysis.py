@@ -16,11 +16,17 @@ import json
 import sys
 from typing import Any
 
-from cli.common import add_format_arg, add_store_arg, dumps, emit, settings_from_args
-from graph.i18n import PROJECT_STAGE_ZH, column_zh
+from cli.common import add_format_arg, add_store_arg, dumps, emit, settings_from_args, settings_table
+from graph.i18n import FILTER_ZH, GATE_ZH, PROJECT_STAGE_ZH, column_zh
 from graph.settings import AnalysisSettings
 
 SEGMENT_HEADERS = {"stage": "环节位置"}  # in segment rows, ``stage`` is upstream/midstream/downstream
+
+# the settings each command's result depends on (the table format prints these as 参数/取值)
+GAP_SETTINGS = ["above_scale_revenue", "weak_min_count", "key_weight", "priority_weights", "category_weights", "weak_priority_multiplier", "supply_saturation"]
+TARGET_SETTINGS = ["target_weights", "ties_saturation", "unknown_value", "min_coverage", "gate_high_pollution", "gate_high_energy"]
+PROJECT_SETTINGS = ["stall_days", "intensity_min", "output_per_mu_min", "tax_per_mu_min", *GAP_SETTINGS]
+PARK_SETTINGS = ["home_region", "park_ranking_weights", "overlap_threshold", "concentration_threshold", "focus_share_threshold", "cohesion_threshold"]
 
 # ------------------------------------------------------------------ plumbing
 
@@ -89,8 +95,36 @@ def _err(msg: str) -> int:
     return 2
 
 
-def _settings_line(a: AnalysisSettings) -> None:
+def _settings_line(a: AnalysisSettings, args: argparse.Namespace | None = None, keys: list[str] | None = None) -> None:
+    """The settings used, on stderr: a short 参数/取值 table for people (``--format table``), else one JSON line."""
+    if args is not None and getattr(args, "format", None) == "table":
+        print("参数（用 --set 设置项=值 修改）：\n" + settings_table(a, keys) + "\n", file=sys.stderr)
+        return
     print("设置 (settings): " + json.dumps(a.model_dump(), ensure_ascii=False, separators=(",", ":")), file=sys.stderr)
+
+
+# what each id option names (case-insensitive; a miss suggests "您是否要找…")
+ID_ARGS = {"segment": "segment", "chain": "chain", "enterprise": "enterprise", "project": "project"}
+
+
+def resolve_ids(view: Any, args: argparse.Namespace) -> None:
+    """Replace the ids typed in ``args`` by the data's ids (any case); an unknown one raises with suggestions."""
+    from graph.lookup import resolve
+
+    for attr, kind in ID_ARGS.items():
+        value = getattr(args, attr, None)
+        if isinstance(value, str) and value:
+            setattr(args, attr, resolve(view, kind, value))
+        elif isinstance(value, list):
+            setattr(args, attr, [resolve(view, kind, v) for v in value])
+    if getattr(args, "add", None):
+        args.add = [resolve(view, "enterprise", x.strip()) for item in args.add for x in item.split(",") if x.strip()]
+    scope = getattr(args, "scope", None)
+    if isinstance(scope, str) and ":" in scope:
+        kind, _, value = scope.partition(":")
+        kind = kind.strip().lower()
+        if kind in ("park", "region") and value.strip():
+            args.scope = f"{kind}:{resolve(view, kind, value.strip())}"
 
 
 def _run(args: argparse.Namespace, body) -> int:
@@ -102,6 +136,7 @@ def _run(args: argparse.Namespace, body) -> int:
         if view.meta.get("demo"):
             name = (view.meta.get("dataset_info") or {}).get("name") or "示例数据"
             print(f"数据集：{name}（示例数据，城市与本地企业为虚构）", file=sys.stderr)
+        resolve_ids(view, args)
         return body(view, a)
     except StoreError as exc:
         return _err(str(exc))
@@ -192,7 +227,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
 
     def body(view, a):
         res = gaps(view, a, scope=args.scope, chain_id=args.chain)
-        _settings_line(a)
+        _settings_line(a, args, GAP_SETTINGS)
         for w in res.warnings:
             print(f"警告：{w}", file=sys.stderr)
         emit(res.records(), args.format, columns=GAP_COLUMNS if args.format != "json" else None, people=True, headers=SEGMENT_HEADERS)
@@ -214,11 +249,23 @@ def cmd_chains(args: argparse.Namespace) -> int:
             if args.format != "json":
                 d.update(d.pop("counts"))
             rows.append(d)
-        _settings_line(a)
+        _settings_line(a, args, GAP_SETTINGS)
         emit(rows, args.format, columns=CHAIN_COLUMNS if args.format != "json" else None, people=True)
         return 0
 
     return _run(args, body)
+
+
+def _target_counts(res: Any, fmt: str) -> None:
+    """Pool size and what the gates and filters removed, on stderr (JSON counts for scripts)."""
+    if fmt != "table":
+        print(f"候选池 (pool): {res.pool_size} 家；参与排名 (ranked): {res.ranked_size} 家", file=sys.stderr)
+        print("门槛剔除 (gates): " + json.dumps(res.gate_removed, ensure_ascii=False), file=sys.stderr)
+        print("筛选剔除 (filters): " + json.dumps(res.filter_removed, ensure_ascii=False), file=sys.stderr)
+        return
+    gates = "，".join(f"{GATE_ZH.get(k, k)} {n} 家" for k, n in res.gate_removed.items()) or "未启用"
+    filters = "，".join(f"{FILTER_ZH.get(k, k)} {n} 家" for k, n in res.filter_removed.items()) or "无"
+    print(f"候选池 {res.pool_size} 家，参与排名 {res.ranked_size} 家；门槛剔除：{gates}；筛选剔除：{filters}", file=sys.stderr)
 
 
 TARGET_COLUMNS = ["rank", "enterprise_id", "name", "province", "revenue", "score", "coverage", "pipeline_stage", "reasons"]
@@ -242,10 +289,8 @@ def cmd_targets(args: argparse.Namespace) -> int:
             min_revenue=args.min_revenue,
             qualifications=args.qualification,
         )
-        _settings_line(a)
-        print(f"候选池 (pool): {res.pool_size} 家；参与排名 (ranked): {res.ranked_size} 家", file=sys.stderr)
-        print("门槛剔除 (gates): " + json.dumps(res.gate_removed, ensure_ascii=False), file=sys.stderr)
-        print("筛选剔除 (filters): " + json.dumps(res.filter_removed, ensure_ascii=False), file=sys.stderr)
+        _settings_line(a, args, TARGET_SETTINGS)
+        _target_counts(res, args.format)
         rows = res.records()
         if args.format == "table":
             for r in rows:
@@ -281,7 +326,7 @@ def cmd_projects(args: argparse.Namespace) -> int:
             except ValueError:
                 raise ValueError(f"--as-of 日期格式应为 YYYY-MM-DD（收到 {args.as_of!r}）") from None
         rep = project_report(view, a, as_of=as_of)
-        _settings_line(a)
+        _settings_line(a, args, PROJECT_SETTINGS)
         for w in rep.warnings:
             print(f"警告：{w}", file=sys.stderr)
         d = rep.model_dump(mode="json")
@@ -307,8 +352,8 @@ def cmd_whatif(args: argparse.Namespace) -> int:
         return _err("请用 --segment S --add 企业编号 或 --project 项目编号 指定假设落地的对象")
 
     def body(view, a):
-        res = whatif(view, a, add=[(e, args.segment) for e in ids], projects=args.project, scope=args.scope, chain_id=args.chain)
-        _settings_line(a)
+        res = whatif(view, a, add=[(e, args.segment) for e in args.add], projects=args.project, scope=args.scope, chain_id=args.chain)
+        _settings_line(a, args, GAP_SETTINGS)
         for w in res.warnings:
             print(f"警告：{w}", file=sys.stderr)
         d = res.model_dump(mode="json")

@@ -9,7 +9,7 @@ import json
 import sys
 from typing import Any, Iterable, Sequence
 
-from graph.i18n import cell, column_zh
+from graph.i18n import cell, column_zh, setting_value
 from graph.settings import Settings, load_settings
 from graph.spreadsheet import neutralise
 
@@ -81,26 +81,133 @@ def _width(s: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
 
 
-def format_table(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+MIN_WRAP = 16  # a column is never wrapped narrower than this (display columns)
+BREAK_AFTER = "；;，,、。 )）"
+NO_LINE_START = "；;，,、。)）：:%"
+
+
+def wrap_cell(text: str, width: int) -> list[str]:
+    """``text`` as lines of at most ``width`` display columns (a CJK character counts two).
+
+    A line breaks after ``；，、`` or a space when one lies in its last third, else at the width;
+    nothing is cut off.
+
+    >>> wrap_cell("下游6个本地已有环节依赖此环节；直接下游本地营收3.2亿元；非断链", 34)
+    ['下游6个本地已有环节依赖此环节；', '直接下游本地营收3.2亿元；非断链']
+    >>> wrap_cell("短", 10), wrap_cell("", 10)
+    (['短'], [''])
+    """
+    lines: list[str] = []
+    for para in text.split("\n"):
+        while _width(para) > width:
+            cut, used, brk = 0, 0, 0
+            for j, ch in enumerate(para):
+                w = _width(ch)
+                if used + w > width:
+                    break
+                used += w
+                cut = j + 1
+                if ch in BREAK_AFTER and used >= width * 2 // 3:
+                    brk = j + 1
+            if not brk and 1 < cut < len(para) and para[cut] in NO_LINE_START:
+                cut -= 1  # closing punctuation stays with the character before it
+            cut = brk or max(cut, 1)
+            lines.append(para[:cut].rstrip())
+            para = para[cut:].lstrip()
+        lines.append(para)
+    return lines
+
+
+def _fit(widths: list[int], budget: int) -> list[int]:
+    """Narrow columns until the table fits ``budget`` display columns: the last one (reasons, notes)
+    first, down to 30, then the widest of the others (never below :data:`MIN_WRAP`). A table that
+    still does not fit is left wider than the terminal rather than wrapped into slivers.
+
+    >>> _fit([10, 30, 80], 100), _fit([10, 50, 80], 80), _fit([20, 20, 20, 80], 60)
+    ([10, 30, 56], [10, 36, 30], [16, 16, 16, 30])
+    """
+    out = list(widths)
+    gaps = 2 * (len(out) - 1)
+    over = sum(out) + gaps - budget
+    if over > 0 and len(out) > 1:
+        out[-1] -= min(over, max(0, out[-1] - 30))
+    while sum(out) + gaps > budget:
+        i = max(range(len(out) - 1), key=lambda k: (out[k], k)) if len(out) > 1 else 0
+        if out[i] <= MIN_WRAP:
+            break
+        out[i] -= 1
+    return out
+
+
+def terminal_width() -> int:
+    """The terminal's width (``COLUMNS`` when set); 160 when output goes to a file or pipe."""
+    import shutil
+
+    return max(60, shutil.get_terminal_size(fallback=(160, 24)).columns)
+
+
+def format_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, width: int | None = None) -> str:
+    """A plain-text table; long cells wrap onto further lines (never cut) so it fits ``width`` columns.
+
+    >>> print(format_table(["编号", "理由"], [["NEV-U07", "下游6个本地已有环节依赖此环节；直接下游本地营收3.2亿元"]], width=40))
+    编号     理由
+    -------  -------------------------------
+    NEV-U07  下游6个本地已有环节依赖此环节；
+             直接下游本地营收3.2亿元
+    """
     body = [[_cell(v) for v in r] for r in rows]
     widths = [_width(c) for c in columns]
     for r in body:
         for i, v in enumerate(r):
-            widths[i] = min(max(widths[i], _width(v)), 60)
+            widths[i] = max(widths[i], max((_width(x) for x in v.split("\n")), default=0))
+    widths = _fit(widths, width or terminal_width())
 
-    def line(vals: Sequence[str]) -> str:
+    def lines(vals: Sequence[str]) -> list[str]:
+        cells = [wrap_cell(v, w) for v, w in zip(vals, widths)]
         out = []
-        for v, w in zip(vals, widths):
-            if _width(v) > w:
-                while _width(v) > w - 1:
-                    v = v[:-1]
-                v += "…"
-            out.append(v + " " * (w - _width(v)))
-        return "  ".join(out).rstrip()
+        for k in range(max(len(c) for c in cells)):
+            parts = [(c[k] if k < len(c) else "") for c in cells]
+            out.append("  ".join(p + " " * (w - _width(p)) for p, w in zip(parts, widths)).rstrip())
+        return out
 
-    lines = [line(list(columns)), line(["-" * w for w in widths])]
-    lines += [line(r) for r in body]
-    return "\n".join(lines)
+    out = lines(list(columns)) + ["  ".join("-" * w for w in widths)]
+    for r in body:
+        out += lines(r)
+    return "\n".join(out)
+
+
+def settings_table(settings: Any, keys: Sequence[str] | None = None) -> str:
+    """The settings a result used, for people: 参数 (the settings' Chinese titles), 取值, 设置项.
+
+    A group of weights is one row (``下游依赖 0.25、本地需求 0.2、…``); a changed value says its
+    default; ``设置项`` is the name ``--set`` takes.
+
+    >>> from graph.settings import AnalysisSettings
+    >>> print(settings_table(AnalysisSettings(weak_min_count=4), ["weak_min_count", "category_weights"]))
+    参数                      取值                                    设置项
+    ------------------------  --------------------------------------  ----------------
+    弱链：本地企业少于（家）  4（默认 3）                             weak_min_count
+    产业类别系数              主导产业 1、新兴产业 0.8、特色产业 0.6  category_weights
+    """
+    from graph.settings import AnalysisSettings
+
+    current = settings.model_dump() if isinstance(settings, AnalysisSettings) else dict(settings)
+    default = AnalysisSettings().model_dump()
+    fields = AnalysisSettings.model_fields
+    rows = []
+    for key in keys if keys is not None else list(current):
+        if key not in current or key not in fields:
+            continue
+        info, value, dflt = fields[key], current[key], default.get(key)
+        if isinstance(value, dict):
+            subs = info.annotation.model_fields  # type: ignore[union-attr]
+            text = "、".join(f"{(subs[k].title if k in subs else None) or k} {setting_value(v)}" for k, v in value.items())
+            if value != dflt:
+                text += "（已修改）"
+        else:
+            text = setting_value(value) + ("" if value == dflt else f"（默认 {setting_value(dflt)}）")
+        rows.append([info.title or key, text, key])
+    return format_table(["参数", "取值", "设置项"], rows)
 
 
 def people_table(records: list[dict[str, Any]], columns: Sequence[str], headers: dict[str, str] | None = None) -> str:

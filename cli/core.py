@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from cli.common import add_format_arg, add_store_arg, dumps, emit, settings_from_args
+from cli.common import add_format_arg, add_store_arg, dumps, emit, format_table, settings_from_args
+from graph.i18n import NODE_LABEL_ZH, REL_TYPE_ZH
 from graph.stores import QueryRefused, StoreError, open_store
 from graph.stores.base import StoreBusy
 
@@ -217,9 +218,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
         return 0
     if meta.get("demo"):
         print("数据集：示例数据（城市与本地企业为虚构）", file=sys.stderr)
-    rows = [{"kind": "node", "name": k, "count": v} for k, v in stats["nodes"].items()]
-    rows += [{"kind": "relationship", "name": k, "count": v} for k, v in stats["relationships"].items()]
-    emit(rows, "table")
+    rows = [["节点", NODE_LABEL_ZH.get(k, k), k, f"{v:,}"] for k, v in stats["nodes"].items()]
+    rows += [["关系", REL_TYPE_ZH.get(k, k), k, f"{v:,}"] for k, v in stats["relationships"].items()]
+    print(format_table(["类别", "名称", "图中标签", "数量"], rows))
     return 0
 
 
@@ -260,6 +261,8 @@ def cmd_query(args: argparse.Namespace) -> int:
         return 2
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
+        if getattr(exc, "engine_text", ""):
+            print(f"引擎原文：{exc.engine_text}", file=sys.stderr)
         return 2
     emit(res.records(), args.format, columns=res.columns)
     if res.truncated:

@@ -53,6 +53,19 @@ def _record(settings: Any) -> int:
     return record_ingest_snapshot(settings, view, dataset=view.meta.get("dataset"), source="manual")
 
 
+def _chain_id(ws: Any, typed: str | None) -> str | None:
+    """The chain id of the snapshots that ``typed`` names (any case); unknown: an error suggesting chains."""
+    from graph.lookup import resolve_among
+    from graph.workspace.snapshots import load_chains
+
+    if not typed:
+        return typed
+    pairs = {c.chain_id: c.chain_name for states in load_chains(ws).values() for c in states}
+    if not pairs:
+        return typed  # no snapshots yet: history says so
+    return resolve_among(sorted(pairs.items()), "chain", typed)
+
+
 def cmd_history(args: argparse.Namespace) -> int:
     from graph.stores import StoreError
 
@@ -61,7 +74,8 @@ def cmd_history(args: argparse.Namespace) -> int:
         if args.record:
             sid = _record(settings)
             print(f"已记录快照 #{sid}。", file=sys.stderr)
-        res = history(open_workspace(settings), args.from_snap, args.to_snap, args.chain)
+        ws = open_workspace(settings)
+        res = history(ws, args.from_snap, args.to_snap, _chain_id(ws, args.chain))
     except (ValueError, WorkspaceError, StoreError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2

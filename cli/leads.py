@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.common import add_format_arg, add_store_arg, dumps, emit, settings_from_args
-from graph.i18n import LEAD_FIELD_ZH, LEAD_STATUS_ZH
+from graph.i18n import LEAD_FIELD_ZH, LEAD_STATUS_ZH, WORKSPACE_TABLE_ZH
 from graph.workspace import WorkspaceError, open_workspace
 from graph.workspace.leads import Change, Lead, add_lead, change_text, get_lead, lead_record, list_leads, parse_due, sort_records, update_lead
 
@@ -138,6 +138,25 @@ def lookup(settings: Any, enterprise_ids: list[str], segment_ids: list[str]) -> 
     return {r["id"]: r for r in ents}, {r["id"]: r for r in segs}
 
 
+def _canonical_ids(settings: Any, args: argparse.Namespace) -> str | None:
+    """Set ``args.enterprise`` / ``args.segment`` to the data's ids (any case); the error with suggestions, or None."""
+    from graph.lookup import UnknownId, resolve
+    from graph.stores import load_view, open_store
+
+    store = open_store(settings)
+    try:
+        view = load_view(store)
+    finally:
+        store.close()
+    try:
+        args.enterprise = resolve(view, "enterprise", args.enterprise)
+        args.segment = resolve(view, "segment", args.segment)
+    except UnknownId as exc:
+        hint = f"（见 `indmap targets --segment {args.segment}` 的企业编号）" if exc.kind == "enterprise" else "（见 `indmap gaps`）"
+        return f"{exc}{hint}"
+    return None
+
+
 def _records(settings: Any, leads: list[Lead], as_of: dt.date) -> list[dict[str, Any]]:
     found = lookup(settings, [x.enterprise_id for x in leads], [x.segment_id for x in leads]) if leads else ({}, {})
     if found is None:
@@ -155,10 +174,11 @@ def cmd_add(args: argparse.Namespace) -> int:
     if found is None:
         return _err(f"无法读取图数据库 {settings.store}：请先导入数据（indmap ingest 数据集），线索要对应数据中的企业与环节。")
     ents, segs = found
-    if args.enterprise not in ents:
-        return _err(f"企业 {args.enterprise!r} 不在当前数据中：请检查企业编号（见 `indmap targets --segment {args.segment}` 的 enterprise_id）。")
-    if args.segment not in segs:
-        return _err(f"环节 {args.segment!r} 不在当前数据中：请检查环节编号（见 `indmap gaps`）。")
+    if args.enterprise not in ents or args.segment not in segs:  # typed in another case, or a name
+        problem = _canonical_ids(settings, args)
+        if problem:
+            return _err(problem)
+        ents, segs = lookup(settings, [args.enterprise], [args.segment]) or ({}, {})
     try:
         lead = add_lead(
             open_workspace(settings),
@@ -300,5 +320,5 @@ def cmd_info(args: argparse.Namespace) -> int:
         print(dumps(info))
     else:
         print(f"工作区：{info['path']}（结构版本 {version}）")
-        emit([{"table": k, "rows": v} for k, v in counts.items()], "table", people=True, headers={"table": "表", "rows": "行数"})
+        emit([{"table": WORKSPACE_TABLE_ZH.get(k, k), "rows": v} for k, v in counts.items()], "table", people=True, headers={"table": "内容", "rows": "行数"})
     return 0

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from cli.common import emit
+from graph.i18n import LINK_SUMMARY_ZH
 
 DESCRIPTION = """\
 按环节规则（segments.csv 的 sw_codes 申万行业代码、gbt4754 国标行业代码、keywords 关键词）把企业挂到产业链环节上，
@@ -127,7 +128,7 @@ def _summary(links, segments, report, n_ent, seconds: float, out: str) -> None:
             "out": str(out),
         }
     ]
-    emit(summary, "table", out=sys.stderr)
+    emit(summary, "table", out=sys.stderr, people=True, headers=LINK_SUMMARY_ZH)
     if report.names_only:
         print("注意：企业名录没有产品/关键词列，也没有行业代码列，只能按企业名称挂接，所有结果均为 likely（待核实）。", file=sys.stderr)
     if report.empty_segments:

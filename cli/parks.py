@@ -109,7 +109,7 @@ def _print_tables(ranking: dict[str, Any], rows: dict[str, list[dict]], only: st
 def cmd_parks(args: argparse.Namespace) -> int:
     def body(view, a):
         ranking, rows = _parts(view, a, args.period)
-        ca._settings_line(a)
+        ca._settings_line(a, args, ca.PARK_SETTINGS)
         for w in ranking["warnings"]:
             print(f"警告：{w}", file=sys.stderr)
         print(ranking["home_note"], file=sys.stderr)

@@ -67,11 +67,12 @@ def generate(
     locals_, local_links = make_locals(rng, st, parks, counts)
     cands, links = make_candidates(st, public_dir)
     supply_rows = make_supply_links(rng, st, locals_, links)
-    projects = make_projects(rng, st, parks, locals_, cands, local_links, links)
-    stats = make_park_stats(rng, parks, locals_)
     # fictional outside candidates: their own random stream, so the local side stays as it was
     rng_c = random.Random(f"{seed}:candidates")
     fict, fict_links, fict_supply = make_fictional_candidates(rng_c, st, counts, locals_, regions_dir)
+    # projects bring fictional firms only: a real listed company is never put into a made-up project
+    projects = make_projects(rng, st, parks, locals_, links, local_links, fict, fict_links, random.Random(f"{seed}:investors"))
+    stats = make_park_stats(rng, parks, locals_)
     # supply ties among local firms, inside parks and across them (cohesion): their own random stream
     local_ties = ties.make_local_ties(
         random.Random(f"{seed}:ties"), locals_, st.down, lambda s: family(st, s), lambda s: clean_word(st.seg_name[s]), FICTIONAL
@@ -98,7 +99,7 @@ def generate(
     write(out / "parks.csv", PARK_COLUMNS, park_rows, {"area_mu": 0})
     write(out / "park_stats.csv", PARK_STAT_COLUMNS, stats)
     write(out / "enterprises.csv", ENTERPRISE_COLUMNS, ent_rows, {"growth": 3})
-    write(out / "enterprise_segments.csv", lk.LINK_COLUMNS, es_rows, {"share": 4})
+    write(out / "enterprise_segments.csv", lk.LINK_COLUMNS, es_rows, {"share": 4, "evidence": 3})
     write(out / "supply_links.csv", SUPPLY_COLUMNS, supply_rows)
     write(out / "projects.csv", PROJECT_COLUMNS, projects)
     (out / "dataset.json").write_text(json.dumps(dataset_info(seed), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -1,4 +1,10 @@
-"""A fictional investment pipeline in every stage: mostly listed companies brought into thin segments."""
+"""A fictional investment pipeline in every stage: mostly fictional outside firms brought into thin segments.
+
+Which segments get a project follows where listed companies could be recruited (drawn from the main
+random stream as always, so the park figures stay the same), but the investor is fictional: a fictional
+outside candidate placed in that segment (else in its chain) or a fictional local firm. A real listed
+company is never put into a made-up project, so no stalled or overdue list names a real firm.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ import datetime as dt
 import math
 import random
 from collections import defaultdict
-from typing import Any
+from typing import Any, Callable
 
 import polars as pl
 
@@ -16,22 +22,25 @@ from demo_builder.structure import Structure
 
 
 def make_projects(
-    rng: random.Random, st: Structure, parks: list[Park], locals_: list[dict[str, Any]], cands: list[dict[str, Any]], local_links: list[dict[str, Any]], links: pl.DataFrame
+    rng: random.Random,
+    st: Structure,
+    parks: list[Park],
+    locals_: list[dict[str, Any]],
+    links: pl.DataFrame,
+    local_links: list[dict[str, Any]],
+    fict: list[dict[str, Any]],
+    fict_links: list[dict[str, Any]],
+    rng_inv: random.Random,
 ) -> list[dict[str, Any]]:
-    """A fictional investment pipeline: most projects bring listed companies into thin segments."""
-    local_count: dict[str, int] = defaultdict(int)
-    for r in local_links:
-        local_count[r["segment_id"]] += 1
-    cand_by_seg: dict[str, list[str]] = defaultdict(list)
-    for e, s in links.select("enterprise_id", "segment_id").rows():
-        cand_by_seg[s].append(e)
-    gap_segs = [s for s in st.leaves if local_count.get(s, 0) <= 2 and cand_by_seg.get(s)]
-    other_segs = [s for s in st.leaves if local_count.get(s, 0) > 2 and cand_by_seg.get(s)]
+    """A fictional investment pipeline: most projects bring fictional outside firms (``fict``) into thin segments;
+    the segments follow the listed companies' ``links`` (drawn from ``rng``), the investor is drawn from ``rng_inv``."""
+    cand_by_seg, gap_segs, other_segs = _project_segments(st, links, local_links)
+    fictional = _fictional_investor(st, fict_links, rng_inv)
     park_by_ind: dict[str, list[Park]] = defaultdict(list)
     for p in parks:
         for i in p.focus:
             park_by_ind[i].append(p)
-    name_of = {e["id"]: e["name"] for e in locals_ + cands}
+    name_of = {e["id"]: e["name"] for e in locals_ + fict}
     trade_of = {e["id"]: e["_trade"] for e in locals_}
     locals_all = locals_
     projects = []
@@ -42,10 +51,12 @@ def make_projects(
         r = rng.random()
         if r < 0.72 and gap_segs:
             seg = rng.choice(gap_segs)
-            ent = rng.choice(sorted(set(cand_by_seg[seg])))
+            rng.choice(sorted(set(cand_by_seg[seg])))  # the draw of the listed company the demo used to name here
+            ent = fictional(seg)
         elif r < 0.86 and other_segs:
             seg = rng.choice(other_segs)
-            ent = rng.choice(sorted(set(cand_by_seg[seg])))
+            rng.choice(sorted(set(cand_by_seg[seg])))
+            ent = fictional(seg)
         else:
             e = rng.choice(locals_all)
             seg, ent = e["_seg"], e["id"]
@@ -83,6 +94,34 @@ def make_projects(
             }
         )
     return projects
+
+
+def _project_segments(st: Structure, links: pl.DataFrame, local_links: list[dict[str, Any]]) -> tuple[dict[str, list[str]], list[str], list[str]]:
+    """Listed companies by segment, and the leaf segments they could be recruited into: thin ones (≤ 2 local firms), the rest."""
+    local_count: dict[str, int] = defaultdict(int)
+    for r in local_links:
+        local_count[r["segment_id"]] += 1
+    cand_by_seg: dict[str, list[str]] = defaultdict(list)
+    for e, s in links.select("enterprise_id", "segment_id").rows():
+        cand_by_seg[s].append(e)
+    gap_segs = [s for s in st.leaves if local_count.get(s, 0) <= 2 and cand_by_seg.get(s)]
+    other_segs = [s for s in st.leaves if local_count.get(s, 0) > 2 and cand_by_seg.get(s)]
+    return cand_by_seg, gap_segs, other_segs
+
+
+def _fictional_investor(st: Structure, fict_links: list[dict[str, Any]], rng_inv: random.Random) -> Callable[[str], str | None]:
+    """A draw of a fictional outside firm for a segment: one placed in it, else one placed in its chain."""
+    fict_by_seg: dict[str, set[str]] = defaultdict(set)
+    fict_by_chain: dict[str, set[str]] = defaultdict(set)
+    for r in fict_links:
+        fict_by_seg[r["segment_id"]].add(r["enterprise_id"])
+        fict_by_chain[st.seg_chain[r["segment_id"]]].add(r["enterprise_id"])
+
+    def fictional(seg: str) -> str | None:
+        pool = sorted(fict_by_seg.get(seg) or fict_by_chain.get(st.seg_chain[seg]) or [])
+        return rng_inv.choice(pool) if pool else None
+
+    return fictional
 
 
 def _figures(rng: random.Random) -> dict[str, float]:

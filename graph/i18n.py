@@ -27,13 +27,12 @@ import datetime as dt
 import math
 from typing import Any, Mapping
 
-from graph.schema import ENUMS
+from graph.schema import ENUMS, NODES, RELS, TABLES
 
 MISSING = "无数据"
 NOT_APPLICABLE = "—"
 
 # ------------------------------------------------------------------ enums of the contract
-
 ENUM_ZH: dict[str, dict[str, str]] = {name: {en: zh[0] for en, zh in values.items()} for name, values in ENUMS.items()}
 
 CATEGORY_ZH = ENUM_ZH["category"]  # leading -> 主导
@@ -47,7 +46,6 @@ PARK_LEVEL_ZH = ENUM_ZH["park_level"]  # national -> 国家级
 PROJECT_STAGE_ZH = ENUM_ZH["project_stage"]  # lead -> 线索
 
 # ------------------------------------------------------------------ analysis vocabulary
-
 GAP_LABEL_ZH = {"strong": "强链", "weak": "弱链", "missing": "缺链", "broken": "断链"}
 GAP_LABELS = ("broken", "missing", "weak", "strong")  # the order gaps are listed in
 PRIORITY_FACTOR_ZH = {"dependents": "下游依赖", "demand": "本地需求", "broken": "断链", "key": "关键环节", "category": "产业类别", "supply": "可招对象"}
@@ -60,7 +58,6 @@ BASIS_ZH = {"revenue": "按营收", "count": "按企业数", "none": MISSING}
 SEVERITY_ZH = {"error": "错误", "warning": "警告"}
 
 # ------------------------------------------------------------------ the bureau's own work (graph/workspace)
-
 LEAD_STATUS_ZH = {"to_contact": "待接触", "contacted": "已接触", "negotiating": "洽谈中", "signed": "已签约", "landed": "已落地", "abandoned": "已放弃"}
 LEAD_FIELD_ZH = {"owner": "责任人", "status": "状态", "due": "截止日期", "next_step": "下一步", "created": "创建"}
 HISTORY_LIST_ZH = {
@@ -86,8 +83,21 @@ PARK_INDICATOR_ZH = {k: PARK_KPI_ZH[k] for k in ("revenue", "fixed_investment", 
 PARK_MEASURE_ZH = {"top10_scale": "十强", "top10_speed": "十快", "star2plus": "二星级及以上园区"}
 PERIOD_KIND_ZH = {"year": "年度", "half": "半年", "quarter": "季度", "month": "月度"}
 
-# ------------------------------------------------------------------ column headers for people
+# the graph's node labels and relationship types for people (the 数据 page's counts), from the schema
+NODE_LABEL_ZH = {n.label: TABLES[n.table].zh for n in NODES.values()}
+REL_TYPE_ZH = {r.type: r.zh or r.type for r in RELS.values()}
+# the workspace's tables (indmap workspace info) and the run summary of indmap link
+WORKSPACE_TABLE_ZH = {
+    "leads": "招商线索", "lead_notes": "跟进记录", "lead_changes": "变更记录", "snapshots": "导入快照", "snapshot_segments": "快照·环节",
+    "snapshot_chains": "快照·产业链", "snapshot_parks": "快照·园区", "users": "账号", "login_failures": "登录失败记录",
+    "mapping_profiles": "列映射方案", "link_reviews": "挂接审核", "scenarios": "推演情景",
+}  # fmt: skip
+LINK_SUMMARY_ZH = {"links": "挂接数", "enterprises_linked": "已挂接企业", "enterprises_in": "企业总数", "segments_linked": "有企业的环节",
+                   "segments_in": "环节总数", "confirmed": "已确认", "likely": "待核实", "seconds": "用时（秒）", "out": "输出文件"}  # fmt: skip
+# a park's level for people ("other" is any level below provincial: 市级, 县级, ...)
+PARK_LEVEL_LONG_ZH = {"national": "国家级", "provincial": "省级", "other": "市县级及其他"}
 
+# ------------------------------------------------------------------ column headers for people
 # field name of a result row -> Chinese header
 COLUMN_ZH: dict[str, str] = {
     "id": "编号",
@@ -261,40 +271,27 @@ COLUMN_ZH: dict[str, str] = {
 COLUMN_KIND: dict[str, str] = {
     **dict.fromkeys(["local_revenue", "revenue", "investment", "fixed_investment", "total_revenue", "amount", "tax", "profit"], "money"),
     **dict.fromkeys(["intensity", "output_per_mu", "tax_per_mu", "revenue_per_mu"], "money_per_mu"),
-    **dict.fromkeys(
-        [
-            "completeness", "completeness_key_weighted", "completeness_before", "completeness_after",
-            "completeness_key_weighted_before", "completeness_key_weighted_after", "top_share", "focus_share",
-            "revenue_growth", "investment_growth", "growth", "rate", "share", "coverage",
-            "tax_growth", "profit_growth", "fixed_investment_growth", "home_average_growth", "cohesion", "chain_coverage",
-        ],
-        "pct",
-    ),
+    **dict.fromkeys(["completeness", "completeness_key_weighted", "completeness_before", "completeness_after", "completeness_key_weighted_before",
+                     "completeness_key_weighted_after", "top_share", "focus_share", "revenue_growth", "investment_growth", "growth", "rate", "share",
+                     "coverage", "tax_growth", "profit_growth", "fixed_investment_growth", "home_average_growth", "cohesion", "chain_coverage"], "pct"),
     **dict.fromkeys(["priority", "priority_before", "priority_after", "score"], "score"),
-    **dict.fromkeys(["similarity"], "ratio"),
-    **dict.fromkeys(["park_score"], "fraction3"),
-    **dict.fromkeys(["vs_home_average"], "points"),
+    "similarity": "ratio", "park_score": "fraction3", "vs_home_average": "points",
     **dict.fromkeys(["land_mu", "area_mu"], "mu"),
     **dict.fromkeys(["days", "days_overdue"], "days"),
     **dict.fromkeys(["stage", "from_stage", "to_stage", "pipeline_stage"], "stage"),
     **dict.fromkeys(["label", "label_before", "label_after"], "gap_label"),
-    **dict.fromkeys(["category"], "category"),
-    **dict.fromkeys(["basis"], "basis"),
-    **dict.fromkeys(["kind"], "overdue_kind"),
+    "category": "category", "basis": "basis", "kind": "overdue_kind",
     **dict.fromkeys(["reasons", "flags", "warnings", "notes"], "sentences"),
-}
+}  # fmt: skip
 
 # columns whose missing value means "does not apply" (written ``—``), not "unknown" (``无数据``):
 # a strong segment has no priority, an enterprise outside the pipeline no project stage, ...
-NOT_APPLICABLE_COLUMNS = frozenset(
-    [
-        "priority", "priority_before", "priority_after", "pipeline_stage", "pipeline_projects", "top_gap", "rank", "label_reason", "note",
-        "previous_period", "reason", "next_step", "due", "days_overdue", "last_note", "label_before", "label_after", "flag", "park_score",
-    ]
-)
+NOT_APPLICABLE_COLUMNS = frozenset([
+    "priority", "priority_before", "priority_after", "pipeline_stage", "pipeline_projects", "top_gap", "rank", "label_reason", "note",
+    "previous_period", "reason", "next_step", "due", "days_overdue", "last_note", "label_before", "label_after", "flag", "park_score",
+])  # fmt: skip
 
 # ------------------------------------------------------------------ formatting
-
 
 def is_missing(value: Any) -> bool:
     """None, NaN or an empty string.
@@ -371,6 +368,21 @@ def yes_no(value: bool | None) -> str:
     if value is None:
         return MISSING
     return "是" if value else "否"
+
+
+def setting_value(value: Any) -> str:
+    """A setting's value for people: 是/否, numbers without trailing zeros, ``未设置`` for none.
+
+    >>> [setting_value(v) for v in (True, 0.25, 2000.0, None, "4103", 3)]
+    ['是', '0.25', '2000', '未设置', '4103', '3']
+    """
+    if value is None or value == "":
+        return "未设置"  # e.g. home_region: 本市 inferred from the data
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 def _text(value: Any) -> str:

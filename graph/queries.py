@@ -43,19 +43,32 @@ def ident(name: str) -> str:
 # ------------------------------------------------------- read-back (both stores)
 
 
-def read_nodes(label: str) -> str:
+def read_nodes(label: str, only: Collection[str] | None = None) -> str:
+    """Every node of ``label`` with its schema properties (``only`` those, for a store written by an older schema)."""
     spec = NODES[label]
-    cols = ", ".join(f"n.{ident(p.name)} AS {ident(p.name)}" for p in spec.props)
+    cols = ", ".join(f"n.{ident(p.name)} AS {ident(p.name)}" for p in spec.props if only is None or p.name in only)
     return f"MATCH (n:{ident(label)}) RETURN {cols}"
 
 
-def read_rels(rtype: str) -> str:
+def read_rels(rtype: str, only: Collection[str] | None = None) -> str:
+    """Every relationship of ``rtype`` with its ends' ids and its schema properties (``only`` those, as above)."""
     spec = RELS[rtype]
-    props = "".join(f", r.{ident(p.name)} AS {ident(p.name)}" for p in spec.props)
+    props = "".join(f", r.{ident(p.name)} AS {ident(p.name)}" for p in spec.props if only is None or p.name in only)
     return (
         f"MATCH (a:{ident(spec.src)})-[r:{ident(rtype)}]->(b:{ident(spec.dst)}) "
         f"RETURN a.id AS _src, b.id AS _dst{props}"
     )
+
+
+def node_property_probes(label: str) -> list[str]:
+    """One statement per schema property of ``label`` that fails to bind in a file written before the property existed."""
+    return [f"MATCH (n:{ident(label)}) RETURN n.{ident(p.name)} LIMIT 0" for p in NODES[label].props]
+
+
+def rel_property_probes(rtype: str) -> list[str]:
+    """As :func:`node_property_probes`, for the properties of relationship type ``rtype``."""
+    spec = RELS[rtype]
+    return [f"MATCH (:{ident(spec.src)})-[r:{ident(rtype)}]->(:{ident(spec.dst)}) RETURN r.{ident(p.name)} LIMIT 0" for p in spec.props]
 
 
 def count_nodes(label: str) -> str:

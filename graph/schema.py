@@ -169,7 +169,7 @@ TABLES: dict[str, Table] = {
                 C("share", "业务占比", "share", min=0, max=1),
                 C("source", "来源"),
                 C("confidence", "置信度", "enum", enum="confidence"),
-                C("evidence", "证据强度", "float", min=0, max=1, doc="0-1, from the linker"),
+                C("evidence", "证据强度", "float", min=0, max=1, doc="0–1, the linker's evidence score (indmap link); empty for links made by hand"),
             ),
             required=True,
             key=("enterprise_id", "segment_id"),
@@ -296,6 +296,7 @@ class RelSpec:
     doc: str = ""
     # for list-valued foreign keys (park focus_industries): one relationship per element
     explode: bool = False
+    zh: str = ""  # for people (the 数据 page's counts)
 
 
 def _props(table: str, *, rename: dict[str, str] | None = None, skip: tuple[str, ...] = ()) -> tuple[Prop, ...]:
@@ -337,9 +338,9 @@ NODES: dict[str, NodeSpec] = {
 RELS: dict[str, RelSpec] = {
     r.type: r
     for r in [
-        RelSpec("HAS_CHAIN", "Industry", "Chain", "chains", "industry_id", "id"),
-        RelSpec("HAS_SEGMENT", "Chain", "Segment", "segments", "chain_id", "id"),
-        RelSpec("PART_OF", "Segment", "Segment", "segments", "id", "parent_id", doc="sub-segment of"),
+        RelSpec("HAS_CHAIN", "Industry", "Chain", "chains", "industry_id", "id", zh="产业—产业链"),
+        RelSpec("HAS_SEGMENT", "Chain", "Segment", "segments", "chain_id", "id", zh="产业链—环节"),
+        RelSpec("PART_OF", "Segment", "Segment", "segments", "id", "parent_id", doc="sub-segment of", zh="子环节—环节"),
         RelSpec(
             "SUPPLIES",
             "Segment",
@@ -349,6 +350,7 @@ RELS: dict[str, RelSpec] = {
             "to_id",
             (Prop("note", "STRING"),),
             "upstream segment feeds downstream segment",
+            zh="环节上下游（供应）",
         ),
         RelSpec(
             "OPERATES_IN",
@@ -358,6 +360,7 @@ RELS: dict[str, RelSpec] = {
             "enterprise_id",
             "segment_id",
             (Prop("share", "DOUBLE"), Prop("source", "STRING"), Prop("confidence", "STRING"), Prop("evidence", "DOUBLE")),
+            zh="企业—所属环节",
         ),
         RelSpec(
             "SUPPLIES_TO",
@@ -367,15 +370,16 @@ RELS: dict[str, RelSpec] = {
             "supplier_id",
             "customer_id",
             (Prop("product", "STRING"), Prop("amount", "DOUBLE"), Prop("source", "STRING")),
+            zh="企业供需关系",
         ),
-        RelSpec("LOCATED_IN", "Enterprise", "Park", "enterprises", "id", "park_id"),
-        RelSpec("REGISTERED_IN", "Enterprise", "Region", "enterprises", "id", "region_code"),
-        RelSpec("IN_REGION", "Park", "Region", "parks", "id", "region_code"),
-        RelSpec("FOCUSES_ON", "Park", "Industry", "parks", "id", "focus_industries", explode=True),
-        RelSpec("WITHIN", "Region", "Region", "regions", "code", "parent_code", doc="county within city within province"),
-        RelSpec("BY", "Project", "Enterprise", "projects", "id", "enterprise_id"),
-        RelSpec("IN_PARK", "Project", "Park", "projects", "id", "park_id"),
-        RelSpec("FILLS", "Project", "Segment", "projects", "id", "segment_id"),
-        RelSpec("HAS_STAT", "Park", "ParkStat", "park_stats", "park_id", "id"),
+        RelSpec("LOCATED_IN", "Enterprise", "Park", "enterprises", "id", "park_id", zh="企业—所在园区"),
+        RelSpec("REGISTERED_IN", "Enterprise", "Region", "enterprises", "id", "region_code", zh="企业—注册地"),
+        RelSpec("IN_REGION", "Park", "Region", "parks", "id", "region_code", zh="园区—所在行政区"),
+        RelSpec("FOCUSES_ON", "Park", "Industry", "parks", "id", "focus_industries", explode=True, zh="园区—主导产业"),
+        RelSpec("WITHIN", "Region", "Region", "regions", "code", "parent_code", doc="county within city within province", zh="行政区隶属"),
+        RelSpec("BY", "Project", "Enterprise", "projects", "id", "enterprise_id", zh="项目—投资企业"),
+        RelSpec("IN_PARK", "Project", "Park", "projects", "id", "park_id", zh="项目—落地园区"),
+        RelSpec("FILLS", "Project", "Segment", "projects", "id", "segment_id", zh="项目—补链环节"),
+        RelSpec("HAS_STAT", "Park", "ParkStat", "park_stats", "park_id", "id", zh="园区—期间指标"),
     ]
 }

@@ -38,7 +38,7 @@ from typing import Any
 
 from graph.guard import Limits, check_read_only
 from graph.settings import Settings
-from graph.stores.base import QueryRefused, QueryResult, StoreError
+from graph.stores.base import QueryFailed, QueryRefused, QueryResult, StoreError
 
 READY = b"R"
 START_TIMEOUT_S = 60.0  # interpreter start and store open, before the query's own clock starts
@@ -155,6 +155,8 @@ def _talk(proc: subprocess.Popen, reader: "_Reader", request: bytes, timeout_s: 
         raise QueryRefused(payload)
     if kind == "memory":
         raise StoreError(f"查询所需内存超过上限 {memory_mb} MB，已中止：请缩小范围或加 LIMIT（设置 query_memory_mb）。")
+    if isinstance(payload, tuple):  # the engine's error: a Chinese message and its own text
+        raise QueryFailed(*payload)
     raise StoreError(payload)
 
 
@@ -234,8 +236,9 @@ def _serve() -> int:
     except MemoryError:
         _send(out, "memory", "")
     except StoreError as exc:
-        kind = "memory" if "bad_alloc" in str(exc) or "Buffer manager exception" in str(exc) else "error"
-        _send(out, kind, str(exc))
+        engine = getattr(exc, "engine_text", "")
+        kind = "memory" if any("bad_alloc" in t or "Buffer manager exception" in t for t in (str(exc), engine)) else "error"
+        _send(out, kind, (str(exc), engine) if isinstance(exc, QueryFailed) else str(exc))
     else:
         _send(out, "ok", res)
     return 0

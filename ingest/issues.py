@@ -183,7 +183,7 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     "supplies_cycle": (
         "warning",
         "{where}环节供应关系中存在循环：{cycle}",
-        "如为回收、再利用等真实循环可保留；否则删除其中一条 segment_links 行",
+        "如为回收、再利用等真实循环可保留；否则删除 segment_links.csv 中其中一行",
     ),
     "internal_error": ("error", "读取数据集时出现意外错误：{detail}", "请把这条消息和数据文件反馈给维护者"),
     "more_issues": ("error", "…以及另外{count}行同类问题（{what}），未逐行列出", "按上面列出的同类问题逐行修正"),

@@ -17,7 +17,7 @@ from typing import Any, Iterable
 import networkx as nx
 
 from reports.fmt import GAP_LABEL_ZH, SEGMENT_STAGE_ZH
-from reports.layout import LABEL_COLORS, ROW_GAP, STAGE_ORDER, chain_layout
+from reports.layout import LABEL_COLORS, ROW_GAP, STAGE_ORDER, chain_layout, wrap_label
 
 PAGE_WIDTH_CM = 17.0
 EDGE = "#9aa5b1"
@@ -34,27 +34,12 @@ def _darker(hex_color: str, factor: float = 0.6) -> str:
 
 
 def _wrap(text: str, width: float = LINE_CHARS, max_lines: int = 3) -> str:
-    """Break a segment name into lines of about ``width`` CJK characters (ASCII counts half).
+    """A segment name in lines of about ``width`` CJK characters (:func:`reports.layout.wrap_label`).
 
     >>> _wrap("正极材料前驱体与三元材料")
     '正极材料前驱\\n体与三元材料'
-    >>> _wrap("电池管理系统BMS")
-    '电池管理系统\\nBMS'
     """
-    lines, cur, w = [], "", 0.0
-    for ch in text:
-        cw = 1.0 if ord(ch) > 0x2E80 else 0.55
-        if w + cw > width + 1e-9 and cur:
-            lines.append(cur)
-            cur, w = "", 0.0
-        cur += ch
-        w += cw
-    if cur:
-        lines.append(cur)
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][:-1] + "…"
-    return "\n".join(lines)
+    return wrap_label(text, width, max_lines)
 
 
 def _graph(segments: Iterable[dict[str, Any]], links: Iterable[tuple[str, str]]) -> tuple[nx.DiGraph, dict[str, str]]:

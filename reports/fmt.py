@@ -83,16 +83,6 @@ def date(value: dt.date | str | None) -> str:
 # ------------------------------------------------------------------ settings
 
 
-def _setting_value(value: Any) -> str:
-    if value is None:  # e.g. home_region: 本市 inferred from the data
-        return "未设置"
-    if isinstance(value, bool):
-        return yes_no(value)
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
 def settings_rows(settings: dict[str, Any] | AnalysisSettings, keys: Iterable[str] | None = None) -> list[list[str]]:
     """The settings as ``[参数, 取值]`` rows in Chinese (the settings' titles), weights one row each.
 
@@ -117,9 +107,9 @@ def settings_rows(settings: dict[str, Any] | AnalysisSettings, keys: Iterable[st
             sub_fields = getattr(sub_model, "model_fields", {})
             for k, v in value.items():
                 sub = sub_fields.get(k)
-                rows.append([f"{title} · {(sub.title if sub is not None else None) or k}", _setting_value(v)])
+                rows.append([f"{title} · {(sub.title if sub is not None else None) or k}", i18n.setting_value(v)])
         else:
-            rows.append([title, _setting_value(value)])
+            rows.append([title, i18n.setting_value(value)])
     return rows
 
 

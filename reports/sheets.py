@@ -150,14 +150,14 @@ def targets_sheet(rows: Iterable[TargetRow]) -> Sheet:
     cols = [
         Col("rank", "名次", "int", na=True), Col("enterprise_id", "企业编号"), Col("name", "企业"), Col("province", "省份"),
         Col("revenue", "营收（万元）", "money"), Col("listed_code", "股票代码", na=True), Col("qualifications", "资质", "list"),
-        Col("score", "得分（0–100）", "score"), *([Col("coverage", "数据依据")] if with_cov else []),
+        Col("score", "得分（0–100）", "score"), *([Col("coverage_pct", "数据覆盖（%）", "pct"), Col("coverage", "数据依据")] if with_cov else []),
         *_factor_cols(TargetWeights), Col("reasons", "理由"), Col("pipeline", "已在项目中", na=True),
     ]
     recs = []
     for t in rows:
         d = t.model_dump()
         d.update({f"f_{k}": v for k, v in t.factors.items()})
-        d["coverage"] = coverage_text(t)
+        d["coverage_pct"], d["coverage"] = getattr(t, "coverage", None), coverage_text(t)
         d["reasons"] = "；".join(dict.fromkeys(t.reasons))
         d["pipeline"] = (fmt.PROJECT_STAGE_ZH.get(t.pipeline_stage or "", t.pipeline_stage) or "在途") if t.in_pipeline else None
         recs.append(d)

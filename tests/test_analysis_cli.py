@@ -44,7 +44,7 @@ def test_gaps_table_and_warnings(fixture_view, capsys):
     rc, out, err = run(capsys, "gaps", "--chain", "CB")
     assert rc == 0
     assert "断链" in out and "84" in out
-    assert "警告：产业链 CB 的环节供应关系存在循环" in err
+    assert "警告：「特色食品产业链」的环节供应关系存在循环：种植 → 加工" in err
 
 
 def test_gaps_scope_and_set_override(fixture_view, capsys):
@@ -79,7 +79,7 @@ def test_targets_json_and_stderr_counts(fixture_view, capsys):
     rc, out, _ = run(capsys, "targets", "--segment", "A3")
     assert "已在项目库:签约" in out and "项目库:洽谈" in out
     rc, _, err = run(capsys, "targets", "--segment", "NOPE")
-    assert rc == 2 and err.strip().endswith("错误：未知环节编号 'NOPE'")
+    assert rc == 2 and err.strip().endswith("错误：未知环节编号 'NOPE'：数据中没有相近的环节")
 
 
 def test_parks_reports(fixture_view, capsys):

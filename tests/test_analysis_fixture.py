@@ -135,7 +135,7 @@ def test_gap_reasons_text(view):
 
 def test_cycle_is_a_warning(view):
     res = gaps(view, S, chain_id="CB")
-    assert res.warnings == ["产业链 CB 的环节供应关系存在循环：B1 → B2 → B3 → B1（已按传递闭包计算上下游）"]
+    assert res.warnings == ["「特色食品产业链」的环节供应关系存在循环：种植 → 加工 → 包装 → 种植（已按传递闭包计算上下游）"]  # names, not ids
     assert gaps(view, S, chain_id="CA").warnings == []
 
 
@@ -465,6 +465,20 @@ def test_project_report(view):
     ]
     assert [(f.project_id, f.segment_id, f.label) for f in rep.fills] == [("PJ1", "A3", "broken"), ("PJ2", "A3", "broken"), ("PJ3", "B2", "broken"), ("PJ6", "A2a", "weak")]
     assert by_id(rep.by_chain, "id")["CA"].count == 4
+
+
+def test_project_report_for_one_park_and_fills_of_gaps_only(view):
+    rep = project_report(view, S, as_of=dt.date(2026, 6, 1), park_id="P1")  # PJ1 signed, PJ4 dropped, PJ6 producing
+    assert rep.total == 3 and sum(f.count for f in rep.funnel) == 3
+    assert [(c.reached_from, c.reached_to) for c in rep.conversion] == [(3, 3), (3, 3), (3, 1), (1, 1)]
+    assert [s.project_id for s in rep.stalled] == ["PJ1"] and [o.project_id for o in rep.overdue] == ["PJ1"]
+    assert [f.project_id for f in rep.fills] == ["PJ1", "PJ6"]
+    assert [g.id for g in rep.by_park] == ["P1"]
+    # a live project on a strong segment fills no gap
+    strong = next(r.segment_id for r in gaps(view, S).rows if r.label == "strong")
+    projects = view.projects.with_columns(pl.when(pl.col("id") == "PJ2").then(pl.lit(strong)).otherwise(pl.col("segment_id")).alias("segment_id"))
+    rep2 = project_report(GraphView({**view.tables, "projects": projects}, {}), S, as_of=dt.date(2026, 6, 1))
+    assert "PJ2" not in [f.project_id for f in rep2.fills] and len(rep2.fills) == 3
 
 
 # ------------------------------------------------------------------ what-if

@@ -74,4 +74,4 @@ def test_sidebar_widgets_follow_the_field_metadata(tmp_path, monkeypatch):
         assert w.label == fields[name].title and w.help == fields[name].description
     assert at.number_input(key="set__overlap_threshold").max == 1.0 and at.number_input(key="set__overlap_threshold").min == 0.0
     assert at.number_input(key="set__stall_days").min == 1
-    assert at.slider(key="set__priority_weights__demand").label == "本地需求（demand）"
+    assert at.slider(key="set__priority_weights__demand").label == "本地需求"  # the title alone: no English key in a label

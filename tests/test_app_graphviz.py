@@ -107,3 +107,39 @@ def test_result_graph_collects_nodes_rels_and_paths():
     html = render_network(net, legend=legend)
     assert "正极材料" in html and "SUPPLIES" in html and external_urls(html) == []
     assert [item.text for item in legend] == ["Segment", "Chain"]
+
+
+def _boxes(net):
+    """(node id, kind, x0, y0, x1, y1) of every drawn node and its label (layout units)."""
+    from reports.layout import LABEL_GAP, label_size
+
+    out = []
+    for n in net.nodes:
+        if str(n["id"]).startswith("__stage_"):
+            continue
+        x, y, r = n["x"], n["y"], n["size"]
+        w, h = label_size(n["label"], n["font"]["size"])
+        out.append((n["id"], "node", x - r, y - r, x + r, y + r))
+        out.append((n["id"], "label", x - w / 2, y + r + LABEL_GAP, x + w / 2, y + r + LABEL_GAP + h))
+    return out
+
+
+def test_forty_segment_chain_has_no_overlapping_nodes_or_labels():
+    from tests.chain40 import chain40
+
+    segs, links = chain40()
+    net = chain_network(segs, links)
+    boxes = _boxes(net)
+    assert len(boxes) == 80
+    clashes = [
+        (a[0], a[1], b[0], b[1])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a[0] != b[0] and a[2] < b[4] and b[2] < a[4] and a[3] < b[5] and b[3] < a[5]
+    ]
+    assert clashes == []
+    # columns upstream → downstream, and the map stays wider than tall enough to read (fit to the canvas)
+    xs = {s["stage"]: [n["x"] for n in net.nodes if n["id"] == s["segment_id"]][0] for s in segs if s["stage"] in ("upstream", "downstream")}
+    assert xs["upstream"] < xs["downstream"]
+    ys = [n["y"] for n in net.nodes if not str(n["id"]).startswith("__")]
+    assert max(ys) - min(ys) < 1100

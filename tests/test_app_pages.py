@@ -7,6 +7,7 @@ app finds it through ``INDMAP_STORE`` like in production.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -96,6 +97,13 @@ def iframes(at: AppTest) -> list[str]:
     return [el.proto.srcdoc for el in at.get("iframe")]
 
 
+def chain_maps(at: AppTest) -> list[dict]:
+    """The data of every clickable chain map (st.components.v2) on the page."""
+    import json
+
+    return [json.loads(el.proto.json) for el in at.get("bidi_component") if el.proto.component_name == "indmap_clickable_network"]
+
+
 def texts(at: AppTest) -> str:
     parts = []
     for kind in ("markdown", "caption", "info", "warning", "success", "error", "subheader", "title"):
@@ -127,20 +135,21 @@ def test_overview_counts_chains_gaps_and_links(app):
 def test_chain_map_graph_is_offline_and_names_segments(app):
     at = app("chain", chain="C1", segment="S2")
     assert at.selectbox(key="qp__chain").value == "C1"
-    assert at.selectbox(key="chain_segment").value == "S2"
-    (html,) = iframes(at)
+    assert at.selectbox(key="chain_segment__city").value == "S2"
+    (data,) = chain_maps(at)  # the clickable map: our component, vis-network from the app's static files
+    labels = " ".join(n["label"] for n in data["nodes"])
     for name in ("正极材料", "磷酸铁锂", "动力电池", "整车", "电池回收", "上游", "下游"):
-        assert name in html
-    assert external_urls(html) == []
-    assert "/app/static/vis-network/vis-network.min.js" in html
-    assert "主要本地企业：示例锂电" in html  # leading local enterprise in the tooltip of 磷酸铁锂/正极材料
+        assert name in labels
+    assert data["assets"] == "/app/static/vis-network" and data["selected"] == "S2"
+    assert external_urls(json.dumps(data, ensure_ascii=False)) == []
+    assert any("主要本地企业：示例锂电" in (n.get("title") or "") for n in data["nodes"])  # leading local enterprise in the tooltip
     # the selected segment's candidates are offered as targets, each with an add-to-what-if button
     assert any(b.key and b.key.startswith("cm_add_") for b in at.button)
 
 
 def test_chain_map_segment_choice_goes_to_query_params(app):
     at = app("chain", chain="C1")
-    at.selectbox(key="chain_segment").set_value("S3").run()
+    at.selectbox(key="chain_segment__city").set_value("S3").run()
     assert at.query_params["segment"] == ["S3"] or at.query_params["segment"] == "S3"
     assert "整车" in at.markdown[0].value or any("整车" in m.value for m in at.markdown)
 
@@ -148,8 +157,10 @@ def test_chain_map_segment_choice_goes_to_query_params(app):
 def test_chain_map_park_scope_changes_the_map(app):
     at = app("chain", chain="C1", park="P2")
     assert at.selectbox(key="chain_scope__park").value == "P2"
-    (html,) = iframes(at)
-    assert "示例经开区" in html  # scope shown in the map note
+    (data,) = chain_maps(at)
+    assert "示例经开区" in data["note"]  # scope shown in the map note
+    # the picker of the park scope shows the park's labels (its own widget, started from the URL's segment)
+    assert at.selectbox(key="chain_segment__park:P2").value
 
 
 def test_gaps_filters_and_factor_columns(app):
@@ -188,7 +199,7 @@ def test_targets_show_coverage_and_filter_thin_profiles(app):
     assert "coverage" in table.columns
     assert table["coverage"].between(0, 100).all()
     # X2 (外地乙) has revenue and pollution but no growth, energy, share or patents: unknown parts are neutral, not 0
-    x2 = table[table["name"] == "外地乙"].iloc[0]
+    x2 = table[table["enterprise_id"] == "X2"].iloc[0]  # (the name column holds the link to its 企业 page)
     assert x2["f_growth"] == 0.5 and x2["coverage"] < 100
     assert "无高新技术企业" not in x2["reasons"]
     n = len(table)
@@ -205,8 +216,8 @@ def test_parks_page_map_kpis_and_overlap(app):
     metrics = {m.label: (m.value, m.delta) for m in at.metric}
     rev = metrics["主营业务收入（2025）"]
     assert rev[0] == "120万元" and rev[1] == "20.0%"
-    (html,) = iframes(at)
-    assert external_urls(html) == [] and "示例高新区" in html
+    (data,) = chain_maps(at)
+    assert external_urls(json.dumps(data, ensure_ascii=False)) == [] and "示例高新区" in data["note"]
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
 
 
@@ -319,10 +330,13 @@ def test_data_page_report_and_settings(app):
     at = app("data")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["警告"] == "1" and metrics["错误"] == "0"
-    assert "supplies_cycle" in set(at.dataframe[0].value["code"])
+    issues = at.dataframe[0].value
+    assert list(issues.columns) == ["级别", "文件", "行", "列", "值", "问题", "改法"]  # Chinese headers, no English code column
+    assert list(issues.iloc[0][["行", "列", "值"]]) == ["5", "to_id（下游环节）", "S1"]
     assert "tests/small_tables" in texts(at)
     assert "小型测试数据" in texts(at)
-    assert any("small_tables.py" in set(df.value.get("file", [])) for df in at.dataframe if "file" in df.value.columns)
+    sources = next(df.value for df in at.dataframe if "名称" in df.value.columns)
+    assert "small_tables.py" in set(sources["文件"]) and "name" not in sources.columns
 
 
 def test_sidebar_settings_apply_and_are_shown(app):
@@ -346,7 +360,7 @@ def test_empty_store_message_on_every_page(tmp_path, monkeypatch):
         at.run()
         at.switch_page(path).run()
         assert not at.exception, (page, [e.message for e in at.exception])
-        assert any("indmap ingest data/demo" in i.value for i in at.info), page
+        assert any(f"ingest {ROOT / 'data' / 'demo'} --store {tmp_path / 'nothing.lbug'}" in i.value for i in at.info), page
 
 
 def test_new_ingest_is_picked_up_without_restart(tmp_path, monkeypatch):

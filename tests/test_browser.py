@@ -20,6 +20,7 @@ them with apt (run here when missing). ``INDMAP_SKIP_BROWSER=1`` skips.
 
 from __future__ import annotations
 
+import getpass
 import io
 import json
 import os
@@ -61,13 +62,32 @@ PAGES = [
     ("线索", "leads", "招商线索"),
     ("变化", "history", "变化与趋势"),
     ("项目", "projects", "项目跟踪"),
+    ("企业", "company", "企业"),
     ("园区", "parks", "园区"),
     ("Cypher 查询", "cypher", "Cypher 查询"),
     ("数据", "data", "数据"),
 ]
 GRAPH_PAGES = {"chain", "parks"}
+# the bureau's pages: no English, None or nan in what a person reads (the Cypher console is for analysts)
+CHECKED_PAGES = {p for _, p, _ in PAGES} - {"cypher"}
+VISIBLE_JS = (ROOT / "tests" / "visible_text.js").read_text(encoding="utf-8")
 
 pytestmark = pytest.mark.browser
+
+
+def offline_context(browser, external: list[str], *, height: int = 1000):
+    """A Chinese browser context whose requests to anything but this machine are refused and kept in ``external``."""
+    context = browser.new_context(viewport={"width": 1440, "height": height}, accept_downloads=True, locale="zh-CN")
+
+    def guard(route):
+        u = urlparse(route.request.url)
+        if u.scheme in ("http", "https", "ws", "wss") and u.hostname not in LOCAL_HOSTS:
+            external.append(route.request.url)
+            return route.abort()
+        return route.continue_()
+
+    context.route("**/*", guard)
+    return context
 
 
 def _ensure_browser() -> None:
@@ -145,7 +165,7 @@ def server(tmp_path_factory):
                 log.seek(0)
                 pytest.fail(f"streamlit did not start:\n{log.read()[-3000:]}")
             time.sleep(0.3)
-        yield {"url": url, "source": source, "log": log}
+        yield {"url": url, "source": source, "log": log, "dataset": Path(os.environ.get("INDMAP_BROWSER_DATASET") or ROOT / "data" / "demo")}
     finally:
         proc.terminate()
         try:
@@ -175,6 +195,47 @@ CANVAS_PIXELS = """() => {
 }"""
 
 
+MAP_PIXELS = """() => {
+  // the clickable chain map (st.components.v2): its canvas lives in the component's shadow root
+  for (const h of document.querySelectorAll('*')) {
+    const c = h.shadowRoot && h.shadowRoot.querySelector('.net[data-drawn="1"] canvas');
+    if (!c || !c.width || !c.height) continue;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3] > 0 && !(d[i] > 245 && d[i + 1] > 245 && d[i + 2] > 245)) n++;
+    }
+    return n;
+  }
+  return -1;
+}"""
+
+NODE_XY = """(id) => {
+  const n = window.indmapChainMap;
+  const p = n.canvasToDOM(n.getPosition(id));
+  const r = n.body.container.getBoundingClientRect();
+  return [r.left + p.x, r.top + p.y];
+}"""
+
+
+def _map_pixels(page, timeout_s: float = 30) -> int:
+    """Drawn pixels of the page's clickable chain map, once it has drawn (-1 if it never did)."""
+    deadline = time.time() + timeout_s
+    n = -1
+    while time.time() < deadline:
+        n = page.evaluate(MAP_PIXELS)
+        if n > 0:
+            return n
+        time.sleep(0.2)
+    return n
+
+
+def _visible_problems(page, vocabulary: set[str]) -> list[str]:
+    from tests.visible_text import problems
+
+    return problems(page.evaluate(VISIBLE_JS), vocabulary)
+
+
 def _graph_frame(page, timeout_s: float = 30):
     deadline = time.time() + timeout_s
     while time.time() < deadline:
@@ -201,22 +262,18 @@ def _full_screenshot(page, path: Path) -> None:
 def test_every_page_offline_in_chromium(server):
     from playwright.sync_api import sync_playwright
 
+    from tests.visible_text import dataset_vocabulary
+
     SHOTS.mkdir(parents=True, exist_ok=True)
     external: list[str] = []
     page_errors: list[str] = []
     times: dict[str, float] = {}
+    wrong: dict[str, list[str]] = {}
+    vocabulary = dataset_vocabulary(server["dataset"]) if server["source"] == "demo" else set()
+    vocabulary.add(getpass.getuser())  # who ran the CLI ingest: a person's account name, shown as 导入人 on 数据
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True, locale="zh-CN")
-
-        def guard(route):
-            u = urlparse(route.request.url)
-            if u.scheme in ("http", "https", "ws", "wss") and u.hostname not in LOCAL_HOSTS:
-                external.append(route.request.url)
-                return route.abort()
-            return route.continue_()
-
-        context.route("**/*", guard)
+        context = offline_context(browser, external, height=900)
         page = context.new_page()
         page.on("pageerror", lambda e: page_errors.append(str(e)))
 
@@ -231,13 +288,14 @@ def test_every_page_offline_in_chromium(server):
             page.locator('[data-testid="stSidebarNav"] a').filter(has_text=label).first.click()
             page.wait_for_function(WAIT_IDLE, arg=title, timeout=120_000)
             if path in GRAPH_PAGES:
-                frame = _graph_frame(page)
-                assert frame is not None, f"{title}: the chain map did not draw"
+                pixels = _map_pixels(page)
                 times[title] = round(time.perf_counter() - t0, 2)
-                assert frame.evaluate(CANVAS_PIXELS) > 500, f"{title}: the chain map canvas is blank"
+                assert pixels > 500, f"{title}: the chain map did not draw ({pixels})"
             else:
                 times[title] = round(time.perf_counter() - t0, 2)
             assert page.locator('[data-testid="stException"]').count() == 0, f"{title}: Streamlit exception on the page"
+            if path in CHECKED_PAGES:
+                wrong[title] = _visible_problems(page, vocabulary)
             if path == "targets":
                 # the first target goes to the what-if basket (the next page shows its effect)
                 add = page.get_by_role("button", name=re.compile("加入推演"))
@@ -356,8 +414,128 @@ def test_every_page_offline_in_chromium(server):
     for k, v in times.items():
         print(f"  {k:<16} {v:6.2f}")
     assert external == [], f"requests left localhost: {sorted(set(external))[:10]}"
+    # no English, None or nan in the visible text of the bureau's pages
+    assert {k: v for k, v in wrong.items() if v} == {}, wrong
     server["log"].seek(0)
     log_text = server["log"].read()
     # the server itself must not look up its external IP (checkip.amazonaws.com) either
     assert "External URL" not in log_text and "external IP" not in log_text, log_text[-2000:]
     assert page_errors == [], f"JavaScript errors: {page_errors[:5]}"
+
+
+def _goto(page, url: str, title: str) -> None:
+    page.goto(url)
+    page.wait_for_function(WAIT_IDLE, arg=title, timeout=120_000)
+
+
+def _rerun_settled(page, title: str) -> None:
+    time.sleep(0.6)
+    page.wait_for_function(WAIT_IDLE, arg=title, timeout=120_000)
+
+
+def _select_text(box) -> str:
+    """A selectbox's label and the option shown (the option is the value of its input)."""
+    return box.evaluate("(e) => e.textContent + ' ' + Array.from(e.querySelectorAll('input')).map((i) => i.value).join(' ')")
+
+
+def _panel_title(page) -> str:
+    return page.locator('[data-testid="stMain"] h4').first.inner_text()
+
+
+def _metric(page, label: str) -> str:
+    box = page.locator('[data-testid="stMetric"]').filter(has=page.locator('[data-testid="stMetricLabel"]', has_text=label)).first
+    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def test_the_bureaus_everyday_path(server):
+    """Issue 11: a click on a map node changes the panel; the park page opens on the park's chain; the
+    project figures follow the park filter; the what-if chart draws bars; the company search finds a
+    company by part of its name and opens its page."""
+    from playwright.sync_api import sync_playwright
+
+    if server["source"] != "demo":
+        pytest.skip("the everyday path is written against the demo dataset")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    url = server["url"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        page = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN").new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+
+        # ---- chain map: a click on a node selects that segment (panel, picker and URL follow)
+        _goto(page, f"{url}/chain?chain=NEV&segment=NEV-M01", "产业链图谱")
+        assert _map_pixels(page) > 500
+        before = _panel_title(page)
+        ids = page.evaluate("() => window.indmapChainMap.body.data.nodes.getIds().filter((i) => !String(i).startsWith('__'))")
+        target = next(i for i in ids if i == "NEV-D01")  # 充换电基础设施
+        x, y = page.evaluate(NODE_XY, target)
+        page.mouse.click(x, y)
+        _rerun_settled(page, "产业链图谱")
+        deadline = time.time() + 20
+        while "segment=NEV-D01" not in page.url and time.time() < deadline:
+            time.sleep(0.2)
+        assert "segment=NEV-D01" in page.url, page.url
+        after = _panel_title(page)
+        assert after != before and "充换电基础设施" in after, (before, after)
+        picker = page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').filter(has_text="选择环节").first
+        assert "充换电基础设施" in _select_text(picker)
+        page.screenshot(path=str(SHOTS / "chain-click.png"))
+        # scope 园区: the picker's label and the panel's label change together
+        page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"] button').filter(has_text="园区").click()
+        _rerun_settled(page, "产业链图谱")
+        label = _select_text(picker)
+        panel = _panel_title(page)
+        assert any(w in label and w in panel for w in ("断链", "缺链", "弱链", "强链")), (label, panel)
+
+        # ---- 园区: a new-energy-vehicle park opens on its own chain, not the first chain of the list
+        _goto(page, f"{url}/parks?park=P13", "园区")
+        chain_box = page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').filter(has_text="产业链").first
+        chosen = _select_text(chain_box)
+        assert "主导产业链" in chosen and "集成电路" not in chosen, chosen
+        assert _map_pixels(page) > 500
+
+        # ---- 项目: every figure follows the park filter
+        _goto(page, f"{url}/projects", "项目跟踪")
+        total_all = int(_metric(page, "项目总数"))
+        _goto(page, f"{url}/projects?park=P13", "项目跟踪")
+        total_park = int(_metric(page, "项目总数"))
+        assert 0 < total_park < total_all
+        assert page.get_by_text("漏斗（东城区新能源汽车产业园）").count() == 1
+        funnel_counts = page.locator('[data-testid="stMain"] [data-testid="stTab"]').first  # tabs follow too
+        assert funnel_counts.count() == 1
+
+        # ---- 推演: the before/after chart draws bars
+        _goto(page, f"{url}/whatif?add=002364.SZ~NEV-D01", "推演：补链之后")
+        chart = page.locator('[data-testid="stVegaLiteChart"]').first
+        chart.scroll_into_view_if_needed()
+        time.sleep(1.0)
+        png = chart.screenshot()
+        from PIL import Image
+
+        img = Image.open(io.BytesIO(png)).convert("RGB")
+        green = sum(1 for p in img.getdata() if abs(p[0] - 0x2E) < 20 and abs(p[1] - 0x9D) < 20 and abs(p[2] - 0x57) < 20)
+        grey = sum(1 for p in img.getdata() if abs(p[0] - 0xA3) < 12 and abs(p[1] - 0xAA) < 12 and abs(p[2] - 0xB3) < 12)
+        assert green > 300 and grey > 300, (green, grey)  # bars after (green) and before (grey)
+        page.reload()
+        page.wait_for_function(WAIT_IDLE, arg="推演：补链之后", timeout=120_000)
+        assert page.get_by_text("推演清单（1）").count() == 1  # the basket survives the reload
+        _full_screenshot(page, SHOTS / "whatif.png")
+
+        # ---- 企业: part of a name finds the company; its link opens the profile
+        _goto(page, f"{url}/company", "企业")
+        box = page.get_by_label("查找企业", exact=True).and_(page.locator("input"))
+        box.fill("宁德")
+        box.press("Enter")
+        _rerun_settled(page, "企业")
+        first = page.locator('[data-testid="stMain"] [data-testid="stPageLink"] a').filter(has_text="宁德时代").first
+        first.click()
+        _rerun_settled(page, "企业")
+        deadline = time.time() + 20
+        while page.locator('[data-testid="stMain"] h3').filter(has_text="宁德时代").count() == 0 and time.time() < deadline:
+            time.sleep(0.2)
+        assert page.locator('[data-testid="stMain"] h3').filter(has_text="宁德时代").count() > 0
+        _full_screenshot(page, SHOTS / "company.png")
+        assert page.locator('[data-testid="stException"]').count() == 0
+        browser.close()
+    assert errors == [], errors[:5]

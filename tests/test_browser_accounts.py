@@ -19,12 +19,11 @@ import time
 import urllib.request
 import zipfile
 from pathlib import Path
-from urllib.parse import urlparse
 
 import polars as pl
 import pytest
 
-from tests.test_browser import BROWSER_ARGS, CHROMIUM, LOCAL_HOSTS, _ensure_browser, _free_port
+from tests.test_browser import BROWSER_ARGS, CHROMIUM, _ensure_browser, _free_port, offline_context
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -133,16 +132,7 @@ def browser_page(site):
     external: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True, locale="zh-CN")
-
-        def guard(route):
-            u = urlparse(route.request.url)
-            if u.scheme in ("http", "https", "ws", "wss") and u.hostname not in LOCAL_HOSTS:
-                external.append(route.request.url)
-                return route.abort()
-            return route.continue_()
-
-        context.route("**/*", guard)
+        context = offline_context(browser, external)
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))

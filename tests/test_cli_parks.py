@@ -48,9 +48,9 @@ def test_set_home_region_like_other_settings(province, capsys):
     assert rc == 0
     rows = json.loads(out)
     assert [r["city_code"] for r in rows if r["home"]] == ["4101"]
-    assert '"home_region":"410100"' in err and "本市：郑州市（4101，按设置 home_region）" in err
+    assert '"home_region":"410100"' in err and "本市：郑州市（4101，按「本市」设置）" in err
     rc, _, err = run(capsys, "parks", "--set", "home_region=999999")
-    assert rc == 2 and "错误：设置 home_region = '999999' 不是已知的行政区划代码" in err
+    assert rc == 2 and "错误：「本市」设置 '999999' 不是已知的行政区划代码" in err
 
 
 def test_table_is_chinese_with_units_and_no_none(province, capsys):

@@ -3,6 +3,8 @@
 * no module over 500 lines and no function over 80 in the product's folders (and the demo
   builder); a file another issue is rewriting may be listed in :data:`KNOWN_EXCEPTIONS` with that
   issue, and leaves the list when it lands;
+* no block of six or more lines repeated verbatim in those folders and ``bench/`` (blank lines,
+  comments, imports and lone brackets aside; indentation ignored): one piece of code serves both places;
 * ``graph`` imports neither ``ingest`` nor ``streamlit`` (nor the app's packages); ``reports``
   imports neither ``ingest`` nor ``streamlit``.
 """
@@ -77,3 +79,38 @@ def test_import_arrows(layer):
     bad = {_rel(f): sorted(_imports(f) & set(FORBIDDEN_IMPORTS[layer])) for f in sorted((ROOT / layer).rglob("*.py"))}
     bad = {k: v for k, v in bad.items() if v}
     assert not bad, f"{layer} must not import these: {bad}"
+
+
+REPEAT_LINES = 6
+_TRIVIAL = {")", "]", "}", "),", "],", "},", '"""', "else:", "try:", "pass", "return", "continue", "break"}
+
+
+def _blocks(f: Path):
+    """Every run of REPEAT_LINES meaningful lines of ``f`` (stripped), with the line it starts on."""
+    lines = [(i + 1, t.strip()) for i, t in enumerate(f.read_text(encoding="utf-8").splitlines())]
+    kept = [(n, t) for n, t in lines if t and t not in _TRIVIAL and not t.startswith(("#", "import ", "from "))]
+    for k in range(len(kept) - REPEAT_LINES + 1):
+        yield tuple(t for _, t in kept[k : k + REPEAT_LINES]), kept[k][0]
+
+
+def repeated_blocks(files: list[Path]) -> dict[tuple[str, ...], list[str]]:
+    """Blocks of REPEAT_LINES meaningful lines found in more than one place.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> body = "".join(f"    x{i} = f({i})\\n" for i in range(6))
+    >>> _ = (d / "a.py").write_text("def a():\\n" + body), (d / "b.py").write_text("def b():\\n" + body)
+    >>> [sorted(p.split("/")[-1] for p in places) for places in repeated_blocks([d / "a.py", d / "b.py"]).values()]
+    [['a.py:2', 'b.py:2']]
+    """
+    seen: dict[tuple[str, ...], list[str]] = {}
+    for f in files:
+        for block, line in _blocks(f):
+            seen.setdefault(block, []).append(f"{f}:{line}")
+    return {b: places for b, places in seen.items() if len(places) > 1}
+
+
+def test_no_block_of_six_lines_repeated_verbatim():
+    files = _modules() + sorted((ROOT / "bench").rglob("*.py")) + [ROOT / "app.py"]
+    found = [[p.replace(str(ROOT) + "/", "") for p in places] for places in repeated_blocks(files).values()]
+    assert not found, f"blocks of {REPEAT_LINES} lines written more than once (make one function): {found[:10]}"

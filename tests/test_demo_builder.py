@@ -194,9 +194,14 @@ def test_projects(runs):
     assert active.filter((pl.lit(asof) - pl.col("sd")).dt.total_days() > 90).height >= 2  # stalled
     inv, land = pj.get_column("investment").cast(pl.Float64), pj.get_column("land_mu").cast(pl.Float64)
     assert ((inv / land) < 300).sum() >= 2  # below the intensity line
-    ent = _read(a, "enterprises.csv").select("id", "local")
+    ent = _read(a, "enterprises.csv").select("id", "name", "local", "listed_code")
     by = pj.join(ent, left_on="enterprise_id", right_on="id", how="inner")
-    assert by.filter(pl.col("local") == "false").height > by.height / 2  # investors mostly listed companies
+    assert by.filter(pl.col("local") == "false").height > by.height / 2  # investors mostly from outside the city
+    # ... and all of them fictional: no real listed company in a made-up project (nor in its name)
+    assert by.filter(pl.col("listed_code").is_not_null()).is_empty()
+    assert by.filter(pl.col("local") == "false").get_column("name").str.contains("示例").all()  # outside firms: fictional, named 示例
+    listed = ent.filter(pl.col("listed_code").is_not_null()).get_column("name").to_list()
+    assert not [n for n in pj.get_column("name").to_list() if any(x in n for x in listed if len(x) >= 4)]  # (太阳能 is a listed firm and a word)
     owners = set(pj.get_column("owner").to_list())
     assert "示例市投资促进局" in owners and any(o.endswith("管委会") for o in owners)
 

@@ -207,7 +207,9 @@ def test_history_record_and_snapshot_selection(ds, tmp_path, capsys):
     code, out, err = _run(capsys, "history", "--store", store, "--from", "7")
     assert code == 2 and "没有编号为 7 的快照" in err
     code, out, err = _run(capsys, "history", "--store", store, "--chain", "NOPE")
-    assert code == 2 and "快照中没有产业链 'NOPE'" in err
+    assert code == 2 and "未知产业链编号 'NOPE'" in err
+    code, out, err = _run(capsys, "history", "--store", store, "--chain", "nev", "--format", "json")
+    assert code == 0 and json.loads(out)["chain_id"] == "NEV"
     code, out, err = _run(capsys, "history", "--store", store, "--from", "1", "--to", h["snapshots"][1]["taken_at"][:10], "--format", "json")
     assert code == 0 and (json.loads(out)["from"], json.loads(out)["to"]) == (1, 2)
 
@@ -215,7 +217,8 @@ def test_history_record_and_snapshot_selection(ds, tmp_path, capsys):
 def test_workspace_export_restore_commands(ds, tmp_path, capsys):
     store = tmp_path / "g.lbug"
     assert _run(capsys, "ingest", ds, "--store", store, "--quiet")[0] == 0
-    assert _run(capsys, "leads", "add", "--enterprise", "000030.SZ", "--segment", "NEV-U11", "--owner", "甲", "--store", store)[0] == 0
+    # ids in any case: the lead keeps the data's ids
+    assert _run(capsys, "leads", "add", "--enterprise", "000030.sz", "--segment", "nev-u11", "--owner", "甲", "--store", store)[0] == 0
     assert _run(capsys, "leads", "update", "1", "--note", "记一笔", "--status", "洽谈中", "--store", store)[0] == 0
     backup = tmp_path / "bk.json"
     code, out, err = _run(capsys, "workspace", "export", backup, "--store", store)
@@ -226,6 +229,7 @@ def test_workspace_export_restore_commands(ds, tmp_path, capsys):
     code, out, err = _run(capsys, "leads", "show", "1", "--store", other, "--format", "json")
     lead = json.loads(out)
     assert lead["status"] == "negotiating" and [n["text"] for n in lead["notes"]] == ["记一笔"]
+    assert (lead["enterprise_id"], lead["segment_id"]) == ("000030.SZ", "NEV-U11")
     code, out, err = _run(capsys, "workspace", "restore", backup, "--store", store)
     assert code == 2 and "--replace" in err
     code, out, err = _run(capsys, "workspace", "restore", backup, "--store", store, "--replace")
@@ -240,7 +244,9 @@ def test_leads_cli_errors_are_clear(ds, tmp_path, capsys):
     assert code == 2 and "无法读取图数据库" in err
     assert _run(capsys, "ingest", ds, "--store", store, "--quiet")[0] == 0
     code, out, err = _run(capsys, "leads", "add", "--enterprise", "NOPE", "--segment", "NEV-U11", "--owner", "甲", "--store", store)
-    assert code == 2 and "企业 'NOPE' 不在当前数据中" in err
+    assert code == 2 and "未知企业编号 'NOPE'" in err
+    code, out, err = _run(capsys, "leads", "add", "--enterprise", "000030.SZ", "--segment", "底盘", "--owner", "甲", "--store", store)
+    assert code == 2 and "未知环节编号 '底盘'。您是否要找：NEV-U11（底盘系统）" in err
     code, out, err = _run(capsys, "leads", "update", "1", "--status", "已签约", "--store", store)
     assert code == 2 and "没有编号为 1 的线索" in err
     assert _run(capsys, "leads", "add", "--enterprise", "000030.SZ", "--segment", "NEV-U11", "--owner", "甲", "--due", "2020-01-01", "--store", store)[0] == 0

@@ -29,6 +29,10 @@ CYPHER = re.compile(
 EXAMPLES = {("graph/guard.py", "查询为空"), ("cli/core.py", "the query, e.g."), ("cli/core.py", "CALL show_tables()"), ("app_pages/console.py", "MATCH (c:Chain) RETURN c.id, c.name LIMIT 20")}
 
 
+def _as_list(res: str | list[str]) -> list[str]:
+    return res if isinstance(res, list) else [res]
+
+
 def _all_statements() -> list[str]:
     """Every statement graph.queries can build: constants, and builders called for every label / type."""
     out: list[str] = []
@@ -38,11 +42,12 @@ def _all_statements() -> list[str]:
         if isinstance(obj, str):
             out.append(obj)
         elif inspect.isfunction(obj) and obj.__module__ == Q.__name__:
-            params = list(inspect.signature(obj).parameters)
+            # the required parameters (an optional one, such as read_nodes' ``only``, keeps its default)
+            params = [p for p, v in inspect.signature(obj).parameters.items() if v.default is inspect.Parameter.empty]
             if params == ["label"]:
-                out += [obj(label) for label in NODES]
+                out += [s for label in NODES for s in _as_list(obj(label))]
             elif params == ["rtype"]:
-                out += [obj(rtype) for rtype in RELS]
+                out += [s for rtype in RELS for s in _as_list(obj(rtype))]
             elif not params:
                 res = obj()
                 out += res if isinstance(res, list) else [res]

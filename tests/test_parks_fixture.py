@@ -42,7 +42,7 @@ def test_home_is_inferred_from_local_firms(view):
     # E6 (中原区 410102) → 郑州 1
     h = home(view, S)
     assert (h.code, h.name, h.inferred) == ("410300", "洛阳市", True)
-    assert h.note == "本市按本地企业最多的城市推断为洛阳市（4103，5 家本地企业）；可用设置 home_region 指定"
+    assert h.note == "本市按本地企业最多的城市推断为洛阳市（4103，5 家本地企业）；可在「本市」设置中指定"
 
 
 def test_cities_of_parks(view):
@@ -155,7 +155,7 @@ def test_home_region_setting_changes_the_city(view):
     assert (r.home_region, r.home_name, r.home_inferred) == ("410100", "郑州市", False)
     assert r.comparison[0].sentence == "十强中本市 4 家，为各市最多（其次洛阳市、焦作市各 2 家）"
     assert {x.park_id for x in r.scale if x.home} == {"Z1", "Z2", "Z3", "Z4"}
-    with pytest.raises(ValueError, match="home_region"):
+    with pytest.raises(ValueError, match="「本市」设置"):
         park_ranking(view, AnalysisSettings(home_region="999900"))
 
 
@@ -165,7 +165,7 @@ def test_home_region_setting_changes_the_city(view):
         (0, [("郑州市", 3)], "十快中本市 0 家，最多的郑州市 3 家"),
         (2, [("郑州市", 0)], "十快中本市 2 家，其他城市没有"),
         (2, [], "十快中本市 2 家（数据中没有其他城市的园区）"),
-        (None, [("郑州市", 3)], "十快中最多的郑州市 3 家（未确定本市，请设置 home_region）"),
+        (None, [("郑州市", 3)], "十快中最多的郑州市 3 家（未确定本市，请在「本市」设置中指定）"),
     ],
 )
 def test_sentence_cases(n, others, sentence):

@@ -192,7 +192,7 @@ def test_cli_report_writes_docx_and_pdf(tmp_path, monkeypatch, capsys):
     assert main(["report", "city", "--out", str(tmp_path / "city.xlsx")]) == 2
     assert ".docx（Word）或 .pdf" in capsys.readouterr().err
     assert main(["report", "chain", "--chain", "NOPE", "--out", str(tmp_path / "x.pdf")]) == 2
-    assert "没有产业链 'NOPE'" in capsys.readouterr().err
+    assert "未知产业链编号 'NOPE'" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists() and not list(tmp_path.glob(".x.pdf.*"))
     assert main(["report", "supervision", "--as-of", "31/01/2026", "--out", str(tmp_path / "y.pdf")]) == 2
     assert "YYYY-MM-DD" in capsys.readouterr().err

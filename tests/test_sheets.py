@@ -70,6 +70,10 @@ def test_target_sheet_unknown_is_not_zero(view):
     assert "无数据" in rev
     assert 0 not in rev and 0.0 not in rev
     assert "数据依据" in sh.columns and any(str(v).startswith("依据 ") for v in sh.column("数据依据"))
+    # coverage as the app and the CLI show it (the weighted share backed by data), beside the count of factors
+    cov = dict(zip(sh.column("企业编号"), sh.column("数据覆盖（%）")))
+    assert all(cov[r.enterprise_id] == round(r.coverage * 100, 1) for r in res.rows if r.coverage is not None)
+    assert any(v < 100 for v in cov.values())
 
 
 def test_project_sheets_keep_only_what_they_say(view):

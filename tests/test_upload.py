@@ -232,3 +232,19 @@ def test_an_export_named_by_its_service_is_taken_for_its_table(tmp_path):
         assert {p.label: p.table for p in u.parts} == {"企业信息导出.csv": "enterprises", "联系人.csv": None}
     finally:
         u.cleanup()
+
+
+def test_leads_survive_an_upload_and_a_restore(settings):
+    """The bureau's own work is sacred: a lead and its note outlive an import from the page and a restore."""
+    from graph.workspace.leads import add_lead, get_lead, update_lead
+
+    first = _state(settings)[0]["dataset_version"]
+    ws = open_workspace(settings)
+    lead = add_lead(ws, enterprise_id="E999", segment_id="S1", owner="王五", author="王五")
+    update_lead(ws, lead.id, author="王五", note="已电话联系")
+    u, p = _prepare(settings, [Up("projects.csv", b"id,name,stage\nPX1,a,lead\n")], modes={"projects": "replace"})
+    commit(p, author="张三")
+    commit(prepare_version(settings, V.get_version(settings, first)), author="李四")
+    kept = get_lead(open_workspace(settings), lead.id)
+    assert kept.owner == "王五" and [n.text for n in kept.notes] == ["已电话联系"]
+    u.cleanup()

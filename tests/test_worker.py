@@ -85,3 +85,30 @@ def test_cli_query_survives_the_parser_crash(store_path, monkeypatch):
     )
     assert p.returncode == 2, p.stderr  # was -11 (the CLI itself died)
     assert "查询进程被信号 11 终止" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_a_slow_query_does_not_hold_up_other_sessions(store_path):
+    """Reproduction 9b of issue 18: while one session's query plans for seconds, another session's
+    query and a page's read of the store both answer (no shared lock); the slow one ends on its own clock."""
+    import threading
+
+    from graph.stores import open_store
+
+    settings = loose(store_path)
+    order: list[str] = []
+
+    def slow():
+        with pytest.raises(StoreError, match="查询超时"):
+            run_query(settings, DEEP_CASE, timeout_s=8)
+        order.append("slow")
+
+    t = threading.Thread(target=slow)
+    t.start()
+    try:
+        assert run_query(Settings(store=store_path), "MATCH (c:Chain) RETURN count(c) AS n").rows[0][0] > 0
+        order.append("other query")
+        assert open_store(Settings(store=store_path)).read_tables()["chains"].height > 0
+        order.append("page read")
+    finally:
+        t.join(60)
+    assert order == ["other query", "page read", "slow"]

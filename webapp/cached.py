@@ -65,10 +65,10 @@ def _cohesion(_view, location: str, version: str, settings_json: str):
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _projects(_view, location: str, version: str, settings_json: str, as_of: dt.date | None):
+def _projects(_view, location: str, version: str, settings_json: str, as_of: dt.date | None, park_id: str | None = None):
     from graph.analysis import project_report
 
-    return project_report(_view, _s(settings_json), as_of=as_of)
+    return project_report(_view, _s(settings_json), as_of=as_of, park_id=park_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -101,8 +101,9 @@ def cohesion(c: Ctx):
     return _cohesion(c.view, c.location, c.version, c.settings_json)
 
 
-def projects(c: Ctx, as_of: dt.date | None = None):
-    return _projects(c.view, c.location, c.version, c.settings_json, as_of)
+def projects(c: Ctx, as_of: dt.date | None = None, park_id: str | None = None):
+    """The project report, of one park's projects when ``park_id`` is given (every figure)."""
+    return _projects(c.view, c.location, c.version, c.settings_json, as_of, park_id)
 
 
 def whatif(c: Ctx, add: tuple = (), projects: tuple = (), scope: str = "city", chain_id: str | None = None):

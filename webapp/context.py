@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
+from graph.hints import DEMO, ingest_command  # noqa: F401 - ingest_command: the pages' hint, re-exported
 from graph.settings import AnalysisSettings, Settings, load_settings
 from graph.stores import Store, StoreError
 from graph.view import GraphView
@@ -21,7 +22,6 @@ from webapp.sidebar import settings_sidebar, store_sidebar
 from webapp.store import load_view, open_cached_store
 
 CTX_KEY = "_indmap_ctx"
-INGEST_HINT = "indmap ingest data/demo"
 
 
 @dataclass
@@ -115,10 +115,11 @@ def require_data(c: Ctx) -> GraphView:
 
 
 def empty_store_message(c: Ctx) -> None:
+    demo = DEMO.is_dir()
     st.info(
-        f"数据库中还没有数据（{c.location}）。请先导入数据集，例如示例数据：\n\n"
-        f"```\n{INGEST_HINT}\n```\n\n"
-        "导入自己的数据：按模板准备 CSV 文件夹或 XLSX 工作簿后运行 `indmap ingest 路径`；"
-        "也可以用环境变量 `INDMAP_STORE` 指向已有的数据库或 Neo4j（bolt://…）。",
+        f"数据库中还没有数据（{c.location}）。请先导入数据集{'，例如示例数据（在终端中运行）' if demo else ''}：\n\n"
+        f"```\n{ingest_command(c.location) if demo else ingest_command(c.location, '数据集文件夹或工作簿.xlsx')}\n```\n\n"
+        "导入后刷新本页即可。导入自己的数据：按模板准备 CSV 文件夹或 XLSX 工作簿，把上面命令中的示例数据路径换成它；"
+        "也可以在设置中把数据库指向已有的数据库或 Neo4j 服务器（见 README.md 的配置表）。",
         icon=":material/upload_file:",
     )

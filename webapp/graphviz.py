@@ -29,7 +29,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from pyvis.network import Network
 
 from graph.i18n import GAP_LABEL_ZH, SEGMENT_STAGE_ZH, money
-from reports.layout import LABEL_COLORS, STAGE_ORDER, chain_layout  # noqa: F401 - re-exported (the layout the reports share)
+from reports.layout import LABEL_COLORS, LABEL_FONT, NODE_MAX, STAGE_ORDER, chain_layout, node_label  # noqa: F401 - re-exported (the layout the reports share)
 
 STATIC_DIR = files("webapp").joinpath("static", "vis-network")
 STATIC_URL = "/app/static/vis-network"
@@ -211,11 +211,11 @@ def _segment_node(n: str, d: dict[str, Any], *, sub: bool, selected: bool, max_c
     label = d.get("label") or "missing"
     color = LABEL_COLORS.get(label, "#a3aab3")
     count = int(d.get("local_count") or 0)
-    size = 18 + 24 * math.sqrt(count / max_count) if count else 15
+    size = NODE_MAX * (0.45 + 0.55 * math.sqrt(count / max_count)) if count else NODE_MAX * 0.4  # at most NODE_MAX: the layout leaves room
     if sub:
         size *= 0.8
     return dict(
-        label=(d.get("segment_name") or n) + (" ★" if d.get("key") else ""),
+        label=node_label(str(d.get("segment_name") or n), bool(d.get("key"))),  # wrapped as the layout measured it
         title=_segment_tip(n, d, label, count, leaders),
         color={
             "background": color,
@@ -229,8 +229,7 @@ def _segment_node(n: str, d: dict[str, Any], *, sub: bool, selected: bool, max_c
         size=round(size, 1),
         shape="dot",
         fixed={"x": True, "y": True},
-        font={"size": 19 if sub else 22, "color": "#1d2733", "strokeWidth": 4, "strokeColor": "#ffffff"},
-        widthConstraint={"maximum": 160},
+        font={"size": LABEL_FONT - 2 if sub else LABEL_FONT, "color": "#1d2733", "strokeWidth": 4, "strokeColor": "#ffffff"},
     )
 
 

@@ -66,3 +66,28 @@ def segment_enterprises(view: GraphView, segment_id: str, scope: str, *, local: 
         "confidence",
         "source",
     )
+
+
+def park_focus_chain(view: GraphView, park_id: str, chains: Sequence[str]) -> str | None:
+    """The chain a park's page opens on: among the chains of its declared focus industries, the one
+    with most of its local enterprises (ties: ``chains`` order); without focus chains, the chain
+    with most of its local enterprises; else the first of ``chains``."""
+    park = view.parks.filter(pl.col("id") == park_id)
+    listed = park.item(0, "focus_industries") if park.height else None
+    focus = set(listed.to_list() if isinstance(listed, pl.Series) else (listed or []))
+    chain_industry = dict(view.chains.select("id", "industry_id").iter_rows())
+    local = view.enterprises.filter(pl.col("local").fill_null(False) & (pl.col("park_id") == park_id)).get_column("id")
+    seg_chain = view.segments.select(pl.col("id").alias("segment_id"), "chain_id")
+    counts = dict(
+        view.enterprise_segments.filter(pl.col("enterprise_id").is_in(local.to_list()))
+        .join(seg_chain, on="segment_id", how="inner")
+        .group_by("chain_id")
+        .agg(pl.col("enterprise_id").n_unique().alias("n"))
+        .iter_rows()
+    )
+    order = {c: i for i, c in enumerate(chains)}
+    focus_chains = [c for c in chains if chain_industry.get(c) in focus]
+    pool = focus_chains or [c for c in chains if counts.get(c)]
+    if not pool:
+        return chains[0] if chains else None
+    return min(pool, key=lambda c: (-counts.get(c, 0), order[c]))

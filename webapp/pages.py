@@ -27,6 +27,7 @@ PAGES: dict[str, Page] = {
     "gaps": Page("app_pages/gaps.py", "缺链清单", ":material/playlist_add_check:", "研判"),
     "history": Page("app_pages/history.py", "变化", ":material/timeline:", "研判"),
     "targets": Page("app_pages/targets.py", "招商目标", ":material/person_search:", "招商"),
+    "company": Page("app_pages/company.py", "企业", ":material/domain:", "招商"),
     "leads": Page("app_pages/leads.py", "线索", ":material/assignment_ind:", "招商"),
     "whatif": Page("app_pages/whatif.py", "推演", ":material/science:", "招商"),
     "projects": Page("app_pages/projects.py", "项目", ":material/assignment:", "招商"),

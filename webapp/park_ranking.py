@@ -13,7 +13,7 @@ import polars as pl
 import streamlit as st
 
 from graph.analysis.cities import city_of, display_code, own_parks, region_name
-from graph.i18n import MISSING, PARK_INDICATOR_ZH
+from graph.i18n import MISSING, PARK_INDICATOR_ZH, money
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
 from webapp.sidebar import setting_key
@@ -49,7 +49,7 @@ def home_sidebar(view: GraphView | None, analysis: AnalysisSettings) -> Analysis
         st.session_state[HOME_KEY] = given
     value = st.sidebar.selectbox(
         "本市（全省园区对比）", list(opts), format_func=opts.get, key=HOME_KEY,
-        help="十强/十快按全省所有园区排名，本市的园区与其他城市的园区对比（设置项 home_region）。",
+        help="十强/十快按全省所有园区排名，本市的园区与其他城市的园区对比（设置文件中的名称：本市编码）。",
     )  # fmt: skip
     return analysis.model_copy(update={"home_region": value or None})
 
@@ -94,8 +94,8 @@ def _fmt(v: Any, kind: str) -> str:
     if v is None:
         return NA
     return {
-        "wan": lambda: f"{v:,.0f}", "d1": lambda: f"{v:,.1f}", "d2": lambda: f"{v:,.2f}", "d3": lambda: f"{v:.3f}", "int": lambda: f"{int(v)}",
-        "pct": lambda: f"{v * 100:.1f}%", "spct": lambda: f"{v * 100:+.1f}%", "pp": lambda: f"{v * 100:+.1f} 个百分点",
+        "wan": lambda: f"{v:,.0f}", "money": lambda: money(v), "d1": lambda: f"{v:,.1f}", "d2": lambda: f"{v:,.2f}", "d3": lambda: f"{v:.3f}", "int": lambda: f"{int(v)}",
+        "mu": lambda: f"{v:,.0f}亩", "pct": lambda: f"{v * 100:.1f}%", "spct": lambda: f"{v * 100:+.1f}%", "pp": lambda: f"{v * 100:+.1f} 个百分点",
     }[kind]()  # fmt: skip
 
 
@@ -110,7 +110,7 @@ def shown(df: pl.DataFrame, kinds: dict[str, str]) -> pl.DataFrame:
 
 
 def score_kinds(kind: str) -> dict[str, str]:
-    return {("v_" if kind == "scale" else "g_") + k: ("wan" if kind == "scale" else "spct") for k in KEYS} | {f"p_{k}": "d3" for k in KEYS}
+    return {("v_" if kind == "scale" else "g_") + k: ("money" if kind == "scale" else "spct") for k in KEYS} | {f"p_{k}": "d3" for k in KEYS}
 
 
 def score_view(rows: list[Any], kind: str) -> tuple[pl.DataFrame, str]:
@@ -134,7 +134,7 @@ def score_columns(kind: str) -> dict[str, Any]:
     }
     for k, zh in PARK_INDICATOR_ZH.items():
         if kind == "scale":
-            cols[f"v_{k}"] = cc.TextColumn(f"{zh}(万元)")
+            cols[f"v_{k}"] = cc.TextColumn(zh)
         else:
             cols[f"g_{k}"] = cc.TextColumn(f"{zh}增速", help="（本期 − 上期）/ 上期；上期不为正时无法计算")
         cols[f"p_{k}"] = cc.TextColumn(f"{zh}分项", help="0–1；缺失记 0，见说明")
@@ -163,14 +163,14 @@ def figures_frame(rows: Iterable[Any]) -> pl.DataFrame:
     return pl.DataFrame(data, schema=schema) if data else pl.DataFrame(schema=schema)
 
 
-FIGURE_KINDS = {"area_mu": "wan", "revenue_per_mu": "d1", "tax_per_mu": "d2", "fixed_investment_growth": "spct", "home_average_growth": "spct", "vs_home_average": "pp"}
+FIGURE_KINDS = {"area_mu": "mu", "revenue_per_mu": "d1", "tax_per_mu": "d2", "fixed_investment_growth": "spct", "home_average_growth": "spct", "vs_home_average": "pp"}
 
 
 def figures_columns() -> dict[str, Any]:
     cc = st.column_config
     return {
         "park_id": None, "park_name": cc.TextColumn("园区"), "city_name": cc.TextColumn("城市", width="small"), "home": cc.CheckboxColumn("本市", width="small"),
-        "area_mu": cc.TextColumn("面积(亩)"), "revenue_per_mu": cc.TextColumn("亩均营收(万元/亩)"), "tax_per_mu": cc.TextColumn("亩均税收(万元/亩)"),
+        "area_mu": cc.TextColumn("面积"), "revenue_per_mu": cc.TextColumn("亩均营收(万元/亩)"), "tax_per_mu": cc.TextColumn("亩均税收(万元/亩)"),
         "fixed_investment_growth": cc.TextColumn("固投增速"), "home_average_growth": cc.TextColumn("本市平均"),
         "vs_home_average": cc.TextColumn("较本市平均", help="固投增速减本市园区平均固投增速"), "note": cc.TextColumn("说明"),
     }  # fmt: skip

@@ -23,7 +23,7 @@ from webapp.park_ranking import (
     score_view,
     shown,
 )
-from graph.i18n import PARK_INDICATOR_ZH, cell
+from graph.i18n import PARK_INDICATOR_ZH, cell, money
 
 
 SCALE_ORDER = ["rank", "park_name", "city_label", "score"] + [f"v_{k}" for k in KEYS] + [f"p_{k}" for k in KEYS] + ["note"]
@@ -50,7 +50,7 @@ def _parts_table(me_scale: Any, me_speed: Any) -> list[dict[str, Any]]:
         rows.append(
             {
                 "指标": PARK_INDICATOR_ZH[k],
-                "本期数值(万元)": _num(me_scale.values.get(k) if me_scale and me_scale.values else None, ",.0f"),
+                "本期数值": money(me_scale.values.get(k) if me_scale and me_scale.values else None),
                 "规模分项(0–1)": _num(me_scale.parts.get(k) if me_scale and me_scale.parts else None, ".3f"),
                 "增速": _num(100 * me_speed.values[k] if me_speed and me_speed.values.get(k) is not None else None, "+.1f", "%"),
                 "增速分项(0–1)": _num(me_speed.parts.get(k) if me_speed and me_speed.parts else None, ".3f"),
@@ -133,3 +133,76 @@ def cohesion_section(coh: Any, pid: str) -> None:
         st.caption(n)
     with st.expander("本市全部园区的关联性与主导产业链覆盖"):
         st.dataframe(shown(cohesion_frame(coh.rows), COHESION_KINDS), hide_index=True, width="stretch", column_config=cohesion_columns())
+
+
+def heat_frame(pairs: list[Any], own: list[str], names: dict[str, str]) -> tuple[Any, list[str]]:
+    """The overlap matrix of the city's own parks as long rows for a heat map, and the axis order.
+
+    Each park is numbered (``3. 示例经济技术开发区``): long names stay apart on the axis (no two
+    parks cut to the same label), the columns carry the number only.
+    """
+    import pandas as pd
+
+    order = sorted(own)
+    label = {p: f"{i}. {names.get(p) or p}" for i, p in enumerate(order, start=1)}
+    num = {p: str(i) for i, p in enumerate(order, start=1)}
+    sim = {(p.park_a, p.park_b): p.similarity for p in pairs} | {(p.park_b, p.park_a): p.similarity for p in pairs}
+    rows = [
+        {"row": label[a], "col": num[b], "a": names.get(a) or a, "b": names.get(b) or b, "a_id": a, "b_id": b,
+         "similarity": 1.0 if a == b else sim.get((a, b))}
+        for a in order for b in order
+    ]  # fmt: skip
+    return pd.DataFrame(rows), [label[p] for p in order]
+
+
+def _heat_chart(hm: Any, rows: list[str], pid: str) -> Any:
+    import altair as alt
+
+    cols = [str(i) for i in range(1, len(rows) + 1)]
+    base = alt.Chart(hm).encode(
+        x=alt.X("col:N", title="园区编号（同左侧序号）", sort=cols, axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("row:N", title=None, sort=rows, axis=alt.Axis(labelLimit=0)),
+    )
+    heat = base.mark_rect().encode(
+        color=alt.Color("similarity:Q", title="相似度", scale=alt.Scale(domain=[0, 1], scheme="orangered")),
+        tooltip=[alt.Tooltip("a:N", title="园区"), alt.Tooltip("b:N", title="与园区"), alt.Tooltip("similarity:Q", title="相似度", format=".2f")],
+    )
+    mine = hm[(hm["a_id"] == pid) | (hm["b_id"] == pid)]
+    ring = alt.Chart(mine).mark_rect(fill=None, stroke="#1f5fa8", strokeWidth=1.4).encode(x=alt.X("col:N", sort=cols), y=alt.Y("row:N", sort=rows))
+    text = alt.Chart(hm[hm["similarity"].notna()]).encode(x=alt.X("col:N", sort=cols), y=alt.Y("row:N", sort=rows)).mark_text(fontSize=10).encode(
+        text=alt.Text("similarity:Q", format=".2f"),
+        color=alt.condition("datum.similarity > 0.55", alt.value("white"), alt.value("#1d2733")),
+    )
+    return (heat + ring + text).properties(height=max(240, 28 * len(rows)), width=46 * len(rows))
+
+
+def overlap_section(overlap: Any, own: list[str], pid: str, names: dict[str, str], seg_names: dict[str, str]) -> None:
+    """同质化: the heat map of every pair of the city's parks (numbers in the cells), the most similar pairs, this park's flags."""
+    import polars as pl
+
+    st.subheader("同质化（与其他园区的产业重合度）")
+    pairs = overlap.pairs
+    if not pairs:
+        st.info("园区少于两个或没有本地企业，无法计算同质化。")
+        return
+    hm, rows = heat_frame(pairs, own, names)
+    st.altair_chart(_heat_chart(hm, rows, pid), width="content")
+    st.caption("按各环节本地营收的余弦相似度（营收缺失时按企业数），颜色越深越相似；蓝框为本园区所在行列。")
+    st.markdown("**最相似的园区组合（前 10）**")
+    top = sorted(pairs, key=lambda p: (-p.similarity, p.park_a, p.park_b))[:10]
+    st.dataframe(
+        pl.DataFrame(
+            [{"pair": f"{p.park_a_name or p.park_a} — {p.park_b_name or p.park_b}", "similarity": round(p.similarity, 2), "flag": "同质化" if p.flagged else "—"} for p in top],
+            schema={"pair": pl.Utf8, "similarity": pl.Float64, "flag": pl.Utf8},
+        ),
+        hide_index=True, width="stretch",
+        column_config={"pair": st.column_config.TextColumn("园区组合", width=520), "similarity": st.column_config.ProgressColumn("相似度", min_value=0.0, max_value=1.0, format="%.2f", width=160), "flag": st.column_config.TextColumn("提示", width=90)},
+    )  # fmt: skip
+    mine = [p for p in pairs if pid in (p.park_a, p.park_b)]
+    flagged = [p for p in mine if p.flagged]
+    for p in flagged:
+        other = p.park_b_name if p.park_a == pid else p.park_a_name
+        shared = "、".join(seg_names.get(s, s) for s in p.shared_segments[:6])
+        st.warning(f"与 **{md(other)}** 同质化（相似度 {p.similarity:.2f}，依据{'营收' if p.basis == 'revenue' else '企业数'}）：共同环节 {md(shared)}", icon=":material/compare_arrows:")
+    if not flagged:
+        st.success(f"本园区与其他园区的相似度都低于 {overlap.settings.get('overlap_threshold', 0.6)}。")

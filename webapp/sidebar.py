@@ -19,6 +19,7 @@ import streamlit as st
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from graph.i18n import setting_value
 from graph.settings import AnalysisSettings, setting_titles
 
 SECTIONS: dict[str, tuple[str, ...]] = {
@@ -114,7 +115,7 @@ def _number(name: str, field: FieldInfo, value: Any) -> Any:
 
 
 def _weights(name: str, field: FieldInfo, value: dict[str, float]) -> dict[str, float]:
-    """A nested model of weights: one slider per factor (label ``中文（key）``)."""
+    """A nested model of weights: one slider per factor, labelled with its Chinese title."""
     st.markdown(f"*{field.title or name}*")
     model = field.annotation
     out = dict(value)
@@ -123,7 +124,7 @@ def _weights(name: str, field: FieldInfo, value: dict[str, float]) -> dict[str, 
         st.session_state.setdefault(key, float(value[sub]))
         _, hi = bounds(sub_field)
         top = max(1.0, float(hi or 1.0), float(st.session_state[key]))
-        out[sub] = st.slider(f"{sub_field.title or sub}（{sub}）", 0.0, top, step=0.05, key=key, help=sub_field.description)
+        out[sub] = st.slider(sub_field.title or sub, 0.0, top, step=0.05, key=key, help=sub_field.description)
     return out
 
 
@@ -171,6 +172,25 @@ def settings_sidebar(base: AnalysisSettings) -> AnalysisSettings:
         return base
 
 
+def when_zh(stamp: str) -> str:
+    """An ISO time stamp for people, to the minute in local time: ``2026-11-28 17:00``.
+
+    >>> when_zh("2026-11-28T17:00:56+00:00")[:10], when_zh(""), when_zh("昨天")
+    ('2026-11-28', '无数据', '昨天')
+    """
+    import datetime as dt
+
+    if not stamp:
+        return "无数据"
+    try:
+        t = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if t.tzinfo is not None:
+        t = t.astimezone()
+    return t.strftime("%Y-%m-%d %H:%M")
+
+
 def store_sidebar(location: str, *, error: bool, empty: bool, demo: bool, written_at: str) -> None:
     """Which store is open and when it was written (or why it shows nothing)."""
     with st.sidebar:
@@ -182,7 +202,7 @@ def store_sidebar(location: str, *, error: bool, empty: bool, demo: bool, writte
         elif empty:
             st.caption(f"数据库：`{where}`（空）")
         else:
-            st.caption(f"数据库：`{where}`  \n导入时间：{written_at}")
+            st.caption(f"数据库：`{where}`  \n导入时间：{when_zh(written_at)}")
 
 
 def params_rows(settings: dict | AnalysisSettings, keys: Sequence[str] | None = None) -> list[dict[str, Any]]:
@@ -212,6 +232,10 @@ def show_params(settings: dict | AnalysisSettings, keys: Sequence[str] | None = 
     changed = sum(1 for r in rows if r["已修改"])
     title = f"{label}（{'默认' if not changed else f'{changed} 项已修改'}）"
     with st.expander(title, icon=":material/settings:"):
-        unset = "未设置"  # e.g. home_region: 本市 inferred
-        df = pl.DataFrame([{**r, "值": unset if r["值"] is None else str(r["值"]), "默认": unset if r["默认"] is None else str(r["默认"])} for r in rows]) if rows else pl.DataFrame()
+        df = pl.DataFrame(
+            [{"参数": r["名称"] or r["参数"], "取值": setting_value(r["值"]), "默认": setting_value(r["默认"]), "已修改": "是" if r["已修改"] else "否"} for r in rows],
+            schema={"参数": pl.Utf8, "取值": pl.Utf8, "默认": pl.Utf8, "已修改": pl.Utf8},
+        )
         st.dataframe(df, hide_index=True, width="stretch")
+        st.caption("在侧栏「分析参数」中修改；设置文件与环境变量中的名称见 README.md 的配置表。")
+

@@ -262,11 +262,23 @@ def done_message() -> None:
     finish_lines(d.get("meta") or {})
 
 
+# Streamlit's file uploader speaks English ("Upload", "200MB per file • XLSX, CSV, ZIP") and has no option for
+# another language: its words are hidden and drawn again in Chinese (the limit that counts is in the caption above).
+UPLOADER_ZH_CSS = """<style>
+[data-testid="stFileUploaderDropzoneInstructions"] span { visibility: hidden; font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after { visibility: visible; font-size: 0.875rem;
+  content: "拖放文件到这里，或点“选择文件”（.xlsx / .csv / .zip）"; }
+[data-testid="stFileUploaderDropzone"] button p { visibility: hidden; font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button p::after { visibility: visible; font-size: 0.875rem; content: "选择文件"; }
+</style>"""
+
+
 def upload_section(c: Ctx, author: str | None) -> None:
     """上传数据 (the caller checked the edit right)."""
     st.subheader("上传数据")
     st.caption(f"一个 .xlsx 工作簿、若干 .csv 文件，或它们的 .zip 压缩包（共不超过 {c.settings.upload_max_mb} MB）。可以是完整数据集，也可以只有几张表"
                "（其余保留现有数据）。表头不是本系统的写法时（如企业信息查询平台导出的名单），在下面对应列。先整体校验，点“导入”才写入。")  # fmt: skip
+    st.html(UPLOADER_ZH_CSS)
     files = st.file_uploader("选择文件", type=["xlsx", "csv", "zip"], accept_multiple_files=True, key="up_files",
                              max_upload_size=max(c.settings.upload_max_mb * 3, 300))  # fmt: skip
     if not files:

@@ -3,10 +3,11 @@
 The contract is docs/analysis-api.md; the definitions are docs/analysis.md (one copy). Each
 module holds one role: scope, presence, gaps (labels, priority, completeness),
 targets, parks (overlap, concentration), parks_rank (十强/十快), parks_cohesion,
-cities (本市), projects, whatif; result models in results, Chinese reason
+cities (本市), projects, whatif, company (one company's profile); result models in results, Chinese reason
 texts in reasons.
 """
 
+from graph.analysis.company import CompanyProfile, company_profile
 from graph.analysis.gaps import chain_summary, gaps
 from graph.analysis.parks import park_concentration, park_overlap
 from graph.analysis.parks_cohesion import park_cohesion
@@ -42,6 +43,8 @@ __all__ = [
     "park_cohesion",
     "project_report",
     "whatif",
+    "company_profile",
+    "CompanyProfile",
     "GapResult",
     "GapRow",
     "ChainRow",

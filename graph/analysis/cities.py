@@ -145,10 +145,10 @@ def home(view: GraphView, settings: AnalysisSettings) -> Home:
             return _given_home(view, settings.home_region)
         counts = Counter(c for c in (city_of(view, r) for r in _local_regions(view)) if c)
         if not counts:
-            return Home(None, None, True, "无法推断本市：本地企业没有行政区划或所在园区信息；请用设置 home_region 指定本市")
+            return Home(None, None, True, "无法推断本市：本地企业没有行政区划或所在园区信息；请在「本市」设置中指定本市")
         code = min(counts, key=lambda c: (-counts[c], c))
         name = region_name(view, code) or code
-        note = f"本市按本地企业最多的城市推断为{name}（{display_code(code)}，{counts[code]} 家本地企业）；可用设置 home_region 指定"
+        note = f"本市按本地企业最多的城市推断为{name}（{display_code(code)}，{counts[code]} 家本地企业）；可在「本市」设置中指定"
         return Home(code, name, True, note)
 
     return memo(view, ("home", settings.home_region), build)
@@ -158,9 +158,9 @@ def _given_home(view: GraphView, code: str) -> Home:
     parent, _ = _tables(view)
     regions = view.parks.get_column("region_code").drop_nulls().unique().to_list()
     if code not in parent and not any(code in lineage(view, r) for r in regions):
-        raise ValueError(f"设置 home_region = {code!r} 不是已知的行政区划代码，也没有园区位于其中：请填写本市的行政区划代码，例如 4103 或 410300")
+        raise ValueError(f"「本市」设置 {code!r} 不是已知的行政区划代码，也没有园区位于其中：请填写本市的行政区划代码，例如 4103 或 410300")
     name = region_name(view, code) or code
-    return Home(code, name, False, f"本市：{name}（{display_code(code)}，按设置 home_region）")
+    return Home(code, name, False, f"本市：{name}（{display_code(code)}，按「本市」设置）")
 
 
 def park_places(view: GraphView, settings: AnalysisSettings) -> pl.DataFrame:

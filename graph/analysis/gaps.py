@@ -122,7 +122,8 @@ def chain_structures(view: GraphView) -> dict[str, ChainStructure]:
                     h.add_nodes_from(sorted(mem))
                     h.add_edges_from(sorted(sub.subgraph(mem).edges()))
                     cyc_edges = nx.find_cycle(h, source=first)
-                    cs.warnings.append(R.cycle_warning(cid, [u for u, _ in cyc_edges]))
+                    seg_name = _segment_attrs(view)
+                    cs.warnings.append(R.cycle_warning(m.get("name") or cid, [seg_name.get(u, {}).get("name") or u for u, _ in cyc_edges]))
             cs.leaves = [n for n in nodes if n not in has_child]
             out[cid] = cs
         return out

@@ -234,7 +234,7 @@ def _sentence(label: str, n: int | None, best: list[CityCountRow], m: int | None
     if n is None:
         if m is None:
             return f"{label}：没有园区数据", "无数据"
-        return f"{label}中最多的{names}{each} {m} 家（未确定本市，请设置 home_region）", f"本市未确定 / 最多的{names}{each} {m} 家"
+        return f"{label}中最多的{names}{each} {m} 家（未确定本市，请在「本市」设置中指定）", f"本市未确定 / 最多的{names}{each} {m} 家"
     if m is None:
         return f"{label}中本市 {n} 家（数据中没有其他城市的园区）", f"本市 {n} 家 / 无其他城市数据"
     if m == 0:

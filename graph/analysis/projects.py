@@ -72,7 +72,7 @@ def _groups(pr: pl.DataFrame, key: str, names: dict[str, str]) -> list[GroupRow]
     return out
 
 
-def project_report(view: GraphView, settings: AnalysisSettings, as_of: dt.date | None = None) -> ProjectReport:
+def project_report(view: GraphView, settings: AnalysisSettings, as_of: dt.date | None = None, park_id: str | None = None) -> ProjectReport:
     """The investment-project pipeline report.
 
     Parameters
@@ -82,6 +82,11 @@ def project_report(view: GraphView, settings: AnalysisSettings, as_of: dt.date |
         Uses ``stall_days``, ``intensity_min``, ``output_per_mu_min``, ``tax_per_mu_min``.
     as_of : datetime.date, optional
         Reference date for stalls and overdue (default today).
+    park_id : str, optional
+        Only the projects of this park (every figure: totals, funnel, conversion, flags, fills).
+
+    ``fills`` lists the live projects whose segment is a gap (broken, missing or weak in the
+    city), highest priority first; a project on a strong segment fills no gap.
 
     Examples
     --------
@@ -94,9 +99,10 @@ def project_report(view: GraphView, settings: AnalysisSettings, as_of: dt.date |
     ('S2', 'broken')
     """
     as_of = as_of or dt.date.today()
-    pr = view.projects.filter(pl.col("stage").is_in(list(ALL_STAGES)))
+    projects = view.projects if park_id is None else view.projects.filter(pl.col("park_id") == park_id)
+    pr = projects.filter(pl.col("stage").is_in(list(ALL_STAGES)))
     warnings: list[str] = []
-    bad = view.projects.height - pr.height
+    bad = projects.height - pr.height
     if bad:
         warnings.append(f"{bad}个项目阶段无法识别，未计入")
     rep = ProjectReport(as_of=as_of, total=pr.height, settings=settings.model_dump(), warnings=warnings)
@@ -187,7 +193,8 @@ def _overdue(r: dict, as_of: dt.date) -> list[OverdueRow]:
 
 
 def _fills(view: GraphView, settings: AnalysisSettings, live: pl.DataFrame) -> list[FillRow]:
-    """Each live project's segment with its current (city) label and priority, highest priority first."""
+    """Live projects on a gap segment (broken, missing or weak in the city) with its label and priority, highest
+    priority first; a project on a strong segment fills no gap (analysis.md: "which gaps a project fills")."""
     fills = live.filter(pl.col("segment_id").is_not_null()).sort("id")
     if not fills.height:
         return []
@@ -195,18 +202,9 @@ def _fills(view: GraphView, settings: AnalysisSettings, live: pl.DataFrame) -> l
     out = []
     for r in fills.iter_rows(named=True):
         g = by_seg.get(r["segment_id"])
-        out.append(
-            FillRow(
-                project_id=r["id"],
-                name=r["name"],
-                stage=r["stage"],
-                segment_id=r["segment_id"],
-                segment_name=g.segment_name if g else None,
-                chain_id=g.chain_id if g else None,
-                label=g.label if g else None,
-                label_zh=g.label_zh if g else None,
-                priority=g.priority if g else None,
-            )
-        )
+        if g is None or g.label == "strong":
+            continue
+        out.append(FillRow(project_id=r["id"], name=r["name"], stage=r["stage"], segment_id=r["segment_id"], segment_name=g.segment_name,
+                           chain_id=g.chain_id, label=g.label, label_zh=g.label_zh, priority=g.priority))  # fmt: skip
     out.sort(key=lambda f: (f.priority is None, -(f.priority or 0.0), f.project_id))
     return out

@@ -70,8 +70,13 @@ def r_supply(candidates: int) -> str:
     return f"外地候选企业{candidates}家" if candidates else "暂无外地候选企业"
 
 
-def cycle_warning(chain_id: str, cycle: list[str]) -> str:
-    return f"产业链 {chain_id} 的环节供应关系存在循环：{' → '.join(cycle + cycle[:1])}（已按传递闭包计算上下游）"
+def cycle_warning(chain_name: str, cycle: list[str]) -> str:
+    """A SUPPLIES cycle named for people: the chain's name and its segments' names (ids only where a name is missing).
+
+    >>> cycle_warning("动力电池产业链", ["电池回收", "正极材料"])
+    '「动力电池产业链」的环节供应关系存在循环：电池回收 → 正极材料 → 电池回收（已按传递闭包计算上下游）'
+    """
+    return f"「{chain_name}」的环节供应关系存在循环：{' → '.join(cycle + cycle[:1])}（已按传递闭包计算上下游）"
 
 
 # ------------------------------------------------------------------ target factors

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from graph.settings import Settings
-from graph.stores.base import LoadReport, QueryRefused, QueryResult, Store, StoreBusy, StoreError, WriteFailed
+from graph.stores.base import LoadReport, QueryFailed, QueryRefused, QueryResult, Store, StoreBusy, StoreError, WriteFailed
 
-__all__ = ["open_store", "load_view", "Store", "StoreError", "StoreBusy", "WriteFailed", "QueryRefused", "QueryResult", "LoadReport"]
+__all__ = ["open_store", "load_view", "Store", "StoreError", "StoreBusy", "WriteFailed", "QueryRefused", "QueryFailed", "QueryResult", "LoadReport"]
 
 
 def open_store(settings: Settings, *, read_only: bool = True) -> Store:

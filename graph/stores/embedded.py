@@ -33,7 +33,7 @@ from graph.guard import console_query
 from graph.mapping import iter_frames, tables_from_graph
 from graph.schema import NODES, RELS, TABLES
 from graph.settings import Settings
-from graph.stores.base import LoadReport, ProgressFn, QueryResult, Steps, StoreError, WriteFailed, take_rows
+from graph.stores.base import LoadReport, ProgressFn, QueryResult, Steps, StoreError, WriteFailed, query_failed, take_rows
 from graph.stores import viewfile
 from graph.stores.lock import file_lock
 from graph.view import GraphView
@@ -88,10 +88,10 @@ class EmbeddedStore:
         """A read-only connection to the current file, reopened when the file changed."""
         current = self.version()
         if not current:
-            raise StoreError(
-                f"数据库不存在：{self.location}。请先导入数据，例如 `indmap ingest data/demo`"
-                f"（或用 --store / INDMAP_STORE 指定已有的数据库）。"
-            )
+            from graph.hints import DEMO, ingest_command
+
+            example = ingest_command(self.location) if DEMO.is_dir() else ingest_command(self.location, "数据集文件夹")
+            raise StoreError(f"数据库不存在：{self.location}。请先导入数据，例如：\n  {example}\n（或用 --store / INDMAP_STORE 指定已有的数据库）。")
         if self._conn is None or current != self._opened:
             self.close()
             try:
@@ -254,8 +254,13 @@ class EmbeddedStore:
             with self._lock:
                 conn = self._connection()
                 pinned = self._opened
-                nodes = {label: _arrow_frame(conn, Q.read_nodes(label)) for label in NODES}
-                rels = {rtype: _arrow_frame(conn, Q.read_rels(rtype)) for rtype in ("SUPPLIES", "OPERATES_IN", "SUPPLIES_TO")}
+                try:
+                    nodes, rels = _read_graph(conn)
+                except RuntimeError as exc:
+                    if "Cannot find property" not in str(exc):
+                        raise
+                    # a file written before a property joined the schema: read what it has (the rest is empty)
+                    nodes, rels = _read_graph(conn, tolerant=True)
             if self.version() == pinned:
                 break
         return tables_from_graph(nodes, rels)
@@ -329,7 +334,7 @@ class EmbeddedStore:
                 msg = str(exc)
                 if "Interrupted" in msg:
                     raise StoreError(f"查询超时（超过 {timeout_s:g} 秒）已中止：请缩小范围或加 LIMIT。") from exc
-                raise StoreError(f"查询出错：{msg}") from exc
+                raise query_failed(msg) from exc
             finally:
                 conn.set_query_timeout(0)
             if isinstance(res, list):  # several statements: the guard refuses these
@@ -362,6 +367,27 @@ def _version_of(path: Path) -> str:
 
 def _arrow_frame(conn: lb.Connection, cypher: str) -> pl.DataFrame:
     return pl.from_arrow(conn.execute(cypher).get_as_arrow())  # type: ignore[return-value]
+
+
+def _read_graph(conn: lb.Connection, tolerant: bool = False) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
+    """Node and relationship frames of the file; ``tolerant``: only the properties its tables have."""
+
+    def binds(stmt: str) -> bool:
+        try:
+            conn.execute(stmt)
+        except RuntimeError:
+            return False
+        return True
+
+    def have(props: list, probes: list[str]) -> set[str] | None:
+        return {p.name for p, probe in zip(props, probes) if binds(probe)} if tolerant else None
+
+    nodes = {label: _arrow_frame(conn, Q.read_nodes(label, have(NODES[label].props, Q.node_property_probes(label)))) for label in NODES}
+    rels = {
+        rtype: _arrow_frame(conn, Q.read_rels(rtype, have(RELS[rtype].props, Q.rel_property_probes(rtype))))
+        for rtype in ("SUPPLIES", "OPERATES_IN", "SUPPLIES_TO")
+    }
+    return nodes, rels
 
 
 def _remove_tmp(tmp: Path) -> None:

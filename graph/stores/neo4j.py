@@ -56,7 +56,7 @@ from graph.schema import NODES, RELS
 from graph.settings import Settings
 from graph import queries as Q
 from graph.stores.neo4j_values import collect_ids, collect_rel_ends, native, plain_value
-from graph.stores.base import LoadReport, ProgressFn, QueryRefused, QueryResult, Steps, StoreError, take_rows
+from graph.stores.base import LoadReport, ProgressFn, QueryRefused, QueryResult, Steps, StoreError, query_failed, take_rows
 from graph.stores.lock import wait_for
 
 LEASE_TTL_S = 60
@@ -387,7 +387,7 @@ class Neo4jStore:
                 raise StoreError(f"查询超时（超过 {timeout_s:g} 秒）已中止：请缩小范围或加 LIMIT。") from exc
             if "AccessMode" in code or "Forbidden" in code:
                 raise QueryRefused(f"只读控制台不允许写入：{exc.message}") from exc
-            raise StoreError(f"查询出错：{exc.message} ({exc.code})") from exc
+            raise query_failed(exc.message or "", exc.code or "", prefix=len("EXPLAIN ")) from exc
         except Exception as exc:
             raise self._error(exc, "查询") from exc
         return QueryResult(

@@ -147,6 +147,18 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX link_reviews_pair ON link_reviews(enterprise_id, segment_id);
     """,
+    # 3: named what-if scenarios (推演情景): the targets and projects treated as landed
+    """
+    CREATE TABLE scenarios (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL UNIQUE,
+        items TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -8,7 +8,7 @@ import polars as pl
 
 from graph.schema import TABLES
 
-LINK_COLUMNS = ["enterprise_id", "segment_id", "share", "source", "confidence"]
+LINK_COLUMNS = ["enterprise_id", "segment_id", "share", "source", "confidence", "evidence"]
 REVIEW_COLUMNS = ["enterprise_id", "enterprise_name", "segment_id", "segment_name", "share", "source", "confidence", "evidence"]
 
 
@@ -56,7 +56,7 @@ def read_segments(path: str | Path) -> pl.DataFrame:
 
 
 def write_links(df: pl.DataFrame, path: str | Path, *, review: bool = False) -> None:
-    """Write links as ``enterprise_segments.csv`` (UTF-8, no BOM, share to 4 places); ``review`` adds names and the evidence score."""
+    """Write links as ``enterprise_segments.csv`` (UTF-8, no BOM, share to 4 places) with the evidence score; ``review`` adds names."""
     cols = REVIEW_COLUMNS if review else LINK_COLUMNS
     out = df.select(cols).with_columns(pl.col("share").round(4))
     Path(path).parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,245 @@
+"""Finding things the way a person types them: ids in any case, names, codes; suggestions on a miss.
+
+* :func:`resolve` turns what was typed for an id (``nev-m01``, ``ＮＥＶ-M01``) into the id of the
+  data, or raises :class:`UnknownId` whose message lists "您是否要找…" suggestions (a Chinese name
+  such as ``整车制造`` or a near-miss id such as ``NEV-M1``);
+* :func:`suggest` ranks those suggestions: ids and names that contain what was typed first, then
+  fuzzy matches (rapidfuzz) of ids and names;
+* :func:`search_enterprises` is the company search: part of a name, a fuzzy name, a unified social
+  credit code, a stock code (with or without the exchange suffix) or an enterprise id.
+
+Matching is on text normalised the way ids are at ingest (NFKC, zero-width characters removed),
+case-folded. Pure functions over a :class:`~graph.view.GraphView`; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import polars as pl
+from rapidfuzz import fuzz, process
+
+from graph.view import GraphView
+
+ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+FUZZY_CUTOFF = 60.0  # rapidfuzz WRatio (0-100) a suggestion needs
+SEARCH_CUTOFF = 70.0  # ... and a fuzzy company-name hit
+
+
+@dataclass(frozen=True)
+class Kind:
+    """Where the ids of one kind of thing live, and its words for people."""
+
+    table: str
+    id_column: str
+    id_zh: str  # 环节编号
+    zh: str  # 环节
+
+
+KINDS: dict[str, Kind] = {
+    "industry": Kind("industries", "id", "产业编号", "产业"),
+    "chain": Kind("chains", "id", "产业链编号", "产业链"),
+    "segment": Kind("segments", "id", "环节编号", "环节"),
+    "enterprise": Kind("enterprises", "id", "企业编号", "企业"),
+    "park": Kind("parks", "id", "园区编号", "园区"),
+    "project": Kind("projects", "id", "项目编号", "项目"),
+    "region": Kind("regions", "code", "行政区划代码", "行政区划"),
+}
+
+
+class UnknownId(ValueError):
+    """An id that is not in the data; the message names it and suggests what was probably meant."""
+
+    def __init__(self, kind: str, text: str, suggestions: list[tuple[str, str | None]]):
+        self.kind, self.text, self.suggestions = kind, text, suggestions
+        k = KINDS[kind]
+        msg = f"未知{k.id_zh} {text!r}"
+        if suggestions:
+            msg += "。您是否要找：" + "、".join(f"{i}（{n}）" if n else i for i, n in suggestions) + "？"
+        else:
+            msg += f"：数据中没有相近的{k.zh}"
+        super().__init__(msg)
+
+
+def norm(text: object) -> str:
+    """Text compared case-insensitively: NFKC, zero-width characters removed, trimmed, case-folded.
+
+    >>> norm(" ＮＥＶ-m01\u200b "), norm(None)
+    ('nev-m01', '')
+    """
+    if text is None:
+        return ""
+    return ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", str(text))).strip().casefold()
+
+
+def _pairs(view: GraphView, kind: str) -> list[tuple[str, str | None]]:
+    k = KINDS[kind]
+    df = view.tables[k.table]
+    if df.height == 0:
+        return []
+    return list(zip(df.get_column(k.id_column).cast(pl.Utf8).to_list(), df.get_column("name").to_list()))
+
+
+def resolve(view: GraphView, kind: str, text: str) -> str:
+    """The id of ``kind`` that ``text`` names: exact, or equal once normalised (any case, full-width).
+
+    Parameters
+    ----------
+    view : GraphView
+    kind : str
+        A key of :data:`KINDS` (``segment``, ``chain``, ``enterprise``, ``park``, ``project``, ...).
+    text : str
+        What was typed.
+
+    Returns
+    -------
+    str
+        The id as the data spells it.
+
+    Raises
+    ------
+    UnknownId
+        No id matches; its message suggests up to five ids (with names) that were probably meant.
+
+    Examples
+    --------
+    >>> v = GraphView({"segments": pl.DataFrame({"id": ["NEV-M01", "NEV-U01"], "chain_id": ["NEV"] * 2,
+    ...     "name": ["整车制造", "动力电池系统"]})})
+    >>> resolve(v, "segment", "nev-m01")
+    'NEV-M01'
+    >>> resolve(v, "segment", "电池")
+    Traceback (most recent call last):
+    ...
+    graph.lookup.UnknownId: 未知环节编号 '电池'。您是否要找：NEV-U01（动力电池系统）？
+    """
+    return resolve_among(_pairs(view, kind), kind, text)
+
+
+def resolve_among(pairs: list[tuple[str, str | None]], kind: str, text: str) -> str:
+    """:func:`resolve` over ``(id, name)`` pairs from elsewhere (e.g. the chains of the snapshots).
+
+    >>> resolve_among([("NEV", "新能源汽车产业链")], "chain", "ｎｅｖ")
+    'NEV'
+    """
+    ids = [i for i, _ in pairs]
+    if text in ids:
+        return text
+    key = norm(text)
+    same = [i for i in ids if norm(i) == key]
+    if len(same) == 1:
+        return same[0]
+    raise UnknownId(kind, text, suggest_among(pairs, text))
+
+
+def suggest(view: GraphView, kind: str, text: str, limit: int = 5) -> list[tuple[str, str | None]]:
+    """Ids (with names) a person probably meant by ``text``, best first.
+
+    An id or name containing ``text`` (or contained in it) ranks first, shorter ones before
+    longer; then fuzzy matches of ids and names (rapidfuzz WRatio ≥ 60). Ties by id.
+
+    Examples
+    --------
+    >>> v = GraphView({"chains": pl.DataFrame({"id": ["NEV", "BAT", "IC"], "name": ["新能源汽车产业链", "动力电池产业链", "集成电路产业链"]})})
+    >>> suggest(v, "chain", "nevv"), suggest(v, "chain", "新能源汽车")
+    ([('NEV', '新能源汽车产业链')], [('NEV', '新能源汽车产业链')])
+    """
+    return suggest_among(_pairs(view, kind), text, limit)
+
+
+def suggest_among(pairs: list[tuple[str, str | None]], text: str, limit: int = 5) -> list[tuple[str, str | None]]:
+    """:func:`suggest` over ``(id, name)`` pairs."""
+    key = norm(text)
+    if not key:
+        return []
+    best: dict[str, float] = {}
+    for i, name in pairs:
+        for cand in (norm(i), norm(name)):
+            if cand and (key in cand or cand in key):
+                best[i] = max(best.get(i, 0.0), 200.0 - abs(len(cand) - len(key)))
+    for choices in ({i: norm(i) for i, _ in pairs}, {i: norm(n) for i, n in pairs if n}):
+        for _, sc, i in process.extract(key, choices, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=FUZZY_CUTOFF):
+            best[i] = max(best.get(i, 0.0), float(sc))
+    names = dict(pairs)
+    ranked = sorted(best, key=lambda i: (-best[i], i))[:limit]
+    return [(i, names.get(i)) for i in ranked]
+
+
+@dataclass(frozen=True)
+class EnterpriseHit:
+    """One company found by :func:`search_enterprises`."""
+
+    enterprise_id: str
+    name: str | None
+    local: bool | None
+    listed_code: str | None
+    credit_code: str | None
+    matched: str  # how it was found, for people: 名称包含 / 名称相近 / 股票代码 / 统一社会信用代码 / 企业编号
+    score: float  # 0-100, higher first
+
+
+def _code_hits(df: pl.DataFrame, key: str) -> dict[str, tuple[str, float]]:
+    """Exact id, credit code and stock code matches (a stock code also without its exchange suffix)."""
+    hits: dict[str, tuple[str, float]] = {}
+    for i, credit, listed in df.select("id", "credit_code", "listed_code").iter_rows():
+        if norm(i) == key:
+            hits[i] = ("企业编号", 100.0)
+        elif credit and norm(credit) == key:
+            hits[i] = ("统一社会信用代码", 100.0)
+        elif listed and (norm(listed) == key or norm(listed).split(".")[0] == key):
+            hits[i] = ("股票代码", 100.0)
+    return hits
+
+
+def search_enterprises(view: GraphView, query: str, limit: int = 20) -> list[EnterpriseHit]:
+    """Companies matching ``query``: codes exactly, names by substring, then fuzzily.
+
+    Parameters
+    ----------
+    view : GraphView
+    query : str
+        Part of a name (``宁德``), a name with a typo, a unified social credit code, a stock code
+        (``300750`` or ``300750.SZ``) or an enterprise id; any case, full-width or half-width.
+    limit : int
+        At most this many hits.
+
+    Returns
+    -------
+    list of EnterpriseHit
+        Code and id matches first, then names containing the query (a name starting with it
+        first, shorter names first), then fuzzy name matches (rapidfuzz WRatio ≥ 70); ties by id.
+
+    Examples
+    --------
+    >>> v = GraphView({"enterprises": pl.DataFrame({"id": ["300750.SZ", "L1", "L2"],
+    ...     "name": ["宁德时代", "示例市宁德电池有限公司", "示例市华光科技有限公司"], "local": [False, True, True],
+    ...     "listed_code": ["300750.SZ", None, None], "credit_code": [None, "91379902986129256H", None]})})
+    >>> [(h.enterprise_id, h.matched) for h in search_enterprises(v, "宁德")]
+    [('300750.SZ', '名称包含'), ('L1', '名称包含')]
+    >>> [(h.enterprise_id, h.matched) for h in search_enterprises(v, "300750")]
+    [('300750.SZ', '股票代码')]
+    >>> [(h.enterprise_id, h.matched) for h in search_enterprises(v, "91379902986129256h")]
+    [('L1', '统一社会信用代码')]
+    >>> [(h.enterprise_id, h.matched) for h in search_enterprises(v, "示例市华光科技公司")]
+    [('L2', '名称相近')]
+    """
+    key = norm(query)
+    df = view.enterprises
+    if not key or df.height == 0:
+        return []
+    hits = _code_hits(df, key)
+    names = {i: norm(n) for i, n in df.select("id", "name").iter_rows() if n}
+    for i, n in names.items():
+        if i not in hits and key in n:
+            hits[i] = ("名称包含", (99.0 if n.startswith(key) else 79.0) - min(19, len(n) - len(key)))
+    if len(hits) < limit:
+        pool = {i: n for i, n in names.items() if i not in hits}
+        for _, sc, i in process.extract(key, pool, scorer=fuzz.WRatio, limit=limit - len(hits), score_cutoff=SEARCH_CUTOFF):
+            hits[i] = ("名称相近", min(float(sc), 58.0) * 0.5 + 29.0)  # always below every substring match
+    rows = {r["id"]: r for r in df.filter(pl.col("id").is_in(list(hits))).select("id", "name", "local", "listed_code", "credit_code").iter_rows(named=True)}
+    order = sorted(hits, key=lambda i: (-hits[i][1], i))[:limit]
+    return [
+        EnterpriseHit(i, rows[i]["name"], rows[i]["local"], rows[i]["listed_code"], rows[i]["credit_code"], hits[i][0], hits[i][1])
+        for i in order
+    ]
