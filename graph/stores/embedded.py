@@ -42,16 +42,6 @@ TMP_MARK = ".tmp-"
 READ_RETRIES = 5
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 class EmbeddedStore:
     """A LadybugDB file implementing the :class:`~graph.stores.base.Store` protocol."""
 
@@ -126,7 +116,7 @@ class EmbeddedStore:
                 pid = int(f.name[len(prefix) :].split("-", 1)[0])
             except ValueError:
                 continue
-            if not _pid_alive(pid):
+            if not viewfile.pid_alive(pid):
                 f.unlink(missing_ok=True)
 
     def write(self, tables: Mapping[str, pl.DataFrame], meta: dict | None = None, progress: ProgressFn | None = None) -> LoadReport:

@@ -235,12 +235,13 @@ def prune(root: Path, keep: set[str]) -> None:
             continue
         if d.name.startswith(STAGING):
             pid = d.name[len(STAGING):].split("-", 1)[0]
-            if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+            if pid.isdigit() and int(pid) != os.getpid() and pid_alive(int(pid)):
                 continue
         shutil.rmtree(d, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists (also when it belongs to another user)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
