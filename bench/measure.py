@@ -270,7 +270,7 @@ class Bench:
                 self.notes.append(f"{size}: graph.analysis and the networkx baselines give the same answer for {', '.join(sorted(problems))}.")
         self.add(
             Figure(
-                "read_view", "read store → GraphView (every table)", size, a["read_seconds"], "s",
+                "read_view", "read store → analysis view (persisted Arrow IPC, memory-mapped)", size, a["read_seconds"], "s",
                 None, "", None, "", "", None, 1, f"analysis process peak {ra.maxrss_mb:,.0f} MB; networkx process peak {rn.maxrss_mb:,.0f} MB",
             )
         )

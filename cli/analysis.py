@@ -32,13 +32,12 @@ PARK_SETTINGS = ["home_region", "park_ranking_weights", "overlap_threshold", "co
 
 
 def load_view(args: argparse.Namespace, settings: Any):
-    """Open the store named by the settings and read it into a GraphView (tests may replace this)."""
-    from graph.stores import open_store
-    from graph.view import GraphView
+    """Open the store named by the settings and read its analysis view (tests may replace this)."""
+    from graph.stores import load_view as read_view, open_store
 
     store = open_store(settings)
     try:
-        return GraphView(store.read_tables(), meta=store.read_meta())
+        return read_view(store)
     finally:
         store.close()
 

@@ -7,6 +7,8 @@ store holds the graph. Pure functions over polars frames; no I/O.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
 import polars as pl
 
 from graph.schema import NODES, RELS, TABLES, NodeSpec, RelSpec
@@ -31,7 +33,7 @@ def region_level(code: pl.Expr) -> pl.Expr:
     )
 
 
-def node_frame(spec: NodeSpec, tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+def node_frame(spec: NodeSpec, tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
     """Node properties of ``spec.label``, in schema order, ``id`` first-class."""
     src = conform(spec.table, tables.get(spec.table))
     if spec.label == "Region":
@@ -43,7 +45,7 @@ def node_frame(spec: NodeSpec, tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
     return df.select([p.name for p in spec.props])
 
 
-def rel_frame(spec: RelSpec, tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+def rel_frame(spec: RelSpec, tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
     """Relationship rows ``_src``, ``_dst`` (node ids) plus properties; null ends dropped."""
     src = conform(spec.table, tables.get(spec.table))
     if spec.table == "park_stats" and spec.dst_col == "id":
@@ -55,11 +57,23 @@ def rel_frame(spec: RelSpec, tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
     return df.filter(pl.col(SRC).is_not_null() & pl.col(DST).is_not_null() & (pl.col(DST) != ""))
 
 
-def graph_frames(tables: dict[str, pl.DataFrame]) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
+def graph_frames(tables: Mapping[str, pl.DataFrame]) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
     """All node frames (by label) and relationship frames (by type) of a dataset."""
     nodes = {label: node_frame(spec, tables) for label, spec in NODES.items()}
     rels = {rtype: rel_frame(spec, tables) for rtype, spec in RELS.items()}
     return nodes, rels
+
+
+def iter_frames(tables: Mapping[str, pl.DataFrame]) -> Iterator[tuple[str, str, pl.DataFrame]]:
+    """``(kind, name, frame)`` for every node label, then every relationship type, made one at a time.
+
+    With a lazily loading ``tables`` (:class:`graph.stores.viewfile.StagedView`) a writer holds
+    one frame at a time: memory stays at the size of the largest table, not of the dataset.
+    """
+    for label, spec in NODES.items():
+        yield "node", label, node_frame(spec, tables)
+    for rtype, spec in RELS.items():
+        yield "rel", rtype, rel_frame(spec, tables)
 
 
 # Tables that exist only as relationships; every other table is read from its nodes.
@@ -89,8 +103,39 @@ def tables_from_graph(nodes: dict[str, pl.DataFrame], rels: dict[str, pl.DataFra
         if df is None:
             continue
         out[table] = conform(table, df.rename({SRC: spec.src_col, DST: spec.dst_col}))
-    for name, df in out.items():
-        key = [k for k in TABLES[name].key if k in df.columns]
-        if key and df.height:
-            out[name] = df.sort(key, nulls_last=True)
-    return out
+    return {name: canonical_order(name, df) for name, df in out.items()}
+
+
+def _is_key_sorted(df: pl.DataFrame, key: list[str]) -> bool:
+    """True when ``df`` is already in key order (one pass, no sort): the common case for generated and exported data."""
+    if df.select(pl.any_horizontal(pl.col(k).is_null() for k in key).any()).item():
+        return False  # nulls in a key column: let the sort place them (rare; keys are required)
+    first = df.get_column(key[0])
+    if not first.is_sorted():
+        return False
+    if len(key) == 1:
+        return True
+    same = pl.lit(True)
+    ordered = pl.lit(False)
+    for k in key:  # lexicographic: row i <= row i+1
+        prev = pl.col(k).shift(1)
+        ordered = ordered | (same & (pl.col(k) > prev))
+        same = same & (pl.col(k) == prev)
+    ok = (ordered | same).slice(1)
+    return bool(df.select(ok.all()).item())
+
+
+def canonical_order(table: str, df: pl.DataFrame) -> pl.DataFrame:
+    """``df`` sorted by the table's key (nulls last), the order both stores read back in.
+
+    Already-sorted frames are returned as they are (checked in one pass), so a sorted
+    dataset pays no sort.
+
+    >>> df = pl.DataFrame({"enterprise_id": ["b", "a", "a"], "segment_id": ["x", "y", "x"]})
+    >>> canonical_order("enterprise_segments", df).rows()
+    [('a', 'x'), ('a', 'y'), ('b', 'x')]
+    """
+    key = [k for k in TABLES[table].key if k and k in df.columns]
+    if not key or df.height < 2 or _is_key_sorted(df, key):
+        return df
+    return df.sort(key, nulls_last=True)

@@ -73,6 +73,11 @@ class GraphView:
         ``projects``). Missing tables become empty ones.
     meta : dict
         Free-form provenance (dataset path, ingest time, demo flag, ...).
+    indexes : dict of str to polars.Series
+        Derived columns computed once per generation and persisted with the view
+        (:mod:`graph.stores.viewfile`), e.g. ``es_eidx``: the enterprise row of each
+        ``enterprise_segments`` row. The analysis uses them when present and builds
+        them otherwise.
 
     Examples
     --------
@@ -86,6 +91,7 @@ class GraphView:
 
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
+    indexes: dict[str, pl.Series] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.tables = {name: conform(name, self.tables.get(name)) for name in TABLES}

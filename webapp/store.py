@@ -10,7 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 from graph.settings import Settings
-from graph.stores import Store, open_store, read_generation
+from graph.stores import Store, open_store
+from graph.stores import load_view as read_view
 from graph.view import GraphView
 
 
@@ -22,6 +23,9 @@ def open_cached_store(location: str, _settings: Settings) -> Store:
 
 @st.cache_resource(show_spinner="正在读取图谱数据…", max_entries=3)
 def load_view(location: str, version: str, _store: Store) -> GraphView:
-    """The whole graph as typed tables, once per store version (shared by all sessions, never mutated)."""
-    tables, meta = read_generation(_store)  # one generation, even while an ingest swaps the store
-    return GraphView(tables, meta)
+    """The analysis view, once per store version (shared by all sessions, never mutated).
+
+    One generation, even while an ingest swaps the store; an embedded store maps its persisted
+    view (:mod:`graph.stores.viewfile`) instead of reading every table.
+    """
+    return read_view(_store)

@@ -24,7 +24,14 @@ def open_store(settings: Settings, *, read_only: bool = True) -> Store:
 
 
 def load_view(store: Store):
-    """Read the whole graph back into a :class:`~graph.view.GraphView` for analysis."""
+    """The :class:`~graph.view.GraphView` the analysis runs on, of one generation of the graph.
+
+    The embedded store maps its persisted view (milliseconds at a million enterprises) or
+    reads its tables; the Neo4j store answers what it can with aggregate queries.
+    """
+    reader = getattr(store, "read_view", None)
+    if reader is not None:
+        return reader()
     from graph.view import GraphView
 
     return GraphView(*read_generation(store))

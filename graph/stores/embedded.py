@@ -22,6 +22,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, Iterator
 
 import ladybug as lb
@@ -29,28 +30,22 @@ import polars as pl
 
 from graph import queries as Q
 from graph.guard import console_query
-from graph.mapping import graph_frames, tables_from_graph
-from graph.schema import NODES, RELS
+from graph.mapping import iter_frames, tables_from_graph
+from graph.schema import NODES, RELS, TABLES
 from graph.settings import Settings
 from graph.stores.base import LoadReport, ProgressFn, QueryResult, Steps, StoreError, WriteFailed, query_failed, take_rows
+from graph.stores import viewfile
 from graph.stores.lock import file_lock
+from graph.view import GraphView
 
 TMP_MARK = ".tmp-"
 READ_RETRIES = 5
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 class EmbeddedStore:
     """A LadybugDB file implementing the :class:`~graph.stores.base.Store` protocol."""
+
+    persists_view = True  # every write also writes the analysis view beside the file (graph.stores.viewfile)
 
     def __init__(self, path: str | os.PathLike, settings: Settings | None = None, read_only: bool = True):
         self.location = str(Path(path))
@@ -74,11 +69,7 @@ class EmbeddedStore:
         return self.path.is_file()
 
     def version(self) -> str:
-        try:
-            st = os.stat(self.location)
-        except FileNotFoundError:
-            return ""
-        return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
+        return _version_of(self.path)
 
     def _buffer_pool(self) -> int:
         return int(self.settings.buffer_pool_mb) * 1024 * 1024
@@ -125,11 +116,15 @@ class EmbeddedStore:
                 pid = int(f.name[len(prefix) :].split("-", 1)[0])
             except ValueError:
                 continue
-            if not _pid_alive(pid):
+            if not viewfile.pid_alive(pid):
                 f.unlink(missing_ok=True)
 
-    def write(self, tables: dict[str, pl.DataFrame], meta: dict | None = None, progress: ProgressFn | None = None) -> LoadReport:
+    def write(self, tables: Mapping[str, pl.DataFrame], meta: dict | None = None, progress: ProgressFn | None = None) -> LoadReport:
         """Write ``tables`` as a new graph file and swap it in atomically (one writer at a time).
+
+        The analysis view of the new generation is written beside it first, table by table
+        (:mod:`graph.stores.viewfile`), and published only with the new file; the graph is
+        copied in one node label / relationship type frame at a time.
 
         Raises :class:`~graph.stores.base.StoreBusy` when another writer holds the
         store for longer than ``write_lock_wait_s``, and
@@ -142,16 +137,24 @@ class EmbeddedStore:
         with file_lock(self.path, self.settings.write_lock_wait_s, progress):
             self._cleanup_stale()
             tmp = self.path.with_name(f".{self.path.name}{TMP_MARK}{os.getpid()}-{uuid.uuid4().hex[:8]}")
+            generation = uuid.uuid4().hex
+            meta = dict(meta or {}, generation=generation)
+            writer: viewfile.ViewWriter | None = None
             failure = None
             try:
+                writer = self._view_writer(tables)
+                # COPY from the frames in memory (mapping the view back would add its pages to the RSS)
                 report = self._write_file(tmp, tables, meta, progress)
                 with open(tmp, "rb") as fh:
                     os.fsync(fh.fileno())
+                writer.publish(generation, _version_of(tmp), meta)
             except Exception as exc:  # noqa: BLE001 - every failure is reported the same honest way
                 failure = _write_failure(exc, self.location)
             if failure is not None:
                 gc.collect()  # the engine's handle dies with the traceback and leaves its files: remove them after
                 _remove_tmp(tmp)
+                if writer is not None:
+                    writer.discard()
                 raise WriteFailed(failure)
             with self._lock:
                 os.replace(tmp, self.path)
@@ -161,13 +164,21 @@ class EmbeddedStore:
                     os.fsync(dfd)
                 finally:
                     os.close(dfd)
+            viewfile.prune(viewfile.view_root(self.path), keep={generation})
         report.seconds = time.perf_counter() - t0
         return report
 
-    def _write_file(self, tmp: Path, tables: dict[str, pl.DataFrame], meta: dict | None, progress: ProgressFn | None) -> LoadReport:
-        """The new graph in ``tmp`` (closed, checkpointed); raises on any failure."""
-        nodes, rels = graph_frames(tables)
-        tick = Steps(len(nodes) + len(rels) + 2, progress)  # schema, tables, meta
+    def _view_writer(self, tables: Mapping[str, pl.DataFrame]) -> viewfile.ViewWriter:
+        """A staging writer holding ``tables`` (one Arrow IPC file each) and the derived indexes."""
+        writer = viewfile.ViewWriter(viewfile.view_root(self.path))
+        for name in TABLES:
+            writer.add(name, tables.get(name))
+        writer.add_indexes()
+        return writer
+
+    def _write_file(self, tmp: Path, tables: Mapping[str, pl.DataFrame], meta: dict, progress: ProgressFn | None) -> LoadReport:
+        """The new graph in ``tmp`` (closed, checkpointed), one frame at a time; raises on any failure."""
+        tick = Steps(len(NODES) + len(RELS) + 2, progress)  # schema, tables, meta
         report = LoadReport()
         db = lb.Database(str(tmp), buffer_pool_size=self._buffer_pool())
         conn = lb.Connection(db)
@@ -175,17 +186,13 @@ class EmbeddedStore:
             for ddl in Q.ladybug_ddl():
                 conn.execute(ddl)
             tick("schema")
-            for label, df in nodes.items():
+            for kind, name, df in iter_frames(tables):
                 if df.height:
-                    conn.execute(Q.copy_node(label), {"df": df})
-                report.nodes[label] = df.height
-                tick(label)
-            for rtype, df in rels.items():
-                if df.height:
-                    conn.execute(Q.copy_rel(rtype), {"df": df})
-                report.relationships[rtype] = df.height
-                tick(rtype)
-            meta = dict(meta or {})
+                    conn.execute(Q.copy_node(name) if kind == "node" else Q.copy_rel(name), {"df": df})
+                (report.nodes if kind == "node" else report.relationships)[name] = df.height
+                del df
+                tick(name)
+            meta = dict(meta)
             meta.setdefault("written_at", dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
             meta["counts"] = {"nodes": report.nodes, "relationships": report.relationships}
             conn.execute(Q.LADYBUG_WRITE_META, {"meta_id": Q.META_ID, "json": json.dumps(meta, ensure_ascii=False, default=str)})
@@ -248,11 +255,54 @@ class EmbeddedStore:
                 break
         return tables_from_graph(nodes, rels)
 
+    def read_view(self) -> GraphView:
+        """The analysis view of the current generation, from its persisted view when there is one.
+
+        The view is used only when its generation and store version match the file opened
+        (:func:`graph.stores.viewfile.load`); otherwise the tables are read from the file and,
+        when no writer is busy, the view is persisted for the next reader.
+        """
+        view = GraphView()
+        for _ in range(READ_RETRIES):
+            with self._lock:
+                conn = self._connection()
+                pinned = str(self._opened)
+                meta = _meta_of(conn)
+            generation = str(meta.get("generation") or f"v-{pinned}")
+            root = viewfile.view_root(self.path)
+            loaded = viewfile.load(root, generation, pinned)
+            if loaded is not None:
+                view = GraphView(loaded[0], meta, loaded[1])
+            else:
+                view = GraphView(self.read_tables(), meta)
+                if self.version() == pinned:
+                    self._persist_view(view, generation, pinned)
+            if self.version() == pinned:
+                break
+        return view
+
+    def _persist_view(self, view: GraphView, generation: str, pinned: str) -> None:
+        """Write the missing view of the current generation (best effort; skipped while a writer works)."""
+        try:
+            with file_lock(self.path, 0):
+                if self.version() != pinned:
+                    return
+                writer = viewfile.ViewWriter(viewfile.view_root(self.path))
+                try:
+                    for name in TABLES:
+                        writer.add(name, view.tables[name])
+                    writer.add_indexes()
+                    writer.publish(generation, pinned, view.meta)
+                except BaseException:
+                    writer.discard()
+                    raise
+                viewfile.prune(viewfile.view_root(self.path), keep={generation})
+        except Exception:  # noqa: BLE001 - busy, read-only or full disk: the view is a cache, the read already succeeded
+            return
+
     def read_meta(self) -> dict:
         with self._lock:
-            res = self._connection().execute(Q.LADYBUG_READ_META)
-            row = res.get_next() if res.has_next() else None
-        return json.loads(row[0]) if row else {}
+            return _meta_of(self._connection())
 
     def stats(self) -> dict[str, dict[str, int]]:
         with self._lock:
@@ -288,6 +338,21 @@ class EmbeddedStore:
             elapsed_ms=(time.perf_counter() - t0) * 1000,
             row_cap=row_cap,
         )
+
+
+def _meta_of(conn: lb.Connection) -> dict:
+    res = conn.execute(Q.LADYBUG_READ_META)
+    row = res.get_next() if res.has_next() else None
+    return json.loads(row[0]) if row else {}
+
+
+def _version_of(path: Path) -> str:
+    """inode, mtime and size of the store file ("" when absent): changes with every swap."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return ""
+    return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
 
 
 def _arrow_frame(conn: lb.Connection, cypher: str) -> pl.DataFrame:
