@@ -23,7 +23,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tests.test_browser import BROWSER_ARGS, CHROMIUM, _ensure_browser, _free_port, offline_context
+from tests.test_browser import BROWSER_ARGS, CHROMIUM, WAIT_IDLE, _ensure_browser, _free_port, offline_context
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -32,14 +32,6 @@ SHOTS = ROOT / "artifacts" / "screenshots"
 PW = "correct horse"
 
 pytestmark = pytest.mark.browser
-
-WAIT_IDLE = """(title) => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  if (document.querySelector('[data-testid="stSpinner"]') || document.querySelector('[data-testid="stSkeleton"]')) return false;
-  const h1 = document.querySelector('[data-testid="stMain"] h1');
-  return !!h1 && h1.textContent.trim().startsWith(title);
-}"""
 
 
 def _cli(*args: str, stdin: str = "", env: dict | None = None) -> None:
