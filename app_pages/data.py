@@ -209,5 +209,6 @@ st.markdown(
 )
 show_params(c.analysis, label="分析参数")
 st.markdown("**更新数据**：编辑账号在本页上方上传；或在服务器上修改数据集后重新导入（原子替换，失败时保留原数据）：")
-st.code(f"{ingest_command(c.location, meta.get('dataset') or None) if meta.get('dataset') and Path(str(meta['dataset'])).exists() else ingest_command(c.location)}", language="bash")
+last_dataset = meta.get("dataset")
+st.code(ingest_command(c.location, last_dataset if last_dataset and Path(str(last_dataset)).exists() else None), language="bash")
 st.caption("自己的数据：把命令中的数据集路径换成 CSV 文件夹或 XLSX 工作簿的路径。")
