@@ -188,18 +188,29 @@ DELETE_RETIRED_BATCH = f"MATCH (n:{RETIRED_LABEL}) WITH n LIMIT $limit DETACH DE
 
 
 def create_staging_nodes(label: str) -> str:
-    """``$rows``: list of property maps (nulls already dropped)."""
-    return f"UNWIND $rows AS row CREATE (n:{staging_label(label)}) SET n = row"
+    """``$rows``: one list per node, the values in schema order (``NODES[label].props``).
+
+    Lists, not maps: the property names travel once, in the query, not once per row. A null
+    value sets no property (``CREATE`` skips nulls), as a missing key did.
+    """
+    props = ", ".join(f"{ident(p.name)}: row[{i}]" for i, p in enumerate(NODES[label].props))
+    return f"UNWIND $rows AS row CREATE (:{staging_label(label)} {{{props}}})"
 
 
 def create_staging_rels(rtype: str) -> str:
-    """``$rows``: list of ``{src, dst, props}``; both ends must exist (checked before writing)."""
+    """``$rows``: one list per relationship, ``[src id, dst id, props in schema order...]``.
+
+    Both ends must exist (checked before writing); they are found through the staging
+    labels' uniqueness constraints (``NodeUniqueIndexSeek``).
+    """
     spec = RELS[rtype]
+    props = ", ".join(f"{ident(p.name)}: row[{i + 2}]" for i, p in enumerate(spec.props))
+    body = f" {{{props}}}" if props else ""
     return (
         f"UNWIND $rows AS row "
-        f"MATCH (a:{staging_label(spec.src)} {{id: row.src}}) "
-        f"MATCH (b:{staging_label(spec.dst)} {{id: row.dst}}) "
-        f"CREATE (a)-[r:{ident(rtype)}]->(b) SET r = row.props"
+        f"MATCH (a:{staging_label(spec.src)} {{id: row[0]}}) "
+        f"MATCH (b:{staging_label(spec.dst)} {{id: row[1]}}) "
+        f"CREATE (a)-[:{ident(rtype)}{body}]->(b)"
     )
 
 

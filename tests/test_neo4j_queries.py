@@ -15,7 +15,8 @@ from graph import queries as Q
 from graph.mapping import graph_frames
 from graph.schema import NODES, RELS
 from graph.stores import StoreError
-from graph.stores.neo4j import _check_frames, _node_row, _rel_row, _safe_uri
+from graph.stores.neo4j import _check_frames, _safe_uri
+from graph.stores.neo4j_load import batches
 from tests.small_tables import small_tables
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,11 +118,29 @@ def test_staging_writes_never_use_live_labels():
         assert f"(a:IndmapStaging_{spec.src} " in stmt and f"(b:IndmapStaging_{spec.dst} " in stmt
 
 
-def test_rows_drop_nulls_and_keep_types():
-    row = _node_row({"id": "E1", "revenue": None, "qualifications": ["a", None], "founded": dt.date(2020, 1, 2)})
-    assert row == {"id": "E1", "qualifications": ["a"], "founded": dt.date(2020, 1, 2)}
-    rel = _rel_row({"_src": "E1", "_dst": "S1", "share": 0.5, "source": None}, ["share", "source"])
-    assert rel == {"src": "E1", "dst": "S1", "props": {"share": 0.5}}
+def test_rows_are_positional_lists_without_nulls_inside_lists():
+    df = pl.DataFrame(
+        {"id": ["E1", "E2", "E3"], "revenue": [None, 1.5, 2.0], "qualifications": [["a", None], None, ["b"]],
+         "founded": [dt.date(2020, 1, 2), None, None]}
+    )
+    out = list(batches(df, 2))
+    assert out == [
+        [("E1", None, ["a"], dt.date(2020, 1, 2)), ("E2", 1.5, None, None)],
+        [("E3", 2.0, ["b"], None)],
+    ]
+    assert list(batches(df.head(0), 2)) == []  # no transaction at all for an empty frame
+
+
+def test_write_queries_index_rows_in_schema_order():
+    for label, spec in NODES.items():
+        stmt = Q.create_staging_nodes(label)
+        for i, p in enumerate(spec.props):
+            assert f"{p.name}: row[{i}]" in stmt
+    for rtype, spec in RELS.items():
+        stmt = Q.create_staging_rels(rtype)
+        assert "{id: row[0]}" in stmt and "{id: row[1]}" in stmt
+        for i, p in enumerate(spec.props):
+            assert f"{p.name}: row[{i + 2}]" in stmt
 
 
 def test_dangling_ends_and_duplicate_ids_are_refused_before_writing():

@@ -13,7 +13,8 @@ A write never touches the live graph until the new one is complete:
    with its own uniqueness constraint on ``id``), never with a schema label,
    and the new relationships (real types) are created between staging nodes.
    ``UNWIND $rows`` batches of ``settings.neo4j_batch_size`` rows, one
-   transaction each.
+   transaction each, on ``settings.neo4j_write_sessions`` sessions at once
+   (:mod:`graph.stores.neo4j_load`).
 3. **Switch, in one transaction.** Every live node loses its schema label and
    gets ``IndmapRetired``; every staging node loses its staging label and gets
    its schema label; the meta node gets the new generation, counts and
@@ -58,6 +59,7 @@ from graph import queries as Q
 from graph.stores.neo4j_values import collect_ids, collect_rel_ends, native, plain_value
 from graph.stores.base import LoadReport, ProgressFn, QueryRefused, QueryResult, Steps, StoreError, query_failed, take_rows
 from graph.stores.lock import wait_for
+from graph.stores.neo4j_load import Loader, batches
 
 LEASE_TTL_S = 60
 HEARTBEAT_EVERY_S = 10
@@ -181,24 +183,18 @@ class Neo4jStore:
             with self._session(WRITE_ACCESS) as s:
                 self._delete_staging(s, batch, token)
                 tick("cleanup")
-                for label, df in nodes.items():
-                    cypher = Q.create_staging_nodes(label)
-                    for rows in _batches(df, batch, _node_row):  # no transaction at all for an empty frame
-                        s.execute_write(_run_consume, cypher, rows)
-                        self._heartbeat(s, token)
-                    report.nodes[label] = df.height
-                    tick(label)
-                for rtype, df in rels.items():
-                    cypher = Q.create_staging_rels(rtype)
-                    props = [p.name for p in RELS[rtype].props]
-                    created = 0
-                    for rows in _batches(df, batch, lambda r: _rel_row(r, props)):
-                        created += s.execute_write(_run_consume, cypher, rows).counters.relationships_created
-                        self._heartbeat(s, token)
-                    if created != df.height:  # ends were checked up front; this is a bug, not bad data
-                        raise StoreError(f"关系 {rtype} 只写入了 {created}/{df.height} 条，写入已撤销。")
-                    report.relationships[rtype] = created
-                    tick(rtype)
+                with Loader(self, token, int(self.settings.neo4j_write_sessions)) as load:
+                    for label, df in nodes.items():
+                        load.table(Q.create_staging_nodes(label), batches(df, batch))
+                        report.nodes[label] = df.height
+                        tick(label)
+                    for rtype, df in rels.items():
+                        # by end node: parallel batches then mostly lock different dense ends (Segment, Region)
+                        created = load.table(Q.create_staging_rels(rtype), batches(df.sort("_dst", "_src"), batch))
+                        if created != df.height:  # ends were checked up front; this is a bug, not bad data
+                            raise StoreError(f"关系 {rtype} 只写入了 {created}/{df.height} 条，写入已撤销。")
+                        report.relationships[rtype] = created
+                        tick(rtype)
                 full_meta = dict(meta or {})
                 written_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
                 full_meta.setdefault("written_at", written_at)
@@ -429,25 +425,6 @@ def _switch(tx: neo4j.ManagedTransaction, token: str, generation: str, meta_json
     for label in NODES:
         tx.run(Q.promote_staging(label)).consume()
     tx.run(Q.NEO4J_WRITE_META, meta_id=Q.META_ID, json=meta_json, generation=generation, written_at=written_at).consume()
-
-
-def _clean(v: Any) -> Any:
-    if isinstance(v, list):
-        return [x for x in v if x is not None]
-    return v
-
-
-def _node_row(row: dict) -> dict:
-    return {k: _clean(v) for k, v in row.items() if v is not None}
-
-
-def _rel_row(row: dict, props: list[str]) -> dict:
-    return {"src": row["_src"], "dst": row["_dst"], "props": {k: _clean(row[k]) for k in props if row.get(k) is not None}}
-
-
-def _batches(df: pl.DataFrame, size: int, convert) -> Iterable[list[dict]]:
-    for start in range(0, df.height, size):
-        yield [convert(r) for r in df.slice(start, size).iter_rows(named=True)]
 
 
 def _check_frames(nodes: dict[str, pl.DataFrame], rels: dict[str, pl.DataFrame]) -> None:
