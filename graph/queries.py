@@ -179,12 +179,24 @@ RELEASE_LEASE = f"MATCH (m:{META_LABEL} {{id: $meta_id}}) WHERE m.writer = $toke
 # ------------------------------------------------------------------- Neo4j: write
 
 
-def delete_staging_batch(label: str) -> str:
+# Deleting a generation: nodes of at most $max_degree relationships first, then the rest. A plain
+# "LIMIT $limit DETACH DELETE" takes the dense nodes first (Segment, Region: created first), and
+# one Segment batch then deletes every OPERATES_IN of the generation in one transaction -- at 1M
+# enterprises that is 2M relationships, over the server's transaction memory limit. Once the
+# sparse nodes are gone, the dense ones have (almost) no relationships left.
+_SPARSE = " WHERE COUNT { (n)--() } <= $max_degree"
+
+
+def delete_staging_batch(label: str, sparse: bool = False) -> str:
     """Delete up to ``$limit`` leftover staging nodes (an earlier write that died); returns ``n``."""
-    return f"MATCH (n:{staging_label(label)}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
+    where = _SPARSE if sparse else ""
+    return f"MATCH (n:{staging_label(label)}){where} WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
 
 
-DELETE_RETIRED_BATCH = f"MATCH (n:{RETIRED_LABEL}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
+def delete_retired_batch(sparse: bool = False) -> str:
+    """Delete up to ``$limit`` nodes of the retired generation (after the switch); returns ``n``."""
+    where = _SPARSE if sparse else ""
+    return f"MATCH (n:{RETIRED_LABEL}){where} WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
 
 
 def create_staging_nodes(label: str) -> str:

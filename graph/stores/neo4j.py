@@ -20,9 +20,14 @@ A write never touches the live graph until the new one is complete:
    its schema label; the meta node gets the new generation, counts and
    provenance. Before the commit readers see only the old graph, after it only
    the new one. The transaction touches only labels (no properties, no
-   relationships), so it stays small: about 100 bytes of transaction state per
-   node, i.e. some 100 MB for a million nodes on both sides.
-4. **Clean-up.** Retired nodes are deleted with their relationships in batches.
+   relationships), but every relabelled node also moves between the label's
+   uniqueness and name indexes: measured, a 100k-enterprise refresh fits a
+   1 GB heap, while a 1M-enterprise refresh (1.1M nodes promoted, 0.1M retired)
+   exceeded the 2.1 GB transaction memory of a 3 GB heap and was refused (the
+   old graph stayed live). Larger graphs: ``neo4j-admin database import full``.
+4. **Clean-up.** Retired nodes are deleted with their relationships in batches,
+   nodes of at most ``MAX_DEGREE`` relationships first (see
+   ``graph.queries._SPARSE``).
 
 What readers see: every pattern anchored on a schema label -- everything in
 the docs, the saved queries, :meth:`Neo4jStore.read_tables`,
@@ -64,6 +69,7 @@ from graph.stores.neo4j_load import Loader, batches
 LEASE_TTL_S = 60
 HEARTBEAT_EVERY_S = 10
 READ_RETRIES = 3
+MAX_DEGREE = 50  # see graph.queries._SPARSE: a delete batch holds at most batch x 50 relationships of sparse nodes
 
 POLARS_BY_PROP_TYPE: dict[str, pl.DataType] = {
     "STRING": pl.Utf8,
@@ -202,7 +208,7 @@ class Neo4jStore:
                 meta_json = json.dumps(full_meta, ensure_ascii=False, default=str)
                 s.execute_write(_switch, token, generation, meta_json, written_at)
                 tick("switch")
-                self._delete_retired(s, batch)
+                self._delete_retired(s, batch, token)
                 tick("retired")
         except BaseException as exc:  # Ctrl-C too: clean up, then re-raise
             self._abort(batch, token)
@@ -252,15 +258,19 @@ class Neo4jStore:
             pass
 
     def _delete_staging(self, s: neo4j.Session, batch: int, token: str) -> None:
-        for label in NODES:
-            cypher = Q.delete_staging_batch(label)
-            while s.execute_write(lambda tx: tx.run(cypher, limit=batch).single()["n"]):
-                if token:
-                    self._heartbeat(s, token)
+        self._delete_batches(s, [lambda sparse, label=label: Q.delete_staging_batch(label, sparse) for label in NODES], batch, token)
 
-    def _delete_retired(self, s: neo4j.Session, batch: int) -> None:
-        while s.execute_write(lambda tx: tx.run(Q.DELETE_RETIRED_BATCH, limit=batch).single()["n"]):
-            pass
+    def _delete_retired(self, s: neo4j.Session, batch: int, token: str) -> None:
+        self._delete_batches(s, [Q.delete_retired_batch], batch, token)
+
+    def _delete_batches(self, s: neo4j.Session, queries: list, batch: int, token: str) -> None:
+        """Run each delete query until it deletes nothing: sparse nodes first (all queries), then the rest."""
+        for sparse in (True, False):
+            for query in queries:
+                cypher = query(sparse)
+                while s.execute_write(lambda tx: tx.run(cypher, limit=batch, max_degree=MAX_DEGREE).single()["n"]):
+                    if token:
+                        self._heartbeat(s, token)
 
     def _abort(self, batch: int, token: str) -> None:
         """After a failed write: drop our staging nodes and release the lease (best effort).
