@@ -105,6 +105,9 @@ def _candidate_counts(view: GraphView, extra: ExtraLocal) -> pl.DataFrame:
     """segment_id, candidate_count (distinct candidates in the segment and its sub-segments), memoised per what-if pairs."""
 
     def build() -> pl.DataFrame:
+        counted = view.aggregates.get("candidate_counts")
+        if counted is not None:  # a scoped view: counted by the server (no what-if on it, see segment_presence)
+            return counted.select(pl.col("segment_id").cast(pl.Utf8), pl.col("candidate_count").cast(pl.Int64))
         cand = _candidate_rows(view)
         if extra:
             pairs = pl.DataFrame({"enterprise_id": [e for e, _ in extra], "segment_id": [s for _, s in extra]})
@@ -153,6 +156,8 @@ def segment_presence(
     """
     scope = Scope.parse(scope)
     extra = normalise_extra(extra_local)
+    if extra and view.scoped:
+        raise ValueError("假设落地分析需要完整数据视图（当前为仅含本地企业的精简视图）")
     key = ("presence", str(scope), extra, settings.above_scale_revenue)
     return memo(view, key, lambda: _presence(view, settings, scope, extra))
 
