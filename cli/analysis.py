@@ -138,8 +138,12 @@ def resolve_ids(view: Any, args: argparse.Namespace) -> None:
             args.scope = f"{kind}:{resolve(view, kind, value.strip())}"
 
 
-def _run(args: argparse.Namespace, body, *, scoped: bool = False, pool: bool = False) -> int:
-    """Settings, the view (``scoped``: the scoped view on Neo4j; ``pool``: plus the pool of ``--segment``), ids resolved, then ``body``."""
+def _run(args: argparse.Namespace, body, *, scoped: bool | str = False, pool: bool = False) -> int:
+    """Settings, the view, ids resolved, then ``body``.
+
+    ``scoped``: on Neo4j the scoped view (``"no-counts"``: without candidate counts, for commands
+    that do not use them); ``pool``: plus the target pool of ``--segment``.
+    """
     from graph.stores import StoreError
 
     store = None
@@ -151,7 +155,7 @@ def _run(args: argparse.Namespace, body, *, scoped: bool = False, pool: bool = F
         else:
             from graph.stores.neo4j_scoped import read_scoped_view
 
-            view = read_scoped_view(store)
+            view = read_scoped_view(store, candidates=scoped != "no-counts")
         if view.meta.get("demo"):
             name = (view.meta.get("dataset_info") or {}).get("name") or "示例数据"
             print(f"数据集：{name}（示例数据，城市与本地企业为虚构）", file=sys.stderr)
@@ -326,7 +330,7 @@ def cmd_targets(args: argparse.Namespace) -> int:
         emit(rows, args.format, columns=TARGET_COLUMNS if args.format != "json" else None, people=True)
         return 0
 
-    return _run(args, body, scoped=True, pool=True)
+    return _run(args, body, scoped="no-counts", pool=True)
 
 
 PROJECT_COLUMNS = {

@@ -129,6 +129,17 @@ def test_unknown_region_is_checked_against_every_enterprise(demo_store):
         A.gaps(scoped, AnalysisSettings(), scope="region:999999")
 
 
+def test_presence_refuses_a_scoped_view_without_candidate_counts(demo_store):
+    full = load_view(demo_store)
+    scoped = scope_down(full)
+    lean = GraphView(scoped.tables, scoped.meta, aggregates={k: v for k, v in scoped.aggregates.items() if k != "candidate_counts"})
+    with pytest.raises(ValueError, match="候选企业数"):
+        A.gaps(lean, AnalysisSettings())
+    seg = _gap_segments(full, AnalysisSettings(), 1)[0]  # targets and the park reports do not need them
+    assert _dump(A.targets(full, AnalysisSettings(), seg)) == _dump(A.targets(with_pool(full, lean, seg), AnalysisSettings(), seg))
+    assert _dump(A.park_ranking(full, AnalysisSettings())) == _dump(A.park_ranking(lean, AnalysisSettings()))
+
+
 def test_what_if_refuses_a_scoped_view(demo_store):
     full = load_view(demo_store)
     scoped = scope_down(full)
@@ -162,6 +173,10 @@ def _check_store(emb, neo) -> None:
     for name in ("enterprises", "enterprise_segments", "supply_links", "segments", "regions", "projects"):
         assert scoped.tables[name].equals(expected.tables[name]), name
     assert_same_answers(full, scoped, lambda seg: add_pool(neo, scoped, seg))
+    lean = read_scoped_view(neo, candidates=False)  # what targets and parks read
+    assert "candidate_counts" not in lean.aggregates and lean.enterprises.equals(scoped.enterprises)
+    seg = _gap_segments(full, AnalysisSettings(), 1)[0]
+    assert _dump(A.targets(full, AnalysisSettings(), seg)) == _dump(A.targets(add_pool(neo, lean, seg), AnalysisSettings(), seg))
 
 
 @pytest.mark.neo4j

@@ -108,6 +108,8 @@ def _candidate_counts(view: GraphView, extra: ExtraLocal) -> pl.DataFrame:
         counted = view.aggregates.get("candidate_counts")
         if counted is not None:  # a scoped view: counted by the server (no what-if on it, see segment_presence)
             return counted.select(pl.col("segment_id").cast(pl.Utf8), pl.col("candidate_count").cast(pl.Int64))
+        if view.scoped:
+            raise ValueError("精简视图未包含候选企业数，无法计算环节情况（请读取完整视图）")
         cand = _candidate_rows(view)
         if extra:
             pairs = pl.DataFrame({"enterprise_id": [e for e, _ in extra], "segment_id": [s for _, s in extra]})

@@ -42,12 +42,20 @@ SMALL_LABELS = tuple(label for label in NODES if label != "Enterprise")
 
 
 def _frame(s: Any, cypher: str, props: Iterable, *, ends: bool = False, **params: Any) -> pl.DataFrame:
-    """The ``rows`` list of ``cypher`` (run with ``params``) as a frame typed by the schema properties."""
+    """The ``rows`` list of ``cypher`` (run with ``params``) as a frame typed by the schema properties.
+
+    Built column by column; only temporal columns go through :func:`native` (the driver returns
+    strings, numbers, booleans and string lists as Python values already).
+    """
+    props = list(props)
     schema: dict[str, pl.DataType] = {"_src": pl.Utf8, "_dst": pl.Utf8} if ends else {}
     schema |= {p.name: POLARS_BY_PROP_TYPE[p.type] for p in props}
+    temporal = {p.name for p in props if p.type in ("DATE", "TIMESTAMP")}
     rec = s.run(cypher, **params).single()
-    rows = [[native(v) for v in row] for row in (rec["rows"] if rec else [])]
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    rows = rec["rows"] if rec else []
+    columns = list(zip(*rows)) if rows else [()] * len(schema)
+    data = {name: [native(v) for v in col] if name in temporal else list(col) for (name, col) in zip(schema, columns)}
+    return pl.DataFrame(data, schema=schema)
 
 
 def closure_param(view: GraphView) -> list[dict[str, Any]]:
@@ -63,21 +71,25 @@ def closure_param(view: GraphView) -> list[dict[str, Any]]:
     return [{"segment": s, "members": m} for s, m in grouped.iter_rows()]
 
 
-def _aggregates(store: Neo4jStore, closure: list[dict[str, Any]]) -> tuple[str, dict[str, Any], str]:
-    """(generation before, the server's per-segment figures over every enterprise, generation after), in a session of its own."""
+def _aggregates(store: Neo4jStore, closure: list[dict[str, Any]] | None) -> tuple[str, dict[str, Any], str]:
+    """(generation before, the server's figures over every enterprise, generation after), in a session of its own.
+
+    ``closure`` None: no candidate counts (the one slow aggregate: it touches every candidate's links).
+    """
     with store._session(READ_ACCESS) as s:
         before = store._generation(s)
-        rows = s.run(Q.SCOPED_CANDIDATE_COUNTS, closure=closure).single()["rows"]
-        counts = pl.DataFrame(rows, schema={"segment_id": pl.Utf8, "candidate_count": pl.Int64}, orient="row")
-        aggregates = {
-            "candidate_counts": counts,
+        aggregates: dict[str, Any] = {}
+        if closure is not None:
+            rows = s.run(Q.SCOPED_CANDIDATE_COUNTS, closure=closure).single()["rows"]
+            aggregates["candidate_counts"] = pl.DataFrame(rows, schema={"segment_id": pl.Utf8, "candidate_count": pl.Int64}, orient="row")
+        aggregates |= {
             "enterprise_region_codes": sorted(s.run(Q.SCOPED_ENTERPRISE_REGION_CODES).single()["codes"]),
             "supply_link_count": int(s.run(Q.count_rels("SUPPLIES_TO")).single()["n"]),
         }
         return before, aggregates, store._generation(s)
 
 
-def _read_scoped(store: Neo4jStore, workers: ThreadPoolExecutor) -> tuple[dict[str, pl.DataFrame], dict[str, Any]] | None:
+def _read_scoped(store: Neo4jStore, workers: ThreadPoolExecutor, candidates: bool) -> tuple[dict[str, pl.DataFrame], dict[str, Any]] | None:
     """Tables and aggregates of the scoped view, or None when a write switched generations meanwhile.
 
     The aggregates (the slowest query: it touches every candidate's links) run in a second
@@ -87,7 +99,7 @@ def _read_scoped(store: Neo4jStore, workers: ThreadPoolExecutor) -> tuple[dict[s
         generation = store._generation(s)
         nodes = {"Segment": _frame(s, Q.scoped_nodes("Segment"), NODES["Segment"].props)}
         closure = closure_param(GraphView(tables_from_graph(nodes, {})))
-        pending = workers.submit(_aggregates, store, closure)
+        pending = workers.submit(_aggregates, store, closure if candidates else None)
         nodes |= {label: _frame(s, Q.scoped_nodes(label), NODES[label].props) for label in SMALL_LABELS if label != "Segment"}
         nodes["Enterprise"] = _frame(s, Q.scoped_local_enterprises(), NODES["Enterprise"].props)
         rels = {
@@ -102,16 +114,18 @@ def _read_scoped(store: Neo4jStore, workers: ThreadPoolExecutor) -> tuple[dict[s
     return tables_from_graph(nodes, rels), {"generation": generation, **aggregates}
 
 
-def read_scoped_view(store: Neo4jStore) -> GraphView:
+def read_scoped_view(store: Neo4jStore, *, candidates: bool = True) -> GraphView:
     """The scoped view of the store's live generation (see the module docstring).
 
     Only segment-level rows and the local enterprises cross Bolt; a write that switches
-    generations during the read makes it read again.
+    generations during the read makes it read again. ``candidates=False`` leaves out the
+    candidate counts (targets and the park reports do not use them; presence then refuses
+    the view rather than count only what it holds).
     """
     try:
         with ThreadPoolExecutor(max_workers=1) as workers:
             for _ in range(READ_RETRIES):
-                got = _read_scoped(store, workers)
+                got = _read_scoped(store, workers, candidates)
                 if got is not None:
                     return GraphView(got[0], store.read_meta(), aggregates=got[1])
     except StoreError:
