@@ -167,15 +167,18 @@ def segment_presence(
 def _presence(view: GraphView, settings: AnalysisSettings, scope: Scope, extra: ExtraLocal) -> pl.DataFrame:
     closure = segment_closure(view)
     local = _local_rows(view, scope, extra).rename({"segment_id": "member_id"})
+    # sorted, groups kept in order: every float sum adds in one order, so the figures are the same
+    # bits on every run and on every store (a parallel group-by's order varies between runs)
     per_ent = (
         local.join(closure, on="member_id", how="inner")
-        .group_by("segment_id", "enterprise_id")
+        .sort("segment_id", "enterprise_id", "member_id")
+        .group_by("segment_id", "enterprise_id", maintain_order=True)
         .agg(
             pl.col("share").fill_null(1.0).sum().clip(upper_bound=1.0).alias("w"),
             pl.col("revenue").first(),
         )
     )
-    agg = per_ent.group_by("segment_id").agg(
+    agg = per_ent.group_by("segment_id", maintain_order=True).agg(
         pl.len().cast(pl.Int64).alias("local_count"),
         (pl.col("revenue").fill_null(0.0) * pl.col("w")).sum().alias("local_revenue"),
         (pl.col("revenue") >= settings.above_scale_revenue).fill_null(False).sum().cast(pl.Int64).alias("above_scale_count"),
