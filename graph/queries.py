@@ -274,13 +274,18 @@ def scoped_local_supplies_to() -> str:
     return f"MATCH (a:Enterprise)-[r:SUPPLIES_TO]->(b:Enterprise) WHERE a.local = true OR b.local = true RETURN {_rel_list('SUPPLIES_TO')}"
 
 
-# distinct candidates (local = false) per segment over the segment and its sub-segments;
+# candidates per segment (analysis.md: distinct enterprises with local = false in the segment and
+# its sub-segments) = distinct enterprises there (no property read: the cheap part) minus the
+# distinct non-candidates there, which the reader knows: the local enterprises' links it holds and
+# the links of enterprises whose ``local`` is blank (read only when there are any).
 # $closure = [{segment: S, members: [S, sub-segments of S...]}, ...]
-SCOPED_CANDIDATE_COUNTS = (
-    "UNWIND $closure AS c MATCH (e:Enterprise)-[:OPERATES_IN]->(m:Segment) "
-    "WHERE m.id IN c.members AND e.local = false "
+SCOPED_ENTERPRISES_PER_SEGMENT = (
+    "UNWIND $closure AS c UNWIND c.members AS mid MATCH (:Segment {id: mid})<-[:OPERATES_IN]-(e:Enterprise) "
     "WITH c.segment AS segment_id, count(DISTINCT e) AS n RETURN collect([segment_id, n]) AS rows"
 )
+SCOPED_COUNT_NOT_LOCAL = "MATCH (e:Enterprise) WHERE e.local = false RETURN count(e) AS n"
+SCOPED_COUNT_LOCAL = "MATCH (e:Enterprise) WHERE e.local = true RETURN count(e) AS n"
+SCOPED_BLANK_LOCAL_LINKS = "MATCH (e:Enterprise)-[:OPERATES_IN]->(m:Segment) WHERE e.local IS NULL RETURN collect([e.id, m.id]) AS rows"
 SCOPED_ENTERPRISE_REGION_CODES = "MATCH (n:Enterprise) WHERE n.region_code IS NOT NULL RETURN collect(DISTINCT n.region_code) AS codes"
 
 

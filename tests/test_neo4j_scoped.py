@@ -121,6 +121,30 @@ def test_a_pool_has_the_candidates_of_the_segment_and_its_sub_segments(demo_stor
     assert A.targets(scoped, AnalysisSettings(), seg).pool_size == 0
 
 
+def blank_some_local(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Every 40th enterprise with ``local`` blank: neither local nor a candidate."""
+    ent = tables["enterprises"].with_row_index("_i")
+    blanked = ent.with_columns(pl.when(pl.col("_i") % 40 == 7).then(None).otherwise(pl.col("local")).alias("local")).drop("_i")
+    return {**tables, "enterprises": blanked}
+
+
+def test_candidate_counts_subtract_local_and_blank_enterprises(demo_store):
+    from graph.stores.neo4j_scoped import candidate_counts
+
+    full = GraphView(blank_some_local(load_view(demo_store).tables))
+    assert full.enterprises.get_column("local").null_count() > 0
+    scoped = scope_down(full)
+    es = full.enterprise_segments.rename({"segment_id": "member_id"})
+    per_segment = es.join(segment_closure(full), on="member_id").group_by("segment_id").agg(pl.col("enterprise_id").n_unique().cast(pl.Int64).alias("n"))
+    blank_ids = full.enterprises.filter(pl.col("local").is_null()).get_column("id")
+    blank = full.enterprise_segments.filter(pl.col("enterprise_id").is_in(blank_ids.implode())).select("enterprise_id", "segment_id")
+    assert blank.height > 0
+    got = candidate_counts(scoped, per_segment, blank)
+    want = A.segment_presence(full, AnalysisSettings()).select("segment_id", "candidate_count")
+    assert got.join(want, on="segment_id", how="full", coalesce=True).fill_null(0).filter(pl.col("candidate_count") != pl.col("candidate_count_right")).height == 0
+    assert got.get_column("candidate_count").sum() > 0
+
+
 def test_unknown_region_is_checked_against_every_enterprise(demo_store):
     full = load_view(demo_store)
     scoped = scope_down(full)
@@ -196,7 +220,7 @@ def test_neo4j_scoped_view_on_a_generated_10k_dataset(neo4j_settings, tmp_path):
 
     res = load_dataset(write_dataset(generate(10_000, seed=11), tmp_path / "gen"))
     assert res.ok, [str(i) for i in res.errors[:5]]
-    emb, neo = _both(neo4j_settings, res.tables, tmp_path)
+    emb, neo = _both(neo4j_settings, blank_some_local(res.tables), tmp_path)  # blank local: neither local nor a candidate
     try:
         _check_store(emb, neo)
         _check_cli(emb, neo, tmp_path, capfd=None)

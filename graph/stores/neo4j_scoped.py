@@ -59,7 +59,7 @@ def _frame(s: Any, cypher: str, props: Iterable, *, ends: bool = False, **params
 
 
 def closure_param(view: GraphView) -> list[dict[str, Any]]:
-    """``$closure`` of :data:`graph.queries.SCOPED_CANDIDATE_COUNTS`: each segment with its members (itself and its sub-segments).
+    """``$closure`` of :data:`graph.queries.SCOPED_ENTERPRISES_PER_SEGMENT`: each segment with its members (itself and its sub-segments).
 
     >>> from graph.analysis._example import tiny_view
     >>> [c for c in closure_param(tiny_view()) if c["segment"] == "S1"]
@@ -74,26 +74,60 @@ def closure_param(view: GraphView) -> list[dict[str, Any]]:
 def _aggregates(store: Neo4jStore, closure: list[dict[str, Any]] | None) -> tuple[str, dict[str, Any], str]:
     """(generation before, the server's figures over every enterprise, generation after), in a session of its own.
 
-    ``closure`` None: no candidate counts (the one slow aggregate: it touches every candidate's links).
+    With a ``closure``: the distinct enterprises per segment (``_per_segment``) and the links of
+    enterprises whose ``local`` is blank (``_blank_links``), from which :func:`candidate_counts`
+    takes the candidates; None leaves them out.
     """
     with store._session(READ_ACCESS) as s:
         before = store._generation(s)
-        aggregates: dict[str, Any] = {}
-        if closure is not None:
-            rows = s.run(Q.SCOPED_CANDIDATE_COUNTS, closure=closure).single()["rows"]
-            aggregates["candidate_counts"] = pl.DataFrame(rows, schema={"segment_id": pl.Utf8, "candidate_count": pl.Int64}, orient="row")
-        aggregates |= {
+        aggregates: dict[str, Any] = {
             "enterprise_region_codes": sorted(s.run(Q.SCOPED_ENTERPRISE_REGION_CODES).single()["codes"]),
             "supply_link_count": int(s.run(Q.count_rels("SUPPLIES_TO")).single()["n"]),
         }
+        if closure is not None:
+            rows = s.run(Q.SCOPED_ENTERPRISES_PER_SEGMENT, closure=closure).single()["rows"]
+            aggregates["_per_segment"] = pl.DataFrame(rows, schema={"segment_id": pl.Utf8, "n": pl.Int64}, orient="row")
+            total = int(s.run(Q.count_nodes("Enterprise")).single()["n"])
+            flagged = int(s.run(Q.SCOPED_COUNT_NOT_LOCAL).single()["n"]) + int(s.run(Q.SCOPED_COUNT_LOCAL).single()["n"])
+            blank = s.run(Q.SCOPED_BLANK_LOCAL_LINKS).single()["rows"] if total > flagged else []
+            aggregates["_blank_links"] = pl.DataFrame(blank, schema={"enterprise_id": pl.Utf8, "segment_id": pl.Utf8}, orient="row")
         return before, aggregates, store._generation(s)
+
+
+def candidate_counts(view: GraphView, per_segment: pl.DataFrame, blank_links: pl.DataFrame) -> pl.DataFrame:
+    """Candidates per segment: the distinct enterprises there minus the distinct non-candidates there.
+
+    Candidates and non-candidates (``local`` true or blank) split the enterprises, so the two
+    distinct counts add up; the non-candidates' links are the local ones ``view`` holds plus
+    ``blank_links``.
+
+    >>> from graph.analysis._example import tiny_view
+    >>> v = tiny_view()
+    >>> per = pl.DataFrame({"segment_id": ["S1", "S2", "S3"], "n": [1, 2, 1]})  # L1 (in S1a), X1 and X2, L2
+    >>> none = pl.DataFrame(schema={"enterprise_id": pl.Utf8, "segment_id": pl.Utf8})
+    >>> candidate_counts(v, per, none).sort("segment_id").rows()
+    [('S1', 0), ('S2', 2), ('S3', 0)]
+    """
+    from graph.analysis.presence import segment_closure
+
+    local = view.enterprises.filter(pl.col("local").fill_null(False)).select(pl.col("id").alias("enterprise_id"))
+    non = pl.concat([view.enterprise_segments.join(local, on="enterprise_id", how="semi").select("enterprise_id", "segment_id"), blank_links])
+    non_counts = (
+        non.rename({"segment_id": "member_id"})
+        .join(segment_closure(view), on="member_id", how="inner")
+        .group_by("segment_id")
+        .agg(pl.col("enterprise_id").n_unique().cast(pl.Int64).alias("_non"))
+    )
+    return per_segment.join(non_counts, on="segment_id", how="left").select(
+        "segment_id", (pl.col("n") - pl.col("_non").fill_null(0)).cast(pl.Int64).alias("candidate_count")
+    )
 
 
 def _read_scoped(store: Neo4jStore, workers: ThreadPoolExecutor, candidates: bool) -> tuple[dict[str, pl.DataFrame], dict[str, Any]] | None:
     """Tables and aggregates of the scoped view, or None when a write switched generations meanwhile.
 
-    The aggregates (the slowest query: it touches every candidate's links) run in a second
-    session while this one reads the tables; both must see one generation.
+    The aggregates run in a second session while this one reads the tables; both must see one
+    generation.
     """
     with store._session(READ_ACCESS) as s:
         generation = store._generation(s)
@@ -111,7 +145,11 @@ def _read_scoped(store: Neo4jStore, workers: ThreadPoolExecutor, candidates: boo
     before_agg, aggregates, after_agg = pending.result()
     if not generation == after == before_agg == after_agg:
         return None
-    return tables_from_graph(nodes, rels), {"generation": generation, **aggregates}
+    tables = tables_from_graph(nodes, rels)
+    if candidates:
+        per_segment, blank = aggregates.pop("_per_segment"), aggregates.pop("_blank_links")
+        aggregates["candidate_counts"] = candidate_counts(GraphView(tables), per_segment, blank)
+    return tables, {"generation": generation, **aggregates}
 
 
 def read_scoped_view(store: Neo4jStore, *, candidates: bool = True) -> GraphView:
