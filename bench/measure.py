@@ -45,6 +45,7 @@ class Figure:
     met: bool | None = None
     runs: int | None = None
     note: str = ""
+    differs: bool = False  # the two sides gave different answers: no ratio is reported ("answers differ")
 
 
 @dataclass
@@ -256,6 +257,7 @@ class Bench:
         build = med(b["build_times"])
         big = size.lower() == "1m"
         verdict = ""
+        bad: dict = {}
         if compare:
             from bench.compare import diff
 
@@ -305,13 +307,17 @@ class Bench:
             )
             if k == "gaps" and verdict:
                 note += "; " + verdict
-            self.add(Figure(k, name + " — warm, settings changed", size, v * 1000, "ms", None if bn is None else bn * 1000, "networkx, graph built", None if bn is None else bn / v, "speed-up", goal if k != "gaps" else "", None if k == "gaps" else met, n, note))
+            differs = k in bad  # a speed-up between different answers means nothing: none is reported
+            if differs:
+                met = False if met is not None else None
+            ratio = None if bn is None or differs else bn / v
+            self.add(Figure(k, name + " — warm, settings changed", size, v * 1000, "ms", None if bn is None else bn * 1000, "networkx, graph built", ratio, "speed-up", goal if k != "gaps" else "", None if k == "gaps" else met, n, note, differs))
             if bn is not None:
                 self.add(
                     Figure(
                         k + "_incl_build", name + " — vs networkx including its build", size, v * 1000, "ms",
-                        (bn + build) * 1000, "networkx build + compute", (bn + build) / v, "speed-up",
-                        goal if k == "gaps" else "", met if k == "gaps" else None, n,
+                        (bn + build) * 1000, "networkx build + compute", None if differs else (bn + build) / v, "speed-up",
+                        goal if k == "gaps" else "", met if k == "gaps" else None, n, "", differs,
                     )
                 )
 
@@ -469,6 +475,8 @@ def fmt(v: float | None, unit: str) -> str:
 
 
 def fmt_ratio(f: Figure) -> str:
+    if f.differs:
+        return "answers differ"
     if f.ratio is None:
         return "—"
     if f.ratio_kind == "speed-up":
