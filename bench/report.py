@@ -73,10 +73,32 @@ def _is_query(f: Figure) -> bool:
     return f.key.startswith("query:")
 
 
+def _is_page(f: Figure) -> bool:
+    return f.key.startswith(("page:", "page_cold:")) and f.value is not None
+
+
+def page_table(b: Bench) -> str:
+    """App pages in Chromium (the browser test): one row per page, the first load included; one column per store."""
+    ps = [f for f in b.figures if _is_page(f)]
+    if not ps:
+        return ""
+    sizes = list(dict.fromkeys(f.size for f in ps))
+    by = {(f.key, f.size): f for f in ps}
+    head = ["page"] + sizes
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for k in dict.fromkeys(f.key for f in ps):
+        cells = []
+        for sz in sizes:
+            f = by.get((k, sz))
+            cells.append("" if f is None else fmt(f.value, f.unit) + ("" if f.met is None else f" ({f.goal}: {'met' if f.met else '**not met**'})"))
+        out.append("| " + " | ".join([f"`{k.split(':', 1)[1]}`" + (" (first load)" if k.startswith("page_cold:") else "")] + cells) + " |")
+    return "\n".join(out)
+
+
 def table_rows(b: Bench) -> list[list[str]]:
     rows = []
     for f in b.figures:
-        if _is_query(f):
+        if _is_query(f) or _is_page(f):
             continue
         value = fmt(f.value, f.unit) if f.value is not None else (f.note if f.note.startswith("not measured") else f"not measured: {f.note}")
         base = "" if f.baseline is None else f"{fmt(f.baseline, f.unit)} ({f.baseline_name})"
@@ -188,6 +210,9 @@ def text(b: Bench, meta: dict) -> str:
     if qs:
         out.append("")
         out.append("saved queries (embedded, warm median): " + "; ".join(f"{f.size} {f.key[6:]} {fmt(f.value, f.unit)}" + (f" (Neo4j {fmt(f.baseline, f.unit)})" if f.baseline else "") for f in qs))
+    ps = [f for f in b.figures if _is_page(f)]
+    if ps:
+        out.append("app pages (browser test): " + "; ".join(f"{f.size} {f.key.split(':', 1)[1]} {fmt(f.value, f.unit)}" + ("" if f.met is None else " [met]" if f.met else " [NOT met]") for f in ps))
     out.append("")
     out += ["goal: " + g for g in goals(b)]
     out += ["note: " + n for n in b.notes]
@@ -260,6 +285,18 @@ def write_docs(b: Bench, meta: dict) -> Path:
     ]
     parts += [f"- {g}" for g in goals(b)]
     parts += ["", "## Figures", "", _md_table(table_rows(b)), ""]
+    pt = page_table(b)
+    if pt:
+        parts += [
+            "## App pages",
+            "",
+            "Seconds from navigation to a settled page in headless Chromium (tests/test_browser.py; the demo from the "
+            "test suite's own run, 1M from `--full`, which runs the same test on a 1M store and records "
+            "artifacts/page_times_1M.json fresh).",
+            "",
+            pt,
+            "",
+        ]
     qt = query_table(b)
     if qt:
         qf = [f for f in b.figures if _is_query(f)]
