@@ -414,11 +414,11 @@ class Bench:
         """Page times the browser test wrote (artifacts/page_times.json: the demo), or ``f`` (bench/pages.py: 1M)."""
         f = f or ROOT / "artifacts" / "page_times.json"
         if not f.exists():
-            self.add(Figure("pages", "app page render time", "-", None, "s", goal="chain map ≤ 1.5 s demo; every page ≤ 3 s at 1M", note=f"not measured: {f.relative_to(ROOT)} absent (the browser test writes it)"))
+            self.add(Figure("pages", "app page render time", "-", None, "s", goal="chain map ≤ 1.5 s demo; every page ≤ 3 s at 1M", note=f"not measured: {(f.relative_to(ROOT) if f.is_relative_to(ROOT) else f)} absent (the browser test writes it)"))
             return
         data = json.loads(f.read_text(encoding="utf-8"))
         self.details[f.stem] = data
-        src = f.relative_to(ROOT)
+        src = (f.relative_to(ROOT) if f.is_relative_to(ROOT) else f)
         for dataset_name, pages in _page_entries(data):
             renders = {p: x for p, x in pages.items() if not _is_cold_start(p)}
             for page, secs in pages.items():

@@ -45,5 +45,5 @@ def run(b: Bench, dataset: Path, label: str = "1M") -> None:
             demo.write_bytes(kept)
         elif demo.exists() and demo.stat().st_mtime >= started:
             os.unlink(demo)
-    b.notes.append(f"pages at {label}: {out.relative_to(ROOT)} written {stamp} by the browser test on a store ingested from {dataset.name}.")
+    b.notes.append(f"pages at {label}: {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out} written {stamp} by the browser test on a store ingested from {dataset.name}.")
     b.pages(out)
