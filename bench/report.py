@@ -257,7 +257,17 @@ METHOD = """\
 - **Neo4j load**: the Neo4j store's `write` (batched `UNWIND`) of the whole dataset, rows/s, beside one
   `MERGE` per row in its own transaction (enterprises, then enterprise→segment rows, with a uniqueness
   constraint so each MERGE is an index lookup) on the first rows of the same data.
-- **Pages**: read from `artifacts/page_times.json`, written by the app's browser test.
+- **`indmap gaps` / `indmap targets` on Neo4j**: each command with `--format json` as a new process on
+  the Neo4j server loaded with the same data, beside the same command on the embedded store (median
+  wall time, start-up included); the parsed JSON answers are compared with the networkx check's helper
+  (bench/compare.py) and the saved queries' sorted rows by digest: different answers show "answers
+  differ", fail the goal and the run.
+- **Pages**: the demo's from `artifacts/page_times.json`, written by the app's browser test
+  (tests/test_browser.py); in `--full` (or `--pages-at SIZE`) the bench runs that test on a store ingested
+  from the 1M dataset, after deleting `artifacts/page_times_1M.json`, and accepts only a file written
+  after the test started (its timestamp is kept in the file). The first load (server start + first page)
+  counts toward the 1M goal.
+- **networkx** is skipped above 1M enterprises (a 10M run): no speed-up or answer check at that size.
 """
 
 
