@@ -35,7 +35,8 @@ def run(b: Bench, dataset: Path, label: str = "1M") -> None:
         if r.rc != 0 or not fresh:
             why = f"browser test exit {r.rc}" + ("" if fresh else ", no fresh page_times.json")
             b.add(Figure("pages", f"app page render time ({label})", label, None, "s", goal="≤ 3 s at 1M", note=f"not measured: {why}"))
-            b.failures.append(f"pages {label}: {why}: {r.stdout[-800:]}")
+            errors = [ln for ln in r.stdout.splitlines() if ln.startswith("E ")][:12]
+            b.failures.append(f"pages {label}: {why}: " + ("\n".join(errors) or r.stdout[-800:]))
             return
         data = json.loads(demo.read_text(encoding="utf-8"))
         stamp = dt.datetime.fromtimestamp(demo.stat().st_mtime, dt.timezone.utc).isoformat(timespec="seconds")

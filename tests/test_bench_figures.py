@@ -81,6 +81,7 @@ def test_saved_query_rows_compare_sorted_and_tolerate_float_noise_only():
 
     assert rows_digest([[2, 0.1 + 0.2], [1, "a"]]) == rows_digest([(1, "a"), (2, 0.3)])
     assert rows_digest([[1, "a"]]) != rows_digest([[1, "b"]])
+    assert rows_digest([["NEV-U01", 0]]) == rows_digest([["NEV-U01", 0.0]])  # an empty sum: 0 on Neo4j, 0.0 embedded
     assert rows_digest([[1, 0.3]]) != rows_digest([[1, 0.31]])
 
 
