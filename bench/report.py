@@ -175,7 +175,7 @@ def goals(b: Bench) -> list[str]:
 
 def _page_goals(b: Bench) -> list[str]:
     pages = [f for f in b.figures if f.key.startswith(("page:", "page_cold:"))]
-    chain = [f for f in pages if f.goal and "1m" not in f.size.lower()]
+    chain = [f for f in pages if f.goal and "demo" in f.size.lower()]
     big = [f for f in pages if "1m" in f.size.lower()]
     out = []
     if chain:
