@@ -2,7 +2,8 @@
 
     python -m bench --quick                 # 10k only, 3 runs, Neo4j only if a server is up (< 3 min)
     python -m bench                         # 10k and 100k, 5 runs
-    python -m bench --full --write-docs     # 10k, 100k and 1M; rewrites docs/benchmarks.md
+    python -m bench --full --write-docs     # 10k, 100k and 1M, app pages at 1M; rewrites docs/benchmarks.md
+    python -m bench --sizes demo,10k --pages-at 10k --neo4j start   # a small run of every part
 
 Neo4j: ``INDMAP_BENCH_NEO4J_URI`` if set; else a private server under bench/out/neo4j (never
 the shared development server, whose data the store tests own): used when it is running, and
@@ -84,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--big-runs", type=int, default=3, help="runs per figure at 1M (default 3)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--neo4j", choices=["auto", "off", "start"], default="auto")
+    ap.add_argument("--pages-at", help="also time every app page in Chromium on a store of this size (default with --full: 1M; 'none' to skip)")
     ap.add_argument("--neo4j-size", help="size loaded into Neo4j (default: the largest size up to 100k)")
     ap.add_argument("--merge-rows", type=int, help="rows for the per-row MERGE baseline (default 5,000 quick, 20,000 otherwise)")
     ap.add_argument("--write-docs", action="store_true", help="rewrite docs/benchmarks.md from this run")
@@ -93,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = args.runs or (3 if args.quick else 5)
     merge_rows = args.merge_rows or (2_000 if args.quick else 20_000)
     mode = "quick" if args.quick else "full" if args.full else "default"
+    pages_at = None if (args.pages_at or "").lower() == "none" else args.pages_at or ("1M" if args.full else None)
     cmd = "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:])
     t_start = time.perf_counter()
 
@@ -116,6 +119,10 @@ def main(argv: list[str] | None = None) -> int:
                 b.analysis(size, d, store, compare=True)
                 loaded = b.neo4j(size, store) if size == neo_size else False
                 b.saved_queries(size, d, store, loaded)
+                if loaded:
+                    from bench import neo4j_cli
+
+                    neo4j_cli.run(b, size, d, store, b.runs_for(size))
                 b.details["loadavg"][size]["end"] = os.getloadavg()
             except M.Unavailable as exc:
                 b.add(M.Figure("dataset", "dataset", size, None, "", note=f"not measured: {exc}"))
@@ -123,6 +130,14 @@ def main(argv: list[str] | None = None) -> int:
                 b.failures.append(f"{size}: {type(exc).__name__}: {exc}")
                 M.log(traceback.format_exc())
         b.pages()
+        if pages_at:  # the browser test's page timing on a store of that size (--full: 1M)
+            try:
+                from bench import pages as pages_bench
+
+                pages_bench.run(b, M.dataset(pages_at, args.seed), pages_at)
+            except Exception as exc:  # noqa: BLE001 - one part failing does not hide the others
+                b.failures.append(f"pages {pages_at}: {type(exc).__name__}: {exc}")
+                M.log(traceback.format_exc())
         try:
             from bench import reports as report_bench
 

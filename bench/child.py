@@ -255,11 +255,35 @@ def task_queries(a: dict) -> dict:
         try:
             res = store.query(q.cypher, params, timeout_s=600, row_cap=100_000)
             times, res = timed(lambda: store.query(q.cypher, params, timeout_s=600, row_cap=100_000), a["runs"])
-            out["queries"][q.key] = {"times": times, "rows": len(res.rows)}
+            out["queries"][q.key] = {"times": times, "rows": len(res.rows), "answer": rows_digest(res.rows)}
         except Exception as exc:  # report, do not stop the other queries
             out["queries"][q.key] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
     store.close()
     return out
+
+
+def rows_digest(rows: list) -> str:
+    """A digest of a query's result rows, sorted, floats rounded to 9 significant digits (so two stores compare).
+
+    >>> rows_digest([[2, 0.1 + 0.2], [1, "a"]]) == rows_digest([(1, "a"), (2, 0.3)])
+    True
+    >>> rows_digest([["x", 0]]) == rows_digest([["x", 0.0]])
+    True
+    """
+    import hashlib
+
+    def canon(v: Any) -> Any:
+        if isinstance(v, float):  # 0 and 0.0 are one answer (an empty sum is an integer on Neo4j)
+            r = float(f"{v:.9g}")
+            return int(r) if r.is_integer() else r
+        if isinstance(v, (list, tuple)):
+            return [canon(x) for x in v]
+        if isinstance(v, dict):
+            return {str(k): canon(x) for k, x in sorted(v.items(), key=lambda kv: str(kv[0]))}
+        return v
+
+    lines = sorted(json.dumps(canon(list(r) if isinstance(r, tuple) else r), ensure_ascii=False, default=str) for r in rows)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
 
 
 def task_neo4j_write(a: dict) -> dict:

@@ -129,12 +129,39 @@ def _nullable(values: np.ndarray, null: np.ndarray) -> pl.Series:
 
 
 def generate(n: int, seed: int = 1) -> dict[str, pl.DataFrame]:
-    """The dataset tables (as text-ready polars frames, contract column names)."""
+    """The dataset tables (as text-ready polars frames, contract column names).
+
+    The sections draw from one random generator in a fixed order (segment links, enterprises, their
+    segments, supply links, parks, projects): keep that order, or the same seed writes other data.
+    """
     rng = np.random.default_rng(seed)
     n_chains = n_chains_for(n)
     n_parks = n_parks_for(n)
+    industries, chains, chain_ids = _industries_chains(n_chains, seed)
+    segments, seg_ids = _segments(chain_ids)
+    segment_links = _segment_links(chain_ids, rng)
+    park_ids = np.array([f"P{i + 1:03d}" for i in range(n_parks)])
+    enterprises, local = _enterprises(n, park_ids, rng)
+    enterprise_segments = _enterprise_segments(n, seed, n_chains, seg_ids, local, enterprises, rng)
+    ent_ids = enterprises.get_column("id")
+    supply_links = _supply_links(n, local, ent_ids, rng)
+    parks, park_stats = _parks(park_ids, len(industries), rng)
+    projects = _projects(n, ent_ids, park_ids, seg_ids, rng)
+    return {
+        "industries": industries,
+        "chains": chains,
+        "segments": segments,
+        "segment_links": segment_links,
+        "enterprises": enterprises,
+        "enterprise_segments": enterprise_segments,
+        "supply_links": supply_links,
+        "parks": parks,
+        "park_stats": park_stats,
+        "projects": projects,
+    }
 
-    # ---------------------------------------------------------------- industries, chains
+
+def _industries_chains(n_chains: int, seed: int) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
     n_ind = min(len(INDUSTRY_NAMES), max(4, n_chains // 5))
     industries = pl.DataFrame(
         {
@@ -153,8 +180,10 @@ def generate(n: int, seed: int = 1) -> dict[str, pl.DataFrame]:
             "industry_id": [f"I{c % n_ind + 1:02d}" for c in range(n_chains)],
         }
     )
+    return industries, chains, chain_ids
 
-    # ---------------------------------------------------------------- segments
+
+def _segments(chain_ids: list[str]) -> tuple[pl.DataFrame, list[str]]:
     seg_ids, seg_chain, seg_stage, seg_parent, seg_key, seg_name, seg_kw = [], [], [], [], [], [], []
     for c, cid in enumerate(chain_ids):
         for p in range(SEGS_PER_CHAIN):
@@ -180,7 +209,10 @@ def generate(n: int, seed: int = 1) -> dict[str, pl.DataFrame]:
         },
         schema_overrides={"sw_codes": pl.Utf8},
     )
+    return segments, seg_ids
 
+
+def _segment_links(chain_ids: list[str], rng: np.random.Generator) -> pl.DataFrame:
     # SUPPLIES: every segment of a stage feeds 1-2 segments of the next stage (same chain),
     # plus one recycling loop (downstream -> upstream) in the second chain.
     link_from, link_to = [], []
@@ -200,24 +232,23 @@ def generate(n: int, seed: int = 1) -> dict[str, pl.DataFrame]:
             for p, q in ((24, 0), (0, 8), (8, 24)):
                 link_from.append(f"{cid}-{POS_CODE[p]}")
                 link_to.append(f"{cid}-{POS_CODE[q]}")
-    segment_links = (
+    return (
         pl.DataFrame({"from_id": link_from, "to_id": link_to})
         .unique(maintain_order=True)
         .with_columns(pl.when(pl.col("from_id").str.ends_with("D08") & pl.col("to_id").str.ends_with("U01")).then(pl.lit("回收循环")).otherwise(None).alias("note"))
     )
 
-    # ---------------------------------------------------------------- enterprises
-    idx = np.arange(n)
+
+def _enterprises(n: int, park_ids: np.ndarray, rng: np.random.Generator) -> tuple[pl.DataFrame, np.ndarray]:
+    n_parks = len(park_ids)
     local = rng.random(n) < 0.05
     local[:3] = True  # small sizes: always some locals
-    n_local = int(local.sum())
     other_codes = np.array([c for c, _ in OTHER_COUNTIES])
     other_prov = np.array([p for _, p in OTHER_COUNTIES])
     oc = rng.integers(0, len(other_codes), n)
     lc = rng.integers(0, len(LOCAL_COUNTIES), n)
     region = np.where(local, np.array(LOCAL_COUNTIES)[lc], other_codes[oc])
     province = np.where(local, "山东", other_prov[oc])
-    park_ids = np.array([f"P{i + 1:03d}" for i in range(n_parks)])
     # parks are not equally popular: a few large parks, many small ones
     park_pick = np.minimum((rng.pareto(1.2, n) * n_parks / 8).astype(np.int64), n_parks - 1)
     in_park = local & (rng.random(n) < 0.8)
@@ -261,8 +292,15 @@ def generate(n: int, seed: int = 1) -> dict[str, pl.DataFrame]:
         "id", "name", "local", "credit_code", "region_code", "park_id", "province", "revenue", "employees",
         "founded", "listed_code", "qualifications", "patents", "pollution", "energy", "growth",
     )
+    return enterprises, local
 
-    # ---------------------------------------------------------------- enterprise_segments (2 per enterprise)
+
+def _enterprise_segments(
+    n: int, seed: int, n_chains: int, seg_ids: list[str], local: np.ndarray, enterprises: pl.DataFrame, rng: np.random.Generator
+) -> pl.DataFrame:
+    """Two segments per enterprise on average; locals stay out of about a third of the segments."""
+    idx = np.arange(n)
+    n_seg = len(seg_ids)
     k = rng.choice([1, 2, 3], n, p=[0.3, 0.4, 0.3])
     chain_of = (rng.pareto(0.8, n) * n_chains / 6).astype(np.int64) % n_chains  # some chains are crowded
     start = rng.integers(0, SEGS_PER_CHAIN, n)
@@ -279,7 +317,7 @@ def generate(n: int, seed: int = 1) -> dict[str, pl.DataFrame]:
     share = np.round(rng.uniform(0.05, 1.0, m), 2)
     share_null = rng.random(m) < 0.3
     seg_id_arr = np.array(seg_ids)
-    enterprise_segments = pl.DataFrame(
+    return pl.DataFrame(
         {
             "enterprise_id": enterprises.get_column("id").gather(pl.Series(rows_e)),
             "segment_id": seg_id_arr[seg_idx],
@@ -289,15 +327,16 @@ def generate(n: int, seed: int = 1) -> dict[str, pl.DataFrame]:
         }
     )
 
-    # ---------------------------------------------------------------- supply_links (n / 10)
+
+def _supply_links(n: int, local: np.ndarray, ent_ids: pl.Series, rng: np.random.Generator) -> pl.DataFrame:
+    """n / 10 supply links; a third of them go to a local customer."""
     n_sup = max(10, n // 10)
     local_idx = np.flatnonzero(local)
     sup = rng.integers(0, n, n_sup)
     cus = rng.integers(0, n, n_sup)
     to_local = rng.random(n_sup) < 0.33
     cus[to_local] = local_idx[rng.integers(0, len(local_idx), int(to_local.sum()))]
-    ent_ids = enterprises.get_column("id")
-    supply_links = (
+    return (
         pl.DataFrame(
             {
                 "supplier_id": ent_ids.gather(pl.Series(sup)),
@@ -311,7 +350,9 @@ def generate(n: int, seed: int = 1) -> dict[str, pl.DataFrame]:
         .unique(["supplier_id", "customer_id", "product"], maintain_order=True)
     )
 
-    # ---------------------------------------------------------------- parks, park_stats
+
+def _parks(park_ids: np.ndarray, n_ind: int, rng: np.random.Generator) -> tuple[pl.DataFrame, pl.DataFrame]:
+    n_parks = len(park_ids)
     levels = np.array(["national", "provincial", "other"])
     focus = [
         ";".join(sorted({f"I{(p % n_ind) + 1:02d}", f"I{((p * 3 + 1) % n_ind) + 1:02d}"})) for p in range(n_parks)
@@ -339,8 +380,13 @@ def generate(n: int, seed: int = 1) -> dict[str, pl.DataFrame]:
             "tax": np.round(np.concatenate([base_rev * 0.03, base_rev * 0.03 * np.abs(grow)]), 1),
         }
     )
+    return parks, park_stats
 
-    # ---------------------------------------------------------------- projects (n / 200)
+
+def _projects(n: int, ent_ids: pl.Series, park_ids: np.ndarray, seg_ids: list[str], rng: np.random.Generator) -> pl.DataFrame:
+    """n / 200 projects (at least 50) at every stage, dates consistent with the stage reached."""
+    n_parks, n_seg = len(park_ids), len(seg_ids)
+    seg_id_arr = np.array(seg_ids)
     n_proj = max(50, n // 200)
     stage = np.array(PROJECT_STAGES)[rng.choice(6, n_proj, p=[0.25, 0.2, 0.2, 0.15, 0.12, 0.08])]
     d_signed = rng.integers(2_900, 4_100, n_proj)  # 2022-12 .. 2026-03
@@ -372,7 +418,7 @@ def generate(n: int, seed: int = 1) -> dict[str, pl.DataFrame]:
             "expected_tax": np.round(rng.lognormal(7.5, 1.0, n_proj), 0),
         }
     )
-    projects = proj.with_columns(
+    return proj.with_columns(
         signed_on=pl.when(pl.col("lvl") >= 1).then(pl.col("signed_on")),
         started_on=pl.when(pl.col("lvl") >= 2).then(pl.col("started_on")),
         producing_on=pl.when(pl.col("lvl") >= 3).then(pl.col("producing_on")),
@@ -387,19 +433,6 @@ def generate(n: int, seed: int = 1) -> dict[str, pl.DataFrame]:
         "signed_on", "started_on", "producing_on", "planned_start", "planned_production", "owner",
         "expected_revenue", "expected_tax",
     )
-
-    return {
-        "industries": industries,
-        "chains": chains,
-        "segments": segments,
-        "segment_links": segment_links,
-        "enterprises": enterprises,
-        "enterprise_segments": enterprise_segments,
-        "supply_links": supply_links,
-        "parks": parks,
-        "park_stats": park_stats,
-        "projects": projects,
-    }
 
 
 def write_dataset(tables: dict[str, pl.DataFrame], out: str | Path) -> Path:

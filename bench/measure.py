@@ -27,6 +27,14 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 PY = sys.executable
 AS_OF = "2026-06-30"  # fixed reference date of the project metrics, so runs are comparable
+# issue 16's goals (its table, exactly): the per-figure goal column and the report's Goals list use these
+INGEST_RATIO_GOAL = 1.3  # ingest end-to-end ≤ 1.3× raw COPY at 1M
+INGEST_PEAK_GOAL_MB = 1000  # ingest peak ≤ 1,000 MB at 1M
+READ_VIEW_GOAL_S = 1.0  # store → analysis view in a new process ≤ 1.0 s at 1M
+PAGE_GOAL_1M_S = 3.0  # every page ≤ 3 s at 1M, the first load included
+CHAIN_MAP_GOAL_DEMO_S = 1.5  # chain map ≤ 1.5 s on the demo
+CHAIN_MAP_PAGES = {"产业链图谱", "chain"}  # its title in the browser test (not the overview's "招商产业链图谱 · 总览")
+NX_MAX_SIZE = 1_000_000  # the networkx baseline runs up to 1M enterprises (a 10M run skips it)
 GEN_VERSION = "3"  # bump when bench/generate.py changes what it writes
 
 
@@ -45,6 +53,7 @@ class Figure:
     met: bool | None = None
     runs: int | None = None
     note: str = ""
+    differs: bool = False  # the two sides gave different answers: no ratio is reported ("answers differ")
 
 
 @dataclass
@@ -228,14 +237,14 @@ class Bench:
             Figure(
                 "ingest_e2e", "ingest end-to-end (`indmap ingest`: read, validate, load)", size, e2e, "s",
                 raw, "raw COPY of the clean CSV files", e2e / raw, "of baseline",
-                "≤ 20 s at 1M; ≤ 4× raw COPY" if big else "", (e2e <= 20 and e2e / raw <= 4) if big else None, n, detail,
+                f"≤ {INGEST_RATIO_GOAL:g}× raw COPY at 1M" if big else "", (e2e / raw <= INGEST_RATIO_GOAL) if big else None, n, detail,
             )
         )
         self.add(
             Figure(
                 "ingest_peak", "ingest peak memory (child ru_maxrss, max over the runs)", size, max(peaks), "MB",
                 max(cpeaks), "raw COPY peak memory", max(peaks) / max(cpeaks), "of baseline",
-                "≤ 2 GB at 1M" if big else "", (max(peaks) <= 2048) if big else None, n, "",
+                f"≤ {INGEST_PEAK_GOAL_MB:,} MB at 1M" if big else "", (max(peaks) <= INGEST_PEAK_GOAL_MB) if big else None, n, "",
             )
         )
         self.details[f"ingest_{size}"] = {"walls": walls, "peaks": peaks, "copy_walls": cwalls, "copy_inner": cinner, "last": last}
@@ -250,13 +259,20 @@ class Bench:
         canon_n = OUT / f"canon-nx-{size}.json"
         ra = child("analysis", {"store": str(store), "segments": segs, "runs": n, "as_of": AS_OF, "canon_out": str(canon_a)}, timeout=7200)
         build_runs = 1 if size.lower() == "1m" else min(n, 3)
-        rn = child("nx", {"store": str(store), "segments": segs, "runs": n, "build_runs": build_runs, "as_of": AS_OF, "canon_out": str(canon_n)}, timeout=7200)
-        a, b = ra.result, rn.result
-        self.details[f"analysis_{size}"] = {"analysis": a, "nx": b, "analysis_peak_mb": ra.maxrss_mb, "nx_peak_mb": rn.maxrss_mb}
-        build = med(b["build_times"])
+        from bench.generate import parse_size
+
+        # networkx holds the whole graph in one Python process: skipped above 1M (no speed-up, no answer check there)
+        with_nx = size == "demo" or parse_size(size) <= NX_MAX_SIZE
+        rn = child("nx", {"store": str(store), "segments": segs, "runs": n, "build_runs": build_runs, "as_of": AS_OF, "canon_out": str(canon_n)}, timeout=7200) if with_nx else None
+        a, b = ra.result, rn.result if rn else {"times": {}, "build_times": [], "nodes": 0, "edges": 0}
+        self.details[f"analysis_{size}"] = {"analysis": a, "nx": b, "analysis_peak_mb": ra.maxrss_mb, "nx_peak_mb": rn.maxrss_mb if rn else None}
+        build = med(b["build_times"]) if rn else 0.0
+        if not rn:
+            self.notes.append(f"{size}: networkx baseline skipped above {NX_MAX_SIZE:,} enterprises (it would hold the whole graph in one Python process); no speed-up or answer check at this size.")
         big = size.lower() == "1m"
         verdict = ""
-        if compare:
+        bad: dict = {}
+        if compare and rn:
             from bench.compare import diff
 
             ca, cn = json.loads(canon_a.read_text()), json.loads(canon_n.read_text())
@@ -271,15 +287,15 @@ class Bench:
         self.add(
             Figure(
                 "read_view", "read store → analysis view (persisted Arrow IPC, memory-mapped)", size, a["read_seconds"], "s",
-                None, "", None, "", "", None, 1, f"analysis process peak {ra.maxrss_mb:,.0f} MB; networkx process peak {rn.maxrss_mb:,.0f} MB",
+                None, "", None, "", f"≤ {READ_VIEW_GOAL_S:g} s at 1M" if big else "", (a["read_seconds"] <= READ_VIEW_GOAL_S) if big else None, 1,
+                f"analysis process peak {ra.maxrss_mb:,.0f} MB" + (f"; networkx process peak {rn.maxrss_mb:,.0f} MB" if rn else ""),
             )
         )
-        self.add(
-            Figure(
+        if rn:
+            self.add(Figure(
                 "nx_build", "networkx baseline: build the graph", size, build, "s", None, "", None, "", "", None, len(b["build_times"]),
                 f"{b['nodes']:,} nodes, {b['edges']:,} edges",
-            )
-        )
+            ))
         names = {
             "gaps": "gaps, all chains (labels + priority)",
             "targets": f"targets for one segment ({len(segs)} segments in turn, {seg} first)",
@@ -294,8 +310,8 @@ class Bench:
             bn = med(b["times"][k]) if k in b["times"] else None
             goal, met = "", None
             if k == "gaps" and big:
-                goal = "≤ 100 ms warm at 1M; ≥ 10× networkx incl. build"
-                met = v * 1000 <= 100 and (bn + build) / v >= 10
+                goal = "≤ 100 ms warm at 1M"
+                met = v * 1000 <= 100
             if k == "targets" and big:
                 goal = "≤ 50 ms at 1M"
                 met = v * 1000 <= 50
@@ -305,13 +321,17 @@ class Bench:
             )
             if k == "gaps" and verdict:
                 note += "; " + verdict
-            self.add(Figure(k, name + " — warm, settings changed", size, v * 1000, "ms", None if bn is None else bn * 1000, "networkx, graph built", None if bn is None else bn / v, "speed-up", goal if k != "gaps" else "", None if k == "gaps" else met, n, note))
+            differs = k in bad  # a speed-up between different answers means nothing: none is reported
+            if differs:
+                met = False if met is not None else None
+            ratio = None if bn is None or differs else bn / v
+            self.add(Figure(k, name + " — warm, settings changed", size, v * 1000, "ms", None if bn is None else bn * 1000, "networkx, graph built", ratio, "speed-up", goal, met, n, note, differs))
             if bn is not None:
                 self.add(
                     Figure(
                         k + "_incl_build", name + " — vs networkx including its build", size, v * 1000, "ms",
-                        (bn + build) * 1000, "networkx build + compute", (bn + build) / v, "speed-up",
-                        goal if k == "gaps" else "", met if k == "gaps" else None, n,
+                        (bn + build) * 1000, "networkx build + compute", None if differs else (bn + build) / v, "speed-up",
+                        "", None, n, "", differs,
                     )
                 )
 
@@ -333,13 +353,21 @@ class Bench:
         n = self.runs_for(size)
         emb = self.queries(size, d, str(store), "embedded", n)
         neo = self.queries(size, d, self.neo4j_uri, "neo4j", n) if neo4j_loaded else {}
+        answers = {w: {k: q.get("answer") for k, q in self.details.get(f"queries_{w}_{size}", {}).get("queries", {}).items()} for w in ("embedded", "neo4j")}
         for key, v in emb.items():
             nv = neo.get(key)
+            neo_answer = answers["neo4j"].get(key)
+            differs = bool(neo_answer) and neo_answer != answers["embedded"].get(key)
+            if differs:
+                self.failures.append(f"{size}: saved query `{key}` answers differ between embedded and Neo4j (sorted rows)")
+                nv_ratio = None
+            else:
+                nv_ratio = (nv / v) if (nv and v) else None
             self.add(
                 Figure(
                     "query:" + key, f"saved query `{key}` (embedded)", size, v, "ms",
-                    nv, "same query on Neo4j" if neo4j_loaded else "", (nv / v) if (nv and v) else None, "speed-up" if nv else "",
-                    "", None, n, "",
+                    nv, "same query on Neo4j" if neo4j_loaded else "", nv_ratio, "speed-up" if nv else "",
+                    "", None, n, "same rows as Neo4j (sorted)" if neo_answer and not differs else "", differs,
                 )
             )
 
@@ -383,29 +411,44 @@ class Bench:
 
     # --------------------------------------------------------------- pages
 
-    def pages(self) -> None:
-        f = ROOT / "artifacts" / "page_times.json"
+    def pages(self, f: Path | None = None) -> None:
+        """Page times the browser test wrote (artifacts/page_times.json: the demo), or ``f`` (bench/pages.py: 1M)."""
+        f = f or ROOT / "artifacts" / "page_times.json"
         if not f.exists():
-            self.add(Figure("pages", "app page render time", "-", None, "s", goal="≤ 1.5 s demo, ≤ 3 s at 1M", note="not measured: artifacts/page_times.json absent (the browser test writes it)"))
+            self.add(Figure("pages", "app page render time", "-", None, "s", goal="chain map ≤ 1.5 s demo; every page ≤ 3 s at 1M", note=f"not measured: {(f.relative_to(ROOT) if f.is_relative_to(ROOT) else f)} absent (the browser test writes it)"))
             return
         data = json.loads(f.read_text(encoding="utf-8"))
-        self.details["page_times"] = data
-        src = f.relative_to(ROOT)
+        self.details[f.stem] = data
+        src = (f.relative_to(ROOT) if f.is_relative_to(ROOT) else f)
         for dataset_name, pages in _page_entries(data):
-            limit = 3.0 if "1m" in dataset_name.lower() else 1.5
             renders = {p: x for p, x in pages.items() if not _is_cold_start(p)}
             for page, secs in pages.items():
-                if _is_cold_start(page):  # server start + first script run, not a page render
-                    self.add(Figure("page_cold:" + page, f"app cold start `{page}`", dataset_name, secs, "s", note="server start + first run of the script; not a page render, no goal"))
+                limit = page_goal(dataset_name, page)
+                goal, met = (f"≤ {limit:g} s", secs <= limit) if limit is not None else ("", None)
+                if _is_cold_start(page):  # server start + first script run; the issue's goal counts it at 1M
+                    self.add(Figure("page_cold:" + page, f"app first load `{page}`", dataset_name, secs, "s", goal=goal, met=met, note="server start + first run of the script"))
                 else:
-                    self.add(Figure("page:" + page, f"page `{page}` render", dataset_name, secs, "s", goal=f"≤ {limit:g} s", met=secs <= limit))
+                    self.add(Figure("page:" + page, f"page `{page}` render", dataset_name, secs, "s", goal=goal, met=met))
             if renders:
                 worst = max(renders, key=renders.get)
-                over = [p for p, x in renders.items() if x > limit]
+                over = [p for p, x in renders.items() if (page_goal(dataset_name, p) or float("inf")) < x]
                 self.notes.append(
                     f"pages ({dataset_name}, {src}, measured by the browser test): slowest `{worst}` {renders[worst]:.2f} s; "
-                    f"{len(over)} of {len(renders)} over {limit:g} s"
+                    f"{len(over)} of {len(renders)} over their goal"
                 )
+
+
+def page_goal(dataset_name: str, page: str) -> float | None:
+    """Issue 16's page goals: every page (and the first load) ≤ 3 s at 1M; the chain map ≤ 1.5 s on the demo.
+
+    >>> page_goal("1M", "首次打开（总览）"), page_goal("demo", "产业链图谱"), page_goal("demo", "招商产业链图谱 · 总览"), page_goal("10k", "产业链图谱")
+    (3.0, 1.5, None, None)
+    """
+    if "1m" in dataset_name.lower():
+        return PAGE_GOAL_1M_S
+    if "demo" in dataset_name.lower() and page.strip() in CHAIN_MAP_PAGES:
+        return CHAIN_MAP_GOAL_DEMO_S
+    return None
 
 
 def _is_cold_start(page: str) -> bool:
@@ -469,6 +512,8 @@ def fmt(v: float | None, unit: str) -> str:
 
 
 def fmt_ratio(f: Figure) -> str:
+    if f.differs:
+        return "answers differ"
     if f.ratio is None:
         return "—"
     if f.ratio_kind == "speed-up":

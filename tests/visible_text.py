@@ -27,6 +27,8 @@ ALWAYS_WRONG = {"None", "none", "nan", "NaN", "null", "NULL", "undefined", "True
 ALLOWED = {
     # formats, tools and products a bureau names in Latin letters
     "Excel", "CSV", "XLSX", "xlsx", "csv", "ZIP", "zip", "Word", "PDF", "HTML", "JSON", "BOM", "UTF-8", "GBK", "GB18030", "Cypher", "Neo4j",
+    # the command a page shows to copy (数据: `indmap ingest … --store …`), whatever the dataset
+    "ingest",
     "LadybugDB", "indmap", "vis-network", "Streamlit", "README.md", "SOURCES.md", "CHAINS.md", "A", "Ctrl", "Ctrl+P", "Ctrl+Enter",
     # units
     "MB", "GB", "KB", "s", "ms", "km", "m", "kg", "t", "mu",

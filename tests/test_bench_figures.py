@@ -1,0 +1,124 @@
+"""The benchmark never reports a speed-up between two different answers."""
+
+from bench.measure import Figure, fmt_ratio, line
+
+
+def test_a_ratio_is_shown_when_the_answers_agree():
+    f = Figure("gaps", "gaps", "1M", 50.0, "ms", 500.0, "networkx", 10.0, "speed-up")
+    assert fmt_ratio(f) == "10.0× faster"
+    assert "10.0× faster" in line(f)
+
+
+def test_answers_differ_replaces_the_ratio():
+    f = Figure("targets", "targets", "1M", 50.0, "ms", 500.0, "networkx", None, "speed-up", differs=True)
+    assert fmt_ratio(f) == "answers differ"
+    assert "answers differ" in line(f) and "faster" not in line(f)
+
+
+# ---------------------------------------------------------------- issue 16's goals, from the run's own figures
+
+from bench import measure as M  # noqa: E402
+from bench import report  # noqa: E402
+
+
+def _bench(*figures):
+    b = M.Bench(runs=1, seed=1, quick=True, neo4j_uri=None, merge_rows=10)
+    for f in figures:
+        b.add(f)
+    return b
+
+
+def _goal(b, start):
+    hits = [g for g in report.goals(b) if g.startswith(start)]
+    assert len(hits) == 1, report.goals(b)
+    return hits[0]
+
+
+def test_goals_are_issue_16s_table_and_judge_this_runs_numbers():
+    b = _bench(
+        Figure("ingest_e2e", "ingest", "1M", 9.0, "s", 6.0, "raw COPY", 1.5, "of baseline"),
+        Figure("ingest_peak", "peak", "1M", 900.0, "MB", 600.0, "raw COPY", 1.5, "of baseline"),
+        Figure("read_view", "view", "1M", 0.4, "s"),
+        Figure("targets", "targets", "1M", 60.0, "ms"),
+        Figure("gaps", "gaps", "1M", 30.0, "ms"),
+    )
+    assert _goal(b, "Ingest at 1M ≤ 1.3× raw COPY").endswith("not met.")
+    assert _goal(b, "Ingest peak memory at 1M ≤ 1,000 MB").endswith("— met.")
+    assert _goal(b, "Store → analysis view").endswith("— met.")
+    assert _goal(b, "Targets, one segment").endswith("not met.")
+    assert _goal(b, "Gaps, all chains").endswith("— met.")
+    assert "not measured" in _goal(b, "Every page at 1M")
+    assert "not measured" in _goal(b, "Neo4j batched write")
+    assert len(report.goals(b)) == 10  # 5 at 1M, 2 page goals, 2 Neo4j commands, 1 Neo4j write
+
+
+def test_a_neo4j_command_with_different_answers_fails_its_goal_whatever_its_speed():
+    same = Figure("neo4j_cli:gaps", "gaps", "100k", 1.0, "s", 0.9, "embedded", 1.1, "of baseline", met=True)
+    differ = Figure("neo4j_cli:targets", "targets", "100k", 1.0, "s", 0.9, "embedded", None, "of baseline", met=False, differs=True)
+    b = _bench(same, differ)
+    assert _goal(b, "Neo4j at 100k: `indmap gaps`").endswith("— met.")
+    assert _goal(b, "Neo4j at 100k: `indmap targets`").endswith("answers differ: not met.")
+
+
+def test_page_goals_every_page_at_1m_incl_first_load_and_the_chain_map_on_the_demo(tmp_path):
+    b = _bench()
+    for name, times in (("demo", {"首次打开（总览）": 4.0, "招商产业链图谱 · 总览": 2.0, "产业链图谱": 1.4}), ("10k", {"产业链图谱": 1.6}), ("1M", {"首次打开（总览）": 3.2, "总览": 2.5})):
+        f = tmp_path / f"{name}.json"
+        f.write_text(__import__("json").dumps({"store": name, "seconds": times}), encoding="utf-8")
+        b.pages(f)
+    by = {(f.key, f.size): f for f in b.figures}
+    assert by[("page_cold:首次打开（总览）", "demo")].met is None  # the issue sets no demo goal for it
+    assert by[("page:产业链图谱", "demo")].met is True
+    assert by[("page:产业链图谱", "10k")].met is None  # no goal between the demo and 1M
+    assert by[("page_cold:首次打开（总览）", "1M")].met is False  # the first load counts at 1M
+    assert _goal(b, "Chain map on the demo").endswith("— met.")
+    assert _goal(b, "Every page at 1M").endswith("not met.")
+    table = report.page_table(b)
+    assert "(first load)" in table and "| page | demo | 10k | 1M |" in table
+
+
+def test_saved_query_rows_compare_sorted_and_tolerate_float_noise_only():
+    from bench.child import rows_digest
+
+    assert rows_digest([[2, 0.1 + 0.2], [1, "a"]]) == rows_digest([(1, "a"), (2, 0.3)])
+    assert rows_digest([[1, "a"]]) != rows_digest([[1, "b"]])
+    assert rows_digest([["NEV-U01", 0]]) == rows_digest([["NEV-U01", 0.0]])  # an empty sum: 0 on Neo4j, 0.0 embedded
+    assert rows_digest([[1, 0.3]]) != rows_digest([[1, 0.31]])
+
+
+def test_page_times_at_1m_are_never_read_from_a_stale_file(tmp_path, monkeypatch):
+    from bench import pages
+
+    monkeypatch.setattr(pages, "ARTIFACTS", tmp_path)
+    demo = tmp_path / "page_times.json"
+    demo.write_text('{"store": "demo", "seconds": {"总览": 1.0}}', encoding="utf-8")  # an older run's file
+    (tmp_path / "page_times_1M.json").write_text('{"store": "1M", "seconds": {"总览": 0.1}}', encoding="utf-8")
+    monkeypatch.setattr(pages, "run_child", lambda *a, **k: M.ChildRun(1.0, 1.0, 0, "", "", None))  # writes nothing
+    b = _bench()
+    pages.run(b, tmp_path, "1M")
+    assert not (tmp_path / "page_times_1M.json").exists()
+    assert [f.value for f in b.figures if f.key.startswith("page")] == [None]
+    assert "not measured" in b.figures[-1].note
+    assert demo.read_text(encoding="utf-8").startswith('{"store": "demo"')  # the demo's file is put back
+
+
+def test_page_times_at_1m_are_recorded_fresh_and_the_demo_file_restored(tmp_path, monkeypatch):
+    from bench import pages
+
+    monkeypatch.setattr(pages, "ARTIFACTS", tmp_path)
+    monkeypatch.setattr(pages, "ROOT", tmp_path)
+    demo = tmp_path / "page_times.json"
+    demo.write_text('{"store": "demo", "seconds": {"总览": 1.0}}', encoding="utf-8")
+
+    def browser_test(*a, **k):
+        demo.write_text('{"store": "demo", "seconds": {"首次打开（总览）": 3.5, "总览": 2.0}}', encoding="utf-8")
+        return M.ChildRun(1.0, 1.0, 0, "", "", None)
+
+    monkeypatch.setattr(pages, "run_child", browser_test)
+    monkeypatch.setattr(M, "ROOT", tmp_path)
+    b = _bench()
+    pages.run(b, tmp_path, "1M")
+    saved = __import__("json").loads((tmp_path / "page_times_1M.json").read_text(encoding="utf-8"))
+    assert saved["store"] == "1M" and saved["measured_at"] and saved["seconds"]["总览"] == 2.0
+    assert {(f.key, f.size, f.met) for f in b.figures} == {("page_cold:首次打开（总览）", "1M", False), ("page:总览", "1M", True)}
+    assert demo.read_text(encoding="utf-8") == '{"store": "demo", "seconds": {"总览": 1.0}}'
