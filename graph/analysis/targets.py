@@ -58,7 +58,7 @@ import polars as pl
 from graph.analysis.memo import AnalysisMemo
 from graph.analysis.presence import _es_base, segment_closure
 from graph.analysis.results import TargetResult
-from graph.analysis.scope import Scope, check_scope, local_ids, memo
+from graph.analysis.scope import Scope, check_scope, local_ids, memo, scope_flags
 from graph.analysis.target_rows import QUAL_GIANT, QUAL_HIGH_TECH, QUAL_SRDI, TARGET_FACTORS, target_rows
 from graph.schema import PROJECT_STAGES
 from graph.settings import AnalysisSettings
@@ -118,28 +118,22 @@ def _pct(col: str, zero_floor: bool) -> list[pl.Expr]:
     return [pct.cast(pl.Float64).alias(f"_{col}_pct"), pos.cast(pl.Int64).alias(f"_{col}_pos"), n.cast(pl.Int64).alias(f"_{col}_n")]
 
 
-def _candidate_links(view: GraphView) -> pl.DataFrame:
-    """``enterprise_segments`` rows of non-local enterprises with the enterprise row index and a numeric confidence (memoised)."""
-
-    def build() -> pl.DataFrame:
-        base = _es_base(view)
-        cand = view.enterprises.select((pl.col("local") == False).fill_null(False)).to_series()  # noqa: E712
-        return (
-            base.filter(cand.gather(base.get_column("_eidx")))
-            .with_columns(pl.col("confidence").replace_strict(CONFIDENCE_FACTOR, default=None, return_dtype=pl.Float64).alias("_conf"))
-        )
-
-    return memo(view, ("candidate_links",), build)
-
-
 def _candidate_rows(view: GraphView) -> tuple[np.ndarray, dict[str, tuple[int, int]]]:
-    """Row numbers of the candidate links grouped by segment, and each segment's (offset, length) in them (memoised).
+    """Row numbers (in ``_es_base``) of the links of non-local enterprises grouped by segment, and each segment's (offset, length) in them (memoised).
 
-    A segment's pool is then a gather of its few thousand rows instead of a filter over every candidate link.
+    A segment's pool is then a gather of its few thousand rows instead of a filter over every link.
     """
 
     def build() -> tuple[np.ndarray, dict[str, tuple[int, int]]]:
-        g = _candidate_links(view).select("segment_id").with_row_index("_row").group_by("segment_id").agg("_row")
+        base = _es_base(view)
+        cand = scope_flags(view, Scope.city()).get_column("candidate")  # local = false (shared with gaps and ties)
+        g = (
+            base.select("segment_id", cand.gather(base.get_column("_eidx")).alias("_cand"))
+            .with_row_index("_row")
+            .filter(pl.col("_cand"))
+            .group_by("segment_id")
+            .agg("_row")
+        )
         flat = g.get_column("_row").explode().to_numpy()
         offsets, at = {}, 0
         for seg, n in zip(g.get_column("segment_id").to_list(), g.get_column("_row").list.len().to_list()):
@@ -156,7 +150,9 @@ def _pool(view: GraphView, segment_id: str) -> pl.DataFrame:
     flat, offsets = _candidate_rows(view)
     parts = [flat[o : o + n] for o, n in (offsets[m] for m in dict.fromkeys(members) if m in offsets)]
     idx = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)  # the rows of S and its sub-segments, in table order
-    sel = _candidate_links(view).select(pl.all().gather(pl.Series(idx, dtype=pl.Int64)))
+    sel = _es_base(view).select(pl.all().gather(pl.Series(idx, dtype=pl.Int64))).with_columns(
+        pl.col("confidence").replace_strict(CONFIDENCE_FACTOR, default=None, return_dtype=pl.Float64).alias("_conf")
+    )
     rows = (
         sel.group_by("enterprise_id")
         .agg(
