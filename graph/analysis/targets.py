@@ -174,7 +174,7 @@ def _prepared_pool(view: GraphView, segment_id: str) -> pl.DataFrame:
     the view's entry of the analysis memo); weights, gates, filters and percentiles stay per call.
     """
     pools = memo(view, ("target_pools",), lambda: AnalysisMemo(maxsize=POOL_CACHE))
-    has_supply_links = view.supply_links.height > 0
+    has_supply_links = view.has_supply_links()
 
     def build() -> pl.DataFrame:
         pool = _known(_pool(view, segment_id), has_supply_links)
