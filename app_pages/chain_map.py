@@ -121,8 +121,8 @@ if sel:
         else:
             st.info("该范围内本环节没有本地企业。")
     with t2:
-        tres = cached.targets(c, sel, scope=scope)
-        ranked = [t for t in tres.rows if t.rank is not None][:10]
+        tres = cached.targets(c, sel, scope=scope, top=10)  # rows and reasons for the first ten only
+        ranked = [t for t in tres.rows if t.rank is not None]
         if ranked:
             author = current_author() or author_input(key_suffix="_cm")
             open_leads = open_leads_index(c)

@@ -201,7 +201,7 @@ def _starting_points(n: int = 3) -> None:
     gaps = sorted((r for r in cached.gaps(c).rows if r.priority is not None and r.label in ("broken", "missing")), key=lambda r: (-(r.priority or 0), r.segment_id))
     picks = []
     for r in gaps:
-        best = next((t for t in cached.targets(c, r.segment_id).rows if t.rank == 1), None)
+        best = next((t for t in cached.targets(c, r.segment_id, top=1).rows if t.rank == 1), None)
         if best is not None:
             picks.append((best, r))
         if len(picks) == n:

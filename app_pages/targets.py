@@ -14,7 +14,7 @@ from webapp.basket import add_to_basket, basket
 from webapp.context import ctx, require_data
 from webapp.export import export_buttons
 from webapp.company import company_link
-from webapp.frames import coverage_text, target_columns, target_frame
+from webapp.frames import TARGET_PAGE_SIZES, coverage_text, target_columns, target_frame
 from webapp.leads import author_input, create_lead, current_author, lead_link, open_leads_index
 from webapp.lookups import chain_options, names
 from webapp.markdown import label_badge, md
@@ -105,6 +105,16 @@ with left:
 
 
 
+def _pager(total: int, size: int, key: str, first: int, last: int) -> None:
+    """「共 N 家候选，显示第 a–b 家」 with the page number and the page size (the table shows one page)."""
+    pages = max(1, -(-total // size))
+    a, b, cc = st.columns([4, 1, 1], vertical_alignment="bottom")
+    a.caption(f"共 {total:,} 家候选，显示第 {first:,}–{last:,} 家（按得分排序，每页 {size} 家；导出含全部）")
+    if pages > 1:
+        b.number_input(f"页码（共 {pages} 页）", min_value=1, max_value=pages, step=1, key=key)
+    cc.selectbox("每页", TARGET_PAGE_SIZES, key="tg_page_size", on_change=lambda: st.session_state.update({key: 1}))  # a new size starts at page 1
+
+
 def _lead_row(chosen: list) -> None:
     """The user's name (needed once for leads) and links to the open leads of the chosen targets."""
     a, b = st.columns([2, 3])
@@ -118,16 +128,17 @@ def _lead_row(chosen: list) -> None:
                 lead_link(lid)
 
 
-res = cached.targets(
-    c,
-    seg_id,
-    scope=scope,
-    gates=True,
-    province=None if province == "（全部）" else province,
-    listed_only=listed_only,
-    min_revenue=min_rev or None,
-    quals=tuple(quals),
-)
+query = {"scope": scope, "gates": True, "province": None if province == "（全部）" else province, "listed_only": listed_only,
+         "min_revenue": min_rev or None, "quals": tuple(quals)}  # fmt: skip
+# every candidate is ranked; rows and reasons are built for one page of the ranking only
+page_size = int(st.session_state.get("tg_page_size", TARGET_PAGE_SIZES[0]))
+page_key = f"tg_page_{seg_id}"
+page_no = int(st.session_state.get(page_key, 1))
+res = cached.targets(c, seg_id, top=page_size, offset=(page_no - 1) * page_size, **query)
+pages = max(1, -(-res.target_count // page_size))
+if page_no > pages:  # fewer targets after a filter changed: the last page
+    st.session_state[page_key] = page_no = pages
+    res = cached.targets(c, seg_id, top=page_size, offset=(page_no - 1) * page_size, **query)
 ranked = [t for t in res.rows if t.rank is not None]
 in_pipe = [t for t in res.rows if t.rank is None]
 
@@ -142,6 +153,7 @@ with right:
     st.info(f"候选池 {res.pool_size} 家外地企业；门槛与筛选排除：{'，'.join(removed)}；参与排名 {res.ranked_size} 家。", icon=":material/filter_alt:")
     tf = target_frame(ranked, PROJECT_STAGE_ZH)
     if tf.height:
+        _pager(res.target_count, page_size, page_key, ranked[0].rank, ranked[-1].rank)
         event = st.dataframe(
             tf,
             column_config=target_columns(),
@@ -155,7 +167,7 @@ with right:
         )
         picked = list(event.selection.rows) if event is not None and hasattr(event, "selection") else []
         chosen = [ranked[i] for i in picked] if picked else ranked[:1]
-        label = f"把选中的 {len(chosen)} 家加入推演" if picked else f"把第 1 名（{ranked[0].name}）加入推演"
+        label = f"把选中的 {len(chosen)} 家加入推演" if picked else f"把第 {ranked[0].rank} 名（{ranked[0].name}）加入推演"
         t = chosen[0]
         with st.container(border=True):
             st.markdown(
@@ -175,7 +187,7 @@ with right:
         if b1.button(label, icon=":material/science:", type="primary", key="tg_add"):
             n = sum(add_to_basket({"kind": "target", "enterprise_id": t.enterprise_id, "segment_id": seg_id, "label": f"{t.name} → {g.segment_name}"}) for t in chosen)
             st.toast(f"已加入推演 {n} 家" if n else "已在推演清单中")
-        lead_label = f"为选中的 {len(chosen)} 家建线索" if picked else "为第 1 名建线索"
+        lead_label = f"为选中的 {len(chosen)} 家建线索" if picked else f"为第 {ranked[0].rank} 名建线索"
         if b3.button(lead_label, icon=":material/assignment_ind:", key="tg_lead", disabled=not current_author(), help=None if current_author() else "先在下方填写「我的名字（记录人）」"):
             for t in chosen:
                 create_lead(c, enterprise_id=t.enterprise_id, enterprise_name=t.name, segment_id=seg_id, segment_name=g.segment_name, chain_id=chain_id)
@@ -187,6 +199,9 @@ with right:
     if in_pipe:
         st.markdown("**已在招商项目中（签约及以后，不作为新目标）**")
         st.dataframe(target_frame(in_pipe, PROJECT_STAGE_ZH).select("name", "province", "revenue", "pipeline", "reasons"), hide_index=True, width="stretch", column_config=target_columns())
-    st.markdown("**导出目标清单**")
-    export_buttons(targets_sheet(res.rows), f"招商目标_{g.segment_name}", key="tg_export", settings=res.settings, info=provenance_rows(c.meta, 环节=f"{g.segment_name}（{seg_id}）", 范围=scope_zh(view, scope)))
+    st.markdown(f"**导出目标清单**（全部 {res.target_count:,} 家候选{f'及在途 {len(in_pipe)} 家' if in_pipe else ''}，含理由）")
+    export_buttons(
+        lambda: targets_sheet(cached.all_targets(c, seg_id, **query).rows), f"招商目标_{g.segment_name}", key="tg_export", settings=res.settings,
+        info=provenance_rows(c.meta, 环节=f"{g.segment_name}（{seg_id}）", 范围=scope_zh(view, scope)), height=res.target_count + len(in_pipe),
+    )  # fmt: skip
     show_params(res.settings, keys=["target_weights", "gate_high_pollution", "gate_high_energy", "ties_saturation", "unknown_value", "min_coverage"])

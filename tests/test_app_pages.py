@@ -193,6 +193,27 @@ def test_targets_from_gap_link_gates_and_what_if(app):
     assert len(basket) == 1 and basket[0]["segment_id"] == "S2"
 
 
+def test_targets_page_shows_one_page_of_the_ranking(app, monkeypatch):
+    import webapp.frames
+
+    monkeypatch.setattr(webapp.frames, "TARGET_PAGE_SIZES", (2, 50))  # the fixture's segment has a handful of targets
+    at = app("targets", segment="S2")
+    first = at.dataframe[0].value
+    assert list(first["rank"]) == [1, 2]
+    caption = next(c.value for c in at.caption if c.value.startswith("共 "))
+    total = int(caption.split("共 ")[1].split(" 家")[0])
+    assert total >= 3 and "显示第 1–2 家" in caption
+    at.number_input(key="tg_page_S2").set_value(2).run()
+    assert not at.exception
+    second = at.dataframe[0].value
+    assert list(second["rank"]) == list(range(3, min(4, total) + 1)) and not set(second["enterprise_id"]) & set(first["enterprise_id"])
+    assert any(b.label.startswith("把第 3 名") for b in at.button)
+    # the export holds every target (not the page) and says so
+    assert any(f"全部 {total} 家候选" in m.value for m in at.markdown)
+    at.selectbox(key="tg_page_size").set_value(50).run()  # a new page size starts at page 1
+    assert list(at.dataframe[0].value["rank"]) == list(range(1, total + 1))
+
+
 def test_targets_show_coverage_and_filter_thin_profiles(app):
     at = app("targets", segment="S2")
     table = at.dataframe[0].value

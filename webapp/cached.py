@@ -33,14 +33,20 @@ def _chain_summary(_view, location: str, version: str, settings_json: str, scope
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _targets(_view, location, version, settings_json, segment_id, scope, gates, province, listed_only, min_revenue, quals):
+def _targets(_view, location, version, settings_json, segment_id, scope, gates, province, listed_only, min_revenue, quals, top=None, offset=0):
+    return _targets_now(_view, settings_json, segment_id, scope, gates, province, listed_only, min_revenue, quals, top, offset)
+
+
+def _targets_now(view, settings_json, segment_id, scope, gates, province, listed_only, min_revenue, quals, top=None, offset=0):
     from graph.analysis import targets
 
     return targets(
-        _view,
+        view,
         _s(settings_json),
         segment_id,
         scope=scope,
+        top=top,
+        offset=offset,
         gates=gates,
         province=province,
         listed_only=listed_only,
@@ -87,8 +93,16 @@ def chain_summary(c: Ctx, scope: str = "city", extra: tuple = ()):
 
 
 def targets(c: Ctx, segment_id: str, *, scope: str = "city", gates: bool = True, province: str | None = None,
-            listed_only: bool = False, min_revenue: float | None = None, quals: tuple = ()):
-    return _targets(c.view, c.location, c.version, c.settings_json, segment_id, scope, gates, province, listed_only, min_revenue, tuple(quals))
+            listed_only: bool = False, min_revenue: float | None = None, quals: tuple = (), top: int | None = None, offset: int = 0):
+    """The ranking of one segment; rows (with reasons) for the ranked targets offset+1 … offset+top only (all when top is None)."""
+    return _targets(c.view, c.location, c.version, c.settings_json, segment_id, scope, gates, province, listed_only, min_revenue, tuple(quals), top, offset)
+
+
+def all_targets(c: Ctx, segment_id: str, **kw):
+    """Every row with its reasons, computed now and not kept (an export builds it once, when clicked); arguments as :func:`targets`."""
+    args = {"scope": "city", "gates": True, "province": None, "listed_only": False, "min_revenue": None, "quals": ()} | kw
+    return _targets_now(c.view, c.settings_json, segment_id, args["scope"], args["gates"], args["province"], args["listed_only"],
+                        args["min_revenue"], tuple(args["quals"]))  # fmt: skip
 
 
 def parks(c: Ctx):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import polars as pl
 
@@ -172,38 +172,47 @@ def to_xlsx_bytes(
 
 
 def export_buttons(
-    table: pl.DataFrame | Sheet,
+    table: pl.DataFrame | Sheet | Callable[[], pl.DataFrame | Sheet],
     basename: str,
     *,
     key: str,
     settings: dict[str, Any] | None = None,
     info: list[list[str]] | None = None,
     label: str = "导出",
+    height: int | None = None,
 ) -> None:
-    """Two download buttons: CSV (the table) and XLSX (the table, 参数 and 说明 sheets)."""
+    """Two download buttons: CSV (the table) and XLSX (the table, 参数 and 说明 sheets).
+
+    ``table`` may be a function that builds it, called only when a button is clicked (a long
+    list whose rows cost time to write); ``height`` then says how many rows it will have.
+    """
     import streamlit as st
 
+    if callable(table):
+        build, n = table, height or 0
+    else:
+        build, n = (lambda: table), table.height
     stamp = dt.date.today().strftime("%Y%m%d")
     c1, c2 = st.columns(2)
     c1.download_button(
         f"{label} CSV",
-        data=lambda: to_csv_bytes(table),  # built when clicked
+        data=lambda: to_csv_bytes(build()),  # built when clicked
         file_name=f"{basename}_{stamp}.csv",
         mime="text/csv",
         key=f"{key}_csv",
         on_click="ignore",
         icon=":material/download:",
         width="stretch",
-        disabled=table.height == 0,
+        disabled=n == 0,
     )
     c2.download_button(
         f"{label} Excel",
-        data=lambda: to_xlsx_bytes({basename: table}, settings=settings, info=info),
+        data=lambda: to_xlsx_bytes({basename: build()}, settings=settings, info=info),
         file_name=f"{basename}_{stamp}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
         on_click="ignore",
         icon=":material/table_view:",
         width="stretch",
-        disabled=table.height == 0,
+        disabled=n == 0,
     )

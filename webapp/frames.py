@@ -184,6 +184,9 @@ def chain_columns() -> dict[str, Any]:
     }
 
 
+TARGET_PAGE_SIZES = (50, 100, 200)  # rows per page of the 招商目标 table (the first is the default)
+
+
 def target_frame(rows: Iterable[Any], stage_zh: dict[str, str]) -> pl.DataFrame:
     out = []
     for r in rows:

@@ -100,8 +100,17 @@ class CompanyProfile(_Model):
     settings: dict[str, Any]
 
 
+def _standing_in(view: GraphView, settings: AnalysisSettings, segment_id: str, enterprise_id: str, record: dict[str, Any]) -> TargetStanding:
+    """The company's place in one segment's ranking: the whole order is ranked, the row (with reasons) built for it alone."""
+    res = targets(view, settings, segment_id, top=0)  # ids and scores of every ranked target, the pipeline rows
+    rank = res.rank_of(enterprise_id)
+    if rank is not None:
+        res = targets(view, settings, segment_id, top=1, offset=rank - 1)
+    return _standing(res, enterprise_id, record, settings)
+
+
 def _standing(res: Any, enterprise_id: str, record: dict[str, Any], settings: AnalysisSettings) -> TargetStanding:
-    """The company's place in one segment's target ranking (``res`` = its TargetResult)."""
+    """The company's place in one segment's target ranking (``res`` = its TargetResult, holding the company's row if it has one)."""
     row = next((r for r in res.rows if r.enterprise_id == enterprise_id), None)
     if row is not None and row.rank is not None:
         return TargetStanding(
@@ -132,7 +141,7 @@ def _segments(view: GraphView, settings: AnalysisSettings, enterprise_id: str, r
             now = GAP_LABEL_ZH.get(labels.get(sid) or "", MISSING)
             standing = TargetStanding(status="local", text=f"本地企业（该环节现为{now}），不作为招商目标")
         else:
-            standing = _standing(targets(view, settings, sid), enterprise_id, record, settings)
+            standing = _standing_in(view, settings, sid, enterprise_id, record)
         out.append(
             CompanySegment(
                 segment_id=sid, segment_name=seg.get("name"), chain_id=seg.get("chain_id"), chain_name=chains.get(seg.get("chain_id")),

@@ -113,8 +113,25 @@ class TargetResult(_Model):
     ranked_size: int = 0  # after gates and filters (the pool the percentiles are taken in)
     gate_removed: dict[str, int] = Field(default_factory=dict)
     filter_removed: dict[str, int] = Field(default_factory=dict)
-    rows: list[TargetRow] = Field(default_factory=list)
+    rows: list[TargetRow] = Field(default_factory=list)  # ranked targets offset+1 … offset+top, then every pipeline enterprise
+    # the whole ranked order, whatever top and offset (rank = position + 1): an index for rank-of-N, pagers and
+    # exports, left out of model_dump (the rows are the answer; a dump reads as it did before paging)
+    offset: int = Field(0, exclude=True)  # position (0-based) of the first ranked target in rows
+    ranked_ids: list[str] = Field(default_factory=list, exclude=True)  # every ranked target in rank order
+    ranked_scores: list[float] = Field(default_factory=list, exclude=True)  # their scores, same order
     settings: dict[str, Any]
+
+    @property
+    def target_count(self) -> int:
+        """How many ranked targets there are (all pages together; pipeline enterprises not counted)."""
+        return len(self.ranked_ids)
+
+    def rank_of(self, enterprise_id: str) -> int | None:
+        """The rank (1 = best) of ``enterprise_id`` among all ranked targets, None when it is not one."""
+        try:
+            return self.ranked_ids.index(enterprise_id) + 1
+        except ValueError:
+            return None
 
     def records(self) -> list[dict[str, Any]]:
         return [r.model_dump(mode="json") for r in self.rows]

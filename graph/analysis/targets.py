@@ -55,18 +55,18 @@ from typing import Iterable
 import numpy as np
 import polars as pl
 
-from graph.analysis import reasons as R
+from graph.analysis.memo import AnalysisMemo
 from graph.analysis.presence import _es_base, segment_closure
-from graph.analysis.results import TargetResult, TargetRow, construct_rows
-from graph.analysis.scope import Scope, check_scope, local_ids, memo
+from graph.analysis.results import TargetResult
+from graph.analysis.scope import Scope, check_scope, local_ids, memo, scope_flags
+from graph.analysis.target_rows import QUAL_GIANT, QUAL_HIGH_TECH, QUAL_SRDI, TARGET_FACTORS, target_rows
 from graph.schema import PROJECT_STAGES
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
 
-TARGET_FACTORS = ("scale", "innovation", "ties", "fit", "growth", "green")
-QUAL_HIGH_TECH = "高新技术企业"
-QUAL_SRDI = "专精特新"
-QUAL_GIANT = "专精特新小巨人"
+POOL_CACHE = 64  # segments whose prepared pool a view keeps (least recently used first out)
+#: the enterprise columns the ranking, the filters and the rows read (the rest of the record stays in the view)
+POOL_COLUMNS = ("name", "province", "revenue", "listed_code", "qualifications", "patents", "pollution", "energy", "growth")
 QUAL_BONUS = {QUAL_HIGH_TECH: 0.3, QUAL_SRDI: 0.3, QUAL_GIANT: 0.4}
 CONFIDENCE_FACTOR = {"confirmed": 1.0, "likely": 0.5}
 GRADE_SCORE = {"low": 1.0, "medium": 0.5, "high": 0.0}
@@ -118,28 +118,22 @@ def _pct(col: str, zero_floor: bool) -> list[pl.Expr]:
     return [pct.cast(pl.Float64).alias(f"_{col}_pct"), pos.cast(pl.Int64).alias(f"_{col}_pos"), n.cast(pl.Int64).alias(f"_{col}_n")]
 
 
-def _candidate_links(view: GraphView) -> pl.DataFrame:
-    """``enterprise_segments`` rows of non-local enterprises with the enterprise row index and a numeric confidence (memoised)."""
-
-    def build() -> pl.DataFrame:
-        base = _es_base(view)
-        cand = view.enterprises.select((pl.col("local") == False).fill_null(False)).to_series()  # noqa: E712
-        return (
-            base.filter(cand.gather(base.get_column("_eidx")))
-            .with_columns(pl.col("confidence").replace_strict(CONFIDENCE_FACTOR, default=None, return_dtype=pl.Float64).alias("_conf"))
-        )
-
-    return memo(view, ("candidate_links",), build)
-
-
 def _candidate_rows(view: GraphView) -> tuple[np.ndarray, dict[str, tuple[int, int]]]:
-    """Row numbers of the candidate links grouped by segment, and each segment's (offset, length) in them (memoised).
+    """Row numbers (in ``_es_base``) of the links of non-local enterprises grouped by segment, and each segment's (offset, length) in them (memoised).
 
-    A segment's pool is then a gather of its few thousand rows instead of a filter over every candidate link.
+    A segment's pool is then a gather of its few thousand rows instead of a filter over every link.
     """
 
     def build() -> tuple[np.ndarray, dict[str, tuple[int, int]]]:
-        g = _candidate_links(view).select("segment_id").with_row_index("_row").group_by("segment_id").agg("_row")
+        base = _es_base(view)
+        cand = scope_flags(view, Scope.city()).get_column("candidate")  # local = false (shared with gaps and ties)
+        g = (
+            base.select("segment_id", cand.gather(base.get_column("_eidx")).alias("_cand"))
+            .with_row_index("_row")
+            .filter(pl.col("_cand"))
+            .group_by("segment_id")
+            .agg("_row")
+        )
         flat = g.get_column("_row").explode().to_numpy()
         offsets, at = {}, 0
         for seg, n in zip(g.get_column("segment_id").to_list(), g.get_column("_row").list.len().to_list()):
@@ -156,7 +150,9 @@ def _pool(view: GraphView, segment_id: str) -> pl.DataFrame:
     flat, offsets = _candidate_rows(view)
     parts = [flat[o : o + n] for o, n in (offsets[m] for m in dict.fromkeys(members) if m in offsets)]
     idx = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)  # the rows of S and its sub-segments, in table order
-    sel = _candidate_links(view).select(pl.all().gather(pl.Series(idx, dtype=pl.Int64)))
+    sel = _es_base(view).select(pl.all().gather(pl.Series(idx, dtype=pl.Int64))).with_columns(
+        pl.col("confidence").replace_strict(CONFIDENCE_FACTOR, default=None, return_dtype=pl.Float64).alias("_conf")
+    )
     rows = (
         sel.group_by("enterprise_id")
         .agg(
@@ -167,8 +163,26 @@ def _pool(view: GraphView, segment_id: str) -> pl.DataFrame:
         )
         .sort("_eidx")
     )
-    ent = view.enterprises.drop("id").select(pl.all().gather(rows.get_column("_eidx")))
+    ent = view.enterprises.select(pl.col(POOL_COLUMNS).gather(rows.get_column("_eidx")))
     return pl.concat([rows.drop("_eidx"), ent], how="horizontal")
+
+
+def _prepared_pool(view: GraphView, segment_id: str) -> pl.DataFrame:
+    """The pool of S with everything that does not depend on the settings: known flags, per-factor coverage, pipeline stage.
+
+    Built once per view and segment (kept for the :data:`POOL_CACHE` most recently used segments, in
+    the view's entry of the analysis memo); weights, gates, filters and percentiles stay per call.
+    """
+    pools = memo(view, ("target_pools",), lambda: AnalysisMemo(maxsize=POOL_CACHE))
+    has_supply_links = view.has_supply_links()
+
+    def build() -> pl.DataFrame:
+        pool = _known(_pool(view, segment_id), has_supply_links)
+        return pool.join(_pipeline(view), on="enterprise_id", how="left").with_columns(
+            (pl.col("_stage_i").fill_null(-1) >= PIPELINE_FROM).alias("_in_pipe")
+        )
+
+    return pools.get(view, segment_id, build)
 
 
 def _ties(view: GraphView, scope: Scope) -> pl.DataFrame:
@@ -263,8 +277,8 @@ def _weights(settings: AnalysisSettings) -> dict[str, float]:
     return {k: float(getattr(settings.target_weights, k)) for k in TARGET_FACTORS}
 
 
-def _known(pool: pl.DataFrame, settings: AnalysisSettings, has_supply_links: bool) -> pl.DataFrame:
-    """Per part: is its data known (``_k_<part>``); per factor the known share of its parts (``_c_<factor>``); ``coverage``."""
+def _known(pool: pl.DataFrame, has_supply_links: bool) -> pl.DataFrame:
+    """Per part: is its data known (``_k_<part>``); per factor the known share of its parts (``_c_<factor>``)."""
     grades = list(GRADE_SCORE)
     pool = pool.with_columns(_qual_flags()).with_columns(
         pl.col("revenue").is_not_null().alias("_k_revenue"),
@@ -276,10 +290,14 @@ def _known(pool: pl.DataFrame, settings: AnalysisSettings, has_supply_links: boo
         pl.col("pollution").is_in(grades).fill_null(False).alias("_k_pollution"),
         pl.col("energy").is_in(grades).fill_null(False).alias("_k_energy"),
     )
-    pool = pool.with_columns(
+    return pool.with_columns(
         (pl.sum_horizontal([pl.col(f"_k_{p}").cast(pl.Float64) for p in parts]) / len(parts)).alias(f"_c_{f}")
         for f, parts in FACTOR_PARTS.items()
     )
+
+
+def _coverage(pool: pl.DataFrame, settings: AnalysisSettings) -> pl.DataFrame:
+    """``coverage`` = Σ wᵢ·kᵢ / Σ wᵢ over the factors (the plain mean of the kᵢ when every weight is 0)."""
     w = _weights(settings)
     wsum = sum(w.values())
     if wsum > 0:
@@ -307,7 +325,6 @@ def _factors(pool: pl.DataFrame, view: GraphView, scope: Scope, settings: Analys
     ties = (pl.col("_ties_n").cast(pl.Float64) / settings.ties_saturation).clip(upper_bound=1.0)
     return (
         pool.join(_ties(view, scope), on="enterprise_id", how="left")
-        .join(_pipeline(view), on="enterprise_id", how="left")
         .with_columns(
             pl.col("_to").fill_null(0),
             pl.col("_from").fill_null(0),
@@ -323,29 +340,20 @@ def _factors(pool: pl.DataFrame, view: GraphView, scope: Scope, settings: Analys
             (0.5 * part("share", pl.col("share")) + 0.5 * part("confidence", pl.col("_conf"))).alias("f_fit"),
             part("growth", pl.col("_growth_pct")).alias("f_growth"),
             ((grade("pollution") + grade("energy")) / 2.0).alias("f_green"),
-            (pl.col("_stage_i").fill_null(-1) >= PIPELINE_FROM).alias("_in_pipe"),
         )
     )
 
 
-def _rank(scored: pl.DataFrame, settings: AnalysisSettings, top: int | None) -> pl.DataFrame:
-    """Score, sort (score desc on 9 decimals, then id), rank the new targets (``top`` cuts them), pipeline rows last without rank."""
+def _rank(scored: pl.DataFrame, settings: AnalysisSettings) -> pl.DataFrame:
+    """Score and sort (score desc on 9 decimals, then id): the ranked targets with ``_rank`` 1…n, then the pipeline rows without one."""
     w = _weights(settings)
     wsum = sum(w.values())
     score = sum((pl.col(f"f_{k}") * w[k] for k in TARGET_FACTORS), pl.lit(0.0))
     scored = scored.with_columns((100.0 * score / wsum if wsum > 0 else pl.lit(0.0)).alias("score"))
     # rounded key: float sums may differ in the last bit between runs; that must not reorder ties
-    scored = scored.sort([pl.col("score").round(9), pl.col("enterprise_id")], descending=[True, False])
-    fresh = scored.filter(~pl.col("_in_pipe"))
-    if top is not None:
-        fresh = fresh.head(max(0, int(top)))
-    piped = scored.filter(pl.col("_in_pipe"))
-    return pl.concat(
-        [
-            fresh.with_columns(pl.int_range(1, fresh.height + 1, dtype=pl.Int64).alias("_rank")),
-            piped.with_columns(pl.lit(None, dtype=pl.Int64).alias("_rank")),
-        ]
-    )
+    scored = scored.sort([pl.col("_in_pipe"), pl.col("score").round(9), pl.col("enterprise_id")], descending=[False, True, False])
+    fresh = pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
+    return scored.with_columns(pl.when(~pl.col("_in_pipe")).then(fresh).otherwise(None).alias("_rank"))
 
 
 def _segment_row(view: GraphView, segment_id: str) -> dict:
@@ -362,6 +370,7 @@ def targets(
     *,
     scope: Scope | str = Scope.city(),
     top: int | None = None,
+    offset: int = 0,
     gates: bool = True,
     province: str | None = None,
     listed_only: bool = False,
@@ -379,8 +388,10 @@ def targets(
     segment_id : str
     scope : Scope or str
         Local enterprises for the ``ties`` factor (default the city).
-    top : int, optional
-        Keep the first ``top`` ranked targets (enterprises already in the pipeline are kept apart).
+    top, offset : int, optional
+        Rows (with reasons) for the ranked targets ``offset`` … ``offset + top - 1`` (0-based; all when
+        ``top`` is None), then every enterprise already in the pipeline. ``ranked_ids`` and
+        ``ranked_scores`` hold the whole order whatever the page.
     gates : bool
         False switches both hard gates off.
     province, listed_only, min_revenue, qualifications
@@ -396,102 +407,39 @@ def targets(
     >>> res = targets(tiny_view(), AnalysisSettings(), "S2")
     >>> res.pool_size, res.gate_removed
     (2, {'pollution': 1, 'energy': 0})
-    >>> r = res.rows[0]
-    >>> r.enterprise_id, r.rank, r.in_pipeline, round(r.score, 2), round(r.coverage, 2)
+    >>> r = res.rows[0]; r.enterprise_id, r.rank, r.in_pipeline, round(r.score, 2), round(r.coverage, 2)
     ('X1', None, True, 79.67, 1.0)
     >>> r.factor_reasons["ties"], r.factor_reasons["innovation"]
     ('向本地1家企业供货', '专利40件，本环节1家中排第1；专精特新小巨人')
 
-    Without gates, X2 joins: no qualifications, growth or share are known, so those parts are neutral (0.5)
+    Without gates, X2 joins: no qualifications, growth or share known, those parts neutral (0.5)
 
     >>> x2 = targets(tiny_view(), AnalysisSettings(), "S2", gates=False).rows[0]
     >>> x2.enterprise_id, x2.factors["innovation"], x2.factors["growth"], round(x2.coverage, 3)
     ('X2', 0.5, 0.5, 0.725)
     >>> x2.factor_reasons["innovation"], x2.factor_reasons["growth"]
     ('专利3件，本环节2家中排第2；高新技术企业/专精特新资质无数据', '增长率无数据')
+
+    A page of no rows still carries the whole order (and the pipeline rows)
+
+    >>> page = targets(tiny_view(), AnalysisSettings(), "S2", gates=False, top=0)
+    >>> page.ranked_ids, page.ranked_scores, [r.enterprise_id for r in page.rows]
+    (['X2'], [40.0], ['X1'])
     """
     scope = Scope.parse(scope)
     check_scope(view, scope)
     seg_row = _segment_row(view, segment_id)
-    pool = _known(_pool(view, segment_id), settings, view.has_supply_links())
+    pool = _coverage(_prepared_pool(view, segment_id), settings)
     pool_size = pool.height
     pool, gate_removed = _gates(pool, settings, gates)
-    quals = [q.strip() for q in qualifications if q and q.strip()]
-    pool, filter_removed = _filters(pool, settings, province, listed_only, min_revenue, quals)
-    ranked = _rank(_factors(pool, view, scope, settings), settings, top)
+    pool, filter_removed = _filters(pool, settings, province, listed_only, min_revenue, [q.strip() for q in qualifications if q and q.strip()])
+    ranked = _rank(_factors(pool, view, scope, settings), settings)
+    fresh, offset = ranked.filter(~pl.col("_in_pipe")), max(0, int(offset))
+    page = fresh.slice(offset, None if top is None else max(0, int(top)))
     return TargetResult(
-        segment_id=segment_id,
-        segment_name=seg_row.get("name"),
-        chain_id=seg_row.get("chain_id"),
-        scope=str(scope),
-        pool_size=pool_size,
-        ranked_size=pool.height,
-        gate_removed=gate_removed,
-        filter_removed=filter_removed,
-        rows=_rows(ranked),
+        segment_id=segment_id, segment_name=seg_row.get("name"), chain_id=seg_row.get("chain_id"), scope=str(scope),
+        pool_size=pool_size, ranked_size=pool.height, gate_removed=gate_removed, filter_removed=filter_removed,
+        rows=target_rows(pl.concat([page, ranked.filter(pl.col("_in_pipe"))])), offset=offset,
+        ranked_ids=fresh.get_column("enterprise_id").to_list(), ranked_scores=fresh.get_column("score").to_list(),
         settings=settings.model_dump(),
-    )
-
-
-def _reason_texts(out: pl.DataFrame) -> pl.DataFrame:
-    """The reason of every factor (one column each), the pipeline note and the stage, as polars string expressions."""
-    stage = pl.col("_stage_i").replace_strict(dict(enumerate(PROJECT_STAGES)), default=None, return_dtype=pl.Utf8)
-    quals = [(pl.col("_giant"), QUAL_GIANT), (pl.col("_srdi") & ~pl.col("_giant"), QUAL_SRDI), (pl.col("_hightech"), QUAL_HIGH_TECH)]
-    return out.with_columns(
-        pl.Series("_money", [R.money(v) for v in out.get_column("revenue").to_list()], dtype=pl.Utf8),
-        pl.Series("_share_txt", R.pct_texts(out.get_column("share").to_list(), 0), dtype=pl.Utf8),
-        pl.Series("_growth_txt", R.pct_texts(out.get_column("growth").to_list(), 1), dtype=pl.Utf8),
-        stage.alias("_stage"),
-    ).select(
-        R.x_scale(pl.col("revenue"), pl.col("_money"), pl.col("_revenue_pos"), pl.col("_revenue_n")).alias("scale"),
-        pl.concat_str(
-            R.x_patents(pl.col("patents"), pl.col("_patents_pos"), pl.col("_patents_n")),
-            pl.lit("；"),
-            R.x_qualifications(quals, pl.col("_k_qualifications")),
-        ).alias("innovation"),
-        R.x_ties(pl.col("_to"), pl.col("_from"), pl.col("_k_ties")).alias("ties"),
-        R.x_fit(pl.col("_share_txt"), pl.col("confidence")).alias("fit"),
-        R.x_growth(pl.col("_growth_txt"), pl.col("_growth_pos"), pl.col("_growth_n")).alias("growth"),
-        R.x_green(pl.col("pollution"), pl.col("energy")).alias("green"),
-        R.x_pipeline(pl.col("_stage"), pl.col("_top_projects"), ~pl.col("_in_pipe")).alias("_pipe_reason"),
-        pl.col("_stage"),
-    )
-
-
-def _rows(out: pl.DataFrame) -> list[TargetRow]:
-    """One TargetRow per row of the ranked frame (floats formatted in Python for the reasons)."""
-    if out.height == 0:
-        return []
-    texts = _reason_texts(out)
-    col = out.get_column
-    # every value comes from typed frames; validating thousands of rows per call cost more than the
-    # ranking itself (a test checks that these rows validate)
-    factor_reasons = _factor_dicts([texts.get_column(k).to_list() for k in TARGET_FACTORS])
-    reasons = [list(fr.values()) if p is None else [p, *fr.values()] for p, fr in zip(texts.get_column("_pipe_reason").to_list(), factor_reasons)]
-    return construct_rows(
-        TargetRow,
-        {
-            "rank": col("_rank").to_list(),
-            "enterprise_id": col("enterprise_id").to_list(),
-            "name": col("name").to_list(),
-            "province": col("province").to_list(),
-            "revenue": col("revenue").to_list(),
-            "listed_code": col("listed_code").to_list(),
-            "qualifications": [[] if q is None else q for q in col("qualifications").to_list()],
-            "score": col("score").to_list(),
-            "coverage": col("coverage").to_list(),
-            "factors": _factor_dicts([col(f"f_{k}").cast(pl.Float64).to_list() for k in TARGET_FACTORS]),
-            "factor_coverage": _factor_dicts([col(f"_c_{k}").to_list() for k in TARGET_FACTORS]),
-            "factor_reasons": factor_reasons,
-            "reasons": reasons,
-            "in_pipeline": col("_in_pipe").to_list(),
-            "pipeline_stage": texts.get_column("_stage").to_list(),
-            "pipeline_projects": [[] if q is None else q for q in col("_pipe_projects").to_list()],
-        },
-    )
-
-
-def _factor_dicts(columns: list[list]) -> list[dict]:
-    """``{factor: value}`` per row from one column per factor (in TARGET_FACTORS order)."""
-    k1, k2, k3, k4, k5, k6 = TARGET_FACTORS
-    return [{k1: a, k2: b, k3: c, k4: d, k5: e, k6: f} for a, b, c, d, e, f in zip(*columns)]
+    )  # fmt: skip
