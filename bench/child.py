@@ -110,6 +110,9 @@ def _variant(i: int):
     return AnalysisSettings(above_scale_revenue=2000.0 - i * 1e-7, overlap_threshold=0.6 - i * 1e-9)
 
 
+TARGET_PAGE = 50  # rows per page on the 招商目标 page (webapp.frames.TARGET_PAGE_SIZES[0])
+
+
 def _as_of(a: dict, i: int) -> dt.date:
     return dt.date.fromisoformat(a["as_of"]) + dt.timedelta(days=i)
 
@@ -122,8 +125,9 @@ def _analysis_fns(a: dict):
         from graph.analysis import gaps, targets
 
         fns["gaps"] = lambda v, i: gaps(v, _variant(i))
-        # targets: another segment each run (the user picks the next segment)
-        fns["targets"] = lambda v, i: targets(v, _variant(i), segs[i % len(segs)])
+        # targets: another segment each run (the user picks the next segment); the whole pool is ranked and the
+        # rows with their reasons are built for the first page the 招商目标 page shows (TARGET_PAGE rows)
+        fns["targets"] = lambda v, i: targets(v, _variant(i), segs[i % len(segs)], top=TARGET_PAGE)
     except ImportError:
         pass
     try:

@@ -298,7 +298,7 @@ class Bench:
             ))
         names = {
             "gaps": "gaps, all chains (labels + priority)",
-            "targets": f"targets for one segment ({len(segs)} segments in turn, {seg} first)",
+            "targets": f"targets for one segment: whole pool ranked, first page of 50 rows with reasons ({len(segs)} segments in turn, {seg} first)",
             "overlap": "park overlap (all pairs)",
             "projects": "project report (funnel, stalls, intensity, overdue, fills)",
         }
