@@ -10,6 +10,8 @@ its peak during the step, and the polars ``estimated_size`` of what the step hol
 
 from __future__ import annotations
 
+import cli  # noqa: F401,I001 - first: the indmap CLI's allocator setting must precede polars
+
 import argparse
 import json
 import os
@@ -105,13 +107,16 @@ def profile(dataset: str, store: str, trace: bool) -> list[dict]:
         from graph.stores import open_store
         from ingest import load_dataset
 
+        from ingest.pipeline import finish_tables
+
         st = open_store(settings, read_only=False)
-        res = step("read + validate (all tables held)", lambda: load_dataset(dataset, settings), keep="validated")
+        res = step("read + validate (every table)", lambda: load_dataset(dataset, settings))
         if not res.ok:
             raise SystemExit(f"{dataset}: {len(res.errors)} errors")
-        step("store write (view written table by table, COPY one frame at a time, swap)", lambda: st.write(res.tables, meta={"dataset": dataset}))
-        held.clear()
-        del res
+        tables, _ = step("auto-linking and link reviews", lambda: finish_tables(res, settings))
+        res.tables = None
+        step("store write (view + COPY per table, swap)", lambda: st.write(tables, meta={"dataset": dataset}))
+        del tables
         view = step("read the view back (memory-mapped)", st.read_view, keep="view")
         from graph.workspace import record_ingest_snapshot
 

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+
+# polars' allocator (jemalloc) keeps freed pages for ten seconds by default; an ingest frees one
+# table's text and typed copies after another, and those kept pages added to its peak memory.
+# Returned at once here; set before polars is first imported (a setting in the environment wins).
+os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
 
 COMMAND_MODULES = ["cli.core", "cli.analysis", "cli.parks", "cli.link", "cli.export", "cli.report", "cli.leads", "cli.history", "cli.users", "cli.mapping"]
 

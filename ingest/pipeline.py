@@ -115,11 +115,29 @@ def auto_link(tables: dict[str, pl.DataFrame]) -> tuple[dict[str, pl.DataFrame],
 
 
 def apply_reviews(tables: dict[str, pl.DataFrame], reviews: list) -> tuple[dict[str, pl.DataFrame], dict[str, Any]]:
-    """Apply the reviews in force (:func:`graph.workspace.reviews.current_reviews`) to ``enterprise_segments``."""
+    """Apply the reviews in force (:func:`graph.workspace.reviews.current_reviews`) to ``enterprise_segments``.
+
+    Only the links of reviewed enterprises pass through Python; the others (millions at national
+    scale) stay in their frame untouched, and the reviewed ones follow them.
+    """
     es = tables["enterprise_segments"]
-    ents = set(tables["enterprises"].get_column("id").to_list())
+    reviewed = sorted({rv.enterprise_id for rv in reviews})
+    ents = set(tables["enterprises"].filter(pl.col("id").is_in(reviewed)).get_column("id").to_list()) if reviewed else set()
     segs = set(tables["segments"].get_column("id").to_list())
-    rows = {(r["enterprise_id"], r["segment_id"]): r for r in es.iter_rows(named=True)}
+    touched = pl.col("enterprise_id").is_in(reviewed)
+    rows = {(r["enterprise_id"], r["segment_id"]): r for r in es.filter(touched).iter_rows(named=True)} if reviewed else {}
+    counts, skipped = _review_rows(rows, reviews, ents, segs)
+    out = dict(tables)
+    if reviewed:
+        kept = es.filter(~touched)
+        done = pl.DataFrame(list(rows.values()), schema=es.schema) if rows else es.head(0)
+        out["enterprise_segments"] = conform("enterprise_segments", pl.concat([kept, done], how="vertical_relaxed"))
+    summary = {"applied": sum(counts.values()), **counts, "not_applied": len(skipped), "skipped": skipped[:50]}
+    return out, summary
+
+
+def _review_rows(rows: dict, reviews: list, ents: set, segs: set) -> tuple[dict[str, int], list[dict[str, str]]]:
+    """Apply ``reviews`` in order to ``rows`` ((enterprise, segment) -> link row, changed in place)."""
     counts = {"accept": 0, "reject": 0, "move": 0}
     skipped: list[dict[str, str]] = []
     for rv in sorted(reviews, key=lambda r: r.id):
@@ -142,10 +160,7 @@ def apply_reviews(tables: dict[str, pl.DataFrame], reviews: list) -> tuple[dict[
             "source": f"人工审核{verb}：{rv.reviewer} {rv.day}{was}",
         }  # fmt: skip
         counts[rv.decision] += 1
-    out = dict(tables)
-    out["enterprise_segments"] = conform("enterprise_segments", pl.DataFrame(list(rows.values()), schema=es.schema) if rows else es.head(0))
-    summary = {"applied": sum(counts.values()), **counts, "not_applied": len(skipped), "skipped": skipped[:50]}
-    return out, summary
+    return counts, skipped
 
 
 def finish_tables(result: IngestResult, settings: Settings) -> tuple[dict[str, pl.DataFrame], dict[str, Any]]:
