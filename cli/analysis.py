@@ -42,6 +42,17 @@ def load_view(args: argparse.Namespace, settings: Any):
         store.close()
 
 
+def open_scoped(settings: Any):
+    """gaps, chains, targets and parks on Neo4j: the store to read the scoped view from
+    (:mod:`graph.stores.neo4j_scoped`: local enterprises, the rest as aggregates computed by the
+    server); None on the embedded store, which maps its whole persisted view in milliseconds."""
+    if not settings.is_neo4j:
+        return None
+    from graph.stores import open_store
+
+    return open_store(settings)
+
+
 def _coerce(text: str) -> Any:
     try:
         return json.loads(text)
@@ -127,21 +138,40 @@ def resolve_ids(view: Any, args: argparse.Namespace) -> None:
             args.scope = f"{kind}:{resolve(view, kind, value.strip())}"
 
 
-def _run(args: argparse.Namespace, body) -> int:
+def _run(args: argparse.Namespace, body, *, scoped: bool | str = False, pool: bool = False) -> int:
+    """Settings, the view, ids resolved, then ``body``.
+
+    ``scoped``: on Neo4j the scoped view (``"no-counts"``: without candidate counts, for commands
+    that do not use them); ``pool``: plus the target pool of ``--segment``.
+    """
     from graph.stores import StoreError
 
+    store = None
     try:
         settings, a = analysis_settings(args)
-        view = load_view(args, settings)
+        store = open_scoped(settings) if scoped else None
+        if store is None:
+            view = load_view(args, settings)
+        else:
+            from graph.stores.neo4j_scoped import read_scoped_view
+
+            view = read_scoped_view(store, candidates=scoped != "no-counts")
         if view.meta.get("demo"):
             name = (view.meta.get("dataset_info") or {}).get("name") or "示例数据"
             print(f"数据集：{name}（示例数据，城市与本地企业为虚构）", file=sys.stderr)
         resolve_ids(view, args)
+        if pool and store is not None:
+            from graph.stores.neo4j_scoped import add_pool
+
+            view = add_pool(store, view, args.segment)
         return body(view, a)
     except StoreError as exc:
         return _err(str(exc))
     except ValueError as exc:
         return _err(str(exc))
+    finally:
+        if store is not None:
+            store.close()
 
 
 def _emit_report(parts: dict[str, list[dict]], args: argparse.Namespace, columns: dict[str, list[str]], extra: dict | None = None) -> int:
@@ -233,7 +263,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
         emit(res.records(), args.format, columns=GAP_COLUMNS if args.format != "json" else None, people=True, headers=SEGMENT_HEADERS)
         return 0
 
-    return _run(args, body)
+    return _run(args, body, scoped=True)
 
 
 CHAIN_COLUMNS = ["chain_id", "chain_name", "category", "segment_count", "leaf_count", "completeness", "completeness_key_weighted", "broken", "missing", "weak", "strong", "top_gap"]
@@ -253,7 +283,7 @@ def cmd_chains(args: argparse.Namespace) -> int:
         emit(rows, args.format, columns=CHAIN_COLUMNS if args.format != "json" else None, people=True)
         return 0
 
-    return _run(args, body)
+    return _run(args, body, scoped=True)
 
 
 def _target_counts(res: Any, fmt: str) -> None:
@@ -300,7 +330,7 @@ def cmd_targets(args: argparse.Namespace) -> int:
         emit(rows, args.format, columns=TARGET_COLUMNS if args.format != "json" else None, people=True)
         return 0
 
-    return _run(args, body)
+    return _run(args, body, scoped="no-counts", pool=True)
 
 
 PROJECT_COLUMNS = {

@@ -127,4 +127,4 @@ def cmd_parks(args: argparse.Namespace) -> int:
         print(dumps(out))
         return 0
 
-    return ca._run(args, body)
+    return ca._run(args, body, scoped="no-counts")

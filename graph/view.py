@@ -78,6 +78,13 @@ class GraphView:
         (:mod:`graph.stores.viewfile`), e.g. ``es_eidx``: the enterprise row of each
         ``enterprise_segments`` row. The analysis uses them when present and builds
         them otherwise.
+    aggregates : dict
+        Figures a server computed for a *scoped* view (:mod:`graph.stores.neo4j_scoped`): such a
+        view holds every small table but only the local enterprises (``local = true``), their
+        ``enterprise_segments`` rows and the ``supply_links`` touching them; the figures that need
+        the other enterprises come precomputed: ``candidate_counts`` (segment_id,
+        candidate_count), ``enterprise_region_codes`` and ``supply_link_count``. Empty for a
+        full view. A segment's target pool is added to a scoped view with its rows (``pool_of``).
 
     Examples
     --------
@@ -92,6 +99,7 @@ class GraphView:
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
     indexes: dict[str, pl.Series] = field(default_factory=dict)
+    aggregates: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.tables = {name: conform(name, self.tables.get(name)) for name in TABLES}
@@ -106,6 +114,23 @@ class GraphView:
     @property
     def is_empty(self) -> bool:
         return self.tables["segments"].height == 0 and self.tables["enterprises"].height == 0
+
+    @property
+    def scoped(self) -> bool:
+        """True for a scoped view (only the local enterprises, the rest as aggregates)."""
+        return bool(self.aggregates)
+
+    def has_supply_links(self) -> bool:
+        """Whether the dataset has any supply link (a scoped view holds only those touching a local enterprise)."""
+        if "supply_link_count" in self.aggregates:
+            return int(self.aggregates["supply_link_count"]) > 0
+        return self.tables["supply_links"].height > 0
+
+    def enterprise_region_codes(self) -> set[str]:
+        """The region codes enterprises are registered in (every enterprise, also in a scoped view)."""
+        if "enterprise_region_codes" in self.aggregates:
+            return set(self.aggregates["enterprise_region_codes"])
+        return set(self.tables["enterprises"].get_column("region_code").drop_nulls().unique().to_list())
 
     @cached_property
     def supplies_graph(self) -> nx.DiGraph:

@@ -83,9 +83,10 @@ def _park_segment_matrix(view: GraphView) -> tuple[list[str], list[str], np.ndar
         rows = (
             pe.join(view.enterprise_segments.select("enterprise_id", "segment_id", "share"), on="enterprise_id", how="inner")
             .join(_roots(view), on="segment_id", how="inner")
-            .group_by("park_id", "root_id", "enterprise_id")
+            .sort("park_id", "root_id", "enterprise_id", "segment_id")  # one summing order: the same bits on every run and store
+            .group_by("park_id", "root_id", "enterprise_id", maintain_order=True)
             .agg(pl.col("share").fill_null(1.0).sum().clip(upper_bound=1.0).alias("w"), pl.col("revenue").first())
-            .group_by("park_id", "root_id")
+            .group_by("park_id", "root_id", maintain_order=True)
             .agg((pl.col("revenue").fill_null(0.0) * pl.col("w")).sum().alias("rev"), pl.len().cast(pl.Float64).alias("cnt"))
         )
         parks = sorted(set(_park_names(view)) | set(rows.get_column("park_id").unique().to_list()))
@@ -166,6 +167,7 @@ def _attribution(view: GraphView) -> pl.DataFrame:
         view.enterprise_segments.select("enterprise_id", "segment_id", "share")
         .join(_park_enterprises(view).select("enterprise_id"), on="enterprise_id", how="semi")
         .join(seg_ind, on="segment_id", how="inner")
+        .sort("enterprise_id", "segment_id")  # one summing order: the same bits on every run and store
     )
     es = es.with_columns(
         pl.col("share").sum().over("enterprise_id").alias("_given"),
@@ -179,7 +181,7 @@ def _attribution(view: GraphView) -> pl.DataFrame:
     es = es.with_columns(
         (pl.col("_w0") / pl.col("_w0").sum().over("enterprise_id").clip(lower_bound=1.0)).alias("w")
     )
-    return es.group_by("enterprise_id", "industry_id").agg(pl.col("w").sum())
+    return es.group_by("enterprise_id", "industry_id", maintain_order=True).agg(pl.col("w").sum())
 
 
 def park_concentration(view: GraphView, settings: AnalysisSettings) -> list[ConcentrationRow]:

@@ -79,7 +79,7 @@ def park_cohesion(view: GraphView, settings: AnalysisSettings) -> CohesionResult
     parks = own_parks(view, settings)
     members = _members(view, parks)
     counts = dict(members.group_by("park_id").len().iter_rows())
-    has_links = view.supply_links.height > 0
+    has_links = view.has_supply_links()
     tied = _tied(view, members) if has_links else {}
     coverage = _coverage(view, members)
     rows = []

@@ -105,6 +105,11 @@ def _candidate_counts(view: GraphView, extra: ExtraLocal) -> pl.DataFrame:
     """segment_id, candidate_count (distinct candidates in the segment and its sub-segments), memoised per what-if pairs."""
 
     def build() -> pl.DataFrame:
+        counted = view.aggregates.get("candidate_counts")
+        if counted is not None:  # a scoped view: counted by the server (no what-if on it, see segment_presence)
+            return counted.select(pl.col("segment_id").cast(pl.Utf8), pl.col("candidate_count").cast(pl.Int64))
+        if view.scoped:
+            raise ValueError("精简视图未包含候选企业数，无法计算环节情况（请读取完整视图）")
         cand = _candidate_rows(view)
         if extra:
             pairs = pl.DataFrame({"enterprise_id": [e for e, _ in extra], "segment_id": [s for _, s in extra]})
@@ -153,6 +158,8 @@ def segment_presence(
     """
     scope = Scope.parse(scope)
     extra = normalise_extra(extra_local)
+    if extra and view.scoped:
+        raise ValueError("假设落地分析需要完整数据视图（当前为仅含本地企业的精简视图）")
     key = ("presence", str(scope), extra, settings.above_scale_revenue)
     return memo(view, key, lambda: _presence(view, settings, scope, extra))
 
@@ -160,15 +167,18 @@ def segment_presence(
 def _presence(view: GraphView, settings: AnalysisSettings, scope: Scope, extra: ExtraLocal) -> pl.DataFrame:
     closure = segment_closure(view)
     local = _local_rows(view, scope, extra).rename({"segment_id": "member_id"})
+    # sorted, groups kept in order: every float sum adds in one order, so the figures are the same
+    # bits on every run and on every store (a parallel group-by's order varies between runs)
     per_ent = (
         local.join(closure, on="member_id", how="inner")
-        .group_by("segment_id", "enterprise_id")
+        .sort("segment_id", "enterprise_id", "member_id")
+        .group_by("segment_id", "enterprise_id", maintain_order=True)
         .agg(
             pl.col("share").fill_null(1.0).sum().clip(upper_bound=1.0).alias("w"),
             pl.col("revenue").first(),
         )
     )
-    agg = per_ent.group_by("segment_id").agg(
+    agg = per_ent.group_by("segment_id", maintain_order=True).agg(
         pl.len().cast(pl.Int64).alias("local_count"),
         (pl.col("revenue").fill_null(0.0) * pl.col("w")).sum().alias("local_revenue"),
         (pl.col("revenue") >= settings.above_scale_revenue).fill_null(False).sum().cast(pl.Int64).alias("above_scale_count"),

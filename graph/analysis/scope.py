@@ -103,7 +103,7 @@ def check_scope(view: GraphView, scope: Scope) -> None:
         raise ValueError(f"未知园区编号 {scope.value!r}")
     if scope.kind == "region":
         known = set(view.regions.get_column("code").to_list())
-        known |= set(view.enterprises.get_column("region_code").drop_nulls().unique().to_list())
+        known |= view.enterprise_region_codes()
         known |= set(view.parks.get_column("region_code").drop_nulls().to_list())
         if scope.value not in known:
             raise ValueError(f"未知行政区划代码 {scope.value!r}")

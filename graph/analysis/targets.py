@@ -413,7 +413,7 @@ def targets(
     scope = Scope.parse(scope)
     check_scope(view, scope)
     seg_row = _segment_row(view, segment_id)
-    pool = _known(_pool(view, segment_id), settings, view.supply_links.height > 0)
+    pool = _known(_pool(view, segment_id), settings, view.has_supply_links())
     pool_size = pool.height
     pool, gate_removed = _gates(pool, settings, gates)
     quals = [q.strip() for q in qualifications if q and q.strip()]

@@ -1,0 +1,208 @@
+"""The scoped analysis view of a Neo4j store: the analysis pushed down into Cypher.
+
+Reading every enterprise and link over Bolt into one process (:meth:`Neo4jStore.read_tables`)
+costs seconds at 100,000 enterprises and defeats the server at national scale. Gaps, chain
+completeness, one segment's targets and the park reports need far less:
+
+* every small table (industries, chains, segments, segment links, regions, parks, park
+  statistics, projects) as it is;
+* the local enterprises (``local = true``, about 5 % of the rows), their
+  ``enterprise_segments`` rows and the ``supply_links`` with a local enterprise at either end
+  (the ``ties`` of a candidate and the links inside a park are all of this kind);
+* per-segment aggregates over the other enterprises, computed by the server: the distinct
+  candidates of each segment and its sub-segments (``candidate_counts``), the region codes
+  enterprises are registered in (a region scope may name one) and the number of supply links
+  (whether ``ties`` is known at all).
+
+:func:`read_scoped_view` returns that :class:`~graph.view.GraphView` (its ``aggregates`` set);
+:func:`add_pool` adds one segment's target pool (its candidates with their factor inputs and
+their ``enterprise_segments`` rows in the segment and its sub-segments), fetched by one query
+for that pool, so :func:`graph.analysis.targets` ranks exactly as on the full view. Every
+answer equals the full view's (``tests/test_neo4j_scoped.py``); what-if analysis and the pages
+that list every enterprise keep the full read.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Iterable
+
+import polars as pl
+from neo4j import READ_ACCESS
+
+from graph import queries as Q
+from graph.mapping import canonical_order, tables_from_graph
+from graph.schema import NODES, RELS
+from graph.stores.base import StoreError
+from graph.stores.neo4j import POLARS_BY_PROP_TYPE, READ_RETRIES, Neo4jStore
+from graph.stores.neo4j_values import native
+from graph.view import GraphView, conform
+
+SMALL_LABELS = tuple(label for label in NODES if label != "Enterprise")
+
+
+def _frame(s: Any, cypher: str, props: Iterable, *, ends: bool = False, **params: Any) -> pl.DataFrame:
+    """The ``rows`` list of ``cypher`` (run with ``params``) as a frame typed by the schema properties.
+
+    Built column by column; only temporal columns go through :func:`native` (the driver returns
+    strings, numbers, booleans and string lists as Python values already).
+    """
+    props = list(props)
+    schema: dict[str, pl.DataType] = {"_src": pl.Utf8, "_dst": pl.Utf8} if ends else {}
+    schema |= {p.name: POLARS_BY_PROP_TYPE[p.type] for p in props}
+    temporal = {p.name for p in props if p.type in ("DATE", "TIMESTAMP")}
+    rec = s.run(cypher, **params).single()
+    rows = rec["rows"] if rec else []
+    columns = list(zip(*rows)) if rows else [()] * len(schema)
+    data = {name: [native(v) for v in col] if name in temporal else list(col) for (name, col) in zip(schema, columns)}
+    return pl.DataFrame(data, schema=schema)
+
+
+def closure_param(view: GraphView) -> list[dict[str, Any]]:
+    """``$closure`` of :data:`graph.queries.SCOPED_ENTERPRISES_PER_SEGMENT`: each segment with its members (itself and its sub-segments).
+
+    >>> from graph.analysis._example import tiny_view
+    >>> [c for c in closure_param(tiny_view()) if c["segment"] == "S1"]
+    [{'segment': 'S1', 'members': ['S1', 'S1a']}]
+    """
+    from graph.analysis.presence import segment_closure
+
+    grouped = segment_closure(view).group_by("segment_id").agg(pl.col("member_id").unique().sort()).sort("segment_id")
+    return [{"segment": s, "members": m} for s, m in grouped.iter_rows()]
+
+
+def _aggregates(store: Neo4jStore, closure: list[dict[str, Any]] | None) -> tuple[str, dict[str, Any], str]:
+    """(generation before, the server's figures over every enterprise, generation after), in a session of its own.
+
+    With a ``closure``: the distinct enterprises per segment (``_per_segment``) and the links of
+    enterprises whose ``local`` is blank (``_blank_links``), from which :func:`candidate_counts`
+    takes the candidates; None leaves them out.
+    """
+    with store._session(READ_ACCESS) as s:
+        before = store._generation(s)
+        aggregates: dict[str, Any] = {
+            "enterprise_region_codes": sorted(s.run(Q.SCOPED_ENTERPRISE_REGION_CODES).single()["codes"]),
+            "supply_link_count": int(s.run(Q.count_rels("SUPPLIES_TO")).single()["n"]),
+        }
+        if closure is not None:
+            rows = s.run(Q.SCOPED_ENTERPRISES_PER_SEGMENT, closure=closure).single()["rows"]
+            aggregates["_per_segment"] = pl.DataFrame(rows, schema={"segment_id": pl.Utf8, "n": pl.Int64}, orient="row")
+            total = int(s.run(Q.count_nodes("Enterprise")).single()["n"])
+            flagged = int(s.run(Q.SCOPED_COUNT_NOT_LOCAL).single()["n"]) + int(s.run(Q.SCOPED_COUNT_LOCAL).single()["n"])
+            blank = s.run(Q.SCOPED_BLANK_LOCAL_LINKS).single()["rows"] if total > flagged else []
+            aggregates["_blank_links"] = pl.DataFrame(blank, schema={"enterprise_id": pl.Utf8, "segment_id": pl.Utf8}, orient="row")
+        return before, aggregates, store._generation(s)
+
+
+def candidate_counts(view: GraphView, per_segment: pl.DataFrame, blank_links: pl.DataFrame) -> pl.DataFrame:
+    """Candidates per segment: the distinct enterprises there minus the distinct non-candidates there.
+
+    Candidates and non-candidates (``local`` true or blank) split the enterprises, so the two
+    distinct counts add up; the non-candidates' links are the local ones ``view`` holds plus
+    ``blank_links``.
+
+    >>> from graph.analysis._example import tiny_view
+    >>> v = tiny_view()
+    >>> per = pl.DataFrame({"segment_id": ["S1", "S2", "S3"], "n": [1, 2, 1]})  # L1 (in S1a), X1 and X2, L2
+    >>> none = pl.DataFrame(schema={"enterprise_id": pl.Utf8, "segment_id": pl.Utf8})
+    >>> candidate_counts(v, per, none).sort("segment_id").rows()
+    [('S1', 0), ('S2', 2), ('S3', 0)]
+    """
+    from graph.analysis.presence import segment_closure
+
+    local = view.enterprises.filter(pl.col("local").fill_null(False)).select(pl.col("id").alias("enterprise_id"))
+    non = pl.concat([view.enterprise_segments.join(local, on="enterprise_id", how="semi").select("enterprise_id", "segment_id"), blank_links])
+    non_counts = (
+        non.rename({"segment_id": "member_id"})
+        .join(segment_closure(view), on="member_id", how="inner")
+        .group_by("segment_id")
+        .agg(pl.col("enterprise_id").n_unique().cast(pl.Int64).alias("_non"))
+    )
+    return per_segment.join(non_counts, on="segment_id", how="left").select(
+        "segment_id", (pl.col("n") - pl.col("_non").fill_null(0)).cast(pl.Int64).alias("candidate_count")
+    )
+
+
+def _read_scoped(store: Neo4jStore, workers: ThreadPoolExecutor, candidates: bool) -> tuple[dict[str, pl.DataFrame], dict[str, Any]] | None:
+    """Tables and aggregates of the scoped view, or None when a write switched generations meanwhile.
+
+    The aggregates run in a second session while this one reads the tables; both must see one
+    generation.
+    """
+    with store._session(READ_ACCESS) as s:
+        generation = store._generation(s)
+        nodes = {"Segment": _frame(s, Q.scoped_nodes("Segment"), NODES["Segment"].props)}
+        closure = closure_param(GraphView(tables_from_graph(nodes, {})))
+        pending = workers.submit(_aggregates, store, closure if candidates else None)
+        nodes |= {label: _frame(s, Q.scoped_nodes(label), NODES[label].props) for label in SMALL_LABELS if label != "Segment"}
+        nodes["Enterprise"] = _frame(s, Q.scoped_local_enterprises(), NODES["Enterprise"].props)
+        rels = {
+            "SUPPLIES": _frame(s, Q.scoped_rels("SUPPLIES"), RELS["SUPPLIES"].props, ends=True),
+            "OPERATES_IN": _frame(s, Q.scoped_local_operates_in(), RELS["OPERATES_IN"].props, ends=True),
+            "SUPPLIES_TO": _frame(s, Q.scoped_local_supplies_to(), RELS["SUPPLIES_TO"].props, ends=True),
+        }
+        after = store._generation(s)
+    before_agg, aggregates, after_agg = pending.result()
+    if not generation == after == before_agg == after_agg:
+        return None
+    tables = tables_from_graph(nodes, rels)
+    if candidates:
+        per_segment, blank = aggregates.pop("_per_segment"), aggregates.pop("_blank_links")
+        aggregates["candidate_counts"] = candidate_counts(GraphView(tables), per_segment, blank)
+    return tables, {"generation": generation, **aggregates}
+
+
+def read_scoped_view(store: Neo4jStore, *, candidates: bool = True) -> GraphView:
+    """The scoped view of the store's live generation (see the module docstring).
+
+    Only segment-level rows and the local enterprises cross Bolt; a write that switches
+    generations during the read makes it read again. ``candidates=False`` leaves out the
+    candidate counts (targets and the park reports do not use them; presence then refuses
+    the view rather than count only what it holds).
+    """
+    try:
+        with ThreadPoolExecutor(max_workers=1) as workers:
+            for _ in range(READ_RETRIES):
+                got = _read_scoped(store, workers, candidates)
+                if got is not None:
+                    return GraphView(got[0], store.read_meta(), aggregates=got[1])
+    except StoreError:
+        raise
+    except Exception as exc:
+        raise store._error(exc, "读取") from exc
+    raise StoreError("读取期间数据库被反复更新，请稍后重试。")
+
+
+def _read_pool(store: Neo4jStore, s: Any, members: list[str]) -> tuple[str, pl.DataFrame, pl.DataFrame]:
+    links = _frame(s, Q.scoped_pool_links(), RELS["OPERATES_IN"].props, ends=True, members=members)
+    ids = links.get_column("_src").unique().sort().to_list()
+    ents = _frame(s, Q.scoped_enterprises_by_id(), NODES["Enterprise"].props, ids=ids)
+    return store._generation(s), links, ents
+
+
+def add_pool(store: Neo4jStore, view: GraphView, segment_id: str) -> GraphView:
+    """``view`` (scoped) plus the target pool of ``segment_id``, read by one query for that pool.
+
+    The pool is every candidate (``local = false``) operating in the segment or a sub-segment,
+    with all its properties and its ``enterprise_segments`` rows there. When a write switched
+    generations since ``view`` was read, the scoped view is read again first.
+    """
+    from graph.analysis.presence import segment_closure
+
+    for _ in range(READ_RETRIES):
+        members = segment_closure(view).filter(pl.col("segment_id") == segment_id).get_column("member_id").unique().sort().to_list()
+        generation, links, ents = store._consistent(lambda s: _read_pool(store, s, members), "读取")
+        if generation == view.aggregates.get("generation"):
+            return pool_view(view, segment_id, links, ents)
+        view = read_scoped_view(store)
+    raise StoreError("读取期间数据库被反复更新，请稍后重试。")
+
+
+def pool_view(view: GraphView, segment_id: str, links: pl.DataFrame, ents: pl.DataFrame) -> GraphView:
+    """A new scoped view with the pool's enterprises and links added (rows in the full view's order)."""
+    pool = tables_from_graph({"Enterprise": ents}, {"OPERATES_IN": links})
+    tables = dict(view.tables)
+    for name in ("enterprises", "enterprise_segments"):
+        both = pl.concat([view.tables[name], conform(name, pool[name])])
+        tables[name] = canonical_order(name, both)
+    return GraphView(tables, view.meta, aggregates={**view.aggregates, "pool_of": segment_id})
