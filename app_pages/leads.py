@@ -17,7 +17,7 @@ from webapp.export import export_buttons, to_csv_bytes
 from reports.fmt import provenance_rows
 from webapp.auth import current
 from webapp.leads import author_input, current_author, leads_sheet, workspace
-from webapp.company import company_column, company_link, company_urls
+from webapp.company import company_column, company_link, company_urls, search
 from webapp.lookups import names
 from webapp.markdown import md
 from webapp.pages import page_link
@@ -50,7 +50,9 @@ except WorkspaceError as exc:
     st.error(str(exc), icon=":material/error:")
     st.stop()
 today = dt.date.today()
-known_e = set(view.enterprises.get_column("id").to_list()) if view is not None else None
+# only the leads' own companies are looked up (not a set of every company: a million at province scale)
+lead_e = sorted({x.enterprise_id for x in leads if x.enterprise_id})
+known_e = set(view.enterprises.filter(pl.col("id").is_in(lead_e)).get_column("id").to_list()) if view is not None else None
 known_s = set(view.segments.get_column("id").to_list()) if view is not None else None
 records = sort_records([lead_record(x, today, known_e, known_s) for x in leads])
 by_id = {x.id: x for x in leads}
@@ -206,13 +208,18 @@ def _new_lead_form() -> None:
     if view is None:
         st.info("数据库中还没有数据：导入数据后才能为数据中的企业建线索。")
         return
-    ent = view.enterprises.sort(["local", "id"])
-    ent_names = dict(zip(ent.get_column("id").to_list(), ent.get_column("name").to_list()))
+    # the company is found by search (a list of every company would be a million options at province scale)
+    q = st.text_input("查找企业", key="ld_new_q", placeholder="企业名称（可只输一部分）、统一社会信用代码或股票代码，回车查找").strip()
+    hits = search(c, q, limit=50) if q else []
+    if q and not hits:
+        st.info(f"没有找到与「{q}」相符的企业。", icon=":material/search_off:")
+    ent_names = {h.enterprise_id: h.name for h in hits}
     seg_names = names(view, "segments")
     seg_chain = dict(zip(view.segments.get_column("id").to_list(), view.segments.get_column("chain_id").to_list()))
     with st.form("ld_new", border=True, clear_on_submit=True):
         a, b = st.columns(2)
-        e_id = a.selectbox("企业", list(ent_names), format_func=lambda i: f"{ent_names.get(i) or i}（{i}）", index=None, placeholder="输入名称或编号搜索")
+        e_id = a.selectbox("企业", list(ent_names), format_func=lambda i: f"{ent_names.get(i) or i}（{i}）", index=None,
+                           placeholder="先在上面查找企业" if not hits else f"从 {len(hits)} 家查找结果中选择")
         s_id = b.selectbox("环节", sorted(seg_names), format_func=lambda i: f"{seg_names.get(i) or i}（{i}）", index=None, placeholder="输入名称或编号搜索")
         a2, b2, c2 = st.columns(3)
         owner = a2.text_input("责任人", value=current_author() or "")
