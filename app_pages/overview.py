@@ -98,7 +98,7 @@ with left:
 with right:
     st.subheader("园区排名（全省十强 / 十快）")
     try:
-        overlap, conc, ranking = cached.parks(c)
+        ranking = cached.park_ranking(c)
     except ValueError as exc:  # a home_region that is not a known region
         ranking = None
         st.error(f"{exc}（在侧栏「本市」中重新选择）", icon=":material/error:")

@@ -57,10 +57,17 @@ def _targets_now(view, settings_json, segment_id, scope, gates, province, listed
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _parks(_view, location: str, version: str, settings_json: str):
-    from graph.analysis import park_concentration, park_overlap, park_ranking
+    from graph.analysis import park_concentration, park_overlap
 
     s = _s(settings_json)
-    return park_overlap(_view, s), park_concentration(_view, s), park_ranking(_view, s)
+    return park_overlap(_view, s), park_concentration(_view, s), _park_ranking(_view, location, version, settings_json)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _park_ranking(_view, location: str, version: str, settings_json: str):
+    from graph.analysis import park_ranking
+
+    return park_ranking(_view, _s(settings_json))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -108,6 +115,11 @@ def all_targets(c: Ctx, segment_id: str, **kw):
 def parks(c: Ctx):
     """(OverlapResult, list[ConcentrationRow], ParkRanking)."""
     return _parks(c.view, c.location, c.version, c.settings_json)
+
+
+def park_ranking(c: Ctx):
+    """ParkRanking alone (总览 shows it without paying for the overlap of every pair of parks)."""
+    return _park_ranking(c.view, c.location, c.version, c.settings_json)
 
 
 def cohesion(c: Ctx):
