@@ -225,3 +225,13 @@ def test_write_failed_is_a_store_error(store_path, monkeypatch):
     monkeypatch.setattr(EmbeddedStore, "_write_file", lambda *a, **k: (_ for _ in ()).throw(OSError(28, "No space left on device")))
     with pytest.raises(WriteFailed, match="磁盘空间不足"):
         s.write(small_tables(BIG))
+
+
+def test_a_full_buffer_pool_names_the_setting_to_raise():
+    """The 10M ingest stopped at the default 1,024 MB pool with the engine's words only; the message now says how to fix it."""
+    from graph.stores.embedded import _write_failure
+
+    exc = RuntimeError("Buffer manager exception: Unable to allocate memory! The buffer pool is full and no memory could be freed!")
+    msg = _write_failure(exc, "/x/store.lbug")
+    assert "原数据库 /x/store.lbug 保持不变" in msg and "INDMAP_BUFFER_POOL_MB" in msg
+    assert "INDMAP_BUFFER_POOL_MB" not in _write_failure(RuntimeError("Binder exception: x"), "/x/store.lbug")

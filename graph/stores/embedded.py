@@ -394,7 +394,10 @@ def _write_failure(exc: BaseException, location: str) -> str:
     if full:
         return f"磁盘空间不足或文件写入失败，导入未完成：未写入任何数据，原数据库 {location} 保持不变。请清理磁盘空间后重新导入。"
     detail = text.splitlines()[0][:200] if text else type(exc).__name__
-    return f"写入新数据库文件时出错（{type(exc).__name__}：{detail}），导入未完成：未写入任何数据，原数据库 {location} 保持不变。"
+    out = f"写入新数据库文件时出错（{type(exc).__name__}：{detail}），导入未完成：未写入任何数据，原数据库 {location} 保持不变。"
+    if "buffer pool is full" in text.lower():  # measured: 10M enterprises need about 6 GB (docs/benchmarks.md)
+        out += "改法：调大数据库缓冲池 buffer_pool_mb（环境变量 INDMAP_BUFFER_POOL_MB，默认 1024；1,000 万家企业约需 6144）后重新导入。"
+    return out
 
 
 def _internal_id(v: dict) -> str:
