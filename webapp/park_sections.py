@@ -135,6 +135,32 @@ def cohesion_section(coh: Any, pid: str) -> None:
         st.dataframe(shown(cohesion_frame(coh.rows), COHESION_KINDS), hide_index=True, width="stretch", column_config=cohesion_columns())
 
 
+HEAT_MAX_PARKS = 20  # a readable heat map; with more parks it shows this park and its most similar peers
+
+
+def heat_parks(pairs: list[Any], own: list[str], pid: str, limit: int = HEAT_MAX_PARKS) -> list[str]:
+    """The parks on the heat map: every own park when they are few, else ``pid`` and its ``limit - 1`` most similar parks.
+
+    >>> from types import SimpleNamespace as P
+    >>> pairs = [P(park_a="A", park_b="B", similarity=0.2), P(park_a="A", park_b="C", similarity=0.9), P(park_a="B", park_b="C", similarity=0.5)]
+    >>> heat_parks(pairs, ["A", "B", "C"], "A", limit=2)
+    ['A', 'C']
+    >>> heat_parks(pairs, ["A", "B", "C"], "A", limit=3)
+    ['A', 'B', 'C']
+    """
+    if len(own) <= limit:
+        return list(own)
+    mine = sorted(
+        ((p.similarity, p.park_b if p.park_a == pid else p.park_a) for p in pairs if pid in (p.park_a, p.park_b)),
+        key=lambda t: (-t[0], t[1]),
+    )
+    ownset = set(own)
+    peers = [q for _, q in mine if q in ownset][: limit - 1]
+    if len(peers) < limit - 1:  # parks with no overlap figure fill the rest in id order
+        peers += [q for q in sorted(ownset - set(peers) - {pid})][: limit - 1 - len(peers)]
+    return sorted([pid, *peers] if pid in ownset else peers)
+
+
 def heat_frame(pairs: list[Any], own: list[str], names: dict[str, str]) -> tuple[Any, list[str]]:
     """The overlap matrix of the city's own parks as long rows for a heat map, and the axis order.
 
@@ -185,9 +211,11 @@ def overlap_section(overlap: Any, own: list[str], pid: str, names: dict[str, str
     if not pairs:
         st.info("园区少于两个或没有本地企业，无法计算同质化。")
         return
-    hm, rows = heat_frame(pairs, own, names)
+    shown = heat_parks(pairs, own, pid)
+    hm, rows = heat_frame(pairs, shown, names)
     st.altair_chart(_heat_chart(hm, rows, pid), width="content")
-    st.caption("按各环节本地营收的余弦相似度（营收缺失时按企业数），颜色越深越相似；蓝框为本园区所在行列。")
+    st.caption("按各环节本地营收的余弦相似度（营收缺失时按企业数），颜色越深越相似；蓝框为本园区所在行列。"
+               + (f"本市园区共 {len(own)} 个，热力图只列本园区及与其最相似的 {len(shown) - 1} 个园区。" if len(shown) < len(own) else ""))
     st.markdown("**最相似的园区组合（前 10）**")
     top = sorted(pairs, key=lambda p: (-p.similarity, p.park_a, p.park_b))[:10]
     st.dataframe(
