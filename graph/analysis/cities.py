@@ -123,11 +123,15 @@ def region_name(view: GraphView, code: str | None) -> str | None:
     return names.get(code) if code else None
 
 
-def _local_regions(view: GraphView) -> list[str]:
-    """One region per local enterprise: its own ``region_code``, else its park's region."""
-    park_region = dict(view.parks.select("id", "region_code").iter_rows())
+def _local_regions(view: GraphView) -> Counter:
+    """How many local enterprises per region: each its own ``region_code``, else its park's region."""
+    park_region = view.parks.select(pl.col("id").alias("park_id"), pl.col("region_code").alias("park_region"))
     loc = view.enterprises.filter(pl.col("local").fill_null(False)).select("region_code", "park_id")
-    return [r or park_region.get(p) for r, p in loc.iter_rows() if r or park_region.get(p)]
+    region = loc.join(park_region, on="park_id", how="left").select(
+        pl.when(pl.col("region_code").fill_null("") != "").then(pl.col("region_code")).otherwise(pl.col("park_region")).alias("r")
+    )
+    counts = region.filter(pl.col("r").fill_null("") != "").group_by("r").len()
+    return Counter(dict(counts.iter_rows()))
 
 
 def home(view: GraphView, settings: AnalysisSettings) -> Home:
@@ -143,7 +147,10 @@ def home(view: GraphView, settings: AnalysisSettings) -> Home:
     def build() -> Home:
         if settings.home_region:
             return _given_home(view, settings.home_region)
-        counts = Counter(c for c in (city_of(view, r) for r in _local_regions(view)) if c)
+        counts: Counter = Counter()
+        for r, n in _local_regions(view).items():  # one lookup per region, not per enterprise
+            if c := city_of(view, r):
+                counts[c] += n
         if not counts:
             return Home(None, None, True, "无法推断本市：本地企业没有行政区划或所在园区信息；请在「本市」设置中指定本市")
         code = min(counts, key=lambda c: (-counts[c], c))
