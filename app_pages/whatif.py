@@ -25,6 +25,8 @@ from webapp.scenarios import open_from_url, scenario_section
 from webapp.sidebar import show_params
 from webapp.widgets import scope_picker, scope_zh
 
+CHOICES = 200  # candidates offered in the add-company picker
+
 c = ctx()
 st.title("推演：补链之后")
 st.caption("把选中的招商目标或在途项目当作已落地的本地企业，重新计算各环节的标签、产业链完整度与补链优先级，前后对照。")
@@ -68,10 +70,13 @@ with left:
         segs = view.segments.filter(pl.col("chain_id") == chain_id).sort("id")
         seg_id = st.selectbox("环节", segs.get_column("id").to_list(), format_func=lambda s: seg_names.get(s) or s, key="wi_seg")
         # candidates in the 招商目标 order (score, unknown data neutral), gates off: every candidate can be tried
-        ranked = cached.targets(c, seg_id, gates=False).rows if seg_id else []
+        # (the first CHOICES of them: at 1M a segment has thousands; the rest stay reachable from 招商目标)
+        res = cached.targets(c, seg_id, gates=False, top=CHOICES) if seg_id else None
+        ranked = res.rows if res else []
         cand_label = {t.enterprise_id: f"{t.name or t.enterprise_id}（得分 {t.score:.1f}，数据覆盖 {t.coverage * 100:.0f}%）" for t in ranked}
+        more = f"前 {CHOICES} 名，共 {res.target_count:,} 家；其余见招商目标页" if res and res.target_count > CHOICES else "按招商目标得分排序"
         ent_id = st.selectbox(
-            "外地企业（本环节候选，按招商目标得分排序）", list(cand_label), format_func=lambda e: cand_label.get(e) or ent_names.get(e) or e,
+            f"外地企业（本环节候选，{more}）", list(cand_label), format_func=lambda e: cand_label.get(e) or ent_names.get(e) or e,
             key="wi_ent", placeholder="本环节没有外地候选企业",
         )  # fmt: skip
         if st.button("添加", icon=":material/add:", disabled=ent_id is None, key="wi_add"):
