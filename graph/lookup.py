@@ -192,6 +192,17 @@ def _code_hits(df: pl.DataFrame, key: str) -> dict[str, tuple[str, float]]:
     return hits
 
 
+def _norm_names(view: GraphView) -> pl.DataFrame:
+    """``id`` and ``n`` (the normalised name) of every named enterprise, built once per view."""
+    from graph.analysis.memo import memo
+
+    def build() -> pl.DataFrame:
+        df = view.enterprises.select("id", "name").filter(pl.col("name").fill_null("") != "")
+        return pl.DataFrame({"id": df.get_column("id"), "n": [norm(n) for n in df.get_column("name").to_list()]}, schema={"id": pl.Utf8, "n": pl.Utf8})
+
+    return memo(view, ("lookup_names",), build)
+
+
 def search_enterprises(view: GraphView, query: str, limit: int = 20) -> list[EnterpriseHit]:
     """Companies matching ``query``: codes exactly, names by substring, then fuzzily.
 
@@ -229,14 +240,19 @@ def search_enterprises(view: GraphView, query: str, limit: int = 20) -> list[Ent
     if not key or df.height == 0:
         return []
     hits = _code_hits(df, key)
-    names = {i: norm(n) for i, n in df.select("id", "name").iter_rows() if n}
-    for i, n in names.items():
-        if i not in hits and key in n:
-            hits[i] = ("名称包含", (99.0 if n.startswith(key) else 79.0) - min(19, len(n) - len(key)))
+    names = _norm_names(view)
+    found = names.filter(pl.col("n").str.contains(key, literal=True) & ~pl.col("id").is_in(list(hits)))
+    found = found.with_columns(
+        (pl.when(pl.col("n").str.starts_with(key)).then(99.0).otherwise(79.0)
+         - pl.min_horizontal(pl.lit(19), pl.col("n").str.len_chars() - len(key))).alias("score")
+    ).sort(["score", "id"], descending=[True, False]).head(limit)  # fmt: skip  (more cannot reach the first `limit`)
+    for i, sc in found.select("id", "score").iter_rows():
+        hits[i] = ("名称包含", float(sc))
     if len(hits) < limit:
-        pool = {i: n for i, n in names.items() if i not in hits}
-        for _, sc, i in process.extract(key, pool, scorer=fuzz.WRatio, limit=limit - len(hits), score_cutoff=SEARCH_CUTOFF):
-            hits[i] = ("名称相近", min(float(sc), 58.0) * 0.5 + 29.0)  # always below every substring match
+        pool = names.filter(~pl.col("id").is_in(list(hits)))
+        ids = pool.get_column("id").to_list()
+        for _, sc, k in process.extract(key, pool.get_column("n").to_list(), scorer=fuzz.WRatio, limit=limit - len(hits), score_cutoff=SEARCH_CUTOFF):
+            hits[ids[k]] = ("名称相近", min(float(sc), 58.0) * 0.5 + 29.0)  # always below every substring match
     rows = {r["id"]: r for r in df.filter(pl.col("id").is_in(list(hits))).select("id", "name", "local", "listed_code", "credit_code").iter_rows(named=True)}
     order = sorted(hits, key=lambda i: (-hits[i][1], i))[:limit]
     return [
