@@ -167,3 +167,16 @@ def test_cli_park_account_must_name_a_park_of_the_data(tmp_path):
     r = _cli("user", "add", "园区B", "--role", "viewer", "--park", "P99", "--password-stdin", "--store", store, stdin="long enough\n")
     assert r.returncode == 2 and "没有园区 “P99”" in r.stderr and "P01（" in r.stderr, r.stderr
     assert _cli("user", "add", "园区B", "--role", "viewer", "--park", "P01", "--password-stdin", "--store", store, stdin="long enough\n").returncode == 0
+
+
+def test_unknown_name_checked_against_a_dummy_hash_made_on_first_use(ws):
+    """Importing the accounts module costs no Argon2 hash (every CLI command imports it); a login
+    with an unknown name still verifies against a real hash, made once."""
+    code = "import graph.workspace.users as u; print(u._dummy_hash.cache_info().currsize)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "0"
+    from graph.workspace import users as U
+
+    U._dummy_hash.cache_clear()
+    assert authenticate(ws, "无此人", "whatever pw", max_failures=3, lockout_s=10, at=3_000_000.0).user is None
+    assert U._dummy_hash().startswith("$argon2id$") and U._dummy_hash.cache_info().currsize == 1

@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -37,8 +38,16 @@ MAX_WAIT_S = 15 * 60
 CLIENT_FACTOR = 4
 
 _HASHER = PasswordHasher()
-# verified against when the name does not exist, so a wrong name costs as long as a wrong password
-_DUMMY_HASH = _HASHER.hash("indmap-no-such-account")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the name does not exist, so a wrong name costs as long as a wrong password.
+
+    Made on first use, not at import: one argon2 hash costs 0.2–1 s, and every command that
+    only imports the workspace (``indmap ingest`` records a snapshot) paid it.
+    """
+    return _HASHER.hash("indmap-no-such-account")
 
 
 class UserError(ValueError):
@@ -252,7 +261,7 @@ def authenticate(
         return LoginResult(None, f"登录失败次数过多，请 {int(wait) + 1} 秒后再试。", wait)
     with ws.read() as con:
         row = con.execute("SELECT password_hash FROM users WHERE name = ?", (name,)).fetchone()
-    digest = row["password_hash"] if row else _DUMMY_HASH
+    digest = row["password_hash"] if row else _dummy_hash()
     try:
         ok = _HASHER.verify(digest, password or "") and row is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
