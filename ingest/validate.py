@@ -88,7 +88,7 @@ def normalise_ids(t: Table, name: str, s: pl.Series, rows: pl.Series, file: str,
     col = t.column(name)
     if name not in t.key and col.ref is None:
         return s
-    if not s.str.contains(r"[^\x00-\x7F]").any():  # plain ASCII (cells are trimmed already): nothing to do
+    if not (s.str.len_bytes() != s.str.len_chars()).any():  # plain ASCII (cells are trimmed already): nothing to do
         return s
     fixed = s.str.normalize("NFKC").str.replace_all(INVISIBLE_RE, "").str.strip_chars().replace("", None)
     changed = pl.DataFrame({ROW: rows, "v": s, "n": fixed}).filter(pl.col("v").is_not_null() & (pl.col("v") != pl.col("n").fill_null("")))
