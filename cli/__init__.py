@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
     except KeyboardInterrupt:
         print("已中断 (interrupted)", file=sys.stderr)
         return 2
@@ -60,6 +60,22 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"错误 (error): {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
+    if argv is None and getattr(args, "fast_exit", False):
+        exit_now(code)
+    return code
+
+
+def exit_now(code: int) -> None:
+    """End the process at once with ``code``, its output flushed.
+
+    For a command run from the command line (never when ``main`` is called with arguments, as
+    tests do) that has finished and closed its store and workspace: the interpreter's own exit
+    would free every frame and module one by one — 1–2.5 s after an ingest of 100k–1M rows on
+    the shared 2 cores — and nothing is left to write by then.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--report", metavar="F", help="write every issue (errors and warnings) as JSON to F")
     p.add_argument("--mapping", metavar="PROFILE", help="column mapping of foreign headers: a profile saved with `indmap map` or a profile JSON file")
     p.add_argument("--quiet", action="store_true", help="no progress output")
-    p.set_defaults(func=cmd_ingest)
+    p.set_defaults(func=cmd_ingest, fast_exit=True)  # see cli.exit_now
 
     p = sub.add_parser("stats", help="node and relationship counts of the store", description="图数据库的节点与关系数量。")
     add_store_arg(p)
