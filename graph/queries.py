@@ -326,6 +326,11 @@ def scoped_pool_links() -> str:
     )
 
 
+def scoped_operates_in_by_id() -> str:
+    """Every ``OPERATES_IN`` of enterprises ``$ids`` (what-if: a landed company's rows in all its segments)."""
+    return f"UNWIND $ids AS eid MATCH (a:Enterprise {{id: eid}})-[r:OPERATES_IN]->(b:Segment) RETURN {_rel_list('OPERATES_IN')}"
+
+
 def scoped_enterprises_by_id() -> str:
     """Enterprises ``$ids`` with every schema property (the pool's factor inputs)."""
     return f"UNWIND $ids AS eid MATCH (n:Enterprise {{id: eid}}) RETURN {_node_list('Enterprise')}"

@@ -11,7 +11,7 @@ import datetime as dt
 import streamlit as st
 
 from webapp.context import Ctx
-from webapp.neo4j_view import pool_view  # on Neo4j a segment is ranked on the scoped view plus its pool
+from webapp.neo4j_view import pool_view, whatif_view  # Neo4j: a segment ranked on its pool, a what-if with the landed companies
 from graph.settings import AnalysisSettings
 
 
@@ -134,4 +134,4 @@ def projects(c: Ctx, as_of: dt.date | None = None, park_id: str | None = None):
 
 
 def whatif(c: Ctx, add: tuple = (), projects: tuple = (), scope: str = "city", chain_id: str | None = None):
-    return _whatif(c.view, c.location, c.version, c.settings_json, tuple(add), tuple(projects), scope, chain_id)
+    return _whatif(whatif_view(c, tuple(add), tuple(projects)), c.location, c.version, c.settings_json, tuple(add), tuple(projects), scope, chain_id)

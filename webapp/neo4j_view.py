@@ -95,16 +95,42 @@ def candidate_filters(view: GraphView) -> tuple[list[str], list[str]]:
 
 
 def known_enterprise_ids(c: Ctx, ids: list[str]) -> set[str]:
-    """Which of ``ids`` are enterprises of the graph: looked up by id on Neo4j (a scoped view holds
-    only the local ones), else in the view."""
+    """Which of ``ids`` are enterprises of the graph (on Neo4j looked up by id: a scoped view holds only the local ones)."""
+    return set(enterprise_names(c, ids))
+
+
+@st.cache_resource(show_spinner="正在读取落地企业的数据…", max_entries=16)
+def _companies_view(location: str, version: str, ids: tuple, _store: Store, _view: GraphView) -> GraphView:
+    from graph.stores.neo4j_scoped import add_companies
+
+    return add_companies(_store, _view, ids)
+
+
+def whatif_view(c: Ctx, add: tuple = (), projects: tuple = ()) -> GraphView:
+    """The view to run a what-if on: on Neo4j the scoped view plus every row of the companies that
+    land (the basket's targets and the projects' investors), read by id; else the page's view."""
+    view = c.view
+    if view is None or not view.scoped or c.store is None:
+        return view  # type: ignore[return-value]
     import polars as pl
 
-    view = c.view
-    if view is None:
-        return set()
-    if not view.scoped or c.store is None:
-        return set(view.enterprises.filter(pl.col("id").is_in(ids)).get_column("id").to_list())
-    from graph import queries as Q
+    investors = view.projects.filter(pl.col("id").is_in(list(projects))).get_column("enterprise_id").drop_nulls().to_list()
+    ids = tuple(sorted({e for e, _ in add} | set(investors)))
+    return _companies_view(c.location, c.version, ids, c.store, view) if ids else view
 
-    store = c.store
-    return store._consistent(lambda s: {r["id"] for r in s.run(Q.ENTERPRISES_BY_ID, ids=list(ids))}, "读取")  # type: ignore[attr-defined]
+
+def enterprise_names(c: Ctx, ids) -> dict[str, str]:
+    """id -> name of those of ``ids`` that are enterprises of the graph (on Neo4j looked up by id)."""
+    import polars as pl
+
+    ids = sorted({i for i in ids if i})
+    view = c.view
+    if view is None or not ids:
+        return {}
+    if not view.scoped or c.store is None:
+        rows = view.enterprises.filter(pl.col("id").is_in(ids)).select("id", "name").iter_rows()
+    else:
+        from graph import queries as Q
+
+        rows = c.store._consistent(lambda s: [(r["id"], r["name"]) for r in s.run(Q.ENTERPRISES_BY_ID, ids=ids)], "读取")  # type: ignore[attr-defined]
+    return {i: n or i for i, n in rows}

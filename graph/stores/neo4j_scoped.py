@@ -210,3 +210,43 @@ def pool_view(view: GraphView, segment_id: str, links: pl.DataFrame, ents: pl.Da
         both = pl.concat([view.tables[name], conform(name, pool[name])])
         tables[name] = canonical_order(name, both)
     return GraphView(tables, view.meta, aggregates={**view.aggregates, "pool_of": segment_id})
+
+
+def _read_companies(store: Neo4jStore, s: Any, ids: list[str]) -> tuple[str, pl.DataFrame, pl.DataFrame]:
+    links = _frame(s, Q.scoped_operates_in_by_id(), RELS["OPERATES_IN"].props, ends=True, ids=ids)
+    ents = _frame(s, Q.scoped_enterprises_by_id(), NODES["Enterprise"].props, ids=ids)
+    return store._generation(s), links, ents
+
+
+def add_companies(store: Neo4jStore, view: GraphView, enterprise_ids: Iterable[str]) -> GraphView:
+    """``view`` (scoped) plus these enterprises with all their properties and every
+    ``enterprise_segments`` row (what-if: companies that land), read by two queries by id.
+
+    Ids of enterprises the view already holds whole (the local ones, companies added before) are
+    not read again; unknown ids are left out (the analysis names them). The view's ``complete_rows``
+    lists the added ids. When a write switched generations since ``view`` was read, the scoped view
+    is read again first.
+    """
+    for _ in range(READ_RETRIES):
+        whole = set(view.enterprises.filter(pl.col("local").fill_null(False)).get_column("id").to_list())
+        whole |= set(view.aggregates.get("complete_rows", ()))
+        ids = sorted(set(enterprise_ids) - whole)
+        if not ids:
+            return view
+        generation, links, ents = store._consistent(lambda s: _read_companies(store, s, ids), "读取")
+        if generation == view.aggregates.get("generation"):
+            return companies_view(view, links, ents)
+        view = read_scoped_view(store)
+    raise StoreError("读取期间数据库被反复更新，请稍后重试。")
+
+
+def companies_view(view: GraphView, links: pl.DataFrame, ents: pl.DataFrame) -> GraphView:
+    """A new scoped view with these enterprises and all their links added (any rows of theirs it held are replaced)."""
+    ids = ents.get_column("id").to_list()
+    added = tables_from_graph({"Enterprise": ents}, {"OPERATES_IN": links})
+    tables = dict(view.tables)
+    for name, key in (("enterprises", "id"), ("enterprise_segments", "enterprise_id")):
+        kept = view.tables[name].filter(~pl.col(key).is_in(ids))
+        tables[name] = canonical_order(name, pl.concat([kept, conform(name, added[name])]))
+    complete = sorted(set(view.aggregates.get("complete_rows", ())) | set(ids))
+    return GraphView(tables, view.meta, aggregates={**view.aggregates, "complete_rows": complete})
