@@ -115,8 +115,16 @@ def whatif_view(c: Ctx, add: tuple = (), projects: tuple = ()) -> GraphView:
     import polars as pl
 
     investors = view.projects.filter(pl.col("id").is_in(list(projects))).get_column("enterprise_id").drop_nulls().to_list()
-    ids = tuple(sorted({e for e, _ in add} | set(investors)))
-    return _companies_view(c.location, c.version, ids, c.store, view) if ids else view
+    return with_companies(c, {e for e, _ in add} | set(investors))
+
+
+def with_companies(c: Ctx, ids) -> GraphView:
+    """The page's view holding these enterprises whole (on Neo4j the scoped view plus their rows, read by id)."""
+    view = c.view
+    ids = tuple(sorted({i for i in ids if i}))
+    if view is None or not view.scoped or c.store is None or not ids:
+        return view  # type: ignore[return-value]
+    return _companies_view(c.location, c.version, ids, c.store, view)
 
 
 def enterprise_names(c: Ctx, ids) -> dict[str, str]:
