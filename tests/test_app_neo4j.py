@@ -134,7 +134,7 @@ FULL = [("data", {}), ("review", {}), ("company", {"enterprise": "X2"}), ("compa
 
 @pytest.mark.parametrize(("page", "params"), FULL, ids=[f"{p}-{'-'.join(q.values()) or 'default'}" for p, q in FULL])
 def test_pages_that_need_every_enterprise_still_work_on_neo4j(stores, monkeypatch, page, params):
-    """企业 (search and profile), 环节审核 and 数据 read the full view on Neo4j: the same page."""
+    """企业 (search and profile) and 环节审核 read the full view on Neo4j, 数据 none: the same page."""
     embedded = snapshot(run_page(stores, "embedded", page, params, monkeypatch))
     neo4j = snapshot(run_page(stores, "neo4j", page, params, monkeypatch))
     assert embedded["metrics"] or embedded["tables"] or embedded["texts"]

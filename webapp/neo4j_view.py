@@ -9,10 +9,11 @@ enterprises and memory at province scale, so:
   version, shared by all sessions. 总览, 产业链图谱, 缺链清单, 招商目标, 园区, 变化与趋势 and 招商线索
   compute every figure from it (the same numbers as on the embedded store).
 * 招商目标 and the top ten of 产业链图谱 rank one segment's pool (:func:`pool_view`, one query per
-  pool, the last few pools kept).
-* Pages that list or look up enterprises of every segment (企业, 项目跟踪, 推演, 环节审核, 数据,
-  Cypher 查询) and the downloadable reports still read the full view (:func:`full_view`), once per
-  store version, only when such a page or report is opened.
+  pool, the last few pools kept); 推演 and 项目跟踪 add the companies they need whole, read by id
+  (:func:`whatif_view`, :func:`with_companies`); leads look their companies up by id.
+* 企业 (fuzzy name search, profile) and 环节审核 (automatic links of every enterprise) and the
+  downloadable reports still read the full view (:func:`full_view`), once per store version, only
+  when such a page or report is opened.
 
 Nothing here writes; every read goes through the store's generation-checked helpers.
 """
