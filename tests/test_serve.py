@@ -51,7 +51,9 @@ def test_open_data_reads_the_view_into_the_apps_shared_cache(tmp_path, monkeypat
     s.write(small_tables(12), meta={"dataset": "tests/small_tables"})
     s.close()
     monkeypatch.setenv("INDMAP_STORE", str(path))
+    monkeypatch.setenv("INDMAP_ANALYSIS__HOME_REGION", "999999")  # no such region: the page says so, the warm start goes on
     assert serve.open_data() == f"数据库 {path} 已读入"
+    monkeypatch.delenv("INDMAP_ANALYSIS__HOME_REGION")
     settings = load_settings()
     store = open_cached_store(settings.store, settings)
     try:
