@@ -200,6 +200,7 @@ def _prepared(result: IngestResult, settings: Settings, source: str, dataset: st
     if not result.ok:
         return p
     p.tables, extra = finish_tables(result, settings)
+    result.tables = p.tables  # one set of frames alive (the validated ones that linking replaced can go)
     p.meta = {**result.meta, **info, **extra, "issues": json.loads(p.report), "validate_seconds": round(seconds, 3), "source": source}
     return p
 
@@ -289,7 +290,9 @@ def commit(p: Prepared, *, author: str | None = None, progress=None) -> Committe
             if p.source == "upload" and vid:  # the 数据 page finds the dataset's README and SOURCES there
                 meta.update(dataset=str(Path(s.datasets_path) / vid), uploaded_files=p.dataset)
             try:
-                load = store.write(p.tables, meta=meta, progress=progress)
+                # the embedded store takes the frames over (memory-mapped from its view afterwards)
+                release = {"release": True} if getattr(store, "persists_view", False) else {}
+                load = store.write(p.tables, meta=meta, progress=progress, **release)
             except BaseException:
                 V.discard(staged)
                 raise
