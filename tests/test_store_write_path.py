@@ -14,7 +14,8 @@ from graph.mapping import iter_frames
 from graph.schema import TABLES
 from graph.stores import WriteFailed
 from graph.stores import embedded as E
-from graph.stores.embedded import EmbeddedStore, trim_heap
+from graph.stores.embedded import EmbeddedStore
+from graph.stores.heap import trim_heap
 from graph.view import conform
 from graph.mapping import canonical_order
 

@@ -7,14 +7,13 @@ only a stray temporary file (removed by the next write) and the previous store
 intact. Readers open the file read-only, so several processes can read at
 once, and reopen when :meth:`EmbeddedStore.version` changes.
 
-Bulk loading uses ``COPY ... FROM $df`` with polars frames (about 1 M rows/s
-here); ``MERGE`` per row is two orders of magnitude slower and never used.
+Bulk loading is ``COPY`` per node label / relationship type from a Parquet file written
+from the frame just before (the engine streams it; see :func:`_write_part`); ``MERGE`` per
+row is two orders of magnitude slower and never used.
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import datetime as dt
 import errno
 import gc
@@ -37,6 +36,7 @@ from graph.mapping import iter_frames, tables_from_graph
 from graph.schema import NODES, RELS, TABLES
 from graph.settings import Settings
 from graph.stores.base import LoadReport, ProgressFn, QueryResult, Steps, StoreError, WriteFailed, query_failed, take_rows
+from graph.stores.heap import trim_heap
 from graph.stores import viewfile
 from graph.stores.lock import file_lock
 from graph.view import GraphView
@@ -409,29 +409,6 @@ def _remove_tmp(tmp: Path) -> None:
             shutil.rmtree(f, ignore_errors=True)
         else:
             f.unlink(missing_ok=True)
-
-
-def trim_heap() -> bool:
-    """Give the C heap's free pages back to the system (glibc ``malloc_trim``); False where there is none.
-
-    The engine allocates with the C library's malloc, which keeps freed memory for reuse: after
-    a 1M-enterprise write about 270 MB of it stayed resident, on top of everything the ingest
-    did next (measured; polars uses jemalloc, returned at once with the CLI's decay settings).
-
-    >>> isinstance(trim_heap(), bool)
-    True
-    """
-    global _LIBC
-    if _LIBC is None:
-        try:
-            _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-            _LIBC.malloc_trim.argtypes = [ctypes.c_size_t]
-        except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim
-            _LIBC = False
-    return bool(_LIBC) and bool(_LIBC.malloc_trim(0))
-
-
-_LIBC: Any = None
 
 
 def _parts_dir(tmp: Path) -> Path:
