@@ -153,3 +153,26 @@ def test_trim_heap_returns_freed_c_heap_to_the_system():
     assert trim_heap() is True
     assert _rss_kb() < before - 100_000  # freed pages in the middle of the heap go back only when trimmed
     del top
+
+
+def test_commit_snapshots_the_view_it_wrote_and_keeps_the_tables(tmp_path):
+    from graph.settings import Settings
+    from graph.view import GraphView
+    from graph.workspace.snapshots import snapshot_of
+    from ingest.pipeline import commit, prepare_path
+    from tests.conftest import DEMO
+
+    s = Settings(store=str(tmp_path / "store" / "g.lbug"))
+    p = prepare_path(s, DEMO)
+    expected = snapshot_of(GraphView(p.tables, meta=p.meta), s.analysis)
+    heights = {n: df.height for n, df in p.tables.items()}
+    done = commit(p, author="test")
+    assert done.snapshot is not None and done.snapshot_error is None
+    assert {n: df.height for n, df in p.tables.items()} == heights  # handed over to the view, still all there
+    store = EmbeddedStore(s.store)
+    try:
+        view = store.read_view()
+        assert "es_eidx" in view.indexes
+        assert snapshot_of(view, s.analysis) == expected
+    finally:
+        store.close()
