@@ -110,6 +110,24 @@ def copy_rel(rtype: str) -> str:
     return f"COPY {ident(rtype)} FROM $df"
 
 
+def copy_from_file(table: str, path: str) -> str:
+    """LadybugDB: ``COPY`` a node or relationship table from a Parquet file the store wrote itself.
+
+    The engine takes a data frame as a parameter but not a file path (it refuses ``$path``:
+    "unsupported data type STRING"), so this one value is written into the statement as a
+    string literal, quoted and escaped here (backslash and quote), never by a caller.
+
+    >>> copy_from_file("Enterprise", "/tmp/it's/Enterprise.parquet")
+    "COPY Enterprise FROM '/tmp/it\\\\'s/Enterprise.parquet'"
+    """
+    return f"COPY {ident(table)} FROM {_string_literal(str(path))}"
+
+
+def _string_literal(text: str) -> str:
+    r"""``text`` as a single-quoted Cypher string literal (``\`` and ``'`` escaped)."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
 LADYBUG_WRITE_META = f"CREATE (:{META_LABEL} {{id: $meta_id, json: $json}})"
 LADYBUG_READ_META = f"MATCH (m:{META_LABEL}) RETURN m.json"
 

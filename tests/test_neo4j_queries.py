@@ -49,6 +49,8 @@ def _all_statements() -> list[str]:
                 out += [s for label in NODES for s in _as_list(obj(label))]
             elif params == ["rtype"]:
                 out += [s for rtype in RELS for s in _as_list(obj(rtype))]
+            elif params == ["table", "path"]:  # the one statement with a literal: a file path the store wrote (checked below)
+                out += [obj(t, "/tmp/x").replace("'/tmp/x'", "$path") for t in [*NODES, *RELS]]
             elif not params:
                 res = obj()
                 out += res if isinstance(res, list) else [res]
@@ -62,6 +64,14 @@ def test_no_values_pasted_into_cypher():
     assert len(stmts) > 10 * len(NODES)
     for stmt in stmts:
         assert "'" not in stmt and '"' not in stmt, stmt  # values travel as $parameters only
+
+
+def test_copy_from_file_quotes_the_path():
+    nasty = "/tmp/a b'c\\d 数据/Enterprise.parquet"
+    stmt = Q.copy_from_file("Enterprise", nasty)
+    assert stmt == "COPY Enterprise FROM '/tmp/a b\\'c\\\\d 数据/Enterprise.parquet'"
+    with pytest.raises(ValueError):
+        Q.copy_from_file("Enterprise) MATCH (n", "/tmp/x")
 
 
 def test_the_cypher_pattern_sees_every_statement():
