@@ -246,16 +246,30 @@ def create_staging_rels(rtype: str) -> str:
     )
 
 
-def retire_live(label: str) -> str:
-    """Switch step 1 (inside the switch transaction): live nodes become retired."""
+def retire_live(label: str, limited: bool = False) -> str:
+    """Switch step 1: live nodes become retired (all at once, or ``limited``: ``$limit`` of them, returns ``n``)."""
     lab = ident(label)
-    return f"MATCH (n:{lab}) REMOVE n:{lab} SET n:{RETIRED_LABEL}"
+    cut = " WITH n LIMIT $limit" if limited else ""
+    return f"MATCH (n:{lab}){cut} REMOVE n:{lab} SET n:{RETIRED_LABEL}" + (" RETURN count(*) AS n" if limited else "")
 
 
-def promote_staging(label: str) -> str:
-    """Switch step 2 (same transaction): staging nodes become live."""
+def promote_staging(label: str, limited: bool = False) -> str:
+    """Switch step 2: staging nodes become live (all at once, or ``limited`` as :func:`retire_live`)."""
     stage = staging_label(label)
-    return f"MATCH (n:{stage}) REMOVE n:{stage} SET n:{ident(label)}"
+    cut = " WITH n LIMIT $limit" if limited else ""
+    return f"MATCH (n:{stage}){cut} REMOVE n:{stage} SET n:{ident(label)}" + (" RETURN count(*) AS n" if limited else "")
+
+
+# The switch in batches (graph.stores.neo4j_switch): the meta node carries the pending
+# generation, its phase ("retire", then "promote") and its meta until the last step.
+_OURS = f"MATCH (m:{META_LABEL} {{id: $meta_id}}) WHERE m.writer = $token"
+SWITCH_BEGIN = f"{_OURS} SET m.switching = $generation, m.switch_phase = $phase, m.switch_json = $json, m.switch_written_at = $written_at RETURN count(m) AS n"
+SWITCH_PHASE = f"{_OURS} AND m.switching IS NOT NULL SET m.switch_phase = $phase RETURN count(m) AS n"
+SWITCH_END = (
+    f"{_OURS} AND m.switching IS NOT NULL SET m.json = m.switch_json, m.generation = m.switching, "
+    "m.written_at = m.switch_written_at REMOVE m.switching, m.switch_phase, m.switch_json, m.switch_written_at RETURN count(m) AS n"
+)
+SWITCH_STATE = f"MATCH (m:{META_LABEL} {{id: $meta_id}}) RETURN m.switching AS switching, m.switch_phase AS phase"
 
 
 NEO4J_WRITE_META = f"""
@@ -268,7 +282,11 @@ SET m.json = $json, m.generation = $generation, m.written_at = $written_at
 
 NEO4J_READ_META = f"MATCH (m:{META_LABEL} {{id: $meta_id}}) RETURN m.json AS json, m.generation AS generation"
 
-READ_GENERATION = f"MATCH (m:{META_LABEL} {{id: $meta_id}}) RETURN m.generation AS generation"
+# ``stale``: a switch is pending and its writer's lease has expired (the writer died mid-switch)
+READ_GENERATION = (
+    f"MATCH (m:{META_LABEL} {{id: $meta_id}}) RETURN m.generation AS generation, m.switching AS switching, "
+    "(m.writer IS NULL OR m.writer_heartbeat < timestamp() - $ttl_ms) AS stale"
+)
 
 # node ids for relationship ends the result did not carry
 NODE_IDS_BY_ELEMENT_ID = "MATCH (n) WHERE elementId(n) IN $element_ids RETURN elementId(n) AS eid, n.id AS id"
