@@ -16,6 +16,7 @@ from webapp.company import company_link
 from webapp.frames import enterprise_columns, enterprise_table, gap_columns, gap_frame
 from webapp.leads import author_input, create_lead, current_author, lead_link, open_leads_index
 from webapp.graphviz import assets_mode, chain_legend, chain_network, render_network, show_html
+from webapp.neo4j_view import full_view  # reports: the whole graph (on Neo4j read when one is made)
 from webapp.lookups import chain_options, leading_enterprises, names, segment_enterprises
 from webapp.markdown import label_badge, md
 from webapp.network_component import clickable_network
@@ -28,7 +29,7 @@ GRAPH_HEIGHT = 620
 
 c = ctx()
 st.title("产业链图谱")
-view = require_data(c)
+view = require_data(c, scoped=True)  # on Neo4j the scoped view (webapp/neo4j_view.py)
 
 chains = chain_options(view)
 if not chains:
@@ -173,7 +174,7 @@ a2.download_button(
 st.markdown("**生成报告**（产业链招商报告：图谱、完整度、缺口与理由、断链缺链环节的推荐目标、在途补链项目、参数）")
 report_buttons(
     c,
-    lambda font_path: chain_report(view, c.analysis, chain_id, scope=scope, font_path=font_path),
+    lambda font_path: chain_report(full_view(c), c.analysis, chain_id, scope=scope, font_path=font_path),
     f"产业链招商报告_{chain_names.get(chain_id, chain_id)}",
     key="chain_report",
 )

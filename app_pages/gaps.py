@@ -13,6 +13,7 @@ from webapp import cached
 from webapp.context import ctx, require_data
 from webapp.export import export_buttons
 from webapp.frames import gap_columns, gap_frame
+from webapp.neo4j_view import full_view  # reports: the whole graph (on Neo4j read when one is made)
 from webapp.lookups import chain_options, names
 from webapp.markdown import md
 from webapp.pages import page_link
@@ -23,7 +24,7 @@ from webapp.widgets import scope_picker, scope_zh
 c = ctx()
 st.title("缺链清单")
 st.caption("断链、缺链、弱链按补链优先级排序；每个因素的得分（0–1）和理由列在旁边，供研判会议使用。")
-view = require_data(c)
+view = require_data(c, scoped=True)  # on Neo4j the scoped view (webapp/neo4j_view.py)
 
 chain_names = names(view, "chains")
 chains = chain_options(view)
@@ -90,8 +91,8 @@ st.caption(f"范围：{scope_zh(view, scope)}；共 {gf.height} 行。CSV 为 UT
 export_buttons(gaps_sheet(rows), "缺链清单", key="gaps_export", settings=res.settings, info=provenance_rows(c.meta, 范围=scope_zh(view, scope)))
 if len(pick_chains) == 1:
     st.markdown(f"**生成报告**：{md(chain_names.get(pick_chains[0], pick_chains[0]))}产业链招商报告（{scope_zh(view, scope)}）")
-    report_buttons(c, lambda fp: chain_report(view, c.analysis, pick_chains[0], scope=scope, font_path=fp), f"产业链招商报告_{chain_names.get(pick_chains[0], pick_chains[0])}", key="gaps_report")
+    report_buttons(c, lambda fp: chain_report(full_view(c), c.analysis, pick_chains[0], scope=scope, font_path=fp), f"产业链招商报告_{chain_names.get(pick_chains[0], pick_chains[0])}", key="gaps_report")
 else:
     st.markdown(f"**生成报告**：全市产业链招商报告（{scope_zh(view, scope)}，每条产业链一页；只选一条产业链时生成该链的报告）")
-    report_buttons(c, lambda fp: city_report(view, c.analysis, scope=scope, font_path=fp), "全市产业链招商报告", key="gaps_report")
+    report_buttons(c, lambda fp: city_report(full_view(c), c.analysis, scope=scope, font_path=fp), "全市产业链招商报告", key="gaps_report")
 show_params(res.settings)

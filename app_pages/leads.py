@@ -19,6 +19,7 @@ from webapp.auth import current
 from webapp.leads import author_input, current_author, leads_sheet, workspace
 from webapp.company import company_column, company_link, company_urls, search
 from webapp.lookups import names
+from webapp.neo4j_view import known_enterprise_ids
 from webapp.markdown import md
 from webapp.pages import page_link
 
@@ -52,7 +53,7 @@ except WorkspaceError as exc:
 today = dt.date.today()
 # only the leads' own companies are looked up (not a set of every company: a million at province scale)
 lead_e = sorted({x.enterprise_id for x in leads if x.enterprise_id})
-known_e = set(view.enterprises.filter(pl.col("id").is_in(lead_e)).get_column("id").to_list()) if view is not None else None
+known_e = known_enterprise_ids(c, lead_e) if view is not None else None  # on Neo4j by id, not in a scoped view
 known_s = set(view.segments.get_column("id").to_list()) if view is not None else None
 records = sort_records([lead_record(x, today, known_e, known_s) for x in leads])
 by_id = {x.id: x for x in leads}

@@ -15,6 +15,7 @@ from webapp.export import to_xlsx_bytes
 from webapp.frames import chain_columns, chain_frame, gap_columns, gap_frame
 from webapp.leads import follow_through
 from webapp.lookups import names
+from webapp.neo4j_view import enterprise_count
 from webapp.pages import page_link
 from webapp.park_ranking import city_columns, city_frame, comparison_lines, score_columns, score_view
 from webapp.sidebar import show_params
@@ -23,7 +24,7 @@ c = ctx()
 st.title("招商产业链图谱 · 总览")
 if c.demo:
     st.warning("示例数据（虚构城市）：城市、本地企业与项目均为虚构，仅用于演示；外地候选企业等公开数据保留来源（见「数据」页）。", icon=":material/info:")
-view = require_data(c)
+view = require_data(c, scoped=True)  # on Neo4j the scoped view (webapp/neo4j_view.py)
 
 summary = cached.chain_summary(c)
 gap_res = cached.gaps(c)
@@ -34,7 +35,7 @@ m[0].metric("产业", view.industries.height)
 m[1].metric("产业链", view.chains.height)
 m[2].metric("环节", view.segments.height)
 m[3].metric("本地企业", local_n)
-m[4].metric("外地候选企业", view.enterprises.height - local_n)
+m[4].metric("外地候选企业", enterprise_count(view) - local_n)
 m[5].metric("招商项目", view.projects.height)
 
 # ---------------------------------------------------------------- chains by category

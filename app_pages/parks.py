@@ -25,7 +25,7 @@ from webapp.widgets import synced_select
 
 c = ctx()
 st.title("园区")
-view = require_data(c)
+view = require_data(c, scoped=True)  # on Neo4j the scoped view (webapp/neo4j_view.py)
 if view.parks.height == 0:
     st.info("数据中没有园区（parks.csv）。导入含园区的数据集后再查看。")
     st.stop()

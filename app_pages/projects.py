@@ -15,6 +15,7 @@ from reports.supervision import supervision_report
 from webapp import cached
 from webapp.basket import add_to_basket, basket
 from webapp.context import ctx, require_data
+from webapp.neo4j_view import full_view, with_companies
 from webapp.export import export_buttons, to_xlsx_bytes
 from webapp.company import company_column, company_urls
 from webapp.frames import models_frame, people_frame
@@ -29,7 +30,8 @@ PROJECT_SETTINGS = ("stall_days", "intensity_min", "output_per_mu_min", "tax_per
 c = ctx()
 st.title("项目跟踪")
 st.caption("线索 → 洽谈 → 签约 → 开工 → 投产：漏斗与转化、停滞项目、投资强度与亩均效益、逾期督查、补链情况。")
-view = require_data(c)
+view = require_data(c, scoped=True)  # on Neo4j the scoped view (webapp/neo4j_view.py) …
+view = with_companies(c, view.projects.get_column("enterprise_id").to_list())  # … with the investors, read by id
 if view.projects.height == 0:
     st.info("数据中没有招商项目（projects.csv）。导入含项目的数据集后再查看。")
     st.stop()
@@ -201,5 +203,5 @@ st.download_button(
     key="pj_report",
 )
 st.markdown(f"**生成报告**：督查通报（截至 {as_of}：逾期项目按责任单位、停滞、亩均预警、园区十强十快；全市）")
-report_buttons(c, lambda fp: supervision_report(view, c.analysis, as_of=as_of), f"督查通报_{as_of}", key="pj_supervision")
+report_buttons(c, lambda fp: supervision_report(full_view(c), c.analysis, as_of=as_of), f"督查通报_{as_of}", key="pj_supervision")
 show_params(rep.settings, keys=["stall_days", "intensity_min", "output_per_mu_min", "tax_per_mu_min"])

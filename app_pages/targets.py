@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 
 from graph.i18n import PROJECT_STAGE_ZH, SEGMENT_STAGE_ZH, TARGET_FACTOR_ZH
@@ -12,6 +11,7 @@ from reports.sheets import targets_sheet
 from webapp import cached
 from webapp.basket import add_to_basket, basket
 from webapp.context import ctx, require_data
+from webapp.neo4j_view import candidate_filters
 from webapp.export import export_buttons
 from webapp.company import company_link
 from webapp.frames import TARGET_PAGE_SIZES, coverage_text, target_columns, target_frame
@@ -30,7 +30,7 @@ st.caption(
     "外地企业按规模、创新、与本地企业的供需关联（以商招商）、业务契合、成长、绿色六个因素加权排序；高污染、高耗能企业默认排除。"
     "没有数据的因素不按 0 分计，而取中性值（默认 0.5），「数据覆盖」说明得分有多少有数据支撑。"
 )
-view = require_data(c)
+view = require_data(c, scoped=True)  # on Neo4j the scoped view (webapp/neo4j_view.py)
 
 chain_names = names(view, "chains")
 seg = view.segments
@@ -94,12 +94,10 @@ with left:
         st.toggle("排除高耗能企业", key="set__tw__gate_energy", on_change=_sync_target_settings)
     with st.container(border=True):
         st.markdown("**筛选**")
-        cand = view.enterprises.filter(~pl.col("local").fill_null(False))
-        provinces = sorted(p for p in cand.get_column("province").drop_nulls().unique().to_list() if p)
+        provinces, quals_all = candidate_filters(view)  # every candidate's (on Neo4j collected by the server)
         province = st.selectbox("省份", ["（全部）"] + provinces, key="tg_province")
         listed_only = st.toggle("只看上市公司", key="tg_listed")
         min_rev = st.number_input("最低营收（万元）", min_value=0.0, value=0.0, step=10000.0, key="tg_min_rev")
-        quals_all = sorted({q for lst in cand.get_column("qualifications").drop_nulls().to_list() for q in lst if q and q.strip() != "无"})
         quals = st.multiselect("必须具备的资质", quals_all, key="tg_quals", placeholder="不限")
         st.caption(f"未知数据取值 {base.unknown_value:g}、最低数据覆盖 {base.min_coverage:.0%}：在侧栏「分析参数 · 招商目标」调整。")
 

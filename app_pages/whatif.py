@@ -18,6 +18,7 @@ from webapp.company import company_link
 from webapp.context import ctx, require_data
 from webapp.export import to_xlsx_bytes
 from webapp.frames import people_frame
+from webapp.neo4j_view import enterprise_names
 from webapp.lookups import chain_options, names
 from webapp.markdown import md
 from webapp.pages import page_link
@@ -30,15 +31,15 @@ CHOICES = 200  # candidates offered in the add-company picker
 c = ctx()
 st.title("推演：补链之后")
 st.caption("把选中的招商目标或在途项目当作已落地的本地企业，重新计算各环节的标签、产业链完整度与补链优先级，前后对照。")
-view = require_data(c)
+view = require_data(c, scoped=True)  # on Neo4j the scoped view; the landed companies are read by id
 
-ent_names = names(view, "enterprises")
 seg_names = names(view, "segments")
 chain_names = names(view, "chains")
 proj_names = names(view, "projects")
 
 open_from_url(c)  # ?scenario=ID
 items = sync_with_url()  # ?add=ENT~SEG&proj=ID: reload and shared links
+ent_names = enterprise_names(c, [it.get("enterprise_id") for it in items if it.get("kind") == "target"])  # the basket's companies only
 for it in items:  # a basket from a link carries ids only: name them from the data
     if not it.get("label"):
         it["label"] = f"{ent_names.get(it['enterprise_id'], it['enterprise_id'])} → {seg_names.get(it['segment_id'], it['segment_id'])}" if it.get("kind") == "target" else proj_names.get(it.get("project_id"), it.get("project_id"))
@@ -73,6 +74,7 @@ with left:
         # (the first CHOICES of them: at 1M a segment has thousands; the rest stay reachable from 招商目标)
         res = cached.targets(c, seg_id, gates=False, top=CHOICES) if seg_id else None
         ranked = res.rows if res else []
+        ent_names |= {t.enterprise_id: t.name or t.enterprise_id for t in ranked}
         cand_label = {t.enterprise_id: f"{t.name or t.enterprise_id}（得分 {t.score:.1f}，数据覆盖 {t.coverage * 100:.0f}%）" for t in ranked}
         more = f"前 {CHOICES} 名，共 {res.target_count:,} 家；其余见招商目标页" if res and res.target_count > CHOICES else "按招商目标得分排序"
         ent_id = st.selectbox(

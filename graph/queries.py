@@ -320,6 +320,12 @@ SCOPED_COUNT_NOT_LOCAL = "MATCH (e:Enterprise) WHERE e.local = false RETURN coun
 SCOPED_COUNT_LOCAL = "MATCH (e:Enterprise) WHERE e.local = true RETURN count(e) AS n"
 SCOPED_BLANK_LOCAL_LINKS = "MATCH (e:Enterprise)-[:OPERATES_IN]->(m:Segment) WHERE e.local IS NULL RETURN collect([e.id, m.id]) AS rows"
 SCOPED_ENTERPRISE_REGION_CODES = "MATCH (n:Enterprise) WHERE n.region_code IS NOT NULL RETURN collect(DISTINCT n.region_code) AS codes"
+# the app's 招商目标 filters over every candidate (local not true): their provinces and qualifications
+SCOPED_CANDIDATE_PROVINCES = "MATCH (e:Enterprise) WHERE e.local IS NULL OR e.local = false RETURN collect(DISTINCT e.province) AS values"
+SCOPED_CANDIDATE_QUALIFICATIONS = (
+    "MATCH (e:Enterprise) WHERE e.local IS NULL OR e.local = false UNWIND coalesce(e.qualifications, []) AS q "
+    "RETURN collect(DISTINCT q) AS values"
+)
 
 
 def scoped_pool_links() -> str:
@@ -328,6 +334,11 @@ def scoped_pool_links() -> str:
         "UNWIND $members AS mid MATCH (a:Enterprise)-[r:OPERATES_IN]->(b:Segment {id: mid}) WHERE a.local = false "
         f"RETURN {_rel_list('OPERATES_IN')}"
     )
+
+
+def scoped_operates_in_by_id() -> str:
+    """Every ``OPERATES_IN`` of enterprises ``$ids`` (what-if: a landed company's rows in all its segments)."""
+    return f"UNWIND $ids AS eid MATCH (a:Enterprise {{id: eid}})-[r:OPERATES_IN]->(b:Segment) RETURN {_rel_list('OPERATES_IN')}"
 
 
 def scoped_enterprises_by_id() -> str:

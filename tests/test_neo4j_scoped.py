@@ -173,6 +173,39 @@ def test_what_if_refuses_a_scoped_view(demo_store):
         A.gaps(scoped, AnalysisSettings(), extra_local=[(ent, seg)])
 
 
+def with_companies(full: GraphView, scoped: GraphView, ids: list[str]) -> GraphView:
+    """What add_companies reads for ``ids``, computed in polars from the full view."""
+    from graph.stores.neo4j_scoped import companies_view
+
+    links = full.enterprise_segments.filter(pl.col("enterprise_id").is_in(ids)).rename({"enterprise_id": "_src", "segment_id": "_dst"})
+    links = links.sample(fraction=1.0, shuffle=True, seed=5)
+    return companies_view(scoped, links, full.enterprises.filter(pl.col("id").is_in(ids)))
+
+
+def _landings(full: GraphView) -> list[tuple[str, str]]:
+    """Candidates landing in gap segments, one of them with rows in several segments (the count keeps it where a row stays)."""
+    s = AnalysisSettings()
+    pairs = [(A.targets(full, s, seg).rows[0].enterprise_id, seg) for seg in _gap_segments(full, s, 3)]
+    es = full.enterprise_segments.join(full.enterprises.filter((pl.col("local") == False).fill_null(False)).select(pl.col("id").alias("enterprise_id")), on="enterprise_id", how="semi")  # noqa: E712
+    multi = es.group_by("enterprise_id").agg(pl.col("segment_id").sort()).filter(pl.col("segment_id").list.len() > 1).sort("enterprise_id")
+    if multi.height:
+        e, segs = multi.row(0)
+        pairs.append((e, segs[0]))
+    return pairs
+
+
+def test_what_if_on_a_scoped_view_with_the_landed_companies_rows(demo_store):
+    full = load_view(demo_store)
+    scoped = scope_down(full)
+    pairs = _landings(full)
+    view = with_companies(full, scoped, sorted({e for e, _ in pairs}))
+    for s in VARIANTS[:2]:
+        for scope in _scopes(full)[:2]:
+            assert _dump(A.whatif(view, s, add=pairs, scope=scope)) == _dump(A.whatif(full, s, add=pairs, scope=scope))
+        assert _dump(A.gaps(view, s, extra_local=pairs[:1])) == _dump(A.gaps(full, s, extra_local=pairs[:1]))
+    assert _dump(A.gaps(view, AnalysisSettings())) == _dump(A.gaps(full, AnalysisSettings()))  # no landing: the server's counts
+
+
 # ------------------------------------------------------------------ Neo4j
 
 
@@ -188,7 +221,7 @@ def _both(neo4j_settings, tables, tmp_path):
 
 
 def _check_store(emb, neo) -> None:
-    from graph.stores.neo4j_scoped import add_pool, read_scoped_view
+    from graph.stores.neo4j_scoped import add_companies, add_pool, read_scoped_view
 
     full = load_view(emb)
     scoped = read_scoped_view(neo)
@@ -201,6 +234,9 @@ def _check_store(emb, neo) -> None:
     assert "candidate_counts" not in lean.aggregates and lean.enterprises.equals(scoped.enterprises)
     seg = _gap_segments(full, AnalysisSettings(), 1)[0]
     assert _dump(A.targets(full, AnalysisSettings(), seg)) == _dump(A.targets(add_pool(neo, lean, seg), AnalysisSettings(), seg))
+    pairs = _landings(full)  # what-if: the landed companies' rows read by id
+    landed = add_companies(neo, scoped, [e for e, _ in pairs] + ["NO-SUCH-ID"])
+    assert _dump(A.whatif(landed, AnalysisSettings(), add=pairs)) == _dump(A.whatif(full, AnalysisSettings(), add=pairs))
 
 
 @pytest.mark.neo4j

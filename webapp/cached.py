@@ -11,6 +11,7 @@ import datetime as dt
 import streamlit as st
 
 from webapp.context import Ctx
+from webapp.neo4j_view import pool_view, whatif_view  # Neo4j: a segment ranked on its pool, a what-if with the landed companies
 from graph.settings import AnalysisSettings
 
 
@@ -102,13 +103,13 @@ def chain_summary(c: Ctx, scope: str = "city", extra: tuple = ()):
 def targets(c: Ctx, segment_id: str, *, scope: str = "city", gates: bool = True, province: str | None = None,
             listed_only: bool = False, min_revenue: float | None = None, quals: tuple = (), top: int | None = None, offset: int = 0):
     """The ranking of one segment; rows (with reasons) for the ranked targets offset+1 … offset+top only (all when top is None)."""
-    return _targets(c.view, c.location, c.version, c.settings_json, segment_id, scope, gates, province, listed_only, min_revenue, tuple(quals), top, offset)
+    return _targets(pool_view(c, segment_id), c.location, c.version, c.settings_json, segment_id, scope, gates, province, listed_only, min_revenue, tuple(quals), top, offset)
 
 
 def all_targets(c: Ctx, segment_id: str, **kw):
     """Every row with its reasons, computed now and not kept (an export builds it once, when clicked); arguments as :func:`targets`."""
     args = {"scope": "city", "gates": True, "province": None, "listed_only": False, "min_revenue": None, "quals": ()} | kw
-    return _targets_now(c.view, c.settings_json, segment_id, args["scope"], args["gates"], args["province"], args["listed_only"],
+    return _targets_now(pool_view(c, segment_id), c.settings_json, segment_id, args["scope"], args["gates"], args["province"], args["listed_only"],
                         args["min_revenue"], tuple(args["quals"]))  # fmt: skip
 
 
@@ -133,4 +134,4 @@ def projects(c: Ctx, as_of: dt.date | None = None, park_id: str | None = None):
 
 
 def whatif(c: Ctx, add: tuple = (), projects: tuple = (), scope: str = "city", chain_id: str | None = None):
-    return _whatif(c.view, c.location, c.version, c.settings_json, tuple(add), tuple(projects), scope, chain_id)
+    return _whatif(whatif_view(c, tuple(add), tuple(projects)), c.location, c.version, c.settings_json, tuple(add), tuple(projects), scope, chain_id)

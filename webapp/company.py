@@ -16,6 +16,7 @@ import polars as pl
 import streamlit as st
 
 from webapp.context import Ctx
+from webapp.neo4j_view import full_view
 from webapp.pages import PAGES, page_link
 
 PARAM = "enterprise"  # the query parameter naming the company shown
@@ -66,10 +67,10 @@ def _profile(_view: Any, location: str, version: str, settings_json: str, enterp
 
 
 def search(c: Ctx, query: str, limit: int = 20) -> list[Any]:
-    """:func:`graph.lookup.search_enterprises`, cached per store version."""
-    return _search(c.view, c.location, c.version, query.strip(), limit)
+    """:func:`graph.lookup.search_enterprises`, cached per store version (on Neo4j over the full view)."""
+    return _search(full_view(c), c.location, c.version, query.strip(), limit)
 
 
 def profile(c: Ctx, enterprise_id: str) -> Any:
     """:func:`graph.analysis.company.company_profile` with the settings in force, cached."""
-    return _profile(c.view, c.location, c.version, c.settings_json, enterprise_id)
+    return _profile(full_view(c), c.location, c.version, c.settings_json, enterprise_id)

@@ -68,12 +68,21 @@ def _open(c: Ctx) -> None:
         c.store = store
         c.version = store.version()
         if c.version:
-            c.view = load_view(c.settings.store, c.version, store)
+            c.view = _read_view(c, store)
             c.meta = dict(c.view.meta or {})
     except StoreError as exc:
         c.error = str(exc)
     except Exception as exc:  # noqa: BLE001 - show any store failure as a message, not a blank page
         c.error = f"无法读取数据库 {c.settings.store}：{exc}"
+
+
+def _read_view(c: Ctx, store: Store) -> GraphView:
+    """The embedded store's whole view; on Neo4j the scoped view (:mod:`webapp.neo4j_view`)."""
+    from webapp.neo4j_view import is_neo4j, scoped_view
+
+    if is_neo4j(store):
+        return scoped_view(c.settings.store, c.version, store)
+    return load_view(c.settings.store, c.version, store)
 
 
 def protect_error_details() -> None:
@@ -103,8 +112,19 @@ def ctx() -> Ctx:
     return c
 
 
-def require_data(c: Ctx) -> GraphView:
-    """The view, or an explanation of how to load data (and stop the page)."""
+def require_data(c: Ctx, *, scoped: bool = False) -> GraphView:
+    """The view, or an explanation of how to load data (and stop the page).
+
+    ``scoped``: the page computes everything from a scoped view (Neo4j, :mod:`webapp.neo4j_view`);
+    otherwise the page gets the whole graph (on Neo4j read in full now, once per store version).
+    """
+    if not scoped and not c.empty and c.view is not None and c.view.scoped:
+        from webapp.neo4j_view import full_view
+
+        try:
+            c.view = full_view(c)
+        except StoreError as exc:
+            c.error, c.view = str(exc), None
     if c.error:
         st.error(c.error, icon=":material/error:")
     if c.empty:

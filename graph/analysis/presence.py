@@ -106,8 +106,9 @@ def _candidate_counts(view: GraphView, extra: ExtraLocal) -> pl.DataFrame:
 
     def build() -> pl.DataFrame:
         counted = view.aggregates.get("candidate_counts")
-        if counted is not None:  # a scoped view: counted by the server (no what-if on it, see segment_presence)
-            return counted.select(pl.col("segment_id").cast(pl.Utf8), pl.col("candidate_count").cast(pl.Int64))
+        if counted is not None:  # a scoped view: counted by the server, less the candidates that land (what-if)
+            counted = counted.select(pl.col("segment_id").cast(pl.Utf8), pl.col("candidate_count").cast(pl.Int64))
+            return _less_landed(view, counted, extra) if extra else counted
         if view.scoped:
             raise ValueError("精简视图未包含候选企业数，无法计算环节情况（请读取完整视图）")
         cand = _candidate_rows(view)
@@ -122,6 +123,45 @@ def _candidate_counts(view: GraphView, extra: ExtraLocal) -> pl.DataFrame:
         )
 
     return memo(view, ("candidate_counts", extra), build)
+
+
+def _less_landed(view: GraphView, counted: pl.DataFrame, extra: ExtraLocal) -> pl.DataFrame:
+    """Server-counted candidates minus those the what-if pairs take out of a segment.
+
+    The view holds every ``enterprise_segments`` row of the landed enterprises (``complete_rows``),
+    so a candidate leaves segment S only when no row of it in S or a sub-segment remains.
+    """
+    ids = sorted({e for e, _ in extra})
+    cand = view.enterprises.filter(pl.col("id").is_in(ids) & (pl.col("local") == False).fill_null(False))  # noqa: E712
+    rows = view.enterprise_segments.filter(pl.col("enterprise_id").is_in(cand.get_column("id").implode())).select("enterprise_id", "segment_id")
+    pairs = pl.DataFrame({"enterprise_id": [e for e, _ in extra], "segment_id": [s for _, s in extra]}, schema={"enterprise_id": pl.Utf8, "segment_id": pl.Utf8})
+    closure = segment_closure(view)
+
+    def per_segment(r: pl.DataFrame) -> pl.DataFrame:
+        j = r.rename({"segment_id": "member_id"}).join(closure, on="member_id", how="inner")
+        return j.group_by("segment_id").agg(pl.col("enterprise_id").n_unique().cast(pl.Int64).alias("n"))
+
+    before, after = per_segment(rows), per_segment(rows.join(pairs, on=["enterprise_id", "segment_id"], how="anti"))
+    delta = before.join(after, on="segment_id", how="left", suffix="_after").select(
+        "segment_id", (pl.col("n") - pl.col("n_after").fill_null(0)).alias("_gone")
+    )
+    return counted.join(delta, on="segment_id", how="left").select(
+        "segment_id", (pl.col("candidate_count") - pl.col("_gone").fill_null(0)).cast(pl.Int64).alias("candidate_count")
+    )
+
+
+def whatif_ready(view: GraphView, extra: ExtraLocal) -> bool:
+    """Whether what-if ``extra`` can run on ``view``: a full view, or a scoped one holding every row of
+    each landed enterprise (local ones, or read whole: ``complete_rows``, :func:`graph.stores.neo4j_scoped.add_companies`).
+
+    >>> from graph.analysis._example import tiny_view
+    >>> whatif_ready(tiny_view(), (("X1", "S2"),))
+    True
+    """
+    if not view.scoped or not extra:
+        return True
+    whole = set(view.aggregates.get("complete_rows", ())) | set(view.enterprises.filter(pl.col("local").fill_null(False)).get_column("id").to_list())
+    return {e for e, _ in extra} <= whole and view.aggregates.get("candidate_counts") is not None
 
 
 def segment_presence(
@@ -158,8 +198,8 @@ def segment_presence(
     """
     scope = Scope.parse(scope)
     extra = normalise_extra(extra_local)
-    if extra and view.scoped:
-        raise ValueError("假设落地分析需要完整数据视图（当前为仅含本地企业的精简视图）")
+    if not whatif_ready(view, extra):
+        raise ValueError("假设落地分析需要完整数据视图，或精简视图中含落地企业的全部环节行")
     key = ("presence", str(scope), extra, settings.above_scale_revenue)
     return memo(view, key, lambda: _presence(view, settings, scope, extra))
 

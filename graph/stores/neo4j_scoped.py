@@ -11,15 +11,16 @@ completeness, one segment's targets and the park reports need far less:
   (the ``ties`` of a candidate and the links inside a park are all of this kind);
 * per-segment aggregates over the other enterprises, computed by the server: the distinct
   candidates of each segment and its sub-segments (``candidate_counts``), the region codes
-  enterprises are registered in (a region scope may name one) and the number of supply links
-  (whether ``ties`` is known at all).
+  enterprises are registered in (a region scope may name one), the number of supply links
+  (whether ``ties`` is known at all), the number of enterprises and the provinces and
+  qualifications of the candidates (the app's 总览 count and 招商目标 filters).
 
 :func:`read_scoped_view` returns that :class:`~graph.view.GraphView` (its ``aggregates`` set);
 :func:`add_pool` adds one segment's target pool (its candidates with their factor inputs and
 their ``enterprise_segments`` rows in the segment and its sub-segments), fetched by one query
 for that pool, so :func:`graph.analysis.targets` ranks exactly as on the full view. Every
 answer equals the full view's (``tests/test_neo4j_scoped.py``); what-if analysis and the pages
-that list every enterprise keep the full read.
+that list every enterprise keep the full read (the app: :mod:`webapp.neo4j_view`).
 """
 
 from __future__ import annotations
@@ -71,23 +72,29 @@ def closure_param(view: GraphView) -> list[dict[str, Any]]:
     return [{"segment": s, "members": m} for s, m in grouped.iter_rows()]
 
 
-def _aggregates(store: Neo4jStore, closure: list[dict[str, Any]] | None) -> tuple[str, dict[str, Any], str]:
+def _aggregates(store: Neo4jStore, closure: list[dict[str, Any]] | None, filters: bool = False) -> tuple[str, dict[str, Any], str]:
     """(generation before, the server's figures over every enterprise, generation after), in a session of its own.
 
     With a ``closure``: the distinct enterprises per segment (``_per_segment``) and the links of
     enterprises whose ``local`` is blank (``_blank_links``), from which :func:`candidate_counts`
-    takes the candidates; None leaves them out.
+    takes the candidates; None leaves them out. ``filters``: also the provinces and
+    qualifications of the candidates (the app's 招商目标 filters; two scans of every enterprise,
+    which the CLI does not pay).
     """
     with store._session(READ_ACCESS) as s:
         before = store._generation(s)
         aggregates: dict[str, Any] = {
             "enterprise_region_codes": sorted(s.run(Q.SCOPED_ENTERPRISE_REGION_CODES).single()["codes"]),
             "supply_link_count": int(s.run(Q.count_rels("SUPPLIES_TO")).single()["n"]),
+            "enterprise_count": int(s.run(Q.count_nodes("Enterprise")).single()["n"]),
         }
+        if filters:
+            aggregates["candidate_provinces"] = sorted(p for p in s.run(Q.SCOPED_CANDIDATE_PROVINCES).single()["values"] if p)
+            aggregates["candidate_qualifications"] = sorted(q for q in s.run(Q.SCOPED_CANDIDATE_QUALIFICATIONS).single()["values"] if q)
         if closure is not None:
             rows = s.run(Q.SCOPED_ENTERPRISES_PER_SEGMENT, closure=closure).single()["rows"]
             aggregates["_per_segment"] = pl.DataFrame(rows, schema={"segment_id": pl.Utf8, "n": pl.Int64}, orient="row")
-            total = int(s.run(Q.count_nodes("Enterprise")).single()["n"])
+            total = aggregates["enterprise_count"]
             flagged = int(s.run(Q.SCOPED_COUNT_NOT_LOCAL).single()["n"]) + int(s.run(Q.SCOPED_COUNT_LOCAL).single()["n"])
             blank = s.run(Q.SCOPED_BLANK_LOCAL_LINKS).single()["rows"] if total > flagged else []
             aggregates["_blank_links"] = pl.DataFrame(blank, schema={"enterprise_id": pl.Utf8, "segment_id": pl.Utf8}, orient="row")
@@ -123,7 +130,7 @@ def candidate_counts(view: GraphView, per_segment: pl.DataFrame, blank_links: pl
     )
 
 
-def _read_scoped(store: Neo4jStore, workers: ThreadPoolExecutor, candidates: bool) -> tuple[dict[str, pl.DataFrame], dict[str, Any]] | None:
+def _read_scoped(store: Neo4jStore, workers: ThreadPoolExecutor, candidates: bool, filters: bool = False) -> tuple[dict[str, pl.DataFrame], dict[str, Any]] | None:
     """Tables and aggregates of the scoped view, or None when a write switched generations meanwhile.
 
     The aggregates run in a second session while this one reads the tables; both must see one
@@ -133,7 +140,7 @@ def _read_scoped(store: Neo4jStore, workers: ThreadPoolExecutor, candidates: boo
         generation = store._generation(s)
         nodes = {"Segment": _frame(s, Q.scoped_nodes("Segment"), NODES["Segment"].props)}
         closure = closure_param(GraphView(tables_from_graph(nodes, {})))
-        pending = workers.submit(_aggregates, store, closure if candidates else None)
+        pending = workers.submit(_aggregates, store, closure if candidates else None, filters)
         nodes |= {label: _frame(s, Q.scoped_nodes(label), NODES[label].props) for label in SMALL_LABELS if label != "Segment"}
         nodes["Enterprise"] = _frame(s, Q.scoped_local_enterprises(), NODES["Enterprise"].props)
         rels = {
@@ -152,18 +159,19 @@ def _read_scoped(store: Neo4jStore, workers: ThreadPoolExecutor, candidates: boo
     return tables, {"generation": generation, **aggregates}
 
 
-def read_scoped_view(store: Neo4jStore, *, candidates: bool = True) -> GraphView:
+def read_scoped_view(store: Neo4jStore, *, candidates: bool = True, filters: bool = False) -> GraphView:
     """The scoped view of the store's live generation (see the module docstring).
 
     Only segment-level rows and the local enterprises cross Bolt; a write that switches
     generations during the read makes it read again. ``candidates=False`` leaves out the
     candidate counts (targets and the park reports do not use them; presence then refuses
-    the view rather than count only what it holds).
+    the view rather than count only what it holds). ``filters=True`` (the app) adds the
+    candidates' provinces and qualifications.
     """
     try:
         with ThreadPoolExecutor(max_workers=1) as workers:
             for _ in range(READ_RETRIES):
-                got = _read_scoped(store, workers, candidates)
+                got = _read_scoped(store, workers, candidates, filters)
                 if got is not None:
                     return GraphView(got[0], store.read_meta(), aggregates=got[1])
     except StoreError:
@@ -194,7 +202,7 @@ def add_pool(store: Neo4jStore, view: GraphView, segment_id: str) -> GraphView:
         generation, links, ents = store._consistent(lambda s: _read_pool(store, s, members), "读取")
         if generation == view.aggregates.get("generation"):
             return pool_view(view, segment_id, links, ents)
-        view = read_scoped_view(store)
+        view = read_scoped_view(store, filters="candidate_provinces" in view.aggregates)
     raise StoreError("读取期间数据库被反复更新，请稍后重试。")
 
 
@@ -206,3 +214,43 @@ def pool_view(view: GraphView, segment_id: str, links: pl.DataFrame, ents: pl.Da
         both = pl.concat([view.tables[name], conform(name, pool[name])])
         tables[name] = canonical_order(name, both)
     return GraphView(tables, view.meta, aggregates={**view.aggregates, "pool_of": segment_id})
+
+
+def _read_companies(store: Neo4jStore, s: Any, ids: list[str]) -> tuple[str, pl.DataFrame, pl.DataFrame]:
+    links = _frame(s, Q.scoped_operates_in_by_id(), RELS["OPERATES_IN"].props, ends=True, ids=ids)
+    ents = _frame(s, Q.scoped_enterprises_by_id(), NODES["Enterprise"].props, ids=ids)
+    return store._generation(s), links, ents
+
+
+def add_companies(store: Neo4jStore, view: GraphView, enterprise_ids: Iterable[str]) -> GraphView:
+    """``view`` (scoped) plus these enterprises with all their properties and every
+    ``enterprise_segments`` row (what-if: companies that land), read by two queries by id.
+
+    Ids of enterprises the view already holds whole (the local ones, companies added before) are
+    not read again; unknown ids are left out (the analysis names them). The view's ``complete_rows``
+    lists the added ids. When a write switched generations since ``view`` was read, the scoped view
+    is read again first.
+    """
+    for _ in range(READ_RETRIES):
+        whole = set(view.enterprises.filter(pl.col("local").fill_null(False)).get_column("id").to_list())
+        whole |= set(view.aggregates.get("complete_rows", ()))
+        ids = sorted(set(enterprise_ids) - whole)
+        if not ids:
+            return view
+        generation, links, ents = store._consistent(lambda s: _read_companies(store, s, ids), "读取")
+        if generation == view.aggregates.get("generation"):
+            return companies_view(view, links, ents)
+        view = read_scoped_view(store, filters="candidate_provinces" in view.aggregates)
+    raise StoreError("读取期间数据库被反复更新，请稍后重试。")
+
+
+def companies_view(view: GraphView, links: pl.DataFrame, ents: pl.DataFrame) -> GraphView:
+    """A new scoped view with these enterprises and all their links added (any rows of theirs it held are replaced)."""
+    ids = ents.get_column("id").to_list()
+    added = tables_from_graph({"Enterprise": ents}, {"OPERATES_IN": links})
+    tables = dict(view.tables)
+    for name, key in (("enterprises", "id"), ("enterprise_segments", "enterprise_id")):
+        kept = view.tables[name].filter(~pl.col(key).is_in(ids))
+        tables[name] = canonical_order(name, pl.concat([kept, conform(name, added[name])]))
+    complete = sorted(set(view.aggregates.get("complete_rows", ())) | set(ids))
+    return GraphView(tables, view.meta, aggregates={**view.aggregates, "complete_rows": complete})
