@@ -153,17 +153,19 @@ def staging_label(label: str) -> str:
 
 
 def schema_statements() -> list[str]:
-    """Uniqueness constraints on ``id`` (live and staging labels, meta) and ``name`` indexes.
+    """Uniqueness constraints on ``id`` (live labels, meta) and ``name`` indexes.
 
-    Idempotent (``IF NOT EXISTS``); run before every write.
+    Idempotent (``IF NOT EXISTS`` / ``IF EXISTS``); run before every write. Staging labels have
+    no index: a write finds its staged nodes by internal id, and the ids were checked unique
+    before writing, so an index would only cost an insert per node and a removal at the switch.
+    The ``DROP`` removes the staging constraints earlier versions created.
     """
     out = []
     for label, spec in NODES.items():
         lab = ident(label)
         low = lab.lower()
         out.append(f"CREATE CONSTRAINT indmap_{low}_id IF NOT EXISTS FOR (n:{lab}) REQUIRE n.id IS UNIQUE")
-        stage = staging_label(label)
-        out.append(f"CREATE CONSTRAINT indmap_staging_{low}_id IF NOT EXISTS FOR (n:{stage}) REQUIRE n.id IS UNIQUE")
+        out.append(f"DROP CONSTRAINT indmap_staging_{low}_id IF EXISTS")
         if any(p.name == "name" for p in spec.props):
             out.append(f"CREATE INDEX indmap_{low}_name IF NOT EXISTS FOR (n:{lab}) ON (n.name)")
     # the scoped analysis view reads the local enterprises (about 5 %) without scanning the rest
@@ -223,25 +225,33 @@ def create_staging_nodes(label: str) -> str:
     """``$rows``: one list per node, the values in schema order (``NODES[label].props``).
 
     Lists, not maps: the property names travel once, in the query, not once per row. A null
-    value sets no property (``CREATE`` skips nulls), as a missing key did.
+    value sets no property (``CREATE`` skips nulls), as a missing key did. Returns one row:
+    ``keys`` (the ``id`` values) and ``ids`` (the new nodes' internal ids), pairwise, so the
+    relationships can find their ends by internal id (:func:`create_staging_rels`).
     """
-    props = ", ".join(f"{ident(p.name)}: row[{i}]" for i, p in enumerate(NODES[label].props))
-    return f"UNWIND $rows AS row CREATE (:{staging_label(label)} {{{props}}})"
+    props = NODES[label].props
+    props_map = ", ".join(f"{ident(p.name)}: row[{i}]" for i, p in enumerate(props))
+    key = next(i for i, p in enumerate(props) if p.name == "id")
+    return (
+        f"UNWIND $rows AS row CREATE (n:{staging_label(label)} {{{props_map}}}) "
+        f"RETURN collect(row[{key}]) AS keys, collect(id(n)) AS ids"
+    )
 
 
 def create_staging_rels(rtype: str) -> str:
-    """``$rows``: one list per relationship, ``[src id, dst id, props in schema order...]``.
+    """``$rows``: one list per relationship, ``[src node id, dst node id, props in schema order...]``.
 
-    Both ends must exist (checked before writing); they are found through the staging
-    labels' uniqueness constraints (``NodeUniqueIndexSeek``).
+    The ends are the internal ids :func:`create_staging_nodes` returned (``NodeByIdSeek``: a
+    record read, no index lookup); the staging label is checked as well, so an id that is not
+    a staging node of the right label matches nothing (the writer compares the count).
     """
     spec = RELS[rtype]
     props = ", ".join(f"{ident(p.name)}: row[{i + 2}]" for i, p in enumerate(spec.props))
     body = f" {{{props}}}" if props else ""
     return (
         f"UNWIND $rows AS row "
-        f"MATCH (a:{staging_label(spec.src)} {{id: row[0]}}) "
-        f"MATCH (b:{staging_label(spec.dst)} {{id: row[1]}}) "
+        f"MATCH (a:{staging_label(spec.src)}) WHERE id(a) = row[0] "
+        f"MATCH (b:{staging_label(spec.dst)}) WHERE id(b) = row[1] "
         f"CREATE (a)-[:{ident(rtype)}{body}]->(b)"
     )
 

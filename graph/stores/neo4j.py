@@ -9,9 +9,10 @@ A write never touches the live graph until the new one is complete:
    the heartbeat is fresh; a writer that died (kill -9) loses the lease after
    ``LEASE_TTL_S`` seconds without a heartbeat.
 2. **Staging.** Leftover staging nodes of a dead writer are deleted. The new
-   nodes are created with *staging labels* (``IndmapStaging_Segment``, each
-   with its own uniqueness constraint on ``id``), never with a schema label,
-   and the new relationships (real types) are created between staging nodes.
+   nodes are created with *staging labels* (``IndmapStaging_Segment``; no
+   index: the ids were checked unique up front), never with a schema label,
+   and the new relationships (real types) are created between staging nodes,
+   found by the internal ids their node batches returned.
    ``UNWIND $rows`` batches of ``settings.neo4j_batch_size`` rows, one
    transaction each, on ``settings.neo4j_write_sessions`` sessions at once
    (:mod:`graph.stores.neo4j_load`).
@@ -69,7 +70,7 @@ from graph import queries as Q
 from graph.stores.neo4j_values import collect_ids, collect_rel_ends, native, plain_value
 from graph.stores.base import LoadReport, ProgressFn, QueryRefused, QueryResult, Steps, StoreError, query_failed, take_rows
 from graph.stores.lock import wait_for
-from graph.stores.neo4j_load import Loader, batches
+from graph.stores.neo4j_load import Loader
 from graph.stores import neo4j_switch
 
 LEASE_TTL_S = 60
@@ -198,12 +199,11 @@ class Neo4jStore:
                 tick("cleanup")
                 with Loader(self, token, int(self.settings.neo4j_write_sessions)) as load:
                     for label, df in nodes.items():
-                        load.table(Q.create_staging_nodes(label), batches(df, batch))
+                        load.nodes(label, df, batch)
                         report.nodes[label] = df.height
                         tick(label)
                     for rtype, df in rels.items():
-                        # by end node: parallel batches then mostly lock different dense ends (Segment, Region)
-                        created = load.table(Q.create_staging_rels(rtype), batches(df.sort("_dst", "_src"), batch))
+                        created = load.rels(rtype, df, batch)
                         if created != df.height:  # ends were checked up front; this is a bug, not bad data
                             raise StoreError(f"关系 {rtype} 只写入了 {created}/{df.height} 条，写入已撤销。")
                         report.relationships[rtype] = created
