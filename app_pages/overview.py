@@ -28,7 +28,7 @@ view = require_data(c, scoped=True)  # on Neo4j the scoped view (webapp/neo4j_vi
 
 summary = cached.chain_summary(c)
 gap_res = cached.gaps(c)
-local_n = view.enterprises.filter(pl.col("local").fill_null(False)).height
+local_n = int(view.enterprises.get_column("local").fill_null(False).sum())  # a count: no copy of the local rows (0.2 s at 1M)
 
 m = st.columns(6)
 m[0].metric("产业", view.industries.height)

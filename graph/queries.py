@@ -110,6 +110,24 @@ def copy_rel(rtype: str) -> str:
     return f"COPY {ident(rtype)} FROM $df"
 
 
+def copy_from_file(table: str, path: str) -> str:
+    """LadybugDB: ``COPY`` a node or relationship table from a Parquet file the store wrote itself.
+
+    The engine takes a data frame as a parameter but not a file path (it refuses ``$path``:
+    "unsupported data type STRING"), so this one value is written into the statement as a
+    string literal, quoted and escaped here (backslash and quote), never by a caller.
+
+    >>> copy_from_file("Enterprise", "/tmp/it's/Enterprise.parquet")
+    "COPY Enterprise FROM '/tmp/it\\\\'s/Enterprise.parquet'"
+    """
+    return f"COPY {ident(table)} FROM {_string_literal(str(path))}"
+
+
+def _string_literal(text: str) -> str:
+    r"""``text`` as a single-quoted Cypher string literal (``\`` and ``'`` escaped)."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
 LADYBUG_WRITE_META = f"CREATE (:{META_LABEL} {{id: $meta_id, json: $json}})"
 LADYBUG_READ_META = f"MATCH (m:{META_LABEL}) RETURN m.json"
 
@@ -135,17 +153,19 @@ def staging_label(label: str) -> str:
 
 
 def schema_statements() -> list[str]:
-    """Uniqueness constraints on ``id`` (live and staging labels, meta) and ``name`` indexes.
+    """Uniqueness constraints on ``id`` (live labels, meta) and ``name`` indexes.
 
-    Idempotent (``IF NOT EXISTS``); run before every write.
+    Idempotent (``IF NOT EXISTS`` / ``IF EXISTS``); run before every write. Staging labels have
+    no index: a write finds its staged nodes by internal id, and the ids were checked unique
+    before writing, so an index would only cost an insert per node and a removal at the switch.
+    The ``DROP`` removes the staging constraints earlier versions created.
     """
     out = []
     for label, spec in NODES.items():
         lab = ident(label)
         low = lab.lower()
         out.append(f"CREATE CONSTRAINT indmap_{low}_id IF NOT EXISTS FOR (n:{lab}) REQUIRE n.id IS UNIQUE")
-        stage = staging_label(label)
-        out.append(f"CREATE CONSTRAINT indmap_staging_{low}_id IF NOT EXISTS FOR (n:{stage}) REQUIRE n.id IS UNIQUE")
+        out.append(f"DROP CONSTRAINT indmap_staging_{low}_id IF EXISTS")
         if any(p.name == "name" for p in spec.props):
             out.append(f"CREATE INDEX indmap_{low}_name IF NOT EXISTS FOR (n:{lab}) ON (n.name)")
     # the scoped analysis view reads the local enterprises (about 5 %) without scanning the rest
@@ -205,39 +225,61 @@ def create_staging_nodes(label: str) -> str:
     """``$rows``: one list per node, the values in schema order (``NODES[label].props``).
 
     Lists, not maps: the property names travel once, in the query, not once per row. A null
-    value sets no property (``CREATE`` skips nulls), as a missing key did.
+    value sets no property (``CREATE`` skips nulls), as a missing key did. Returns one row:
+    ``keys`` (the ``id`` values) and ``ids`` (the new nodes' internal ids), pairwise, so the
+    relationships can find their ends by internal id (:func:`create_staging_rels`).
     """
-    props = ", ".join(f"{ident(p.name)}: row[{i}]" for i, p in enumerate(NODES[label].props))
-    return f"UNWIND $rows AS row CREATE (:{staging_label(label)} {{{props}}})"
+    props = NODES[label].props
+    props_map = ", ".join(f"{ident(p.name)}: row[{i}]" for i, p in enumerate(props))
+    key = next(i for i, p in enumerate(props) if p.name == "id")
+    return (
+        f"UNWIND $rows AS row CREATE (n:{staging_label(label)} {{{props_map}}}) "
+        f"RETURN collect(row[{key}]) AS keys, collect(id(n)) AS ids"
+    )
 
 
 def create_staging_rels(rtype: str) -> str:
-    """``$rows``: one list per relationship, ``[src id, dst id, props in schema order...]``.
+    """``$rows``: one list per relationship, ``[src node id, dst node id, props in schema order...]``.
 
-    Both ends must exist (checked before writing); they are found through the staging
-    labels' uniqueness constraints (``NodeUniqueIndexSeek``).
+    The ends are the internal ids :func:`create_staging_nodes` returned (``NodeByIdSeek``: a
+    record read, no index lookup); the staging label is checked as well, so an id that is not
+    a staging node of the right label matches nothing (the writer compares the count).
     """
     spec = RELS[rtype]
     props = ", ".join(f"{ident(p.name)}: row[{i + 2}]" for i, p in enumerate(spec.props))
     body = f" {{{props}}}" if props else ""
     return (
         f"UNWIND $rows AS row "
-        f"MATCH (a:{staging_label(spec.src)} {{id: row[0]}}) "
-        f"MATCH (b:{staging_label(spec.dst)} {{id: row[1]}}) "
+        f"MATCH (a:{staging_label(spec.src)}) WHERE id(a) = row[0] "
+        f"MATCH (b:{staging_label(spec.dst)}) WHERE id(b) = row[1] "
         f"CREATE (a)-[:{ident(rtype)}{body}]->(b)"
     )
 
 
-def retire_live(label: str) -> str:
-    """Switch step 1 (inside the switch transaction): live nodes become retired."""
+def retire_live(label: str, limited: bool = False) -> str:
+    """Switch step 1: live nodes become retired (all at once, or ``limited``: ``$limit`` of them, returns ``n``)."""
     lab = ident(label)
-    return f"MATCH (n:{lab}) REMOVE n:{lab} SET n:{RETIRED_LABEL}"
+    cut = " WITH n LIMIT $limit" if limited else ""
+    return f"MATCH (n:{lab}){cut} REMOVE n:{lab} SET n:{RETIRED_LABEL}" + (" RETURN count(*) AS n" if limited else "")
 
 
-def promote_staging(label: str) -> str:
-    """Switch step 2 (same transaction): staging nodes become live."""
+def promote_staging(label: str, limited: bool = False) -> str:
+    """Switch step 2: staging nodes become live (all at once, or ``limited`` as :func:`retire_live`)."""
     stage = staging_label(label)
-    return f"MATCH (n:{stage}) REMOVE n:{stage} SET n:{ident(label)}"
+    cut = " WITH n LIMIT $limit" if limited else ""
+    return f"MATCH (n:{stage}){cut} REMOVE n:{stage} SET n:{ident(label)}" + (" RETURN count(*) AS n" if limited else "")
+
+
+# The switch in batches (graph.stores.neo4j_switch): the meta node carries the pending
+# generation, its phase ("retire", then "promote") and its meta until the last step.
+_OURS = f"MATCH (m:{META_LABEL} {{id: $meta_id}}) WHERE m.writer = $token"
+SWITCH_BEGIN = f"{_OURS} SET m.switching = $generation, m.switch_phase = $phase, m.switch_json = $json, m.switch_written_at = $written_at RETURN count(m) AS n"
+SWITCH_PHASE = f"{_OURS} AND m.switching IS NOT NULL SET m.switch_phase = $phase RETURN count(m) AS n"
+SWITCH_END = (
+    f"{_OURS} AND m.switching IS NOT NULL SET m.json = m.switch_json, m.generation = m.switching, "
+    "m.written_at = m.switch_written_at REMOVE m.switching, m.switch_phase, m.switch_json, m.switch_written_at RETURN count(m) AS n"
+)
+SWITCH_STATE = f"MATCH (m:{META_LABEL} {{id: $meta_id}}) RETURN m.switching AS switching, m.switch_phase AS phase"
 
 
 NEO4J_WRITE_META = f"""
@@ -250,7 +292,11 @@ SET m.json = $json, m.generation = $generation, m.written_at = $written_at
 
 NEO4J_READ_META = f"MATCH (m:{META_LABEL} {{id: $meta_id}}) RETURN m.json AS json, m.generation AS generation"
 
-READ_GENERATION = f"MATCH (m:{META_LABEL} {{id: $meta_id}}) RETURN m.generation AS generation"
+# ``stale``: a switch is pending and its writer's lease has expired (the writer died mid-switch)
+READ_GENERATION = (
+    f"MATCH (m:{META_LABEL} {{id: $meta_id}}) RETURN m.generation AS generation, m.switching AS switching, "
+    "(m.writer IS NULL OR m.writer_heartbeat < timestamp() - $ttl_ms) AS stale"
+)
 
 # node ids for relationship ends the result did not carry
 NODE_IDS_BY_ELEMENT_ID = "MATCH (n) WHERE elementId(n) IN $element_ids RETURN elementId(n) AS eid, n.id AS id"

@@ -154,7 +154,7 @@ class Settings(BaseSettings):
     neo4j_password: SecretStr = SecretStr("")
     neo4j_database: str = "neo4j"
     neo4j_connect_timeout_s: float = Field(3.0, gt=0)
-    neo4j_batch_size: int = Field(5000, ge=1)
+    neo4j_batch_size: int = Field(2000, ge=1)
     neo4j_write_sessions: int = Field(
         2, ge=1, le=8, title="Neo4j 并行写入会话数", description="sessions that load one table's batches in parallel during a write"
     )

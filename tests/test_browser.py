@@ -1,6 +1,7 @@
 """The app in a real browser: Debian's Chromium driven by Playwright, fully offline.
 
-Starts ``streamlit run app.py`` on a store built from the demo dataset (the
+Starts the app as ``scripts/run`` does (``python -m webapp.serve``: ``streamlit run app.py`` with the
+app's modules and the store's view loaded before the server listens) on a store built from the demo dataset (the
 small test fixture when the demo is not there), visits every page and fails on
 
 * any request to a host other than localhost / 127.0.0.1 (CDNs, fonts, telemetry),
@@ -145,7 +146,7 @@ def server(tmp_path_factory):
     env = dict(os.environ, INDMAP_STORE=str(store), PYTHONUNBUFFERED="1")
     log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w+")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
+        [sys.executable, "-m", "webapp.serve", "--server.headless", "true", "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -42,7 +42,7 @@ def _cli(*args: str, stdin: str = "", env: dict | None = None) -> None:
 def _serve(store: Path, address: str, log: Path, env: dict | None = None) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port), "--server.address", address,
+        [sys.executable, "-m", "webapp.serve", "--server.headless", "true", "--server.port", str(port), "--server.address", address,  # as scripts/run
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
         cwd=ROOT, env={**os.environ, "INDMAP_STORE": str(store), "PYTHONUNBUFFERED": "1", **(env or {})}, stdout=open(log, "w"), stderr=subprocess.STDOUT,
     )  # fmt: skip

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # help and the guard's messages do, is not Cypher); test_the_cypher_pattern_sees_every_statement keeps it honest
 CYPHER = re.compile(
     r"\b(MATCH|MERGE|UNWIND|CREATE)\s*[($]|\bUNWIND\s+\w+\(|\bCOPY\s+\w+\s+(FROM|TO)\b"
-    r"|\bCREATE\s+(NODE TABLE|REL TABLE|CONSTRAINT)\b|\bCREATE\s+INDEX\b[^;]*\bFOR\s*\(|\bCALL\s+\w+(\.\w+)*\("
+    r"|\b(CREATE|DROP)\s+(NODE TABLE|REL TABLE|CONSTRAINT)\b|\bCREATE\s+INDEX\b[^;]*\bFOR\s*\(|\bCALL\s+\w+(\.\w+)*\("
 )
 # text shown to people that mentions a query (an error message, a --help example, the console's first query)
 EXAMPLES = {("graph/guard.py", "查询为空"), ("cli/core.py", "the query, e.g."), ("cli/core.py", "CALL show_tables()"), ("app_pages/console.py", "MATCH (c:Chain) RETURN c.id, c.name LIMIT 20")}
@@ -49,6 +49,8 @@ def _all_statements() -> list[str]:
                 out += [s for label in NODES for s in _as_list(obj(label))]
             elif params == ["rtype"]:
                 out += [s for rtype in RELS for s in _as_list(obj(rtype))]
+            elif params == ["table", "path"]:  # the one statement with a literal: a file path the store wrote (checked below)
+                out += [obj(t, "/tmp/x").replace("'/tmp/x'", "$path") for t in [*NODES, *RELS]]
             elif not params:
                 res = obj()
                 out += res if isinstance(res, list) else [res]
@@ -62,6 +64,14 @@ def test_no_values_pasted_into_cypher():
     assert len(stmts) > 10 * len(NODES)
     for stmt in stmts:
         assert "'" not in stmt and '"' not in stmt, stmt  # values travel as $parameters only
+
+
+def test_copy_from_file_quotes_the_path():
+    nasty = "/tmp/a b'c\\d 数据/Enterprise.parquet"
+    stmt = Q.copy_from_file("Enterprise", nasty)
+    assert stmt == "COPY Enterprise FROM '/tmp/a b\\'c\\\\d 数据/Enterprise.parquet'"
+    with pytest.raises(ValueError):
+        Q.copy_from_file("Enterprise) MATCH (n", "/tmp/x")
 
 
 def test_the_cypher_pattern_sees_every_statement():
@@ -96,13 +106,15 @@ def test_all_cypher_lives_in_graph_queries():
     assert not found, "Cypher outside graph/queries.py:\n" + "\n".join(found)
 
 
-def test_constraints_cover_live_and_staging_labels():
+def test_constraints_cover_live_labels_and_drop_the_staging_ones():
     stmts = "\n".join(Q.schema_statements())
     for label in NODES:
         assert f"FOR (n:{label}) REQUIRE n.id IS UNIQUE" in stmts
-        assert f"FOR (n:IndmapStaging_{label}) REQUIRE n.id IS UNIQUE" in stmts
+        # staged nodes are found by internal id: no index maintained per staged node
+        assert f"IndmapStaging_{label}" not in stmts
+        assert f"DROP CONSTRAINT indmap_staging_{label.lower()}_id IF EXISTS" in stmts
     assert "FOR (n:IndmapMeta) REQUIRE n.id IS UNIQUE" in stmts
-    assert all("IF NOT EXISTS" in s for s in Q.schema_statements())
+    assert all("IF NOT EXISTS" in s or s.startswith("DROP ") and "IF EXISTS" in s for s in Q.schema_statements())
 
 
 def test_identifiers_are_checked():
@@ -115,7 +127,8 @@ def test_staging_writes_never_use_live_labels():
         assert f":{label})" not in Q.create_staging_nodes(label)
     for rtype, spec in RELS.items():
         stmt = Q.create_staging_rels(rtype)
-        assert f"(a:IndmapStaging_{spec.src} " in stmt and f"(b:IndmapStaging_{spec.dst} " in stmt
+        assert f"(a:IndmapStaging_{spec.src}) WHERE id(a) = row[0] " in stmt
+        assert f"(b:IndmapStaging_{spec.dst}) WHERE id(b) = row[1] " in stmt
 
 
 def test_rows_are_positional_lists_without_nulls_inside_lists():
@@ -136,9 +149,11 @@ def test_write_queries_index_rows_in_schema_order():
         stmt = Q.create_staging_nodes(label)
         for i, p in enumerate(spec.props):
             assert f"{p.name}: row[{i}]" in stmt
+        key = [p.name for p in spec.props].index("id")
+        assert stmt.endswith(f"RETURN collect(row[{key}]) AS keys, collect(id(n)) AS ids")
     for rtype, spec in RELS.items():
         stmt = Q.create_staging_rels(rtype)
-        assert "{id: row[0]}" in stmt and "{id: row[1]}" in stmt
+        assert "id(a) = row[0]" in stmt and "id(b) = row[1]" in stmt
         for i, p in enumerate(spec.props):
             assert f"{p.name}: row[{i + 2}]" in stmt
 

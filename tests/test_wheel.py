@@ -45,7 +45,8 @@ errors = [e.message for e in at.exception]
 at.switch_page("app_pages/chain_map.py").run()
 errors += [e.message for e in at.exception]
 html = [el.proto.srcdoc for el in at.get("iframe")]
-print(json.dumps({"files": here, "errors": errors, "titles": [t.value for t in at.title], "html": [len(h) for h in html], "inline_vis": any("vis-network" in h and "/app/static/" not in h for h in html)}))
+from webapp import serve  # python -m webapp.serve: finds the wheel's app.py and imports what it imports
+print(json.dumps({"serve": [str(serve.app_file()) == app.__file__, serve.warm()], "files": here, "errors": errors, "titles": [t.value for t in at.title], "html": [len(h) for h in html], "inline_vis": any("vis-network" in h and "/app/static/" not in h for h in html)}))
 """
 
 
@@ -101,5 +102,6 @@ def test_installed_wheel_ingests_from_another_folder_and_the_app_renders(venv, t
     assert len(got["files"]) == len(PACKAGES) + 1 and "reports" in PACKAGES
     assert all(str(venv) in f for f in got["files"]), got["files"]  # the wheel's copy, not this checkout
     assert not got["errors"], got["errors"]
+    assert got["serve"] == [True, []], got["serve"]
     assert "产业链图谱" in got["titles"]
     assert got["inline_vis"] and max(got["html"]) > 300_000  # vis-network inlined from the package data

@@ -40,10 +40,10 @@ def is_neo4j(store: Store | None) -> bool:
 
 @st.cache_resource(show_spinner="正在读取图谱数据（本地企业与汇总）…", max_entries=3)
 def scoped_view(location: str, version: str, _store: Store) -> GraphView:
-    """The scoped view of store version ``version`` (with candidate counts), shared by all sessions."""
+    """The scoped view of store version ``version`` (with candidate counts and the 招商目标 filters' choices), shared by all sessions."""
     from graph.stores.neo4j_scoped import read_scoped_view
 
-    return read_scoped_view(_store)
+    return read_scoped_view(_store, filters=True)
 
 
 @st.cache_resource(show_spinner="正在读取该环节的候选企业…", max_entries=16)

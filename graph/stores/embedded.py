@@ -7,8 +7,9 @@ only a stray temporary file (removed by the next write) and the previous store
 intact. Readers open the file read-only, so several processes can read at
 once, and reopen when :meth:`EmbeddedStore.version` changes.
 
-Bulk loading uses ``COPY ... FROM $df`` with polars frames (about 1 M rows/s
-here); ``MERGE`` per row is two orders of magnitude slower and never used.
+Bulk loading is ``COPY`` per node label / relationship type from a Parquet file written
+from the frame just before (the engine streams it; see :func:`_write_part`); ``MERGE`` per
+row is two orders of magnitude slower and never used.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import errno
 import gc
 import json
 import os
+import shutil
 import threading
 import time
 import uuid
@@ -34,6 +36,7 @@ from graph.mapping import iter_frames, tables_from_graph
 from graph.schema import NODES, RELS, TABLES
 from graph.settings import Settings
 from graph.stores.base import LoadReport, ProgressFn, QueryResult, Steps, StoreError, WriteFailed, query_failed, take_rows
+from graph.stores.heap import trim_heap
 from graph.stores import viewfile
 from graph.stores.lock import file_lock
 from graph.view import GraphView
@@ -117,14 +120,21 @@ class EmbeddedStore:
             except ValueError:
                 continue
             if not viewfile.pid_alive(pid):
-                f.unlink(missing_ok=True)
+                shutil.rmtree(f, ignore_errors=True) if f.is_dir() else f.unlink(missing_ok=True)
 
-    def write(self, tables: Mapping[str, pl.DataFrame], meta: dict | None = None, progress: ProgressFn | None = None) -> LoadReport:
+    def write(self, tables: Mapping[str, pl.DataFrame], meta: dict | None = None, progress: ProgressFn | None = None, *, release: bool = False) -> LoadReport:
         """Write ``tables`` as a new graph file and swap it in atomically (one writer at a time).
 
         The analysis view of the new generation is written beside it first, table by table
         (:mod:`graph.stores.viewfile`), and published only with the new file; the graph is
-        copied in one node label / relationship type frame at a time.
+        copied in one node label / relationship type frame at a time, each by way of a
+        Parquet file the engine streams (:func:`_write_part`).
+
+        ``release=True`` (``tables`` must be a dict the caller lets go of): each table in it is
+        replaced by its memory-mapped copy in the view as soon as it is written there, so the
+        in-memory frames can be freed before the copy and the writer holds one frame at a time.
+        Afterwards, also after a failure, ``tables`` still holds every table (same rows; mapped
+        files stay readable after the view is published or discarded).
 
         Raises :class:`~graph.stores.base.StoreBusy` when another writer holds the
         store for longer than ``write_lock_wait_s``, and
@@ -142,9 +152,11 @@ class EmbeddedStore:
             writer: viewfile.ViewWriter | None = None
             failure = None
             try:
-                writer = self._view_writer(tables)
-                # COPY from the frames in memory (mapping the view back would add its pages to the RSS)
-                report = self._write_file(tmp, tables, meta, progress)
+                writer = self._view_writer(tables, release)
+                if release:
+                    gc.collect()  # frames handed over may sit in reference cycles of the validation: free them now
+                # released: the frames come from the staged view, one mapping at a time (unmapped after its copy)
+                report = self._write_file(tmp, writer.staged() if release else tables, meta, progress)
                 with open(tmp, "rb") as fh:
                     os.fsync(fh.fileno())
                 writer.publish(generation, _version_of(tmp), meta)
@@ -168,11 +180,14 @@ class EmbeddedStore:
         report.seconds = time.perf_counter() - t0
         return report
 
-    def _view_writer(self, tables: Mapping[str, pl.DataFrame]) -> viewfile.ViewWriter:
-        """A staging writer holding ``tables`` (one Arrow IPC file each) and the derived indexes."""
+    def _view_writer(self, tables: Mapping[str, pl.DataFrame], release: bool = False) -> viewfile.ViewWriter:
+        """A staging writer holding ``tables`` (one Arrow IPC file each) and the derived indexes;
+        ``release``: each table of the dict ``tables`` replaced by its staged (memory-mapped) copy."""
         writer = viewfile.ViewWriter(viewfile.view_root(self.path))
         for name in TABLES:
             writer.add(name, tables.get(name))
+            if release and name in tables:
+                tables[name] = writer.staged()[name]  # type: ignore[index] - a dict when released
         writer.add_indexes()
         return writer
 
@@ -186,12 +201,18 @@ class EmbeddedStore:
             for ddl in Q.ladybug_ddl():
                 conn.execute(ddl)
             tick("schema")
+            parts = _parts_dir(tmp)
+            parts.mkdir()
             for kind, name, df in iter_frames(tables):
-                if df.height:
-                    conn.execute(Q.copy_node(name) if kind == "node" else Q.copy_rel(name), {"df": df})
-                (report.nodes if kind == "node" else report.relationships)[name] = df.height
-                del df
+                (report.nodes if kind == "node" else report.relationships)[name] = rows = df.height
+                part = _write_part(df, parts / f"{name}.parquet") if rows else None
+                del df  # the engine reads the file: the frame is not held while it copies
+                if part is not None:
+                    conn.execute(Q.copy_from_file(name, str(part)))
+                    part.unlink()
+                    trim_heap()
                 tick(name)
+            parts.rmdir()
             meta = dict(meta)
             meta.setdefault("written_at", dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
             meta["counts"] = {"nodes": report.nodes, "relationships": report.relationships}
@@ -200,6 +221,7 @@ class EmbeddedStore:
         finally:
             conn.close()
             db.close()  # checkpoints: everything is in the main file now (or this raises)
+            trim_heap()
         return report
 
     # ------------------------------------------------------------------ read
@@ -381,9 +403,30 @@ def _read_graph(conn: lb.Connection, tolerant: bool = False) -> tuple[dict[str, 
 
 
 def _remove_tmp(tmp: Path) -> None:
-    """The new file of a failed write and the engine's files beside it (.wal, .shadow, lock files)."""
+    """The new file of a failed write and the engine's files beside it (.wal, .shadow, lock files, the Parquet parts)."""
     for f in tmp.parent.glob(tmp.name + "*"):
-        f.unlink(missing_ok=True)
+        if f.is_dir():
+            shutil.rmtree(f, ignore_errors=True)
+        else:
+            f.unlink(missing_ok=True)
+
+
+def _parts_dir(tmp: Path) -> Path:
+    """Where a write keeps the Parquet file of the table it is copying (beside ``tmp``, removed with it)."""
+    return tmp.with_name(tmp.name + ".parts")
+
+
+def _write_part(df: pl.DataFrame, path: Path) -> Path:
+    """``df`` as a Parquet file for ``COPY ... FROM 'file'``, the engine's own streaming path.
+
+    ``COPY ... FROM $df`` converts the whole frame to Arrow first (polars string views become
+    large strings: a second copy of every text column, +360 MB on 1M enterprises, measured);
+    from a file the engine reads row group by row group, and the writer drops the frame
+    before the copy runs. Uncompressed: the file lives only until its table is copied (it is
+    removed then, or with the rest of a failed write by :func:`_remove_tmp`).
+    """
+    df.write_parquet(path, compression="uncompressed", statistics=False)
+    return path
 
 
 def _write_failure(exc: BaseException, location: str) -> str:

@@ -9,22 +9,26 @@ A write never touches the live graph until the new one is complete:
    the heartbeat is fresh; a writer that died (kill -9) loses the lease after
    ``LEASE_TTL_S`` seconds without a heartbeat.
 2. **Staging.** Leftover staging nodes of a dead writer are deleted. The new
-   nodes are created with *staging labels* (``IndmapStaging_Segment``, each
-   with its own uniqueness constraint on ``id``), never with a schema label,
-   and the new relationships (real types) are created between staging nodes.
+   nodes are created with *staging labels* (``IndmapStaging_Segment``; no
+   index: the ids were checked unique up front), never with a schema label,
+   and the new relationships (real types) are created between staging nodes,
+   found by the internal ids their node batches returned.
    ``UNWIND $rows`` batches of ``settings.neo4j_batch_size`` rows, one
    transaction each, on ``settings.neo4j_write_sessions`` sessions at once
    (:mod:`graph.stores.neo4j_load`).
-3. **Switch, in one transaction.** Every live node loses its schema label and
-   gets ``IndmapRetired``; every staging node loses its staging label and gets
-   its schema label; the meta node gets the new generation, counts and
-   provenance. Before the commit readers see only the old graph, after it only
-   the new one. The transaction touches only labels (no properties, no
-   relationships), but every relabelled node also moves between the label's
-   uniqueness and name indexes: measured, a 100k-enterprise refresh fits a
-   1 GB heap, while a 1M-enterprise refresh (1.1M nodes promoted, 0.1M retired)
-   exceeded the 2.1 GB transaction memory of a 3 GB heap and was refused (the
-   old graph stayed live). Larger graphs: ``neo4j-admin database import full``.
+3. **Switch.** Every live node loses its schema label and gets
+   ``IndmapRetired``; every staging node loses its staging label and gets its
+   schema label; the meta node gets the new generation, counts and provenance.
+   Only labels change: relationships hang off nodes, so they follow without
+   being touched. A small graph switches in *one transaction* (before the
+   commit readers see only the old graph, after it only the new one). A large
+   one (more than ``neo4j_switch.ONE_TX_MAX_NODES`` nodes relabelled) would
+   exceed the server's transaction memory in one transaction -- measured, a
+   1M-enterprise refresh (1.2M nodes) was refused at a 1 GB and a 3 GB heap --
+   so it switches *in batches* under a ``switching`` mark on the meta node:
+   readers wait while the mark is set, and a switch that was interrupted is
+   finished forward (the staged generation was complete before it began).
+   See :mod:`graph.stores.neo4j_switch`.
 4. **Clean-up.** Retired nodes are deleted with their relationships in batches,
    nodes of at most ``MAX_DEGREE`` relationships first (see
    ``graph.queries._SPARSE``).
@@ -39,7 +43,9 @@ types cannot be renamed, a label-less pattern such as ``MATCH ()-[r]->()`` may,
 there are none. The meta node is the only other non-schema node.
 
 A failed write deletes its staging nodes and releases the lease; the live
-graph is untouched.
+graph is untouched. A write that fails once a batched switch has begun
+finishes the switch instead (or leaves it to the next reader or writer): the
+new graph was complete, and going back would cost as much as going forward.
 """
 
 from __future__ import annotations
@@ -64,7 +70,8 @@ from graph import queries as Q
 from graph.stores.neo4j_values import collect_ids, collect_rel_ends, native, plain_value
 from graph.stores.base import LoadReport, ProgressFn, QueryRefused, QueryResult, Steps, StoreError, query_failed, take_rows
 from graph.stores.lock import wait_for
-from graph.stores.neo4j_load import Loader, batches
+from graph.stores.neo4j_load import Loader
+from graph.stores import neo4j_switch
 
 LEASE_TTL_S = 60
 HEARTBEAT_EVERY_S = 10
@@ -187,16 +194,16 @@ class Neo4jStore:
             raise self._error(exc, "写入") from exc
         try:
             with self._session(WRITE_ACCESS) as s:
+                neo4j_switch.finish(self, s, token)  # a switch whose writer died: its staging nodes are the live graph-to-be
                 self._delete_staging(s, batch, token)
                 tick("cleanup")
                 with Loader(self, token, int(self.settings.neo4j_write_sessions)) as load:
                     for label, df in nodes.items():
-                        load.table(Q.create_staging_nodes(label), batches(df, batch))
+                        load.nodes(label, df, batch)
                         report.nodes[label] = df.height
                         tick(label)
                     for rtype, df in rels.items():
-                        # by end node: parallel batches then mostly lock different dense ends (Segment, Region)
-                        created = load.table(Q.create_staging_rels(rtype), batches(df.sort("_dst", "_src"), batch))
+                        created = load.rels(rtype, df, batch)
                         if created != df.height:  # ends were checked up front; this is a bug, not bad data
                             raise StoreError(f"关系 {rtype} 只写入了 {created}/{df.height} 条，写入已撤销。")
                         report.relationships[rtype] = created
@@ -205,15 +212,17 @@ class Neo4jStore:
                 written_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
                 full_meta.setdefault("written_at", written_at)
                 full_meta["counts"] = {"nodes": report.nodes, "relationships": report.relationships}
-                meta_json = json.dumps(full_meta, ensure_ascii=False, default=str)
-                s.execute_write(_switch, token, generation, meta_json, written_at)
+                new = {"generation": generation, "json": json.dumps(full_meta, ensure_ascii=False, default=str), "written_at": written_at}
+                neo4j_switch.switch(self, s, token, new, sum(report.nodes.values()))
                 tick("switch")
                 self._delete_retired(s, batch, token)
                 tick("retired")
         except BaseException as exc:  # Ctrl-C too: clean up, then re-raise
-            self._abort(batch, token)
+            forward = self._abort(batch, token)
             if not isinstance(exc, Exception):
                 raise
+            if forward:  # the batched switch had begun: the new graph is live, not the old one
+                raise StoreError(f"新数据已完整写入并已生效，但写入的收尾出错：{self._error(exc, '写入')}。旧数据的清理将在下次写入时完成。") from exc
             raise self._error(exc, "写入") from exc
         self._release_lease(token)
         report.seconds = time.perf_counter() - t0
@@ -272,26 +281,45 @@ class Neo4jStore:
                     if token:
                         self._heartbeat(s, token)
 
-    def _abort(self, batch: int, token: str) -> None:
+    def _abort(self, batch: int, token: str) -> bool:
         """After a failed write: drop our staging nodes and release the lease (best effort).
 
         If the lease has passed to another writer, the staging nodes are now
-        that writer's business and are left alone.
+        that writer's business and are left alone. If a batched switch had
+        begun, it is finished forward instead: True when it was.
         """
+        forward = False
         try:
             with self._session(WRITE_ACCESS) as s:
                 rec = s.execute_write(lambda tx: tx.run(Q.HEARTBEAT, meta_id=Q.META_ID, token=token).single())
                 if rec and rec["n"] == 1:
-                    self._delete_staging(s, batch, "")
-        except Exception:  # server gone: the next write deletes the leftovers
+                    forward = neo4j_switch.finish(self, s, token)
+                    if not forward:
+                        self._delete_staging(s, batch, "")
+        except Exception:  # server gone: the next write deletes the leftovers (or finishes the switch)
             pass
         self._release_lease(token)
+        return forward
 
     # ---------------------------------------------------------------- read
 
     def _generation(self, s: neo4j.Session) -> str:
-        rec = s.run(Q.READ_GENERATION, meta_id=Q.META_ID).single()
-        return (rec["generation"] or "") if rec else ""
+        """The live generation; while a batched switch runs, wait for it (see :mod:`graph.stores.neo4j_switch`).
+
+        A switch whose writer died (lease expired) is finished here, if this user may write.
+        """
+        deadline = time.monotonic() + neo4j_switch.WAIT_S
+        while True:
+            rec = s.run(Q.READ_GENERATION, meta_id=Q.META_ID, ttl_ms=LEASE_TTL_S * 1000).single()
+            if not rec:
+                return ""
+            if not rec["switching"]:
+                return rec["generation"] or ""
+            if rec["stale"] and neo4j_switch.recover(self):
+                continue
+            if time.monotonic() > deadline:
+                raise StoreError(neo4j_switch.SWITCHING.format(s=neo4j_switch.WAIT_S))
+            time.sleep(neo4j_switch.POLL_S)
 
     def read_tables(self) -> dict[str, pl.DataFrame]:
         """The dataset tables, read back from the live nodes and relationships.
@@ -336,11 +364,7 @@ class Neo4jStore:
         return pl.DataFrame(rows, schema=schema, orient="row")
 
     def read_meta(self) -> dict:
-        try:
-            with self._session(READ_ACCESS) as s:
-                rec = s.run(Q.NEO4J_READ_META, meta_id=Q.META_ID).single()
-        except Exception as exc:
-            raise self._error(exc, "读取") from exc
+        rec = self._consistent(lambda s: s.run(Q.NEO4J_READ_META, meta_id=Q.META_ID).single(), "读取")
         if not rec or not rec["json"]:
             return {}
         return json.loads(rec["json"])
@@ -381,10 +405,7 @@ class Neo4jStore:
                     raise QueryRefused(
                         f"只读控制台只运行只读查询（Neo4j 判定此查询类型为 {summary.query_type!r}）。"
                     )
-                result = s.run(Query(text, timeout=timeout_s), params)
-                columns = list(result.keys())
-                rows, truncated = take_rows((rec.values() for rec in result), row_cap)
-                rows = self._plain_rows(s, rows)
+                columns, rows, truncated = self._consistent_query(s, Query(text, timeout=timeout_s), params, row_cap)
         except QueryRefused:
             raise
         except Neo4jError as exc:
@@ -403,6 +424,18 @@ class Neo4jStore:
             elapsed_ms=(time.perf_counter() - t0) * 1000,
             row_cap=row_cap,
         )
+
+    def _consistent_query(self, s: neo4j.Session, query: Query, params: dict, row_cap: int) -> tuple[list, list, bool]:
+        """Columns, rows and truncation of ``query`` run within one generation (see :meth:`_consistent`)."""
+        for _ in range(READ_RETRIES):
+            before = self._generation(s)
+            result = s.run(query, params)
+            columns = list(result.keys())
+            rows, truncated = take_rows((rec.values() for rec in result), row_cap)
+            rows = self._plain_rows(s, rows)
+            if self._generation(s) == before:
+                return columns, rows, truncated
+        raise StoreError("读取期间数据库被反复更新，请稍后重试。")
 
     def _plain_rows(self, s: neo4j.Session, rows: list[list[Any]]) -> list[list[Any]]:
         ids: dict[str, Any] = {}
@@ -423,18 +456,6 @@ def _run_consume(tx: neo4j.ManagedTransaction, cypher: str, rows: list | None, *
     if rows is not None:
         params["rows"] = rows
     return tx.run(cypher, params).consume()
-
-
-def _switch(tx: neo4j.ManagedTransaction, token: str, generation: str, meta_json: str, written_at: str) -> None:
-    """The one transaction in which the new graph replaces the old one (only while the lease is ours)."""
-    rec = tx.run(Q.HEARTBEAT, meta_id=Q.META_ID, token=token).single()
-    if not rec or rec["n"] != 1:
-        raise StoreError(f"写入租约已被另一个写入接管（超过 {LEASE_TTL_S} 秒没有进展），本次写入已撤销。")
-    for label in NODES:
-        tx.run(Q.retire_live(label)).consume()
-    for label in NODES:
-        tx.run(Q.promote_staging(label)).consume()
-    tx.run(Q.NEO4J_WRITE_META, meta_id=Q.META_ID, json=meta_json, generation=generation, written_at=written_at).consume()
 
 
 def _check_frames(nodes: dict[str, pl.DataFrame], rels: dict[str, pl.DataFrame]) -> None:

@@ -72,12 +72,14 @@ def closure_param(view: GraphView) -> list[dict[str, Any]]:
     return [{"segment": s, "members": m} for s, m in grouped.iter_rows()]
 
 
-def _aggregates(store: Neo4jStore, closure: list[dict[str, Any]] | None) -> tuple[str, dict[str, Any], str]:
+def _aggregates(store: Neo4jStore, closure: list[dict[str, Any]] | None, filters: bool = False) -> tuple[str, dict[str, Any], str]:
     """(generation before, the server's figures over every enterprise, generation after), in a session of its own.
 
     With a ``closure``: the distinct enterprises per segment (``_per_segment``) and the links of
     enterprises whose ``local`` is blank (``_blank_links``), from which :func:`candidate_counts`
-    takes the candidates; None leaves them out.
+    takes the candidates; None leaves them out. ``filters``: also the provinces and
+    qualifications of the candidates (the app's 招商目标 filters; two scans of every enterprise,
+    which the CLI does not pay).
     """
     with store._session(READ_ACCESS) as s:
         before = store._generation(s)
@@ -85,9 +87,10 @@ def _aggregates(store: Neo4jStore, closure: list[dict[str, Any]] | None) -> tupl
             "enterprise_region_codes": sorted(s.run(Q.SCOPED_ENTERPRISE_REGION_CODES).single()["codes"]),
             "supply_link_count": int(s.run(Q.count_rels("SUPPLIES_TO")).single()["n"]),
             "enterprise_count": int(s.run(Q.count_nodes("Enterprise")).single()["n"]),
-            "candidate_provinces": sorted(p for p in s.run(Q.SCOPED_CANDIDATE_PROVINCES).single()["values"] if p),
-            "candidate_qualifications": sorted(q for q in s.run(Q.SCOPED_CANDIDATE_QUALIFICATIONS).single()["values"] if q),
         }
+        if filters:
+            aggregates["candidate_provinces"] = sorted(p for p in s.run(Q.SCOPED_CANDIDATE_PROVINCES).single()["values"] if p)
+            aggregates["candidate_qualifications"] = sorted(q for q in s.run(Q.SCOPED_CANDIDATE_QUALIFICATIONS).single()["values"] if q)
         if closure is not None:
             rows = s.run(Q.SCOPED_ENTERPRISES_PER_SEGMENT, closure=closure).single()["rows"]
             aggregates["_per_segment"] = pl.DataFrame(rows, schema={"segment_id": pl.Utf8, "n": pl.Int64}, orient="row")
@@ -127,7 +130,7 @@ def candidate_counts(view: GraphView, per_segment: pl.DataFrame, blank_links: pl
     )
 
 
-def _read_scoped(store: Neo4jStore, workers: ThreadPoolExecutor, candidates: bool) -> tuple[dict[str, pl.DataFrame], dict[str, Any]] | None:
+def _read_scoped(store: Neo4jStore, workers: ThreadPoolExecutor, candidates: bool, filters: bool = False) -> tuple[dict[str, pl.DataFrame], dict[str, Any]] | None:
     """Tables and aggregates of the scoped view, or None when a write switched generations meanwhile.
 
     The aggregates run in a second session while this one reads the tables; both must see one
@@ -137,7 +140,7 @@ def _read_scoped(store: Neo4jStore, workers: ThreadPoolExecutor, candidates: boo
         generation = store._generation(s)
         nodes = {"Segment": _frame(s, Q.scoped_nodes("Segment"), NODES["Segment"].props)}
         closure = closure_param(GraphView(tables_from_graph(nodes, {})))
-        pending = workers.submit(_aggregates, store, closure if candidates else None)
+        pending = workers.submit(_aggregates, store, closure if candidates else None, filters)
         nodes |= {label: _frame(s, Q.scoped_nodes(label), NODES[label].props) for label in SMALL_LABELS if label != "Segment"}
         nodes["Enterprise"] = _frame(s, Q.scoped_local_enterprises(), NODES["Enterprise"].props)
         rels = {
@@ -156,18 +159,19 @@ def _read_scoped(store: Neo4jStore, workers: ThreadPoolExecutor, candidates: boo
     return tables, {"generation": generation, **aggregates}
 
 
-def read_scoped_view(store: Neo4jStore, *, candidates: bool = True) -> GraphView:
+def read_scoped_view(store: Neo4jStore, *, candidates: bool = True, filters: bool = False) -> GraphView:
     """The scoped view of the store's live generation (see the module docstring).
 
     Only segment-level rows and the local enterprises cross Bolt; a write that switches
     generations during the read makes it read again. ``candidates=False`` leaves out the
     candidate counts (targets and the park reports do not use them; presence then refuses
-    the view rather than count only what it holds).
+    the view rather than count only what it holds). ``filters=True`` (the app) adds the
+    candidates' provinces and qualifications.
     """
     try:
         with ThreadPoolExecutor(max_workers=1) as workers:
             for _ in range(READ_RETRIES):
-                got = _read_scoped(store, workers, candidates)
+                got = _read_scoped(store, workers, candidates, filters)
                 if got is not None:
                     return GraphView(got[0], store.read_meta(), aggregates=got[1])
     except StoreError:
@@ -198,7 +202,7 @@ def add_pool(store: Neo4jStore, view: GraphView, segment_id: str) -> GraphView:
         generation, links, ents = store._consistent(lambda s: _read_pool(store, s, members), "读取")
         if generation == view.aggregates.get("generation"):
             return pool_view(view, segment_id, links, ents)
-        view = read_scoped_view(store)
+        view = read_scoped_view(store, filters="candidate_provinces" in view.aggregates)
     raise StoreError("读取期间数据库被反复更新，请稍后重试。")
 
 
@@ -236,7 +240,7 @@ def add_companies(store: Neo4jStore, view: GraphView, enterprise_ids: Iterable[s
         generation, links, ents = store._consistent(lambda s: _read_companies(store, s, ids), "读取")
         if generation == view.aggregates.get("generation"):
             return companies_view(view, links, ents)
-        view = read_scoped_view(store)
+        view = read_scoped_view(store, filters="candidate_provinces" in view.aggregates)
     raise StoreError("读取期间数据库被反复更新，请稍后重试。")
 
 
