@@ -2,9 +2,33 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import threading
+from typing import Any, Iterator
 
 import polars as pl
+
+
+@contextlib.contextmanager
+def writing_in_background(writer: Any, tables: dict[str, pl.DataFrame], meta: dict) -> Iterator[threading.Thread]:
+    """A thread writing ``tables`` with ``writer`` while the body reads; then joined, the writer closed, its error raised."""
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            writer.write(tables, meta=meta)
+        except BaseException as exc:  # reported by the reading thread
+            errors.append(exc)
+
+    t = threading.Thread(target=run)
+    t.start()
+    try:
+        yield t
+    finally:
+        t.join()
+        writer.close()
+    assert not errors, errors
 
 
 def small_tables(n_extra: int = 0) -> dict[str, pl.DataFrame]:

@@ -19,7 +19,7 @@ from graph.settings import Settings
 from graph.stores import QueryRefused, StoreError, open_store
 from graph.stores.neo4j import Neo4jStore
 
-from tests.small_tables import small_tables
+from tests.small_tables import small_tables, writing_in_background
 
 pytestmark = pytest.mark.neo4j
 
@@ -64,28 +64,14 @@ def test_idempotent_rewrite_and_batches(store, neo4j_settings):
 
 def test_readers_never_see_a_half_written_graph(store, neo4j_settings):
     writer = Neo4jStore.from_settings(neo4j_settings.model_copy(update={"neo4j_batch_size": 500}))
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            writer.write(small_tables(n_extra=3000), meta={"dataset": "bigger"})
-        except BaseException as exc:  # reported by the main thread
-            errors.append(exc)
-
-    t = threading.Thread(target=run)
-    t.start()
     seen = []
-    try:
+    with writing_in_background(writer, small_tables(n_extra=3000), {"dataset": "bigger"}) as t:
         while t.is_alive():
             st = store.stats()
             seen.append((st["nodes"]["Enterprise"], st["relationships"]["OPERATES_IN"], st["nodes"]["Segment"]))
             tables = store.read_tables()
             assert tables["enterprises"].height == tables["enterprise_segments"].height
             assert tables["segments"].height == 7
-    finally:
-        t.join()
-        writer.close()
-    assert not errors, errors
     assert seen and set(seen) <= {(5, 5, 7), (3005, 3005, 7)}, set(seen)
     assert (5, 5, 7) in seen
     assert store.stats()["nodes"]["Enterprise"] == 3005
@@ -227,7 +213,7 @@ KILL_SCRIPT = """
 import sys
 from graph.settings import Settings
 from graph.stores.neo4j import Neo4jStore
-from tests.small_tables import small_tables
+from tests.small_tables import small_tables, writing_in_background
 Neo4jStore.from_settings(Settings(store=sys.argv[1], neo4j_batch_size=500)).write(small_tables(n_extra=200_000))
 """
 

@@ -8,7 +8,6 @@ threshold.
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
@@ -18,7 +17,7 @@ import graph.stores.neo4j as neo4j_store
 from graph.stores import StoreError, neo4j_switch
 from graph.stores.neo4j import Neo4jStore
 
-from tests.small_tables import small_tables
+from tests.small_tables import small_tables, writing_in_background
 
 pytestmark = pytest.mark.neo4j
 
@@ -71,28 +70,14 @@ def test_batched_switch_equals_the_one_transaction_switch(store, neo4j_settings,
 def test_readers_wait_for_a_batched_switch_and_never_see_a_mix(store, neo4j_settings, batched, monkeypatch):
     monkeypatch.setattr(neo4j_switch, "BATCH_NODES", 100)  # many batches: readers run between them
     writer = Neo4jStore.from_settings(neo4j_settings)
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            writer.write(small_tables(n_extra=3000), meta={"dataset": "bigger"})
-        except BaseException as exc:  # reported by the main thread
-            errors.append(exc)
-
-    t = threading.Thread(target=run)
-    t.start()
     seen, queried = set(), set()
-    try:
+    with writing_in_background(writer, small_tables(n_extra=3000), {"dataset": "bigger"}) as t:
         while t.is_alive():
             st = store.stats()
             seen.add((st["nodes"]["Enterprise"], st["relationships"]["OPERATES_IN"], st["nodes"]["Segment"]))
             queried.add(store.query("MATCH (e:Enterprise) RETURN count(e) AS n").rows[0][0])
             tables = store.read_tables()
             assert tables["enterprises"].height == tables["enterprise_segments"].height
-    finally:
-        t.join()
-        writer.close()
-    assert not errors, errors
     assert seen <= {(5, 5, 7), (3005, 3005, 7)} and queried <= {5, 3005}, (seen, queried)
     assert store.read_meta()["dataset"] == "bigger"
     _clean(store)
