@@ -141,5 +141,6 @@ def enterprise_names(c: Ctx, ids) -> dict[str, str]:
     else:
         from graph import queries as Q
 
-        rows = c.store._consistent(lambda s: [(r["id"], r["name"]) for r in s.run(Q.ENTERPRISES_BY_ID, ids=ids)], "读取")  # type: ignore[attr-defined]
+        found = c.store.query(Q.ENTERPRISES_BY_ID, {"ids": ids}, row_cap=len(ids) + 1).records()  # as `indmap lead` looks them up
+        rows = ((r["id"], r["name"]) for r in found)
     return {i: n or i for i, n in rows}

@@ -257,7 +257,7 @@ class Neo4jStore:
         self._last_heartbeat = now
         rec = s.execute_write(lambda tx: tx.run(Q.HEARTBEAT, meta_id=Q.META_ID, token=token).single())
         if not rec or rec["n"] != 1:
-            raise StoreError(f"写入租约已被另一个写入接管（超过 {LEASE_TTL_S} 秒没有进展），本次写入已撤销。")
+            raise neo4j_switch.lease_lost(LEASE_TTL_S)
 
     def _release_lease(self, token: str) -> None:
         try:
