@@ -14,13 +14,12 @@ import polars as pl
 import streamlit as st
 
 from graph.i18n import CONFIDENCE_ZH, GAP_LABEL_ZH, GRADE_ZH, MISSING, NOT_APPLICABLE, PROJECT_STAGE_ZH, SEGMENT_STAGE_ZH, money, number, pct, score
-from graph.lookup import UnknownId, resolve
+from graph.lookup import UnknownId
 from graph.workspace import WorkspaceError
 from graph.workspace.leads import list_leads
 from webapp.basket import add_to_basket
 from webapp import cached
-from webapp.company import PARAM, company_column, company_link, company_urls, profile, search
-from webapp.neo4j_view import search_view
+from webapp.company import PARAM, company_column, company_link, company_urls, profile, resolve_enterprise, search
 from webapp.context import ctx, require_data
 from webapp.leads import author_input, create_lead, current_author, lead_link, open_leads_index, workspace
 from webapp.markdown import label_badge, md
@@ -234,7 +233,7 @@ if query:
 wanted = st.query_params.get(PARAM)
 if wanted:
     try:
-        eid = resolve(search_view(c), "enterprise", wanted)
+        eid = resolve_enterprise(c, wanted)
     except UnknownId as exc:
         st.warning(str(exc), icon=":material/help:")
     else:

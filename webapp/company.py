@@ -16,7 +16,7 @@ import polars as pl
 import streamlit as st
 
 from webapp.context import Ctx
-from webapp.neo4j_view import company_view, pool_view, search_view
+from webapp.neo4j_view import company_view, enterprise_names, pool_view, search_view
 from webapp.pages import PAGES, page_link
 
 PARAM = "enterprise"  # the query parameter naming the company shown
@@ -69,6 +69,19 @@ def _profile(_view: Any, location: str, version: str, settings_json: str, enterp
 def search(c: Ctx, query: str, limit: int = 20) -> list[Any]:
     """:func:`graph.lookup.search_enterprises`, cached per store version (on Neo4j over the search index, :func:`search_view`)."""
     return _search(search_view(c), c.location, c.version, query.strip(), limit)
+
+
+def resolve_enterprise(c: Ctx, text: str) -> str:
+    """:func:`graph.lookup.resolve` of an enterprise id as typed; on Neo4j an exact id is looked up by id
+    (the search index is read only for an id in another case or a miss, whose message suggests names).
+
+    Raises :class:`graph.lookup.UnknownId`.
+    """
+    from graph.lookup import resolve
+
+    if c.view is not None and c.view.scoped and c.store is not None and text in enterprise_names(c, [text]):
+        return text
+    return resolve(search_view(c), "enterprise", text)
 
 
 def profile(c: Ctx, enterprise_id: str) -> Any:
