@@ -51,6 +51,8 @@ def _all_statements() -> list[str]:
                 out += [s for rtype in RELS for s in _as_list(obj(rtype))]
             elif params == ["table", "path"]:  # the one statement with a literal: a file path the store wrote (checked below)
                 out += [obj(t, "/tmp/x").replace("'/tmp/x'", "$path") for t in [*NODES, *RELS]]
+            elif params == ["labels"]:  # statements over several labels at once: live and staging ones
+                out += _as_list(obj(list(NODES))) + _as_list(obj([Q.staging_label(label) for label in NODES]))
             elif not params:
                 res = obj()
                 out += res if isinstance(res, list) else [res]

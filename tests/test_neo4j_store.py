@@ -252,3 +252,36 @@ def test_kill_9_during_write_leaves_the_live_graph(store, neo4j_uri, monkeypatch
     store.write(small_tables(), meta={"dataset": "small"})
     assert store.stats() == before
     _assert_clean(store)
+
+
+@pytest.mark.parametrize("failing", ["CREATE (n:IndmapStaging_Region", "[:OPERATES_IN"])
+def test_a_failing_parallel_batch_fails_the_write_and_leaves_the_live_graph(store, neo4j_settings, monkeypatch, failing):
+    """All tables' batches share the sessions: one batch that fails (while other tables' batches run
+    beside it) fails the whole write, and nothing of it is seen."""
+    from graph.stores import neo4j_load
+
+    before, tables_before, version = store.stats(), store.read_tables(), store.version()
+    real, ran = neo4j_load.Loader._run, []
+
+    def run(self, cypher, rows, work):
+        ran.append(cypher)
+        if failing in cypher:
+            time.sleep(0.05)  # the other session is busy with another batch meanwhile
+            raise RuntimeError("injected: this batch failed")
+        return real(self, cypher, rows, work)
+
+    monkeypatch.setattr(neo4j_load.Loader, "_run", run)
+    writer = Neo4jStore.from_settings(neo4j_settings.model_copy(update={"neo4j_batch_size": 3, "neo4j_write_sessions": 2}))
+    try:
+        with pytest.raises(StoreError, match="injected"):
+            writer.write(small_tables(n_extra=40), meta={"dataset": "bigger"})
+    finally:
+        writer.close()
+    assert len(set(ran)) > 1  # batches of more than one table were sent
+    assert store.stats() == before and store.version() == version
+    for name, df in store.read_tables().items():
+        assert_frame_equal(df, tables_before[name])
+    _assert_clean(store)
+    monkeypatch.undo()
+    store.write(small_tables(), meta={"dataset": "small"})  # the lease was released: the next write goes ahead
+    assert store.stats() == before

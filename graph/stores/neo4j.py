@@ -198,16 +198,13 @@ class Neo4jStore:
                 self._delete_staging(s, batch, token)
                 tick("cleanup")
                 with Loader(self, token, int(self.settings.neo4j_write_sessions)) as load:
-                    for label, df in nodes.items():
-                        load.nodes(label, df, batch)
-                        report.nodes[label] = df.height
-                        tick(label)
+                    load.nodes(nodes, batch, tick)
+                    report.nodes.update({label: df.height for label, df in nodes.items()})
+                    created = load.rels(rels, batch, tick)
                     for rtype, df in rels.items():
-                        created = load.rels(rtype, df, batch)
-                        if created != df.height:  # ends were checked up front; this is a bug, not bad data
-                            raise StoreError(f"关系 {rtype} 只写入了 {created}/{df.height} 条，写入已撤销。")
-                        report.relationships[rtype] = created
-                        tick(rtype)
+                        if created[rtype] != df.height:  # ends were checked up front; this is a bug, not bad data
+                            raise StoreError(f"关系 {rtype} 只写入了 {created[rtype]}/{df.height} 条，写入已撤销。")
+                        report.relationships[rtype] = created[rtype]
                 full_meta = dict(meta or {})
                 written_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
                 full_meta.setdefault("written_at", written_at)
@@ -267,10 +264,14 @@ class Neo4jStore:
             pass
 
     def _delete_staging(self, s: neo4j.Session, batch: int, token: str) -> None:
-        self._delete_batches(s, [lambda sparse, label=label: Q.delete_staging_batch(label, sparse) for label in NODES], batch, token)
+        """Delete leftover staging nodes (a write that died), only of the labels that have any (usually none)."""
+        n = neo4j_switch.node_counts(s, [Q.staging_label(label) for label in NODES])
+        left = [label for label in NODES if n[Q.staging_label(label)]]
+        self._delete_batches(s, [lambda sparse, label=label: Q.delete_staging_batch(label, sparse) for label in left], batch, token)
 
     def _delete_retired(self, s: neo4j.Session, batch: int, token: str) -> None:
-        self._delete_batches(s, [Q.delete_retired_batch], batch, token)
+        if neo4j_switch.node_counts(s, [Q.RETIRED_LABEL])[Q.RETIRED_LABEL]:
+            self._delete_batches(s, [Q.delete_retired_batch], batch, token)
 
     def _delete_batches(self, s: neo4j.Session, queries: list, batch: int, token: str) -> None:
         """Run each delete query until it deletes nothing: sparse nodes first (all queries), then the rest."""

@@ -39,13 +39,13 @@ def batches(df: pl.DataFrame, size: int) -> Iterable[list[tuple]]:
 
 
 class Loader:
-    """Runs one table's ``UNWIND`` batches on ``sessions`` parallel sessions, one transaction each.
+    """Runs the tables' ``UNWIND`` batches on ``sessions`` parallel sessions, one transaction each.
 
     While one session waits for the server, the calling thread builds the next batch (the
     driver releases the GIL on the socket) and a second session keeps the server's other core
-    busy. Batches of one table never depend on each other (nodes: different ids; relationships:
-    both ends already exist). A deadlock between two batches (both lock the same dense
-    ``Segment``) is a transient error and the batch is retried.
+    busy. Node batches never depend on each other (different ids, any label), nor do
+    relationship batches (both ends already exist). A deadlock between two batches (both lock
+    the same dense ``Segment``) is a transient error and the batch is retried.
     """
 
     def __init__(self, store: Any, token: str, sessions: int):
@@ -72,17 +72,33 @@ class Loader:
                 self.sessions.append(s)
         return s
 
-    def nodes(self, label: str, df: pl.DataFrame, size: int) -> None:
-        """Create ``label``'s staging nodes; remember their internal ids for :meth:`rels`."""
-        keys: list = []
-        nids: list[int] = []
-        for k, i in self.table(Q.create_staging_nodes(label), batches(df, size), _run_node_ids):
-            keys += k
-            nids += i
-        self.node_ids[label] = pl.DataFrame({"id": keys, "_nid": nids}, schema={"id": df.schema["id"], "_nid": pl.Int64})
+    def nodes(self, frames: dict[str, pl.DataFrame], size: int, done: Callable[[str], None] | None = None) -> None:
+        """Create every label's staging nodes; remember their internal ids for :meth:`rels`.
 
-    def rels(self, rtype: str, df: pl.DataFrame, size: int) -> int:
-        """Create ``rtype``'s relationships between the staged nodes; the number created."""
+        All labels go through the sessions as one stream, smallest first: the one-batch tables
+        (industries, chains, regions ...) no longer wait for each other's round trip, plan and
+        commit, and they run while the big ones start.
+        """
+        jobs = [(label, Q.create_staging_nodes(label), batches(df, size)) for label, df in _small_first(frames)]
+        for label, parts in self.tables(jobs, _run_node_ids, done).items():
+            keys = [k for part in parts for k in part[0]]
+            nids = [i for part in parts for i in part[1]]
+            schema = {"id": frames[label].schema["id"], "_nid": pl.Int64}
+            self.node_ids[label] = pl.DataFrame({"id": keys, "_nid": nids}, schema=schema)
+
+    def rels(self, frames: dict[str, pl.DataFrame], size: int, done: Callable[[str], None] | None = None) -> dict[str, int]:
+        """Create every type's relationships between the staged nodes (one stream, as :meth:`nodes`); created per type.
+
+        Relationships of different types may lock the same end node (a ``Segment`` of both
+        ``OPERATES_IN`` and ``FILLS``): a deadlock is a transient error and the batch is retried.
+        """
+        def rows_of(rtype: str, df: pl.DataFrame) -> Iterable[list]:  # converted when its turn comes, not all up front
+            yield from batches(self._by_internal_id(rtype, df), size)
+
+        jobs = [(rtype, Q.create_staging_rels(rtype), rows_of(rtype, df)) for rtype, df in _small_first(frames)]
+        return {rtype: sum(parts) for rtype, parts in self.tables(jobs, _run_created, done).items()}
+
+    def _by_internal_id(self, rtype: str, df: pl.DataFrame) -> pl.DataFrame:
         spec = RELS[rtype]
         src, dst = self.node_ids[spec.src], self.node_ids[spec.dst]
         df = df.with_columns(  # every end exists (checked before writing): replace_strict raises otherwise
@@ -90,7 +106,7 @@ class Loader:
             pl.col("_dst").replace_strict(dst["id"], dst["_nid"], return_dtype=pl.Int64),
         )
         # by end node: parallel batches then mostly lock different dense ends (Segment, Region)
-        return sum(self.table(Q.create_staging_rels(rtype), batches(df.sort("_dst", "_src"), size)))
+        return df.sort("_dst", "_src")
 
     def _run(self, cypher: str, rows: list, work: Callable) -> Any:
         s = self._session()
@@ -106,25 +122,47 @@ class Loader:
             self.store._heartbeat(s, self.token)
         return out
 
-    def table(self, cypher: str, batches: Iterable[list], work: Callable | None = None) -> list:
-        """Run every batch; ``work(tx, cypher, rows)`` of each (default: relationships created), in no
-        particular order. The first error is raised."""
-        work = work or _run_created
-        pending: set[Future] = set()
-        out: list = []
+    def tables(self, jobs: list[tuple[str, str, Iterable[list]]], work: Callable, done: Callable[[str], None] | None = None) -> dict[str, list]:
+        """Run every batch of every ``(key, cypher, batches)`` job, at most two per session in flight.
+
+        Returns ``work(tx, cypher, rows)`` of each batch by key (a key with no batch: an empty
+        list); ``done(key)`` once all of a key's batches have committed. The first error is
+        raised and the batches not yet started are cancelled.
+        """
+        out: dict[str, list] = {key: [] for key, _, _ in jobs}
+        left: dict[str, int] = dict.fromkeys(out, 0)
+        submitted: set[str] = set()
+        pending: dict[Future, str] = {}
+
+        def collect(futures: set[Future]) -> None:
+            for f in futures:
+                key = pending.pop(f)
+                out[key].append(f.result())
+                left[key] -= 1
+                if key in submitted and not left[key] and done:
+                    done(key)
+
         try:
-            for rows in batches:  # no transaction at all for an empty frame
-                if len(pending) >= 2 * self.n:  # at most two batches per session in memory
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    out += [f.result() for f in done]
-                pending.add(self.pool.submit(self._run, cypher, rows, work))
-            done, pending = wait(pending)
-            out += [f.result() for f in done]
+            for key, cypher, rows_of in jobs:
+                for rows in rows_of:  # no transaction at all for an empty frame
+                    if len(pending) >= 2 * self.n:  # at most two batches per session in memory
+                        collect(wait(pending, return_when=FIRST_COMPLETED).done)
+                    pending[self.pool.submit(self._run, cypher, rows, work)] = key
+                    left[key] += 1
+                submitted.add(key)
+                if not left[key] and done:
+                    done(key)
+            while pending:
+                collect(wait(pending, return_when=FIRST_COMPLETED).done)
         finally:
             for f in pending:
                 f.cancel()
             wait(pending)
         return out
+
+
+def _small_first(frames: dict[str, pl.DataFrame]) -> list[tuple[str, pl.DataFrame]]:
+    return sorted(frames.items(), key=lambda kv: kv[1].height)
 
 
 def _run_created(tx: neo4j.ManagedTransaction, cypher: str, rows: list) -> int:

@@ -52,7 +52,7 @@ def switch(store: "Neo4jStore", s: neo4j.Session, token: str, new: dict, staged:
     """Make the staged generation live; ``new``: ``generation``, ``json``, ``written_at``. True when batched."""
     from graph.stores.neo4j import LEASE_TTL_S
 
-    live = sum(int(s.run(Q.count_nodes(label)).single()["n"]) for label in NODES)
+    live = sum(node_counts(s, list(NODES)).values())
     if staged + live <= ONE_TX_MAX_NODES:
         s.execute_write(_one_transaction, token, new, LEASE_TTL_S)
         return False
@@ -62,15 +62,17 @@ def switch(store: "Neo4jStore", s: neo4j.Session, token: str, new: dict, staged:
     return True
 
 
+def node_counts(s: neo4j.Session, labels: list[str]) -> dict[str, int]:
+    """Nodes per label (count store), one statement for all of them."""
+    return {rec["label"]: int(rec["n"]) for rec in s.run(Q.count_labels(labels), labels=labels)}
+
+
 def _one_transaction(tx: neo4j.ManagedTransaction, token: str, new: dict, ttl_s: int) -> None:
     """The one transaction in which a small new graph replaces the old one (only while the lease is ours)."""
     rec = tx.run(Q.HEARTBEAT, meta_id=Q.META_ID, token=token).single()
     if not rec or rec["n"] != 1:
         raise lease_lost(ttl_s)
-    for label in NODES:
-        tx.run(Q.retire_live(label)).consume()
-    for label in NODES:
-        tx.run(Q.promote_staging(label)).consume()
+    tx.run(Q.switch_generations(list(NODES))).consume()
     tx.run(Q.NEO4J_WRITE_META, meta_id=Q.META_ID, **new).consume()
 
 
