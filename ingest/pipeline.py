@@ -91,14 +91,14 @@ def _has(df: pl.DataFrame, col: str) -> pl.Expr:
 
 def auto_link(tables: dict[str, pl.DataFrame]) -> tuple[dict[str, pl.DataFrame], dict[str, Any]]:
     """``likely`` links for enterprises without any link that carry 国标行业, 主营产品 or 经营范围."""
-    from ingest.linking import link_table
-
     ent, es = tables["enterprises"], tables["enterprise_segments"]
     unlinked = ent.join(es.select(pl.col("enterprise_id").alias("id")).unique(), on="id", how="anti")
     todo = unlinked.filter(_has(ent, "gbt4754") | _has(ent, "products") | _has(ent, "business_scope"))
     summary: dict[str, Any] = {"unlinked": unlinked.height, "considered": todo.height, "linked": 0, "links": 0}
     if todo.height == 0 or tables["segments"].height == 0:
         return tables, summary
+    from ingest.linking import link_table  # here: the linker's imports (jieba, pkg_resources) cost ~0.2 s, needed only now
+
     t0 = time.perf_counter()
     scope = pl.col("business_scope").str.replace_all(SCOPE_NOISE, "；")
     links = link_table(tables["segments"], todo.with_columns(scope.alias("keywords")).drop("business_scope"), data_source="企业名录")
