@@ -14,12 +14,12 @@ import polars as pl
 import streamlit as st
 
 from graph.i18n import CONFIDENCE_ZH, GAP_LABEL_ZH, GRADE_ZH, MISSING, NOT_APPLICABLE, PROJECT_STAGE_ZH, SEGMENT_STAGE_ZH, money, number, pct, score
-from graph.lookup import UnknownId, resolve
+from graph.lookup import UnknownId
 from graph.workspace import WorkspaceError
 from graph.workspace.leads import list_leads
 from webapp.basket import add_to_basket
 from webapp import cached
-from webapp.company import PARAM, company_column, company_link, company_urls, profile, search
+from webapp.company import PARAM, company_column, company_link, company_urls, profile, resolve_enterprise, search
 from webapp.context import ctx, require_data
 from webapp.leads import author_input, create_lead, current_author, lead_link, open_leads_index, workspace
 from webapp.markdown import label_badge, md
@@ -36,7 +36,7 @@ TARGET_SETTINGS = ["target_weights", "gate_high_pollution", "gate_high_energy", 
 
 c = ctx()
 st.title("企业")
-view = require_data(c)
+view = require_data(c, scoped=True)  # on Neo4j the scoped view; search and profile read what they need (webapp/neo4j_view.py)
 
 
 def _new_search() -> None:
@@ -152,7 +152,7 @@ def _segment_actions(p: Any) -> None:
 def _ties(p: Any) -> None:
     st.markdown("#### 供需关系")
     if not p.ties:
-        st.caption("数据中没有该企业的供需关系。" if view.supply_links.height else "数据集没有供需关系（supply_links.csv）。")
+        st.caption("数据中没有该企业的供需关系。" if view.has_supply_links() else "数据集没有供需关系（supply_links.csv）。")
         return
     df = pl.DataFrame(
         [{"方向": "供货给" if t.direction == "supplies" else "采购自", "id": t.other_id, "对方企业": t.other_name or t.other_id,
@@ -233,7 +233,7 @@ if query:
 wanted = st.query_params.get(PARAM)
 if wanted:
     try:
-        eid = resolve(view, "enterprise", wanted)
+        eid = resolve_enterprise(c, wanted)
     except UnknownId as exc:
         st.warning(str(exc), icon=":material/help:")
     else:

@@ -15,7 +15,8 @@ from webapp.leads import author_input, workspace
 from webapp.lookups import chain_options, names
 from graph.i18n import CONFIDENCE_ZH, REVIEW_DECISION_ZH
 from webapp.markdown import md
-from webapp.review import pending_counts, reviews_frame, segment_links, unapplied
+from webapp.neo4j_view import pending_counts, review_view
+from webapp.review import reviews_frame, segment_links, unapplied
 from webapp.upload import reapply, run_import, show_issues
 from webapp.widgets import synced_select
 
@@ -28,7 +29,7 @@ st.caption(
 )
 if not require("edit", "审核挂接"):
     st.stop()
-view = require_data(c)
+view = require_data(c, scoped=True)  # on Neo4j the scoped view; a segment's links and the counts are read from the server
 ws = workspace(c)
 me = author_input(st.container())
 try:
@@ -59,7 +60,7 @@ chains = chain_options(view)
 chain_names, seg_names = names(view, "chains"), names(view, "segments")
 left, right = st.columns(2)
 chain = synced_select("产业链", chains, param="chain", format_func=lambda i: chain_names.get(i) or i, container=left, key="rv_chain")
-counts = pending_counts(view, chain)
+counts = pending_counts(c, chain)
 segs = view.segments.filter(pl.col("chain_id") == chain).sort("id").get_column("id").to_list()
 ordered = sorted(segs, key=lambda s: (-counts.get(s, 0), s))
 segment = synced_select("环节", ordered, param="segment", container=right, key="rv_segment",
@@ -68,7 +69,7 @@ st.caption(f"本链共有 {sum(counts.values())} 条待核实挂接，分布在 
 if segment is None:
     st.stop()
 show_all = st.toggle("也显示已确认的挂接", key="rv_all", help="已确认的挂接也可能有错：同样可以否决或改挂")
-links = segment_links(view, segment, include_confirmed=show_all)
+links = segment_links(review_view(c, segment, show_all), segment, include_confirmed=show_all)
 reviewed = {(r.enterprise_id, r.segment_id): r for r in in_force}
 targets = [s for s in segs if s != segment]
 

@@ -74,6 +74,31 @@ def norm(text: object) -> str:
     return ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", str(text))).strip().casefold()
 
 
+# Text that :func:`norm` only trims and lower-cases: printable ASCII and CJK unified ideographs
+# (basic block and extension A have no NFKC mapping and no case), the names of almost every company.
+_NOT_PLAIN = r"[^ -~\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}]"
+
+
+def norm_series(texts: pl.Series) -> pl.Series:
+    """:func:`norm` of every element (null -> ``""``), vectorised for plain text, :func:`norm` for the rest.
+
+    The same strings as ``[norm(t) for t in texts]`` at a fraction of the cost (a million company
+    names: the company search's index).
+
+    >>> norm_series(pl.Series([" ABC宁德 ", "ＮＥＶ-m01\u200b", None])).to_list()
+    ['abc宁德', 'nev-m01', '']
+    """
+    s = texts.cast(pl.Utf8).fill_null("")
+    other = s.str.contains(_NOT_PLAIN)
+    out = s.str.strip_chars(" ")
+    upper = out.str.contains("[A-Z]") & ~other
+    if upper.any():  # plain text has no case beyond A-Z
+        out = out.scatter(upper.arg_true(), out.filter(upper).str.to_lowercase())
+    if other.any():
+        out = out.scatter(other.arg_true(), pl.Series([norm(t) for t in s.filter(other).to_list()], dtype=pl.Utf8))
+    return out.rename(texts.name)
+
+
 def _pairs(view: GraphView, kind: str) -> list[tuple[str, str | None]]:
     k = KINDS[kind]
     df = view.tables[k.table]
@@ -179,17 +204,31 @@ class EnterpriseHit:
     score: float  # 0-100, higher first
 
 
-def _code_hits(df: pl.DataFrame, key: str) -> dict[str, tuple[str, float]]:
+def _code_hits(view: GraphView, key: str) -> dict[str, tuple[str, float]]:
     """Exact id, credit code and stock code matches (a stock code also without its exchange suffix)."""
+    codes = _norm_codes(view)
+    match = (pl.col("i") == key) | (pl.col("c") == key) | (pl.col("l") == key) | (pl.col("l").str.split(".").list.first() == key)
     hits: dict[str, tuple[str, float]] = {}
-    for i, credit, listed in df.select("id", "credit_code", "listed_code").iter_rows():
-        if norm(i) == key:
+    for i, ni, nc, nl in codes.filter(match).iter_rows():
+        if ni == key:
             hits[i] = ("企业编号", 100.0)
-        elif credit and norm(credit) == key:
+        elif nc == key:
             hits[i] = ("统一社会信用代码", 100.0)
-        elif listed and (norm(listed) == key or norm(listed).split(".")[0] == key):
+        else:
             hits[i] = ("股票代码", 100.0)
     return hits
+
+
+def _norm_codes(view: GraphView) -> pl.DataFrame:
+    """``id`` and the normalised id (``i``), credit code (``c``) and stock code (``l``) of every enterprise, built once per view."""
+    from graph.analysis.memo import memo
+
+    def build() -> pl.DataFrame:
+        df = view.enterprises
+        return pl.DataFrame({"id": df.get_column("id"), "i": norm_series(df.get_column("id")), "c": norm_series(df.get_column("credit_code")),
+                             "l": norm_series(df.get_column("listed_code"))})  # fmt: skip
+
+    return memo(view, ("lookup_codes",), build)
 
 
 def _norm_names(view: GraphView) -> pl.DataFrame:
@@ -198,9 +237,16 @@ def _norm_names(view: GraphView) -> pl.DataFrame:
 
     def build() -> pl.DataFrame:
         df = view.enterprises.select("id", "name").filter(pl.col("name").fill_null("") != "")
-        return pl.DataFrame({"id": df.get_column("id"), "n": [norm(n) for n in df.get_column("name").to_list()]}, schema={"id": pl.Utf8, "n": pl.Utf8})
+        return pl.DataFrame({"id": df.get_column("id"), "n": norm_series(df.get_column("name"))}, schema={"id": pl.Utf8, "n": pl.Utf8})
 
     return memo(view, ("lookup_names",), build)
+
+
+def search_index(view: GraphView) -> None:
+    """Build the company search's indexes of ``view`` now (the app's warm start), not at the first search."""
+    if view.enterprises.height:
+        _norm_codes(view)
+        _norm_names(view)
 
 
 def search_enterprises(view: GraphView, query: str, limit: int = 20) -> list[EnterpriseHit]:
@@ -239,7 +285,7 @@ def search_enterprises(view: GraphView, query: str, limit: int = 20) -> list[Ent
     df = view.enterprises
     if not key or df.height == 0:
         return []
-    hits = _code_hits(df, key)
+    hits = _code_hits(view, key)
     names = _norm_names(view)
     found = names.filter(pl.col("n").str.contains(key, literal=True) & ~pl.col("id").is_in(list(hits)))
     found = found.with_columns(

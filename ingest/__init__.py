@@ -82,22 +82,26 @@ def load_dataset(path: str | Path, settings: Settings | None = None, mapping: Ma
     except Exception as exc:  # noqa: BLE001 - a crash on odd input becomes an issue, never an exception
         issues.add(issue("internal_error", file=str(path), detail=f"{type(exc).__name__}: {exc}"[:300]))
         raws, fmt = {}, None
-    return validate_raws(raws, fmt, issues, settings, dataset=str(path), book=Path(path).name)
+    # nothing else holds these text tables: each is emptied once typed (at 1M it lowers the peak)
+    return validate_raws(raws, fmt, issues, settings, dataset=str(path), book=Path(path).name, release=True)
 
 
 def validate_raws(
-    raws: dict[str, RawTable], fmt: str | None, issues: IssueList, settings: Settings, *, dataset: str, book: str | None = None
+    raws: dict[str, RawTable],
+    fmt: str | None,
+    issues: IssueList,
+    settings: Settings,
+    *,
+    dataset: str,
+    book: str | None = None,
+    release: bool = False,
 ) -> IngestResult:
-    """Validate tables already read (a dataset, or an upload merged with the current data: :mod:`ingest.upload`)."""
+    """Validate tables already read (a dataset, or an upload merged with the current data: :mod:`ingest.upload`).
+
+    ``release``: each raw table's text frame is emptied once it is typed (the caller does not use them after).
+    """
     meta: dict = {"dataset": dataset, "format": fmt, "files": {}}
     try:
-        # a file that exists but could not be read was reported already: no "missing file" on top
-        reported = {i.file for i in issues.items if i.code in UNREADABLE_CODES}
-        unreadable = {name for name, t in TABLES.items() if t.file in reported} | issues.unreadable_tables
-        if fmt == "xlsx" and not raws and reported:
-            unreadable = set(TABLES)
-        years = (settings.date_min_year, settings.date_max_year)
-        tables = validate_tables(raws, issues, fmt, unreadable, book=book, years=years)
         for name, raw in raws.items():
             info: dict = {"rows": raw.df.height}
             if fmt == "csv":
@@ -106,6 +110,13 @@ def validate_raws(
             else:
                 info["sheet"] = raw.file.split(":", 1)[-1]
             meta["files"][name] = info
+        # a file that exists but could not be read was reported already: no "missing file" on top
+        reported = {i.file for i in issues.items if i.code in UNREADABLE_CODES}
+        unreadable = {name for name, t in TABLES.items() if t.file in reported} | issues.unreadable_tables
+        if fmt == "xlsx" and not raws and reported:
+            unreadable = set(TABLES)
+        years = (settings.date_min_year, settings.date_max_year)
+        tables = validate_tables(raws, issues, fmt, unreadable, book=book, years=years, release=release)
     except Exception as exc:  # noqa: BLE001 - a crash on odd input becomes an issue, never an exception
         issues.add(issue("internal_error", file=dataset, detail=f"{type(exc).__name__}: {exc}"[:300]))
         tables = None

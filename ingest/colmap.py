@@ -175,7 +175,8 @@ def file_headers(path: Path, sheet: str | None = None, limits: ReadLimits | None
 
     Raises ``ValueError`` with a Chinese message when the file cannot be read.
     """
-    from ingest.readers import _csv_grid, _refused, cell_text, decode_csv_bytes
+    from ingest.csvtext import csv_grid, decode_csv_bytes
+    from ingest.readers import _refused, cell_text
     from ingest.safety import Refused, check_workbook, read_regular
 
     issues, limits = IssueList(), limits or ReadLimits()
@@ -186,7 +187,7 @@ def file_headers(path: Path, sheet: str | None = None, limits: ReadLimits | None
             if decoded is None:
                 issues.add(issue("bad_encoding", file=path.name, tried=phrase("encodings_tried")))
             else:
-                grid, _ = _csv_grid(decoded[0], limits.max_columns)
+                grid, _ = csv_grid(decoded[0], limits.max_columns)
                 rows = [list(r) for r in grid.head(50).iter_rows()]
         else:
             from python_calamine import CalamineWorkbook

@@ -11,10 +11,8 @@ Nothing here raises on bad input: problems become :class:`~ingest.issues.Issue`s
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -23,11 +21,11 @@ from pathlib import Path
 import polars as pl
 
 from graph.schema import TABLES, Table
+from ingest.csvtext import ROW, csv_rows, decode_csv_bytes, frame_from_columns, text_rows
 from ingest.colmap import MappingProfile, TableMapping, finish_table, region_column, region_level
 from ingest.issues import ISSUE_CAP, IssueList, issue, phrase
 from ingest.safety import ReadLimits, Refused, check_workbook, encoding_rows, file_kind, header_width, read_regular
 
-ROW = "_row"
 FILE = "_file"  # only in a table merged from several files (ingest.merge): each row's file
 
 @dataclass
@@ -109,15 +107,6 @@ def match_header(table: Table, header: str, lookup: dict[str, str] | None = None
 # ---------------------------------------------------------------- cells -> frame
 
 
-def _frame_from_columns(columns: list[list[str | None]]) -> pl.DataFrame:
-    return pl.DataFrame({f"c{i}": col for i, col in enumerate(columns)}, schema={f"c{i}": pl.Utf8 for i in range(len(columns))})
-
-
-def _clean(df: pl.DataFrame) -> pl.DataFrame:
-    """Trim every cell, empty -> null."""
-    return df.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in df.columns)
-
-
 def _build(
     tname: str,
     file: str,
@@ -128,16 +117,13 @@ def _build(
     limits: ReadLimits = ReadLimits(),
     tmap: TableMapping | None = None,
 ) -> RawTable:
-    """Turn a raw text grid (header in its first non-empty row) into a :class:`RawTable`.
+    """Turn a text grid from :func:`text_rows` (header in its first row) into a :class:`RawTable`.
 
-    ``first_row`` is the spreadsheet row number of ``grid``'s first row; ``tmap`` a column mapping
-    (:mod:`ingest.colmap`) applied before the contract's own header spellings.
+    ``first_row`` is the spreadsheet row number of the grid's first line (an empty grid's header row);
+    ``tmap`` a column mapping (:mod:`ingest.colmap`) applied before the contract's own header spellings.
     """
     table = TABLES[tname]
-    grid = _clean(grid).with_row_index(ROW, offset=first_row).with_columns(pl.col(ROW).cast(pl.Int64))
     cells = [c for c in grid.columns if c != ROW]
-    non_empty = ~pl.all_horizontal(pl.col(c).is_null() for c in cells) if cells else pl.lit(False)
-    grid = grid.filter(non_empty)
     if grid.height == 0:
         header: list[str | None] = []
         body = grid
@@ -147,7 +133,9 @@ def _build(
         header_row = int(grid[ROW][0])
         body = grid.slice(1)
     chosen, regions = _choose_columns(table, cells, header, body, file, header_row, issues, tmap)
-    df = body.select([pl.col(ROW)] + [pl.col(g).alias(name) for name, (g, _) in chosen.items()] + [pl.col(g).alias(r) for r, g in regions])
+    # Series, not ``select``: polars' select copied every text cell of a frame read in pieces (+250 MB at 1M)
+    col = body.get_column
+    df = pl.DataFrame([col(ROW), *(col(g).alias(name) for name, (g, _) in chosen.items()), *(col(g).alias(r) for r, g in regions)])
     if tmap is not None:
         df = finish_table(table, df, tmap, file, issues, ROW)
     missing = set()
@@ -212,62 +200,6 @@ def _long_cells(table: Table, df: pl.DataFrame, file: str, issues: IssueList, ca
 # ---------------------------------------------------------------- CSV
 
 
-def _is_utf8(data: bytes) -> bool:
-    """Strict UTF-8 check without building a Python str (polars validates in Rust)."""
-    try:
-        pl.Series([data], dtype=pl.Binary).cast(pl.Utf8, strict=True)
-    except Exception:  # noqa: BLE001 - polars raises ComputeError/InvalidOperationError on bad UTF-8
-        return False
-    return True
-
-
-def decode_csv_bytes(data: bytes) -> tuple[bytes, str] | None:
-    """UTF-8 bytes without BOM and the encoding detected, or None if neither UTF-8 nor GB18030.
-
-    Text never contains NUL bytes: a file with them (UTF-16, a binary file) is refused.
-    """
-    if b"\x00" in data:
-        return None
-    if _is_utf8(data):
-        if data.startswith(codecs.BOM_UTF8):
-            return data[3:], "utf-8-sig"
-        return data, "utf-8"
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        return None
-    return text.encode("utf-8"), "gb18030"
-
-
-def _csv_grid(data: bytes, max_columns: int = 16_384) -> tuple[pl.DataFrame, int]:
-    """Parse UTF-8 CSV bytes to a grid of text columns; returns (grid, first row number)."""
-    # leading blank lines would make polars size the frame from an empty line
-    stripped = data.lstrip(b"\r\n")
-    first_row = 1 + data[: len(data) - len(stripped)].count(b"\n")
-    if not stripped.strip():
-        return pl.DataFrame(), first_row
-    try:
-        grid = pl.read_csv(
-            io.BytesIO(stripped),
-            has_header=False,
-            infer_schema=False,
-            truncate_ragged_lines=False,  # extra cells: stdlib fallback keeps them (and warns)
-            quote_char='"',
-            raise_if_empty=False,
-        )
-        return grid, first_row
-    except Exception:  # noqa: BLE001 - fall back to the forgiving stdlib parser below
-        pass
-    text = stripped.decode("utf-8")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
-    rows = list(reader)
-    width = max((len(r) for r in rows), default=0)
-    if width > max_columns:  # a ragged row far wider than the header: refused before the grid is built
-        raise ValueError(phrase("too_wide_row", n=width, limit=max_columns))
-    columns = [[(r[i] if i < len(r) else None) for r in rows] for i in range(width)]
-    return _frame_from_columns(columns), first_row
-
-
 def _refused(issues: IssueList, file: str, exc: Refused) -> None:
     fields = dict(exc.fields)
     if exc.code == "refused_file":
@@ -305,13 +237,15 @@ def read_csv_table(path: Path, tname: str, issues: IssueList, limits: ReadLimits
     if width > limits.max_columns:
         issues.add(issue("too_many_columns", file=file, n=width, limit=limits.max_columns))
         return None
+    del data, decoded  # ``body`` is the text now (the same bytes for a UTF-8 file)
     csv.field_size_limit(1 << 30)
     try:
-        grid, first_row = _csv_grid(body, limits.max_columns)
+        grid, first_row, other_sep = csv_rows(body, limits.max_columns)
     except Exception as exc:  # noqa: BLE001 - any parser failure is reported, never raised
         issues.add(issue("bad_csv", file=file, detail=str(exc)[:200]))
         return None
-    if grid.width == 1 and grid.height and any(sep in (grid.item(0, 0) or "") for sep in ("\t", ";", "；")):
+    del body
+    if other_sep:
         issues.add(issue("bad_csv", file=file, detail=phrase("not_comma")))
         return None
     return _build(tname, file, grid, first_row, issues, encoding, limits, tmap)
@@ -399,7 +333,7 @@ def read_xlsx(
         columns = [[(r[i] if i < len(r) else None) for r in rows] for i in range(width)]
         columns = [[(v if type(v) is str and v else cell_text(v)) for v in col] for col in columns]
         tmap = mapping.for_table(tname) if mapping else None
-        out[tname] = _build(tname, file, _frame_from_columns(columns), 1, issues, None, limits, tmap)
+        out[tname] = _build(tname, file, text_rows(frame_from_columns(columns), 1), 1, issues, None, limits, tmap)
     return out
 
 

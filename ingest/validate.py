@@ -342,12 +342,14 @@ def validate_tables(
     unreadable: set[str] = frozenset(),
     book: str | None = None,
     years: tuple[int, int] = DEFAULT_YEARS,
+    release: bool = False,
 ) -> dict[str, pl.DataFrame]:
     """Parse and check every table; returns typed tables (meaningful only without errors).
 
     ``unreadable`` names tables whose file exists but could not be read (no
     ``missing_file`` for those); ``book`` is the workbook's file name when
-    ``fmt == "xlsx"``.
+    ``fmt == "xlsx"``; ``release`` empties each raw table's frame once it is
+    typed (the text and the typed tables of 1M enterprises are never both held).
     """
     for name in REQUIRED_TABLES:
         if name not in raws and name not in unreadable and fmt is not None:
@@ -356,7 +358,11 @@ def validate_tables(
                 issues.add(issue("missing_file", template="missing_sheet", file=book or t.file, table=name, table_zh=t.zh))
             else:
                 issues.add(issue("missing_file", file=t.file, table=name, table_zh=t.zh))
-    parsed: dict[str, pl.DataFrame] = {name: _parse_table(raw, issues, years) for name, raw in raws.items()}
+    parsed: dict[str, pl.DataFrame] = {}
+    for name, raw in raws.items():
+        parsed[name] = _parse_table(raw, issues, years)
+        if release:
+            raw.df = raw.df.clear()
     for name, df in parsed.items():
         check_keys(TABLES[name], df, raws[name].file, issues)
     own_regions = parsed.get("regions")
@@ -369,7 +375,7 @@ def validate_tables(
         check_segment_links(parsed["segment_links"], raws["segment_links"].file, issues)
     if "projects" in parsed:
         check_project_dates(parsed["projects"], raws["projects"].file, issues)
-    tables = {name: conform(name, parsed.get(name)) for name in TABLES}
+    tables = {name: conform(name, parsed.pop(name, None)) for name in TABLES}  # each parsed frame goes once conformed
     tables["regions"] = conform("regions", regions)
     return tables
 

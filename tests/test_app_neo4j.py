@@ -2,8 +2,9 @@
 
 The same tables (the app fixture of tests/test_app_pages.py) go into an embedded store and a real
 Neo4j server; every page runs through ``streamlit.testing.v1.AppTest`` on both and the metrics,
-tables, texts and choices must be equal. On Neo4j the pages that run on the scoped view
-(webapp/neo4j_view.py) must not call :meth:`Neo4jStore.read_tables` (the whole-graph read).
+tables, texts and choices must be equal (on 企业 and 挂接审核 also the links and buttons: search hits in
+order, profile actions). No page may call :meth:`Neo4jStore.read_tables` (the whole-graph read) on
+Neo4j: they run on the scoped view (webapp/neo4j_view.py) and reads by id or by segment.
 """
 
 from __future__ import annotations
@@ -36,13 +37,32 @@ RUNS = [  # (page, query params): each page with a choice that reaches candidate
 ]
 
 
+def with_company_details(t: dict) -> dict:
+    """Credit and stock codes, link evidence, and ties between candidates and from a local company (the 企业 and 挂接审核 pages' matter)."""
+    import polars as pl
+
+    t = dict(t)
+    ids = t["enterprises"].get_column("id").to_list()
+    credit = {"E002": "91370100MA3C5XYZ1K", "X2": "91320500123456789A"}
+    listed = {"X1": "300750.SZ", "X000004": "688001.SH"}
+    t["enterprises"] = t["enterprises"].with_columns(
+        pl.Series("credit_code", [credit.get(i) for i in ids], dtype=pl.Utf8), pl.Series("listed_code", [listed.get(i) for i in ids], dtype=pl.Utf8)
+    )
+    n = t["enterprise_segments"].height
+    t["enterprise_segments"] = t["enterprise_segments"].with_columns(pl.Series("evidence", [None if i % 4 == 1 else round(0.3 + 0.05 * (i % 7), 2) for i in range(n)], dtype=pl.Float64))
+    more = pl.DataFrame({"supplier_id": ["E001", "X2", "X2", "X000005"], "customer_id": ["X2", "X1", "X1", "E001"], "product": ["正极材料", "电芯", "模组", None],
+                         "amount": [120.0, None, 80.5, 10.0], "source": ["示例", "示例", None, "示例"]})  # fmt: skip
+    t["supply_links"] = pl.concat([t["supply_links"], more], how="diagonal_relaxed")
+    return t
+
+
 @pytest.fixture(scope="module")
 def stores(tmp_path_factory, neo4j_settings):
     from graph.stores.neo4j import Neo4jStore
     from graph.workspace import Workspace
     from graph.workspace.leads import add_lead
 
-    tables = with_peer_parks(small_tables(12))
+    tables = with_company_details(with_peer_parks(small_tables(12)))
     meta = {"dataset": "tests/small_tables", "demo": True, "dataset_info": {"name": "小型测试数据"}}
     path = tmp_path_factory.mktemp("app_neo4j") / "g.lbug"
     emb = EmbeddedStore(path, read_only=False)
@@ -60,8 +80,12 @@ def stores(tmp_path_factory, neo4j_settings):
 
 @pytest.fixture()
 def full_reads(monkeypatch):
-    """Calls of the whole-graph read on Neo4j during the test."""
+    """Calls of the whole-graph read on Neo4j during the test (the app's cached whole view is dropped first, so
+    a page that needs it reads it again here, whichever test ran before)."""
     from graph.stores.neo4j import Neo4jStore
+    from webapp.store import load_view
+
+    load_view.clear()
 
     calls: list[int] = []
     real = Neo4jStore.read_tables
@@ -129,14 +153,86 @@ def test_overview_counts_every_candidate_from_the_server(stores, full_reads, mon
     assert full_reads == []
 
 
-FULL = [("data", {}), ("review", {}), ("company", {"enterprise": "X2"}), ("company", {"enterprise": "E001"})]
+SEARCHES = ["示例", "外地", "候选1", "示例锂电池", "91370100ma3c5xyz1k", "300750", "688001.sh", "x2", "00123", "没有这家企业"]
+PROFILES = ["X2", "X1", "X000004", "E001", "E002", "00123", "x2", "GONE"]
+SCOPED = (
+    [("company", {})]
+    + [("company", {"q": q}) for q in SEARCHES]
+    + [("company", {"enterprise": e}) for e in PROFILES]
+    + [("review", {}), ("review", {"chain": "C1", "segment": "S3"}), ("review", {"chain": "C2"})]
+)
+
+
+def full_snapshot(at: AppTest) -> dict:
+    """:func:`snapshot` plus the links a person can follow (search hits, profile actions) and the toggles."""
+    return snapshot(at) | {"links": [(el.proto.label, el.proto.query_string) for el in at.main.get("page_link")], "buttons": [b.label for b in at.main.button]}
+
+
+@pytest.mark.parametrize(("page", "params"), SCOPED, ids=[f"{p}-{'-'.join(q.values()) or 'default'}" for p, q in SCOPED])
+def test_company_and_review_on_neo4j_equal_the_embedded_store(stores, full_reads, monkeypatch, page, params):
+    """企业 (search hits in order, profile texts and tables) and 挂接审核 (counts, links, evidence) read by id and by query on Neo4j: the same page."""
+    embedded = full_snapshot(run_page(stores, "embedded", page, params, monkeypatch))
+    neo4j = full_snapshot(run_page(stores, "neo4j", page, params, monkeypatch))
+    assert embedded["metrics"] or embedded["tables"] or embedded["texts"]
+    for key in embedded:
+        assert neo4j[key] == embedded[key], (page, key)
+    assert full_reads == [], f"{page} read the whole graph on Neo4j"
+
+
+def _hits(at: AppTest) -> list[str]:
+    return [el.proto.label for el in at.main.get("page_link") if "enterprise=" in el.proto.query_string]
+
+
+def test_company_search_on_neo4j_finds_codes_typos_and_ranks_like_the_embedded_store(stores, full_reads, monkeypatch):
+    at = run_page(stores, "neo4j", "company", {"q": "示例锂电池"}, monkeypatch)
+    assert _hits(at)[0].startswith("示例锂电（E001）") and "名称相近" in _hits(at)[0]  # a fuzzy hit: a typo, not a substring
+    at = run_page(stores, "neo4j", "company", {"q": "300750"}, monkeypatch)
+    assert [h.split("）")[0] for h in _hits(at)] == ["外地甲（X1"] and "股票代码" in _hits(at)[0]
+    at = run_page(stores, "neo4j", "company", {"q": "91370100ma3c5xyz1k"}, monkeypatch)
+    assert "示例汽车（E002）" in _hits(at)[0] and "统一社会信用代码" in _hits(at)[0]
+    at = run_page(stores, "neo4j", "company", {"q": "候选1"}, monkeypatch)
+    names = [h.split("（")[0] for h in _hits(at)]  # two columns: hits 1, 3, 5 … then 2, 4 …
+    assert names[0] == "候选1" and sorted(names) == ["候选1", "候选10", "候选11"]
+    assert full_reads == []
+
+
+def test_company_profile_on_neo4j_shows_ties_beyond_the_scoped_view(stores, full_reads, monkeypatch):
+    """X2 (a candidate) buys from a local company and supplies another candidate: both ties named, read by id."""
+    at = run_page(stores, "neo4j", "company", {"enterprise": "X2"}, monkeypatch)
+    ties = next(df.value for df in at.main.dataframe if "对方企业" in df.value.columns)
+    assert sorted(zip(ties["方向"], ties["对方企业"].str.extract(r"#(.+)$")[0])) == [("供货给", "外地甲"), ("供货给", "外地甲"), ("采购自", "示例锂电")]
+    assert full_reads == []
+
+
+def test_review_on_neo4j_lists_every_link_when_asked_and_saves_a_decision(stores, full_reads, monkeypatch, tmp_path):
+    snaps = {}
+    for which in ("embedded", "neo4j"):
+        at = run_page(stores, which, "review", {"chain": "C1", "segment": "S2"}, monkeypatch)
+        at.toggle(key="rv_all").set_value(True).run()
+        snaps[which] = full_snapshot(at)
+    assert snaps["neo4j"] == snaps["embedded"]
+    assert any("外地甲" in t for t in snaps["neo4j"]["texts"])  # X1's confirmed link shows too
+    monkeypatch.setenv("INDMAP_WORKSPACE", str(tmp_path / "ws.sqlite"))  # the decision in a workspace of its own
+    at = run_page({**stores, "workspace": str(tmp_path / "ws.sqlite")}, "neo4j", "review", {"chain": "C1", "segment": "S2", "user": "李四"}, monkeypatch)
+    at.button(key="rv_ok_S2_X2").click().run()
+    assert not at.exception
+    from graph.workspace import Workspace
+    from graph.workspace.reviews import current_reviews
+
+    saved = current_reviews(Workspace(tmp_path / "ws.sqlite"))
+    assert [(r.enterprise_id, r.segment_id, r.decision, r.reviewer) for r in saved] == [("X2", "S2", "accept", "李四")]
+    assert full_reads == []
+
+
+FULL = [("data", {})]
 
 
 @pytest.mark.parametrize(("page", "params"), FULL, ids=[f"{p}-{'-'.join(q.values()) or 'default'}" for p, q in FULL])
-def test_pages_that_need_every_enterprise_still_work_on_neo4j(stores, monkeypatch, page, params):
-    """企业 (search and profile) and 环节审核 read the full view on Neo4j, 数据 none: the same page."""
+def test_pages_without_enterprise_rows_work_on_neo4j(stores, full_reads, monkeypatch, page, params):
+    """数据 reads the store's counts, no enterprise rows: the same page."""
     embedded = snapshot(run_page(stores, "embedded", page, params, monkeypatch))
     neo4j = snapshot(run_page(stores, "neo4j", page, params, monkeypatch))
     assert embedded["metrics"] or embedded["tables"] or embedded["texts"]
     for key in ("metrics", "tables", "choices"):
         assert neo4j[key] == embedded[key], (page, key)
+    assert full_reads == []

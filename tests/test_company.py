@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from graph.analysis import targets
 from graph.analysis.company import company_profile
-from graph.lookup import search_enterprises
+from graph.lookup import norm, norm_series, search_enterprises
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
 from tests.analysis_fixture import fixture_tables
@@ -65,6 +68,25 @@ def test_search_by_part_of_name_typo_and_codes(view):
     typo = search_enterprises(view, "外地整机甲乙")
     assert typo and typo[0].matched in ("名称相近", "名称包含")
     assert search_enterprises(view, "   ") == [] and search_enterprises(view, "完全无关的字") == []
+
+
+NAMES = ["宁德时代新能源科技股份有限公司", " ABC 科技 ", "ＡＢＣ（福建）有限公司", "Straße GmbH", "\u200b示例\u200b", "ǅ Σ İ ﬁ", "\x1cabc\x1c", "\t甲乙\n", "\u3000丙\u3000", "⼀丽", "", None]
+
+
+@given(st.lists(st.one_of(st.none(), st.text(max_size=12), st.sampled_from([n for n in NAMES if n is not None])), max_size=30))
+@settings(max_examples=150, deadline=None)
+def test_vectorised_normalisation_equals_norm(texts):
+    """The search index's normalised names and codes: the very strings norm() gives, plain or not."""
+    assert norm_series(pl.Series(texts, dtype=pl.Utf8)).to_list() == [norm(t) for t in texts]
+
+
+def test_search_index_codes_match_like_the_row_by_row_rules():
+    v = GraphView({"enterprises": pl.DataFrame({"id": ["A1", "ＢＢ2", "c3"], "name": ["甲", "乙", None],
+        "listed_code": ["688001.SH", None, "000001"], "credit_code": [None, " 91320500123456789a ", "A1"]})})  # fmt: skip
+    assert [(h.enterprise_id, h.matched) for h in search_enterprises(v, "a1")] == [("A1", "企业编号"), ("c3", "统一社会信用代码")]
+    assert [(h.enterprise_id, h.matched) for h in search_enterprises(v, "bb2")] == [("ＢＢ2", "企业编号")]
+    assert [(h.enterprise_id, h.matched) for h in search_enterprises(v, "91320500123456789A")] == [("ＢＢ2", "统一社会信用代码")]
+    assert [(h.enterprise_id, h.matched) for h in search_enterprises(v, "688001")] == [("A1", "股票代码")]
 
 
 # ------------------------------------------------------------------ the page

@@ -61,6 +61,9 @@ def test_open_data_reads_the_view_into_the_apps_shared_cache(tmp_path, monkeypat
         assert store is open_cached_store(settings.store, settings)
         view = load_view(settings.store, store.version(), store)
         assert not view.is_empty and view is load_view(settings.store, store.version(), store)
+        from graph.analysis.memo import memo
+
+        assert memo(view, ("lookup_names",), lambda: None) is not None  # the company search's index, built before the first search
     finally:
         open_cached_store.clear()
         load_view.clear()

@@ -16,7 +16,7 @@ import polars as pl
 import streamlit as st
 
 from webapp.context import Ctx
-from webapp.neo4j_view import full_view
+from webapp.neo4j_view import company_view, enterprise_names, pool_view, search_view
 from webapp.pages import PAGES, page_link
 
 PARAM = "enterprise"  # the query parameter naming the company shown
@@ -59,18 +59,37 @@ def _search(_view: Any, location: str, version: str, query: str, limit: int) -> 
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _profile(_view: Any, location: str, version: str, settings_json: str, enterprise_id: str) -> Any:
+def _profile(_view: Any, location: str, version: str, settings_json: str, enterprise_id: str, _rank_view: Any = None) -> Any:
     from graph.analysis.company import company_profile
     from graph.settings import AnalysisSettings
 
-    return company_profile(_view, AnalysisSettings.model_validate_json(settings_json), enterprise_id)
+    return company_profile(_view, AnalysisSettings.model_validate_json(settings_json), enterprise_id, rank_view=_rank_view)
 
 
 def search(c: Ctx, query: str, limit: int = 20) -> list[Any]:
-    """:func:`graph.lookup.search_enterprises`, cached per store version (on Neo4j over the full view)."""
-    return _search(full_view(c), c.location, c.version, query.strip(), limit)
+    """:func:`graph.lookup.search_enterprises`, cached per store version (on Neo4j over the search index, :func:`search_view`)."""
+    return _search(search_view(c), c.location, c.version, query.strip(), limit)
+
+
+def resolve_enterprise(c: Ctx, text: str) -> str:
+    """:func:`graph.lookup.resolve` of an enterprise id as typed; on Neo4j an exact id is looked up by id
+    (the search index is read only for an id in another case or a miss, whose message suggests names).
+
+    Raises :class:`graph.lookup.UnknownId`.
+    """
+    from graph.lookup import resolve
+
+    if c.view is not None and c.view.scoped and c.store is not None and text in enterprise_names(c, [text]):
+        return text
+    return resolve(search_view(c), "enterprise", text)
 
 
 def profile(c: Ctx, enterprise_id: str) -> Any:
-    """:func:`graph.analysis.company.company_profile` with the settings in force, cached."""
-    return _profile(full_view(c), c.location, c.version, c.settings_json, enterprise_id)
+    """:func:`graph.analysis.company.company_profile` with the settings in force, cached.
+
+    On Neo4j the profile's view is the scoped view plus the company (:func:`company_view`) and each
+    segment is ranked on its pool (:func:`pool_view`), as on the 招商目标 page.
+    """
+    view = company_view(c, enterprise_id)
+    rank_view = (lambda segment_id: pool_view(c, segment_id)) if c.view is not None and c.view.scoped else None
+    return _profile(view, c.location, c.version, c.settings_json, enterprise_id, rank_view)

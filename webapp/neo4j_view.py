@@ -11,9 +11,13 @@ enterprises and memory at province scale, so:
 * 招商目标 and the top ten of 产业链图谱 rank one segment's pool (:func:`pool_view`, one query per
   pool, the last few pools kept); 推演 and 项目跟踪 add the companies they need whole, read by id
   (:func:`whatif_view`, :func:`with_companies`); leads look their companies up by id.
-* 企业 (fuzzy name search, profile) and 环节审核 (automatic links of every enterprise) and the
-  downloadable reports still read the full view (:func:`full_view`), once per store version, only
-  when such a page or report is opened.
+* 企业 searches an index of every enterprise's id, name, codes and local flag (:func:`search_view`,
+  once per store version) and builds a profile on the scoped view plus that company whole, its ties
+  and their other side (:func:`company_view`), each segment ranked on its pool; 挂接审核 reads one
+  segment's links with their companies (:func:`review_view`) and the chain's proposed links per
+  segment, counted by the server (:func:`pending_counts`).
+* The downloadable reports still read the full view (:func:`full_view`), once per store version,
+  only when a report is made.
 
 Nothing here writes; every read goes through the store's generation-checked helpers.
 """
@@ -144,3 +148,62 @@ def enterprise_names(c: Ctx, ids) -> dict[str, str]:
         found = c.store.query(Q.ENTERPRISES_BY_ID, {"ids": ids}, row_cap=len(ids) + 1).records()  # as `indmap lead` looks them up
         rows = ((r["id"], r["name"]) for r in found)
     return {i: n or i for i, n in rows}
+
+
+@st.cache_resource(show_spinner="正在读取企业名录（名称与代码）…", max_entries=3)
+def _search_index(location: str, version: str, _store: Store) -> GraphView:
+    from graph.stores.neo4j_pages import read_search_index
+
+    return read_search_index(_store)
+
+
+def search_view(c: Ctx) -> GraphView:
+    """The view the company search and id look-up run on: the page's view, on Neo4j a few columns of every enterprise."""
+    if c.view is None or not c.view.scoped or c.store is None:
+        return c.view  # type: ignore[return-value]
+    return _search_index(c.location, c.version, c.store)
+
+
+@st.cache_resource(show_spinner="正在读取该企业的数据…", max_entries=16)
+def _company_view(location: str, version: str, enterprise_id: str, _store: Store, _view: GraphView) -> GraphView:
+    from graph.stores.neo4j_pages import add_company
+
+    return add_company(_store, _view, enterprise_id)
+
+
+def company_view(c: Ctx, enterprise_id: str) -> GraphView:
+    """The view a company's profile is built on: the page's view, on Neo4j the scoped view plus the company whole,
+    its ties and their other side (read by id)."""
+    if c.view is None or not c.view.scoped or c.store is None:
+        return c.view  # type: ignore[return-value]
+    return _company_view(c.location, c.version, enterprise_id, c.store, c.view)
+
+
+@st.cache_resource(show_spinner="正在读取该环节的挂接…", max_entries=16)
+def _review_view(location: str, version: str, segment_id: str, include_confirmed: bool, _store: Store) -> GraphView:
+    from graph.stores.neo4j_pages import review_view
+
+    return review_view(_store, segment_id, include_confirmed=include_confirmed)
+
+
+def review_view(c: Ctx, segment_id: str, include_confirmed: bool) -> GraphView:
+    """The view holding a segment's links to review: the page's view, on Neo4j that segment's links and their companies."""
+    if c.view is None or not c.view.scoped or c.store is None:
+        return c.view  # type: ignore[return-value]
+    return _review_view(c.location, c.version, segment_id, include_confirmed, c.store)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _pending_counts(location: str, version: str, chain_id: str, _store: Store) -> dict[str, int]:
+    from graph.stores.neo4j_pages import pending_counts
+
+    return pending_counts(_store, chain_id)
+
+
+def pending_counts(c: Ctx, chain_id: str) -> dict[str, int]:
+    """Segment id -> proposed (待核实) links in a chain (on Neo4j counted by the server)."""
+    from webapp.review import pending_counts as counted
+
+    if c.view is None or not c.view.scoped or c.store is None:
+        return counted(c.view, chain_id)
+    return _pending_counts(c.location, c.version, chain_id, c.store)

@@ -125,13 +125,16 @@ def open_data() -> str:
 
 
 def warm_view(view: Any, analysis: Any) -> None:
-    """Build the view's shared indexes the first page needs (:mod:`graph.analysis.memo`: presence, 本市).
+    """Build the view's shared indexes the first page needs (:mod:`graph.analysis.memo`: presence, 本市)
+    and the company search's (the normalised names and codes of every enterprise: 企业's first search).
 
     With the settings a new session starts from; the indexes are kept per view for every session,
     the per-session results (``st.cache_data``) are still computed by the first session.
     """
     from graph.analysis import chain_summary, park_ranking
+    from graph.lookup import search_index
 
+    search_index(view)  # first: it needs no settings
     chain_summary(view, analysis)
     if view.parks.height:
         park_ranking(view, analysis)

@@ -20,7 +20,7 @@ The bureau's leads on the company live in the workspace, not in the graph; the a
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Callable
 
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
@@ -31,6 +31,9 @@ from graph.analysis.targets import targets
 from graph.i18n import GAP_LABEL_ZH, GATE_ZH, MISSING, PROJECT_STAGE_ZH
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
+
+
+RankView = Callable[[str], GraphView] | None  # segment id -> the view its targets are ranked on
 
 
 class _Model(BaseModel):
@@ -128,7 +131,7 @@ def _standing(res: Any, enterprise_id: str, record: dict[str, Any], settings: An
     return TargetStanding(status="absent", text="未参与排名", ranked_size=res.ranked_size)
 
 
-def _segments(view: GraphView, settings: AnalysisSettings, enterprise_id: str, record: dict[str, Any]) -> list[CompanySegment]:
+def _segments(view: GraphView, settings: AnalysisSettings, enterprise_id: str, record: dict[str, Any], rank_view: RankView) -> list[CompanySegment]:
     links = view.enterprise_segments.filter(pl.col("enterprise_id") == enterprise_id).sort("segment_id")
     segs = {r["id"]: r for r in view.segments.select("id", "name", "chain_id", "stage").iter_rows(named=True)}
     chains = dict(view.chains.select("id", "name").iter_rows())
@@ -141,7 +144,7 @@ def _segments(view: GraphView, settings: AnalysisSettings, enterprise_id: str, r
             now = GAP_LABEL_ZH.get(labels.get(sid) or "", MISSING)
             standing = TargetStanding(status="local", text=f"本地企业（该环节现为{now}），不作为招商目标")
         else:
-            standing = _standing_in(view, settings, sid, enterprise_id, record)
+            standing = _standing_in(rank_view(sid) if rank_view else view, settings, sid, enterprise_id, record)
         out.append(
             CompanySegment(
                 segment_id=sid, segment_name=seg.get("name"), chain_id=seg.get("chain_id"), chain_name=chains.get(seg.get("chain_id")),
@@ -180,7 +183,7 @@ def _projects(view: GraphView, enterprise_id: str) -> list[CompanyProject]:
     return out
 
 
-def company_profile(view: GraphView, settings: AnalysisSettings, enterprise_id: str) -> CompanyProfile:
+def company_profile(view: GraphView, settings: AnalysisSettings, enterprise_id: str, rank_view: RankView = None) -> CompanyProfile:
     """The profile of enterprise ``enterprise_id``: record, segments with evidence and target standing, ties, projects.
 
     Parameters
@@ -191,6 +194,10 @@ def company_profile(view: GraphView, settings: AnalysisSettings, enterprise_id: 
         as the 招商目标 page; the gap labels use its thresholds.
     enterprise_id : str
         An id of ``view.enterprises`` (:func:`graph.lookup.resolve` turns what a person typed into one).
+    rank_view : callable, optional
+        Segment id -> the view to rank that segment's targets on; default ``view``. On a scoped view
+        (Neo4j) ``view`` holds the company, its ties and the local enterprises, and each segment is
+        ranked on the scoped view plus that segment's pool (:func:`graph.stores.neo4j_scoped.add_pool`).
 
     Returns
     -------
@@ -225,7 +232,7 @@ def company_profile(view: GraphView, settings: AnalysisSettings, enterprise_id: 
         record=record,
         region_name=region_name(view, record.get("region_code")),
         park_name=parks.get(record.get("park_id")),
-        segments=_segments(view, settings, enterprise_id, record),
+        segments=_segments(view, settings, enterprise_id, record, rank_view),
         ties=_ties(view, enterprise_id),
         projects=_projects(view, enterprise_id),
         settings=settings.model_dump(),

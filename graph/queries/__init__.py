@@ -388,3 +388,41 @@ ENTERPRISES_BY_ID = "MATCH (e:Enterprise) WHERE e.id IN $ids RETURN e.id AS id, 
 SEGMENTS_BY_ID = "MATCH (s:Segment) WHERE s.id IN $ids RETURN s.id AS id, s.name AS name, s.chain_id AS chain_id"
 # every park (indmap user add --park: is the park in the data, and which ones are)
 PARKS_ID_NAME = "MATCH (p:Park) RETURN p.id AS id, p.name AS name ORDER BY id"
+
+
+# ------------------------------------------ Neo4j: the 企业 and 挂接审核 pages (graph.stores.neo4j_pages)
+# The company search's index (a few columns of every enterprise, nothing else), one company's
+# supply ties with the other side's name, one segment's links for review, a chain's pending counts.
+
+SEARCH_INDEX = "MATCH (n:Enterprise) RETURN collect([n.id, n.name, n.local, n.listed_code, n.credit_code]) AS rows"
+
+
+def company_supplies_to() -> str:
+    """Every ``SUPPLIES_TO`` with enterprise ``$id`` at either end (its ties, both directions)."""
+    return (
+        "MATCH (:Enterprise {id: $id})-[r:SUPPLIES_TO]-(:Enterprise) WITH DISTINCT r "
+        f"WITH r, startNode(r) AS a, endNode(r) AS b RETURN {_rel_list('SUPPLIES_TO')}"
+    )
+
+
+# the other side of each of enterprise $id's ties: id, name, local
+COMPANY_TIE_ENDS = (
+    "MATCH (:Enterprise {id: $id})-[:SUPPLIES_TO]-(o:Enterprise) WITH DISTINCT o RETURN collect([o.id, o.name, o.local]) AS rows"
+)
+
+
+def segment_review_links() -> str:
+    """``OPERATES_IN`` into segment ``$segment``: the proposed ones (blank confidence counts as proposed), every one when ``$all``."""
+    return (
+        "MATCH (a:Enterprise)-[r:OPERATES_IN]->(b:Segment {id: $segment}) WHERE $all OR coalesce(r.confidence, $likely) = $likely "
+        f"RETURN {_rel_list('OPERATES_IN')}"
+    )
+
+
+# id, name and local of enterprises $ids (the review list's companies)
+ENTERPRISE_NAMES_BY_ID = "UNWIND $ids AS eid MATCH (n:Enterprise {id: eid}) RETURN collect([n.id, n.name, n.local]) AS rows"
+# proposed links (confidence likely or blank) per segment of chain $chain
+CHAIN_PENDING_COUNTS = (
+    "MATCH (s:Segment) WHERE s.chain_id = $chain MATCH (:Enterprise)-[r:OPERATES_IN]->(s) "
+    "WHERE coalesce(r.confidence, $likely) = $likely WITH s.id AS segment_id, count(r) AS n RETURN collect([segment_id, n]) AS rows"
+)

@@ -19,8 +19,9 @@ completeness, one segment's targets and the park reports need far less:
 :func:`add_pool` adds one segment's target pool (its candidates with their factor inputs and
 their ``enterprise_segments`` rows in the segment and its sub-segments), fetched by one query
 for that pool, so :func:`graph.analysis.targets` ranks exactly as on the full view. Every
-answer equals the full view's (``tests/test_neo4j_scoped.py``); what-if analysis and the pages
-that list every enterprise keep the full read (the app: :mod:`webapp.neo4j_view`).
+answer equals the full view's (``tests/test_neo4j_scoped.py``); :func:`add_companies` adds
+companies whole, read by id (what-if), and :mod:`graph.stores.neo4j_pages` what the 企业 and 挂接审核
+pages read; the reports keep the full read (the app: :mod:`webapp.neo4j_view`).
 """
 
 from __future__ import annotations
