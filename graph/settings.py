@@ -225,6 +225,15 @@ class Settings(BaseSettings):
         title="导入时自动挂接",
         description="enterprises without any segment link that carry products, business scope or industry codes are placed by the linker as likely (待核实) links",
     )
+    snapshot_beside_write: bool = Field(
+        False,
+        title="写入时并行计算快照",
+        description=(
+            "embedded store: the ingest snapshot is analysed in a second thread while the engine copies the last "
+            "relationship tables (about 1 s faster at 1M enterprises on 2 cores, about 100 MB higher peak memory); "
+            "recorded only after the new store is in place"
+        ),
+    )
     report_font: str = Field(
         "",
         title="报告字体文件",

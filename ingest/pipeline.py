@@ -21,7 +21,9 @@ from __future__ import annotations
 import json
 import os
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -89,14 +91,14 @@ def _has(df: pl.DataFrame, col: str) -> pl.Expr:
 
 def auto_link(tables: dict[str, pl.DataFrame]) -> tuple[dict[str, pl.DataFrame], dict[str, Any]]:
     """``likely`` links for enterprises without any link that carry 国标行业, 主营产品 or 经营范围."""
-    from ingest.linking import link_table
-
     ent, es = tables["enterprises"], tables["enterprise_segments"]
     unlinked = ent.join(es.select(pl.col("enterprise_id").alias("id")).unique(), on="id", how="anti")
     todo = unlinked.filter(_has(ent, "gbt4754") | _has(ent, "products") | _has(ent, "business_scope"))
     summary: dict[str, Any] = {"unlinked": unlinked.height, "considered": todo.height, "linked": 0, "links": 0}
     if todo.height == 0 or tables["segments"].height == 0:
         return tables, summary
+    from ingest.linking import link_table  # here: the linker's imports (jieba, pkg_resources) cost ~0.2 s, needed only now
+
     t0 = time.perf_counter()
     scope = pl.col("business_scope").str.replace_all(SCOPE_NOISE, "；")
     links = link_table(tables["segments"], todo.with_columns(scope.alias("keywords")).drop("business_scope"), data_source="企业名录")
@@ -292,6 +294,8 @@ def commit(p: Prepared, *, author: str | None = None, progress=None) -> Committe
             try:
                 # the embedded store takes the frames over (memory-mapped from its view afterwards)
                 release = {"release": True} if getattr(store, "persists_view", False) else {}
+                if release and s.snapshot_beside_write:  # analysed while the engine copies, recorded after the swap
+                    release["beside"] = partial(_analyse, s)
                 load = store.write(p.tables, meta=meta, progress=progress, **release)
             except BaseException:
                 V.discard(staged)
@@ -299,14 +303,15 @@ def commit(p: Prepared, *, author: str | None = None, progress=None) -> Committe
             if staged:
                 V.publish(s, staged, author=author)
             V.prune(s, s.dataset_versions_keep, {vid} if vid else set())
-            view = _written_view(store) if release else None
+            analysed = getattr(load, "beside", None)
+            view = _written_view(store) if release and analysed is None else None
         finally:
             store.close()
     done = Committed(sum(load.nodes.values()), sum(load.relationships.values()), load.seconds, vid)
     warn = keep_report(s.store, p.report, p.dataset, ok=True, extra={k: p.meta[k] for k in ("linking", "reviews") if k in p.meta})
     if warn:
         done.warnings.append(warn)
-    _snapshot(p, done, view)
+    _snapshot(p, done, view, analysed)
     return done
 
 
@@ -321,13 +326,24 @@ def _written_view(store):
         return None  # the snapshot analyses the tables instead
 
 
-def _snapshot(p: Prepared, done: Committed, view=None) -> None:
+def _analyse(settings: Settings, view):
+    """The snapshot of the view being written (:func:`graph.workspace.snapshots.snapshot_of`), run
+    by the embedded store beside its copy: the staged view is memory-mapped, with its indexes."""
+    from graph.workspace.snapshots import snapshot_of
+
+    return snapshot_of(view, settings.analysis)
+
+
+def _snapshot(p: Prepared, done: Committed, view=None, analysed: Future | None = None) -> None:
+    """Record the snapshot of what was written: analysed beside the write (``analysed``, its
+    errors re-raised here as if analysed now), else of ``view`` or the tables."""
     from graph.view import GraphView
     from graph.workspace import WorkspaceError, history, open_workspace, record_ingest_snapshot
 
     try:
-        view = view if view is not None else GraphView(p.tables, meta=p.meta)
-        done.snapshot = record_ingest_snapshot(p.settings, view, dataset=p.dataset, source=p.source)
+        snap = analysed.result() if analysed is not None else None
+        view = view if view is not None or snap is not None else GraphView(p.tables, meta=p.meta)
+        done.snapshot = record_ingest_snapshot(p.settings, view, dataset=p.dataset, source=p.source, snapshot=snap)
         done.history = history(open_workspace(p.settings), to_snap=done.snapshot)
     except (WorkspaceError, ValueError, OSError) as exc:
         done.snapshot_error = str(exc)

@@ -20,7 +20,7 @@ from graph.view import conform
 from graph.mapping import canonical_order
 
 
-def _old_write_file(self, tmp, tables, meta, progress):
+def _old_write_file(self, tmp, tables, meta, progress, worker=None):
     """The previous path, kept here as the reference: every frame copied from memory (``COPY ... FROM $df``)."""
     import json
 

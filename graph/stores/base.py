@@ -138,6 +138,7 @@ class LoadReport:
     nodes: dict[str, int] = field(default_factory=dict)
     relationships: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    beside: Any = None  # the outcome of the work run beside the write (a done Future), if any
 
 
 @runtime_checkable

@@ -8,7 +8,7 @@ intact. Readers open the file read-only, so several processes can read at
 once, and reopen when :meth:`EmbeddedStore.version` changes.
 
 Bulk loading is ``COPY`` per node label / relationship type from a Parquet file written
-from the frame just before (the engine streams it; see :func:`_write_part`); ``MERGE`` per
+from the frame just before (the engine streams it; see :func:`~graph.stores.overlap.write_part`); ``MERGE`` per
 row is two orders of magnitude slower and never used.
 """
 
@@ -37,7 +37,8 @@ from graph.schema import NODES, RELS, TABLES
 from graph.settings import Settings
 from graph.stores.base import LoadReport, ProgressFn, QueryResult, Steps, StoreError, WriteFailed, query_failed, take_rows
 from graph.stores.heap import trim_heap
-from graph.stores import viewfile
+from graph.stores import overlap, viewfile
+from graph.stores.overlap import Beside
 from graph.stores.lock import file_lock
 from graph.view import GraphView
 
@@ -122,19 +123,22 @@ class EmbeddedStore:
             if not viewfile.pid_alive(pid):
                 shutil.rmtree(f, ignore_errors=True) if f.is_dir() else f.unlink(missing_ok=True)
 
-    def write(self, tables: Mapping[str, pl.DataFrame], meta: dict | None = None, progress: ProgressFn | None = None, *, release: bool = False) -> LoadReport:
+    def write(self, tables: Mapping[str, pl.DataFrame], meta: dict | None = None, progress: ProgressFn | None = None, *, release: bool = False, beside: Beside | None = None) -> LoadReport:
         """Write ``tables`` as a new graph file and swap it in atomically (one writer at a time).
 
         The analysis view of the new generation is written beside it first, table by table
         (:mod:`graph.stores.viewfile`), and published only with the new file; the graph is
         copied in one node label / relationship type frame at a time, each by way of a
-        Parquet file the engine streams (:func:`_write_part`).
+        Parquet file the engine streams (:func:`~graph.stores.overlap.write_part`).
 
         ``release=True`` (``tables`` must be a dict the caller lets go of): each table in it is
         replaced by its memory-mapped copy in the view as soon as it is written there, so the
         in-memory frames can be freed before the copy and the writer holds one frame at a time.
         Afterwards, also after a failure, ``tables`` still holds every table (same rows; mapped
         files stay readable after the view is published or discarded).
+
+        ``beside(view)`` runs on the staged view in a worker thread during the copy (:mod:`~graph.stores.overlap`),
+        joined before this returns or raises; its outcome (a done future) is ``report.beside``.
 
         Raises :class:`~graph.stores.base.StoreBusy` when another writer holds the
         store for longer than ``write_lock_wait_s``, and
@@ -150,18 +154,24 @@ class EmbeddedStore:
             generation = uuid.uuid4().hex
             meta = dict(meta or {}, generation=generation)
             writer: viewfile.ViewWriter | None = None
+            worker: overlap.Worker | None = None
             failure = None
             try:
                 writer = self._view_writer(tables, release)
                 if release:
                     gc.collect()  # frames handed over may sit in reference cycles of the validation: free them now
+                worker = overlap.Worker(beside, overlap.staged_view(writer, meta)) if beside else None
                 # released: the frames come from the staged view, one mapping at a time (unmapped after its copy)
-                report = self._write_file(tmp, writer.staged() if release else tables, meta, progress)
+                report = self._write_file(tmp, writer.staged() if release else tables, meta, progress, worker)
                 with open(tmp, "rb") as fh:
                     os.fsync(fh.fileno())
                 writer.publish(generation, _version_of(tmp), meta)
+                done = worker.join() if worker is not None else None
             except Exception as exc:  # noqa: BLE001 - every failure is reported the same honest way
                 failure = _write_failure(exc, self.location)
+            finally:
+                if worker is not None:  # no thread outlives the write
+                    worker.join(run=False)
             if failure is not None:
                 gc.collect()  # the engine's handle dies with the traceback and leaves its files: remove them after
                 _remove_tmp(tmp)
@@ -177,7 +187,7 @@ class EmbeddedStore:
                 finally:
                     os.close(dfd)
             viewfile.prune(viewfile.view_root(self.path), keep={generation})
-        report.seconds = time.perf_counter() - t0
+        report.seconds, report.beside = time.perf_counter() - t0, done
         return report
 
     def _view_writer(self, tables: Mapping[str, pl.DataFrame], release: bool = False) -> viewfile.ViewWriter:
@@ -191,8 +201,9 @@ class EmbeddedStore:
         writer.add_indexes()
         return writer
 
-    def _write_file(self, tmp: Path, tables: Mapping[str, pl.DataFrame], meta: dict, progress: ProgressFn | None) -> LoadReport:
-        """The new graph in ``tmp`` (closed, checkpointed), one frame at a time; raises on any failure."""
+    def _write_file(self, tmp: Path, tables: Mapping[str, pl.DataFrame], meta: dict, progress: ProgressFn | None, worker: overlap.Worker | None = None) -> LoadReport:
+        """The new graph in ``tmp`` (closed, checkpointed), one frame at a time; raises on any failure.
+        ``worker`` starts with the copy of :data:`~graph.stores.overlap.BESIDE_FROM`."""
         tick = Steps(len(NODES) + len(RELS) + 2, progress)  # schema, tables, meta
         report = LoadReport()
         db = lb.Database(str(tmp), buffer_pool_size=self._buffer_pool())
@@ -203,15 +214,19 @@ class EmbeddedStore:
             tick("schema")
             parts = _parts_dir(tmp)
             parts.mkdir()
-            for kind, name, df in iter_frames(tables):
-                (report.nodes if kind == "node" else report.relationships)[name] = rows = df.height
-                part = _write_part(df, parts / f"{name}.parquet") if rows else None
-                del df  # the engine reads the file: the frame is not held while it copies
-                if part is not None:
-                    conn.execute(Q.copy_from_file(name, str(part)))
-                    part.unlink()
-                    trim_heap()
-                tick(name)
+            ahead = overlap.PartWriter(iter_frames(tables), parts)  # the engine reads files: no frame held while it copies
+            try:
+                for kind, name, rows, part in ahead:
+                    if name == overlap.BESIDE_FROM and worker is not None:
+                        worker.start()
+                    (report.nodes if kind == "node" else report.relationships)[name] = rows
+                    if part is not None:
+                        conn.execute(Q.copy_from_file(name, str(part)))
+                        part.unlink()
+                        trim_heap()
+                    tick(name)
+            finally:
+                ahead.close()
             parts.rmdir()
             meta = dict(meta)
             meta.setdefault("written_at", dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
@@ -251,7 +266,6 @@ class EmbeddedStore:
                     for off, node_id in conn.execute(Q.ids_by_offset(label), {"offsets": offsets}).get_all():
                         nodes[f"{table}:{off}"] = node_id
         return [[plain_value(v, nodes) for v in r] for r in rows]
-
 
     def read_tables(self) -> dict[str, pl.DataFrame]:
         """All tables from one generation of the file.
@@ -414,19 +428,6 @@ def _remove_tmp(tmp: Path) -> None:
 def _parts_dir(tmp: Path) -> Path:
     """Where a write keeps the Parquet file of the table it is copying (beside ``tmp``, removed with it)."""
     return tmp.with_name(tmp.name + ".parts")
-
-
-def _write_part(df: pl.DataFrame, path: Path) -> Path:
-    """``df`` as a Parquet file for ``COPY ... FROM 'file'``, the engine's own streaming path.
-
-    ``COPY ... FROM $df`` converts the whole frame to Arrow first (polars string views become
-    large strings: a second copy of every text column, +360 MB on 1M enterprises, measured);
-    from a file the engine reads row group by row group, and the writer drops the frame
-    before the copy runs. Uncompressed: the file lives only until its table is copied (it is
-    removed then, or with the rest of a failed write by :func:`_remove_tmp`).
-    """
-    df.write_parquet(path, compression="uncompressed", statistics=False)
-    return path
 
 
 def _write_failure(exc: BaseException, location: str) -> str:

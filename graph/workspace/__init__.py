@@ -19,7 +19,7 @@ from graph.settings import Settings
 from graph.view import GraphView
 from graph.workspace.db import SCHEMA_VERSION, Workspace, WorkspaceError
 from graph.workspace.history import HistoryResult, compare, resolve_snapshot
-from graph.workspace.snapshots import list_snapshots, load_chains, load_segments, record_snapshot, snapshot_of
+from graph.workspace.snapshots import Snapshot, list_snapshots, load_chains, load_segments, record_snapshot, snapshot_of
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -37,12 +37,13 @@ def open_workspace(settings: Settings) -> Workspace:
     return Workspace(settings.workspace_path)
 
 
-def record_ingest_snapshot(settings: Settings, view: GraphView, *, dataset: str | None, source: str = "ingest", meta: dict[str, Any] | None = None) -> int:
+def record_ingest_snapshot(settings: Settings, view: GraphView | None, *, dataset: str | None, source: str = "ingest", meta: dict[str, Any] | None = None, snapshot: Snapshot | None = None) -> int:
     """Analyse ``view`` (city scope, ``settings.analysis``) and append the snapshot; returns its id.
 
     Called once an ingest's write has succeeded (the CLI's ``ingest``; later the app's upload).
+    ``snapshot``: the analysis already done (:func:`snapshot_of`, e.g. beside the write); ``view`` unused then.
     """
-    snap = snapshot_of(view, settings.analysis)
+    snap = snapshot if snapshot is not None else snapshot_of(view, settings.analysis)  # type: ignore[arg-type]
     return record_snapshot(open_workspace(settings), snap, dataset=dataset, store=settings.store if not settings.is_neo4j else _safe_uri(settings.store), source=source, meta=meta)
 
 
