@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from bench import USER_MALLOC_CONF
 from bench.child import MARK
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +71,9 @@ def run_child(argv: list[str], timeout: float = 3600, env: dict | None = None, c
     """Run ``argv``; wall time and the child's own peak RSS (``ru_maxrss`` of ``wait4``)."""
     with tempfile.TemporaryFile("w+") as fo, tempfile.TemporaryFile("w+") as fe:
         e = dict(os.environ)
+        e.pop("_RJEM_MALLOC_CONF", None)  # polars' own default, set when this process imported it
+        if USER_MALLOC_CONF is not None:
+            e["_RJEM_MALLOC_CONF"] = USER_MALLOC_CONF
         e["PYTHONPATH"] = str(ROOT) + os.pathsep + e.get("PYTHONPATH", "")
         e.update(env or {})
         t0 = time.perf_counter()
