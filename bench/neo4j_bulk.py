@@ -8,8 +8,8 @@ Steps, each a child process with its wall time and peak RSS (``ru_maxrss`` of ``
 2. ``indmap export --neo4j-admin DIR/admin``;
 3. ``neo4j-admin database import full`` (``org.neo4j.cli.AdminTool`` from ``scripts/neo4j-server``'s
    jars, the argument list of ``cli.export.import_command``) into a fresh database of a private server
-   home DIR/neo4j;
-4. the server (scripts/neo4j/Launcher on a free loopback port, heap ``--heap``) starts on it and
+   home DIR/neo4j (its database folder DIR/neo4j/db);
+4. the server (``scripts/neo4j-server start`` with ``INDMAP_NEO4J_HOME=DIR/neo4j``, heap ``--heap``) starts on it and
    ``constraints.cypher`` runs, then the indexes come online (the server's RSS is its ``VmHWM``);
 5. ``indmap gaps --format json`` and ``indmap targets --segment SEG --format json`` as processes on the
    embedded store and on Neo4j; their parsed JSON is compared (bench/compare.py ``diff``).
@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -104,12 +103,6 @@ def dir_mb(path: Path) -> float:
     return sum(p.stat().st_blocks * 512 for p in path.rglob("*") if p.is_file() and not p.is_symlink()) / 1e6
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def classpath() -> str:
     """The Neo4j 5.26 classpath of scripts/neo4j-server (jars and the compiled Launcher)."""
     cp = subprocess.run([str(SERVER), "classpath"], capture_output=True, text=True, timeout=900)
@@ -175,50 +168,38 @@ def uptime_load() -> str:
 
 
 class Server:
-    """The Launcher on a private home; stopped by ``stop()`` (SIGTERM, then SIGKILL after 60 s)."""
+    """``scripts/neo4j-server`` on a private home (``INDMAP_NEO4J_HOME``; its database folder ``<home>/db``).
 
-    def __init__(self, cp: str, home: Path, heap: str):
-        self.port = free_port()
-        self.uri = f"bolt://127.0.0.1:{self.port}"
-        self.log = open(home / "server.out", "w", encoding="utf-8")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(
-            ["java", f"-Xms{heap}", f"-Xmx{heap}", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError", "-Dfile.encoding=UTF-8",
-             "-cp", cp, "Launcher", str(home), str(self.port)],
-            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-        )
+    The jars ``classpath`` already resolved are linked in (no second download); the script
+    starts, waits for Bolt and stops the server the same way for tests, bench and users.
+    """
 
-    def wait_ready(self, timeout_s: float) -> None:
-        import logging
+    def __init__(self, cp: str, home: Path, heap: str, wait_s: float):
+        self.home = home
+        self.env = dict(os.environ, INDMAP_NEO4J_HOME=str(home), INDMAP_NEO4J_HEAP=heap, INDMAP_NEO4J_WAIT_S=str(int(wait_s)))
+        for entry in cp.split(os.pathsep):  # the jar folder of the classpath: "<lib-VERSION>/*"
+            lib = Path(entry[:-2]) if entry.endswith("/*") else None
+            if lib is not None and not (home / lib.name).exists():
+                (home / lib.name).symlink_to(lib.resolve())
+        self.uri = ""
 
-        import neo4j
+    def _script(self, command: str, timeout_s: float) -> subprocess.CompletedProcess:
+        return subprocess.run([str(SERVER), command], env=self.env, capture_output=True, text=True, timeout=timeout_s)
 
-        logging.getLogger("neo4j").setLevel(logging.CRITICAL)  # "connection refused" until it listens
-
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                with neo4j.GraphDatabase.driver(self.uri) as drv:
-                    drv.execute_query("RETURN 1")
-                return
-            except Exception as exc:  # noqa: BLE001 - not up yet
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"the server exited (code {self.proc.returncode}) during start-up; see its server.out") from exc
-                if time.monotonic() >= deadline:
-                    raise RuntimeError(f"no Bolt answer after {timeout_s:.0f} s") from exc
-                time.sleep(1)
+    def start(self, timeout_s: float) -> None:
+        r = self._script("start", timeout_s + 120)  # the script gives up after INDMAP_NEO4J_WAIT_S itself
+        if r.returncode != 0:
+            raise RuntimeError(f"scripts/neo4j-server start failed: {r.stderr.strip()[-1500:]}")
+        self.uri = r.stdout.strip().splitlines()[-1]
 
     def peak_rss_mb(self) -> float | None:
-        return vm_hwm_mb(self.proc.pid)
+        try:
+            return vm_hwm_mb(int((self.home / "run" / "neo4j.pid").read_text().strip()))
+        except (OSError, ValueError):
+            return None
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
+        self._script("stop", 180)
 
 
 def run_constraints(uri: str, path: Path, index_timeout_s: int) -> int:
@@ -281,7 +262,7 @@ def load_embedded(rep: Report, a: argparse.Namespace, work: Path) -> Path | None
 
 def bulk_import(rep: Report, a: argparse.Namespace, store: Path, work: Path, cp: str) -> Path | None:
     """Steps 2-3: export, then neo4j-admin into a fresh home; the home, None when a step failed."""
-    export_dir, home = work / "admin", work / "neo4j"
+    export_dir, home = work / "admin", work / "neo4j" / "db"  # the database folder of scripts/neo4j-server's home
     wait_for_memory(a.min_free_gb, a.max_wait_s)
     r = child_step(rep, "export --neo4j-admin", [PY, "-m", "cli", "export", "--neo4j-admin", str(export_dir), "--store", str(store)],
                    timeout=a.timeout)
@@ -308,11 +289,11 @@ def bulk_import(rep: Report, a: argparse.Namespace, store: Path, work: Path, cp:
 
 def serve_and_query(rep: Report, a: argparse.Namespace, store: Path, home: Path, cp: str) -> None:
     """Steps 4-5: the server on the imported database, constraints, then gaps/targets on both stores."""
-    server = Server(cp, home, a.heap)
+    server = Server(cp, home.parent, a.heap, a.start_timeout)
     try:
         st = rep.step("server start")
         t0 = time.perf_counter()
-        server.wait_ready(a.start_timeout)
+        server.start(a.start_timeout)
         st.wall_s, st.ok = round(time.perf_counter() - t0, 2), True
         st = rep.step("constraints.cypher + indexes online")
         log(f"[{time.strftime('%H:%M:%S')}] constraints (load {uptime_load()})")
@@ -327,7 +308,7 @@ def serve_and_query(rep: Report, a: argparse.Namespace, store: Path, home: Path,
             neo = cli_answer(rep, f"indmap {' '.join(args)} (Neo4j)", args, server.uri, a.timeout)
             compare(rep, key, emb, neo)
         st = rep.step("server peak RSS")
-        st.peak_rss_mb, st.ok, st.note = server.peak_rss_mb(), True, f"heap {a.heap}, page cache 256 MB (Launcher)"
+        st.peak_rss_mb, st.ok, st.note = server.peak_rss_mb(), True, f"heap {a.heap}, page cache 256 MB (scripts/neo4j-server)"
     finally:
         server.stop()
     rep.sizes_mb["neo4j database (with indexes)"] = round(dir_mb(home / "data"), 1)
