@@ -90,11 +90,17 @@ def _has(df: pl.DataFrame, col: str) -> pl.Expr:
 
 
 def auto_link(tables: dict[str, pl.DataFrame]) -> tuple[dict[str, pl.DataFrame], dict[str, Any]]:
-    """``likely`` links for enterprises without any link that carry 国标行业, 主营产品 or 经营范围."""
+    """``likely`` links for enterprises without any link that carry 国标行业, 主营产品 or 经营范围.
+
+    ``tables`` are validated: every link's enterprise is in ``enterprises``, so the unlinked ones are
+    counted from the distinct linked ids, and only the enterprises with something to link by are
+    matched against the links (at 1M, none of them: 0.26 s for an anti-join of every enterprise before).
+    """
     ent, es = tables["enterprises"], tables["enterprise_segments"]
-    unlinked = ent.join(es.select(pl.col("enterprise_id").alias("id")).unique(), on="id", how="anti")
-    todo = unlinked.filter(_has(ent, "gbt4754") | _has(ent, "products") | _has(ent, "business_scope"))
-    summary: dict[str, Any] = {"unlinked": unlinked.height, "considered": todo.height, "linked": 0, "links": 0}
+    linked = es.select(pl.col("enterprise_id").alias("id")).unique().drop_nulls()
+    todo = ent.filter(_has(ent, "gbt4754") | _has(ent, "products") | _has(ent, "business_scope"))
+    todo = todo.join(linked, on="id", how="anti") if todo.height else todo
+    summary: dict[str, Any] = {"unlinked": ent.height - linked.height, "considered": todo.height, "linked": 0, "links": 0}
     if todo.height == 0 or tables["segments"].height == 0:
         return tables, summary
     from ingest.linking import link_table  # here: the linker's imports (jieba, pkg_resources) cost ~0.2 s, needed only now

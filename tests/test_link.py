@@ -431,3 +431,25 @@ def test_name_head_word_chooses_among_shared_codes_only():
     prof = _listed_full([("JH.SH", "金宏气体", "270601", "苏州金宏气体股份有限公司"), ("QT.SH", "某气体", None, "某某气体有限公司")], [])
     out = lk.link(segs, prof)
     assert _pairs(out) == {("JH.SH", "U-GAS", "likely")}
+
+
+def test_auto_link_counts_the_unlinked_and_considers_only_those_with_something_to_link_by():
+    """The summary of ingest.pipeline.auto_link: unlinked = enterprises without any link (the links of a
+    validated dataset name known enterprises), considered = those of them carrying 国标行业/主营产品/经营范围."""
+    from ingest.pipeline import auto_link
+    from graph.view import conform
+    from tests.small_tables import small_tables
+
+    tables = {k: conform(k, v) for k, v in small_tables(6).items()}
+    ent, es = tables["enterprises"], tables["enterprise_segments"]
+    linked = set(es.get_column("enterprise_id"))
+    dropped = sorted(linked)[:2]  # two linked enterprises lose their links, one of them has a 经营范围 ...
+    still = sorted(linked)[-1]  # ... and so has one that keeps its links (not considered)
+    tables["enterprise_segments"] = es.filter(~pl.col("enterprise_id").is_in(dropped))
+    tables["enterprises"] = ent.with_columns(
+        pl.when(pl.col("id").is_in([dropped[0], still])).then(pl.lit("锂离子电池制造；电池销售")).otherwise(None).alias("business_scope"),
+        pl.lit(None, dtype=ent.schema["gbt4754"]).alias("gbt4754"), pl.lit(None, dtype=ent.schema["products"]).alias("products"),
+    )  # fmt: skip
+    _, summary = auto_link(tables)
+    assert summary["unlinked"] == ent.height - len(linked) + 2
+    assert summary["considered"] == 1
