@@ -73,7 +73,7 @@ def test_order_links_unknown_enterprise_falls_back():
     assert out.rows() == [("a", "y"), ("b", "x"), ("c", "x")] and idx is None
 
 
-def test_order_links_stable_and_unsorted_ids():
+def test_order_links_order_and_unsorted_ids():
     links = pl.DataFrame({"enterprise_id": ["b", "a", "a"], "segment_id": ["x", "y", "x"], "n": [1, 2, 3]})
     out, idx = viewfile.order_links(pl.DataFrame({"id": ["a", "b"]}), links)
     assert out.get_column("n").to_list() == [3, 2, 1] and idx.to_list() == [0, 0, 1]

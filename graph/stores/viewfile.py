@@ -56,38 +56,12 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _write_ipc(df: pl.DataFrame, path: Path) -> int:
-    """Write ``df`` uncompressed and start writing it back to disk, without waiting: the store's
-    copy runs meanwhile, and the fsync in :meth:`ViewWriter.publish` finds the pages written."""
+    """Write ``df`` uncompressed and fsync it at once. (Left to the kernel's write-back until the
+    publish, the pages are still dirty while the store copies from their mapping: +35-60 MB peak
+    RSS at 1M, measured.)"""
     df.write_ipc(path, compression="uncompressed")
-    _start_writeback(path)
+    _fsync(path)
     return path.stat().st_size
-
-
-def _sync_file_range() -> Any:
-    """libc's ``sync_file_range`` (Linux), or None."""
-    import ctypes
-
-    try:
-        fn = ctypes.CDLL(None, use_errno=True).sync_file_range
-    except (OSError, AttributeError):
-        return None
-    fn.argtypes = (ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint)
-    fn.restype = ctypes.c_int
-    return fn
-
-
-_SYNC_FILE_RANGE = _sync_file_range()
-SYNC_FILE_RANGE_WRITE = 2  # start writing the dirty pages back, return at once
-
-
-def _start_writeback(path: Path) -> None:
-    if _SYNC_FILE_RANGE is None:
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        _SYNC_FILE_RANGE(fd, 0, 0, SYNC_FILE_RANGE_WRITE)  # a failure only means fsync does it later
-    finally:
-        os.close(fd)
 
 
 def _fsync(path: Path) -> None:
@@ -139,11 +113,13 @@ def order_links(enterprises: pl.DataFrame, links: pl.DataFrame) -> tuple[pl.Data
         out = canonical_order("enterprise_segments", links)
         return out, eidx_index(enterprises, out)
     ranks = segment.unique().sort()
-    key = eidx.cast(pl.UInt64) * len(ranks) + segment.cast(pl.Enum(ranks)).to_physical().cast(pl.UInt64)
+    wide = pl.UInt32 if len(enterprises) * max(len(ranks), 1) < 2**32 else pl.UInt64  # the key's memory: 8 MB per 2M rows
+    key = eidx.cast(wide) * len(ranks) + segment.cast(pl.Enum(ranks)).to_physical().cast(wide)
     if key.is_sorted():
         return links, eidx
-    out = links.with_columns(key.alias("_key"), eidx.alias("_eidx")).sort("_key", maintain_order=True)  # stable
-    return out.drop("_key", "_eidx"), out.get_column("_eidx")
+    order = key.arg_sort()  # keys are unique (the table's key), so any sort gives the one order
+    del key
+    return links.gather(order), eidx.gather(order)
 
 
 def _sorted_positions(ids: pl.Series, values: pl.Series) -> pl.Series | None:
@@ -154,10 +130,13 @@ def _sorted_positions(ids: pl.Series, values: pl.Series) -> pl.Series | None:
         return None
     if n > 1 and not (ids.slice(1) > ids.slice(0, n - 1)).all():
         return None
-    pos = ids.search_sorted(values).clip(0, n - 1)
-    if not (ids.gather(pos) == values).all():
-        return None
-    return pos.cast(pl.UInt32)
+    pos = ids.search_sorted(values).cast(pl.UInt32)
+    step = 1 << 18  # checked in slices: no second copy of every value at once
+    for off in range(0, len(values), step):
+        part = pos.slice(off, step)
+        if part.max() >= n or not (ids.gather(part) == values.slice(off, step)).all():  # type: ignore[operator]
+            return None
+    return pos
 
 
 class StagedView(Mapping):
@@ -250,8 +229,6 @@ class ViewWriter:
             "meta": meta or {},
         }
         self._mkdir()
-        for info in (*self.files.values(), *self.indexes.values()):  # every table on disk before the manifest names it
-            _fsync(self.directory / info["file"])
         path = self.directory / MANIFEST
         path.write_text(json.dumps(manifest, ensure_ascii=False, default=str), encoding="utf-8")
         _fsync(path)
