@@ -125,6 +125,18 @@ def _candidate_counts(view: GraphView, extra: ExtraLocal) -> pl.DataFrame:
     return memo(view, ("candidate_counts", extra), build)
 
 
+def candidate_counts_full(view: GraphView) -> pl.DataFrame:
+    """``segment_id``, ``candidate_count``: the distinct candidates of each segment and its sub-segments
+    (segments without any are left out), as presence counts them; what a Neo4j write stores for its
+    scoped view (:mod:`graph.stores.scoped_stored`).
+
+    >>> from graph.analysis._example import tiny_view
+    >>> candidate_counts_full(tiny_view()).rows()
+    [('S2', 2)]
+    """
+    return _candidate_counts(view, ()).sort("segment_id")
+
+
 def _less_landed(view: GraphView, counted: pl.DataFrame, extra: ExtraLocal) -> pl.DataFrame:
     """Server-counted candidates minus those the what-if pairs take out of a segment.
 
