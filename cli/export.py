@@ -139,26 +139,32 @@ def write_frame(path: Path, header: list[str], df: pl.DataFrame, kind: str) -> i
 
 def _source_tables(store: Any) -> Any:
     """The tables to export: an embedded store's persisted view (memory-mapped, so only the frame being
-    written is in memory: a 10M-enterprise store no longer needs the whole graph three times over), else
-    every table read from the store."""
+    written is in memory: a 10M-enterprise store no longer needs the whole graph three times over; its
+    row indexes also spare the stored counts a join), else every table read from the store."""
     from graph.stores.embedded import EmbeddedStore
 
     if isinstance(store, EmbeddedStore):
         view = store.read_view()
         if not view.scoped:  # a full view (a scoped one lacks the non-local enterprises)
-            return view.tables
+            return view
     return store.read_tables()
 
 
 def export_neo4j_admin(tables: Any, meta: dict, out: Path) -> dict[str, Any]:
     """Write the node/relationship CSV files, ``import.sh`` and ``constraints.cypher`` into ``out``.
 
-    ``tables`` is any mapping of dataset tables (frames are made and written one at a time).
+    ``tables`` is any mapping of dataset tables (frames are made and written one at a time), or a
+    full :class:`~graph.view.GraphView`.
     Returns ``{"nodes": {label: rows}, "relationships": {type: rows}, "files": [...]}``.
     """
     from graph.mapping import SRC, DST, iter_frames
     from graph import queries as Q
+    from graph.stores import scoped_stored
 
+    from graph.view import GraphView
+
+    view = tables if isinstance(tables, GraphView) else None
+    tables = view.tables if view is not None else tables
     out.mkdir(parents=True, exist_ok=True)
     summary: dict[str, Any] = {"nodes": {}, "relationships": {}, "files": []}
     node_files, rel_files = [], []
@@ -176,6 +182,8 @@ def export_neo4j_admin(tables: Any, meta: dict, out: Path) -> dict[str, Any]:
     meta = dict(meta)
     meta["counts"] = {"nodes": summary["nodes"], "relationships": summary["relationships"]}
     generation = "neo4j-admin-" + dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    # what the scoped view would otherwise count on the server at every read (graph.stores.scoped_stored)
+    meta[scoped_stored.KEY] = scoped_stored.stored_aggregates(view if view is not None else tables, generation)
     meta_row = pl.DataFrame(
         {"id": [Q.META_ID], "json": [json.dumps(meta, ensure_ascii=False, default=str)], "generation": [generation], "written_at": [str(meta.get("written_at", ""))]}
     )

@@ -172,6 +172,7 @@ def test_real_neo4j_admin_imports_the_export(store, tmp_path):
             assert_frame_equal(got[name], df), name
         assert neo.read_meta()["dataset"] == want_meta["dataset"] == "small"
         assert neo.version().startswith("neo4j-admin-")
+        _check_stored_counts(neo, want)
         # constraints.cypher runs as it is
         import neo4j as driver_mod
 
@@ -185,3 +186,23 @@ def test_real_neo4j_admin_imports_the_export(store, tmp_path):
         neo.close()
         proc.terminate()
         proc.wait(timeout=120)
+
+
+def _check_stored_counts(neo, want) -> None:
+    """The imported database carries the scoped view's counts for its generation; presence on it equals the full view's."""
+    from graph import analysis as A
+    from graph import queries as Q
+    from graph.settings import AnalysisSettings
+    from graph.stores import scoped_stored
+    from graph.stores.neo4j_scoped import read_scoped_view
+    from graph.view import GraphView
+
+    with neo._session() as s:
+        raw = s.run(Q.NEO4J_READ_META, meta_id=Q.META_ID).single()["json"]
+    stored = scoped_stored.read_stored(raw, neo.version())
+    assert stored is not None and scoped_stored.KEY not in neo.read_meta()
+    full = GraphView(want)
+    scoped = read_scoped_view(neo)
+    assert scoped.aggregates["candidate_counts"].sort("segment_id").equals(stored["candidate_counts"].sort("segment_id"))
+    got, expected = (A.segment_presence(v, AnalysisSettings()).sort("segment_id") for v in (scoped, full))
+    assert got.equals(expected) and got.get_column("candidate_count").sum() > 0

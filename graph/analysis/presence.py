@@ -120,6 +120,18 @@ def _candidate_counts(view: GraphView, extra: ExtraLocal) -> pl.DataFrame:
     return memo(view, ("candidate_counts", extra), build)
 
 
+def candidate_counts_full(view: GraphView) -> pl.DataFrame:
+    """``segment_id``, ``candidate_count``: the distinct candidates of each segment and its sub-segments
+    (segments without any are left out), as presence counts them; what a Neo4j write stores for its
+    scoped view (:mod:`graph.stores.scoped_stored`).
+
+    >>> from graph.analysis._example import tiny_view
+    >>> candidate_counts_full(tiny_view()).rows()
+    [('S2', 2)]
+    """
+    return _candidate_counts(view, ()).sort("segment_id")
+
+
 def _count_candidates(cand: pl.DataFrame, closure: pl.DataFrame) -> pl.DataFrame:
     """segment_id, candidate_count: distinct ``_eidx`` of ``cand`` rows in each segment's ``closure``.
 

@@ -372,10 +372,17 @@ def scoped_local_supplies_to() -> str:
 # its sub-segments) = distinct enterprises there (no property read: the cheap part) minus the
 # distinct non-candidates there, which the reader knows: the local enterprises' links it holds and
 # the links of enterprises whose ``local`` is blank (read only when there are any).
-# $closure = [{segment: S, members: [S, sub-segments of S...]}, ...]
+# $closure = [{segment: S, members: [S, sub-segments of S...]}, ...]; only segments with sub-segments
+# (graph.stores.neo4j_scoped.enterprises_per_segment). No label test on e: OPERATES_IN only links an
+# Enterprise to a Segment of the same generation, and the test cost one db hit per link walked.
+# A graph written by indmap (Neo4jStore.write, export --neo4j-admin) carries these counts already.
 SCOPED_ENTERPRISES_PER_SEGMENT = (
-    "UNWIND $closure AS c UNWIND c.members AS mid MATCH (:Segment {id: mid})<-[:OPERATES_IN]-(e:Enterprise) "
+    "UNWIND $closure AS c UNWIND c.members AS mid MATCH (:Segment {id: mid})<-[:OPERATES_IN]-(e) "
     "WITH c.segment AS segment_id, count(DISTINCT e) AS n RETURN collect([segment_id, n]) AS rows"
+)
+# a segment without sub-segments: its enterprises are its OPERATES_IN degree (planned as a degree read, no walk)
+SCOPED_LEAF_SEGMENT_DEGREES = (
+    "UNWIND $ids AS sid MATCH (m:Segment {id: sid}) RETURN collect([sid, COUNT { (m)<-[:OPERATES_IN]-() }]) AS rows"
 )
 SCOPED_COUNT_NOT_LOCAL = "MATCH (e:Enterprise) WHERE e.local = false RETURN count(e) AS n"
 SCOPED_COUNT_LOCAL = "MATCH (e:Enterprise) WHERE e.local = true RETURN count(e) AS n"

@@ -71,7 +71,7 @@ from graph.stores.neo4j_values import collect_ids, collect_rel_ends, native, pla
 from graph.stores.base import LoadReport, ProgressFn, QueryRefused, QueryResult, Steps, StoreError, query_failed, take_rows
 from graph.stores.lock import wait_for
 from graph.stores.neo4j_load import Loader
-from graph.stores import neo4j_switch
+from graph.stores import neo4j_switch, scoped_stored
 
 LEASE_TTL_S = 60
 HEARTBEAT_EVERY_S = 10
@@ -209,6 +209,8 @@ class Neo4jStore:
                 written_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
                 full_meta.setdefault("written_at", written_at)
                 full_meta["counts"] = {"nodes": report.nodes, "relationships": report.relationships}
+                # the scoped view's aggregates of the staged graph: they switch with it (graph.stores.scoped_stored)
+                full_meta[scoped_stored.KEY] = scoped_stored.stored_aggregates(tables, generation)
                 new = {"generation": generation, "json": json.dumps(full_meta, ensure_ascii=False, default=str), "written_at": written_at}
                 neo4j_switch.switch(self, s, token, new, sum(report.nodes.values()))
                 tick("switch")
@@ -368,7 +370,9 @@ class Neo4jStore:
         rec = self._consistent(lambda s: s.run(Q.NEO4J_READ_META, meta_id=Q.META_ID).single(), "读取")
         if not rec or not rec["json"]:
             return {}
-        return json.loads(rec["json"])
+        meta = json.loads(rec["json"])
+        meta.pop(scoped_stored.KEY, None)  # the store's own figures, not the dataset's provenance
+        return meta
 
     def stats(self) -> dict[str, dict[str, int]]:
 

@@ -9,11 +9,14 @@ completeness, one segment's targets and the park reports need far less:
 * the local enterprises (``local = true``, about 5 % of the rows), their
   ``enterprise_segments`` rows and the ``supply_links`` with a local enterprise at either end
   (the ``ties`` of a candidate and the links inside a park are all of this kind);
-* per-segment aggregates over the other enterprises, computed by the server: the distinct
-  candidates of each segment and its sub-segments (``candidate_counts``), the region codes
-  enterprises are registered in (a region scope may name one), the number of supply links
-  (whether ``ties`` is known at all), the number of enterprises and the provinces and
-  qualifications of the candidates (the app's 总览 count and 招商目标 filters).
+* per-segment aggregates over the other enterprises: the distinct candidates of each segment and
+  its sub-segments (``candidate_counts``), the region codes enterprises are registered in (a region
+  scope may name one), the number of supply links (whether ``ties`` is known at all), the number
+  of enterprises and the provinces and qualifications of the candidates (the app's 总览 count and
+  招商目标 filters). The writer stores those that scan the enterprises in the meta node with the
+  generation (:mod:`graph.stores.scoped_stored`); the server counts them only for a graph
+  written without them (an older indmap), and the supply links and enterprises always come from
+  its count store.
 
 :func:`read_scoped_view` returns that :class:`~graph.view.GraphView` (its ``aggregates`` set);
 :func:`add_pool` adds one segment's target pool (its candidates with their factor inputs and
@@ -38,6 +41,7 @@ from graph.schema import NODES, RELS
 from graph.stores.base import StoreError
 from graph.stores.neo4j import POLARS_BY_PROP_TYPE, READ_RETRIES, Neo4jStore
 from graph.stores.neo4j_values import native
+from graph.stores.scoped_stored import read_stored
 from graph.view import GraphView, conform
 
 SMALL_LABELS = tuple(label for label in NODES if label != "Enterprise")
@@ -80,10 +84,16 @@ def _aggregates(store: Neo4jStore, closure: list[dict[str, Any]] | None, filters
     enterprises whose ``local`` is blank (``_blank_links``), from which :func:`candidate_counts`
     takes the candidates; None leaves them out. ``filters``: also the provinces and
     qualifications of the candidates (the app's 招商目标 filters; two scans of every enterprise,
-    which the CLI does not pay).
+    which the CLI does not pay). A graph written by this indmap carries all of these but the two
+    count-store figures in its meta node (:mod:`graph.stores.scoped_stored`): then ``candidate_counts``
+    comes ready and nothing scans the enterprises; a graph without them is counted as above.
     """
     with store._session(READ_ACCESS) as s:
         before = store._generation(s)
+        rec = s.run(Q.NEO4J_READ_META, meta_id=Q.META_ID).single()
+        stored = read_stored(rec["json"] if rec else None, before)
+        if stored is not None:  # computed when the graph was written (graph.stores.scoped_stored)
+            return before, _from_stored(s, stored, closure is not None, filters), store._generation(s)
         aggregates: dict[str, Any] = {
             "enterprise_region_codes": sorted(s.run(Q.SCOPED_ENTERPRISE_REGION_CODES).single()["codes"]),
             "supply_link_count": int(s.run(Q.count_rels("SUPPLIES_TO")).single()["n"]),
@@ -93,13 +103,41 @@ def _aggregates(store: Neo4jStore, closure: list[dict[str, Any]] | None, filters
             aggregates["candidate_provinces"] = sorted(p for p in s.run(Q.SCOPED_CANDIDATE_PROVINCES).single()["values"] if p)
             aggregates["candidate_qualifications"] = sorted(q for q in s.run(Q.SCOPED_CANDIDATE_QUALIFICATIONS).single()["values"] if q)
         if closure is not None:
-            rows = s.run(Q.SCOPED_ENTERPRISES_PER_SEGMENT, closure=closure).single()["rows"]
-            aggregates["_per_segment"] = pl.DataFrame(rows, schema={"segment_id": pl.Utf8, "n": pl.Int64}, orient="row")
+            aggregates["_per_segment"] = enterprises_per_segment(s, closure)
             total = aggregates["enterprise_count"]
             flagged = int(s.run(Q.SCOPED_COUNT_NOT_LOCAL).single()["n"]) + int(s.run(Q.SCOPED_COUNT_LOCAL).single()["n"])
             blank = s.run(Q.SCOPED_BLANK_LOCAL_LINKS).single()["rows"] if total > flagged else []
             aggregates["_blank_links"] = pl.DataFrame(blank, schema={"enterprise_id": pl.Utf8, "segment_id": pl.Utf8}, orient="row")
         return before, aggregates, store._generation(s)
+
+
+def _from_stored(s: Any, stored: dict[str, Any], candidates: bool, filters: bool) -> dict[str, Any]:
+    """The aggregates from the figures stored at write time; only the two count-store figures are asked for."""
+    aggregates: dict[str, Any] = {
+        "enterprise_region_codes": stored["enterprise_region_codes"],
+        "supply_link_count": int(s.run(Q.count_rels("SUPPLIES_TO")).single()["n"]),
+        "enterprise_count": int(s.run(Q.count_nodes("Enterprise")).single()["n"]),
+    }
+    if filters:
+        aggregates |= {k: stored[k] for k in ("candidate_provinces", "candidate_qualifications")}
+    if candidates:
+        aggregates["candidate_counts"] = stored["candidate_counts"]
+    return aggregates
+
+
+def enterprises_per_segment(s: Any, closure: list[dict[str, Any]]) -> pl.DataFrame:
+    """``segment_id``, ``n``: the distinct enterprises in each segment and its sub-segments, counted by the server.
+
+    A segment without sub-segments is counted from its degree (``COUNT {}`` on the node's
+    relationship counts: an enterprise has at most one ``OPERATES_IN`` per segment, the key of
+    ``enterprise_segments``); only segments with sub-segments walk their members' links.
+    """
+    leaves = [c["segment"] for c in closure if c["members"] == [c["segment"]]]
+    parents = [c for c in closure if c["members"] != [c["segment"]]]
+    rows = s.run(Q.SCOPED_LEAF_SEGMENT_DEGREES, ids=leaves).single()["rows"] if leaves else []
+    if parents:
+        rows += s.run(Q.SCOPED_ENTERPRISES_PER_SEGMENT, closure=parents).single()["rows"]
+    return pl.DataFrame(rows, schema={"segment_id": pl.Utf8, "n": pl.Int64}, orient="row")
 
 
 def candidate_counts(view: GraphView, per_segment: pl.DataFrame, blank_links: pl.DataFrame) -> pl.DataFrame:
@@ -154,7 +192,7 @@ def _read_scoped(store: Neo4jStore, workers: ThreadPoolExecutor, candidates: boo
     if not generation == after == before_agg == after_agg:
         return None
     tables = tables_from_graph(nodes, rels)
-    if candidates:
+    if candidates and "candidate_counts" not in aggregates:
         per_segment, blank = aggregates.pop("_per_segment"), aggregates.pop("_blank_links")
         aggregates["candidate_counts"] = candidate_counts(GraphView(tables), per_segment, blank)
     return tables, {"generation": generation, **aggregates}

@@ -36,7 +36,8 @@ public final class Launcher {
                 .setConfig(HttpConnector.enabled, false)
                 .setConfig(HttpsConnector.enabled, false)
                 .setConfig(GraphDatabaseSettings.auth_enabled, false)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(256))
+                // INDMAP_NEO4J_PAGECACHE (scripts/neo4j-server): e.g. 1g for a database of about 1 GB; default 256m
+                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.parse(System.getenv().getOrDefault("INDMAP_NEO4J_PAGECACHE", "256m")))
                 // every ingest rewrites the whole graph: keep only recent transaction logs on a dev machine
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "2 files")
                 .build();
