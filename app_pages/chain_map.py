@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from graph.i18n import SEGMENT_STAGE_ORDER, SEGMENT_STAGE_ZH, money, pct
-from reports.chain import chain_report
 from reports.fmt import provenance_rows
 from reports.sheets import gaps_sheet
 from webapp import cached
@@ -16,12 +15,11 @@ from webapp.company import company_link
 from webapp.frames import enterprise_columns, enterprise_table, gap_columns, gap_frame
 from webapp.leads import author_input, create_lead, current_author, lead_link, open_leads_index
 from webapp.graphviz import assets_mode, chain_legend, chain_network, render_network, show_html
-from webapp.neo4j_view import full_view  # reports: the whole graph (on Neo4j read when one is made)
 from webapp.lookups import chain_options, leading_enterprises, names, segment_enterprises
 from webapp.markdown import label_badge, md
 from webapp.network_component import clickable_network
 from webapp.pages import page_link
-from webapp.report_buttons import report_buttons
+from webapp.report_buttons import chain_report_of, report_buttons
 from webapp.sidebar import show_params
 from webapp.widgets import scope_picker, scope_zh, synced_select
 
@@ -174,7 +172,7 @@ a2.download_button(
 st.markdown("**生成报告**（产业链招商报告：图谱、完整度、缺口与理由、断链缺链环节的推荐目标、在途补链项目、参数）")
 report_buttons(
     c,
-    lambda font_path: chain_report(full_view(c), c.analysis, chain_id, scope=scope, font_path=font_path),
+    lambda font_path: chain_report_of(c, chain_id, scope, font_path),
     f"产业链招商报告_{chain_names.get(chain_id, chain_id)}",
     key="chain_report",
 )

@@ -6,18 +6,16 @@ import polars as pl
 import streamlit as st
 
 from graph.i18n import CATEGORY_LONG_ZH, GAP_LABEL_ZH, GAP_LABELS, PRIORITY_FACTOR_ZH
-from reports.chain import chain_report, city_report
 from reports.fmt import provenance_rows
 from reports.sheets import gaps_sheet
 from webapp import cached
 from webapp.context import ctx, require_data
 from webapp.export import export_buttons
 from webapp.frames import gap_columns, gap_frame
-from webapp.neo4j_view import full_view  # reports: the whole graph (on Neo4j read when one is made)
 from webapp.lookups import chain_options, names
 from webapp.markdown import md
 from webapp.pages import page_link
-from webapp.report_buttons import report_buttons
+from webapp.report_buttons import chain_report_of, city_report_of, report_buttons
 from webapp.sidebar import show_params
 from webapp.widgets import scope_picker, scope_zh
 
@@ -91,8 +89,8 @@ st.caption(f"范围：{scope_zh(view, scope)}；共 {gf.height} 行。CSV 为 UT
 export_buttons(gaps_sheet(rows), "缺链清单", key="gaps_export", settings=res.settings, info=provenance_rows(c.meta, 范围=scope_zh(view, scope)))
 if len(pick_chains) == 1:
     st.markdown(f"**生成报告**：{md(chain_names.get(pick_chains[0], pick_chains[0]))}产业链招商报告（{scope_zh(view, scope)}）")
-    report_buttons(c, lambda fp: chain_report(full_view(c), c.analysis, pick_chains[0], scope=scope, font_path=fp), f"产业链招商报告_{chain_names.get(pick_chains[0], pick_chains[0])}", key="gaps_report")
+    report_buttons(c, lambda fp: chain_report_of(c, pick_chains[0], scope, fp), f"产业链招商报告_{chain_names.get(pick_chains[0], pick_chains[0])}", key="gaps_report")
 else:
     st.markdown(f"**生成报告**：全市产业链招商报告（{scope_zh(view, scope)}，每条产业链一页；只选一条产业链时生成该链的报告）")
-    report_buttons(c, lambda fp: city_report(full_view(c), c.analysis, scope=scope, font_path=fp), "全市产业链招商报告", key="gaps_report")
+    report_buttons(c, lambda fp: city_report_of(c, scope, fp), "全市产业链招商报告", key="gaps_report")
 show_params(res.settings)

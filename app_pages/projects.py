@@ -11,17 +11,17 @@ import streamlit as st
 from graph.i18n import OVERDUE_KIND_ZH, PROJECT_STAGE_ZH, money
 from reports.fmt import provenance_rows
 from reports.sheets import fills_sheet, intensity_sheet, overdue_sheet, projects_sheet, stalled_sheet
-from reports.supervision import supervision_report
+
 from webapp import cached
 from webapp.basket import add_to_basket, basket
 from webapp.context import ctx, require_data
-from webapp.neo4j_view import full_view, with_companies
+from webapp.neo4j_view import with_companies
 from webapp.export import export_buttons, to_xlsx_bytes
 from webapp.company import company_column, company_urls
 from webapp.frames import models_frame, people_frame
 from webapp.lookups import names
 from webapp.pages import page_link
-from webapp.report_buttons import report_buttons
+from webapp.report_buttons import report_buttons, supervision_report_of
 from webapp.sidebar import show_params
 from webapp.widgets import synced_select
 
@@ -203,5 +203,5 @@ st.download_button(
     key="pj_report",
 )
 st.markdown(f"**生成报告**：督查通报（截至 {as_of}：逾期项目按责任单位、停滞、亩均预警、园区十强十快；全市）")
-report_buttons(c, lambda fp: supervision_report(full_view(c), c.analysis, as_of=as_of), f"督查通报_{as_of}", key="pj_supervision")
+report_buttons(c, lambda fp: supervision_report_of(c, as_of), f"督查通报_{as_of}", key="pj_supervision")
 show_params(rep.settings, keys=["stall_days", "intensity_min", "output_per_mu_min", "tax_per_mu_min"])

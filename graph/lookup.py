@@ -191,6 +191,75 @@ def suggest_among(pairs: list[tuple[str, str | None]], text: str, limit: int = 5
     return [(i, names.get(i)) for i in ranked]
 
 
+# Whitespace by any of the definitions WRatio's token split may use (Unicode White_Space, and the
+# information separators U+001C-U+001F that Python's str.split and rapidfuzz also split on).
+_SPACE = r"[\s\x1c-\x1f\x85]"
+
+
+# A filter pass over many names runs only if, on a random sample of them (fixed seed), it drops more than a fifth
+# (WRatio costs about ten times a character count per name); skipping a pass never drops a hit.
+_SAMPLE_FROM, _SAMPLE, _WORTH = 20_000, 2_000, 0.8
+
+
+def _has_space(text: str) -> bool:
+    return bool(re.search(_SPACE, text)) or any(ch.isspace() for ch in text)
+
+
+def fuzzy_candidates(names: pl.DataFrame, key: str, cutoff: float) -> pl.DataFrame:
+    """The rows of ``names`` (columns ``n``, ``len``, ``sp`` of :func:`_norm_names`) whose ``n`` can reach
+    ``fuzz.WRatio(key, n) >= cutoff``, in their order: every such row, usually far fewer than all.
+
+    A bound, not a guess. For ``key`` and ``n`` without whitespace (single tokens, so WRatio's token
+    ratios equal its plain ones) of lengths ``a`` and ``b``, sharing ``m`` characters (counted with
+    multiplicity, min of both counts), every ratio WRatio takes is an Indel ratio ``2·LCS/(x+y)`` of
+    ``key`` (or ``n``) against a part of the other, with ``LCS <= m``:
+
+    * ``ratio = 200·LCS/(a+b) <= 200·m/(a+b)`` (if ``max(a,b)/min(a,b) < 1.5`` WRatio is exactly
+      this, its token ratios being the same number for single tokens);
+    * otherwise also ``partial_ratio`` (and ``partial_token_ratio``, the same or less), scaled by
+      0.9 (0.6 if the lengths differ more than eightfold): the shorter string (length ``s``) against
+      windows of the other of length ``w >= LCS``, so ``2·LCS/(s+w) <= 2·m/(s+m)``.
+
+    So WRatio ≤ ``max(200·m/(a+b), scale·200·m/(s+m))``, and a name whose bound is below ``cutoff``
+    cannot be a hit. Names with whitespace are always kept (their token ratios are not bounded
+    here), and with whitespace in ``key`` every row is kept. ``m`` is first bounded by the count of
+    the key's characters in the name (one pass), then computed exactly on what is left; on many
+    names a pass runs only if it drops enough of a random sample of them (fixed seed). Since
+    ``process.extract`` ranks by score, ties in list order, its hits over these rows are its hits
+    over all of them (tests/test_lookup_fuzzy.py checks this over generated names and queries).
+
+    >>> names = pl.DataFrame({"n": ["示例市华光科技有限公司", "宁德时代", "华光"]}).with_columns(
+    ...     pl.col("n").str.len_chars().alias("len"), pl.lit(False).alias("sp"))
+    >>> fuzzy_candidates(names, "示例市华光科技公司", 70.0).get_column("n").to_list()
+    ['示例市华光科技有限公司', '华光']
+    """
+    if not key or names.height == 0 or _has_space(key):
+        return names
+    a = len(key)
+    counts = {c: key.count(c) for c in dict.fromkeys(key)}
+    chars = "[" + "".join(f"\\x{{{ord(c):X}}}" for c in counts) + "]"
+
+    def reach(names: pl.DataFrame, shared: pl.Expr) -> pl.DataFrame:
+        m, b = pl.col("_m"), pl.col("len").cast(pl.Float64)
+        s, ratio = pl.min_horizontal(pl.lit(float(a)), b), pl.max_horizontal(pl.lit(float(a)), b) / pl.min_horizontal(pl.lit(float(a)), b)
+        scale = pl.when(ratio < 1.5).then(0.0).when(ratio <= 8.0).then(0.9).otherwise(0.6)
+        bound = pl.max_horizontal(200.0 * m / (a + b), scale * 200.0 * m / (s + m))
+        keep = pl.col("sp") | ((m > 0) & (bound >= cutoff - 1e-9))
+        return names.with_columns(shared.cast(pl.Float64).alias("_m")).filter(keep).drop("_m")  # the count once, then the bound
+
+    rough = pl.min_horizontal(pl.col("n").str.count_matches(chars), pl.lit(a))
+    exact = pl.sum_horizontal([pl.min_horizontal(pl.col("n").str.count_matches(c, literal=True), pl.lit(k)) for c, k in counts.items()])
+    if names.height > _SAMPLE_FROM:  # a pass that would keep most rows costs more than it saves: tried on a sample first
+        sample = names.sample(n=min(_SAMPLE, names.height), seed=0)
+        if reach(sample, exact).height > _WORTH * sample.height:
+            return names
+        if reach(sample, rough).height <= _WORTH * sample.height:
+            names = reach(names, rough)
+    else:
+        names = reach(names, rough)
+    return reach(names, exact) if names.height else names
+
+
 @dataclass(frozen=True)
 class EnterpriseHit:
     """One company found by :func:`search_enterprises`."""
@@ -232,12 +301,14 @@ def _norm_codes(view: GraphView) -> pl.DataFrame:
 
 
 def _norm_names(view: GraphView) -> pl.DataFrame:
-    """``id`` and ``n`` (the normalised name) of every named enterprise, built once per view."""
+    """``id``, ``n`` (the normalised name), its length ``len`` and whether it holds whitespace (``sp``) of every
+    named enterprise, built once per view."""
     from graph.analysis.memo import memo
 
     def build() -> pl.DataFrame:
         df = view.enterprises.select("id", "name").filter(pl.col("name").fill_null("") != "")
-        return pl.DataFrame({"id": df.get_column("id"), "n": norm_series(df.get_column("name"))}, schema={"id": pl.Utf8, "n": pl.Utf8})
+        names = pl.DataFrame({"id": df.get_column("id"), "n": norm_series(df.get_column("name"))}, schema={"id": pl.Utf8, "n": pl.Utf8})
+        return names.with_columns(pl.col("n").str.len_chars().alias("len"), pl.col("n").str.contains(_SPACE).alias("sp"))
 
     return memo(view, ("lookup_names",), build)
 
@@ -295,7 +366,7 @@ def search_enterprises(view: GraphView, query: str, limit: int = 20) -> list[Ent
     for i, sc in found.select("id", "score").iter_rows():
         hits[i] = ("名称包含", float(sc))
     if len(hits) < limit:
-        pool = names.filter(~pl.col("id").is_in(list(hits)))
+        pool = fuzzy_candidates(names.filter(~pl.col("id").is_in(list(hits))), key, SEARCH_CUTOFF)
         ids = pool.get_column("id").to_list()
         for _, sc, k in process.extract(key, pool.get_column("n").to_list(), scorer=fuzz.WRatio, limit=limit - len(hits), score_cutoff=SEARCH_CUTOFF):
             hits[ids[k]] = ("名称相近", min(float(sc), 58.0) * 0.5 + 29.0)  # always below every substring match

@@ -61,10 +61,13 @@ def scope_zh(view: GraphView, scope: str) -> str:
 
 
 def chain_data(view: GraphView, settings: AnalysisSettings, chain_id: str, *, scope: str = "city", as_of: dt.date | None = None,
-               summaries: list[ChainRow] | None = None, fills: list[FillRow] | None = None, top: int | None = None) -> ChainData:
+               summaries: list[ChainRow] | None = None, fills: list[FillRow] | None = None, top: int | None = None,
+               pools: Callable[[str], GraphView] | None = None) -> ChainData:
     """Run the analysis for one chain (gaps, summary, targets of its broken and missing segments, fills).
 
     ``top``: rows (with reasons) for the first ``top`` targets of each segment only (all when None).
+    ``pools``: segment id -> the view to rank that segment's targets on (on Neo4j the scoped view plus
+    the segment's candidate pool, :func:`webapp.neo4j_view.pool_view`); ``view`` itself when None.
     """
     known = set(view.chains.get_column("id").to_list())
     if chain_id not in known:
@@ -74,7 +77,8 @@ def chain_data(view: GraphView, settings: AnalysisSettings, chain_id: str, *, sc
     summary = next((s for s in summaries if s.chain_id == chain_id), None)
     ids = {r.segment_id for r in res.rows}
     links = [(a, b) for a, b in view.segment_links.select("from_id", "to_id").iter_rows() if a in ids and b in ids]
-    tres = {r.segment_id: targets(view, settings, r.segment_id, scope=scope, top=top) for r in res.rows if r.label in TARGET_GAPS}
+    pool = pools or (lambda _segment_id: view)
+    tres = {r.segment_id: targets(pool(r.segment_id), settings, r.segment_id, scope=scope, top=top) for r in res.rows if r.label in TARGET_GAPS}
     if fills is None:
         fills = project_report(view, settings, as_of=as_of).fills if view.projects.height else []
     name = (summary.chain_name if summary else None) or next((r.chain_name for r in res.rows if r.chain_name), None) or chain_id
@@ -206,9 +210,12 @@ def demo_blocks(view: GraphView) -> list[Para]:
 
 
 def chain_report(view: GraphView, settings: AnalysisSettings, chain_id: str, *, scope: str = "city", font_path: str,
-                 as_of: dt.date | None = None, top: int = TOP_TARGETS) -> Report:
-    """产业链招商报告: map, completeness and labels, gaps, top targets of broken and missing segments, fills, settings."""
-    data = chain_data(view, settings, chain_id, scope=scope, as_of=as_of, top=top)
+                 as_of: dt.date | None = None, top: int = TOP_TARGETS, pools: Callable[[str], GraphView] | None = None) -> Report:
+    """产业链招商报告: map, completeness and labels, gaps, top targets of broken and missing segments, fills, settings.
+
+    ``pools`` as in :func:`chain_data` (on Neo4j ``view`` is the scoped view and each segment's targets rank on its pool).
+    """
+    data = chain_data(view, settings, chain_id, scope=scope, as_of=as_of, top=top, pools=pools)
     where = scope_zh(view, scope)
     rep = Report(f"{data.chain_name}招商报告", header_lines(view, where))
     rep.add(*demo_blocks(view))
@@ -247,8 +254,12 @@ def city_chain_table(data: ChainData) -> Table:
                  align=["L", "C", "R", "R", "L"], empty="本链没有缺口环节")
 
 
-def city_report(view: GraphView, settings: AnalysisSettings, *, scope: str = "city", font_path: str, as_of: dt.date | None = None) -> Report:
-    """全市产业链招商报告: an overview table, then one page per chain (map, completeness, gaps with the top target)."""
+def city_report(view: GraphView, settings: AnalysisSettings, *, scope: str = "city", font_path: str, as_of: dt.date | None = None,
+                pools: Callable[[str], GraphView] | None = None) -> Report:
+    """全市产业链招商报告: an overview table, then one page per chain (map, completeness, gaps with the top target).
+
+    ``pools`` as in :func:`chain_data`.
+    """
     where = scope_zh(view, scope)
     summaries = chain_summary(view, settings, scope=scope)
     fills = project_report(view, settings, as_of=as_of).fills if view.projects.height else []
@@ -267,7 +278,7 @@ def city_report(view: GraphView, settings: AnalysisSettings, *, scope: str = "ci
                                         widths=[5, 1.2, 1.4, 1, 1, 1, 1], align=["L", "C", "R", "R", "R", "R", "R"], empty="没有产业链"))
     rep.add(Para("以下每页一条产业链：图谱、完整度与各缺口环节的首选招商目标。", "note"))
     for cid in order:
-        data = chain_data(view, settings, cid, scope=scope, as_of=as_of, summaries=summaries, fills=fills, top=1)  # the first target of each gap
+        data = chain_data(view, settings, cid, scope=scope, as_of=as_of, summaries=summaries, fills=fills, top=1, pools=pools)  # the first target of each gap
         rep.add(PageBreak(), Heading(data.chain_name), Para(summary_sentence(data)),
                 _map_image(data, font_path, max_height_cm=11.5, caption=""), city_chain_table(data))
     rep.add(PageBreak(), Heading("参数"), settings_table(settings.model_dump()), Heading("数据说明"), provenance_table(view, 范围=where))

@@ -16,15 +16,17 @@ enterprises and memory at province scale, so:
   and their other side (:func:`company_view`), each segment ranked on its pool; 挂接审核 reads one
   segment's links with their companies (:func:`review_view`) and the chain's proposed links per
   segment, counted by the server (:func:`pending_counts`).
-* The downloadable reports still read the full view (:func:`full_view`), once per store version,
-  only when a report is made.
+* The downloadable reports (产业链招商报告, 全市产业链招商报告, 督查通报) are built on the scoped view plus
+  the projects' investors (:func:`report_view`), each segment's targets ranked on its pool
+  (:func:`report_pools`): the same content as on the embedded store, without the whole graph.
+* Only a page that does not declare itself scoped gets the whole graph (:func:`full_view`).
 
 Nothing here writes; every read goes through the store's generation-checked helpers.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import streamlit as st
 
@@ -72,6 +74,22 @@ def full_view(c: Ctx) -> GraphView | None:
     from webapp.store import load_view
 
     return load_view(c.location, c.version, c.store)
+
+
+def report_view(c: Ctx) -> GraphView:
+    """The view a report is built on: the page's view, on Neo4j the scoped view plus the projects' investors (read by id)."""
+    view = c.view
+    if view is None or not view.scoped or c.store is None:
+        return view  # type: ignore[return-value]
+    return with_companies(c, view.projects.get_column("enterprise_id").drop_nulls().to_list())
+
+
+def report_pools(c: Ctx) -> Callable[[str], GraphView] | None:
+    """Segment id -> the view a report ranks that segment's targets on (:func:`pool_view`, Neo4j); None elsewhere
+    (the report's own view has every candidate)."""
+    if c.view is None or not c.view.scoped or c.store is None:
+        return None
+    return lambda segment_id: pool_view(c, segment_id)
 
 
 def enterprise_count(view: GraphView) -> int:

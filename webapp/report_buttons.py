@@ -1,7 +1,8 @@
 """生成报告: Word and PDF download buttons for the 产业链图谱, 缺链清单 and 项目 pages, and the print stylesheet.
 
 The report is built (with :mod:`reports`, from the same analysis functions and
-settings as the page) only when a button is clicked. Without a CJK font the
+settings as the page) only when a button is clicked; on Neo4j from the scoped view
+(:func:`webapp.neo4j_view.report_view`, :func:`~webapp.neo4j_view.report_pools`), never the whole graph. Without a CJK font the
 buttons are disabled and the page says how to install one.
 """
 
@@ -61,3 +62,27 @@ def report_buttons(c: Ctx, build: Callable[[str], Report], basename: str, *, key
             width="stretch",
             disabled=font is None,
         )
+
+
+def chain_report_of(c: Ctx, chain_id: str, scope: str, font_path: str) -> Report:
+    """产业链招商报告 of ``chain_id`` as the page shows it (on Neo4j from the scoped view and the segments' pools)."""
+    from reports.chain import chain_report
+    from webapp.neo4j_view import report_pools, report_view
+
+    return chain_report(report_view(c), c.analysis, chain_id, scope=scope, font_path=font_path, pools=report_pools(c))
+
+
+def city_report_of(c: Ctx, scope: str, font_path: str) -> Report:
+    """全市产业链招商报告 (on Neo4j from the scoped view and the pools of the broken and missing segments)."""
+    from reports.chain import city_report
+    from webapp.neo4j_view import report_pools, report_view
+
+    return city_report(report_view(c), c.analysis, scope=scope, font_path=font_path, pools=report_pools(c))
+
+
+def supervision_report_of(c: Ctx, as_of: dt.date) -> Report:
+    """督查通报 as of ``as_of`` (on Neo4j from the scoped view plus the projects' investors)."""
+    from reports.supervision import supervision_report
+    from webapp.neo4j_view import report_view
+
+    return supervision_report(report_view(c), c.analysis, as_of=as_of)

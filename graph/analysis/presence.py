@@ -115,14 +115,30 @@ def _candidate_counts(view: GraphView, extra: ExtraLocal) -> pl.DataFrame:
         if extra:
             pairs = pl.DataFrame({"enterprise_id": [e for e, _ in extra], "segment_id": [s for _, s in extra]})
             cand = cand.join(pairs, on=["enterprise_id", "segment_id"], how="anti")
-        return (
-            cand.rename({"segment_id": "member_id"})
-            .join(segment_closure(view), on="member_id", how="inner")
-            .group_by("segment_id")
-            .agg(pl.col("_eidx").n_unique().cast(pl.Int64).alias("candidate_count"))
-        )
+        return _count_candidates(cand, segment_closure(view))
 
     return memo(view, ("candidate_counts", extra), build)
+
+
+def _count_candidates(cand: pl.DataFrame, closure: pl.DataFrame) -> pl.DataFrame:
+    """segment_id, candidate_count: distinct ``_eidx`` of ``cand`` rows in each segment's ``closure``.
+
+    Segment ids become their codes in one enum first, so the 2M-row join and group-by at 1M
+    enterprises run on small integers instead of text (half the time, measured).
+
+    >>> cand = pl.DataFrame({"segment_id": ["S1a", "S1", "S9"], "_eidx": [0, 0, 1]}, schema_overrides={"_eidx": pl.UInt32})
+    >>> closure = pl.DataFrame({"segment_id": ["S1", "S1", "S1a"], "member_id": ["S1", "S1a", "S1a"]})
+    >>> _count_candidates(cand, closure).sort("segment_id").rows()
+    [('S1', 1), ('S1a', 1)]
+    """
+    names = closure.get_column("segment_id").unique().sort()
+    enum = pl.Enum(names)
+    codes = closure.select(
+        pl.col("member_id").cast(enum, strict=False).to_physical().alias("_m"), pl.col("segment_id").cast(enum).to_physical().alias("_s")
+    )
+    rows = cand.select(pl.col("segment_id").cast(enum, strict=False).to_physical().alias("_m"), "_eidx").drop_nulls("_m")
+    counted = rows.join(codes, on="_m", how="inner").group_by("_s").agg(pl.col("_eidx").n_unique().cast(pl.Int64).alias("candidate_count"))
+    return counted.select(names.gather(counted.get_column("_s")).alias("segment_id"), "candidate_count")
 
 
 def _less_landed(view: GraphView, counted: pl.DataFrame, extra: ExtraLocal) -> pl.DataFrame:

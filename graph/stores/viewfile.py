@@ -56,10 +56,17 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _write_ipc(df: pl.DataFrame, path: Path) -> int:
+    """Write ``df`` uncompressed and fsync it at once. (Left to the kernel's write-back until the
+    publish, the pages are still dirty while the store copies from their mapping: +35-60 MB peak
+    RSS at 1M, measured.)"""
     df.write_ipc(path, compression="uncompressed")
+    _fsync(path)
+    return path.stat().st_size
+
+
+def _fsync(path: Path) -> None:
     with open(path, "rb") as fh:
         os.fsync(fh.fileno())
-    return path.stat().st_size
 
 
 def read_ipc(path: Path) -> pl.DataFrame:
@@ -82,6 +89,54 @@ def eidx_index(enterprises: pl.DataFrame, links: pl.DataFrame) -> pl.Series | No
     idx = enterprises.select(pl.col("id").alias("enterprise_id")).with_row_index("_eidx")
     out = links.select("enterprise_id").join(idx, on="enterprise_id", how="left", maintain_order="left").get_column("_eidx")
     return None if out.null_count() else out.cast(pl.UInt32)
+
+
+def order_links(enterprises: pl.DataFrame, links: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series | None]:
+    """``enterprise_segments`` in canonical order and its :func:`eidx_index` against ``enterprises``
+    (in canonical order itself: sorted by its unique ``id``).
+
+    Sorting the rows by two text keys and joining them to the enterprises cost ~0.4 s at 1M
+    enterprises (2M rows); a binary search in the sorted ids gives each row's enterprise row
+    number, and that with the segment's rank among the sorted segment ids orders the rows the
+    same way by one integer key, in a fraction of that. Anything else (a row of an unknown
+    enterprise, a missing key, ids not strictly sorted): the text sort and :func:`eidx_index`.
+
+    >>> ent = pl.DataFrame({"id": ["a", "b"]})
+    >>> links = pl.DataFrame({"enterprise_id": ["b", "a", "a"], "segment_id": ["x", "y", "x"]})
+    >>> out, idx = order_links(ent, links)
+    >>> out.rows(), idx.to_list()
+    ([('a', 'x'), ('a', 'y'), ('b', 'x')], [0, 0, 1])
+    """
+    eidx = _sorted_positions(enterprises.get_column("id"), links.get_column("enterprise_id"))
+    segment = links.get_column("segment_id")
+    if eidx is None or segment.null_count():
+        out = canonical_order("enterprise_segments", links)
+        return out, eidx_index(enterprises, out)
+    ranks = segment.unique().sort()
+    wide = pl.UInt32 if len(enterprises) * max(len(ranks), 1) < 2**32 else pl.UInt64  # the key's memory: 8 MB per 2M rows
+    key = eidx.cast(wide) * len(ranks) + segment.cast(pl.Enum(ranks)).to_physical().cast(wide)
+    if key.is_sorted():
+        return links, eidx
+    order = key.arg_sort()  # keys are unique (the table's key), so any sort gives the one order
+    del key
+    return links.gather(order), eidx.gather(order)
+
+
+def _sorted_positions(ids: pl.Series, values: pl.Series) -> pl.Series | None:
+    """Position (UInt32) of every one of ``values`` in ``ids``, strictly increasing and without nulls;
+    None when some value is not there (or ``ids`` is not so)."""
+    n = len(ids)
+    if not n or not len(values) or ids.null_count() or values.null_count():
+        return None
+    if n > 1 and not (ids.slice(1) > ids.slice(0, n - 1)).all():
+        return None
+    pos = ids.search_sorted(values).cast(pl.UInt32)
+    step = 1 << 18  # checked in slices: no second copy of every value at once
+    for off in range(0, len(values), step):
+        part = pos.slice(off, step)
+        if part.max() >= n or not (ids.gather(part) == values.slice(off, step)).all():  # type: ignore[operator]
+            return None
+    return pos
 
 
 class StagedView(Mapping):
@@ -122,6 +177,7 @@ class ViewWriter:
         self.files: dict[str, dict[str, Any]] = {}
         self.indexes: dict[str, dict[str, Any]] = {}
         self.published = False
+        self._pending: dict[str, pl.Series] = {}  # indexes found while ordering a table, written by add_indexes
 
     def _mkdir(self) -> None:
         if not self.directory.is_dir():  # created on the first table: a refused dataset leaves nothing behind
@@ -129,7 +185,13 @@ class ViewWriter:
 
     def add(self, table: str, df: pl.DataFrame | None) -> pl.DataFrame:
         """Write ``table`` (contract columns, canonical order); returns what was written."""
-        out = canonical_order(table, conform(table, df))
+        out = conform(table, df)
+        if table == "enterprise_segments" and "enterprises" in self.files:  # ordered by integer keys, the index kept
+            out, eidx = order_links(self.staged()["enterprises"].select("id"), out)
+            if eidx is not None:
+                self._pending["es_eidx"] = eidx
+        else:
+            out = canonical_order(table, out)
         self._mkdir()
         name = f"{table}.arrow"
         size = _write_ipc(out, self.directory / name)
@@ -144,7 +206,9 @@ class ViewWriter:
 
     def add_indexes(self) -> None:
         """The derived indexes the analysis would otherwise build on every first call."""
-        if "enterprises" in self.files and "enterprise_segments" in self.files:
+        if "es_eidx" in self._pending:
+            self.add_index("es_eidx", self._pending.pop("es_eidx"))
+        elif "enterprises" in self.files and "enterprise_segments" in self.files and "es_eidx" not in self.indexes:
             staged = self.staged()
             ent, links = staged["enterprises"], staged["enterprise_segments"]
             e = eidx_index(ent, links)
@@ -167,8 +231,7 @@ class ViewWriter:
         self._mkdir()
         path = self.directory / MANIFEST
         path.write_text(json.dumps(manifest, ensure_ascii=False, default=str), encoding="utf-8")
-        with open(path, "rb") as fh:
-            os.fsync(fh.fileno())
+        _fsync(path)
         _fsync_dir(self.directory)
         final = self.root / generation
         if final.exists():  # a stale view of this generation (rewritten by a reader): out of the way first

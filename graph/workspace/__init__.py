@@ -19,7 +19,7 @@ from graph.settings import Settings
 from graph.view import GraphView
 from graph.workspace.db import SCHEMA_VERSION, Workspace, WorkspaceError
 from graph.workspace.history import HistoryResult, compare, resolve_snapshot
-from graph.workspace.snapshots import Snapshot, list_snapshots, load_chains, load_segments, record_snapshot, snapshot_of
+from graph.workspace.snapshots import Snapshot, list_snapshots, load_chains, load_labels, load_segments, record_snapshot, snapshot_of
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -56,10 +56,14 @@ def history(ws: Workspace, from_snap: str | int | None = None, to_snap: str | in
         later = [s.id for s in snaps if s.id > from_id]
         to_id = later[-1] if later else from_id
     upto = to_id if to_id is not None else (snaps[-1].id if snaps else None)
-    segments, chains = load_segments(ws, up_to=upto, chain_id=chain_id), load_chains(ws, chain_id=chain_id)
-    if chain_id is not None and snaps and not segments and not chains:
+    if from_id is None and upto is not None:  # compare's default: the snapshot before
+        from_id = max((s.id for s in snaps if s.id < upto), default=None)
+    # full states of the two compared snapshots only; the runs are traced back through labels
+    labels, chains = load_labels(ws, up_to=upto, chain_id=chain_id), load_chains(ws, chain_id=chain_id)
+    segments = load_segments(ws, chain_id=chain_id, ids=[i for i in (from_id, upto) if i is not None])
+    if chain_id is not None and snaps and not labels and not chains:
         raise ValueError(f"快照中没有产业链 {chain_id!r}：请检查产业链编号（见 `indmap chains`）。")
-    return compare(snaps, segments, chains, from_id, to_id, chain_id)
+    return compare(snaps, segments, chains, from_id, to_id, chain_id, labels=labels)
 
 
 def _safe_uri(uri: str) -> str:

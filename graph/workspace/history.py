@@ -111,11 +111,14 @@ def compare(
     from_id: int | None = None,
     to_id: int | None = None,
     chain_id: str | None = None,
+    labels: dict[int, dict[str, str]] | None = None,
 ) -> HistoryResult:
     """Compare two snapshots (default: the last two); rows per list, series of completeness.
 
     ``segments``/``chains`` hold the states per snapshot id (already limited to one chain when
-    ``chain_id`` is given).
+    ``chain_id`` is given). ``labels``: each snapshot's segment labels, where the unbroken runs
+    are traced back (``segments`` then needs only the two compared snapshots); by default
+    taken from ``segments``.
 
     Examples
     --------
@@ -151,6 +154,8 @@ def compare(
         return res
     res.warnings += _setting_warnings(next(s for s in snapshots if s.id == from_id), next(s for s in snapshots if s.id == to_id))
     upto = [i for i in ordered if i <= to_id]
+    if labels is None:
+        labels = {i: {k: v.label for k, v in states.items()} for i, states in segments.items()}
     a, b = segments.get(from_id, {}), segments.get(to_id, {})
     for sid in sorted(set(a) | set(b)):
         kind, row = _classify(a.get(sid), b.get(sid))
@@ -158,12 +163,12 @@ def compare(
             continue
         anchor = to_id if kind in ("worsened", "new", "persistent", "relabelled") else from_id
         if kind == "removed":
-            first = _run_start(segments, upto, from_id, sid, lambda s: True)
+            first = _run_start(labels, upto, from_id, sid, lambda lab: True)
         elif kind in ("persistent", "healed"):
-            first = _run_start(segments, upto, anchor, sid, lambda s: s.label in GAP_LABELS)
+            first = _run_start(labels, upto, anchor, sid, lambda lab: lab in GAP_LABELS)
         else:
             label = row.label_after
-            first = _run_start(segments, upto, anchor, sid, lambda s: s.label == label) if kind == "relabelled" else anchor
+            first = _run_start(labels, upto, anchor, sid, lambda lab: lab == label) if kind == "relabelled" else anchor
         row.first_seen_snapshot = first
         row.first_seen = dt.date.fromisoformat(taken[first][:10])
         getattr(res, kind).append(row)
@@ -203,12 +208,12 @@ def _classify(a: SegmentState | None, b: SegmentState | None) -> tuple[str | Non
     return ("relabelled" if a.label != b.label else None), row
 
 
-def _run_start(segments: dict[int, dict[str, SegmentState]], ordered: list[int], anchor: int, sid: str, holds) -> int:
-    """The earliest snapshot of the unbroken run ending at ``anchor`` where ``holds(state)``."""
+def _run_start(labels: dict[int, dict[str, str]], ordered: list[int], anchor: int, sid: str, holds) -> int:
+    """The earliest snapshot of the unbroken run ending at ``anchor`` where ``holds(label)``."""
     first = anchor
     for i in reversed([x for x in ordered if x < anchor]):
-        state = segments.get(i, {}).get(sid)
-        if state is None or not holds(state):
+        label = labels.get(i, {}).get(sid)
+        if label is None or not holds(label):
             break
         first = i
     return first

@@ -199,10 +199,13 @@ def list_snapshots(ws: Workspace) -> list[SnapshotInfo]:
     ]
 
 
-def load_segments(ws: Workspace, up_to: int | None = None, chain_id: str | None = None) -> dict[int, dict[str, SegmentState]]:
-    """Segment states per snapshot id (snapshots up to ``up_to``; one chain when given)."""
+def load_segments(ws: Workspace, up_to: int | None = None, chain_id: str | None = None, ids: list[int] | None = None) -> dict[int, dict[str, SegmentState]]:
+    """Segment states per snapshot id (snapshots up to ``up_to``, or those in ``ids``; one chain when given)."""
     sql = "SELECT snapshot_id, segment_id, segment_name, chain_id, label, priority, local_count FROM snapshot_segments WHERE 1 = 1"
     params: list[Any] = []
+    if ids is not None:
+        sql += f" AND snapshot_id IN ({', '.join('?' for _ in ids)})"
+        params.extend(ids)
     if up_to is not None:
         sql += " AND snapshot_id <= ?"
         params.append(up_to)
@@ -215,6 +218,20 @@ def load_segments(ws: Workspace, up_to: int | None = None, chain_id: str | None 
             d = dict(r)
             sid = d.pop("snapshot_id")
             out.setdefault(sid, {})[d["segment_id"]] = SegmentState(**d)
+    return out
+
+
+def load_labels(ws: Workspace, up_to: int | None = None, chain_id: str | None = None) -> dict[int, dict[str, str]]:
+    """Segment labels per snapshot id (snapshots up to ``up_to``; one chain when given): what the
+    history traces runs back through, without building a state per row (a workspace of 100
+    snapshots at 1M holds 100,000 rows)."""
+    sql = "SELECT snapshot_id, segment_id, label FROM snapshot_segments WHERE (? IS NULL OR snapshot_id <= ?) AND (? IS NULL OR chain_id = ?)"
+    out: dict[int, dict[str, str]] = {}
+    with ws.read() as con:
+        cur = con.execute(sql, (up_to, up_to, chain_id, chain_id))
+        cur.row_factory = None  # plain tuples
+        for sid, seg, label in cur:
+            out.setdefault(sid, {})[seg] = label
     return out
 
 

@@ -1,0 +1,81 @@
+"""The report buttons on Neo4j build the demo's reports equal to the embedded store's, without the whole graph.
+
+The demo goes into an embedded store and a real Neo4j server; a page context is made for each as
+the app makes it (the embedded store's view, Neo4j's scoped view) and the buttons' builders
+(:mod:`webapp.report_buttons`) make 产业链招商报告 for two chains (the city report covers every one), 全市产业链招商报告 and 督查通报.
+The report models (:mod:`reports.model`, not the bytes) must be equal, and Neo4j's whole-graph read
+(:meth:`Neo4jStore.read_tables`) must not be called.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from tests.conftest import DEMO
+
+pytestmark = pytest.mark.neo4j
+
+
+def _untimed(block):
+    if hasattr(block, "rows"):  # the 生成时间 row: the two reports may be made a minute apart
+        return dataclasses.replace(block, rows=[r for r in block.rows if r[0] != "生成时间"])
+    return block
+
+
+def _ctx(settings, store, view):
+    from webapp.context import Ctx
+
+    return Ctx(settings=settings, store=store, view=view, version=store.version(), location=settings.store, meta=dict(view.meta or {}))
+
+
+@pytest.fixture(scope="module")
+def contexts(neo4j_settings, demo_tables, tmp_path_factory):
+    from graph.settings import Settings
+    from graph.stores.embedded import EmbeddedStore
+    from graph.stores.neo4j import Neo4jStore
+    from graph.stores.neo4j_scoped import read_scoped_view
+    from graph.stores import load_view
+
+    meta = {"dataset": str(DEMO), "demo": True}
+    path = tmp_path_factory.mktemp("reports_neo4j") / "demo.lbug"
+    emb = EmbeddedStore(path, read_only=False)
+    emb.write(demo_tables, meta=meta)
+    neo = Neo4jStore.from_settings(neo4j_settings)
+    neo.write(demo_tables, meta=meta)
+    yield {"embedded": _ctx(Settings(store=str(path)), emb, load_view(emb)), "neo4j": _ctx(neo4j_settings, neo, read_scoped_view(neo, filters=True))}
+    neo.close()
+    emb.close()
+
+
+def _reports(c) -> dict:
+    from reports import find_cjk_font
+    from webapp.report_buttons import chain_report_of, city_report_of, supervision_report_of
+
+    font = str(find_cjk_font().path)
+    out = {f"chain {cid}": chain_report_of(c, cid, "city", font) for cid in c.view.chain_order()[:2]}  # two chains: the city report covers all
+    out["city"] = city_report_of(c, "city", font)
+    out["supervision"] = supervision_report_of(c, dt.date(2026, 6, 30))
+    return out
+
+
+def test_demo_reports_on_neo4j_equal_the_embedded_store_without_the_whole_graph(contexts, monkeypatch):
+    from graph.stores.neo4j import Neo4jStore
+    from webapp.store import load_view
+
+    load_view.clear()
+    reads: list[int] = []
+    real = Neo4jStore.read_tables
+    monkeypatch.setattr(Neo4jStore, "read_tables", lambda self: reads.append(1) or real(self))
+    embedded, neo4j = _reports(contexts["embedded"]), _reports(contexts["neo4j"])
+    assert contexts["neo4j"].view.scoped and not contexts["embedded"].view.scoped
+    assert list(neo4j) == list(embedded) and len(embedded) >= 3
+    for name, e in embedded.items():
+        n = neo4j[name]
+        assert sum(len(getattr(b, "rows", [])) for b in e.blocks) > 0, name  # figures to compare
+        assert (n.title, n.subtitle, len(n.blocks)) == (e.title, e.subtitle, len(e.blocks)), name
+        for a, b in zip(n.blocks, e.blocks):
+            assert _untimed(a) == _untimed(b), (name, b)
+    assert reads == [], "a report read the whole graph on Neo4j"
