@@ -138,11 +138,12 @@ def resolve_ids(view: Any, args: argparse.Namespace) -> None:
             args.scope = f"{kind}:{resolve(view, kind, value.strip())}"
 
 
-def _run(args: argparse.Namespace, body, *, scoped: bool | str = False, pool: bool = False) -> int:
+def _run(args: argparse.Namespace, body, *, scoped: bool | str = False, pool: bool = False, with_store: bool = False) -> int:
     """Settings, the view, ids resolved, then ``body``.
 
     ``scoped``: on Neo4j the scoped view (``"no-counts"``: without candidate counts, for commands
-    that do not use them); ``pool``: plus the target pool of ``--segment``.
+    that do not use them); ``pool``: plus the target pool of ``--segment``; ``with_store``: ``body``
+    gets the open Neo4j store as a third argument (None on the embedded store) to read more by id.
     """
     from graph.stores import StoreError
 
@@ -164,7 +165,7 @@ def _run(args: argparse.Namespace, body, *, scoped: bool | str = False, pool: bo
             from graph.stores.neo4j_scoped import add_pool
 
             view = add_pool(store, view, args.segment)
-        return body(view, a)
+        return body(view, a, store) if with_store else body(view, a)
     except StoreError as exc:
         return _err(str(exc))
     except ValueError as exc:

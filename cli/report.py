@@ -61,8 +61,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
 
-    def body(view, a):
+    def body(view, a, store):
         t0 = time.perf_counter()
+        view, pools = report_inputs(store, view)
         try:
             font = find_cjk_font(settings_from_args(args).report_font)
         except FontMissing as exc:  # the PDF embeds it and the map picture is drawn with it
@@ -72,11 +73,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         if args.kind == "chain":
             from reports.chain import chain_report
 
-            rep = chain_report(view, a, args.chain, scope=args.scope, font_path=str(font.path), as_of=as_of, top=args.top)
+            rep = chain_report(view, a, args.chain, scope=args.scope, font_path=str(font.path), as_of=as_of, top=args.top, pools=pools)
         elif args.kind == "city":
             from reports.chain import city_report
 
-            rep = city_report(view, a, scope=args.scope, font_path=str(font.path), as_of=as_of)
+            rep = city_report(view, a, scope=args.scope, font_path=str(font.path), as_of=as_of, pools=pools)
         else:
             from reports.supervision import supervision_report
 
@@ -87,7 +88,23 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"已生成{rep.title}：{out}（{len(data) / 1024:,.0f} KB，{time.perf_counter() - t0:.1f} 秒）")
         return 0
 
-    return _run(args, body)
+    return _run(args, body, scoped=True, with_store=True)
+
+
+def report_inputs(store, view):
+    """The view a report is built on and the view each segment's targets are ranked on.
+
+    On Neo4j (``store`` open, ``view`` scoped) the scoped view plus the projects' investors, read
+    by id, and for each segment the scoped view plus that segment's target pool, read by one query
+    (as the app's report buttons build them: never the whole graph); on the embedded store the
+    view as it is and no pools (it holds every candidate).
+    """
+    if store is None or not view.scoped:
+        return view, None
+    from graph.stores.neo4j_scoped import add_companies, add_pool
+
+    investors = view.projects.get_column("enterprise_id").drop_nulls().to_list()
+    return add_companies(store, view, investors), (lambda segment_id: add_pool(store, view, segment_id))
 
 
 def register(sub: argparse._SubParsersAction) -> None:

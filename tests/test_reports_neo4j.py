@@ -79,3 +79,47 @@ def test_demo_reports_on_neo4j_equal_the_embedded_store_without_the_whole_graph(
         for a, b in zip(n.blocks, e.blocks):
             assert _untimed(a) == _untimed(b), (name, b)
     assert reads == [], "a report read the whole graph on Neo4j"
+
+
+def test_cli_report_inputs_on_neo4j_build_the_embedded_reports_without_the_whole_graph(contexts, monkeypatch):
+    """`indmap report` on Neo4j: :func:`cli.report.report_inputs` (scoped view plus investors, one pool
+    per segment) gives the same report models as the embedded store's full view."""
+    from cli.report import report_inputs
+    from graph.stores.neo4j import Neo4jStore
+    from reports import find_cjk_font
+    from reports.chain import chain_report, city_report
+    from reports.supervision import supervision_report
+
+    reads: list[int] = []
+    real = Neo4jStore.read_tables
+    monkeypatch.setattr(Neo4jStore, "read_tables", lambda self: reads.append(1) or real(self))
+    font = str(find_cjk_font().path)
+
+    def build(c, store):
+        view, pools = report_inputs(store, c.view)
+        a = c.settings.analysis
+        out = {f"chain {cid}": chain_report(view, a, cid, font_path=font, pools=pools) for cid in c.view.chain_order()[:2]}
+        out["city"] = city_report(view, a, font_path=font, pools=pools)
+        out["supervision"] = supervision_report(view, a, as_of=dt.date(2026, 6, 30))
+        return out
+
+    emb = contexts["embedded"]
+    embedded = build(emb, None)
+    neo4j = build(contexts["neo4j"], contexts["neo4j"].store)
+    assert report_inputs(None, emb.view) == (emb.view, None)
+    for name, e in embedded.items():
+        n = neo4j[name]
+        assert (n.title, len(n.blocks)) == (e.title, len(e.blocks)), name
+        for a, b in zip(n.blocks, e.blocks):
+            assert _untimed(a) == _untimed(b), (name, b)
+    assert not reads, "the CLI's reports read the whole graph on Neo4j"
+
+
+def test_cli_report_on_neo4j_writes_the_file_without_the_whole_graph(contexts, neo4j_settings, tmp_path, monkeypatch):
+    from cli import main
+    from graph.stores.neo4j import Neo4jStore
+
+    monkeypatch.setattr(Neo4jStore, "read_tables", lambda self: pytest.fail("indmap report read the whole graph on Neo4j"))
+    out = tmp_path / "全市.docx"
+    assert main(["report", "city", "--store", neo4j_settings.store, "--out", str(out)]) == 0
+    assert out.stat().st_size > 10_000
