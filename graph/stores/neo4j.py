@@ -57,7 +57,7 @@ import uuid
 from typing import Any, Iterable
 from urllib.parse import urlsplit, urlunsplit
 
-import neo4j
+from graph.stores.neo4j_driver import neo4j  # first: the driver without pandas (see there)
 import polars as pl
 from neo4j import GraphDatabase, Query, READ_ACCESS, WRITE_ACCESS
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired

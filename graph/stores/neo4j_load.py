@@ -14,7 +14,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, Callable, Iterable
 
-import neo4j
+from graph.stores.neo4j_driver import neo4j  # first: the driver without pandas (see there)
 import polars as pl
 from neo4j import WRITE_ACCESS
 from neo4j.exceptions import TransientError

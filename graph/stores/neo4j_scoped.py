@@ -24,7 +24,7 @@ their ``enterprise_segments`` rows in the segment and its sub-segments), fetched
 for that pool, so :func:`graph.analysis.targets` ranks exactly as on the full view. Every
 answer equals the full view's (``tests/test_neo4j_scoped.py``); :func:`add_companies` adds
 companies whole, read by id (what-if), and :mod:`graph.stores.neo4j_pages` what the 企业 and 挂接审核
-pages read; the reports keep the full read (the app: :mod:`webapp.neo4j_view`).
+pages read; the reports build on it too (:mod:`webapp.report_buttons`, ``indmap report``).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Iterable
 
 import polars as pl
+from graph.stores.neo4j_driver import neo4j  # first: the driver without pandas (see there)
 from neo4j import READ_ACCESS
 
 from graph import queries as Q

@@ -26,7 +26,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-import neo4j
+from graph.stores.neo4j_driver import neo4j  # the driver without pandas (see there)
 
 from graph import queries as Q
 from graph.schema import NODES

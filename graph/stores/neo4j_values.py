@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import neo4j
+from graph.stores.neo4j_driver import neo4j  # the driver without pandas (see there)
 
 from graph.schema import NODES, RELS
 
