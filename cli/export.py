@@ -160,11 +160,11 @@ def export_neo4j_admin(tables: Any, meta: dict, out: Path) -> dict[str, Any]:
     from graph.mapping import SRC, DST, iter_frames
     from graph import queries as Q
     from graph.stores import scoped_stored
-
     from graph.view import GraphView
 
-    view = tables if isinstance(tables, GraphView) else None
-    tables = view.tables if view is not None else tables
+    source = tables  # the stored counts use a view's row indexes
+    if isinstance(tables, GraphView):
+        tables = tables.tables
     out.mkdir(parents=True, exist_ok=True)
     summary: dict[str, Any] = {"nodes": {}, "relationships": {}, "files": []}
     node_files, rel_files = [], []
@@ -183,7 +183,7 @@ def export_neo4j_admin(tables: Any, meta: dict, out: Path) -> dict[str, Any]:
     meta["counts"] = {"nodes": summary["nodes"], "relationships": summary["relationships"]}
     generation = "neo4j-admin-" + dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     # what the scoped view would otherwise count on the server at every read (graph.stores.scoped_stored)
-    meta[scoped_stored.KEY] = scoped_stored.stored_aggregates(view if view is not None else tables, generation)
+    meta[scoped_stored.KEY] = scoped_stored.stored_aggregates(source, generation)
     meta_row = pl.DataFrame(
         {"id": [Q.META_ID], "json": [json.dumps(meta, ensure_ascii=False, default=str)], "generation": [generation], "written_at": [str(meta.get("written_at", ""))]}
     )

@@ -93,13 +93,13 @@ def _aggregates(store: Neo4jStore, closure: list[dict[str, Any]] | None, filters
         before = store._generation(s)
         rec = s.run(Q.NEO4J_READ_META, meta_id=Q.META_ID).single()
         stored = read_stored(rec["json"] if rec else None, before)
-        if stored is not None:  # computed when the graph was written (graph.stores.scoped_stored)
-            return before, _from_stored(s, stored, closure is not None, filters), store._generation(s)
-        aggregates: dict[str, Any] = {
-            "enterprise_region_codes": sorted(s.run(Q.SCOPED_ENTERPRISE_REGION_CODES).single()["codes"]),
+        aggregates: dict[str, Any] = {  # the count store's figures: always asked for
             "supply_link_count": int(s.run(Q.count_rels("SUPPLIES_TO")).single()["n"]),
             "enterprise_count": int(s.run(Q.count_nodes("Enterprise")).single()["n"]),
         }
+        if stored is not None:  # computed when the graph was written (graph.stores.scoped_stored)
+            return before, aggregates | _from_stored(stored, closure is not None, filters), store._generation(s)
+        aggregates["enterprise_region_codes"] = sorted(s.run(Q.SCOPED_ENTERPRISE_REGION_CODES).single()["codes"])
         if filters:
             aggregates["candidate_provinces"] = sorted(p for p in s.run(Q.SCOPED_CANDIDATE_PROVINCES).single()["values"] if p)
             aggregates["candidate_qualifications"] = sorted(q for q in s.run(Q.SCOPED_CANDIDATE_QUALIFICATIONS).single()["values"] if q)
@@ -112,13 +112,9 @@ def _aggregates(store: Neo4jStore, closure: list[dict[str, Any]] | None, filters
         return before, aggregates, store._generation(s)
 
 
-def _from_stored(s: Any, stored: dict[str, Any], candidates: bool, filters: bool) -> dict[str, Any]:
-    """The aggregates from the figures stored at write time; only the two count-store figures are asked for."""
-    aggregates: dict[str, Any] = {
-        "enterprise_region_codes": stored["enterprise_region_codes"],
-        "supply_link_count": int(s.run(Q.count_rels("SUPPLIES_TO")).single()["n"]),
-        "enterprise_count": int(s.run(Q.count_nodes("Enterprise")).single()["n"]),
-    }
+def _from_stored(stored: dict[str, Any], candidates: bool, filters: bool) -> dict[str, Any]:
+    """The aggregates taken from the figures stored at write time (all but the count store's two)."""
+    aggregates: dict[str, Any] = {"enterprise_region_codes": stored["enterprise_region_codes"]}
     if filters:
         aggregates |= {k: stored[k] for k in ("candidate_provinces", "candidate_qualifications")}
     if candidates:
