@@ -190,7 +190,7 @@ def export_neo4j_admin(tables: Any, meta: dict, out: Path) -> dict[str, Any]:
     write_frame(out / f"nodes_{Q.META_LABEL}.csv", [f"id:ID({Q.META_LABEL})", "json", "generation", "written_at", ":LABEL"], meta_row, Q.META_LABEL)
     node_files.append(f"nodes_{Q.META_LABEL}.csv")
 
-    live = [s for s in Q.schema_statements() if "indmap_staging_" not in s]
+    live = [s for s in Q.schema_statements() if not s.startswith("DROP ")]  # a new database: nothing to drop
     (out / "constraints.cypher").write_text(";\n".join(live) + ";\n", encoding="utf-8")
     script = out / "import.sh"
     script.write_text(import_script(node_files, rel_files), encoding="utf-8")

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # help and the guard's messages do, is not Cypher); test_the_cypher_pattern_sees_every_statement keeps it honest
 CYPHER = re.compile(
     r"\b(MATCH|MERGE|UNWIND|CREATE)\s*[($]|\bUNWIND\s+\w+\(|\bCOPY\s+\w+\s+(FROM|TO)\b"
-    r"|\b(CREATE|DROP)\s+(NODE TABLE|REL TABLE|CONSTRAINT)\b|\bCREATE\s+INDEX\b[^;]*\bFOR\s*\(|\bCALL\s+\w+(\.\w+)*\("
+    r"|\b(CREATE|DROP)\s+(NODE TABLE|REL TABLE|CONSTRAINT)\b|\bDROP\s+INDEX\b|\bSHOW\s+(INDEXES|CONSTRAINTS)\b|\bCREATE\s+INDEX\b[^;]*\bFOR\s*\(|\bCALL\s+\w+(\.\w+)*\("
 )
 # text shown to people that mentions a query (an error message, a --help example, the console's first query)
 EXAMPLES = {("graph/guard.py", "查询为空"), ("cli/core.py", "the query, e.g."), ("cli/core.py", "CALL show_tables()"), ("app_pages/console.py", "MATCH (c:Chain) RETURN c.id, c.name LIMIT 20")}
@@ -53,6 +53,8 @@ def _all_statements() -> list[str]:
                 out += [obj(t, "/tmp/x").replace("'/tmp/x'", "$path") for t in [*NODES, *RELS]]
             elif params == ["labels"]:  # statements over several labels at once: live and staging ones
                 out += _as_list(obj(list(NODES))) + _as_list(obj([Q.staging_label(label) for label in NODES]))
+            elif params == ["existing"]:  # the schema statements still to run, given the existing names: none exist
+                out += obj(set())
             elif not params:
                 res = obj()
                 out += res if isinstance(res, list) else [res]

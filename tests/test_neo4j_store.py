@@ -62,6 +62,33 @@ def test_idempotent_rewrite_and_batches(store, neo4j_settings):
     _assert_clean(store)
 
 
+def _schema_names(store) -> set[str]:
+    from graph import queries as Q
+
+    with store._session() as s:
+        return {rec["name"] for q in (Q.SCHEMA_NAMES, Q.SCHEMA_CONSTRAINT_NAMES) for rec in s.run(q)}
+
+
+def test_write_creates_only_missing_schema_and_drops_the_enterprise_name_index(store, monkeypatch):
+    """A database of an earlier version (with ``indmap_enterprise_name``, without a constraint) is
+    brought to the current schema by the next write; a write over the current schema runs none."""
+    from graph import queries as Q
+
+    with store._session("WRITE") as s:
+        s.run("CREATE INDEX indmap_enterprise_name IF NOT EXISTS FOR (n:Enterprise) ON (n.name)").consume()
+        s.run("DROP CONSTRAINT indmap_chain_id IF EXISTS").consume()
+    assert {"indmap_enterprise_name"} <= _schema_names(store) and "indmap_chain_id" not in _schema_names(store)
+    store.write(small_tables(), meta={"dataset": "small"})
+    names = _schema_names(store)
+    assert "indmap_enterprise_name" not in names and "indmap_chain_id" in names and "indmap_segment_name" in names
+    assert not Q.schema_todo(names)
+    ran: list[str] = []
+    real = Q.schema_todo
+    monkeypatch.setattr(Q, "schema_todo", lambda existing: ran.extend(real(existing)) or real(existing))
+    store.write(small_tables(), meta={"dataset": "small"})
+    assert ran == [] and _schema_names(store) == names
+
+
 def test_readers_never_see_a_half_written_graph(store, neo4j_settings):
     writer = Neo4jStore.from_settings(neo4j_settings.model_copy(update={"neo4j_batch_size": 500}))
     seen = []

@@ -185,9 +185,7 @@ class Neo4jStore:
         report = LoadReport()
         try:
             with self._session(WRITE_ACCESS) as s:
-                for stmt in Q.schema_statements():
-                    s.run(stmt).consume()
-                s.run(Q.AWAIT_INDEXES, {"seconds": 300}).consume()
+                _ensure_schema(s)
             tick("schema")
             self._acquire_lease(token, progress)
         except Exception as exc:
@@ -461,6 +459,19 @@ def _run_consume(tx: neo4j.ManagedTransaction, cypher: str, rows: list | None, *
     if rows is not None:
         params["rows"] = rows
     return tx.run(cypher, params).consume()
+
+
+def _ensure_schema(s: neo4j.Session) -> None:
+    """Create the missing constraints and indexes, drop the obsolete ones; wait until all are online.
+
+    Two reads of the schema instead of a schema transaction per statement at every write.
+    """
+    states = {rec["name"]: rec["state"] for q in (Q.SCHEMA_NAMES, Q.SCHEMA_CONSTRAINT_NAMES) for rec in s.run(q)}
+    todo = Q.schema_todo(states)
+    for stmt in todo:
+        s.run(stmt).consume()
+    if todo or any(state not in (None, "ONLINE") for state in states.values()):
+        s.run(Q.AWAIT_INDEXES, {"seconds": 300}).consume()
 
 
 def _check_frames(nodes: dict[str, pl.DataFrame], rels: dict[str, pl.DataFrame]) -> None:
