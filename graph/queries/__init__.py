@@ -165,20 +165,15 @@ def staging_label(label: str) -> str:
 # ------------------------------------------------------------------ Neo4j: schema
 
 
-# Labels whose ``name`` gets no index: no indmap query looks an enterprise up by name (the company
-# search reads every enterprise once, SEARCH_INDEX), and at every write each promoted enterprise
-# entered it at the switch -- measured, the costliest of its three index inserts (a 100k relabel:
-# 1.3 server CPU-s with the name index alone, 0.9 with the id constraint, 0.5 with ``local``).
+# No ``name`` index: no query looks an enterprise up by name (the search reads all, SEARCH_INDEX), and
+# it was an enterprise's costliest index insert at the switch (100k: 1.3 server CPU-s; id 0.9, local 0.5).
 NO_NAME_INDEX = frozenset({"Enterprise"})
 
 
 def _schema_plan() -> list[tuple[str, str]]:
-    """``(name, statement)``: uniqueness constraints on ``id`` (live labels, meta), ``name`` indexes
-    (not on :data:`NO_NAME_INDEX`), ``Enterprise.local``; idempotent. Staging labels have no index
-    (a write finds its staged nodes by internal id; ids are checked unique before writing). The
-    ``DROP`` statements remove what earlier versions created (staging constraints, the enterprise
-    name index).
-    """
+    """``(name, statement)``: ``id`` uniqueness (live labels, meta), ``name`` (not :data:`NO_NAME_INDEX`) and
+    ``Enterprise.local`` indexes; idempotent. Staging labels have none (staged nodes are found by internal
+    id; ids are checked unique first). ``DROP``: what earlier versions created."""
     out = []
     for label, spec in NODES.items():
         lab = ident(label)
@@ -186,10 +181,8 @@ def _schema_plan() -> list[tuple[str, str]]:
         out.append((f"indmap_{low}_id", f"CREATE CONSTRAINT indmap_{low}_id IF NOT EXISTS FOR (n:{lab}) REQUIRE n.id IS UNIQUE"))
         out.append((f"indmap_staging_{low}_id", f"DROP CONSTRAINT indmap_staging_{low}_id IF EXISTS"))
         if any(p.name == "name" for p in spec.props):
-            if label in NO_NAME_INDEX:
-                out.append((f"indmap_{low}_name", f"DROP INDEX indmap_{low}_name IF EXISTS"))
-            else:
-                out.append((f"indmap_{low}_name", f"CREATE INDEX indmap_{low}_name IF NOT EXISTS FOR (n:{lab}) ON (n.name)"))
+            drop = label in NO_NAME_INDEX
+            out.append((f"indmap_{low}_name", f"DROP INDEX indmap_{low}_name IF EXISTS" if drop else f"CREATE INDEX indmap_{low}_name IF NOT EXISTS FOR (n:{lab}) ON (n.name)"))
     # the scoped analysis view reads the local enterprises (about 5 %) without scanning the rest
     out.append(("indmap_enterprise_local", "CREATE INDEX indmap_enterprise_local IF NOT EXISTS FOR (n:Enterprise) ON (n.local)"))
     out.append(("indmap_meta_id", f"CREATE CONSTRAINT indmap_meta_id IF NOT EXISTS FOR (n:{META_LABEL}) REQUIRE n.id IS UNIQUE"))
@@ -207,16 +200,13 @@ def schema_todo(existing: Collection[str]) -> list[str]:
 
     >>> schema_todo({name for name, _ in _schema_plan() if "staging" not in name and "enterprise_name" not in name})
     []
-    >>> schema_todo({"indmap_enterprise_name"})[:1]
-    ['CREATE CONSTRAINT indmap_industry_id IF NOT EXISTS FOR (n:Industry) REQUIRE n.id IS UNIQUE']
     >>> [s for s in schema_todo({"indmap_enterprise_name"}) if s.startswith("DROP")]
     ['DROP INDEX indmap_enterprise_name IF EXISTS']
     """
-    have = set(existing)
-    return [stmt for name, stmt in _schema_plan() if (name in have) == stmt.startswith("DROP ")]
+    return [stmt for name, stmt in _schema_plan() if (name in set(existing)) == stmt.startswith("DROP ")]
 
 
-# Names of every index (with its state: all ONLINE, a writer skips the wait) and constraint.
+# every index's name and state (all ONLINE: a writer skips the wait), every constraint's name
 SCHEMA_NAMES = "SHOW INDEXES YIELD name, state RETURN name, state"
 SCHEMA_CONSTRAINT_NAMES = "SHOW CONSTRAINTS YIELD name RETURN name, null AS state"
 
