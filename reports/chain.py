@@ -9,6 +9,7 @@ module only chooses what to show and writes it for people.
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -273,7 +274,9 @@ def city_report(view: GraphView, settings: AnalysisSettings, *, scope: str = "ci
                 pools: Callable[[str], GraphView] | None = None) -> Report:
     """全市产业链招商报告: an overview table, then one page per chain (map, completeness, gaps with the top target).
 
-    ``pools`` as in :func:`chain_data`.
+    ``pools`` as in :func:`chain_data`. The chain maps are drawn on one thread of their own (the only one
+    drawing: matplotlib is not thread-safe) while the next chain's analysis runs (mostly in polars,
+    which releases the GIL); the pages keep the chain order.
     """
     where = scope_zh(view, scope)
     summaries = chain_summary(view, settings, scope=scope)
@@ -294,9 +297,13 @@ def city_report(view: GraphView, settings: AnalysisSettings, *, scope: str = "ci
     rep.add(Para("以下每页一条产业链：图谱、完整度与各缺口环节的首选招商目标。", "note"))
     if getattr(pools, "plan", None) is not None:  # every chain's pools known up front: read them a batch at a time
         plan_pools(pools, targeted_segments(view, settings, order, scope))
-    for cid in order:
-        data = chain_data(view, settings, cid, scope=scope, as_of=as_of, summaries=summaries, fills=fills, top=1, pools=pools)  # the first target of each gap
-        rep.add(PageBreak(), Heading(data.chain_name), Para(summary_sentence(data)),
-                _map_image(data, font_path, max_height_cm=11.5, caption=""), city_chain_table(data))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chain-map") as painter:  # maps drawn while the next chain is analysed
+        pages = []
+        for cid in order:
+            data = chain_data(view, settings, cid, scope=scope, as_of=as_of, summaries=summaries, fills=fills, top=1, pools=pools)  # the first target of each gap
+            pages.append((Heading(data.chain_name), Para(summary_sentence(data)), painter.submit(_map_image, data, font_path, max_height_cm=11.5, caption=""),
+                          city_chain_table(data)))
+        for heading, sentence, picture, table in pages:
+            rep.add(PageBreak(), heading, sentence, picture.result(), table)
     rep.add(PageBreak(), Heading("参数"), settings_table(settings.model_dump()), Heading("数据说明"), provenance_table(view, 范围=where))
     return rep
