@@ -142,7 +142,8 @@ def _run(args: argparse.Namespace, body, *, scoped: bool | str = False, pool: bo
     """Settings, the view, ids resolved, then ``body``.
 
     ``scoped``: on Neo4j the scoped view (``"no-counts"``: without candidate counts, for commands
-    that do not use them); ``pool``: plus the target pool of ``--segment``; ``with_store``: ``body``
+    that do not use them; ``"pool-only"``: without the local side either, which ``pool`` then
+    reads for that pool alone -- ``targets``); ``pool``: plus the target pool of ``--segment``; ``with_store``: ``body``
     gets the open Neo4j store as a third argument (None on the embedded store) to read more by id.
     """
     from graph.stores import StoreError
@@ -156,7 +157,7 @@ def _run(args: argparse.Namespace, body, *, scoped: bool | str = False, pool: bo
         else:
             from graph.stores.neo4j_scoped import read_scoped_view
 
-            view = read_scoped_view(store, candidates=scoped != "no-counts")
+            view = read_scoped_view(store, candidates=scoped not in ("no-counts", "pool-only"), local=scoped != "pool-only")
         if view.meta.get("demo"):
             name = (view.meta.get("dataset_info") or {}).get("name") or "示例数据"
             print(f"数据集：{name}（示例数据，城市与本地企业为虚构）", file=sys.stderr)
@@ -331,7 +332,7 @@ def cmd_targets(args: argparse.Namespace) -> int:
         emit(rows, args.format, columns=TARGET_COLUMNS if args.format != "json" else None, people=True)
         return 0
 
-    return _run(args, body, scoped="no-counts", pool=True)
+    return _run(args, body, scoped="pool-only", pool=True)
 
 
 PROJECT_COLUMNS = {

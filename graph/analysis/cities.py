@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from graph.analysis.scope import memo
+from graph.analysis.scope import memo, require_every_local
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
 
@@ -125,6 +125,7 @@ def region_name(view: GraphView, code: str | None) -> str | None:
 
 def _local_regions(view: GraphView) -> Counter:
     """How many local enterprises per region: each its own ``region_code``, else its park's region."""
+    require_every_local(view)
     park_region = view.parks.select(pl.col("id").alias("park_id"), pl.col("region_code").alias("park_region"))
     loc = view.enterprises.filter(pl.col("local").fill_null(False)).select("region_code", "park_id")
     region = loc.join(park_region, on="park_id", how="left").select(
@@ -203,6 +204,7 @@ def own_parks(view: GraphView, settings: AnalysisSettings) -> set[str]:
         places = park_places(view, settings)
         if home(view, settings).code is None:
             return frozenset(places.get_column("park_id").to_list())
+        require_every_local(view)
         with_locals = view.enterprises.filter(pl.col("local").fill_null(False)).get_column("park_id").drop_nulls().unique().to_list()
         return frozenset(places.filter(pl.col("home")).get_column("park_id").to_list()) | frozenset(with_locals)
 

@@ -34,7 +34,7 @@ import polars as pl
 from graph.analysis import reasons as R
 from graph.analysis.cities import own_parks
 from graph.analysis.results import ConcentrationRow, construct_rows, OverlapPair, OverlapResult
-from graph.analysis.scope import memo
+from graph.analysis.scope import memo, require_every_local
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
 
@@ -66,6 +66,7 @@ def _roots(view: GraphView) -> pl.DataFrame:
 
 
 def _park_enterprises(view: GraphView) -> pl.DataFrame:
+    require_every_local(view)
     return view.enterprises.filter(pl.col("local").fill_null(False) & pl.col("park_id").is_not_null()).select(
         pl.col("id").alias("enterprise_id"), "park_id", "revenue"
     )

@@ -20,12 +20,14 @@ from graph.analysis import reasons as R
 from graph.analysis.cities import own_parks
 from graph.analysis.presence import segment_closure
 from graph.analysis.results import CohesionResult, CohesionRow
+from graph.analysis.scope import require_every_local
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
 
 
 def _members(view: GraphView, parks: set[str]) -> pl.DataFrame:
     """Local enterprises of the given parks: ``enterprise_id``, ``park_id``."""
+    require_every_local(view)
     loc = view.enterprises.filter(pl.col("local").fill_null(False) & pl.col("park_id").is_in(sorted(parks)))
     return loc.select(pl.col("id").alias("enterprise_id"), "park_id").unique()
 

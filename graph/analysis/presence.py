@@ -18,7 +18,7 @@ from typing import Iterable
 import networkx as nx
 import polars as pl
 
-from graph.analysis.scope import ExtraLocal, Scope, memo, normalise_extra, scope_flags
+from graph.analysis.scope import ExtraLocal, Scope, memo, normalise_extra, require_every_local, scope_flags
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
 
@@ -71,6 +71,7 @@ def _es_base(view: GraphView) -> pl.DataFrame:
 
 def _local_rows(view: GraphView, scope: Scope, extra: ExtraLocal) -> pl.DataFrame:
     """Raw enterprise_segments rows of local enterprises (plus what-if pairs): enterprise_id, segment_id, share, revenue."""
+    require_every_local(view)
     flags = scope_flags(view, scope)
     base = _es_base(view)
     eidx = base.get_column("_eidx")

@@ -121,6 +121,24 @@ def in_scope_expr(view: GraphView, scope: Scope) -> pl.Expr:
     return local & (pl.col("region_code").is_in(list(codes)).fill_null(False) | pl.col("park_id").is_in(parks).fill_null(False))
 
 
+def require_every_local(view: GraphView) -> None:
+    """Raise ``ValueError`` on a view holding only the local enterprises tied to one target pool.
+
+    Such a view (``indmap targets`` on Neo4j, aggregate ``locals_with_pool``:
+    :func:`graph.stores.neo4j_scoped.read_scoped_view` with ``local=False``) answers that pool's
+    ranking only; what counts local enterprises (presence, parks, cities) must not read it.
+
+    >>> from graph.analysis._example import tiny_view
+    >>> require_every_local(tiny_view())
+    >>> require_every_local(GraphView({}, aggregates={"locals_with_pool": True}))
+    Traceback (most recent call last):
+    ...
+    ValueError: 该视图只含与候选池有供需关系的本地企业，只能用于招商目标排序（请读取含全部本地企业的视图）
+    """
+    if view.aggregates.get("locals_with_pool"):
+        raise ValueError("该视图只含与候选池有供需关系的本地企业，只能用于招商目标排序（请读取含全部本地企业的视图）")
+
+
 def scope_flags(view: GraphView, scope: Scope) -> pl.DataFrame:
     """``enterprises`` reduced to id, revenue, ``in_scope`` and ``candidate`` (local = false), memoised."""
 

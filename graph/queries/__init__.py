@@ -404,6 +404,16 @@ def scoped_pool_links() -> str:
     )
 
 
+def scoped_pool_ties() -> str:
+    """``SUPPLIES_TO`` between enterprises ``$ids`` (a target pool) and local enterprises, either direction
+    (the pool's ``ties``), walked from the pool's side: only the edges touching the pool."""
+    return (
+        "UNWIND $ids AS eid MATCH (p:Enterprise {id: eid})-[r:SUPPLIES_TO]-(o:Enterprise) WHERE o.local = true "
+        "WITH r, startNode(r) AS a, endNode(r) AS b "
+        f"RETURN {_rel_list('SUPPLIES_TO')}"
+    )
+
+
 def scoped_operates_in_by_id() -> str:
     """Every ``OPERATES_IN`` of enterprises ``$ids`` (what-if: a landed company's rows in all its segments)."""
     return f"UNWIND $ids AS eid MATCH (a:Enterprise {{id: eid}})-[r:OPERATES_IN]->(b:Segment) RETURN {_rel_list('OPERATES_IN')}"

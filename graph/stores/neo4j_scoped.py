@@ -21,7 +21,11 @@ completeness, one segment's targets and the park reports need far less:
 :func:`read_scoped_view` returns that :class:`~graph.view.GraphView` (its ``aggregates`` set);
 :func:`add_pool` adds one segment's target pool (its candidates with their factor inputs and
 their ``enterprise_segments`` rows in the segment and its sub-segments), fetched by one query
-for that pool, so :func:`graph.analysis.targets` ranks exactly as on the full view. Every
+for that pool, so :func:`graph.analysis.targets` ranks exactly as on the full view. ``indmap
+targets`` reads even less: ``read_scoped_view(local=False)`` leaves out the local side too (at
+national scale ≈ 500,000 local enterprises, their segment links and every supply link touching
+them: most of the read), and :func:`add_pool` then reads the one part the ranking uses -- the
+pool's supply links with local enterprises (walked from the pool's side) and those enterprises. Every
 answer equals the full view's (``tests/test_neo4j_scoped.py``); :func:`add_companies` adds
 companies whole, read by id (what-if), and :mod:`graph.stores.neo4j_pages` what the 企业 and 挂接审核
 pages read; the reports build on it too (:mod:`webapp.report_buttons`, ``indmap report``).
@@ -46,6 +50,8 @@ from graph.stores.scoped_stored import read_stored
 from graph.view import GraphView, conform
 
 SMALL_LABELS = tuple(label for label in NODES if label != "Enterprise")
+#: aggregate of a view read with ``local=False``: its local enterprises come with a pool, only those tied to it
+LOCALS_WITH_POOL = "locals_with_pool"
 
 
 def _frame(s: Any, cypher: str, props: Iterable, *, ends: bool = False, **params: Any) -> pl.DataFrame:
@@ -166,11 +172,14 @@ def candidate_counts(view: GraphView, per_segment: pl.DataFrame, blank_links: pl
     )
 
 
-def _read_scoped(store: Neo4jStore, workers: ThreadPoolExecutor, candidates: bool, filters: bool = False) -> tuple[dict[str, pl.DataFrame], dict[str, Any]] | None:
+def _read_scoped(
+    store: Neo4jStore, workers: ThreadPoolExecutor, candidates: bool, filters: bool = False, local: bool = True
+) -> tuple[dict[str, pl.DataFrame], dict[str, Any]] | None:
     """Tables and aggregates of the scoped view, or None when a write switched generations meanwhile.
 
     The aggregates run in a second session while this one reads the tables; both must see one
-    generation.
+    generation. ``local=False`` leaves out the local enterprises and their links (see
+    :func:`read_scoped_view`).
     """
     with store._session(READ_ACCESS) as s:
         generation = store._generation(s)
@@ -178,12 +187,11 @@ def _read_scoped(store: Neo4jStore, workers: ThreadPoolExecutor, candidates: boo
         closure = closure_param(GraphView(tables_from_graph(nodes, {})))
         pending = workers.submit(_aggregates, store, closure if candidates else None, filters)
         nodes |= {label: _frame(s, Q.scoped_nodes(label), NODES[label].props) for label in SMALL_LABELS if label != "Segment"}
-        nodes["Enterprise"] = _frame(s, Q.scoped_local_enterprises(), NODES["Enterprise"].props)
-        rels = {
-            "SUPPLIES": _frame(s, Q.scoped_rels("SUPPLIES"), RELS["SUPPLIES"].props, ends=True),
-            "OPERATES_IN": _frame(s, Q.scoped_local_operates_in(), RELS["OPERATES_IN"].props, ends=True),
-            "SUPPLIES_TO": _frame(s, Q.scoped_local_supplies_to(), RELS["SUPPLIES_TO"].props, ends=True),
-        }
+        rels = {"SUPPLIES": _frame(s, Q.scoped_rels("SUPPLIES"), RELS["SUPPLIES"].props, ends=True)}
+        if local:
+            nodes["Enterprise"] = _frame(s, Q.scoped_local_enterprises(), NODES["Enterprise"].props)
+            rels["OPERATES_IN"] = _frame(s, Q.scoped_local_operates_in(), RELS["OPERATES_IN"].props, ends=True)
+            rels["SUPPLIES_TO"] = _frame(s, Q.scoped_local_supplies_to(), RELS["SUPPLIES_TO"].props, ends=True)
         after = store._generation(s)
     before_agg, aggregates, after_agg = pending.result()
     if not generation == after == before_agg == after_agg:
@@ -192,22 +200,31 @@ def _read_scoped(store: Neo4jStore, workers: ThreadPoolExecutor, candidates: boo
     if candidates and "candidate_counts" not in aggregates:
         per_segment, blank = aggregates.pop("_per_segment"), aggregates.pop("_blank_links")
         aggregates["candidate_counts"] = candidate_counts(GraphView(tables), per_segment, blank)
+    if not local:
+        aggregates[LOCALS_WITH_POOL] = True
     return tables, {"generation": generation, **aggregates}
 
 
-def read_scoped_view(store: Neo4jStore, *, candidates: bool = True, filters: bool = False) -> GraphView:
+def read_scoped_view(store: Neo4jStore, *, candidates: bool = True, filters: bool = False, local: bool = True) -> GraphView:
     """The scoped view of the store's live generation (see the module docstring).
 
     Only segment-level rows and the local enterprises cross Bolt; a write that switches
     generations during the read makes it read again. ``candidates=False`` leaves out the
     candidate counts (targets and the park reports do not use them; presence then refuses
     the view rather than count only what it holds). ``filters=True`` (the app) adds the
-    candidates' provinces and qualifications.
+    candidates' provinces and qualifications. ``local=False`` (``indmap targets``; needs
+    ``candidates=False``) leaves out the local enterprises, their segment links and supply links
+    too -- about 5 % of a national graph's enterprises, most of what this read costs there:
+    :func:`add_pool` then reads only the local side one pool's ranking uses (the pool's supply
+    links with local enterprises and those enterprises), and the view answers nothing but that
+    ranking (aggregate ``locals_with_pool``; the park reports refuse it, presence too).
     """
+    if not local and candidates:
+        raise ValueError("local=False needs candidates=False: the candidate counts serve presence, which needs every local enterprise")
     try:
         with ThreadPoolExecutor(max_workers=1) as workers:
             for _ in range(READ_RETRIES):
-                got = _read_scoped(store, workers, candidates, filters)
+                got = _read_scoped(store, workers, candidates, filters, local)
                 if got is not None:
                     return GraphView(got[0], store.read_meta(), aggregates=got[1])
     except StoreError:
@@ -217,38 +234,52 @@ def read_scoped_view(store: Neo4jStore, *, candidates: bool = True, filters: boo
     raise StoreError("读取期间数据库被反复更新，请稍后重试。")
 
 
-def _read_pool(store: Neo4jStore, s: Any, members: list[str]) -> tuple[str, pl.DataFrame, pl.DataFrame]:
+def _read_pool(store: Neo4jStore, s: Any, members: list[str], ties: bool) -> tuple[str, pl.DataFrame, pl.DataFrame, pl.DataFrame | None]:
+    """(generation, the pool's links, its enterprises, its supply links with local enterprises or None).
+
+    ``ties``: also the pool's ``SUPPLIES_TO`` with local enterprises (walked from the pool's side)
+    and those local enterprises, appended to the enterprises.
+    """
     links = _frame(s, Q.scoped_pool_links(), RELS["OPERATES_IN"].props, ends=True, members=members)
     ids = links.get_column("_src").unique().sort().to_list()
+    supply = _frame(s, Q.scoped_pool_ties(), RELS["SUPPLIES_TO"].props, ends=True, ids=ids) if ties else None
+    if supply is not None:
+        ends = pl.concat([supply.get_column("_src"), supply.get_column("_dst")]).unique()
+        ids += sorted(set(ends.to_list()) - set(ids))  # the local enterprises tied to the pool (never in it: local = true)
     ents = _frame(s, Q.scoped_enterprises_by_id(), NODES["Enterprise"].props, ids=ids)
-    return store._generation(s), links, ents
+    return store._generation(s), links, ents, supply
 
 
 def add_pool(store: Neo4jStore, view: GraphView, segment_id: str) -> GraphView:
     """``view`` (scoped) plus the target pool of ``segment_id``, read by one query for that pool.
 
     The pool is every candidate (``local = false``) operating in the segment or a sub-segment,
-    with all its properties and its ``enterprise_segments`` rows there. When a write switched
-    generations since ``view`` was read, the scoped view is read again first.
+    with all its properties and its ``enterprise_segments`` rows there. On a view read with
+    ``local=False`` (aggregate ``locals_with_pool``) also the pool's supply links with local
+    enterprises and those enterprises whole: all of the local side the ranking reads (``ties``,
+    counted per scope from them). When a write switched generations since ``view`` was read, the
+    scoped view is read again first (the same way).
     """
     from graph.analysis.presence import segment_closure
 
+    ties = bool(view.aggregates.get(LOCALS_WITH_POOL))
     for _ in range(READ_RETRIES):
         members = segment_closure(view).filter(pl.col("segment_id") == segment_id).get_column("member_id").unique().sort().to_list()
-        generation, links, ents = store._consistent(lambda s: _read_pool(store, s, members), "读取")
+        generation, links, ents, supply = store._consistent(lambda s: _read_pool(store, s, members, ties), "读取")
         if generation == view.aggregates.get("generation"):
-            return pool_view(view, segment_id, links, ents)
-        view = read_scoped_view(store, filters="candidate_provinces" in view.aggregates)
+            return pool_view(view, segment_id, links, ents, supply)
+        view = read_scoped_view(store, candidates=not ties, filters="candidate_provinces" in view.aggregates, local=not ties)
     raise StoreError("读取期间数据库被反复更新，请稍后重试。")
 
 
-def pool_view(view: GraphView, segment_id: str, links: pl.DataFrame, ents: pl.DataFrame) -> GraphView:
-    """A new scoped view with the pool's enterprises and links added (rows in the full view's order)."""
-    pool = tables_from_graph({"Enterprise": ents}, {"OPERATES_IN": links})
+def pool_view(view: GraphView, segment_id: str, links: pl.DataFrame, ents: pl.DataFrame, supply: pl.DataFrame | None = None) -> GraphView:
+    """A new scoped view with the pool's enterprises and links added (rows in the full view's order);
+    ``supply``: the pool's supply links with local enterprises, added to ``supply_links``."""
+    pool = tables_from_graph({"Enterprise": ents}, {"OPERATES_IN": links} | ({"SUPPLIES_TO": supply} if supply is not None else {}))
     tables = dict(view.tables)
-    for name in ("enterprises", "enterprise_segments"):
-        both = pl.concat([view.tables[name], conform(name, pool[name])])
-        tables[name] = canonical_order(name, both)
+    for name in ("enterprises", "enterprise_segments", "supply_links"):
+        if name in pool:
+            tables[name] = canonical_order(name, pl.concat([view.tables[name], conform(name, pool[name])]))
     return GraphView(tables, view.meta, aggregates={**view.aggregates, "pool_of": segment_id})
 
 
