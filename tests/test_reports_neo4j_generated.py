@@ -67,3 +67,22 @@ def test_city_report_on_neo4j_equals_the_embedded_store_with_pools_in_batches(st
     assert sum(len(getattr(b, "rows", [])) for b in expected.blocks) > 50
     for a, b in zip(got.blocks, expected.blocks):
         assert _untimed(a) == _untimed(b), b
+
+
+def test_batched_pools_on_a_view_without_the_local_side_rank_as_the_full_view(stores):
+    """add_pools on the lean view of ``indmap targets`` (``local=False``) reads the pools' ties too, as add_pool does."""
+    from graph.analysis import targets
+    from graph.settings import AnalysisSettings
+    from graph.stores import load_view
+    from graph.stores.neo4j_scoped import add_pools, read_scoped_view
+    from reports.chain import targeted_segments
+    from tests.test_neo4j_scoped import _dump
+
+    emb, neo = stores
+    full, settings = load_view(emb), AnalysisSettings()
+    segments = targeted_segments(full, settings, full.chain_order())[:6]
+    for view in (read_scoped_view(neo), read_scoped_view(neo, candidates=False, local=False)):
+        pooled = add_pools(neo, view, segments)
+        assert pooled.aggregates["pools_of"] == sorted(segments)
+        for seg in segments:
+            assert _dump(targets(pooled, settings, seg)) == _dump(targets(full, settings, seg)), seg

@@ -337,11 +337,12 @@ def add_pools(store: Neo4jStore, view: GraphView, segment_ids: Iterable[str]) ->
     from graph.analysis.presence import segment_closure
 
     wanted = sorted(set(segment_ids))
+    ties = bool(view.aggregates.get(LOCALS_WITH_POOL))  # as add_pool: a view without the local side reads the pools' ties
     for _ in range(READ_RETRIES):
         members = segment_closure(view).filter(pl.col("segment_id").is_in(wanted)).get_column("member_id").unique().sort().to_list()
-        generation, links, ents = store._consistent(lambda s: _read_pool(store, s, members), "读取")
+        generation, links, ents, supply = store._consistent(lambda s: _read_pool(store, s, members, ties), "读取")
         if generation == view.aggregates.get("generation"):
-            pooled = pool_view(view, "", links, ents)
+            pooled = pool_view(view, "", links, ents, supply)
             return GraphView(pooled.tables, pooled.meta, aggregates={**view.aggregates, "pools_of": wanted})
-        view = read_scoped_view(store, filters="candidate_provinces" in view.aggregates)
+        view = read_scoped_view(store, candidates=not ties, filters="candidate_provinces" in view.aggregates, local=not ties)
     raise StoreError("读取期间数据库被反复更新，请稍后重试。")
