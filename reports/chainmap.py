@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import io
 import math
+import threading
 from collections import OrderedDict
 from typing import Any, Iterable
 
@@ -31,6 +32,7 @@ LINE_CHARS = 6.0  # label width, in CJK characters
 MAP_FIELDS = ("segment_id", "segment_name", "stage", "label", "local_count", "key", "parent_id")
 MAP_CACHE = 64  # pictures kept per process (the Word and the PDF of one report draw the same maps)
 _drawn: OrderedDict[tuple, tuple[bytes, float, float]] = OrderedDict()
+_drawn_lock = threading.Lock()  # the app's sessions and the city report's map thread share the pictures kept
 
 
 def _darker(hex_color: str, factor: float = 0.6) -> str:
@@ -165,12 +167,15 @@ def chain_map_png(
     segments = [{k: r.get(k) for k in MAP_FIELDS} for r in segments]
     links = [(u, v) for u, v in links]
     key = (repr(segments), repr(links), font_path, width_cm, max_height_cm, dpi)
-    if key in _drawn:
-        _drawn.move_to_end(key)
-        return _drawn[key]
-    _drawn[key] = got = _draw_png(segments, links, font_path=font_path, width_cm=width_cm, max_height_cm=max_height_cm, dpi=dpi)
-    while len(_drawn) > MAP_CACHE:
-        _drawn.popitem(last=False)
+    with _drawn_lock:
+        if key in _drawn:
+            _drawn.move_to_end(key)
+            return _drawn[key]
+    got = _draw_png(segments, links, font_path=font_path, width_cm=width_cm, max_height_cm=max_height_cm, dpi=dpi)
+    with _drawn_lock:
+        _drawn[key] = got
+        while len(_drawn) > MAP_CACHE:
+            _drawn.popitem(last=False)
     return got
 
 
