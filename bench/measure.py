@@ -65,6 +65,7 @@ class ChildRun:
     stdout: str
     stderr: str
     result: dict | None
+    cpu_s: float = 0.0  # user + system CPU seconds of the child (``ru_utime + ru_stime`` of ``wait4``)
 
 
 def run_child(argv: list[str], timeout: float = 3600, env: dict | None = None, cwd: Path = ROOT) -> ChildRun:
@@ -93,7 +94,7 @@ def run_child(argv: list[str], timeout: float = 3600, env: dict | None = None, c
     for line in out.splitlines():
         if line.startswith(MARK):
             result = json.loads(line[len(MARK) :])
-    return ChildRun(wall, ru.ru_maxrss / 1024, p.returncode, out, err, result)
+    return ChildRun(wall, ru.ru_maxrss / 1024, p.returncode, out, err, result, ru.ru_utime + ru.ru_stime)
 
 
 def child(task: str, args: dict, timeout: float = 3600) -> ChildRun:
@@ -201,8 +202,8 @@ class Bench:
 
     def ingest(self, size: str, d: Path, store: Path) -> None:
         n = self.runs_for(size)
-        walls, peaks, val_s, wr_s = [], [], [], []
-        cwalls, cpeaks, cinner = [], [], []
+        walls, peaks, val_s, wr_s, cpus = [], [], [], [], []
+        cwalls, cpeaks, cinner, ccpus = [], [], [], []
         last = None
         # raw COPY of the same data, already clean, as CSV files in LadybugDB's format
         clean = OUT / "clean" / f"{d.name}"
@@ -218,6 +219,7 @@ class Bench:
                 raise RuntimeError(f"indmap ingest {d} failed (exit {r.rc}): {r.stderr[-1500:]}")
             walls.append(r.wall)
             peaks.append(r.maxrss_mb)
+            cpus.append(r.cpu_s)
             m = re.search(r"校验 ([\d.]+)s，写入 ([\d.]+)s", r.stdout)
             if m:
                 val_s.append(float(m.group(1)))
@@ -226,6 +228,7 @@ class Bench:
             r = child("copy", {"clean": str(clean), "db": str(OUT / "store" / f"rawcopy-{size}.lbug")})
             cwalls.append(r.wall)
             cpeaks.append(r.maxrss_mb)
+            ccpus.append(r.cpu_s)
             cinner.append(r.result["seconds"])
             steps.append(r.result.get("steps"))
         self.details.setdefault("copy_steps", {})[size] = steps
@@ -251,7 +254,14 @@ class Bench:
                 f"≤ {INGEST_PEAK_GOAL_MB:,} MB at 1M" if big else "", (max(peaks) <= INGEST_PEAK_GOAL_MB) if big else None, n, "",
             )
         )
-        self.details[f"ingest_{size}"] = {"walls": walls, "peaks": peaks, "copy_walls": cwalls, "copy_inner": cinner, "last": last}
+        self.add(
+            Figure(
+                "ingest_cpu", "ingest CPU time (child user + system, both cores counted)", size, med(cpus), "s",
+                med(ccpus), "raw COPY CPU time", med(cpus) / med(ccpus), "of baseline", "", None, n,
+                f"CPU-s per wall second: ingest {med(cpus) / e2e:.2f}, raw COPY {med(ccpus) / raw:.2f} (of {os.cpu_count()} cores)",
+            )
+        )
+        self.details[f"ingest_{size}"] = {"walls": walls, "peaks": peaks, "cpus": cpus, "copy_walls": cwalls, "copy_inner": cinner, "copy_cpus": ccpus, "cores": os.cpu_count(), "last": last}
 
     # --------------------------------------------------------------- analysis
 

@@ -95,16 +95,18 @@ def report_inputs(store, view):
     """The view a report is built on and the view each segment's targets are ranked on.
 
     On Neo4j (``store`` open, ``view`` scoped) the scoped view plus the projects' investors, read
-    by id, and for each segment the scoped view plus that segment's target pool, read by one query
-    (as the app's report buttons build them: never the whole graph); on the embedded store the
-    view as it is and no pools (it holds every candidate).
+    by id, and for each segment the scoped view plus the target pools of a batch of segments, read
+    as one (:class:`reports.pools.SegmentPools`, as the app's report buttons build them: never the
+    whole graph, never a query per segment); on the embedded store the view as it is and no pools
+    (it holds every candidate).
     """
     if store is None or not view.scoped:
         return view, None
-    from graph.stores.neo4j_scoped import add_companies, add_pool
+    from graph.stores.neo4j_scoped import add_companies, add_pools
+    from reports.pools import SegmentPools, pool_sizes
 
     investors = view.projects.get_column("enterprise_id").drop_nulls().to_list()
-    return add_companies(store, view, investors), (lambda segment_id: add_pool(store, view, segment_id))
+    return add_companies(store, view, investors), SegmentPools(lambda ids: add_pools(store, view, ids), pool_sizes(view))
 
 
 def register(sub: argparse._SubParsersAction) -> None:

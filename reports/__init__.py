@@ -6,6 +6,7 @@ never imports Streamlit or the ingest. Layout:
 
 * :mod:`reports.model` — the content of a report (headings, text, tables, pictures);
 * :mod:`reports.chain`, :mod:`reports.supervision` — 产业链招商报告, 全市产业链报告, 督查通报;
+* :mod:`reports.pools` — on Neo4j, the target pools a report ranks on, read a batch of segments at a time;
 * :mod:`reports.docx_writer`, :mod:`reports.pdf_writer` — the same content as .docx and .pdf;
 * :mod:`reports.chainmap`, :mod:`reports.layout` — the chain map picture and the layout it shares with the app;
 * :mod:`reports.sheets`, :mod:`reports.fmt` — tables and numbers for people (exports, reports);

@@ -9,8 +9,9 @@ module only chooses what to show and writes it for people.
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from graph.analysis import chain_summary, gaps, project_report, targets
 from graph.analysis.results import ChainRow, FillRow, GapRow, TargetResult, TargetRow
@@ -77,12 +78,27 @@ def chain_data(view: GraphView, settings: AnalysisSettings, chain_id: str, *, sc
     summary = next((s for s in summaries if s.chain_id == chain_id), None)
     ids = {r.segment_id for r in res.rows}
     links = [(a, b) for a, b in view.segment_links.select("from_id", "to_id").iter_rows() if a in ids and b in ids]
+    targeted = [r.segment_id for r in res.rows if r.label in TARGET_GAPS]
+    plan_pools(pools, targeted)
     pool = pools or (lambda _segment_id: view)
-    tres = {r.segment_id: targets(pool(r.segment_id), settings, r.segment_id, scope=scope, top=top) for r in res.rows if r.label in TARGET_GAPS}
+    tres = {s: targets(pool(s), settings, s, scope=scope, top=top) for s in targeted}
     if fills is None:
         fills = project_report(view, settings, as_of=as_of).fills if view.projects.height else []
     name = (summary.chain_name if summary else None) or next((r.chain_name for r in res.rows if r.chain_name), None) or chain_id
     return ChainData(chain_id, name, scope, summary, list(res.rows), links, tres, [f for f in fills if f.chain_id == chain_id], list(res.warnings), res.settings)
+
+
+def plan_pools(pools: Callable[[str], GraphView] | None, segment_ids: list[str]) -> None:
+    """Tell ``pools`` which segments will be asked, in order, when it reads them in batches
+    (:class:`reports.pools.SegmentPools`); nothing for a plain callable or None."""
+    plan = getattr(pools, "plan", None)
+    if plan is not None:
+        plan(segment_ids)
+
+
+def targeted_segments(view: GraphView, settings: AnalysisSettings, chain_ids: list[str], scope: str = "city") -> list[str]:
+    """The broken and missing segments of these chains, in the order their pages rank their targets."""
+    return [r.segment_id for cid in chain_ids for r in gaps(view, settings, scope=scope, chain_id=cid).rows if r.label in TARGET_GAPS]
 
 
 # ------------------------------------------------------------------ pieces
@@ -258,7 +274,9 @@ def city_report(view: GraphView, settings: AnalysisSettings, *, scope: str = "ci
                 pools: Callable[[str], GraphView] | None = None) -> Report:
     """全市产业链招商报告: an overview table, then one page per chain (map, completeness, gaps with the top target).
 
-    ``pools`` as in :func:`chain_data`.
+    ``pools`` as in :func:`chain_data`. The chain maps are drawn on one thread of their own (the only one
+    drawing: matplotlib is not thread-safe) while the next chain's analysis runs (mostly in polars,
+    which releases the GIL); the pages keep the chain order.
     """
     where = scope_zh(view, scope)
     summaries = chain_summary(view, settings, scope=scope)
@@ -277,9 +295,15 @@ def city_report(view: GraphView, settings: AnalysisSettings, *, scope: str = "ci
     rep.add(Heading("一、产业链总览"), Table(["产业链", "类别", "完整度", "强链", "弱链", "断链", "缺链"], rows,
                                         widths=[5, 1.2, 1.4, 1, 1, 1, 1], align=["L", "C", "R", "R", "R", "R", "R"], empty="没有产业链"))
     rep.add(Para("以下每页一条产业链：图谱、完整度与各缺口环节的首选招商目标。", "note"))
-    for cid in order:
-        data = chain_data(view, settings, cid, scope=scope, as_of=as_of, summaries=summaries, fills=fills, top=1, pools=pools)  # the first target of each gap
-        rep.add(PageBreak(), Heading(data.chain_name), Para(summary_sentence(data)),
-                _map_image(data, font_path, max_height_cm=11.5, caption=""), city_chain_table(data))
+    if getattr(pools, "plan", None) is not None:  # every chain's pools known up front: read them a batch at a time
+        plan_pools(pools, targeted_segments(view, settings, order, scope))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chain-map") as painter:  # maps drawn while the next chain is analysed
+        pages = []
+        for cid in order:
+            data = chain_data(view, settings, cid, scope=scope, as_of=as_of, summaries=summaries, fills=fills, top=1, pools=pools)  # the first target of each gap
+            pages.append((Heading(data.chain_name), Para(summary_sentence(data)), painter.submit(_map_image, data, font_path, max_height_cm=11.5, caption=""),
+                          city_chain_table(data)))
+        for heading, sentence, picture, table in pages:
+            rep.add(PageBreak(), heading, sentence, picture.result(), table)
     rep.add(PageBreak(), Heading("参数"), settings_table(settings.model_dump()), Heading("数据说明"), provenance_table(view, 范围=where))
     return rep

@@ -10,8 +10,11 @@ keeps 40 segments readable.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
+import threading
+from collections import OrderedDict
 from typing import Any, Iterable
 
 import networkx as nx
@@ -25,6 +28,11 @@ PART_OF = "#c3c9d1"
 TEXT = "#1d2733"
 STAGE_TEXT = "#52606d"
 LINE_CHARS = 6.0  # label width, in CJK characters
+# what a map shows of each segment: the only fields its nodes carry, and the key of the pictures kept
+MAP_FIELDS = ("segment_id", "segment_name", "stage", "label", "local_count", "key", "parent_id")
+MAP_CACHE = 64  # pictures kept per process (the Word and the PDF of one report draw the same maps)
+_drawn: OrderedDict[tuple, tuple[bytes, float, float]] = OrderedDict()
+_drawn_lock = threading.Lock()  # the app's sessions and the city report's map thread share the pictures kept
 
 
 def _darker(hex_color: str, factor: float = 0.6) -> str:
@@ -46,7 +54,7 @@ def _graph(segments: Iterable[dict[str, Any]], links: Iterable[tuple[str, str]])
     rows = sorted(segments, key=lambda r: (STAGE_ORDER.get(r.get("stage"), 1), str(r["segment_id"])))
     g = nx.DiGraph()
     for r in rows:
-        g.add_node(r["segment_id"], **dict(r))
+        g.add_node(r["segment_id"], **{k: r.get(k) for k in MAP_FIELDS})
     g.add_edges_from((u, v) for u, v in links if u in g and v in g and u != v)
     parent = {n: d["parent_id"] for n, d in g.nodes(data=True) if d.get("parent_id") and d.get("parent_id") in g}
     return g, parent
@@ -68,7 +76,7 @@ def _draw_edges(ax, g: nx.DiGraph, pos: dict, parent: dict[str, str], radius: di
 
     for u, v in sorted(g.edges):
         (x1, y1, _), (x2, y2, _) = pos[u], pos[v]
-        ax.add_patch(
+        ax.add_artist(  # not add_patch: the limits are fixed, so no data limits to update (each cost a shrunk arrow's path)
             FancyArrowPatch(
                 (x1, y1), (x2, y2), arrowstyle="-|>", mutation_scale=6, color=EDGE, lw=0.6,
                 connectionstyle="arc3,rad=0.08", shrinkA=radius[u] + 1, shrinkB=radius[v] + 1.5, zorder=1,
@@ -79,14 +87,29 @@ def _draw_edges(ax, g: nx.DiGraph, pos: dict, parent: dict[str, str], radius: di
         ax.plot([x1, x2], [y1, y2], ls=(0, (3, 2)), color=PART_OF, lw=0.7, zorder=1)
 
 
+def _dot(ax, x: float, y: float, size: float, color: str, edge: str, width: float) -> None:
+    """One node's disc: the collection ``ax.scatter([x], [y], s=size, c=color, edgecolors=edge, linewidths=width,
+    zorder=3)`` makes (same marker path, transforms and colours, so the same pixels), without scatter's
+    argument handling and data-limit update (the limits are fixed), which cost most of a map's build."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.markers import MarkerStyle
+    from matplotlib.transforms import IdentityTransform
+
+    marker = MarkerStyle("o")
+    dot = PathCollection((marker.get_path().transformed(marker.get_transform()),), [size], facecolors=[color], edgecolors=edge,
+                         linewidths=width, offsets=[[x, y]], offset_transform=ax.transData)
+    dot.set_transform(IdentityTransform())
+    dot.set_zorder(3)
+    ax.add_collection(dot, autolim=False)
+
+
 def _draw_nodes(ax, g: nx.DiGraph, pos: dict, parent: dict[str, str], radius: dict[str, float], fp) -> None:
     label_pt = 6.8 if len(pos) <= 30 else 6.2
     for n, d in g.nodes(data=True):
         x, y, _ = pos[n]
         color = LABEL_COLORS.get(d.get("label") or "missing", LABEL_COLORS["missing"])
         key = bool(d.get("key"))
-        ax.scatter([x], [y], s=(2 * radius[n]) ** 2, c=color, edgecolors=_darker(color) if key else color,
-                   linewidths=1.4 if key else 0.5, zorder=3)
+        _dot(ax, x, y, (2 * radius[n]) ** 2, color, _darker(color) if key else color, 1.4 if key else 0.5)
         name = _wrap(str(d.get("segment_name") or n)) + (" ★" if key else "")
         ax.annotate(name, (x, y), xytext=(0, -(radius[n] + 1.5)), textcoords="offset points", ha="center", va="top",
                     fontproperties=fp, fontsize=label_pt if n not in parent else label_pt - 0.6, color=TEXT,
@@ -115,6 +138,15 @@ def _draw_frame(fig, ax, g: nx.DiGraph, pos: dict, fp, font_path: str) -> None:
     fig.text(0.5, 0.945, "节点大小＝本地企业数", ha="center", fontproperties=fp, fontsize=6, color=STAGE_TEXT)
 
 
+@functools.lru_cache(maxsize=4)
+def _font(font_path: str):
+    """The font's properties, registered with matplotlib once per process (reading the font file cost every map)."""
+    from matplotlib import font_manager
+
+    font_manager.fontManager.addfont(font_path)
+    return font_manager.FontProperties(fname=font_path)
+
+
 def chain_map_png(
     segments: Iterable[dict[str, Any]],
     links: Iterable[tuple[str, str]],
@@ -128,16 +160,33 @@ def chain_map_png(
 
     ``segments``: dicts with ``segment_id``, ``segment_name``, ``stage``,
     ``label``, ``local_count``, ``key``, ``parent_id`` (a :class:`GapRow`
-    dump); ``links``: SUPPLIES pairs inside the chain.
+    dump; other fields are ignored); ``links``: SUPPLIES pairs inside the chain.
+    The last :data:`MAP_CACHE` pictures are kept by these inputs, so a report
+    built again (its PDF after its Word) draws no map twice.
     """
+    segments = [{k: r.get(k) for k in MAP_FIELDS} for r in segments]
+    links = [(u, v) for u, v in links]
+    key = (repr(segments), repr(links), font_path, width_cm, max_height_cm, dpi)
+    with _drawn_lock:
+        if key in _drawn:
+            _drawn.move_to_end(key)
+            return _drawn[key]
+    got = _draw_png(segments, links, font_path=font_path, width_cm=width_cm, max_height_cm=max_height_cm, dpi=dpi)
+    with _drawn_lock:
+        _drawn[key] = got
+        while len(_drawn) > MAP_CACHE:
+            _drawn.popitem(last=False)
+    return got
+
+
+def _draw_png(segments: list[dict[str, Any]], links: list[tuple[str, str]], *, font_path: str, width_cm: float, max_height_cm: float,
+              dpi: int) -> tuple[bytes, float, float]:
     import matplotlib
 
     matplotlib.use("Agg", force=False)
-    from matplotlib import font_manager
     from matplotlib.figure import Figure
 
-    font_manager.fontManager.addfont(font_path)
-    fp = font_manager.FontProperties(fname=font_path)
+    fp = _font(font_path)
     g, parent = _graph(segments, links)
     pos = chain_layout(g, parent)
     xs = [p[0] for p in pos.values()] or [0.0]

@@ -122,3 +122,19 @@ def test_page_times_at_1m_are_recorded_fresh_and_the_demo_file_restored(tmp_path
     assert saved["store"] == "1M" and saved["measured_at"] and saved["seconds"]["总览"] == 2.0
     assert {(f.key, f.size, f.met) for f in b.figures} == {("page_cold:首次打开（总览）", "1M", False), ("page:总览", "1M", True)}
     assert demo.read_text(encoding="utf-8") == '{"store": "demo", "seconds": {"总览": 1.0}}'
+
+
+def test_an_unmet_ingest_ratio_carries_its_cpu_budget_from_the_same_run():
+    b = _bench(
+        Figure("ingest_e2e", "ingest", "1M", 10.0, "s", 6.0, "raw COPY", 10.0 / 6.0, "of baseline"),
+        Figure("ingest_cpu", "ingest CPU", "1M", 14.2, "s", 9.4, "raw COPY CPU", 14.2 / 9.4, "of baseline"),
+    )
+    b.details["ingest_1M"] = {"cores": 2}
+    line = _goal(b, "Ingest at 1M ≤ 1.3× raw COPY")
+    assert "— not met. Measured reason: the goal is 7.80 s on 2 cores = 15.6 core-s" in line
+    assert "used 14.2 CPU-s" in line and "raw COPY alone 9.4 CPU-s" in line and "only 1.4 core-s" in line
+    b.details["ingest_1M"] = {"cores": 1}
+    assert "more than the goal's wall time offers" in _goal(b, "Ingest at 1M ≤ 1.3× raw COPY")
+    met = _bench(Figure("ingest_e2e", "ingest", "1M", 7.0, "s", 6.0, "raw COPY", 7.0 / 6.0, "of baseline"), Figure("ingest_cpu", "ingest CPU", "1M", 14.2, "s", 9.4, "raw COPY CPU", 1.5, "of baseline"))
+    met.details["ingest_1M"] = {"cores": 2}
+    assert _goal(met, "Ingest at 1M ≤ 1.3× raw COPY").endswith("— met.")

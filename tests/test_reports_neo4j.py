@@ -123,3 +123,46 @@ def test_cli_report_on_neo4j_writes_the_file_without_the_whole_graph(contexts, n
     out = tmp_path / "全市.docx"
     assert main(["report", "city", "--store", neo4j_settings.store, "--out", str(out)]) == 0
     assert out.stat().st_size > 10_000
+
+
+def _count_pool_reads(monkeypatch) -> list[str]:
+    """Every statement a Neo4j session runs that reads a target pool's links (wrapping the driver's Session.run)."""
+    from graph import queries as Q
+    from graph.stores.neo4j_driver import neo4j
+
+    pool_links = Q.scoped_pool_links()
+    seen: list[str] = []
+    real = neo4j.Session.run
+
+    def run(self, query, *args, **kwargs):
+        if query == pool_links:
+            seen.append(query)
+        return real(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(neo4j.Session, "run", run)
+    return seen
+
+
+def test_the_city_report_reads_its_pools_in_one_query_not_one_per_segment(contexts, monkeypatch):
+    """全市产业链招商报告 on Neo4j ranks every broken and missing segment of every chain; their pools are read as
+    one batch (the demo's pools fit one), in the app and the CLI: a loop of one pool query per segment fails this."""
+    from cli.report import report_inputs
+    from reports import find_cjk_font
+    from reports.chain import city_report, targeted_segments
+    from webapp.neo4j_view import _pools_view
+    from webapp.report_buttons import city_report_of
+
+    c = contexts["neo4j"]
+    font = str(find_cjk_font().path)
+    segments = targeted_segments(c.view, c.analysis, c.view.chain_order())
+    assert len(segments) > 10
+    reads = _count_pool_reads(monkeypatch)
+    _pools_view.clear()
+    city_report_of(c, "city", font)
+    assert len(reads) == 1, f"{len(reads)} pool queries for {len(segments)} segments"
+    city_report_of(c, "city", font)  # the PDF after the Word: the batch is kept
+    assert len(reads) == 1
+    reads.clear()
+    view, pools = report_inputs(c.store, c.view)
+    city_report(view, c.settings.analysis, font_path=font, pools=pools)
+    assert len(reads) == len(pools.batches) == 1 and pools.batches[0] == segments

@@ -17,8 +17,9 @@ enterprises and memory at province scale, so:
   segment's links with their companies (:func:`review_view`) and the chain's proposed links per
   segment, counted by the server (:func:`pending_counts`).
 * The downloadable reports (产业链招商报告, 全市产业链招商报告, 督查通报) are built on the scoped view plus
-  the projects' investors (:func:`report_view`), each segment's targets ranked on its pool
-  (:func:`report_pools`): the same content as on the embedded store, without the whole graph.
+  the projects' investors (:func:`report_view`), each segment's targets ranked on its pool, the pools
+  of a batch of segments read as one (:func:`report_pools`): the same content as on the embedded
+  store, without the whole graph.
 * Only a page that does not declare itself scoped gets the whole graph (:func:`full_view`).
 
 Nothing here writes; every read goes through the store's generation-checked helpers.
@@ -84,12 +85,22 @@ def report_view(c: Ctx) -> GraphView:
     return with_companies(c, view.projects.get_column("enterprise_id").drop_nulls().to_list())
 
 
+@st.cache_resource(show_spinner="正在读取缺口环节的候选企业…", max_entries=2)
+def _pools_view(location: str, version: str, segment_ids: tuple, _store: Store, _view: GraphView) -> GraphView:
+    from graph.stores.neo4j_scoped import add_pools
+
+    return add_pools(_store, _view, segment_ids)
+
+
 def report_pools(c: Ctx) -> Callable[[str], GraphView] | None:
-    """Segment id -> the view a report ranks that segment's targets on (:func:`pool_view`, Neo4j); None elsewhere
-    (the report's own view has every candidate)."""
+    """Segment id -> the view a report ranks that segment's targets on (Neo4j: the scoped view plus the pools of a
+    batch of segments, read as one, :class:`reports.pools.SegmentPools`; the last two batches kept, so the Word
+    and PDF of one chain's report read once); None elsewhere (the report's own view has every candidate)."""
     if c.view is None or not c.view.scoped or c.store is None:
         return None
-    return lambda segment_id: pool_view(c, segment_id)
+    from reports.pools import SegmentPools, pool_sizes
+
+    return SegmentPools(lambda ids: _pools_view(c.location, c.version, tuple(ids), c.store, c.view), pool_sizes(c.view))
 
 
 def enterprise_count(view: GraphView) -> int:

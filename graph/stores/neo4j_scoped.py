@@ -321,3 +321,28 @@ def companies_view(view: GraphView, links: pl.DataFrame, ents: pl.DataFrame) -> 
         tables[name] = canonical_order(name, pl.concat([kept, conform(name, added[name])]))
     complete = sorted(set(view.aggregates.get("complete_rows", ())) | set(ids))
     return GraphView(tables, view.meta, aggregates={**view.aggregates, "complete_rows": complete})
+
+
+def add_pools(store: Neo4jStore, view: GraphView, segment_ids: Iterable[str]) -> GraphView:
+    """``view`` (scoped) plus the target pools of all ``segment_ids``, read as one pool: one query for the
+    candidates' ``OPERATES_IN`` into every segment and sub-segment of them, one for those candidates.
+
+    Each segment's targets rank on it exactly as on its own pool (:func:`add_pool`): the ranking reads
+    only the rows in the segment and its sub-segments, the enterprises behind them, the ties to local
+    enterprises and the projects, which both views hold alike. The reports ask the pools of all their
+    broken and missing segments this way, a batch at a time (:class:`reports.pools.SegmentPools`),
+    instead of one query per segment. ``aggregates["pools_of"]`` lists the segments. When a write
+    switched generations since ``view`` was read, the scoped view is read again first.
+    """
+    from graph.analysis.presence import segment_closure
+
+    wanted = sorted(set(segment_ids))
+    ties = bool(view.aggregates.get(LOCALS_WITH_POOL))  # as add_pool: a view without the local side reads the pools' ties
+    for _ in range(READ_RETRIES):
+        members = segment_closure(view).filter(pl.col("segment_id").is_in(wanted)).get_column("member_id").unique().sort().to_list()
+        generation, links, ents, supply = store._consistent(lambda s: _read_pool(store, s, members, ties), "读取")
+        if generation == view.aggregates.get("generation"):
+            pooled = pool_view(view, "", links, ents, supply)
+            return GraphView(pooled.tables, pooled.meta, aggregates={**view.aggregates, "pools_of": wanted})
+        view = read_scoped_view(store, candidates=not ties, filters="candidate_provinces" in view.aggregates, local=not ties)
+    raise StoreError("读取期间数据库被反复更新，请稍后重试。")
