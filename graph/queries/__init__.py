@@ -165,14 +165,9 @@ def staging_label(label: str) -> str:
 # ------------------------------------------------------------------ Neo4j: schema
 
 
-# No ``name`` index: no query looks an enterprise up by name (the search reads all, SEARCH_INDEX), and
-# it was an enterprise's costliest index insert at the switch (100k: 1.3 server CPU-s; id 0.9, local 0.5).
-NO_NAME_INDEX = frozenset({"Enterprise"})
-
-
 def _schema_plan() -> list[tuple[str, str]]:
-    """``(name, statement)``: ``id`` uniqueness (live labels, meta), ``name`` (not :data:`NO_NAME_INDEX`) and
-    ``Enterprise.local`` indexes; idempotent. Staging labels have none (staged nodes are found by internal
+    """``(name, statement)``: ``id`` uniqueness (live labels, meta), ``name`` and ``Enterprise.local``
+    indexes; idempotent. Staging labels have none (staged nodes are found by internal
     id; ids are checked unique first). ``DROP``: what earlier versions created."""
     out = []
     for label, spec in NODES.items():
@@ -181,8 +176,7 @@ def _schema_plan() -> list[tuple[str, str]]:
         out.append((f"indmap_{low}_id", f"CREATE CONSTRAINT indmap_{low}_id IF NOT EXISTS FOR (n:{lab}) REQUIRE n.id IS UNIQUE"))
         out.append((f"indmap_staging_{low}_id", f"DROP CONSTRAINT indmap_staging_{low}_id IF EXISTS"))
         if any(p.name == "name" for p in spec.props):
-            drop = label in NO_NAME_INDEX
-            out.append((f"indmap_{low}_name", f"DROP INDEX indmap_{low}_name IF EXISTS" if drop else f"CREATE INDEX indmap_{low}_name IF NOT EXISTS FOR (n:{lab}) ON (n.name)"))
+            out.append((f"indmap_{low}_name", f"CREATE INDEX indmap_{low}_name IF NOT EXISTS FOR (n:{lab}) ON (n.name)"))
     # the scoped analysis view reads the local enterprises (about 5 %) without scanning the rest
     out.append(("indmap_enterprise_local", "CREATE INDEX indmap_enterprise_local IF NOT EXISTS FOR (n:Enterprise) ON (n.local)"))
     out.append(("indmap_meta_id", f"CREATE CONSTRAINT indmap_meta_id IF NOT EXISTS FOR (n:{META_LABEL}) REQUIRE n.id IS UNIQUE"))
@@ -198,10 +192,10 @@ def schema_todo(existing: Collection[str]) -> list[str]:
     """The schema statements that change something, given the existing index and constraint names
     (a write used to run all of them, a schema transaction each, every time).
 
-    >>> schema_todo({name for name, _ in _schema_plan() if "staging" not in name and "enterprise_name" not in name})
+    >>> schema_todo({name for name, _ in _schema_plan() if "staging" not in name})
     []
-    >>> [s for s in schema_todo({"indmap_enterprise_name"}) if s.startswith("DROP")]
-    ['DROP INDEX indmap_enterprise_name IF EXISTS']
+    >>> [s for s in schema_todo({"indmap_staging_enterprise_id"}) if s.startswith("DROP")]
+    ['DROP CONSTRAINT indmap_staging_enterprise_id IF EXISTS']
     """
     return [stmt for name, stmt in _schema_plan() if (name in set(existing)) == stmt.startswith("DROP ")]
 
