@@ -11,13 +11,15 @@ import polars as pl
 
 
 @contextlib.contextmanager
-def writing_in_background(writer: Any, tables: dict[str, pl.DataFrame], meta: dict) -> Iterator[threading.Thread]:
-    """A thread writing ``tables`` with ``writer`` while the body reads; then joined, the writer closed, its error raised."""
+def writing_in_background(writer: Any, tables: dict[str, pl.DataFrame], meta: dict, progress: Any = None) -> Iterator[threading.Thread]:
+    """A thread writing ``tables`` with ``writer`` while the body reads; then joined, the writer closed, its error raised.
+
+    ``progress``: the write's progress callback (``step, done, total``), e.g. to hold the writer at a step."""
     errors: list[BaseException] = []
 
     def run() -> None:
         try:
-            writer.write(tables, meta=meta)
+            writer.write(tables, meta=meta, **({"progress": progress} if progress else {}))
         except BaseException as exc:  # reported by the reading thread
             errors.append(exc)
 

@@ -69,18 +69,21 @@ def _schema_names(store) -> set[str]:
         return {rec["name"] for q in (Q.SCHEMA_NAMES, Q.SCHEMA_CONSTRAINT_NAMES) for rec in s.run(q)}
 
 
-def test_write_creates_only_missing_schema_and_drops_the_enterprise_name_index(store, monkeypatch):
-    """A database of an earlier version (with ``indmap_enterprise_name``, without a constraint) is
+def test_write_creates_only_missing_schema_and_drops_what_earlier_versions_made(store, monkeypatch):
+    """A database of an earlier version (a staging constraint, an index and a constraint missing) is
     brought to the current schema by the next write; a write over the current schema runs none."""
     from graph import queries as Q
 
     with store._session("WRITE") as s:
-        s.run("CREATE INDEX indmap_enterprise_name IF NOT EXISTS FOR (n:Enterprise) ON (n.name)").consume()
+        s.run(f"CREATE CONSTRAINT indmap_staging_enterprise_id IF NOT EXISTS FOR (n:{Q.staging_label('Enterprise')}) REQUIRE n.id IS UNIQUE").consume()
+        s.run("DROP INDEX indmap_enterprise_name IF EXISTS").consume()
         s.run("DROP CONSTRAINT indmap_chain_id IF EXISTS").consume()
-    assert {"indmap_enterprise_name"} <= _schema_names(store) and "indmap_chain_id" not in _schema_names(store)
+    before = _schema_names(store)
+    assert "indmap_staging_enterprise_id" in before and not {"indmap_enterprise_name", "indmap_chain_id"} & before
     store.write(small_tables(), meta={"dataset": "small"})
     names = _schema_names(store)
-    assert "indmap_enterprise_name" not in names and "indmap_chain_id" in names and "indmap_segment_name" in names
+    assert "indmap_staging_enterprise_id" not in names
+    assert {"indmap_enterprise_name", "indmap_chain_id", "indmap_segment_name", "indmap_enterprise_local"} <= names
     assert not Q.schema_todo(names)
     ran: list[str] = []
     real = Q.schema_todo
@@ -92,10 +95,17 @@ def test_write_creates_only_missing_schema_and_drops_the_enterprise_name_index(s
 def test_readers_never_see_a_half_written_graph(store, neo4j_settings):
     writer = Neo4jStore.from_settings(neo4j_settings.model_copy(update={"neo4j_batch_size": 500}))
     seen = []
-    with writing_in_background(writer, small_tables(n_extra=3000), {"dataset": "bigger"}) as t:
+    first_read = threading.Event()
+
+    def hold(step: str, done: int, total: int) -> None:  # nothing staged yet: the first read happens before the switch
+        if step == "cleanup":
+            first_read.wait(30)
+
+    with writing_in_background(writer, small_tables(n_extra=3000), {"dataset": "bigger"}, progress=hold) as t:
         while t.is_alive():
             st = store.stats()
             seen.append((st["nodes"]["Enterprise"], st["relationships"]["OPERATES_IN"], st["nodes"]["Segment"]))
+            first_read.set()
             tables = store.read_tables()
             assert tables["enterprises"].height == tables["enterprise_segments"].height
             assert tables["segments"].height == 7
