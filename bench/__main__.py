@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 import traceback
+from pathlib import Path
 
 from bench import measure as M
 from bench import report
@@ -71,6 +72,15 @@ def neo4j_uri(mode: str, quick: bool) -> tuple[str | None, bool, str]:
     return r.stdout.strip().splitlines()[-1], True, "private server started for this run"
 
 
+def private_pid() -> int | None:
+    """The private server's pid (its CPU time is read from /proc around the Neo4j write), or None."""
+    try:
+        pid = int((PRIVATE_HOME / "run" / "neo4j.pid").read_text().strip())
+    except (OSError, ValueError):
+        return None
+    return pid if Path(f"/proc/{pid}/stat").exists() else None
+
+
 def stop_private() -> None:
     subprocess.run([str(SCRIPT), "stop"], env=_neo4j_env(), capture_output=True, text=True)
 
@@ -107,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     neo_size = args.neo4j_size or max((s for s in gen_sizes if parse_size(s) <= 100_000), key=parse_size, default=sizes[0])
     b = M.Bench(runs=runs, seed=args.seed, quick=args.quick, neo4j_uri=uri, merge_rows=merge_rows, big_runs=args.big_runs)
     b.neo4j_why = how
+    b.neo4j_pid = private_pid() if how.startswith("private server") else None  # its CPU time is measured
     status = 0
     try:
         for size in sizes:

@@ -104,6 +104,33 @@ def child(task: str, args: dict, timeout: float = 3600) -> ChildRun:
     return r
 
 
+def server_cpu(pid: int | None) -> tuple[float, float] | None:
+    """(CPU seconds of process ``pid``, of its JIT compiler threads alive now) from /proc, or None.
+
+    Compiler threads that ended since an earlier reading take their time with them, so a difference
+    of the second figure is a lower bound."""
+    if not pid:
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def cpu(stat: Path) -> float:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick  # utime, stime (fields 14, 15 of proc(5))
+
+    try:
+        total = cpu(Path(f"/proc/{pid}/stat"))
+        jit = 0.0
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            try:
+                if "Compiler" in (task / "comm").read_text():
+                    jit += cpu(task / "stat")
+            except OSError:  # the thread ended meanwhile
+                continue
+    except OSError:
+        return None
+    return total, jit
+
+
 def med(xs: list[float]) -> float:
     return statistics.median(xs)
 
@@ -185,6 +212,7 @@ class Bench:
         self.quick = quick
         self.neo4j_uri = neo4j_uri
         self.neo4j_why = ""
+        self.neo4j_pid: int | None = None  # the server's pid when this run owns it: its CPU time is measured
         self.merge_rows = merge_rows
         self.figures: list[Figure] = []
         self.notes: list[str] = []
@@ -405,9 +433,15 @@ class Bench:
         except ImportError:
             self.add(Figure("neo4j_load", "Neo4j load: store write (batched UNWIND)", size, None, "rows/s", note="not measured: graph/stores/neo4j.py not available"))
             return False
+        c0 = server_cpu(self.neo4j_pid)
         m = child("neo4j_merge", {"uri": self.neo4j_uri, "store": str(store), "rows": self.merge_rows, "max_seconds": 40 if self.quick else 180}, timeout=7200)
+        c1 = server_cpu(self.neo4j_pid)
         w = child("neo4j_write", {"uri": self.neo4j_uri, "store": str(store)}, timeout=7200)
-        self.details[f"neo4j_{size}"] = {"write": w.result, "merge": m.result, "write_peak_mb": w.maxrss_mb}
+        c2 = server_cpu(self.neo4j_pid)
+        cpu = None
+        if c0 and c1 and c2:
+            cpu = {"merge_server_s": c1[0] - c0[0], "write_server_s": c2[0] - c1[0], "write_jit_s": c2[1] - c1[1], "write_client_s": w.cpu_s, "cores": os.cpu_count()}
+        self.details[f"neo4j_{size}"] = {"write": w.result, "merge": m.result, "write_peak_mb": w.maxrss_mb, "cpu": cpu}
         rows = w.result["nodes"] + w.result["relationships"]
         slow = sorted(w.result.get("steps", {}).items(), key=lambda kv: -kv[1])[:4]
         batched = rows / w.result["seconds"]
@@ -418,7 +452,8 @@ class Bench:
                 merge, f"one MERGE per row, one transaction each ({m.result['rows']:,} of the first {m.result['planned']:,} rows)", batched / merge, "speed-up",
                 "≥ 50× per-row MERGE", batched / merge >= 50, 1,
                 f"{rows:,} rows in {w.result['seconds']:.1f}s (slowest steps: " + ", ".join(f"{k} {v:.1f}s" for k, v in slow)
-                + f"); MERGE {m.result['rows']:,} rows in {m.result['seconds']:.1f}s",
+                + f"); MERGE {m.result['rows']:,} rows in {m.result['seconds']:.1f}s"
+                + (f"; server CPU: write {cpu['write_server_s']:.1f} s (its JIT compiler threads ≥ {cpu['write_jit_s']:.1f} s), MERGE {cpu['merge_server_s']:.1f} s; writer process {w.cpu_s:.1f} s" if cpu else ""),
             )
         )
         return True

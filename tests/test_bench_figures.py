@@ -138,3 +138,21 @@ def test_an_unmet_ingest_ratio_carries_its_cpu_budget_from_the_same_run():
     met = _bench(Figure("ingest_e2e", "ingest", "1M", 7.0, "s", 6.0, "raw COPY", 7.0 / 6.0, "of baseline"), Figure("ingest_cpu", "ingest CPU", "1M", 14.2, "s", 9.4, "raw COPY CPU", 1.5, "of baseline"))
     met.details["ingest_1M"] = {"cores": 2}
     assert _goal(met, "Ingest at 1M ≤ 1.3× raw COPY").endswith("— met.")
+
+
+def test_an_unmet_neo4j_write_ratio_carries_the_servers_cpu_from_the_same_run():
+    b = _bench(Figure("neo4j_load", "write", "100k", 40_000.0, "rows/s", 1_000.0, "MERGE", 40.0, "speed-up"))
+    b.details["neo4j_100k"] = {"write": {"nodes": 200_000, "relationships": 200_000}, "cpu": {"write_server_s": 20.0, "write_jit_s": 9.0, "write_client_s": 2.5, "merge_server_s": 30.0, "cores": 2}}
+    line = _goal(b, "Neo4j batched write")
+    assert "— not met. Measured reason: 50× at this run's MERGE rate means the 400,000 rows in 8.0 s = 16.0 core-s on 2 cores" in line
+    assert "the server used 20.0 CPU-s for the write (its JIT compiler threads ≥ 9.0)" in line and "22.5 CPU-s, more than those cores" in line
+    b.details["neo4j_100k"]["cpu"] = None  # a server this run does not own: no reason claimed
+    assert _goal(b, "Neo4j batched write").endswith("— not met.")
+
+
+def test_server_cpu_reads_this_process_and_refuses_what_is_gone():
+    import os
+
+    total, jit = M.server_cpu(os.getpid())
+    assert total > 0 and jit >= 0
+    assert M.server_cpu(None) is None and M.server_cpu(2**22 + 12345) is None
