@@ -375,7 +375,17 @@ def task_neo4j_merge(a: dict) -> dict:
     return {"seconds": secs, "rows": done, "planned": ent.height + es.height}
 
 
+def task_neo4j_empty(a: dict) -> dict:
+    """Delete every node and relationship (the schema stays): the next write starts from an empty database."""
+    from neo4j import GraphDatabase
+
+    with GraphDatabase.driver(a["uri"], auth=None) as driver, driver.session() as s:
+        _empty_neo4j(s)
+    return {}
+
+
 TASKS = {
+    "neo4j_empty": task_neo4j_empty,
     "prepare_clean": task_prepare_clean,
     "copy": task_copy,
     "analysis": task_analysis,

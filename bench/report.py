@@ -300,7 +300,10 @@ METHOD = """\
   one warm-up run then the median, on the embedded store and on Neo4j loaded with the same data.
 - **Neo4j load**: the Neo4j store's `write` (batched `UNWIND`) of the whole dataset, rows/s, beside one
   `MERGE` per row in its own transaction (enterprises, then enterprise→segment rows, with a uniqueness
-  constraint so each MERGE is an index lookup) on the first rows of the same data.
+  constraint so each MERGE is an index lookup) on the first rows of the same data. Both warm, like every
+  other figure: one untimed run of each first (a short MERGE run, then a first write of the whole
+  dataset, whose rate the note gives: a fresh server's JIT compiles the write's queries during it);
+  both timed runs start from an empty database, the MERGE before any indmap index exists.
 - **`indmap gaps` / `indmap targets` on Neo4j**: each command with `--format json` as a new process on
   the Neo4j server loaded with the same data, beside the same command on the embedded store (median
   wall time, start-up included); the parsed JSON answers are compared with the networkx check's helper
