@@ -444,12 +444,12 @@ class Bench:
         c1 = server_cpu(self.neo4j_pid)
         cold = child("neo4j_write", {"uri": self.neo4j_uri, "store": str(store)}, timeout=7200)
         child("neo4j_empty", {"uri": self.neo4j_uri}, timeout=7200)
-        c1 = server_cpu(self.neo4j_pid) if c1 else None
-        w = child("neo4j_write", {"uri": self.neo4j_uri, "store": str(store)}, timeout=7200)
         c2 = server_cpu(self.neo4j_pid)
+        w = child("neo4j_write", {"uri": self.neo4j_uri, "store": str(store)}, timeout=7200)
+        c3 = server_cpu(self.neo4j_pid)
         cpu = None
-        if c0 and c1 and c2:
-            cpu = {"merge_server_s": c1[0] - c0[0], "write_server_s": c2[0] - c1[0], "write_jit_s": c2[1] - c1[1], "write_client_s": w.cpu_s, "cores": os.cpu_count()}
+        if c0 and c1 and c2 and c3:
+            cpu = {"merge_server_s": c1[0] - c0[0], "write_server_s": c3[0] - c2[0], "write_jit_s": c3[1] - c2[1], "write_client_s": w.cpu_s, "cores": os.cpu_count()}
         self.details[f"neo4j_{size}"] = {"write": w.result, "first_write": cold.result, "merge": m.result, "write_peak_mb": w.maxrss_mb, "cpu": cpu}
         rows = w.result["nodes"] + w.result["relationships"]
         slow = sorted(w.result.get("steps", {}).items(), key=lambda kv: -kv[1])[:4]

@@ -213,7 +213,12 @@ def _neo4j_write_reason(neo: Figure, d: dict) -> str:
         f" Measured reason: 50× at this run's MERGE rate means the {rows:,} rows in {wall:.1f} s = {offered:.1f} core-s on"
         f" {cpu['cores']} cores; the server used {cpu['write_server_s']:.1f} CPU-s for the write (its JIT compiler threads"
         f" ≥ {cpu['write_jit_s']:.1f}) and the writer process {cpu['write_client_s']:.1f}: {used:.1f} CPU-s"
-        + (", more than those cores can give in that time." if used > offered else ".")
+        + (
+            ", more than those cores can give in that time."
+            if used > offered
+            else f", {used / offered:.0%} of what those cores give in that time: the write's steps, one after another (the largest"
+            " tables, then the switch), would have to keep both cores busy nearly throughout."
+        )
     )
 
 
