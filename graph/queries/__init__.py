@@ -197,7 +197,8 @@ def schema_todo(existing: Collection[str]) -> list[str]:
     >>> [s for s in schema_todo({"indmap_staging_enterprise_id"}) if s.startswith("DROP")]
     ['DROP CONSTRAINT indmap_staging_enterprise_id IF EXISTS']
     """
-    return [stmt for name, stmt in _schema_plan() if (name in set(existing)) == stmt.startswith("DROP ")]
+    have = set(existing)
+    return [stmt for name, stmt in _schema_plan() if (name in have) == stmt.startswith("DROP ")]
 
 
 # every index's name and state (all ONLINE: a writer skips the wait), every constraint's name

@@ -260,14 +260,23 @@ def add_pool(store: Neo4jStore, view: GraphView, segment_id: str) -> GraphView:
     counted per scope from them). When a write switched generations since ``view`` was read, the
     scoped view is read again first (the same way).
     """
+    got, links, ents, supply = _read_pools(store, view, [segment_id])
+    return pool_view(got, segment_id, links, ents, supply)
+
+
+def _read_pools(store: Neo4jStore, view: GraphView, segment_ids: list[str]) -> tuple[GraphView, pl.DataFrame, pl.DataFrame, pl.DataFrame | None]:
+    """(the scoped view of the generation read, the pools' links, enterprises and ties) for ``segment_ids``.
+
+    When a write switched generations since ``view`` was read, the scoped view is read again first
+    (the same way: without the local side when ``view`` was), then the pools."""
     from graph.analysis.presence import segment_closure
 
-    ties = bool(view.aggregates.get(LOCALS_WITH_POOL))
+    ties = bool(view.aggregates.get(LOCALS_WITH_POOL))  # a view without the local side reads the pools' ties
     for _ in range(READ_RETRIES):
-        members = segment_closure(view).filter(pl.col("segment_id") == segment_id).get_column("member_id").unique().sort().to_list()
+        members = segment_closure(view).filter(pl.col("segment_id").is_in(segment_ids)).get_column("member_id").unique().sort().to_list()
         generation, links, ents, supply = store._consistent(lambda s: _read_pool(store, s, members, ties), "读取")
         if generation == view.aggregates.get("generation"):
-            return pool_view(view, segment_id, links, ents, supply)
+            return view, links, ents, supply
         view = read_scoped_view(store, candidates=not ties, filters="candidate_provinces" in view.aggregates, local=not ties)
     raise StoreError("读取期间数据库被反复更新，请稍后重试。")
 
@@ -334,15 +343,7 @@ def add_pools(store: Neo4jStore, view: GraphView, segment_ids: Iterable[str]) ->
     instead of one query per segment. ``aggregates["pools_of"]`` lists the segments. When a write
     switched generations since ``view`` was read, the scoped view is read again first.
     """
-    from graph.analysis.presence import segment_closure
-
     wanted = sorted(set(segment_ids))
-    ties = bool(view.aggregates.get(LOCALS_WITH_POOL))  # as add_pool: a view without the local side reads the pools' ties
-    for _ in range(READ_RETRIES):
-        members = segment_closure(view).filter(pl.col("segment_id").is_in(wanted)).get_column("member_id").unique().sort().to_list()
-        generation, links, ents, supply = store._consistent(lambda s: _read_pool(store, s, members, ties), "读取")
-        if generation == view.aggregates.get("generation"):
-            pooled = pool_view(view, "", links, ents, supply)
-            return GraphView(pooled.tables, pooled.meta, aggregates={**view.aggregates, "pools_of": wanted})
-        view = read_scoped_view(store, candidates=not ties, filters="candidate_provinces" in view.aggregates, local=not ties)
-    raise StoreError("读取期间数据库被反复更新，请稍后重试。")
+    got, links, ents, supply = _read_pools(store, view, wanted)
+    pooled = pool_view(got, "", links, ents, supply)
+    return GraphView(pooled.tables, pooled.meta, aggregates={**got.aggregates, "pools_of": wanted})
