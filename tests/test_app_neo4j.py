@@ -9,6 +9,8 @@ Neo4j: they run on the scoped view (webapp/neo4j_view.py) and reads by id or by 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -63,7 +65,9 @@ def stores(tmp_path_factory, neo4j_settings):
     from graph.workspace.leads import add_lead
 
     tables = with_company_details(with_peer_parks(small_tables(12)))
-    meta = {"dataset": "tests/small_tables", "demo": True, "dataset_info": {"name": "小型测试数据"}}
+    # one write time for both stores (each would stamp its own, and the two writes can straddle a minute the 数据 page shows)
+    written_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    meta = {"dataset": "tests/small_tables", "demo": True, "dataset_info": {"name": "小型测试数据"}, "written_at": written_at}
     path = tmp_path_factory.mktemp("app_neo4j") / "g.lbug"
     emb = EmbeddedStore(path, read_only=False)
     emb.write(tables, meta=meta)
