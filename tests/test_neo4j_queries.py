@@ -131,35 +131,38 @@ def test_staging_writes_never_use_live_labels():
         assert f":{label})" not in Q.create_staging_nodes(label)
     for rtype, spec in RELS.items():
         stmt = Q.create_staging_rels(rtype)
-        assert f"(a:IndmapStaging_{spec.src}) WHERE id(a) = row[0] " in stmt
-        assert f"(b:IndmapStaging_{spec.dst}) WHERE id(b) = row[1] " in stmt
+        assert f"(a:IndmapStaging_{spec.src}) WHERE id(a) = $c0[i] " in stmt
+        assert f"(b:IndmapStaging_{spec.dst}) WHERE id(b) = $c1[i] " in stmt
 
 
-def test_rows_are_positional_lists_without_nulls_inside_lists():
+def test_batches_go_by_column_without_nulls_inside_lists_and_dates_as_iso_text():
     df = pl.DataFrame(
         {"id": ["E1", "E2", "E3"], "revenue": [None, 1.5, 2.0], "qualifications": [["a", None], None, ["b"]],
-         "founded": [dt.date(2020, 1, 2), None, None]}
+         "founded": [dt.date(2020, 1, 2), None, dt.date(987, 12, 31)]}
     )
     out = list(batches(df, 2))
     assert out == [
-        [("E1", None, ["a"], dt.date(2020, 1, 2)), ("E2", 1.5, None, None)],
-        [("E3", 2.0, ["b"], None)],
+        {"c0": ["E1", "E2"], "c1": [None, 1.5], "c2": [["a"], None], "c3": ["2020-01-02", None], "n": 2, "start": 0},
+        {"c0": ["E3"], "c1": [2.0], "c2": [["b"]], "c3": ["0987-12-31"], "n": 1, "start": 2},
     ]
+    for batch in out:  # plain values only: the driver packs them without a Python call per row or value
+        assert all(type(v) in (str, float, list, type(None)) for k, col in batch.items() if k.startswith("c") for v in col)
     assert list(batches(df.head(0), 2)) == []  # no transaction at all for an empty frame
 
 
-def test_write_queries_index_rows_in_schema_order():
+def test_write_queries_index_columns_in_schema_order():
     for label, spec in NODES.items():
         stmt = Q.create_staging_nodes(label)
         for i, p in enumerate(spec.props):
-            assert f"{p.name}: row[{i}]" in stmt
-        key = [p.name for p in spec.props].index("id")
-        assert stmt.endswith(f"RETURN collect(row[{key}]) AS keys, collect(id(n)) AS ids")
+            value = f"date($c{i}[i])" if p.type == "DATE" else f"$c{i}[i]"
+            assert f"{p.name}: {value}" in stmt
+        assert stmt.startswith("UNWIND range(0, $n - 1) AS i CREATE ")
+        assert stmt.endswith("RETURN collect($start + i) AS rows, collect(id(n)) AS ids")
     for rtype, spec in RELS.items():
         stmt = Q.create_staging_rels(rtype)
-        assert "id(a) = row[0]" in stmt and "id(b) = row[1]" in stmt
+        assert "id(a) = $c0[i]" in stmt and "id(b) = $c1[i]" in stmt
         for i, p in enumerate(spec.props):
-            assert f"{p.name}: row[{i + 2}]" in stmt
+            assert f"{p.name}: $c{i + 2}[i]" in stmt
 
 
 def test_dangling_ends_and_duplicate_ids_are_refused_before_writing():

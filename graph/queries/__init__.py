@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 
 from graph.queries.saved import SAVED_QUERIES, SavedQuery  # noqa: F401 - part of this package's API
-from graph.schema import NODES, RELS
+from graph.schema import NODES, RELS, Prop
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -253,37 +253,46 @@ def delete_retired_batch(sparse: bool = False) -> str:
     return f"MATCH (n:{RETIRED_LABEL}){where} WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
 
 
-def create_staging_nodes(label: str) -> str:
-    """``$rows``: one list per node, the values in schema order (``NODES[label].props``).
+def _column(i: int, prop: Prop) -> str:
+    """Row ``i``'s value of column ``$c<i>`` (:func:`create_staging_nodes`); a ``DATE`` travels as ISO text."""
+    value = f"$c{i}[i]"
+    return f"date({value})" if prop.type == "DATE" else value
 
-    Lists, not maps: the property names travel once, in the query, not once per row. A null
-    value sets no property (``CREATE`` skips nulls), as a missing key did. Returns one row:
-    ``keys`` (the ``id`` values) and ``ids`` (the new nodes' internal ids), pairwise, so the
-    relationships can find their ends by internal id (:func:`create_staging_rels`).
+
+def create_staging_nodes(label: str) -> str:
+    """One batch of staging nodes, sent by column: ``$c0``, ``$c1`` ... (the values of each property in
+    schema order, ``NODES[label].props``), ``$n`` rows, ``$start`` the batch's first row in its table.
+
+    Columns, not rows: a column is one list of plain values, which the driver packs without a
+    Python call per row (a row was a tuple, turned into a list by a hook), and the writer builds
+    it without a Python object per row (``Series.to_list``). Dates travel as ISO text: a Python
+    ``date`` costs the driver a Python conversion per value. A null value sets no property
+    (``CREATE`` skips nulls; ``date(null)`` is null). Returns one row: ``rows`` (the nodes'
+    positions in their table) and ``ids`` (their internal ids), pairwise, so the relationships
+    can find their ends by internal id (:func:`create_staging_rels`).
     """
-    props = NODES[label].props
-    props_map = ", ".join(f"{ident(p.name)}: row[{i}]" for i, p in enumerate(props))
-    key = next(i for i, p in enumerate(props) if p.name == "id")
+    props = ", ".join(f"{ident(p.name)}: {_column(i, p)}" for i, p in enumerate(NODES[label].props))
     return (
-        f"UNWIND $rows AS row CREATE (n:{staging_label(label)} {{{props_map}}}) "
-        f"RETURN collect(row[{key}]) AS keys, collect(id(n)) AS ids"
+        f"UNWIND range(0, $n - 1) AS i CREATE (n:{staging_label(label)} {{{props}}}) "
+        f"RETURN collect($start + i) AS rows, collect(id(n)) AS ids"
     )
 
 
 def create_staging_rels(rtype: str) -> str:
-    """``$rows``: one list per relationship, ``[src node id, dst node id, props in schema order...]``.
+    """One batch of relationships by column (as :func:`create_staging_nodes`): ``$c0`` the source's and
+    ``$c1`` the target's internal id, then the properties in schema order.
 
     The ends are the internal ids :func:`create_staging_nodes` returned (``NodeByIdSeek``: a
     record read, no index lookup); the staging label is checked as well, so an id that is not
     a staging node of the right label matches nothing (the writer compares the count).
     """
     spec = RELS[rtype]
-    props = ", ".join(f"{ident(p.name)}: row[{i + 2}]" for i, p in enumerate(spec.props))
+    props = ", ".join(f"{ident(p.name)}: {_column(i + 2, p)}" for i, p in enumerate(spec.props))
     body = f" {{{props}}}" if props else ""
     return (
-        f"UNWIND $rows AS row "
-        f"MATCH (a:{staging_label(spec.src)}) WHERE id(a) = row[0] "
-        f"MATCH (b:{staging_label(spec.dst)}) WHERE id(b) = row[1] "
+        f"UNWIND range(0, $n - 1) AS i "
+        f"MATCH (a:{staging_label(spec.src)}) WHERE id(a) = $c0[i] "
+        f"MATCH (b:{staging_label(spec.dst)}) WHERE id(b) = $c1[i] "
         f"CREATE (a)-[:{ident(rtype)}{body}]->(b)"
     )
 

@@ -2,9 +2,9 @@
 
 Used by :meth:`graph.stores.neo4j.Neo4jStore.write` between the lease and the switch; the
 Cypher is in :mod:`graph.queries` (``create_staging_nodes`` / ``create_staging_rels``).
-Each node batch returns the new nodes' internal ids; relationship rows then carry those ids
-instead of the ``id`` strings, and the server finds both ends by a record read
-(``NodeByIdSeek``) instead of an index seek per end.
+Each batch travels by column (:func:`batches`). Each node batch returns the new nodes' internal
+ids; relationship rows then carry those ids instead of the ``id`` strings, and the server finds
+both ends by a record read (``NodeByIdSeek``) instead of an index seek per end.
 """
 
 from __future__ import annotations
@@ -25,17 +25,24 @@ from graph.schema import RELS
 WRITE_RETRIES = 5
 
 
-def batches(df: pl.DataFrame, size: int) -> Iterable[list[tuple]]:
-    """``df`` in slices of ``size`` rows, each row a tuple in column order (the queries index by position).
+def batches(df: pl.DataFrame, size: int) -> Iterable[dict[str, Any]]:
+    """``df`` in slices of ``size`` rows, each the parameters of one batch (:func:`graph.queries.create_staging_nodes`):
+    ``c0``, ``c1`` ... one list per column in column order, ``n`` rows, ``start`` the first row's position.
 
     Nulls inside list values are dropped (Neo4j lists cannot hold null); a null value stays
-    null, and ``CREATE`` sets no property for it.
+    null, and ``CREATE`` sets no property for it. Dates go as ISO text (``date()`` on the server).
     """
     lists = [c for c, t in df.schema.items() if isinstance(t, pl.List)]
     if lists:
         df = df.with_columns(pl.col(c).list.drop_nulls() for c in lists)
+    dates = [c for c, t in df.schema.items() if t == pl.Date]
+    if dates:
+        df = df.with_columns(pl.col(c).dt.strftime("%Y-%m-%d") for c in dates)
     for start in range(0, df.height, size):
-        yield df.slice(start, size).rows()
+        part = df.slice(start, size)
+        params: dict[str, Any] = {f"c{i}": col.to_list() for i, col in enumerate(part.iter_columns())}
+        params.update(n=part.height, start=start)
+        yield params
 
 
 class Loader:
@@ -81,10 +88,9 @@ class Loader:
         """
         jobs = [(label, Q.create_staging_nodes(label), batches(df, size)) for label, df in _small_first(frames)]
         for label, parts in self.tables(jobs, _run_node_ids, done).items():
-            keys = [k for part in parts for k in part[0]]
-            nids = [i for part in parts for i in part[1]]
-            schema = {"id": frames[label].schema["id"], "_nid": pl.Int64}
-            self.node_ids[label] = pl.DataFrame({"id": keys, "_nid": nids}, schema=schema)
+            rows = pl.Series([r for part in parts for r in part[0]], dtype=pl.Int64)
+            nids = pl.Series("_nid", [i for part in parts for i in part[1]], dtype=pl.Int64)
+            self.node_ids[label] = pl.DataFrame([frames[label].get_column("id").gather(rows), nids])
 
     def rels(self, frames: dict[str, pl.DataFrame], size: int, done: Callable[[str], None] | None = None) -> dict[str, int]:
         """Create every type's relationships between the staged nodes (one stream, as :meth:`nodes`); created per type.
@@ -92,7 +98,7 @@ class Loader:
         Relationships of different types may lock the same end node (a ``Segment`` of both
         ``OPERATES_IN`` and ``FILLS``): a deadlock is a transient error and the batch is retried.
         """
-        def rows_of(rtype: str, df: pl.DataFrame) -> Iterable[list]:  # converted when its turn comes, not all up front
+        def rows_of(rtype: str, df: pl.DataFrame) -> Iterable[dict[str, Any]]:  # converted when its turn comes, not all up front
             yield from batches(self._by_internal_id(rtype, df), size)
 
         jobs = [(rtype, Q.create_staging_rels(rtype), rows_of(rtype, df)) for rtype, df in _small_first(frames)]
@@ -108,11 +114,11 @@ class Loader:
         # by end node: parallel batches then mostly lock different dense ends (Segment, Region)
         return df.sort("_dst", "_src")
 
-    def _run(self, cypher: str, rows: list, work: Callable) -> Any:
+    def _run(self, cypher: str, params: dict[str, Any], work: Callable) -> Any:
         s = self._session()
         for attempt in range(WRITE_RETRIES):
             try:
-                out = s.execute_write(work, cypher, rows)
+                out = s.execute_write(work, cypher, params)
                 break
             except TransientError:
                 if attempt == WRITE_RETRIES - 1:
@@ -122,10 +128,10 @@ class Loader:
             self.store._heartbeat(s, self.token)
         return out
 
-    def tables(self, jobs: list[tuple[str, str, Iterable[list]]], work: Callable, done: Callable[[str], None] | None = None) -> dict[str, list]:
+    def tables(self, jobs: list[tuple[str, str, Iterable[dict[str, Any]]]], work: Callable, done: Callable[[str], None] | None = None) -> dict[str, list]:
         """Run every batch of every ``(key, cypher, batches)`` job, at most two per session in flight.
 
-        Returns ``work(tx, cypher, rows)`` of each batch by key (a key with no batch: an empty
+        Returns ``work(tx, cypher, params)`` of each batch by key (a key with no batch: an empty
         list); ``done(key)`` once all of a key's batches have committed. The first error is
         raised and the batches not yet started are cancelled.
         """
@@ -144,10 +150,10 @@ class Loader:
 
         try:
             for key, cypher, rows_of in jobs:
-                for rows in rows_of:  # no transaction at all for an empty frame
+                for params in rows_of:  # no transaction at all for an empty frame
                     if len(pending) >= 2 * self.n:  # at most two batches per session in memory
                         collect(wait(pending, return_when=FIRST_COMPLETED).done)
-                    pending[self.pool.submit(self._run, cypher, rows, work)] = key
+                    pending[self.pool.submit(self._run, cypher, params, work)] = key
                     left[key] += 1
                 submitted.add(key)
                 if not left[key] and done:
@@ -165,10 +171,10 @@ def _small_first(frames: dict[str, pl.DataFrame]) -> list[tuple[str, pl.DataFram
     return sorted(frames.items(), key=lambda kv: kv[1].height)
 
 
-def _run_created(tx: neo4j.ManagedTransaction, cypher: str, rows: list) -> int:
-    return tx.run(cypher, {"rows": rows}).consume().counters.relationships_created
+def _run_created(tx: neo4j.ManagedTransaction, cypher: str, params: dict[str, Any]) -> int:
+    return tx.run(cypher, params).consume().counters.relationships_created
 
 
-def _run_node_ids(tx: neo4j.ManagedTransaction, cypher: str, rows: list) -> tuple[list, list[int]]:
-    rec = tx.run(cypher, {"rows": rows}).single(strict=True)
-    return rec["keys"], rec["ids"]
+def _run_node_ids(tx: neo4j.ManagedTransaction, cypher: str, params: dict[str, Any]) -> tuple[list[int], list[int]]:
+    rec = tx.run(cypher, params).single(strict=True)
+    return rec["rows"], rec["ids"]
