@@ -174,6 +174,14 @@ def test_dangling_ends_and_duplicate_ids_are_refused_before_writing():
     msg = str(exc.value)
     assert "SUPPLIES_TO：引用了不存在的 Enterprise GHOST" in msg and "Industry：id 重复（I1）" in msg
     _check_frames(*graph_frames(small_tables()))  # the good set passes
+    nodes, rels = graph_frames(small_tables())
+    rels["SUPPLIES_TO"] = pl.DataFrame({"_src": ["GHOST2", None, "GHOST1", "GHOST1"], "_dst": [None] * 4}, schema={"_src": pl.Utf8, "_dst": pl.Utf8})
+    with pytest.raises(StoreError) as exc:
+        _check_frames(nodes, rels)
+    assert "SUPPLIES_TO：引用了不存在的 Enterprise GHOST1, GHOST2, （空） 等" not in str(exc.value)  # three shown, no "等"
+    assert "SUPPLIES_TO：引用了不存在的 Enterprise GHOST1, GHOST2, （空）；" in str(exc.value)
+    assert "SUPPLIES_TO：引用了不存在的 Enterprise （空）。" in str(exc.value)
+    _check_frames(nodes, {k: v.head(0) for k, v in rels.items()})  # no relationships at all: nothing to refuse
 
 
 def test_safe_uri_hides_credentials():

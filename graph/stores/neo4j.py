@@ -477,7 +477,7 @@ def _ensure_schema(s: neo4j.Session) -> None:
 def _check_frames(nodes: dict[str, pl.DataFrame], rels: dict[str, pl.DataFrame]) -> None:
     """Refuse, before anything is written, ids that are empty or repeated and dangling relationship ends."""
     problems: list[str] = []
-    ids: dict[str, set] = {}
+    ids: dict[str, pl.Series] = {}
     for label, df in nodes.items():
         col = df.get_column("id")
         if col.null_count():
@@ -485,12 +485,14 @@ def _check_frames(nodes: dict[str, pl.DataFrame], rels: dict[str, pl.DataFrame])
         dup = col.drop_nulls().filter(col.drop_nulls().is_duplicated()).unique().sort().head(3).to_list()
         if dup:
             problems.append(f"{label}：id 重复（{', '.join(map(str, dup))}）")
-        ids[label] = set(col.drop_nulls().to_list())
+        ids[label] = col.drop_nulls()
     for rtype, df in rels.items():
         spec = RELS[rtype]
         for end, label in (("_src", spec.src), ("_dst", spec.dst)):
-            bad = sorted({v for v in df.get_column(end).to_list() if v not in ids[label]})
+            col = df.get_column(end)  # vectorised: a Python set lookup per end cost ~0.08 s at 100k, before any write
+            bad = col.filter(~col.is_in(ids[label].implode()) | col.is_null()).unique().sort(nulls_last=True).to_list()
             if bad:
-                problems.append(f"{rtype}：引用了不存在的 {label} {', '.join(map(str, bad[:3]))}" + (" 等" if len(bad) > 3 else ""))
+                shown = ", ".join("（空）" if v is None else str(v) for v in bad[:3])
+                problems.append(f"{rtype}：引用了不存在的 {label} {shown}" + (" 等" if len(bad) > 3 else ""))
     if problems:
         raise StoreError("数据有误，未写入 Neo4j：" + "；".join(problems) + "。请先用 `indmap validate` 检查数据集。")
