@@ -274,15 +274,18 @@ def local_presence(view: GraphView, settings: AnalysisSettings, scope: Scope, ex
     >>> local_presence(tiny_view(), AnalysisSettings(), Scope.city()).sort("segment_id").rows()
     [('S1', 1, 3000.0, 1), ('S1a', 1, 3000.0, 1), ('S3', 1, 5000.0, 1)]
     """
-    closure = segment_closure(view)
+    keys = ["segment_id", "enterprise_id"]
     local = _local_rows(view, scope, extra).rename({"segment_id": "member_id"})
-    per_ent = (
-        local.join(closure, on="member_id", how="inner")
-        .with_columns(pl.col("share").fill_null(1.0))
-        .group_by("segment_id", "enterprise_id")
-        .agg(ordered_sum("share").clip(upper_bound=1.0).alias("w"), pl.col("revenue").first())
-        .with_columns((pl.col("revenue").fill_null(0.0) * pl.col("w")).alias("p"))
-    )
+    rows = local.join(segment_closure(view), on="member_id", how="inner").with_columns(pl.col("share").fill_null(1.0))
+    # Σ share per enterprise and segment: one or two values add alike in any order (the fast plain
+    # sum); only an enterprise with three rows or more in a segment's closure needs the ordered sum
+    per_ent = rows.group_by(keys).agg(pl.len().alias("_k"), pl.col("share").sum().alias("w"), pl.col("revenue").first())
+    many = per_ent.filter(pl.col("_k") > 2).select(keys)
+    if many.height:
+        exact = rows.join(many, on=keys, how="semi").group_by(keys).agg(ordered_sum("share").alias("_w"))
+        per_ent = per_ent.join(exact, on=keys, how="left").with_columns(pl.coalesce("_w", "w").alias("w"))
+    w = pl.col("w").clip(upper_bound=1.0)
+    per_ent = per_ent.select("segment_id", "revenue", (pl.col("revenue").fill_null(0.0) * w).alias("p"))
     return per_ent.group_by("segment_id").agg(
         pl.len().cast(pl.Int64).alias("local_count"),
         ordered_sum("p").alias("local_revenue"),
