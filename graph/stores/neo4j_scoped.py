@@ -25,8 +25,11 @@ for that pool, so :func:`graph.analysis.targets` ranks exactly as on the full vi
 targets`` reads even less: ``read_scoped_view(local=False)`` leaves out the local side too (at
 national scale ≈ 500,000 local enterprises, their segment links and every supply link touching
 them: most of the read), and :func:`add_pool` then reads the one part the ranking uses -- the
-pool's supply links with local enterprises (walked from the pool's side) and those enterprises. Every
-answer equals the full view's (``tests/test_neo4j_scoped.py``); :func:`add_companies` adds
+pool's supply links with local enterprises (walked from the pool's side) and those enterprises.
+``indmap gaps`` and ``chains`` leave out the local side and the projects as well, and
+:func:`add_presence` has the server count the local side of presence: one row per segment
+(:mod:`graph.queries.presence`). Every answer equals the full view's (``tests/test_neo4j_scoped.py``,
+``tests/test_neo4j_targets_pool.py``, ``tests/test_neo4j_gaps_presence.py``); :func:`add_companies` adds
 companies whole, read by id (what-if), and :mod:`graph.stores.neo4j_pages` what the 企业 and 挂接审核
 pages read; the reports build on it too (:mod:`webapp.report_buttons`, ``indmap report``).
 """
