@@ -265,13 +265,10 @@ def create_staging_nodes(label: str) -> str:
     """One batch of staging nodes, sent by column: ``$c0``, ``$c1`` ... (the values of each property in
     schema order, ``NODES[label].props``), ``$n`` rows, ``$start`` the batch's first row in its table.
 
-    Columns, not rows: a column is one list of plain values, which the driver packs without a
-    Python call per row (a row was a tuple, turned into a list by a hook), and the writer builds
-    it without a Python object per row (``Series.to_list``). Dates travel as ISO text: a Python
-    ``date`` costs the driver a Python conversion per value. A null value sets no property
-    (``CREATE`` skips nulls; ``date(null)`` is null). Returns one row: ``rows`` (the nodes'
-    positions in their table) and ``ids`` (their internal ids), pairwise, so the relationships
-    can find their ends by internal id (:func:`create_staging_rels`).
+    Columns, not rows: one list of plain values per column, packed by the driver without a Python
+    call per row or per date (dates travel as ISO text). A null sets no property (``date(null)``
+    is null). Returns ``rows`` (the nodes' positions in their table) and ``ids`` (their internal
+    ids), pairwise: relationships find their ends by internal id (:func:`create_staging_rels`).
     """
     props = ", ".join(f"{ident(p.name)}: {_column(i, p)}" for i, p in enumerate(NODES[label].props))
     return (
