@@ -59,11 +59,13 @@ def late_tables(writer: viewfile.ViewWriter, tables: Mapping[str, pl.DataFrame],
     engine copies meanwhile), and the frames of the rest are copied next.
     """
     rest, given = late()
+    rest = dict(rest)
     for name in TABLES:
         if name not in writer.files:
             writer.add(name, rest.get(name))
             if release and name in rest:
                 tables[name] = writer.staged()[name]  # type: ignore[index] - a dict when released
+                del rest[name]  # the in-memory frame goes now, before the next table is ordered and written
     writer.add_indexes()
     meta.update(given)
     return writer.staged() if release else {**tables, **rest}
