@@ -3,7 +3,9 @@
 One path for every way data comes in — ``indmap ingest`` (:func:`prepare_path`), an upload on the 数据 page
 (:mod:`ingest.upload`), a restore of a kept version (:func:`prepare_version`) — so that each ends the same:
 
-1. the dataset is validated as a whole (:func:`ingest.validate_raws`); with any error nothing below happens;
+1. the dataset is validated as a whole (:func:`ingest.validate_raws`); with any error nothing below happens
+   (``indmap ingest`` of a CSV folder: in two phases, :mod:`ingest.phased`, the second beside the first
+   tables' copy; its errors stop the write before anything is published, with the same report);
 2. **auto-linking** (setting ``auto_link``): enterprises without any ``enterprise_segments`` row that carry
    国标行业, 主营产品 or 经营范围 go through the linker (:func:`ingest.linking.link_table`); what it places
    lands as ``likely`` (待核实) links with the linker's evidence, for review;
@@ -18,6 +20,7 @@ One path for every way data comes in — ``indmap ingest`` (:func:`prepare_path`
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import time
@@ -406,7 +409,7 @@ def commit(p: Prepared, *, author: str | None = None, progress=None) -> Committe
     except Invalid:
         raise
     except BaseException as exc:
-        if p.pending is not None and not p.settle():
+        if not p.settle():  # run now if it had not (idempotent); or it ran, found errors, and the write failed after
             raise Invalid(p) from exc
         raise
 
@@ -442,6 +445,8 @@ def _commit(p: Prepared, author: str | None, progress) -> Committed:
             vid = staging.vid
             V.prune(s, s.dataset_versions_keep, {vid} if vid else set())
             analysed = getattr(load, "beside", None)
+            if "late" in release:
+                gc.collect()  # the second phase's frames, should any sit in a reference cycle, go before the snapshot
             view = _written_view(store) if release and analysed is None else None
         finally:
             store.close()

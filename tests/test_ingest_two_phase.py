@@ -182,3 +182,27 @@ def test_late_tables_are_referenced_by_no_early_table() -> None:
             continue
         for c in t.columns:
             assert c.ref is None or c.ref[0] not in LATE_TABLES, (name, c.name)
+
+
+def test_a_failed_copy_still_reports_the_late_errors_first(tmp_path: Path, monkeypatch) -> None:
+    """As one pass: the data's errors are what the user fixes first, whatever else failed meanwhile."""
+    from graph import queries as Q
+
+    settings = _settings(tmp_path)
+    _write_good(settings, tmp_path)
+    real_copy = Q.copy_from_file
+
+    def copy(name, path):
+        if name == "Enterprise":
+            raise RuntimeError("disk full")
+        return real_copy(name, path)
+
+    monkeypatch.setattr(Q, "copy_from_file", copy)
+    threads = set(threading.enumerate())
+    ds = _dataset(tmp_path / "second", CASES["late_unknown_enterprise"])
+    p = prepare_path(settings, ds, early=True)
+    with pytest.raises(Invalid):
+        commit(p)
+    assert p.report == report_json(load_dataset(ds).issues)
+    assert set(threading.enumerate()) <= threads
+    assert _leftovers(settings) == []

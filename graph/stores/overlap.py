@@ -10,6 +10,7 @@ view (:class:`Worker`). This pays only where the engine leaves the other core id
 
 from __future__ import annotations
 
+import gc
 import queue
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -20,6 +21,7 @@ import polars as pl
 
 from graph.schema import TABLES
 from graph.stores import viewfile
+from graph.stores.heap import trim_heap
 from graph.view import GraphView
 
 #: what a write may run beside its copy: called once with the view being written
@@ -60,6 +62,8 @@ def late_tables(writer: viewfile.ViewWriter, tables: Mapping[str, pl.DataFrame],
     """
     rest, given = late()
     rest = dict(rest)
+    gc.collect()  # what the validation left in reference cycles goes before the largest table is ordered
+    trim_heap()
     for name in TABLES:
         if name not in writer.files:
             writer.add(name, rest.get(name))
