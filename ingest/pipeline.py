@@ -404,12 +404,13 @@ def commit(p: Prepared, *, author: str | None = None, progress=None) -> Committe
     otherwise before the second phase ran (the data's errors come first, as without the overlap). Raises
     :class:`graph.stores.StoreError` (busy, disk full; nothing written) or :class:`StaleUpload`.
     """
+    overlapped = p.pending is not None
     try:
         return _commit(p, author, progress)
     except Invalid:
         raise
     except BaseException as exc:
-        if not p.settle():  # run now if it had not (idempotent); or it ran, found errors, and the write failed after
+        if overlapped and not p.settle():  # run now if it had not; or it ran, found errors, and the write failed after
             raise Invalid(p) from exc
         raise
 
