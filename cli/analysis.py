@@ -143,8 +143,10 @@ def _run(args: argparse.Namespace, body, *, scoped: bool | str = False, pool: bo
 
     ``scoped``: on Neo4j the scoped view (``"no-counts"``: without candidate counts, for commands
     that do not use them; ``"pool-only"``: without the local side either, which ``pool`` then
-    reads for that pool alone -- ``targets``); ``pool``: plus the target pool of ``--segment``; ``with_store``: ``body``
-    gets the open Neo4j store as a third argument (None on the embedded store) to read more by id.
+    reads for that pool alone -- ``targets``; ``"presence"``: without the local side, whose presence
+    in ``--scope`` the server then counts per segment, nor the projects -- ``gaps``, ``chains``); ``pool``: plus the target
+    pool of ``--segment``; ``with_store``: ``body`` gets the open Neo4j store as a third argument (None on
+    the embedded store) to read more by id.
     """
     from graph.stores import StoreError
 
@@ -157,11 +159,16 @@ def _run(args: argparse.Namespace, body, *, scoped: bool | str = False, pool: bo
         else:
             from graph.stores.neo4j_scoped import read_scoped_view
 
-            view = read_scoped_view(store, candidates=scoped not in ("no-counts", "pool-only"), local=scoped != "pool-only")
+            lean = scoped in ("pool-only", "presence")
+            view = read_scoped_view(store, candidates=scoped not in ("no-counts", "pool-only"), local=not lean, projects=scoped != "presence")
         if view.meta.get("demo"):
             name = (view.meta.get("dataset_info") or {}).get("name") or "示例数据"
             print(f"数据集：{name}（示例数据，城市与本地企业为虚构）", file=sys.stderr)
         resolve_ids(view, args)
+        if scoped == "presence" and store is not None:
+            from graph.stores.neo4j_scoped import add_presence
+
+            view = add_presence(store, view, args.scope, a.above_scale_revenue)
         if pool and store is not None:
             from graph.stores.neo4j_scoped import add_pool
 
@@ -265,7 +272,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
         emit(res.records(), args.format, columns=GAP_COLUMNS if args.format != "json" else None, people=True, headers=SEGMENT_HEADERS)
         return 0
 
-    return _run(args, body, scoped=True)
+    return _run(args, body, scoped="presence")
 
 
 CHAIN_COLUMNS = ["chain_id", "chain_name", "category", "segment_count", "leaf_count", "completeness", "completeness_key_weighted", "broken", "missing", "weak", "strong", "top_gap"]
@@ -285,7 +292,7 @@ def cmd_chains(args: argparse.Namespace) -> int:
         emit(rows, args.format, columns=CHAIN_COLUMNS if args.format != "json" else None, people=True)
         return 0
 
-    return _run(args, body, scoped=True)
+    return _run(args, body, scoped="presence")
 
 
 def _target_counts(res: Any, fmt: str) -> None:

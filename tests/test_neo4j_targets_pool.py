@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from graph import analysis as A
-from graph.analysis.presence import segment_closure
+from graph.analysis.presence import segment_closure, segment_presence
 from graph.settings import AnalysisSettings
 from graph.stores import load_view
 from graph.stores.neo4j_scoped import LOCALS_WITH_POOL, pool_view
@@ -131,8 +131,10 @@ def test_neo4j_targets_read_only_the_pools_local_side(neo4j_settings, demo_table
         full = load_view(emb)
         lean = read_scoped_view(neo, candidates=False, local=False)
         assert lean.aggregates[LOCALS_WITH_POOL] and lean.enterprises.height == 0 and lean.supply_links.height == 0
+        counted = read_scoped_view(neo, local=False)  # indmap gaps: the stored candidate counts, still no local side
+        assert counted.aggregates[LOCALS_WITH_POOL] and counted.enterprises.height == 0 and "candidate_counts" in counted.aggregates
         with pytest.raises(ValueError):
-            read_scoped_view(neo, local=False)  # candidate counts serve presence, which needs every local enterprise
+            segment_presence(counted, AnalysisSettings())  # the local side of presence is the server's to count (add_presence)
         expected_lean = pool_only(full)
         for seg in _gap_segments(full, AnalysisSettings()):
             got, want = add_pool(neo, lean, seg), with_pool_ties(full, expected_lean, seg)

@@ -9,6 +9,11 @@ and S's sub-segments (``PART_OF``, transitively), a missing share counting as
 1 (the whole revenue). So an enterprise is counted once per segment, and its
 revenue never more than once per segment, even if it operates in several
 sub-segments.
+
+Float sums (the shares of an enterprise in a segment, the weighted revenues of a segment) add
+in one defined order, :func:`ordered_sum`: ascending values, one after the other. The figures are
+then the same bits on every run and on both stores, also when the Neo4j server counts the local
+side itself (:data:`LOCAL_PRESENCE`, :mod:`graph.queries.presence`).
 """
 
 from __future__ import annotations
@@ -21,6 +26,33 @@ import polars as pl
 from graph.analysis.scope import ExtraLocal, Scope, memo, normalise_extra, require_every_local, scope_flags
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
+
+#: aggregate of a scoped view: the local side of presence counted by the server, per (scope, above-scale threshold)
+LOCAL_PRESENCE = "local_presence"
+PRESENCE_COLUMNS = {"segment_id": pl.Utf8, "local_count": pl.Int64, "local_revenue": pl.Float64, "above_scale_count": pl.Int64}
+
+
+def ordered_sum(col: str) -> pl.Expr:
+    """The sum of ``col`` in a group, added in ascending order one value after the other (from 0.0).
+
+    A sequential sum in a defined order, so it is reproducible bit for bit elsewhere (the Neo4j
+    server's ``reduce`` over the sorted values, :mod:`graph.queries.presence`); a plain polars sum
+    adds pairwise in blocks.
+
+    >>> df = pl.DataFrame({"g": [1, 1, 1, 2], "x": [0.3, 0.1, 0.2, 5.0]})
+    >>> df.group_by("g", maintain_order=True).agg(ordered_sum("x")).rows()
+    [(1, 0.6000000000000001), (2, 5.0)]
+    """
+    return (pl.col(col).sort().cum_sum().last() + 0.0).alias(col)
+
+
+def served_presence(view: GraphView, scope: Scope, threshold: float) -> pl.DataFrame | None:
+    """The local side of presence in ``scope`` as the server counted it for ``view`` (None: not there).
+
+    >>> served_presence(GraphView({}), Scope.city(), 2000.0) is None
+    True
+    """
+    return (view.aggregates.get(LOCAL_PRESENCE) or {}).get((str(scope), float(threshold)))
 
 
 def segment_closure(view: GraphView) -> pl.DataFrame:
@@ -233,25 +265,45 @@ def segment_presence(
     return memo(view, key, lambda: _presence(view, settings, scope, extra))
 
 
-def _presence(view: GraphView, settings: AnalysisSettings, scope: Scope, extra: ExtraLocal) -> pl.DataFrame:
-    closure = segment_closure(view)
+def local_presence(view: GraphView, settings: AnalysisSettings, scope: Scope, extra: ExtraLocal = ()) -> pl.DataFrame:
+    """``segment_id, local_count, local_revenue, above_scale_count`` of the segments with a local
+    enterprise in ``scope``, from the view's local enterprises (what :data:`graph.queries.SCOPED_LOCAL_PRESENCE`
+    counts on the server).
+
+    >>> from graph.analysis._example import tiny_view
+    >>> local_presence(tiny_view(), AnalysisSettings(), Scope.city()).sort("segment_id").rows()
+    [('S1', 1, 3000.0, 1), ('S1a', 1, 3000.0, 1), ('S3', 1, 5000.0, 1)]
+    """
+    keys = ["segment_id", "enterprise_id"]
     local = _local_rows(view, scope, extra).rename({"segment_id": "member_id"})
-    # sorted, groups kept in order: every float sum adds in one order, so the figures are the same
-    # bits on every run and on every store (a parallel group-by's order varies between runs)
-    per_ent = (
-        local.join(closure, on="member_id", how="inner")
-        .sort("segment_id", "enterprise_id", "member_id")
-        .group_by("segment_id", "enterprise_id", maintain_order=True)
-        .agg(
-            pl.col("share").fill_null(1.0).sum().clip(upper_bound=1.0).alias("w"),
-            pl.col("revenue").first(),
-        )
-    )
-    agg = per_ent.group_by("segment_id", maintain_order=True).agg(
+    rows = local.join(segment_closure(view), on="member_id", how="inner").with_columns(pl.col("share").fill_null(1.0))
+    # Σ share per enterprise and segment: one or two values add alike in any order (the fast plain
+    # sum); only an enterprise with three rows or more in a segment's closure needs the ordered sum
+    per_ent = rows.group_by(keys).agg(pl.len().alias("_k"), pl.col("share").sum().alias("w"), pl.col("revenue").first())
+    many = per_ent.filter(pl.col("_k") > 2).select(keys)
+    if many.height:
+        exact = rows.join(many, on=keys, how="semi").group_by(keys).agg(ordered_sum("share").alias("_w"))
+        per_ent = per_ent.join(exact, on=keys, how="left").with_columns(pl.coalesce("_w", "w").alias("w"))
+    w = pl.col("w").clip(upper_bound=1.0)
+    per_ent = per_ent.select("segment_id", "revenue", (pl.col("revenue").fill_null(0.0) * w).alias("p"))
+    return per_ent.group_by("segment_id").agg(
         pl.len().cast(pl.Int64).alias("local_count"),
-        (pl.col("revenue").fill_null(0.0) * pl.col("w")).sum().alias("local_revenue"),
+        ordered_sum("p").alias("local_revenue"),
         (pl.col("revenue") >= settings.above_scale_revenue).fill_null(False).sum().cast(pl.Int64).alias("above_scale_count"),
     )
+
+
+def _presence(view: GraphView, settings: AnalysisSettings, scope: Scope, extra: ExtraLocal) -> pl.DataFrame:
+    served = None if extra else served_presence(view, scope, settings.above_scale_revenue)
+    if served is not None:  # counted by the Neo4j server (graph.stores.neo4j_scoped.add_presence)
+        agg = served
+    elif view.aggregates.get(LOCAL_PRESENCE) is not None:
+        raise ValueError(
+            f"该视图不含本地企业，只含服务器按环节汇总的本地情况，其中没有范围 {scope}、规模以上门槛 {settings.above_scale_revenue:g} 万元的汇总"
+            "（请读取含全部本地企业的视图）"
+        )
+    else:
+        agg = local_presence(view, settings, scope, extra)
     cand = _candidate_counts(view, extra)
     out = (
         view.segments.select(pl.col("id").alias("segment_id"), "chain_id")

@@ -121,6 +121,25 @@ def in_scope_expr(view: GraphView, scope: Scope) -> pl.Expr:
     return local & (pl.col("region_code").is_in(list(codes)).fill_null(False) | pl.col("park_id").is_in(parks).fill_null(False))
 
 
+def scope_filter(view: GraphView, scope: Scope) -> dict[str, object]:
+    """:func:`in_scope_expr` as plain values for a server query: ``city`` (every local enterprise), else the
+    local enterprises whose ``park_id`` is in ``parks`` or whose ``region_code`` is in ``codes``.
+
+    >>> from graph.analysis._example import tiny_view
+    >>> scope_filter(tiny_view(), Scope.park("P1"))
+    {'city': False, 'parks': ['P1'], 'codes': []}
+    >>> scope_filter(tiny_view(), Scope.city())["city"]
+    True
+    """
+    if scope.kind == "city":
+        return {"city": True, "parks": [], "codes": []}
+    if scope.kind == "park":
+        return {"city": False, "parks": [scope.value], "codes": []}
+    codes = sorted(region_descendants(view, scope.value or ""))
+    parks = sorted(view.parks.filter(pl.col("region_code").is_in(codes)).get_column("id").to_list())
+    return {"city": False, "parks": parks, "codes": codes}
+
+
 def require_every_local(view: GraphView) -> None:
     """Raise ``ValueError`` on a view holding only the local enterprises tied to one target pool.
 

@@ -25,8 +25,11 @@ for that pool, so :func:`graph.analysis.targets` ranks exactly as on the full vi
 targets`` reads even less: ``read_scoped_view(local=False)`` leaves out the local side too (at
 national scale ≈ 500,000 local enterprises, their segment links and every supply link touching
 them: most of the read), and :func:`add_pool` then reads the one part the ranking uses -- the
-pool's supply links with local enterprises (walked from the pool's side) and those enterprises. Every
-answer equals the full view's (``tests/test_neo4j_scoped.py``); :func:`add_companies` adds
+pool's supply links with local enterprises (walked from the pool's side) and those enterprises.
+``indmap gaps`` and ``chains`` leave out the local side and the projects as well, and
+:func:`add_presence` has the server count the local side of presence: one row per segment
+(:mod:`graph.queries.presence`). Every answer equals the full view's (``tests/test_neo4j_scoped.py``,
+``tests/test_neo4j_targets_pool.py``, ``tests/test_neo4j_gaps_presence.py``); :func:`add_companies` adds
 companies whole, read by id (what-if), and :mod:`graph.stores.neo4j_pages` what the 企业 and 挂接审核
 pages read; the reports build on it too (:mod:`webapp.report_buttons`, ``indmap report``).
 """
@@ -52,6 +55,8 @@ from graph.view import GraphView, conform
 SMALL_LABELS = tuple(label for label in NODES if label != "Enterprise")
 #: aggregate of a view read with ``local=False``: its local enterprises come with a pool, only those tied to it
 LOCALS_WITH_POOL = "locals_with_pool"
+#: aggregate of a view read with ``projects=False`` (``indmap gaps``, ``chains``): its projects table is empty, not read
+WITHOUT_PROJECTS = "without_projects"
 
 
 def _frame(s: Any, cypher: str, props: Iterable, *, ends: bool = False, **params: Any) -> pl.DataFrame:
@@ -173,20 +178,23 @@ def candidate_counts(view: GraphView, per_segment: pl.DataFrame, blank_links: pl
 
 
 def _read_scoped(
-    store: Neo4jStore, workers: ThreadPoolExecutor, candidates: bool, filters: bool = False, local: bool = True
+    store: Neo4jStore, workers: ThreadPoolExecutor, candidates: bool, filters: bool = False, local: bool = True, projects: bool = True
 ) -> tuple[dict[str, pl.DataFrame], dict[str, Any]] | None:
     """Tables and aggregates of the scoped view, or None when a write switched generations meanwhile.
 
     The aggregates run in a second session while this one reads the tables; both must see one
-    generation. ``local=False`` leaves out the local enterprises and their links (see
-    :func:`read_scoped_view`).
+    generation. ``local=False`` leaves out the local enterprises and their links, ``projects=False``
+    the projects (see :func:`read_scoped_view`).
     """
     with store._session(READ_ACCESS) as s:
         generation = store._generation(s)
+        if not local and candidates and not _counts_stored(s, generation):
+            local = True  # an older graph: its candidates are counted from the local side (see read_scoped_view)
         nodes = {"Segment": _frame(s, Q.scoped_nodes("Segment"), NODES["Segment"].props)}
         closure = closure_param(GraphView(tables_from_graph(nodes, {})))
         pending = workers.submit(_aggregates, store, closure if candidates else None, filters)
-        nodes |= {label: _frame(s, Q.scoped_nodes(label), NODES[label].props) for label in SMALL_LABELS if label != "Segment"}
+        labels = [label for label in SMALL_LABELS if label != "Segment" and (projects or label != "Project")]
+        nodes |= {label: _frame(s, Q.scoped_nodes(label), NODES[label].props) for label in labels}
         rels = {"SUPPLIES": _frame(s, Q.scoped_rels("SUPPLIES"), RELS["SUPPLIES"].props, ends=True)}
         if local:
             nodes["Enterprise"] = _frame(s, Q.scoped_local_enterprises(), NODES["Enterprise"].props)
@@ -202,29 +210,40 @@ def _read_scoped(
         aggregates["candidate_counts"] = candidate_counts(GraphView(tables), per_segment, blank)
     if not local:
         aggregates[LOCALS_WITH_POOL] = True
+    if not projects:
+        aggregates[WITHOUT_PROJECTS] = True
     return tables, {"generation": generation, **aggregates}
 
 
-def read_scoped_view(store: Neo4jStore, *, candidates: bool = True, filters: bool = False, local: bool = True) -> GraphView:
+def _counts_stored(s: Any, generation: str) -> bool:
+    """Whether the live graph carries its candidate counts from the write (:mod:`graph.stores.scoped_stored`)."""
+    rec = s.run(Q.NEO4J_READ_META, meta_id=Q.META_ID).single()
+    return read_stored(rec["json"] if rec else None, generation) is not None
+
+
+def read_scoped_view(store: Neo4jStore, *, candidates: bool = True, filters: bool = False, local: bool = True, projects: bool = True) -> GraphView:
     """The scoped view of the store's live generation (see the module docstring).
 
     Only segment-level rows and the local enterprises cross Bolt; a write that switches
     generations during the read makes it read again. ``candidates=False`` leaves out the
     candidate counts (targets and the park reports do not use them; presence then refuses
     the view rather than count only what it holds). ``filters=True`` (the app) adds the
-    candidates' provinces and qualifications. ``local=False`` (``indmap targets``; needs
-    ``candidates=False``) leaves out the local enterprises, their segment links and supply links
-    too -- about 5 % of a national graph's enterprises, most of what this read costs there:
-    :func:`add_pool` then reads only the local side one pool's ranking uses (the pool's supply
-    links with local enterprises and those enterprises), and the view answers nothing but that
-    ranking (aggregate ``locals_with_pool``; the park reports refuse it, presence too).
+    candidates' provinces and qualifications. ``local=False`` (``indmap targets``, ``gaps``,
+    ``chains``) leaves out the local enterprises, their segment links and supply links too -- about
+    5 % of a national graph's enterprises, most of what this read costs there: :func:`add_pool` then
+    reads only the local side one pool's ranking uses (the pool's supply links with local
+    enterprises and those enterprises) and :func:`add_presence` the local side of presence as one
+    row per segment; the view answers nothing else (aggregate ``locals_with_pool``; the park
+    reports refuse it, presence without :func:`add_presence` too). With ``candidates``, a graph
+    written without stored candidate counts (an older indmap) is read with its local side after
+    all: its candidates are counted from it. ``projects=False`` (``gaps``, ``chains``) leaves out the
+    projects (aggregate ``without_projects``; tens of thousands of rows at national scale, which
+    the gap labels never read).
     """
-    if not local and candidates:
-        raise ValueError("local=False needs candidates=False: the candidate counts serve presence, which needs every local enterprise")
     try:
         with ThreadPoolExecutor(max_workers=1) as workers:
             for _ in range(READ_RETRIES):
-                got = _read_scoped(store, workers, candidates, filters, local)
+                got = _read_scoped(store, workers, candidates, filters, local, projects)
                 if got is not None:
                     return GraphView(got[0], store.read_meta(), aggregates=got[1])
     except StoreError:
@@ -264,6 +283,40 @@ def add_pool(store: Neo4jStore, view: GraphView, segment_id: str) -> GraphView:
     return pool_view(got, segment_id, links, ents, supply)
 
 
+def add_presence(store: Neo4jStore, view: GraphView, scope: Any, threshold: float) -> GraphView:
+    """``view`` (scoped, read with ``local=False``) plus the local side of segment presence in ``scope``
+    (a :class:`~graph.analysis.scope.Scope` or its text) with the above-scale ``threshold``, counted by
+    the server: one row per segment (:data:`graph.queries.SCOPED_LOCAL_PRESENCE`), kept in the aggregate
+    :data:`graph.analysis.presence.LOCAL_PRESENCE` that presence, gaps and the chain summary read.
+
+    A view holding the local side (the full scoped view, or one of an older graph) is returned as it
+    is: presence counts it there. When a write switched generations since ``view`` was read, the
+    scoped view is read again first (the same way).
+    """
+    from graph.analysis.presence import LOCAL_PRESENCE, PRESENCE_COLUMNS, segment_closure
+    from graph.analysis.scope import Scope, scope_filter
+
+    scope = Scope.parse(scope)
+    for _ in range(READ_RETRIES):
+        if not view.aggregates.get(LOCALS_WITH_POOL):
+            return view
+        up: dict[str, list[str]] = {}
+        for seg, member in segment_closure(view).sort("segment_id", "member_id").iter_rows():
+            up.setdefault(member, []).append(seg)
+        params = scope_filter(view, scope) | {"up": up, "above": float(threshold)}
+
+        def run(s: Any) -> tuple[str, list]:
+            return store._generation(s), s.run(Q.SCOPED_LOCAL_PRESENCE, **params).single()["rows"]
+
+        generation, rows = store._consistent(run, "读取")
+        if generation == view.aggregates.get("generation"):
+            served = dict(view.aggregates.get(LOCAL_PRESENCE) or {})
+            served[(str(scope), float(threshold))] = pl.DataFrame(rows, schema=PRESENCE_COLUMNS, orient="row")
+            return GraphView(view.tables, view.meta, aggregates={**view.aggregates, LOCAL_PRESENCE: served})
+        view = read_scoped_view(store, filters="candidate_provinces" in view.aggregates, local=False, projects=not view.aggregates.get(WITHOUT_PROJECTS))
+    raise StoreError("读取期间数据库被反复更新，请稍后重试。")
+
+
 def _read_pools(store: Neo4jStore, view: GraphView, segment_ids: list[str]) -> tuple[GraphView, pl.DataFrame, pl.DataFrame, pl.DataFrame | None]:
     """(the scoped view of the generation read, the pools' links, enterprises and ties) for ``segment_ids``.
 
@@ -277,7 +330,13 @@ def _read_pools(store: Neo4jStore, view: GraphView, segment_ids: list[str]) -> t
         generation, links, ents, supply = store._consistent(lambda s: _read_pool(store, s, members, ties), "读取")
         if generation == view.aggregates.get("generation"):
             return view, links, ents, supply
-        view = read_scoped_view(store, candidates=not ties, filters="candidate_provinces" in view.aggregates, local=not ties)
+        view = read_scoped_view(
+            store,
+            candidates="candidate_counts" in view.aggregates,
+            filters="candidate_provinces" in view.aggregates,
+            local=not ties,
+            projects=not view.aggregates.get(WITHOUT_PROJECTS),
+        )
     raise StoreError("读取期间数据库被反复更新，请稍后重试。")
 
 
