@@ -26,6 +26,7 @@ from graph.stores import load_view
 from graph.stores.neo4j_scoped import LOCALS_WITH_POOL, WITHOUT_PROJECTS
 from graph.view import GraphView
 from tests.test_neo4j_scoped import VARIANTS, _scopes, blank_some_local, scope_down
+from tests.test_neo4j_targets_pool import refuse_whole_local_side
 
 # settings that change labels or priority (weak_min_count, above_scale_revenue) besides VARIANTS
 GAP_VARIANTS = [
@@ -224,7 +225,6 @@ def test_neo4j_presence_rows_equal_the_full_views(neo4j_settings, demo_tables, t
 
 @pytest.mark.neo4j
 def test_cli_gaps_on_neo4j_never_reads_the_whole_local_side(neo4j_settings, demo_tables, tmp_path, monkeypatch):
-    from graph import queries as Q
     from tests.test_neo4j_scoped import _cli_json
 
     emb, neo = _write(neo4j_settings, tricky(demo_tables), tmp_path)
@@ -232,11 +232,7 @@ def test_cli_gaps_on_neo4j_never_reads_the_whole_local_side(neo4j_settings, demo
         full = load_view(emb)
         scopes = _scopes(full)
 
-        def refused() -> str:
-            raise AssertionError("indmap gaps read the whole local side")
-
-        for name in ("scoped_local_enterprises", "scoped_local_operates_in", "scoped_local_supplies_to"):
-            monkeypatch.setattr(Q, name, refused)
+        refuse_whole_local_side(monkeypatch, "indmap gaps")
         for cmd in (
             ["gaps"],
             ["gaps", "--scope", scopes[1], "--set", "weak_min_count=5"],

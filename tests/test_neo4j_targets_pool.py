@@ -158,9 +158,19 @@ def test_neo4j_targets_read_only_the_pools_local_side(neo4j_settings, demo_table
         emb.close()
 
 
+def refuse_whole_local_side(monkeypatch, command: str) -> None:
+    """Make the queries that read the whole local side (its enterprises, segment links, supply links) fail."""
+    from graph import queries as Q
+
+    def refused() -> str:
+        raise AssertionError(f"{command} read the whole local side")
+
+    for name in ("scoped_local_enterprises", "scoped_local_operates_in", "scoped_local_supplies_to"):
+        monkeypatch.setattr(Q, name, refused)
+
+
 @pytest.mark.neo4j
 def test_cli_targets_on_neo4j_never_reads_the_whole_local_side(neo4j_settings, demo_tables, tmp_path, monkeypatch):
-    from graph import queries as Q
     from tests.test_neo4j_scoped import _cli_json
 
     emb, neo = _write(neo4j_settings, blank_some_local(demo_tables), tmp_path)
@@ -169,11 +179,7 @@ def test_cli_targets_on_neo4j_never_reads_the_whole_local_side(neo4j_settings, d
         seg = _tied_segment(full)  # some targets have ties: leaving the pool's supply links out fails
         park = _scopes(full)[1]
 
-        def refused() -> str:
-            raise AssertionError("indmap targets read the whole local side")
-
-        for name in ("scoped_local_enterprises", "scoped_local_operates_in", "scoped_local_supplies_to"):
-            monkeypatch.setattr(Q, name, refused)
+        refuse_whole_local_side(monkeypatch, "indmap targets")
         for cmd in (["targets", "--segment", seg], ["targets", "--segment", seg, "--scope", park, "--no-gates"]):
             a = _cli_json([*cmd, "--store", str(emb.path), "--format", "json"])
             b = _cli_json([*cmd, "--store", neo.location, "--format", "json"])
