@@ -313,7 +313,7 @@ def add_presence(store: Neo4jStore, view: GraphView, scope: Any, threshold: floa
             served = dict(view.aggregates.get(LOCAL_PRESENCE) or {})
             served[(str(scope), float(threshold))] = pl.DataFrame(rows, schema=PRESENCE_COLUMNS, orient="row")
             return GraphView(view.tables, view.meta, aggregates={**view.aggregates, LOCAL_PRESENCE: served})
-        view = read_scoped_view(store, filters="candidate_provinces" in view.aggregates, local=False, projects=not view.aggregates.get(WITHOUT_PROJECTS))
+        view = _read_again(store, view)
     raise StoreError("读取期间数据库被反复更新，请稍后重试。")
 
 
@@ -330,14 +330,21 @@ def _read_pools(store: Neo4jStore, view: GraphView, segment_ids: list[str]) -> t
         generation, links, ents, supply = store._consistent(lambda s: _read_pool(store, s, members, ties), "读取")
         if generation == view.aggregates.get("generation"):
             return view, links, ents, supply
-        view = read_scoped_view(
-            store,
-            candidates="candidate_counts" in view.aggregates,
-            filters="candidate_provinces" in view.aggregates,
-            local=not ties,
-            projects=not view.aggregates.get(WITHOUT_PROJECTS),
-        )
+        view = _read_again(store, view)
     raise StoreError("读取期间数据库被反复更新，请稍后重试。")
+
+
+def _read_again(store: Neo4jStore, view: GraphView) -> GraphView:
+    """The scoped view of the live generation, read the way ``view`` was (candidate counts, filters,
+    local side, projects): after a write switched generations since ``view`` was read."""
+    a = view.aggregates
+    return read_scoped_view(
+        store,
+        candidates="candidate_counts" in a,
+        filters="candidate_provinces" in a,
+        local=not a.get(LOCALS_WITH_POOL),
+        projects=not a.get(WITHOUT_PROJECTS),
+    )
 
 
 def pool_view(view: GraphView, segment_id: str, links: pl.DataFrame, ents: pl.DataFrame, supply: pl.DataFrame | None = None) -> GraphView:
