@@ -114,6 +114,8 @@ lead: Lead | None = by_id.get(int(want)) if want and str(want).isdigit() else No
 
 
 # ---------------------------------------------------------------- one lead
+FORM_FIELDS = {"st": "status", "ow": "owner", "due": "due", "next": "next_step"}  # widget key part -> lead field
+_NOT_SHOWN = object()
 def _save(lead_id: int) -> None:
     """Form callback: write the changed fields and the note (one transaction), then report."""
     author = current_author()
@@ -121,11 +123,12 @@ def _save(lead_id: int) -> None:
         st.session_state["ld_msg"] = ("warning", "请先填写「我的名字（记录人）」再保存。")
         return
     s = st.session_state
+    # only the fields edited in this form: a value the form merely showed must not overwrite what a
+    # colleague saved since it was opened
+    shown = s.get(f"ld_shown_{lead_id}", {})
+    edited = {f: s[f"ld_{k}_{lead_id}"] for k, f in FORM_FIELDS.items() if s[f"ld_{k}_{lead_id}"] != shown.get(f, _NOT_SHOWN)}
     try:
-        _lead, changed = update_lead(
-            ws, lead_id, author=author, status=s[f"ld_st_{lead_id}"], owner=s[f"ld_ow_{lead_id}"], due=s[f"ld_due_{lead_id}"],
-            next_step=s[f"ld_next_{lead_id}"], note=s[f"ld_note_{lead_id}"],
-        )
+        _lead, changed = update_lead(ws, lead_id, author=author, note=s[f"ld_note_{lead_id}"], **edited)
     except (ValueError, WorkspaceError) as exc:
         st.session_state["ld_msg"] = ("error", f"未保存：{exc}")
         return
@@ -137,6 +140,8 @@ def _save(lead_id: int) -> None:
 
 
 def _form(lead: Lead, where) -> None:
+    if f"ld_st_{lead.id}" not in st.session_state:  # the form (re)opens with the stored values: remember them
+        st.session_state[f"ld_shown_{lead.id}"] = {"status": lead.status, "owner": lead.owner, "due": lead.due, "next_step": lead.next_step or ""}
     with where, st.form(f"ld_form_{lead.id}", border=True):
         st.selectbox("状态", STATUS_KEYS, index=STATUS_KEYS.index(lead.status), format_func=LEAD_STATUS_ZH.get, key=f"ld_st_{lead.id}")
         st.text_input("责任人", value=lead.owner, key=f"ld_ow_{lead.id}")

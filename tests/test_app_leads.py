@@ -163,3 +163,28 @@ def test_exports_of_leads_and_history_are_for_people(store):
     res = history(ws)
     healed = dict(zip(history_sheet(res.healed).columns, history_sheet(res.healed).rows[0]))
     assert (healed["环节"], healed["之前"], healed["之后"]) == ("动力电池", "断链", "弱链") or healed["之后"] == "强链"
+
+
+def test_a_note_saved_from_an_open_form_keeps_what_a_colleague_changed_meanwhile(store):
+    """Two people on one lead: B opened the form, A then changed 下一步 and 状态; B writes only a note.
+
+    B's save must write the note alone -- not put back the values B's form was opened with."""
+    from graph.workspace.leads import add_lead, update_lead
+
+    ws = open_workspace(store)
+    lead = add_lead(ws, enterprise_id="X2", segment_id="S2", owner="招商一科", author="甲", next_step="上门拜访")
+    at = _open("app_pages/leads.py", user="乙", lead=str(lead.id))  # B's form shows 上门拜访 / 待接触
+    update_lead(ws, lead.id, author="甲", next_step="改为下周三上门", status="contacted")  # A, in another session
+    at.text_area(key=f"ld_note_{lead.id}").input("补充董办联系人电话")
+    next(b for b in at.button if b.label == "保存").click().run()
+    assert not at.exception
+    saved = get_lead(ws, lead.id)
+    assert (saved.next_step, saved.status) == ("改为下周三上门", "contacted")
+    assert [(n.author, n.text) for n in saved.notes] == [("乙", "补充董办联系人电话")]
+    assert [c.author for c in saved.changes[1:]] == ["甲", "甲"]  # nothing changed back by 乙
+    assert any("已保存：跟进记录" in s.value for s in at.success)
+    # the form now shows what is stored, and B can still change a field it did edit
+    assert at.text_input(key=f"ld_next_{lead.id}").value == "改为下周三上门"
+    at.text_input(key=f"ld_next_{lead.id}").input("改为周四上门")
+    next(b for b in at.button if b.label == "保存").click().run()
+    assert get_lead(ws, lead.id).next_step == "改为周四上门"
