@@ -12,6 +12,7 @@ from graph.schema import NODES, RELS
 from graph.stores import QueryRefused, StoreError
 from graph.worker import run_query
 from webapp.context import ctx, empty_store_message
+from reports.fmt import provenance_rows
 from webapp.export import export_buttons, frame_from_records
 from webapp.graphviz import assets_mode, render_network, result_graph, result_network, show_html
 from webapp.params import parse_params
@@ -100,7 +101,8 @@ if out:
                 net, legend = result_network(nodes, rels)
                 mode, base = assets_mode()
                 show_html(render_network(net, legend=legend, assets=mode, base_url_path=base), height=520, alt="查询结果图")
-        export_buttons(table, "查询结果", key="cy_export", notes={"cypher": st.session_state["cy_text"], "params": st.session_state["cy_params"]})
+        info = provenance_rows(c.meta, 查询语句=st.session_state["cy_text"], 参数=st.session_state["cy_params"] or "—")
+        export_buttons(table, "查询结果", key="cy_export", info=info)  # the query and its parameters in the 说明 sheet
 
 st.divider()
 st.subheader("图模式（标签、关系、属性）")

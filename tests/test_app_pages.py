@@ -314,8 +314,10 @@ def test_console_runs_saved_query_and_refuses_writes(app):
     assert len(at.selectbox(key="cy_saved").options) == len(SAVED_QUERIES)
     at.text_area(key="cy_text").set_value("MATCH (c:Chain) RETURN c.id AS id, c.name AS name ORDER BY id")
     at.button(key="cy_run").click().run()
+    assert not at.exception, [e.message for e in at.exception]  # the result's export buttons used to raise TypeError
     df = at.dataframe[0].value
     assert list(df["id"]) == ["C1", "C2"]
+    assert {b.proto.label for b in at.get("download_button")} >= {"导出 CSV", "导出 Excel"}
     at.text_area(key="cy_text").set_value("MATCH (c:Chain) SET c.name = 'x' RETURN c")
     at.button(key="cy_run").click().run()
     assert any("查询被拒绝" in e.value for e in at.error)
