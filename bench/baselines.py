@@ -104,7 +104,8 @@ def _is_local(g: nx.DiGraph, e) -> bool:
 
 
 def presence(g: nx.DiGraph, settings: AnalysisSettings) -> dict[str, tuple[int, float, int, int]]:
-    """segment id -> (local_count, local_revenue, above_scale_count, candidate_count)."""
+    """segment id -> (local_count, local_revenue, above_scale_count, candidate_count); local_revenue is None
+    when the segment has local enterprises and none of them a known revenue."""
     out = {}
     for s in _segments(g):
         w: dict[Any, float] = defaultdict(float)
@@ -126,7 +127,8 @@ def presence(g: nx.DiGraph, settings: AnalysisSettings) -> dict[str, tuple[int, 
             rev += (r or 0.0) * min(1.0, x)
             if r is not None and r >= settings.above_scale_revenue:
                 above += 1
-        out[s[1]] = (len(w), rev, above, len(cands))
+        known = any(g.nodes[e].get("revenue") is not None for e in w)
+        out[s[1]] = (len(w), rev if known or not w else None, above, len(cands))  # None: local firms, no revenue known
     return out
 
 
@@ -161,7 +163,7 @@ def gaps(g: nx.DiGraph, settings: AnalysisSettings) -> dict[str, dict]:
                 label[s] = "missing"
         gap = [s for s in segs if label[s] != "strong"]
         dep = {s: sum(1 for d in desc[s] if present[d]) for s in gap}
-        dem = {s: sum(pres[t[1]][1] for t in sub.successors(s) if t != s) for s in gap}
+        dem = {s: sum(pres[t[1]][1] or 0.0 for t in sub.successors(s) if t != s) for s in gap}
         max_dep = max(dep.values(), default=0)
         max_dem = max(dem.values(), default=0.0)
         ind = g.graph["industries"].get(g.graph["chains"].get(cid, {}).get("industry_id"), {})

@@ -68,7 +68,8 @@ def tricky(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
 
 
 def server_rows(full: GraphView, scope: str, threshold: float) -> list[list]:
-    """What SCOPED_LOCAL_PRESENCE returns, computed in plain Python: per segment [id, count, revenue, above].
+    """What SCOPED_LOCAL_PRESENCE returns, computed in plain Python: per segment [id, count, revenue (None when no
+    enterprise in it has a known revenue), above].
 
     Sums add ascending values one after the other from 0.0, as the Cypher's ``reduce`` over sorted lists.
     """
@@ -90,7 +91,12 @@ def server_rows(full: GraphView, scope: str, threshold: float) -> list[list]:
         rev = ents[eid]["revenue"]
         per_seg.setdefault(seg, []).append((rev, (0.0 if rev is None else rev) * w))
     return [
-        [seg, len(vals), reduce(lambda a, x: a + x, sorted(p for _, p in vals), 0.0), sum(1 for r, _ in vals if r is not None and r >= threshold)]
+        [
+            seg,
+            len(vals),
+            reduce(lambda a, x: a + x, sorted(p for _, p in vals), 0.0) if any(r is not None for r, _ in vals) else None,  # unknown, not 0
+            sum(1 for r, _ in vals if r is not None and r >= threshold),
+        ]
         for seg, vals in sorted(per_seg.items())
     ]
 
@@ -123,6 +129,8 @@ def test_the_tricky_data_has_what_it_claims(tricky_full):
     assert (0.1 + 0.2) + 0.3 != (0.3 + 0.2) + 0.1
     got = local_presence(tricky_full, AnalysisSettings(), Scope.city())
     assert got.height > 0
+    # some segment of some scope has local enterprises but none with a known revenue: unknown, not 0
+    assert any(local_presence(tricky_full, AnalysisSettings(), Scope.parse(sc)).get_column("local_revenue").null_count() for sc in _scopes(tricky_full))
 
 
 def test_the_local_side_equals_the_servers_rows(tricky_full):

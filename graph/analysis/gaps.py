@@ -155,7 +155,8 @@ def _chain_rows(cs: ChainStructure, pres: dict[str, tuple], attrs: dict[str, dic
     labels = {s: _label(present, s, cs, pres[s][0], pres[s][2], settings) for s in cs.nodes}
     gap = [s for s in cs.nodes if labels[s] != "strong"]
     dependents = {s: sum(1 for d in cs.descendants[s] if present[d]) for s in gap}
-    demand = {s: float(sum(pres[t][1] for t in cs.successors[s])) for s in gap}
+    demand = {s: float(sum(pres[t][1] or 0.0 for t in cs.successors[s])) for s in gap}  # known revenue only
+    unknown = {s: any(pres[t][1] is None for t in cs.successors[s]) for s in gap}  # a downstream segment's revenue is unknown
     max_dep = max(dependents.values(), default=0)
     max_dem = max(demand.values(), default=0.0)
     w = settings.priority_weights
@@ -194,7 +195,7 @@ def _chain_rows(cs: ChainStructure, pres: dict[str, tuple], attrs: dict[str, dic
             }
             fr = {
                 "dependents": R.r_dependents(dependents[s]),
-                "demand": R.r_demand(demand[s], len(cs.successors[s])),
+                "demand": R.r_demand(demand[s], len(cs.successors[s]), unknown[s]),
                 "broken": R.r_broken(labels[s] == "broken"),
                 "key": R.r_key(key),
                 "category": R.r_category(cs.category, cat_w),

@@ -248,7 +248,9 @@ def segment_presence(
     -------
     polars.DataFrame
         Columns ``segment_id, chain_id, local_count, local_revenue,
-        above_scale_count, candidate_count, present``, sorted by segment_id.
+        above_scale_count, candidate_count, present``, sorted by segment_id;
+        ``local_revenue`` is 0 without local enterprises and null (unknown)
+        when none of them has a known revenue.
 
     Examples
     --------
@@ -286,9 +288,10 @@ def local_presence(view: GraphView, settings: AnalysisSettings, scope: Scope, ex
         per_ent = per_ent.join(exact, on=keys, how="left").with_columns(pl.coalesce("_w", "w").alias("w"))
     w = pl.col("w").clip(upper_bound=1.0)
     per_ent = per_ent.select("segment_id", "revenue", (pl.col("revenue").fill_null(0.0) * w).alias("p"))
+    known = pl.col("revenue").is_not_null().any()  # no enterprise with a known revenue: the sum is unknown, not 0
     return per_ent.group_by("segment_id").agg(
         pl.len().cast(pl.Int64).alias("local_count"),
-        ordered_sum("p").alias("local_revenue"),
+        pl.when(known).then(ordered_sum("p")).otherwise(None).alias("local_revenue"),
         (pl.col("revenue") >= settings.above_scale_revenue).fill_null(False).sum().cast(pl.Int64).alias("above_scale_count"),
     )
 
@@ -311,7 +314,8 @@ def _presence(view: GraphView, settings: AnalysisSettings, scope: Scope, extra: 
         .join(cand, on="segment_id", how="left")
         .with_columns(
             pl.col("local_count").fill_null(0),
-            pl.col("local_revenue").fill_null(0.0),
+            # 0 where no local enterprise is in the segment; null (unknown) where none of them has a revenue
+            pl.when(pl.col("local_count").is_null()).then(0.0).otherwise(pl.col("local_revenue")).alias("local_revenue"),
             pl.col("above_scale_count").fill_null(0),
             pl.col("candidate_count").fill_null(0),
         )

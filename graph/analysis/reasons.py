@@ -44,11 +44,18 @@ def r_dependents(n: int) -> str:
     return f"下游{n}个本地已有环节依赖此环节" if n else "下游无本地已有环节"
 
 
-def r_demand(revenue: float, n_direct: int) -> str:
+def r_demand(revenue: float, n_direct: int, unknown: bool = False) -> str:
+    """The demand factor's reason; ``unknown``: a direct downstream segment has local enterprises, none with a known revenue.
+
+    >>> r_demand(0.0, 1), r_demand(0.0, 1, unknown=True), r_demand(2500.0, 2, unknown=True)
+    ('直接下游本地营收为0', '直接下游本地营收无数据', '直接下游本地营收2500万元（部分企业无数据）')
+    """
     if n_direct == 0:
         return "无直接下游环节"
     if revenue <= 0:
-        return "直接下游本地营收为0"
+        return "直接下游本地营收无数据" if unknown else "直接下游本地营收为0"
+    if unknown:
+        return f"直接下游本地营收{money(revenue)}（部分企业无数据）"
     return f"直接下游本地营收{money(revenue)}"
 
 

@@ -45,7 +45,7 @@ class GapRow(_Model):
     label_zh: str
     label_reason: str = ""
     local_count: int = 0
-    local_revenue: float = 0.0
+    local_revenue: float | None = 0.0  # None: local enterprises, none with a known revenue
     above_scale_count: int = 0
     candidate_count: int = 0
     priority: float | None = None  # 0-100, None for strong

@@ -3,7 +3,8 @@
 ``indmap gaps`` / ``indmap chains`` on Neo4j (:func:`graph.stores.neo4j_scoped.add_presence`) ask the
 server for what analysis.md's 'Segment presence' takes from the local enterprises instead of reading
 them: per segment (itself and its sub-segments) the local enterprises in scope (``local_count``), their
-revenue weighted by ``min(1, Σ share)`` (``local_revenue``) and those at or above the above-scale
+revenue weighted by ``min(1, Σ share)`` (``local_revenue``; null when none of them has a known
+revenue: unknown, not 0) and those at or above the above-scale
 threshold (``above_scale_count``). One row per segment crosses Bolt.
 
 The walk starts at the local enterprises (``local = true``, indexed: about 5 % of a national graph) and
@@ -25,6 +26,6 @@ SCOPED_LOCAL_PRESENCE = (
     "WITH seg, e, collect(share) AS shares "
     "WITH seg, e.revenue AS rev, reduce(a = 0.0, x IN shares | a + x) AS w "
     "WITH seg, rev, coalesce(rev, 0.0) * (CASE WHEN w > 1.0 THEN 1.0 ELSE w END) AS p ORDER BY p "
-    "WITH seg, count(*) AS n, sum(CASE WHEN rev >= $above THEN 1 ELSE 0 END) AS above, collect(p) AS ps "
-    "RETURN collect([seg, n, reduce(a = 0.0, x IN ps | a + x), above]) AS rows"
+    "WITH seg, count(*) AS n, sum(CASE WHEN rev >= $above THEN 1 ELSE 0 END) AS above, count(rev) AS known, collect(p) AS ps "
+    "RETURN collect([seg, n, CASE WHEN known = 0 THEN null ELSE reduce(a = 0.0, x IN ps | a + x) END, above]) AS rows"
 )
