@@ -52,3 +52,11 @@ def test_cli_gap_table_shows_no_data(tmp_path, capsys):
     out = capsys.readouterr().out
     line = next(x for x in out.splitlines() if x.split()[1:2] == ["S3"])
     assert "无数据" in line and "0万元" not in line
+
+
+def test_weak_label_reason_does_not_claim_no_above_scale_firm_when_revenue_is_unknown():
+    rows = {r.segment_id: r for r in gaps(_blank_revenue(tiny_view(), "L2"), S).rows}
+    assert rows["S3"].label == "weak"  # labels unchanged: unknown revenue is not above scale (analysis.md)
+    assert rows["S3"].label_reason == "弱链：本地仅1家企业（少于3家），规上企业无数据（营收未填）"
+    small = {r.segment_id: r for r in gaps(tiny_view(), AnalysisSettings(above_scale_revenue=9000)).rows}
+    assert small["S3"].label_reason == "弱链：本地仅1家企业（少于3家），无规上企业"  # known revenue below the threshold

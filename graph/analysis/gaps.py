@@ -178,7 +178,7 @@ def _chain_rows(cs: ChainStructure, pres: dict[str, tuple], attrs: dict[str, dic
             key=key,
             label=labels[s],
             label_zh=GAP_LABEL_ZH[labels[s]],
-            label_reason=R.label_reason(labels[s], lc, above, settings.weak_min_count),
+            label_reason=R.label_reason(labels[s], lc, above, settings.weak_min_count, rev is None),
             local_count=lc,
             local_revenue=rev,
             above_scale_count=above,

@@ -22,7 +22,12 @@ def top_pct(frac: float) -> str:
 # ------------------------------------------------------------------ gap labels
 
 
-def label_reason(label: str, local_count: int, above_scale_count: int, weak_min_count: int) -> str:
+def label_reason(label: str, local_count: int, above_scale_count: int, weak_min_count: int, revenue_unknown: bool = False) -> str:
+    """The label's reason; ``revenue_unknown``: none of the local enterprises has a known revenue.
+
+    >>> label_reason("weak", 1, 0, 3), label_reason("weak", 4, 0, 3, revenue_unknown=True)
+    ('弱链：本地仅1家企业（少于3家），无规上企业', '弱链：规上企业无数据（营收未填）')
+    """
     if label == "broken":
         return "断链：上下游本地均有企业，中间缺失"
     if label == "missing":
@@ -32,7 +37,7 @@ def label_reason(label: str, local_count: int, above_scale_count: int, weak_min_
         if local_count < weak_min_count:
             parts.append(f"本地仅{local_count}家企业（少于{weak_min_count}家）")
         if above_scale_count == 0:
-            parts.append("无规上企业")
+            parts.append("规上企业无数据（营收未填）" if revenue_unknown else "无规上企业")
         return "弱链：" + "，".join(parts)
     return f"强链：本地{local_count}家企业，其中规上{above_scale_count}家"
 
