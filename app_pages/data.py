@@ -11,6 +11,7 @@ import streamlit as st
 
 from graph.i18n import NODE_LABEL_ZH, NOT_APPLICABLE, REL_TYPE_ZH, SEVERITY_ZH
 from ingest.safety import file_kind
+from ingest.versions import SOURCE_ZH
 from graph.schema import TABLES
 from webapp.auth import current
 from webapp.context import ctx, empty_store_message, ingest_command
@@ -122,7 +123,7 @@ else:
     st.success("导入时没有错误或警告。")
 finish_lines(meta)
 if meta.get("author") or meta.get("source"):
-    how = {"ingest": "命令行导入", "upload": "上传", "restore": "恢复"}.get(str(meta.get("source")), "导入")
+    how = SOURCE_ZH.get(str(meta.get("source")), "导入")
     st.caption(f"{how}{('，操作人 ' + str(meta['author'])) if meta.get('author') else ''}{('；上传的文件：' + str(meta['uploaded_files'])) if meta.get('uploaded_files') else ''}")
 versions_section(c, current_author(), acc.can("edit"))
 
@@ -163,6 +164,8 @@ with p1:
                 for x in srcs:
                     st.markdown(f"- {md(x)}")
     for key, zh in (("sources", "来源"), ("source", "来源"), ("provenance", "出处"), ("license", "许可"), ("readme", "说明")):
+        if key == "source" and str(meta.get(key)) in SOURCE_ZH:
+            continue  # how the data came in (ingest/upload/restore): said in Chinese under the report above
         if meta.get(key):
             st.markdown(f"**{zh}**")
             val = meta[key]

@@ -415,3 +415,19 @@ def test_report_buttons_word_and_pdf(app, page):
     at = app(page)
     labels = [el.proto.label for el in at.get("download_button")]
     assert "生成报告（Word）" in labels and "生成报告（PDF）" in labels, labels
+
+
+def test_data_page_says_how_the_data_came_in_chinese_once(tmp_path, monkeypatch):
+    """The 数据来源 section printed the raw key of how the data came in ("**来源** ingest" / "upload")."""
+    path = tmp_path / "g.lbug"
+    s = EmbeddedStore(path, read_only=False)
+    s.write(small_tables(), meta={"dataset": "企业名单.xlsx", "source": "upload", "author": "张编辑"})
+    s.close()
+    monkeypatch.setenv("INDMAP_STORE", str(path))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page(PAGES["data"][0]).run()
+    assert not at.exception
+    assert not [m.value for m in at.markdown if m.value.strip() in ("upload", "ingest", "restore")]
+    assert any("上传，操作人 张编辑" in c.value for c in at.caption)
