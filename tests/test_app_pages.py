@@ -431,3 +431,22 @@ def test_data_page_says_how_the_data_came_in_chinese_once(tmp_path, monkeypatch)
     assert not at.exception
     assert not [m.value for m in at.markdown if m.value.strip() in ("upload", "ingest", "restore")]
     assert any("上传，操作人 张编辑" in c.value for c in at.caption)
+
+
+def test_data_page_says_when_uploaded_firms_landed_on_no_segment(tmp_path, monkeypatch):
+    """A bureau uploaded its firm list (names only): none could be auto-linked, and the report said nothing --
+    the firms silently counted in no chain."""
+    path = tmp_path / "g.lbug"
+    s = EmbeddedStore(path, read_only=False)
+    linking = {"unlinked": 3, "considered": 1, "linked": 1, "links": 2}
+    s.write(small_tables(), meta={"dataset": "企业名单.xlsx", "source": "upload", "linking": linking})
+    s.close()
+    monkeypatch.setenv("INDMAP_STORE", str(path))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page(PAGES["data"][0]).run()
+    assert not at.exception
+    text = texts(at)
+    assert "1 家挂上 2 条待核实挂接" in text
+    assert "2 家企业没有所属环节" in text and "不计入任何产业链" in text

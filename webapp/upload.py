@@ -229,6 +229,10 @@ def finish_lines(meta: dict) -> None:
     if link.get("considered"):
         st.markdown(f"- **自动挂接**：{link['considered']} 家没有环节的企业有国标行业/主营产品/经营范围，{link.get('linked', 0)} 家挂上 "
                     f"{link.get('links', 0)} 条待核实挂接（在 “挂接审核” 页确认）。")  # fmt: skip
+    bare = int(link.get("unlinked") or 0) - int(link.get("considered") or 0)  # no link, and nothing to link them by
+    if bare > 0:
+        st.markdown(f"- **未挂到环节**：{bare} 家企业没有所属环节，也没有国标行业、主营产品或经营范围可供自动挂接，"
+                    "不计入任何产业链的分析：在企业环节表（enterprise_segments）中补上它们的环节，或补充主营产品后重新导入。")  # fmt: skip
     if rev.get("applied") or rev.get("not_applied"):
         st.markdown(f"- **人工审核**：应用 {rev['applied']} 条（确认 {rev['accept']}、否决 {rev['reject']}、改挂 {rev['move']}）"
                     + (f"；{rev['not_applied']} 条未能应用（企业或环节已不在数据中）" if rev.get("not_applied") else "") + "。")  # fmt: skip
