@@ -450,3 +450,30 @@ def test_data_page_says_when_uploaded_firms_landed_on_no_segment(tmp_path, monke
     text = texts(at)
     assert "1 家挂上 2 条待核实挂接" in text
     assert "2 家企业没有所属环节" in text and "不计入任何产业链" in text
+
+
+def test_upload_takes_an_old_xls_to_refuse_it_in_chinese(app):
+    """An .xls was stopped by the uploader's own filter with 'application/vnd.ms-excel files are not allowed.'
+    (English, no fix); taken in, the upload refuses it with the Chinese message and the fix (另存为 .xlsx)."""
+    from graph.settings import Settings
+    from ingest.upload import unpack
+    from tests.test_upload import Up
+
+    at = app("data")
+    (up,) = at.get("file_uploader")
+    assert ".xls" in up.proto.type and {".xlsx", ".csv", ".zip"} <= set(up.proto.type)
+    got = unpack([Up("企业名单.xls", b"\xd0\xcf\x11\xe0junk")], Settings())
+    (err,) = [i for i in got.issues if i.severity == "error"]
+    assert "企业名单.xls" in err.message and "另存为" in err.fix
+
+
+def test_upload_issue_table_shows_a_dash_not_none_where_row_column_value_do_not_apply():
+    """A refused file (a file-level issue: no row, column or value) showed grey 'None' in 行/列/值."""
+    from ingest.issues import issue
+    from webapp.upload import issues_frame
+
+    frame = issues_frame([issue("upload_bad_type", file="企业名单.xls", fix="另存为 .xlsx"),
+                          issue("bad_enum", file="segments.csv", row=5, column="stage", column_zh="环节位置", value="中间", allowed="上游")])  # fmt: skip
+    assert frame.null_count().sum_horizontal().item() == 0
+    assert frame.row(0)[2:5] == ("—", "—", "—")
+    assert frame.row(1)[2:5] == ("5", "stage/环节位置", "中间")

@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from graph.i18n import SEVERITY_ZH
+from graph.i18n import NOT_APPLICABLE, SEVERITY_ZH
 from graph.schema import TABLES
 from graph.stores import StoreError
 from graph.workspace import WorkspaceError, open_workspace
@@ -36,24 +36,24 @@ IGNORE = "（不导入）"
 MODE_ZH = {"merge": "合并（按编号更新、添加）", "replace": "替换整张表"}
 
 ISSUE_COLUMNS = {
-    "severity": "级别", "file": "文件", "row": st.column_config.NumberColumn("行", format="%d"), "column": "列", "value": "值",
+    "severity": "级别", "file": "文件", "row": "行", "column": "列", "value": "值",
     "message": st.column_config.TextColumn("问题", width="large"), "fix": st.column_config.TextColumn("改法", width="large"),
 }  # fmt: skip
 
 
 def issues_frame(items: list) -> pl.DataFrame:
     """Issues (models or dicts) as the Chinese table people read: 级别, 文件, 行, 列, 值, 问题, 改法."""
-    rows = []
+    rows, na = [], NOT_APPLICABLE  # "—" where a row, column or value does not apply (a whole file refused)
     for i in items:
         d = i if isinstance(i, dict) else i.model_dump()
         col = d.get("column")
         rows.append({
-            "severity": SEVERITY_ZH.get(d.get("severity") or "", SEVERITY_ZH["warning"]), "file": d.get("file"), "row": d.get("row"),
-            "column": f"{col}/{d['column_zh']}" if col and d.get("column_zh") else col, "value": d.get("value"),
-            "message": d.get("message"), "fix": d.get("fix"),
+            "severity": SEVERITY_ZH.get(d.get("severity") or "", SEVERITY_ZH["warning"]), "file": d.get("file") or na,
+            "row": na if d.get("row") is None else str(d["row"]),
+            "column": (f"{col}/{d['column_zh']}" if col and d.get("column_zh") else col) or na,
+            "value": na if d.get("value") in (None, "") else str(d["value"]), "message": d.get("message") or na, "fix": d.get("fix") or na,
         })  # fmt: skip
-    schema = {"severity": pl.Utf8, "file": pl.Utf8, "row": pl.Int64, "column": pl.Utf8, "value": pl.Utf8, "message": pl.Utf8, "fix": pl.Utf8}
-    return pl.DataFrame(rows, schema=schema)
+    return pl.DataFrame(rows, schema=dict.fromkeys(("severity", "file", "row", "column", "value", "message", "fix"), pl.Utf8))
 
 
 ISSUE_EXPORT = {"severity": "级别", "file": "文件", "row": "行", "column": "列", "value": "值", "message": "问题", "fix": "改法"}
@@ -283,7 +283,8 @@ def upload_section(c: Ctx, author: str | None) -> None:
     st.caption(f"一个 .xlsx 工作簿、若干 .csv 文件，或它们的 .zip 压缩包（共不超过 {c.settings.upload_max_mb} MB）。可以是完整数据集，也可以只有几张表"
                "（其余保留现有数据）。表头不是本系统的写法时（如企业信息查询平台导出的名单），在下面对应列。先整体校验，点“导入”才写入。")  # fmt: skip
     st.html(UPLOADER_ZH_CSS)
-    files = st.file_uploader("选择文件", type=["xlsx", "csv", "zip"], accept_multiple_files=True, key="up_files",
+    # .xls too: taken in to be refused with the Chinese fix (另存为 .xlsx), not by the uploader's English filter
+    files = st.file_uploader("选择文件", type=["xlsx", "csv", "zip", "xls"], accept_multiple_files=True, key="up_files",
                              max_upload_size=max(c.settings.upload_max_mb * 3, 300))  # fmt: skip
     if not files:
         _reset()
