@@ -125,9 +125,11 @@ def _print_finish(meta: dict) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from graph.stores.heap import map_large_blocks
     from ingest.colmap import MappingError
-    from ingest.pipeline import StaleUpload, commit, dataset_info, keep_report, prepare_path
+    from ingest.pipeline import Invalid, StaleUpload, commit, keep_report, prepare_path
 
+    map_large_blocks()  # what the second phase's thread freed goes back before the snapshot (the peak)
     settings = settings_from_args(args)
     try:
         mapping = resolve_mapping(settings, args.mapping)
@@ -135,31 +137,28 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     t0 = time.perf_counter()
-    prep = prepare_path(settings, args.dataset, mapping)
-    if args.report:
-        Path(args.report).write_text(prep.report, encoding="utf-8")
-    for issue in prep.result.issues:
-        print(str(issue), file=sys.stderr)
-    _, warning = dataset_info(Path(args.dataset))
-    if warning:
-        print(warning, file=sys.stderr)
-    if not prep.ok:
-        keep_report(settings.store, prep.report, str(args.dataset), ok=False)
-        res = prep.result
-        print(
-            f"\n数据有 {len(res.errors)} 个错误、{len(res.warnings)} 个警告：未写入任何数据，原数据库保持不变。"
-            f"修正上面列出的行后重新运行 `indmap ingest {args.dataset}`。",
-            file=sys.stderr,
-        )
-        return 1
+    # a CSV folder's second phase of validation runs while the store copies what the first found valid
+    prep = prepare_path(settings, args.dataset, mapping, early=True)
+    overlapped = prep.pending is not None
+    if not overlapped:
+        _show_issues(args, prep)
+        if not prep.ok:
+            return _refuse(args, settings, prep)
     progress = _Progress(enabled=not args.quiet and sys.stderr.isatty())
     try:
         done = commit(prep, author=_os_user(), progress=progress)
+    except Invalid:
+        _show_issues(args, prep)
+        return _refuse(args, settings, prep)
     except (StoreError, StaleUpload) as exc:  # busy, disk full, server gone: nothing was swapped in
+        if overlapped:
+            _show_issues(args, prep)
         print(f"导入失败：{exc}", file=sys.stderr)
         if not isinstance(exc, StoreBusy):  # a busy store's report belongs to the writer that holds it
             keep_report(settings.store, prep.report, str(args.dataset), ok=False, failure=str(exc))
         return 3
+    if overlapped:
+        _show_issues(args, prep)
     for w in done.warnings:
         print(w, file=sys.stderr)
     total = time.perf_counter() - t0
@@ -171,6 +170,33 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if done.version:
         print(f"数据版本 {done.version}（{settings.datasets_path}）：上传合并与恢复以它为准。")
     return _print_snapshot(settings, done)
+
+
+def _show_issues(args: argparse.Namespace, prep: Any) -> None:
+    """The validation's issues (and the report file) once validation is through."""
+    from ingest.pipeline import dataset_info
+
+    if args.report:
+        Path(args.report).write_text(prep.report, encoding="utf-8")
+    for issue in prep.result.issues:
+        print(str(issue), file=sys.stderr)
+    _, warning = dataset_info(Path(args.dataset))
+    if warning:
+        print(warning, file=sys.stderr)
+
+
+def _refuse(args: argparse.Namespace, settings: Any, prep: Any) -> int:
+    """The dataset has errors: nothing written, the report kept, how to go on."""
+    from ingest.pipeline import keep_report
+
+    keep_report(settings.store, prep.report, str(args.dataset), ok=False)
+    res = prep.result
+    print(
+        f"\n数据有 {len(res.errors)} 个错误、{len(res.warnings)} 个警告：未写入任何数据，原数据库保持不变。"
+        f"修正上面列出的行后重新运行 `indmap ingest {args.dataset}`。",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def _os_user() -> str:

@@ -7,7 +7,7 @@ store holds the graph. Pure functions over polars frames; no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 import polars as pl
 
@@ -86,6 +86,25 @@ def iter_frames(tables: Mapping[str, pl.DataFrame]) -> Iterator[tuple[str, str, 
         yield "node", label, node_frame(spec, tables)
     for rtype, spec in RELS.items():
         yield "rel", rtype, rel_frame(spec, tables)
+
+
+def iter_frames_then(tables: Mapping[str, pl.DataFrame], more: Callable[[], Mapping[str, pl.DataFrame]]) -> Iterator[tuple[str, str, pl.DataFrame]]:
+    """:func:`iter_frames` for tables that come in two parts: first every frame made only of ``tables``,
+    then, from what ``more()`` gives (it may wait for the rest, or raise), the frames that need the rest.
+
+    Each part in :func:`iter_frames` order (node labels before relationship types). ``tables`` must hold
+    the tables the second part's relationships start or end at (their node labels come first).
+    """
+    specs = [("node", label, spec) for label, spec in NODES.items()] + [("rel", rtype, spec) for rtype, spec in RELS.items()]
+    later = [s for s in specs if s[2].table not in tables]
+    for kind, name, spec in specs:
+        if spec.table in tables:
+            yield kind, name, node_frame(spec, tables) if kind == "node" else rel_frame(spec, tables)  # type: ignore[arg-type]
+    if not later:
+        return
+    tables = more()
+    for kind, name, spec in later:
+        yield kind, name, node_frame(spec, tables) if kind == "node" else rel_frame(spec, tables)  # type: ignore[arg-type]
 
 
 # Tables that exist only as relationships; every other table is read from its nodes.

@@ -52,7 +52,10 @@ def conform(table: str, df: pl.DataFrame | None) -> pl.DataFrame:
     cols = []
     for name, dtype in schema.items():
         if name in df.columns:
-            cols.append(df.get_column(name).cast(dtype, strict=False).alias(name))
+            # a column already typed is kept as it is: a cast of a list column to its own type copies it into one
+            # chunk, and a frame whose columns are chunked apart is copied whole (every column) by its next select
+            s = df.get_column(name)
+            cols.append((s if s.dtype == dtype else s.cast(dtype, strict=False)).alias(name))
         else:
             cols.append(pl.lit(None, dtype=dtype).alias(name))
     if not cols:

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterator
 
 import polars as pl
 
@@ -340,22 +341,31 @@ def read_xlsx(
 # ---------------------------------------------------------------- dataset
 
 
-def read_csv_folder(folder: Path, issues: IssueList, limits: ReadLimits = ReadLimits(), mapping: MappingProfile | None = None) -> dict[str, RawTable]:
-    out: dict[str, RawTable] = {}
+def list_csv_folder(folder: Path, issues_of: Callable[[int], IssueList], mapping: MappingProfile | None = None) -> Iterator[tuple[int, Path, str]]:
+    """The CSV files of ``folder`` to read, in name order: ``(position, path, table)``, one at a time.
+
+    Files refused, unknown or not regular are reported into ``issues_of(position)`` and left out.
+    """
     allowed = "、".join(t.file for t in TABLES.values())
-    for path in sorted(folder.iterdir()):
+    for i, path in enumerate(sorted(folder.iterdir())):
         if path.suffix.lower() != ".csv" or _ignored(path.name):
             continue
         kind = file_kind(path)
         if kind:  # a link (regions.csv -> /etc/shadow) or a FIFO/device: refused, nothing of it read or shown
-            _refused(issues, path.name, Refused("refused_file", kind=kind))
+            _refused(issues_of(i), path.name, Refused("refused_file", kind=kind))
             continue
         if not path.is_file():
             continue
         tname = table_for_name(path.stem) or (mapping.table_for_file(path.name) if mapping else None)
         if tname is None:
-            issues.add(issue("unknown_file", file=path.name, allowed=allowed))
+            issues_of(i).add(issue("unknown_file", file=path.name, allowed=allowed))
             continue
+        yield i, path, tname
+
+
+def read_csv_folder(folder: Path, issues: IssueList, limits: ReadLimits = ReadLimits(), mapping: MappingProfile | None = None) -> dict[str, RawTable]:
+    out: dict[str, RawTable] = {}
+    for _, path, tname in list_csv_folder(folder, lambda _: issues, mapping):
         if tname in out:
             issues.add(issue("duplicate_table", file=path.name, table=tname, value=f"{out[tname].file}、{path.name}"))
             continue

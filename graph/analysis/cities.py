@@ -127,7 +127,7 @@ def _local_regions(view: GraphView) -> Counter:
     """How many local enterprises per region: each its own ``region_code``, else its park's region."""
     require_every_local(view)
     park_region = view.parks.select(pl.col("id").alias("park_id"), pl.col("region_code").alias("park_region"))
-    loc = view.enterprises.filter(pl.col("local").fill_null(False)).select("region_code", "park_id")
+    loc = view.enterprises.select("region_code", "park_id", "local").filter(pl.col("local").fill_null(False)).drop("local")
     region = loc.join(park_region, on="park_id", how="left").select(
         pl.when(pl.col("region_code").fill_null("") != "").then(pl.col("region_code")).otherwise(pl.col("park_region")).alias("r")
     )
@@ -205,7 +205,7 @@ def own_parks(view: GraphView, settings: AnalysisSettings) -> set[str]:
         if home(view, settings).code is None:
             return frozenset(places.get_column("park_id").to_list())
         require_every_local(view)
-        with_locals = view.enterprises.filter(pl.col("local").fill_null(False)).get_column("park_id").drop_nulls().unique().to_list()
+        with_locals = view.enterprises.select("park_id", "local").filter(pl.col("local").fill_null(False)).get_column("park_id").drop_nulls().unique().to_list()
         return frozenset(places.filter(pl.col("home")).get_column("park_id").to_list()) | frozenset(with_locals)
 
     return set(memo(view, ("own_parks", settings.home_region), build))

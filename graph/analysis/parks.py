@@ -67,7 +67,8 @@ def _roots(view: GraphView) -> pl.DataFrame:
 
 def _park_enterprises(view: GraphView) -> pl.DataFrame:
     require_every_local(view)
-    return view.enterprises.filter(pl.col("local").fill_null(False) & pl.col("park_id").is_not_null()).select(
+    ent = view.enterprises.select("id", "park_id", "revenue", "local")  # first: a filter copies every column it is given
+    return ent.filter(pl.col("local").fill_null(False) & pl.col("park_id").is_not_null()).select(
         pl.col("id").alias("enterprise_id"), "park_id", "revenue"
     )
 

@@ -28,7 +28,7 @@ from graph.view import GraphView
 def _members(view: GraphView, parks: set[str]) -> pl.DataFrame:
     """Local enterprises of the given parks: ``enterprise_id``, ``park_id``."""
     require_every_local(view)
-    loc = view.enterprises.filter(pl.col("local").fill_null(False) & pl.col("park_id").is_in(sorted(parks)))
+    loc = view.enterprises.select("id", "park_id", "local").filter(pl.col("local").fill_null(False) & pl.col("park_id").is_in(sorted(parks)))
     return loc.select(pl.col("id").alias("enterprise_id"), "park_id").unique()
 
 

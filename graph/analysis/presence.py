@@ -221,7 +221,7 @@ def whatif_ready(view: GraphView, extra: ExtraLocal) -> bool:
     """
     if not view.scoped or not extra:
         return True
-    whole = set(view.aggregates.get("complete_rows", ())) | set(view.enterprises.filter(pl.col("local").fill_null(False)).get_column("id").to_list())
+    whole = set(view.aggregates.get("complete_rows", ())) | set(view.enterprises.select("id", "local").filter(pl.col("local").fill_null(False)).get_column("id").to_list())
     return {e for e, _ in extra} <= whole and view.aggregates.get("candidate_counts") is not None
 
 

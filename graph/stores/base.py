@@ -63,6 +63,11 @@ class WriteFailed(StoreError):
     """A write failed (disk full, engine error); nothing was swapped in and the previous store is intact."""
 
 
+class WriteAborted(Exception):
+    """Raised by a write's ``late`` callback (the caller's, e.g. its last tables turned out invalid): the write
+    stops, nothing is swapped in, the staged file and view are removed, and this is re-raised unchanged."""
+
+
 class QueryRefused(StoreError):
     """The console refused a query before it ran (writes, file access, ...)."""
 

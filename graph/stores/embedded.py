@@ -1,11 +1,10 @@
 """The embedded store: one LadybugDB file on disk, no server.
 
-Writing is a full refresh into a new file beside the target, which is then
-swapped in with :func:`os.replace` (atomic on POSIX). A reader that had the old
-file open keeps reading it until it reopens; a writer killed half-way leaves
-only a stray temporary file (removed by the next write) and the previous store
-intact. Readers open the file read-only, so several processes can read at
-once, and reopen when :meth:`EmbeddedStore.version` changes.
+Writing is a full refresh into a new file beside the target, which is then swapped in with
+:func:`os.replace` (atomic on POSIX). A reader that had the old file open keeps reading it until
+it reopens; a writer killed half-way leaves only a stray temporary file (removed by the next
+write) and the previous store intact. Readers open the file read-only, so several processes can
+read at once, and reopen when :meth:`EmbeddedStore.version` changes.
 
 Bulk loading is ``COPY`` per node label / relationship type from a Parquet file written
 from the frame just before (the engine streams it; see :func:`~graph.stores.overlap.write_part`); ``MERGE`` per
@@ -25,20 +24,21 @@ import time
 import uuid
 from pathlib import Path
 from collections.abc import Mapping
-from typing import Any, Iterator
+from functools import partial
+from typing import Any, Callable, Iterator
 
 import ladybug as lb
 import polars as pl
 
 from graph import queries as Q
 from graph.guard import console_query
-from graph.mapping import iter_frames, tables_from_graph
+from graph.mapping import iter_frames, iter_frames_then, tables_from_graph
 from graph.schema import NODES, RELS, TABLES
 from graph.settings import Settings
-from graph.stores.base import LoadReport, ProgressFn, QueryResult, Steps, StoreError, WriteFailed, query_failed, take_rows
+from graph.stores.base import LoadReport, ProgressFn, QueryResult, Steps, StoreError, WriteAborted, WriteFailed, query_failed, take_rows
 from graph.stores.heap import trim_heap
 from graph.stores import overlap, viewfile
-from graph.stores.overlap import Beside
+from graph.stores.overlap import Beside, Late
 from graph.stores.lock import file_lock
 from graph.view import GraphView
 
@@ -123,7 +123,7 @@ class EmbeddedStore:
             if not viewfile.pid_alive(pid):
                 shutil.rmtree(f, ignore_errors=True) if f.is_dir() else f.unlink(missing_ok=True)
 
-    def write(self, tables: Mapping[str, pl.DataFrame], meta: dict | None = None, progress: ProgressFn | None = None, *, release: bool = False, beside: Beside | None = None) -> LoadReport:
+    def write(self, tables: Mapping[str, pl.DataFrame], meta: dict | None = None, progress: ProgressFn | None = None, *, release: bool = False, beside: Beside | None = None, late: Late | None = None) -> LoadReport:
         """Write ``tables`` as a new graph file and swap it in atomically (one writer at a time).
 
         The analysis view of the new generation is written beside it first, table by table
@@ -140,11 +140,13 @@ class EmbeddedStore:
         ``beside(view)`` runs on the staged view in a worker thread during the copy (:mod:`~graph.stores.overlap`),
         joined before this returns or raises; its outcome (a done future) is ``report.beside``.
 
-        Raises :class:`~graph.stores.base.StoreBusy` when another writer holds the
-        store for longer than ``write_lock_wait_s``, and
-        :class:`~graph.stores.base.WriteFailed` when writing the new file fails
-        (disk full, ...): then nothing was swapped in and the previous store is
-        intact.
+        ``late``: ``tables`` holds some tables, copied first; ``late()`` gives the rest and the meta
+        (:func:`~graph.stores.overlap.late_tables`); a :class:`~graph.stores.base.WriteAborted` it raises
+        is raised here unchanged, nothing swapped in, the staged file and view removed.
+
+        Raises :class:`~graph.stores.base.StoreBusy` when another writer holds the store for longer than
+        ``write_lock_wait_s``, and :class:`~graph.stores.base.WriteFailed` when writing the new file fails
+        (disk full, ...): then nothing was swapped in and the previous store is intact.
         """
         t0 = time.perf_counter()
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -155,18 +157,22 @@ class EmbeddedStore:
             meta = dict(meta or {}, generation=generation)
             writer: viewfile.ViewWriter | None = None
             worker: overlap.Worker | None = None
-            failure = None
+            failure: str | WriteAborted | None = None
             try:
-                writer = self._view_writer(tables, release)
+                writer = overlap.view_writer(viewfile.view_root(self.path), tables, release, complete=late is None)
                 if release:
                     gc.collect()  # frames handed over may sit in reference cycles of the validation: free them now
-                worker = overlap.Worker(beside, overlap.staged_view(writer, meta)) if beside else None
+                worker = overlap.Worker(beside, partial(overlap.staged_view, writer, meta)) if beside else None
                 # released: the frames come from the staged view, one mapping at a time (unmapped after its copy)
-                report = self._write_file(tmp, writer.staged() if release else tables, meta, progress, worker)
+                frames = writer.staged() if release else tables
+                more = partial(overlap.late_tables, writer, tables, meta, late, release) if late is not None else None
+                report = self._write_file(tmp, frames, meta, progress, worker, **({"more": more} if more else {}))
                 with open(tmp, "rb") as fh:
                     os.fsync(fh.fileno())
                 writer.publish(generation, _version_of(tmp), meta)
                 done = worker.join() if worker is not None else None
+            except WriteAborted as exc:  # the caller's: raised again as it is
+                failure = exc
             except Exception as exc:  # noqa: BLE001 - every failure is reported the same honest way
                 failure = _write_failure(exc, self.location)
             finally:
@@ -177,33 +183,26 @@ class EmbeddedStore:
                 _remove_tmp(tmp)
                 if writer is not None:
                     writer.discard()
-                raise WriteFailed(failure)
-            with self._lock:
-                os.replace(tmp, self.path)
-                Path(self.location + ".wal").unlink(missing_ok=True)
-                dfd = os.open(self.path.parent, os.O_RDONLY)
-                try:
-                    os.fsync(dfd)
-                finally:
-                    os.close(dfd)
+                raise failure if isinstance(failure, WriteAborted) else WriteFailed(failure)
+            self._swap(tmp)
             viewfile.prune(viewfile.view_root(self.path), keep={generation})
         report.seconds, report.beside = time.perf_counter() - t0, done
         return report
 
-    def _view_writer(self, tables: Mapping[str, pl.DataFrame], release: bool = False) -> viewfile.ViewWriter:
-        """A staging writer holding ``tables`` (one Arrow IPC file each) and the derived indexes;
-        ``release``: each table of the dict ``tables`` replaced by its staged (memory-mapped) copy."""
-        writer = viewfile.ViewWriter(viewfile.view_root(self.path))
-        for name in TABLES:
-            writer.add(name, tables.get(name))
-            if release and name in tables:
-                tables[name] = writer.staged()[name]  # type: ignore[index] - a dict when released
-        writer.add_indexes()
-        return writer
+    def _swap(self, tmp: Path) -> None:  # atomic; the directory fsynced
+        with self._lock:
+            os.replace(tmp, self.path)
+            Path(self.location + ".wal").unlink(missing_ok=True)
+            dfd = os.open(self.path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
 
-    def _write_file(self, tmp: Path, tables: Mapping[str, pl.DataFrame], meta: dict, progress: ProgressFn | None, worker: overlap.Worker | None = None) -> LoadReport:
+    def _write_file(self, tmp: Path, tables: Mapping[str, pl.DataFrame], meta: dict, progress: ProgressFn | None, worker: overlap.Worker | None = None, more: Callable[[], Mapping[str, pl.DataFrame]] | None = None) -> LoadReport:
         """The new graph in ``tmp`` (closed, checkpointed), one frame at a time; raises on any failure.
-        ``worker`` starts with the copy of :data:`~graph.stores.overlap.BESIDE_FROM`."""
+        ``worker`` starts with the copy of :data:`~graph.stores.overlap.BESIDE_FROM`; ``more``: the rest of
+        the tables (:func:`~graph.mapping.iter_frames_then`)."""
         tick = Steps(len(NODES) + len(RELS) + 2, progress)  # schema, tables, meta
         report = LoadReport()
         db = lb.Database(str(tmp), buffer_pool_size=self._buffer_pool())
@@ -214,7 +213,8 @@ class EmbeddedStore:
             tick("schema")
             parts = _parts_dir(tmp)
             parts.mkdir()
-            ahead = overlap.PartWriter(iter_frames(tables), parts)  # the engine reads files: no frame held while it copies
+            frames = iter_frames(tables) if more is None else iter_frames_then(tables, more)
+            ahead = overlap.PartWriter(frames, parts)  # the engine reads files: no frame held while it copies
             try:
                 for kind, name, rows, part in ahead:
                     if name == overlap.BESIDE_FROM and worker is not None:

@@ -6,7 +6,44 @@ import ctypes
 import ctypes.util
 from typing import Any
 
-_LIBC: Any = None  # the C library once loaded; False where it has no malloc_trim
+_LIBC: Any = None  # the C library once loaded; False where it has no malloc_trim / mallopt
+
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter (malloc.h)
+
+#: blocks of this size or larger get a mapping of their own (:func:`map_large_blocks`)
+LARGE_BLOCK = 1 << 20
+
+
+def _libc() -> Any:
+    global _LIBC
+    if _LIBC is None:
+        try:
+            _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+            _LIBC.malloc_trim.argtypes = [ctypes.c_size_t]
+            _LIBC.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+        except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim or tune
+            _LIBC = False
+    return _LIBC
+
+
+def map_large_blocks(size: int = LARGE_BLOCK) -> bool:
+    """Have glibc give every block of ``size`` bytes or more a mapping of its own, unmapped when freed
+    (``mallopt(M_MMAP_THRESHOLD)``); False where there is no glibc.
+
+    By default glibc raises that threshold (up to 32 MB) each time a mapped block is freed, and its
+    trim threshold to twice that: after the CSV reader's 16 MB pieces, blocks up to 32 MB come from
+    the heap, and the heap of a second thread (the two-phase ingest validates its last tables in the
+    thread writing the Parquet parts) keeps up to 32 MB free at its top, which :func:`trim_heap` does
+    not return (it shrinks the top of the main heap only). Measured at 1M enterprises: 17 MB more
+    resident from the second phase to the end of the run (the snapshot, where the peak is); gone with
+    this. Setting it fixes both thresholds (trim at glibc's 128 KB default). Process-wide: for a
+    one-shot command (``indmap ingest``).
+
+    >>> isinstance(map_large_blocks(), bool)
+    True
+    """
+    libc = _libc()
+    return bool(libc) and bool(libc.mallopt(M_MMAP_THRESHOLD, size))
 
 
 def trim_heap() -> bool:
@@ -19,11 +56,5 @@ def trim_heap() -> bool:
     >>> isinstance(trim_heap(), bool)
     True
     """
-    global _LIBC
-    if _LIBC is None:
-        try:
-            _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-            _LIBC.malloc_trim.argtypes = [ctypes.c_size_t]
-        except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim
-            _LIBC = False
-    return bool(_LIBC) and bool(_LIBC.malloc_trim(0))
+    libc = _libc()
+    return bool(libc) and bool(libc.malloc_trim(0))

@@ -10,23 +10,69 @@ view (:class:`Worker`). This pays only where the engine leaves the other core id
 
 from __future__ import annotations
 
+import gc
 import queue
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import polars as pl
 
+from graph.schema import TABLES
 from graph.stores import viewfile
+from graph.stores.heap import trim_heap
 from graph.view import GraphView
 
 #: what a write may run beside its copy: called once with the view being written
 Beside = Callable[[GraphView], Any]
 
+#: the rest of a write's tables and its meta, given while the first tables are copied
+#: (:meth:`graph.stores.embedded.EmbeddedStore.write` ``late``)
+Late = Callable[[], tuple[Mapping[str, pl.DataFrame], dict]]
+
 #: the copy a :class:`Worker` starts with: the ones before it need the most memory (``Enterprise``
 #: and ``OPERATES_IN``: at 1M, +~630 MB for the snapshot beside them took the peak to 1.2 GB, measured)
 BESIDE_FROM = "SUPPLIES_TO"
+
+
+def view_writer(root: Path, tables: Mapping[str, pl.DataFrame], release: bool = False, complete: bool = True) -> viewfile.ViewWriter:
+    """A staging writer under ``root`` holding ``tables`` (one Arrow IPC file each) and the derived indexes;
+    ``release``: each table of the dict ``tables`` replaced by its staged (memory-mapped) copy.
+    ``complete=False``: only the tables in ``tables`` (the rest come later: :func:`late_tables`)."""
+    writer = viewfile.ViewWriter(root)
+    for name in TABLES:
+        if complete or name in tables:
+            writer.add(name, tables.get(name))
+        if release and name in tables:
+            tables[name] = writer.staged()[name]  # type: ignore[index] - a dict when released
+    if complete:
+        writer.add_indexes()
+    return writer
+
+
+def late_tables(writer: viewfile.ViewWriter, tables: Mapping[str, pl.DataFrame], meta: dict, late: Late, release: bool) -> Mapping[str, pl.DataFrame]:
+    """The rest of a write's tables from ``late()``, staged like the first (:func:`view_writer`); ``meta``
+    updated with the one it gives.
+
+    For a write whose last tables are still being validated: the copy starts with the node labels and
+    relationship types made of the first tables alone (:func:`~graph.mapping.iter_frames_then`); once their
+    parts are ahead, this runs in the :class:`PartWriter`'s thread (``late()`` may take its time: the
+    engine copies meanwhile), and the frames of the rest are copied next.
+    """
+    rest, given = late()
+    rest = dict(rest)
+    gc.collect()  # what the validation left in reference cycles goes before the largest table is ordered
+    trim_heap()
+    for name in TABLES:
+        if name not in writer.files:
+            writer.add(name, rest.get(name))
+            if release and name in rest:
+                tables[name] = writer.staged()[name]  # type: ignore[index] - a dict when released
+                del rest[name]  # the in-memory frame goes now, before the next table is ordered and written
+    writer.add_indexes()
+    meta.update(given)
+    return writer.staged() if release else {**tables, **rest}
 
 
 def staged_view(writer: viewfile.ViewWriter, meta: dict) -> GraphView:
@@ -42,22 +88,24 @@ def staged_view(writer: viewfile.ViewWriter, meta: dict) -> GraphView:
 
 
 class Worker:
-    """``fn(view)`` run in one worker thread from :meth:`start`; :meth:`join` waits and gives its future.
+    """``fn(view())`` run in one worker thread from :meth:`start`; :meth:`join` waits and gives its future.
 
     The future holds ``fn``'s result or the exception it raised (re-raised, unchanged, by
     ``future.result()`` in the caller's thread). Never started: it runs in :meth:`join`.
     """
 
-    def __init__(self, fn: Beside, view: GraphView):
-        self._fn, self._view = fn, view
+    def __init__(self, fn: Beside, view: Callable[[], GraphView]):
+        self._fn, self._view = fn, view  # the view made when the worker starts (every table staged by then)
         self._pool: ThreadPoolExecutor | None = None
         self.future: Future | None = None
 
     def start(self) -> None:
         if self._pool is None:
+            view = self._view()
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="indmap-beside")
-            self.future = self._pool.submit(self._fn, self._view)
-            self._view = None  # type: ignore[assignment] - the thread holds it until done
+            self.future = self._pool.submit(self._fn, view)
+            del view
+            self._view = None  # type: ignore[assignment] - the thread holds the view until done
 
     def join(self, run: bool = True) -> Future | None:
         """Wait for the thread; ``run=False`` (the write failed): a worker never started stays so (None)."""
