@@ -253,6 +253,18 @@ def read_scoped_view(store: Neo4jStore, *, candidates: bool = True, filters: boo
     raise StoreError("读取期间数据库被反复更新，请稍后重试。")
 
 
+def _pool_ties(s: Any, links: pl.DataFrame, ties: bool) -> tuple[pl.DataFrame | None, list[str]]:
+    """(the pool's supply links with local enterprises or None, the ids of the enterprises to read):
+    the pool's candidates, then, with ``ties``, the local enterprises tied to them (never in the pool:
+    local = true)."""
+    ids = links.get_column("_src").unique().sort().to_list()
+    supply = _frame(s, Q.scoped_pool_ties(), RELS["SUPPLIES_TO"].props, ends=True, ids=ids) if ties else None
+    if supply is not None:
+        ends = pl.concat([supply.get_column("_src"), supply.get_column("_dst")]).unique()
+        ids += sorted(set(ends.to_list()) - set(ids))
+    return supply, ids
+
+
 def _read_pool(store: Neo4jStore, s: Any, members: list[str], ties: bool) -> tuple[str, pl.DataFrame, pl.DataFrame, pl.DataFrame | None]:
     """(generation, the pool's links, its enterprises, its supply links with local enterprises or None).
 
@@ -260,11 +272,7 @@ def _read_pool(store: Neo4jStore, s: Any, members: list[str], ties: bool) -> tup
     and those local enterprises, appended to the enterprises.
     """
     links = _frame(s, Q.scoped_pool_links(), RELS["OPERATES_IN"].props, ends=True, members=members)
-    ids = links.get_column("_src").unique().sort().to_list()
-    supply = _frame(s, Q.scoped_pool_ties(), RELS["SUPPLIES_TO"].props, ends=True, ids=ids) if ties else None
-    if supply is not None:
-        ends = pl.concat([supply.get_column("_src"), supply.get_column("_dst")]).unique()
-        ids += sorted(set(ends.to_list()) - set(ids))  # the local enterprises tied to the pool (never in it: local = true)
+    supply, ids = _pool_ties(s, links, ties)
     ents = _frame(s, Q.scoped_enterprises_by_id(), NODES["Enterprise"].props, ids=ids)
     return store._generation(s), links, ents, supply
 
@@ -433,10 +441,6 @@ def _read_lean_pool(store: Neo4jStore, s: Any, members: list[str], ties: bool) -
     from graph.queries import pools as QP
 
     links = _columns(s, Q.SCOPED_POOL_LINK_COLUMNS, ("_src", "_dst", *QP.POOL_LINK_PROPS), RELS["OPERATES_IN"].props, members=members)
-    ids = links.get_column("_src").unique().sort().to_list()
-    supply = _frame(s, Q.scoped_pool_ties(), RELS["SUPPLIES_TO"].props, ends=True, ids=ids) if ties else None
-    if supply is not None:
-        ends = pl.concat([supply.get_column("_src"), supply.get_column("_dst")]).unique()
-        ids += sorted(set(ends.to_list()) - set(ids))  # the local enterprises tied to the pool (never in it: local = true)
+    supply, ids = _pool_ties(s, links, ties)
     ents = _columns(s, Q.SCOPED_POOL_ENTERPRISE_COLUMNS, QP.POOL_ENTERPRISE_PROPS, NODES["Enterprise"].props, ids=ids)
     return store._generation(s), links, ents, supply
