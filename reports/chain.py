@@ -13,7 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from graph.analysis import chain_summary, gaps, project_report, targets
+from graph.analysis import chain_summary, gaps, project_report
+from graph.analysis.target_batch import targets_many
 from graph.analysis.results import ChainRow, FillRow, GapRow, TargetResult, TargetRow
 from graph.settings import AnalysisSettings
 from graph.i18n import coverage_basis
@@ -80,12 +81,30 @@ def chain_data(view: GraphView, settings: AnalysisSettings, chain_id: str, *, sc
     links = [(a, b) for a, b in view.segment_links.select("from_id", "to_id").iter_rows() if a in ids and b in ids]
     targeted = [r.segment_id for r in res.rows if r.label in TARGET_GAPS]
     plan_pools(pools, targeted)
-    pool = pools or (lambda _segment_id: view)
-    tres = {s: targets(pool(s), settings, s, scope=scope, top=top) for s in targeted}
+    tres = rank_segments(view, settings, targeted, scope=scope, top=top, pools=pools)
     if fills is None:
         fills = project_report(view, settings, as_of=as_of).fills if view.projects.height else []
     name = (summary.chain_name if summary else None) or next((r.chain_name for r in res.rows if r.chain_name), None) or chain_id
     return ChainData(chain_id, name, scope, summary, list(res.rows), links, tres, [f for f in fills if f.chain_id == chain_id], list(res.warnings), res.settings)
+
+
+def rank_segments(view: GraphView, settings: AnalysisSettings, segment_ids: list[str], *, scope: str = "city", top: int | None = None,
+                  pools: Callable[[str], GraphView] | None = None) -> dict[str, TargetResult]:
+    """Segment id -> its targets (:func:`graph.analysis.targets.targets`), ranked a group of segments at a time
+    (:func:`graph.analysis.target_batch.targets_many`): all on ``view`` when ``pools`` is None; the segments of one
+    batch of :class:`reports.pools.SegmentPools` on that batch's view; each on its own view for another callable.
+    A batch's view is asked for once its segments are ranked, so no two batches are held at once.
+    """
+    key = (lambda _s: 0) if pools is None else getattr(pools, "batch_of", lambda s: s)
+    groups: dict[Any, list[str]] = {}
+    for s in segment_ids:
+        groups.setdefault(key(s), []).append(s)
+    ranked: dict[str, TargetResult] = {}
+    for group in groups.values():
+        on = view if pools is None else pools(group[0])
+        ranked |= targets_many(on, settings, group, scope=scope, top=top)
+        del on
+    return {s: ranked[s] for s in segment_ids}
 
 
 def plan_pools(pools: Callable[[str], GraphView] | None, segment_ids: list[str]) -> None:

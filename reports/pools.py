@@ -74,11 +74,15 @@ class SegmentPools:
             self._batch_of[seg] = len(self.batches)
         self.batches.append(batch)
 
-    def __call__(self, segment_id: str) -> Any:
-        """The view holding ``segment_id``'s pool (its batch, loaded unless it is the one in use)."""
+    def batch_of(self, segment_id: str) -> int:
+        """The number of the batch that reads ``segment_id``'s pool (planned now when it was not)."""
         if segment_id not in self._batch_of:
             self.plan([segment_id])
-        i = self._batch_of[segment_id]
+        return self._batch_of[segment_id]
+
+    def __call__(self, segment_id: str) -> Any:
+        """The view holding ``segment_id``'s pool (its batch, loaded unless it is the one in use)."""
+        i = self.batch_of(segment_id)
         if self._current is None or self._current[0] != i:
             self._current = None  # let the previous batch go before the next is read
             self._current = (i, self._load(self.batches[i]))

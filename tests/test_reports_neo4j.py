@@ -126,16 +126,17 @@ def test_cli_report_on_neo4j_writes_the_file_without_the_whole_graph(contexts, n
 
 
 def _count_pool_reads(monkeypatch) -> list[str]:
-    """Every statement a Neo4j session runs that reads a target pool's links (wrapping the driver's Session.run)."""
+    """Every statement a Neo4j session runs that reads a target pool's links (wrapping the driver's Session.run;
+    by record or, as the reports read them, by column)."""
     from graph import queries as Q
     from graph.stores.neo4j_driver import neo4j
 
-    pool_links = Q.scoped_pool_links()
+    pool_links = {Q.scoped_pool_links(), Q.SCOPED_POOL_LINK_COLUMNS}
     seen: list[str] = []
     real = neo4j.Session.run
 
     def run(self, query, *args, **kwargs):
-        if query == pool_links:
+        if query in pool_links:
             seen.append(query)
         return real(self, query, *args, **kwargs)
 

@@ -107,14 +107,19 @@ def _qual_flags() -> list[pl.Expr]:
     return [hightech.alias("_hightech"), srdi.alias("_srdi"), giant.alias("_giant"), (hightech | srdi | none).alias("_k_qualifications")]
 
 
-def _pct(col: str, zero_floor: bool) -> list[pl.Expr]:
-    """CDF percentile of ``col`` (share of known values ≤ own; null when unknown), the position (1 = best; ties share it) and the known count."""
+def _pct(col: str, zero_floor: bool, by: str | None = None) -> list[pl.Expr]:
+    """CDF percentile of ``col`` (share of known values ≤ own; null when unknown), the position (1 = best; ties share it) and the known count.
+
+    ``by``: within each group of that column (the pools of several segments in one frame), else over the whole frame.
+    """
     c = pl.col(col)
-    n = c.count()
-    pct = c.rank("max") / n
+    n = c.count() if by is None else c.count().over(by)
+    rank = c.rank("max") if by is None else c.rank("max").over(by)
+    # polars divides by a scalar as a product with its reciprocal: within groups the same product, for the same last bit
+    pct = rank / n if by is None else rank.cast(pl.Float64) * (1.0 / n.cast(pl.Float64))
     if zero_floor:
         pct = pl.when(c <= 0).then(0.0).otherwise(pct)
-    pos = n - c.rank("max") + 1
+    pos = n - rank + 1
     return [pct.cast(pl.Float64).alias(f"_{col}_pct"), pos.cast(pl.Int64).alias(f"_{col}_pos"), n.cast(pl.Int64).alias(f"_{col}_n")]
 
 
@@ -253,6 +258,18 @@ def _filters(
     quals: list[str],
 ) -> tuple[pl.DataFrame, dict[str, int]]:
     """Filters in order (province, listed, minimum revenue, qualifications, minimum coverage): (remaining pool, removed per active filter)."""
+    removed: dict[str, int] = {}
+    for name, cond in _filter_steps(settings, province, listed_only, min_revenue, quals):
+        before = pool.height
+        pool = pool.filter(cond)
+        removed[name] = before - pool.height
+    return pool, removed
+
+
+def _filter_steps(
+    settings: AnalysisSettings, province: str | None, listed_only: bool, min_revenue: float | None, quals: list[str]
+) -> list[tuple[str, pl.Expr]]:
+    """The active filters in order, each (name, condition a kept row meets)."""
     steps: list[tuple[str, pl.Expr]] = []
     if province:
         norm = pl.col("province").str.strip_chars().str.replace(_PROVINCE_SUFFIX, "${1}")
@@ -265,12 +282,7 @@ def _filters(
         steps.append(("qualifications", _has_quals(quals)))
     if settings.min_coverage > 0:
         steps.append(("min_coverage", pl.col("coverage").round(9) >= round(settings.min_coverage, 9)))
-    removed: dict[str, int] = {}
-    for name, cond in steps:
-        before = pool.height
-        pool = pool.filter(cond)
-        removed[name] = before - pool.height
-    return pool, removed
+    return steps
 
 
 def _weights(settings: AnalysisSettings) -> dict[str, float]:
@@ -307,8 +319,8 @@ def _coverage(pool: pl.DataFrame, settings: AnalysisSettings) -> pl.DataFrame:
     return pool.with_columns(cov.alias("coverage"))
 
 
-def _factors(pool: pl.DataFrame, view: GraphView, scope: Scope, settings: AnalysisSettings) -> pl.DataFrame:
-    """Factor values ``f_<factor>`` (0–1): percentiles in the ranked pool, an unknown part = ``unknown_value``."""
+def _factors(pool: pl.DataFrame, view: GraphView, scope: Scope, settings: AnalysisSettings, by: str | None = None) -> pl.DataFrame:
+    """Factor values ``f_<factor>`` (0–1): percentiles in the ranked pool (in each group of ``by``), an unknown part = ``unknown_value``."""
     u = float(settings.unknown_value)
     bonus = (
         pl.col("_hightech").cast(pl.Float64) * QUAL_BONUS[QUAL_HIGH_TECH]
@@ -329,9 +341,9 @@ def _factors(pool: pl.DataFrame, view: GraphView, scope: Scope, settings: Analys
             pl.col("_to").fill_null(0),
             pl.col("_from").fill_null(0),
             pl.col("_ties_n").fill_null(0),
-            *_pct("revenue", True),
-            *_pct("patents", True),
-            *_pct("growth", False),
+            *_pct("revenue", True, by),
+            *_pct("patents", True, by),
+            *_pct("growth", False, by),
         )
         .with_columns(
             part("revenue", pl.col("_revenue_pct")).alias("f_scale"),
@@ -344,16 +356,18 @@ def _factors(pool: pl.DataFrame, view: GraphView, scope: Scope, settings: Analys
     )
 
 
-def _rank(scored: pl.DataFrame, settings: AnalysisSettings) -> pl.DataFrame:
-    """Score and sort (score desc on 9 decimals, then id): the ranked targets with ``_rank`` 1…n, then the pipeline rows without one."""
+def _rank(scored: pl.DataFrame, settings: AnalysisSettings, by: str | None = None) -> pl.DataFrame:
+    """Score and sort (score desc on 9 decimals, then id): the ranked targets with ``_rank`` 1…n, then the pipeline rows without one
+    (``by``: the groups of that column one after the other, in its ascending order, each ranked on its own)."""
     w = _weights(settings)
     wsum = sum(w.values())
     score = sum((pl.col(f"f_{k}") * w[k] for k in TARGET_FACTORS), pl.lit(0.0))
     scored = scored.with_columns((100.0 * score / wsum if wsum > 0 else pl.lit(0.0)).alias("score"))
     # rounded key: float sums may differ in the last bit between runs; that must not reorder ties
-    scored = scored.sort([pl.col("_in_pipe"), pl.col("score").round(9), pl.col("enterprise_id")], descending=[False, True, False])
+    keys, desc = [pl.col("_in_pipe"), pl.col("score").round(9), pl.col("enterprise_id")], [False, True, False]
+    scored = scored.sort(keys if by is None else [pl.col(by), *keys], descending=desc if by is None else [False, *desc])
     fresh = pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
-    return scored.with_columns(pl.when(~pl.col("_in_pipe")).then(fresh).otherwise(None).alias("_rank"))
+    return scored.with_columns(pl.when(~pl.col("_in_pipe")).then(fresh if by is None else fresh.over(by)).otherwise(None).alias("_rank"))
 
 
 def _segment_row(view: GraphView, segment_id: str) -> dict:

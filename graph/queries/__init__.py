@@ -4,7 +4,7 @@ Identifiers (labels, relationship types, property names) come only from :mod:`gr
 and pass :func:`ident` (plain identifiers) before they are put into a statement; values always
 travel as parameters (``$rows``, ``$df``, ``$meta_id``, ...). ``tests/test_neo4j_queries.py``
 builds every statement of this module and checks that no value is pasted into one. The local side of
-segment presence (``indmap gaps`` on Neo4j) is in :mod:`graph.queries.presence`.
+segment presence (``indmap gaps`` on Neo4j) is in :mod:`graph.queries.presence`, the reports' pools in :mod:`graph.queries.pools`.
 
 Sections: read-back shared by both stores; LadybugDB (DDL, ``COPY ... FROM $df``, meta);
 Neo4j (constraints, the writer lease, staged writes, the switch, reads); the saved analyst
@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 
 from graph.queries.presence import SCOPED_LOCAL_PRESENCE  # noqa: F401 - part of this package's API
+from graph.queries.pools import SCOPED_POOL_ENTERPRISE_COLUMNS, SCOPED_POOL_LINK_COLUMNS  # noqa: F401 - part of this package's API
 from graph.queries.saved import SAVED_QUERIES, SavedQuery  # noqa: F401 - part of this package's API
 from graph.schema import NODES, RELS, Prop
 

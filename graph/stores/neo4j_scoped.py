@@ -253,6 +253,18 @@ def read_scoped_view(store: Neo4jStore, *, candidates: bool = True, filters: boo
     raise StoreError("读取期间数据库被反复更新，请稍后重试。")
 
 
+def _pool_ties(s: Any, links: pl.DataFrame, ties: bool) -> tuple[pl.DataFrame | None, list[str]]:
+    """(the pool's supply links with local enterprises or None, the ids of the enterprises to read):
+    the pool's candidates, then, with ``ties``, the local enterprises tied to them (never in the pool:
+    local = true)."""
+    ids = links.get_column("_src").unique().sort().to_list()
+    supply = _frame(s, Q.scoped_pool_ties(), RELS["SUPPLIES_TO"].props, ends=True, ids=ids) if ties else None
+    if supply is not None:
+        ends = pl.concat([supply.get_column("_src"), supply.get_column("_dst")]).unique()
+        ids += sorted(set(ends.to_list()) - set(ids))
+    return supply, ids
+
+
 def _read_pool(store: Neo4jStore, s: Any, members: list[str], ties: bool) -> tuple[str, pl.DataFrame, pl.DataFrame, pl.DataFrame | None]:
     """(generation, the pool's links, its enterprises, its supply links with local enterprises or None).
 
@@ -260,11 +272,7 @@ def _read_pool(store: Neo4jStore, s: Any, members: list[str], ties: bool) -> tup
     and those local enterprises, appended to the enterprises.
     """
     links = _frame(s, Q.scoped_pool_links(), RELS["OPERATES_IN"].props, ends=True, members=members)
-    ids = links.get_column("_src").unique().sort().to_list()
-    supply = _frame(s, Q.scoped_pool_ties(), RELS["SUPPLIES_TO"].props, ends=True, ids=ids) if ties else None
-    if supply is not None:
-        ends = pl.concat([supply.get_column("_src"), supply.get_column("_dst")]).unique()
-        ids += sorted(set(ends.to_list()) - set(ids))  # the local enterprises tied to the pool (never in it: local = true)
+    supply, ids = _pool_ties(s, links, ties)
     ents = _frame(s, Q.scoped_enterprises_by_id(), NODES["Enterprise"].props, ids=ids)
     return store._generation(s), links, ents, supply
 
@@ -317,17 +325,19 @@ def add_presence(store: Neo4jStore, view: GraphView, scope: Any, threshold: floa
     raise StoreError("读取期间数据库被反复更新，请稍后重试。")
 
 
-def _read_pools(store: Neo4jStore, view: GraphView, segment_ids: list[str]) -> tuple[GraphView, pl.DataFrame, pl.DataFrame, pl.DataFrame | None]:
-    """(the scoped view of the generation read, the pools' links, enterprises and ties) for ``segment_ids``.
+def _read_pools(store: Neo4jStore, view: GraphView, segment_ids: list[str], read: Any = None) -> tuple[GraphView, pl.DataFrame, pl.DataFrame, pl.DataFrame | None]:
+    """(the scoped view of the generation read, the pools' links, enterprises and ties) for ``segment_ids``,
+    read by ``read`` (:func:`_read_pool` when None; same arguments).
 
     When a write switched generations since ``view`` was read, the scoped view is read again first
     (the same way: without the local side when ``view`` was), then the pools."""
+    read = read or _read_pool
     from graph.analysis.presence import segment_closure
 
     ties = bool(view.aggregates.get(LOCALS_WITH_POOL))  # a view without the local side reads the pools' ties
     for _ in range(READ_RETRIES):
         members = segment_closure(view).filter(pl.col("segment_id").is_in(segment_ids)).get_column("member_id").unique().sort().to_list()
-        generation, links, ents, supply = store._consistent(lambda s: _read_pool(store, s, members, ties), "读取")
+        generation, links, ents, supply = store._consistent(lambda s: read(store, s, members, ties), "读取")
         if generation == view.aggregates.get("generation"):
             return view, links, ents, supply
         view = _read_again(store, view)
@@ -408,8 +418,29 @@ def add_pools(store: Neo4jStore, view: GraphView, segment_ids: Iterable[str]) ->
     broken and missing segments this way, a batch at a time (:class:`reports.pools.SegmentPools`),
     instead of one query per segment. ``aggregates["pools_of"]`` lists the segments. When a write
     switched generations since ``view`` was read, the scoped view is read again first.
+
+    The candidates come with the properties the ranking reads only (:mod:`graph.queries.pools`; the others
+    blank), shipped one list per property: the view is for ranking targets, not for showing companies.
     """
     wanted = sorted(set(segment_ids))
-    got, links, ents, supply = _read_pools(store, view, wanted)
+    got, links, ents, supply = _read_pools(store, view, wanted, _read_lean_pool)
     pooled = pool_view(got, "", links, ents, supply)
     return GraphView(pooled.tables, pooled.meta, aggregates={**got.aggregates, "pools_of": wanted})
+
+
+def _columns(s: Any, cypher: str, names: Iterable[str], props: Iterable, **params: Any) -> pl.DataFrame:
+    """The one record of ``cypher`` (a list per column, named ``names``) as a frame typed by ``props``
+    (the schema properties of those columns; ``_src``/``_dst`` are text). No temporal columns."""
+    types = {p.name: POLARS_BY_PROP_TYPE[p.type] for p in props} | {"_src": pl.Utf8, "_dst": pl.Utf8}
+    rec = s.run(cypher, **params).single()
+    return pl.DataFrame({n: pl.Series(n, rec[n] if rec else [], dtype=types[n]) for n in names})
+
+
+def _read_lean_pool(store: Neo4jStore, s: Any, members: list[str], ties: bool) -> tuple[str, pl.DataFrame, pl.DataFrame, pl.DataFrame | None]:
+    """As :func:`_read_pool`, with only the properties the ranking reads (:mod:`graph.queries.pools`), by column."""
+    from graph.queries import pools as QP
+
+    links = _columns(s, Q.SCOPED_POOL_LINK_COLUMNS, ("_src", "_dst", *QP.POOL_LINK_PROPS), RELS["OPERATES_IN"].props, members=members)
+    supply, ids = _pool_ties(s, links, ties)
+    ents = _columns(s, Q.SCOPED_POOL_ENTERPRISE_COLUMNS, QP.POOL_ENTERPRISE_PROPS, NODES["Enterprise"].props, ids=ids)
+    return store._generation(s), links, ents, supply
