@@ -193,10 +193,26 @@ def _refuse(args: argparse.Namespace, settings: Any, prep: Any) -> int:
     res = prep.result
     print(
         f"\n数据有 {len(res.errors)} 个错误、{len(res.warnings)} 个警告：未写入任何数据，原数据库保持不变。"
-        f"修正上面列出的行后重新运行 `indmap ingest {args.dataset}`。",
+        f"修正上面列出的行后重新运行 `{_rerun(args)}`。",
         file=sys.stderr,
     )
     return 1
+
+
+def _rerun(args: argparse.Namespace) -> str:
+    """The ingest command as it was given (the store and mapping too), to paste after fixing the data.
+
+    >>> import argparse
+    >>> _rerun(argparse.Namespace(dataset="my data", store="/tmp/x.lbug", mapping=None))
+    "indmap ingest 'my data' --store /tmp/x.lbug"
+    """
+    import shlex
+
+    words = ["indmap", "ingest", str(args.dataset)]
+    for flag in ("store", "mapping"):
+        if getattr(args, flag, None):
+            words += [f"--{flag}", str(getattr(args, flag))]
+    return shlex.join(words)
 
 
 def _os_user() -> str:

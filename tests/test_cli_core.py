@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 
 import polars as pl
 import pytest
@@ -46,6 +47,7 @@ def test_bad_dataset_exit_1_and_store_unchanged(store, dataset, tmp_path, capsys
     err = capsys.readouterr().err
     assert "segments.csv" in err and "stage" in err and "中间" in err
     assert "原数据库保持不变" in err
+    assert f"--store {shlex.quote(store)}" in err  # the command to paste after fixing names the same store
     rep = json.loads(report.read_text(encoding="utf-8"))
     assert rep["errors"] >= 1
     after = main(["stats", "--store", store, "--format", "json"]), capsys.readouterr().out
