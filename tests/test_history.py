@@ -112,6 +112,18 @@ def test_changed_settings_are_named_in_a_warning():
     assert any("weak_min_count 3 → 4" in w for w in h.warnings)
 
 
+def test_an_upload_is_the_same_dataset_a_new_folder_is_not():
+    # an upload merges into the data before it: comparing them must not warn of different datasets (it did after every upload)
+    snaps = _snaps(4)
+    snaps[1].source, snaps[1].dataset = "upload", "企业名录.xlsx"
+    snaps[2].source, snaps[2].dataset = "upload", "项目.xlsx"
+    snaps[3].dataset = "data/demo"
+    states = {i: {} for i in range(1, 5)}
+    assert not any("不同的数据集" in w for w in compare(snaps, states, {}, from_id=1, to_id=2).warnings)
+    assert not any("不同的数据集" in w for w in compare(snaps, states, {}, from_id=1, to_id=3).warnings)
+    assert any("不同的数据集" in w for w in compare(snaps, states, {}, from_id=3, to_id=4).warnings)
+
+
 def test_snapshot_of_uses_the_analysis_functions(demo_tables):
     from graph.analysis import chain_summary, gaps
     from graph.view import GraphView

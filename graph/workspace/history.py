@@ -152,7 +152,7 @@ def compare(
     res.completeness = _series(chains, taken, ordered, to_id)
     if from_id is None:
         return res
-    res.warnings += _setting_warnings(next(s for s in snapshots if s.id == from_id), next(s for s in snapshots if s.id == to_id))
+    res.warnings += _setting_warnings(next(s for s in snapshots if s.id == from_id), next(s for s in snapshots if s.id == to_id), _lineage(snapshots))
     upto = [i for i in ordered if i <= to_id]
     if labels is None:
         labels = {i: {k: v.label for k, v in states.items()} for i, states in segments.items()}
@@ -237,9 +237,27 @@ def _series(chains: dict[int, list[ChainState]], taken: dict[int, str], ordered:
     return out
 
 
-def _setting_warnings(a: SnapshotInfo, b: SnapshotInfo) -> list[str]:
+def _lineage(snapshots: list[SnapshotInfo]) -> dict[int, str]:
+    """Each snapshot's dataset, an upload counting as the dataset before it (it was merged into it).
+
+    >>> snaps = [SnapshotInfo(id=1, taken_at="t", source="ingest", dataset="/data/wuhu"),
+    ...          SnapshotInfo(id=2, taken_at="t", source="upload", dataset="企业.xlsx"),
+    ...          SnapshotInfo(id=3, taken_at="t", source="ingest", dataset="data/demo")]
+    >>> _lineage(snaps)
+    {1: '/data/wuhu', 2: '/data/wuhu', 3: 'data/demo'}
+    """
+    out: dict[int, str] = {}
+    before = None
+    for snap in sorted(snapshots, key=lambda x: x.id):
+        out[snap.id] = before if snap.source == "upload" and before is not None else (snap.dataset or "")
+        before = out[snap.id]
+    return out
+
+
+def _setting_warnings(a: SnapshotInfo, b: SnapshotInfo, lineage: dict[int, str] | None = None) -> list[str]:
     out = []
-    if (a.dataset or "") != (b.dataset or ""):
+    lineage = lineage or {}
+    if lineage.get(a.id, a.dataset or "") != lineage.get(b.id, b.dataset or ""):
         out.append(f"两个快照来自不同的数据集：{a.dataset or '未知'} → {b.dataset or '未知'}。")
     diff = _diff(a.settings, b.settings)
     if diff:
