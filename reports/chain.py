@@ -276,14 +276,35 @@ def chain_report(view: GraphView, settings: AnalysisSettings, chain_id: str, *, 
     return rep
 
 
+def top_target_text(res: TargetResult) -> str:
+    """The first ranked target with its score; without one, why: the candidates already in the project
+    pipeline, all excluded by the gates and filters, or none at all.
+
+    >>> from graph.analysis.results import TargetResult, TargetRow
+    >>> top_target_text(TargetResult(segment_id="S", scope="city", settings={}, pool_size=0))
+    '暂无外地候选'
+    >>> top_target_text(TargetResult(segment_id="S", scope="city", settings={}, pool_size=3))
+    '外地候选 3 家均被排除'
+    >>> top_target_text(TargetResult(segment_id="S", scope="city", settings={}, pool_size=1, ranked_size=1,
+    ...                 rows=[TargetRow(enterprise_id="E1", name="福斯特", score=40.0, in_pipeline=True)]))
+    '无新目标（已在项目库：福斯特）'
+    """
+    first = next((t for t in res.rows if t.rank is not None), None)
+    if first is not None:
+        return f"{first.name or first.enterprise_id}（{fmt.score(first.score)}分）"
+    piped = [t.name or t.enterprise_id for t in res.rows if t.in_pipeline]
+    if piped:
+        return f"无新目标（已在项目库：{'、'.join(piped)}）"
+    return f"外地候选 {res.pool_size} 家均被排除" if res.pool_size else "暂无外地候选"
+
+
 def city_chain_table(data: ChainData) -> Table:
     """One row per gap: segment, label, priority, the top target (broken and missing segments)."""
     rows = []
     for r in gap_rows(data):
         top = ""
         if r.segment_id in data.targets:
-            first = next((t for t in data.targets[r.segment_id].rows if t.rank is not None), None)
-            top = f"{first.name or first.enterprise_id}（{fmt.score(first.score)}分）" if first else "暂无外地候选"
+            top = top_target_text(data.targets[r.segment_id])
         rows.append([r.segment_name or r.segment_id, r.label_zh + ("（关键）" if r.key else ""), fmt.score(r.priority), f"{r.local_count}家", top or "—"])
     return Table(["缺口环节", "标签", "补链优先级", "本地企业", "首选招商目标（得分）"], rows, widths=[3.2, 1.8, 1.6, 1.4, 5],
                  align=["L", "C", "R", "R", "L"], empty="本链没有缺口环节")
