@@ -81,7 +81,8 @@ def _row(u) -> dict:
 TABLE_HEADERS = {"name": "账号", "role_zh": "角色", "park_id": "园区", "created_at": "创建时间", "created_by": "创建人", "password_changed_at": "密码修改时间"}
 
 
-def _show(users: list, fmt: str) -> None:
+def _show(users: list, fmt: str, parks: dict[str, str] | None = None) -> None:
+    """The accounts as JSON (park ids) or as a table for people (a park as its name and id, from ``parks``)."""
     rows = [_row(u) for u in users]
     if fmt == "json":
         print(dumps(rows))
@@ -90,6 +91,8 @@ def _show(users: list, fmt: str) -> None:
         def cell(c: str, v) -> str:
             if v is None:
                 return "—"
+            if c == "park_id" and (parks or {}).get(v):
+                return f"{parks[v]}（{v}）"
             return v[:16].replace("T", " ") if c.endswith("_at") else v
 
         emit([{TABLE_HEADERS[c]: cell(c, r[c]) for c in cols} for r in rows], "table", columns=[TABLE_HEADERS[c] for c in cols])
@@ -160,7 +163,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         if not users and args.format != "json":
             print(f"还没有账号（{settings.accounts_path}）。新建管理员：indmap user add 名字 --role admin", file=sys.stderr)
             return 0
-        _show(users, args.format)
+        _show(users, args.format, _parks(settings) if any(u.park_id for u in users) else None)
         return 0
 
     return _run(go)

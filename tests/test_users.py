@@ -180,3 +180,15 @@ def test_unknown_name_checked_against_a_dummy_hash_made_on_first_use(ws):
     U._dummy_hash.cache_clear()
     assert authenticate(ws, "无此人", "whatever pw", max_failures=3, lockout_s=10, at=3_000_000.0).user is None
     assert U._dummy_hash().startswith("$argon2id$") and U._dummy_hash.cache_info().currsize == 1
+
+
+def test_user_table_names_the_park(tmp_path, capsys):
+    # people read the park's name beside its id (it showed the id alone: WP03); JSON keeps the id
+    from cli.users import _show
+
+    ws = Workspace(tmp_path / "w.sqlite")
+    add_user(ws, "园区甲", "long enough", "viewer", park_id="WP03", by="t")
+    _show(list_users(ws), "table", {"WP03": "芜湖经济技术开发区"})
+    assert "芜湖经济技术开发区（WP03）" in capsys.readouterr().out
+    _show(list_users(ws), "json", {"WP03": "芜湖经济技术开发区"})
+    assert json.loads(capsys.readouterr().out)[0]["park_id"] == "WP03"
