@@ -90,7 +90,7 @@ def _table(doc, t: Table, text_cm: float) -> None:
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         _shade(cell, HEADER_FILL)
     _repeat_header(table.rows[0])
-    for i, r in enumerate(rows, start=1):
+    for i, r in enumerate(t.rows, start=1):
         cells = table.rows[i].cells
         for j, v in enumerate(r):
             p = cells[j].paragraphs[0]
@@ -99,6 +99,11 @@ def _table(doc, t: Table, text_cm: float) -> None:
     for row in table.rows:
         for j, cell in enumerate(row.cells):
             cell.width = widths[j]
+    if not t.rows:  # an empty table: its message across every column
+        cell = table.rows[1].cells[0].merge(table.rows[1].cells[-1])
+        cell.paragraphs[0].add_run(t.empty).font.size = small
+        cell.width = sum(widths, Cm(0))
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph()
 
 

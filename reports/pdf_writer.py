@@ -65,7 +65,7 @@ def _heading(pdf: _Pdf, b: Heading) -> None:
 
 
 def _table(pdf: _Pdf, t: Table) -> None:
-    rows = t.rows or [[t.empty] + [""] * (len(t.headers) - 1)]
+    rows = t.rows or [[t.empty]]  # an empty table: its message across every column
     align = tuple((t.align or ["L"] * len(t.headers))[: len(t.headers)])
     pdf.set_font(FONT, size=8.5)
     pdf.set_text_color(29, 39, 51)
@@ -84,7 +84,9 @@ def _table(pdf: _Pdf, t: Table) -> None:
         repeat_headings=1,
     ) as table:
         table.row(t.headers)
-        for r in rows:
+        if not t.rows:
+            table.row().cell(t.empty, align="C", colspan=len(t.headers))
+        for r in t.rows:
             table.row([str(v) for v in r])
     pdf.ln(3)
 

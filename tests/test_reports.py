@@ -220,3 +220,15 @@ def test_coverage_shown_as_known_factors_when_the_ranking_reports_it():
     assert coverage_text(SimpleNamespace(factor_coverage={"scale": 1.0, "innovation": 1.0, "ties": 1.0, "fit": 0.5, "growth": 0.0, "green": 0.5})) == "依据 4/6 项"
     assert coverage_text(SimpleNamespace(coverage=0.55)) == "依据 55%"
     assert coverage_text(SimpleNamespace()) is None  # before the ranking reports coverage: no column
+
+
+def test_an_empty_table_says_so_across_the_whole_row(font):
+    # the audit's chain report PDF: 暂无可推荐的外地企业 sat in the narrow 名次 column, one character per line
+    from reports.model import Report, Table
+
+    rep = Report("空表", [])
+    rep.add(Table(["名次", "企业", "省份", "营收", "得分", "理由"], [], widths=[1, 3.4, 1.3, 1.7, 1.1, 8], empty="暂无可推荐的外地企业"))
+    text, doc = docx_text(render(rep, ".docx"))
+    row = doc.tables[0].rows[1]
+    assert len({id(c._tc) for c in row.cells}) == 1 and row.cells[0].text == "暂无可推荐的外地企业"  # one merged cell
+    assert "暂无可推荐的外地企业" in pdf_text(render(rep, ".pdf", font)).splitlines()  # on one line, not one character per line
