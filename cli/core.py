@@ -113,12 +113,17 @@ def resolve_mapping(settings, name: str | None):
 
 
 def _print_finish(meta: dict) -> None:
+    from ingest.issues import unlinked_note
+
     link, rev = meta.get("linking") or {}, meta.get("reviews") or {}
     if link.get("links"):
         print(f"自动挂接：{link['unlinked']} 家企业没有环节，其中 {link['considered']} 家有国标行业/主营产品/经营范围，"
               f"{link['linked']} 家挂上 {link['links']} 条待核实挂接（在应用的“挂接审核”页确认）。")  # fmt: skip
     elif link.get("considered"):
         print(f"自动挂接：{link['considered']} 家没有环节的企业有国标行业/主营产品/经营范围，但都没有找到相符的环节。")
+    bare = unlinked_note(link)
+    if bare:
+        print(f"未挂到环节：{bare}")
     if rev.get("applied") or rev.get("not_applied"):
         print(f"人工审核：应用 {rev['applied']} 条（确认 {rev['accept']}、否决 {rev['reject']}、改挂 {rev['move']}）"
               + (f"，{rev['not_applied']} 条未能应用（企业或环节已不在数据中）" if rev.get("not_applied") else "") + "。")  # fmt: skip

@@ -351,3 +351,21 @@ def report_json(issues: list[Issue]) -> str:
         "issues": [i.model_dump() for i in issues],
     }
     return json.dumps(payload, ensure_ascii=False, indent=1)
+
+
+def unlinked_note(linking: dict) -> str | None:
+    """The ingest's word on enterprises left on no segment with nothing to link them by (None when there are none).
+
+    ``linking``: the auto-linking summary of an ingest (``unlinked``: enterprises without a segment,
+    ``considered``: those of them with an industry code, products or a business scope).
+
+    >>> unlinked_note({"unlinked": 3, "considered": 1})[:24]
+    '2 家企业没有所属环节，也没有国标行业、主营产品'
+    >>> unlinked_note({"unlinked": 1, "considered": 1}) is None
+    True
+    """
+    bare = int(linking.get("unlinked") or 0) - int(linking.get("considered") or 0)  # no link, and nothing to link them by
+    if bare <= 0:
+        return None
+    return (f"{bare} 家企业没有所属环节，也没有国标行业、主营产品或经营范围可供自动挂接，不计入任何产业链的分析："
+            "在企业环节表（enterprise_segments）中补上它们的环节，或补充主营产品后重新导入。")

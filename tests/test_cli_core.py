@@ -121,3 +121,12 @@ def test_help_for_every_command(capsys):
     for name in sub.choices:
         assert main([name, "--help"]) == 0
         assert capsys.readouterr().out.strip()
+
+
+def test_ingest_summary_names_enterprises_left_on_no_segment(capsys):
+    # the data page said it (round-9 audit); the CLI's summary said nothing, the firms silently counted in no chain
+    from cli.core import _print_finish
+
+    _print_finish({"linking": {"unlinked": 3, "considered": 1, "linked": 0, "links": 0}})
+    out = capsys.readouterr().out
+    assert "未挂到环节：2 家企业没有所属环节" in out and "enterprise_segments" in out

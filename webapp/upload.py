@@ -25,6 +25,7 @@ from graph.workspace import WorkspaceError, open_workspace
 from graph.workspace.mappings import get_profile, list_profiles, save_profile
 from ingest import versions as V
 from ingest.colmap import MappingProfile, TableMapping, suggest, suggest_extras
+from ingest.issues import unlinked_note
 from ingest.pipeline import Prepared, StaleUpload, commit, prepare_path, prepare_version
 from ingest.upload import Unpacked, prepare_upload, unpack
 from webapp.context import Ctx
@@ -229,10 +230,9 @@ def finish_lines(meta: dict) -> None:
     if link.get("considered"):
         st.markdown(f"- **自动挂接**：{link['considered']} 家没有环节的企业有国标行业/主营产品/经营范围，{link.get('linked', 0)} 家挂上 "
                     f"{link.get('links', 0)} 条待核实挂接（在 “挂接审核” 页确认）。")  # fmt: skip
-    bare = int(link.get("unlinked") or 0) - int(link.get("considered") or 0)  # no link, and nothing to link them by
-    if bare > 0:
-        st.markdown(f"- **未挂到环节**：{bare} 家企业没有所属环节，也没有国标行业、主营产品或经营范围可供自动挂接，"
-                    "不计入任何产业链的分析：在企业环节表（enterprise_segments）中补上它们的环节，或补充主营产品后重新导入。")  # fmt: skip
+    bare = unlinked_note(link)
+    if bare:
+        st.markdown(f"- **未挂到环节**：{bare}")
     if rev.get("applied") or rev.get("not_applied"):
         st.markdown(f"- **人工审核**：应用 {rev['applied']} 条（确认 {rev['accept']}、否决 {rev['reject']}、改挂 {rev['move']}）"
                     + (f"；{rev['not_applied']} 条未能应用（企业或环节已不在数据中）" if rev.get("not_applied") else "") + "。")  # fmt: skip
