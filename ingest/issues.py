@@ -127,6 +127,11 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "{where} “{col}” 的值 “{value}” 与第{first}行重复",
         "“{col}” 在 {file} 中不能重复：删除或合并第{first}行与{where}",
     ),
+    "duplicate_credit_code": (
+        "warning",
+        "{where} “{col}” 的值 “{value}” 与{first}（编号 “{first_id}”）相同：同一家企业有两个编号（“{first_id}” 和 “{own_id}”），会被算两次",
+        "同一家企业只保留一行（统一用编号 “{first_id}”），或核对信用代码是否填错",
+    ),
     "unknown_reference": (
         "error",
         "{where} “{col}” 的值 “{value}” 在 {ref_file} 的 {ref_column} 列中不存在",

@@ -26,7 +26,7 @@ from ingest.issues import IssueList, issue
 from ingest.readers import RawTable, list_csv_folder, read_csv_table
 from ingest.regions import merge_regions
 from ingest.safety import ReadLimits
-from ingest.validate import _parse_table, check_keys, check_project_dates, check_refs, check_segment_links, check_segments
+from ingest.validate import _parse_table, check_credit_codes, check_keys, check_project_dates, check_refs, check_segment_links, check_segments
 
 #: tables no other table refers to, read and checked in the second phase
 LATE_TABLES = ("enterprise_segments", "supply_links", "projects", "park_stats")
@@ -100,7 +100,8 @@ class TwoPhase:
         for name in names:
             i, file = self.position[name], self.raws[name].file
             check_refs(TABLES[name], self.parsed[name], file, tables, self.regions, "csv", self.unit(REFS, i))
-        rules = {"segments": (0, check_segments), "segment_links": (1, check_segment_links), "projects": (2, check_project_dates)}
+        rules = {"segments": (0, check_segments), "segment_links": (1, check_segment_links), "projects": (2, check_project_dates),
+                 "enterprises": (3, check_credit_codes)}  # fmt: skip
         for name in names:
             if name in rules:
                 k, fn = rules[name]

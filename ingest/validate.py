@@ -200,6 +200,33 @@ def check_keys(t: Table, df: pl.DataFrame, file: str, issues: IssueList) -> None
     )
 
 
+def check_credit_codes(df: pl.DataFrame, file: str, issues: IssueList) -> None:
+    """Warn when one credit code is given to enterprises under different ids: one firm counted twice
+    (e.g. an upload's list with its own ids merged with the data). Rows with the same id are
+    ``duplicate_id`` errors already."""
+    if "credit_code" not in df.columns or "id" not in df.columns:
+        return
+    sub = df.lazy().select(*_loc(df), "id", "credit_code").filter(pl.col("credit_code").is_not_null())
+    dup = sub.filter(pl.col("credit_code").is_duplicated()).collect()
+    if dup.height == 0:
+        return
+    dup = dup.unique(["credit_code", "id"], keep="first", maintain_order=True)
+    firsts = dup.group_by("credit_code", maintain_order=True).first()
+    where = pl.col(FILE) + pl.lit(" ") if FILE in dup.columns else pl.lit("")
+    firsts = firsts.select("credit_code", pl.col("id").alias("__first_id"), (where + pl.lit("第") + pl.col(ROW).cast(pl.Utf8) + pl.lit("行")).alias("__first"))
+    later = dup.join(firsts, on="credit_code").filter(pl.col("id") != pl.col("__first_id")).sort(ROW)
+    emit_rows(
+        issues,
+        later,
+        "duplicate_credit_code",
+        file=file,
+        column="credit_code",
+        column_zh=TABLES["enterprises"].column("credit_code").zh,
+        value_col="credit_code",
+        extras=lambda rec: {"first": rec["__first"], "first_id": rec["__first_id"], "own_id": rec["id"]},
+    )
+
+
 def _ref_target(name: str, tables: dict[str, pl.DataFrame], regions: pl.DataFrame) -> pl.DataFrame | None:
     if name == "regions":
         return regions
@@ -375,6 +402,8 @@ def validate_tables(
         check_segment_links(parsed["segment_links"], raws["segment_links"].file, issues)
     if "projects" in parsed:
         check_project_dates(parsed["projects"], raws["projects"].file, issues)
+    if "enterprises" in parsed:
+        check_credit_codes(parsed["enterprises"], raws["enterprises"].file, issues)
     tables = {name: conform(name, parsed.pop(name, None)) for name in TABLES}  # each parsed frame goes once conformed
     tables["regions"] = conform("regions", regions)
     return tables

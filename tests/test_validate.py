@@ -314,3 +314,16 @@ def test_vectorised_check_digit_agrees_with_stdnum():
     assert got == [uscc.is_valid(c) and c == c.upper() for c in codes]
     assert credit_code_detail("91110000600037341") == "长度为 17 位，应为 18 位"
 
+
+
+def test_one_credit_code_under_two_ids_is_a_warning_naming_both(tmp_path):
+    # the round-9 audit: an upload's list with its own ids merged with the data added a firm already there
+    # under another id, silently counted twice
+    ds = Path(shutil.copytree(GOOD, tmp_path / "ds"))
+    set_cell(ds, "enterprises.csv", 5, "credit_code", "91370102MA3C4Y8K04")  # X1 gets E001's code
+    res = load_dataset(ds)
+    dup = [i for i in res.issues if i.code == "duplicate_credit_code"]
+    assert res.ok and len(dup) == 1 and dup[0].severity == "warning"
+    text = str(dup[0])
+    assert "enterprises.csv 第5行" in text and "91370102MA3C4Y8K04" in text and "第2行" in text
+    assert "“E001”" in text and "“X1”" in text and "改法" in text
