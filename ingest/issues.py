@@ -122,6 +122,7 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     "upload_unassigned": ("warning", "{file} 没有对应到任何表，已忽略", "在 “这是哪张表” 中选择它对应的表"),
     "upload_same_table": ("error", "{value} 都对应到了表 {table}（{table_zh}）", "每张表只上传一个文件：合并这些文件，或改选对应的表"),
     "empty_required": ("error", "{where} “{col}” 不能为空", "填写 “{col_zh}”"),
+    "empty_id_from": ("error", "{where} “{col}” 为空，而编号取自这一列", "填写 “{col_zh}”，或在列映射的 “编号取自” 中改选别的列（如 企业名称）"),
     "duplicate_id": (
         "error",
         "{where} “{col}” 的值 “{value}” 与第{first}行重复",

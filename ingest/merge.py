@@ -53,7 +53,7 @@ def upsert(table: str, current: RawTable, upload: RawTable) -> RawTable:
     cur, up = _with_file(current), _with_file(upload)
     k_cur, k_up = _key(table, cur), _key(table, up)
     if k_cur is None or k_up is None:  # a key column is missing: validation says so; nothing to match on
-        return RawTable(table, upload.file, pl.concat([cur, up], how="diagonal_relaxed"), upload.encoding, upload.missing_columns)
+        return RawTable(table, upload.file, pl.concat([cur, up], how="diagonal_relaxed"), upload.encoding, upload.missing_columns, upload.id_from)
     cur, up = cur.with_columns(k_cur.alias(KEY)), up.with_columns(k_up.alias(KEY))
     data_cols = [c for c in up.columns if c not in (ROW, FILE, KEY)]
     matched_keys = up.filter(pl.col(KEY).is_not_null()).select(KEY).unique()
@@ -65,7 +65,7 @@ def upsert(table: str, current: RawTable, upload: RawTable) -> RawTable:
     merged = merged.with_columns([pl.coalesce(pl.col(c), pl.col(c + suffix)).alias(c) for c in data_cols if c + suffix in merged.columns])
     merged = merged.select([c for c in merged.columns if not c.endswith(suffix)])
     out = pl.concat([keep, merged], how="diagonal_relaxed").drop(KEY)
-    return RawTable(table, upload.file, out, upload.encoding, set())
+    return RawTable(table, upload.file, out, upload.encoding, set(), upload.id_from)
 
 
 def merge_tables(current: dict[str, RawTable], upload: dict[str, RawTable], modes: dict[str, str] | None = None) -> dict[str, RawTable]:
@@ -84,7 +84,7 @@ def merge_tables(current: dict[str, RawTable], upload: dict[str, RawTable], mode
 
 def relabel(raws: dict[str, RawTable], prefix: str = KEPT_PREFIX) -> dict[str, RawTable]:
     """Tables of the kept dataset, their file names prefixed (``现有数据/enterprises.csv``) for messages."""
-    return {n: RawTable(r.table, prefix + r.file, r.df, r.encoding, r.missing_columns) for n, r in raws.items()}
+    return {n: RawTable(r.table, prefix + r.file, r.df, r.encoding, r.missing_columns, r.id_from) for n, r in raws.items()}
 
 
 def raw_text(raw: RawTable) -> pl.DataFrame:

@@ -38,6 +38,7 @@ class RawTable:
     df: pl.DataFrame
     encoding: str | None = None
     missing_columns: set[str] = field(default_factory=set)
+    id_from: str | None = None  # the column ``id`` was taken from (a mapping's ``id_from``), named when an id is blank
 
 
 def norm(text: str) -> str:
@@ -137,7 +138,9 @@ def _build(
     # Series, not ``select``: polars' select copied every text cell of a frame read in pieces (+250 MB at 1M)
     col = body.get_column
     df = pl.DataFrame([col(ROW), *(col(g).alias(name) for name, (g, _) in chosen.items()), *(col(g).alias(r) for r, g in regions)])
+    id_from = None
     if tmap is not None:
+        id_from = tmap.id_from if tmap.id_from and "id" not in df.columns and tmap.id_from in df.columns else None
         df = finish_table(table, df, tmap, file, issues, ROW)
     missing = set()
     if not chosen and not regions and header and any(h is not None for h in header) and (tmap is None or not tmap.defaults):
@@ -150,7 +153,7 @@ def _build(
                 missing.add(c.name)
                 issues.add(issue("missing_column", file=file, row=header_row, column=c.name, column_zh=c.zh, template="missing_mapped_column" if tmap else None))
     df = _long_cells(table, df, file, issues, limits.max_cell_chars)
-    return RawTable(tname, file, df, encoding, missing)
+    return RawTable(tname, file, df, encoding, missing, id_from)
 
 
 def _choose_columns(table: Table, cells: list[str], header: list, body: pl.DataFrame, file: str, header_row: int, issues: IssueList, tmap: TableMapping | None):

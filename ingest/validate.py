@@ -108,9 +108,9 @@ def _parse_table(raw: RawTable, issues: IssueList, years: tuple[int, int]) -> pl
     if FILE in raw.df.columns:  # rows from several files: each part parsed under its own file name
         parts = []
         for (f,), part in raw.df.group_by(FILE, maintain_order=True):
-            sub = RawTable(raw.table, f, part.drop(FILE), raw.encoding, raw.missing_columns)
+            sub = RawTable(raw.table, f, part.drop(FILE), raw.encoding, raw.missing_columns, raw.id_from)
             parts.append(_parse_table(sub, issues, years).with_columns(pl.lit(f, dtype=pl.Utf8).alias(FILE)))
-        return pl.concat(parts, how="vertical_relaxed") if parts else _parse_table(RawTable(raw.table, raw.file, raw.df.drop(FILE)), issues, years)
+        return pl.concat(parts, how="vertical_relaxed") if parts else _parse_table(RawTable(raw.table, raw.file, raw.df.drop(FILE), id_from=raw.id_from), issues, years)
     t = TABLES[raw.table]
     df = raw.df
     rows = df.get_column(ROW)
@@ -120,14 +120,16 @@ def _parse_table(raw: RawTable, issues: IssueList, years: tuple[int, int]) -> pl
             continue
         s = normalise_ids(t, c.name, df.get_column(c.name), rows, raw.file, issues)
         if c.required:
+            src = t.column(raw.id_from) if c.name == "id" and raw.id_from else c  # an id taken from another column: name that one
             emit_rows(
                 issues,
                 pl.DataFrame({ROW: rows.filter(s.is_null())}),
                 "empty_required",
                 file=raw.file,
-                column=c.name,
-                column_zh=c.zh,
+                column=src.name,
+                column_zh=src.zh,
                 value_col=None,
+                template="empty_id_from" if src is not c else None,
             )
         values, err = parse_column(t.name, c, s, years=years)
         out[c.name] = values.alias(c.name)

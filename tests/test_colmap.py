@@ -151,6 +151,14 @@ def test_a_mapping_that_leaves_a_required_column_empty(tmp_path):
     assert [(i.code, i.file, i.row, i.column) for i in issues if i.severity == "error"] == [("empty_required", "企业信息导出.csv", 3, "name")]
 
 
+def test_a_blank_id_taken_from_the_credit_code_names_that_column(tmp_path):
+    # the round-9 audit: it said “id/编号 不能为空 → 填写 编号”, a column the file does not have
+    text = EXPORT.read_text(encoding="utf-8-sig").replace(",2018/03/12,91370103MAC0BF8LRK,", ",2018/03/12,,")
+    errs = [i for i in _issues(_dataset(tmp_path, text), _profile()) if i.severity == "error"]
+    assert [(i.code, i.row, i.column) for i in errs] == [("empty_required", 3, "credit_code")]
+    assert "编号取自" in errs[0].message and "统一社会信用代码" in errs[0].fix and "企业名称" in errs[0].fix
+
+
 def test_ambiguous_and_unknown_region_names_are_errors(tmp_path):
     text = EXPORT.read_text(encoding="utf-8-sig")
     text = text.replace("山东省,济南市,历下区", ",,鼓楼区").replace("山东省,济南市,市中区", "山东省,济南市,不存在区")
