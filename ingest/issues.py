@@ -136,7 +136,7 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     "unknown_reference": (
         "error",
         "{where} “{col}” 的值 “{value}” 在 {ref_file} 的 {ref_column} 列中不存在",
-        "在 {ref_file} 中添加 {ref_column} 为 “{value}” 的行，或改为已有的 {ref_column}",
+        "在 {ref_file} 中添加 {ref_column} 为 “{value}” 的行，或改为已有的 {ref_column}{hint}",
     ),
     "unknown_region": (  # code unknown_reference, for references to regions
         "error",

@@ -26,7 +26,7 @@ from ingest.issues import IssueList, issue
 from ingest.readers import RawTable, list_csv_folder, read_csv_table
 from ingest.regions import merge_regions
 from ingest.safety import ReadLimits
-from ingest.validate import _parse_table, check_credit_codes, check_keys, check_project_dates, check_refs, check_segment_links, check_segments
+from ingest.validate import HINT_MAX_IDS, _parse_table, check_credit_codes, check_keys, check_project_dates, check_refs, check_segment_links, check_segments
 
 #: tables no other table refers to, read and checked in the second phase
 LATE_TABLES = ("enterprise_segments", "supply_links", "projects", "park_stats")
@@ -107,6 +107,13 @@ class TwoPhase:
                 k, fn = rules[name]
                 fn(self.parsed[name], self.raws[name].file, self.unit(RULES, k))
 
+    def _target(self, table: str, column: str) -> pl.DataFrame:
+        """What the late checks need of an early table: the referenced column, and the names where a
+        mistyped reference gets suggestions by name (a small table: :data:`ingest.validate.HINT_MAX_IDS`)."""
+        df = self.parsed[table]
+        named = "name" in df.columns and column != "name" and df.height <= HINT_MAX_IDS
+        return df.select(column, "name") if named else df.select(column)
+
     def early(self) -> dict[str, pl.DataFrame] | None:
         """Read, type and check every table but the late ones; their conformed tables, or None on any error
         (and when a required table has no file: a missing table is an error one pass reports)."""
@@ -119,7 +126,7 @@ class TwoPhase:
         if self.errors() or any(t not in self.position for t in REQUIRED_TABLES):
             return None
         refs = {c.ref for t in LATE_TABLES for c in TABLES[t].columns if c.ref is not None and c.ref[0] != "regions"}
-        self.targets = {t: self.parsed[t].select(c) for t, c in refs if t in self.parsed and c in self.parsed[t].columns}
+        self.targets = {t: self._target(t, c) for t, c in refs if t in self.parsed and c in self.parsed[t].columns}
         tables = {name: conform(name, self.parsed.pop(name, None)) for name in TABLES if name not in late}
         tables["regions"] = conform("regions", self.regions)  # the national codes with the dataset's own
         return tables

@@ -239,6 +239,26 @@ def _ref_file(name: str, fmt: str | None) -> str:
     return phrase("sheet_ref", name=name) if fmt == "xlsx" else f"{name}.csv"
 
 
+#: a mistyped reference gets "您是否要找…" among at most this many ids (segments, chains, parks …; not a million firms)
+HINT_MAX_IDS = 5_000
+
+
+def _hinter(target: pl.DataFrame | None, ref_col: str):
+    """``value -> "（您是否要找：EV-U04（电池）？）"`` (or "") over the ids of ``target``; None when it is too large."""
+    if target is None or ref_col not in target.columns or not 0 < target.height <= HINT_MAX_IDS:
+        return None
+    from graph.lookup import suggest_among
+
+    names = target.get_column("name").to_list() if "name" in target.columns else [None] * target.height
+    pairs = [(str(i), n) for i, n in zip(target.get_column(ref_col).to_list(), names) if i is not None]
+
+    def hint(value: str) -> str:
+        found = suggest_among(pairs, str(value), 3)
+        return "（您是否要找：" + "、".join(f"{i}（{n}）" if n else i for i, n in found) + "？）" if found else ""
+
+    return hint
+
+
 def check_refs(t: Table, df: pl.DataFrame, file: str, tables, regions, fmt, issues: IssueList) -> None:
     for c in t.columns:
         if c.ref is None or c.name not in df.columns:
@@ -254,6 +274,7 @@ def check_refs(t: Table, df: pl.DataFrame, file: str, tables, regions, fmt, issu
         if c.type == "list":
             vals = vals.explode("__v")
         bad = vals.filter(pl.col("__v").is_not_null()).join(ids.lazy(), on="__v", how="anti").collect().sort(ROW)
+        hint = _hinter(target, ref_col) if bad.height and ref_table != "regions" else None
         emit_rows(
             issues,
             bad,
@@ -265,6 +286,7 @@ def check_refs(t: Table, df: pl.DataFrame, file: str, tables, regions, fmt, issu
             template="unknown_region" if ref_table == "regions" else None,
             ref_file=_ref_file(ref_table, fmt),
             ref_column=ref_col,
+            extras=lambda rec, hint=hint: {"hint": hint(rec["__v"]) if hint else ""},
         )
 
 

@@ -34,6 +34,7 @@ CASES = {
     "park_stats_unknown_park": [("park_stats.csv", 2, "park_id", "PX")],
     "early_unknown_region": [("enterprises.csv", 2, "region_code", "999999")],
     "early_and_late": [("segments.csv", 2, "chain_id", "NOCHAIN"), ("supply_links.csv", 2, "customer_id", "ZZ")],
+    "late_mistyped_segment": [("enterprise_segments.csv", 2, "segment_id", "s1A"), ("projects.csv", 2, "park_id", "p1")],
     "early_duplicate_credit_code": [("enterprises.csv", 5, "credit_code", "91370102MA3C4Y8K04")],
     "early_warning_late_error": [("enterprises.csv", 2, "id", "Ｅ001"), ("enterprise_segments.csv", 2, "segment_id", "NOSEG")],
 }

@@ -327,3 +327,13 @@ def test_one_credit_code_under_two_ids_is_a_warning_naming_both(tmp_path):
     text = str(dup[0])
     assert "enterprises.csv 第5行" in text and "91370102MA3C4Y8K04" in text and "第2行" in text
     assert "“E001”" in text and "“X1”" in text and "改法" in text
+
+
+def test_a_mistyped_reference_suggests_the_id_meant(tmp_path):
+    # the round-9 audit: EV-U4 for EV-U04 got no "did you mean"; the CLI's own id options had it
+    ds = Path(shutil.copytree(GOOD, tmp_path / "ds"))
+    set_cell(ds, "enterprise_segments.csv", 2, "segment_id", "s1A")
+    set_cell(ds, "enterprise_segments.csv", 3, "segment_id", "ZZZZZ")
+    refs = {i.row: i for i in load_dataset(ds).issues if i.code == "unknown_reference" and i.file == "enterprise_segments.csv"}
+    assert "您是否要找：S1a（" in refs[2].fix
+    assert "您是否要找" not in refs[3].fix and refs[3].fix.endswith("或改为已有的 id")
