@@ -143,7 +143,7 @@ def _history_section() -> None:
 def _park_section() -> None:
     st.subheader("园区指标趋势")
     if c.empty or c.view.park_stats.height == 0:
-        st.info("没有园区期间指标（park_stats）。")
+        st.info("没有园区期间指标（park_stats.csv）。")
         return
     pts = park_trends(c.view, c.analysis)
     if not pts:

@@ -120,7 +120,7 @@ with right:
             st.caption(f"⚠ {w}")
         page_link("parks", "园区详情：排名分项、亩均效益、关联性、同质化", icon=":material/factory:")
     elif ranking is not None:
-        st.info("没有园区指标（park_stats），无法排名。")
+        st.info("没有园区指标（park_stats.csv），无法排名。")
 
 # ---------------------------------------------------------------- follow-through
 follow_through(c)

@@ -60,7 +60,7 @@ if stats.height:
     k[3].metric("税收", money(last.get("tax")), delta=delta("tax"))
     st.caption(f"增速为 {last['period']} 较 {prev['period']}。" if prev else "只有一期指标，无法计算增速。")
 else:
-    st.caption("该园区没有期间指标（park_stats）。")
+    st.caption("该园区没有期间指标（park_stats.csv）。")
 
 try:
     overlap, conc, ranking = cached.parks(c)

@@ -374,4 +374,4 @@ def unlinked_note(linking: dict) -> str | None:
     if bare <= 0:
         return None
     return (f"{bare} 家企业没有所属环节，也没有国标行业、主营产品或经营范围可供自动挂接，不计入任何产业链的分析："
-            "在企业环节表（enterprise_segments）中补上它们的环节，或补充主营产品后重新导入。")
+            "在企业环节表（enterprise_segments.csv）中补上它们的环节，或补充主营产品后重新导入。")

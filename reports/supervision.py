@@ -90,7 +90,7 @@ def ranking_blocks(rank: ParkRanking) -> list:
     out += [
         Heading(f"园区十强（规模得分，{period}）", 2),
         _ranked(["名次", "园区", "城市", "得分（0–1）", "营业收入"], _park_rows(scale, lambda r: fmt.money(r.values.get("revenue"))),
-                [r.note for r in scale], "没有园区指标数据（park_stats）"),
+                [r.note for r in scale], "没有园区指标数据（park_stats.csv）"),
         Heading(f"园区十快（增速得分，{period} 比 {prev}）", 2),
         _ranked(["名次", "园区", "城市", "得分（0–1）", "营收增速"], _park_rows(speed, lambda r: fmt.pct(r.values.get("revenue"))),
                 [r.note for r in speed], "没有可比的上期数据"),

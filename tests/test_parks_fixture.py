@@ -213,7 +213,7 @@ def test_cohesion_unknown_without_supply_data(view):
     tables = park_tables()
     tables["supply_links"] = tables["supply_links"].clear()
     rows = by_id(park_cohesion(GraphView(tables), S).rows)
-    assert (rows["H1"].cohesion, rows["H1"].flag, rows["H1"].notes) == (None, None, ["数据中没有供应关系（supply_links），关联性未知"])
+    assert (rows["H1"].cohesion, rows["H1"].flag, rows["H1"].notes) == (None, None, ["数据中没有供应关系（supply_links.csv），关联性未知"])
 
 
 def test_overlap_and_concentration_leave_peer_parks_out(view):

@@ -94,7 +94,7 @@ def ranking_section(ranking: Any, pid: str, *, demo: bool) -> None:
         st.markdown(line)
     st.caption(md(ranking.home_note) + ("。邻近城市及其园区同为虚构示例数据。" if demo else ""))
     if ranking.period is None:
-        st.info("没有园区指标（park_stats），无法排名。")
+        st.info("没有园区指标（park_stats.csv），无法排名。")
         return
     _place(ranking, pid)
     # the full tables only on request: four province-wide tables would slow every visit of the page

@@ -272,7 +272,7 @@ def r_no_period(period: str) -> str:
 
 LOW_COHESION = "区内企业关联性不强"
 NO_LOCAL_FIRMS = "园区内没有本地企业数据"
-NO_SUPPLY_DATA = "数据中没有供应关系（supply_links），关联性未知"
+NO_SUPPLY_DATA = "数据中没有供应关系（supply_links.csv），关联性未知"
 NO_FOCUS = "未申报主导产业"
 FOCUS_NO_CHAINS = "申报的主导产业没有产业链"
 NO_AREA = "无面积数据"
