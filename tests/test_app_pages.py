@@ -417,11 +417,11 @@ def test_report_buttons_word_and_pdf(app, page):
     assert "生成报告（Word）" in labels and "生成报告（PDF）" in labels, labels
 
 
-def test_data_page_says_how_the_data_came_in_chinese_once(tmp_path, monkeypatch):
-    """The 数据来源 section printed the raw key of how the data came in ("**来源** ingest" / "upload")."""
+def _data_page_after_upload(tmp_path, monkeypatch, **meta):
+    """The 数据 page (no exception) on a store written by an upload of 企业名单.xlsx with ``meta``."""
     path = tmp_path / "g.lbug"
     s = EmbeddedStore(path, read_only=False)
-    s.write(small_tables(), meta={"dataset": "企业名单.xlsx", "source": "upload", "author": "张编辑"})
+    s.write(small_tables(), meta={"dataset": "企业名单.xlsx", "source": "upload", **meta})
     s.close()
     monkeypatch.setenv("INDMAP_STORE", str(path))
     monkeypatch.chdir(ROOT)
@@ -429,6 +429,12 @@ def test_data_page_says_how_the_data_came_in_chinese_once(tmp_path, monkeypatch)
     at.run()
     at.switch_page(PAGES["data"][0]).run()
     assert not at.exception
+    return at
+
+
+def test_data_page_says_how_the_data_came_in_chinese_once(tmp_path, monkeypatch):
+    """The 数据来源 section printed the raw key of how the data came in ("**来源** ingest" / "upload")."""
+    at = _data_page_after_upload(tmp_path, monkeypatch, author="张编辑")
     assert not [m.value for m in at.markdown if m.value.strip() in ("upload", "ingest", "restore")]
     assert any("上传，操作人 张编辑" in c.value for c in at.caption)
 
@@ -436,17 +442,7 @@ def test_data_page_says_how_the_data_came_in_chinese_once(tmp_path, monkeypatch)
 def test_data_page_says_when_uploaded_firms_landed_on_no_segment(tmp_path, monkeypatch):
     """A bureau uploaded its firm list (names only): none could be auto-linked, and the report said nothing --
     the firms silently counted in no chain."""
-    path = tmp_path / "g.lbug"
-    s = EmbeddedStore(path, read_only=False)
-    linking = {"unlinked": 3, "considered": 1, "linked": 1, "links": 2}
-    s.write(small_tables(), meta={"dataset": "企业名单.xlsx", "source": "upload", "linking": linking})
-    s.close()
-    monkeypatch.setenv("INDMAP_STORE", str(path))
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    at.switch_page(PAGES["data"][0]).run()
-    assert not at.exception
+    at = _data_page_after_upload(tmp_path, monkeypatch, linking={"unlinked": 3, "considered": 1, "linked": 1, "links": 2})
     text = texts(at)
     assert "1 家挂上 2 条待核实挂接" in text
     assert "2 家企业没有所属环节" in text and "不计入任何产业链" in text
