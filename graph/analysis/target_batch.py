@@ -16,27 +16,26 @@ from typing import Iterable
 import numpy as np
 import polars as pl
 
-from graph.analysis.presence import _es_base, segment_closure
+from graph.analysis.presence import segment_closure
 from graph.analysis.results import TargetResult
 from graph.analysis.scope import Scope, check_scope
 from graph.analysis.target_rows import target_rows
 from graph.analysis.targets import (
-    CONFIDENCE_FACTOR,
-    PIPELINE_FROM,
-    POOL_COLUMNS,
+    GROUP,
     _candidate_rows,
     _coverage,
     _factors,
     _filter_steps,
-    _known,
-    _pipeline,
+    _member_rows,
+    _pool_frame,
     _rank,
     _segment_row,
+    _settled,
 )
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
 
-SEG = "_seg"  # the position of a row's segment in the list asked for
+SEG = GROUP  # the position of a row's segment in the list asked for
 #: pool rows (candidates' links into a segment and its sub-segments) ranked in one pass at most; more segments
 #: are ranked a run at a time (a stack of every pool of a chain held up to 70 MB more at 1M enterprises)
 ROWS_PER_PASS = 30_000
@@ -49,11 +48,7 @@ def _pool_rows(view: GraphView, segment_ids: list[str]) -> list[np.ndarray]:
     for seg, member in closure.iter_rows():
         members.setdefault(seg, []).append(member)
     flat, offsets = _candidate_rows(view)
-    rows = []
-    for seg in segment_ids:
-        parts = [flat[o : o + n] for o, n in (offsets[m] for m in dict.fromkeys(members.get(seg, [])) if m in offsets)]
-        rows.append(np.sort(np.concatenate(parts)).astype(np.int64) if parts else np.zeros(0, dtype=np.int64))
-    return rows
+    return [_member_rows(flat, offsets, members.get(seg, [])) for seg in segment_ids]
 
 
 def _passes(rows: list[np.ndarray], budget: int) -> list[list[int]]:
@@ -75,28 +70,10 @@ def _passes(rows: list[np.ndarray], budget: int) -> list[list[int]]:
 
 def _pools(view: GraphView, rows: list[np.ndarray]) -> pl.DataFrame:
     """The pools of the segments stacked (:func:`graph.analysis.targets._pool` of each, ``_seg`` its position in ``rows``), segment after segment."""
-    idx = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-    owner = np.concatenate([np.full(len(r), i, dtype=np.int64) for i, r in enumerate(rows)]) if rows else np.zeros(0, dtype=np.int64)
-    sel = (
-        _es_base(view)
-        .select(pl.all().gather(pl.Series(idx, dtype=pl.Int64)))
-        .with_columns(
-            pl.Series(SEG, owner, dtype=pl.Int64),
-            pl.col("confidence").replace_strict(CONFIDENCE_FACTOR, default=None, return_dtype=pl.Float64).alias("_conf"),
-        )
-    )
-    rows = (
-        sel.group_by(SEG, "enterprise_id")
-        .agg(
-            pl.col("_eidx").first(),
-            pl.when(pl.col("share").count() > 0).then(pl.col("share").sum().clip(upper_bound=1.0)).otherwise(None).alias("share"),
-            pl.col("_conf").max().alias("_conf"),
-            pl.col("confidence").sort_by(pl.col("_conf").fill_null(-1.0), descending=True).first().alias("confidence"),
-        )
-        .sort(SEG, "_eidx")
-    )
-    ent = view.enterprises.select(pl.col(POOL_COLUMNS).gather(rows.get_column("_eidx")))
-    return pl.concat([rows.drop("_eidx"), ent], how="horizontal")
+    if not rows:
+        return _pool_frame(view, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    owner = np.concatenate([np.full(len(r), i, dtype=np.int64) for i, r in enumerate(rows)])
+    return _pool_frame(view, np.concatenate(rows), owner)
 
 
 def _counts(frame: pl.DataFrame, n: int) -> list[int]:
@@ -171,9 +148,7 @@ def _rank_run(view: GraphView, segs: list[str], seg_rows: list[dict], rows: list
               qualifications: Iterable[str]) -> dict[str, TargetResult]:
     """:func:`targets_many` for segments whose pool rows are ``rows``, stacked in one frame."""
     n = len(segs)
-    pool = _known(_pools(view, rows), view.has_supply_links())
-    pool = pool.join(_pipeline(view), on="enterprise_id", how="left").with_columns((pl.col("_stage_i").fill_null(-1) >= PIPELINE_FROM).alias("_in_pipe"))
-    pool = _coverage(pool, settings)
+    pool = _coverage(_settled(_pools(view, rows), view, view.has_supply_links()), settings)
     pool_size = _counts(pool, n)
     gate_steps = [(name, (pl.col(name) != "high").fill_null(True) if gates and on else pl.lit(True))
                   for name, on in (("pollution", settings.gate_high_pollution), ("energy", settings.gate_high_energy))]

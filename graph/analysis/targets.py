@@ -67,6 +67,7 @@ from graph.view import GraphView
 POOL_CACHE = 64  # segments whose prepared pool a view keeps (least recently used first out)
 #: the enterprise columns the ranking, the filters and the rows read (the rest of the record stays in the view)
 POOL_COLUMNS = ("name", "province", "revenue", "listed_code", "qualifications", "patents", "pollution", "energy", "growth")
+GROUP = "_seg"  # the segment of a row when the pools of several segments are stacked (graph.analysis.target_batch)
 QUAL_BONUS = {QUAL_HIGH_TECH: 0.3, QUAL_SRDI: 0.3, QUAL_GIANT: 0.4}
 CONFIDENCE_FACTOR = {"confirmed": 1.0, "likely": 0.5}
 GRADE_SCORE = {"low": 1.0, "medium": 0.5, "high": 0.0}
@@ -149,27 +150,49 @@ def _candidate_rows(view: GraphView) -> tuple[np.ndarray, dict[str, tuple[int, i
     return memo(view, ("candidate_rows_by_segment",), build)
 
 
-def _pool(view: GraphView, segment_id: str) -> pl.DataFrame:
-    """Non-local enterprises in S (with sub-segments): one row each, with share and confidence."""
-    members = segment_closure(view).filter(pl.col("segment_id") == segment_id).get_column("member_id").to_list()
-    flat, offsets = _candidate_rows(view)
+def _member_rows(flat: np.ndarray, offsets: dict, members: Iterable[str]) -> np.ndarray:
+    """The candidate rows (of :func:`_candidate_rows`) in the segments ``members``, in table order."""
     parts = [flat[o : o + n] for o, n in (offsets[m] for m in dict.fromkeys(members) if m in offsets)]
-    idx = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)  # the rows of S and its sub-segments, in table order
+    return np.sort(np.concatenate(parts)).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _pool_frame(view: GraphView, idx: np.ndarray, owner: np.ndarray | None = None) -> pl.DataFrame:
+    """Rows ``idx`` of ``_es_base`` as a pool: one row per enterprise, with share and confidence, in table order.
+
+    ``owner``: the group of each row (:data:`GROUP`, the pools of several segments stacked): one row per
+    group and enterprise, the groups in ascending order.
+    """
+    keys = ["enterprise_id"] if owner is None else [GROUP, "enterprise_id"]
     sel = _es_base(view).select(pl.all().gather(pl.Series(idx, dtype=pl.Int64))).with_columns(
-        pl.col("confidence").replace_strict(CONFIDENCE_FACTOR, default=None, return_dtype=pl.Float64).alias("_conf")
+        *([] if owner is None else [pl.Series(GROUP, owner, dtype=pl.Int64)]),
+        pl.col("confidence").replace_strict(CONFIDENCE_FACTOR, default=None, return_dtype=pl.Float64).alias("_conf"),
     )
     rows = (
-        sel.group_by("enterprise_id")
+        sel.group_by(*keys)
         .agg(
             pl.col("_eidx").first(),
             pl.when(pl.col("share").count() > 0).then(pl.col("share").sum().clip(upper_bound=1.0)).otherwise(None).alias("share"),
             pl.col("_conf").max().alias("_conf"),
             pl.col("confidence").sort_by(pl.col("_conf").fill_null(-1.0), descending=True).first().alias("confidence"),
         )
-        .sort("_eidx")
+        .sort(*keys[:-1], "_eidx")
     )
     ent = view.enterprises.select(pl.col(POOL_COLUMNS).gather(rows.get_column("_eidx")))
     return pl.concat([rows.drop("_eidx"), ent], how="horizontal")
+
+
+def _pool(view: GraphView, segment_id: str) -> pl.DataFrame:
+    """Non-local enterprises in S (with sub-segments): one row each, with share and confidence."""
+    members = segment_closure(view).filter(pl.col("segment_id") == segment_id).get_column("member_id").to_list()
+    flat, offsets = _candidate_rows(view)
+    return _pool_frame(view, _member_rows(flat, offsets, members))
+
+
+def _settled(pool: pl.DataFrame, view: GraphView, has_supply_links: bool) -> pl.DataFrame:
+    """A pool with what does not depend on the settings: known flags, pipeline stage, ``_in_pipe``."""
+    return _known(pool, has_supply_links).join(_pipeline(view), on="enterprise_id", how="left").with_columns(
+        (pl.col("_stage_i").fill_null(-1) >= PIPELINE_FROM).alias("_in_pipe")
+    )
 
 
 def _prepared_pool(view: GraphView, segment_id: str) -> pl.DataFrame:
@@ -181,13 +204,7 @@ def _prepared_pool(view: GraphView, segment_id: str) -> pl.DataFrame:
     pools = memo(view, ("target_pools",), lambda: AnalysisMemo(maxsize=POOL_CACHE))
     has_supply_links = view.has_supply_links()
 
-    def build() -> pl.DataFrame:
-        pool = _known(_pool(view, segment_id), has_supply_links)
-        return pool.join(_pipeline(view), on="enterprise_id", how="left").with_columns(
-            (pl.col("_stage_i").fill_null(-1) >= PIPELINE_FROM).alias("_in_pipe")
-        )
-
-    return pools.get(view, segment_id, build)
+    return pools.get(view, segment_id, lambda: _settled(_pool(view, segment_id), view, has_supply_links))
 
 
 def _ties(view: GraphView, scope: Scope) -> pl.DataFrame:
