@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import resource
 import shutil
 import statistics
 import sys
@@ -29,6 +31,33 @@ def vmhwm_mb() -> float | None:
     except OSError:
         pass
     return None
+
+
+def server_cpu(pid: int | None) -> tuple[float, float] | None:
+    """(CPU seconds of process ``pid``, of its JIT compiler threads alive now) from /proc, or None.
+
+    Compiler threads that ended since an earlier reading take their time with them, so a difference
+    of the second figure is a lower bound."""
+    if not pid:
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def cpu(stat: Path) -> float:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick  # utime, stime (fields 14, 15 of proc(5))
+
+    try:
+        total = cpu(Path(f"/proc/{pid}/stat"))
+        jit = 0.0
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            try:
+                if "Compiler" in (task / "comm").read_text():
+                    jit += cpu(task / "stat")
+            except OSError:  # the thread ended meanwhile
+                continue
+    except OSError:
+        return None
+    return total, jit
 
 
 def timed(fn: Callable[[], Any], runs: int, before: Callable[[], None] | None = None) -> tuple[list[float], Any]:
@@ -290,27 +319,84 @@ def rows_digest(rows: list) -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
 
 
+def _own_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+WRITE_PHASES = ("before", "nodes", "relationships", "switch", "after")
+
+
+def write_phases(marks: list[tuple[str, float, float, float | None, float | None]], nodes: set[str], rels: set[str]) -> dict[str, dict[str, float]]:
+    """The Neo4j write's phases from its progress marks ``(step, wall, writer CPU-s, server CPU-s, server JIT CPU-s)``
+    (the first mark taken before the write, the last after it; server figures None when the run does not own the server).
+
+    ``before``: checks, schema, lease and clean-up; ``nodes``: up to the last node label's batches; ``relationships``:
+    up to the last relationship type's; ``switch``: the one transaction (or batches) that makes the staged graph live;
+    ``after``: deleting the retired generation, releasing the lease. Each phase: ``wall``, ``writer`` and, with the
+    server's pid, ``server`` and ``jit`` seconds.
+
+    >>> m = [("start", 0, 0, 0, 0), ("cleanup", 1, .5, .2, 0), ("A", 2, .7, 1.5, .1), ("R", 5.0, 1.2, 6.0, .3), ("switch", 7.0, 1.3, 8.0, .4), ("retired", 7.5, 1.4, 8.1, .4)]
+    >>> write_phases(m, {"A"}, {"R"})["switch"]
+    {'wall': 2.0, 'writer': 0.1, 'server': 2.0, 'jit': 0.1}
+    """
+    names = [m[0] for m in marks]
+    node_ends = [i for i, n in enumerate(names) if n in nodes]
+    rel_ends = [i for i, n in enumerate(names) if n in rels]
+    ends = {
+        "before": names.index("cleanup") if "cleanup" in names else 0,
+        "nodes": max(node_ends, default=None),
+        "relationships": max(rel_ends, default=None),
+        "switch": names.index("switch") if "switch" in names else None,
+        "after": len(marks) - 1,
+    }
+    out: dict[str, dict[str, float]] = {}
+    prev = 0
+    for phase in WRITE_PHASES:
+        i = ends[phase]
+        if i is None or i < prev:
+            continue
+        a, b = marks[prev], marks[i]
+        out[phase] = {"wall": round(b[1] - a[1], 3), "writer": round(b[2] - a[2], 3)}
+        if a[3] is not None and b[3] is not None:
+            out[phase].update(server=round(b[3] - a[3], 3), jit=round(b[4] - a[4], 3))
+        prev = i
+    return out
+
+
 def task_neo4j_write(a: dict) -> dict:
-    """The Neo4j store's own write (batched UNWIND) of the whole dataset."""
+    """The Neo4j store's own write (batched UNWIND) of the whole dataset.
+
+    With ``server_pid`` (a server this run owns) the server's CPU seconds are read at every step, so
+    the result says what each phase cost the server and the writer (:func:`write_phases`)."""
+    from graph.schema import NODES, RELS
     from graph.stores.embedded import EmbeddedStore
 
     src = EmbeddedStore(a["store"])
     tables = src.read_tables()
     src.close()
     store = _open(a["uri"])
+    pid = a.get("server_pid")
     steps: dict[str, float] = {}
-    last = [time.perf_counter()]
+    marks: list[tuple[str, float, float, float | None, float | None]] = []
+
+    def mark(step: str) -> None:
+        srv = server_cpu(pid)
+        marks.append((step, time.perf_counter(), _own_cpu(), srv[0] if srv else None, srv[1] if srv else None))
 
     def progress(step: str, done: int, total: int) -> None:
-        now = time.perf_counter()
-        steps[step] = now - last[0]
-        last[0] = now
+        mark(step)
+        steps[step] = marks[-1][1] - marks[-2][1]
 
-    t0 = last[0] = time.perf_counter()
+    mark("start")
     rep = store.write(tables, meta={"dataset": "bench"}, progress=progress)
-    secs = time.perf_counter() - t0
+    mark("end")
+    secs = marks[-1][1] - marks[0][1]
     store.close()
-    return {"seconds": secs, "nodes": sum(rep.nodes.values()), "relationships": sum(rep.relationships.values()), "steps": steps}
+    return {
+        "seconds": secs, "nodes": sum(rep.nodes.values()), "relationships": sum(rep.relationships.values()), "steps": steps,
+        "writer_cpu_s": marks[-1][2] - marks[0][2], "phases": write_phases(marks, set(NODES), set(RELS)),
+    }
 
 
 def _empty_neo4j(s) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import USER_MALLOC_CONF
-from bench.child import MARK
+from bench.child import MARK, server_cpu
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -102,33 +102,6 @@ def child(task: str, args: dict, timeout: float = 3600) -> ChildRun:
     if r.rc != 0 or r.result is None:
         raise RuntimeError(f"bench.child {task} failed (exit {r.rc}): {r.stderr.strip()[-1500:]}")
     return r
-
-
-def server_cpu(pid: int | None) -> tuple[float, float] | None:
-    """(CPU seconds of process ``pid``, of its JIT compiler threads alive now) from /proc, or None.
-
-    Compiler threads that ended since an earlier reading take their time with them, so a difference
-    of the second figure is a lower bound."""
-    if not pid:
-        return None
-    tick = os.sysconf("SC_CLK_TCK")
-
-    def cpu(stat: Path) -> float:
-        fields = stat.read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / tick  # utime, stime (fields 14, 15 of proc(5))
-
-    try:
-        total = cpu(Path(f"/proc/{pid}/stat"))
-        jit = 0.0
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            try:
-                if "Compiler" in (task / "comm").read_text():
-                    jit += cpu(task / "stat")
-            except OSError:  # the thread ended meanwhile
-                continue
-    except OSError:
-        return None
-    return total, jit
 
 
 def med(xs: list[float]) -> float:
@@ -445,11 +418,11 @@ class Bench:
         cold = child("neo4j_write", {"uri": self.neo4j_uri, "store": str(store)}, timeout=7200)
         child("neo4j_empty", {"uri": self.neo4j_uri}, timeout=7200)
         c2 = server_cpu(self.neo4j_pid)
-        w = child("neo4j_write", {"uri": self.neo4j_uri, "store": str(store)}, timeout=7200)
+        w = child("neo4j_write", {"uri": self.neo4j_uri, "store": str(store), "server_pid": self.neo4j_pid}, timeout=7200)
         c3 = server_cpu(self.neo4j_pid)
         cpu = None
         if c0 and c1 and c2 and c3:
-            cpu = {"merge_server_s": c1[0] - c0[0], "write_server_s": c3[0] - c2[0], "write_jit_s": c3[1] - c2[1], "write_client_s": w.cpu_s, "cores": os.cpu_count()}
+            cpu = {"merge_server_s": c1[0] - c0[0], "write_server_s": c3[0] - c2[0], "write_jit_s": c3[1] - c2[1], "write_client_s": w.result["writer_cpu_s"], "write_process_s": w.cpu_s, "cores": os.cpu_count()}
         self.details[f"neo4j_{size}"] = {"write": w.result, "first_write": cold.result, "merge": m.result, "write_peak_mb": w.maxrss_mb, "cpu": cpu}
         rows = w.result["nodes"] + w.result["relationships"]
         slow = sorted(w.result.get("steps", {}).items(), key=lambda kv: -kv[1])[:4]
@@ -463,7 +436,7 @@ class Bench:
                 f"{rows:,} rows in {w.result['seconds']:.1f}s (slowest steps: " + ", ".join(f"{k} {v:.1f}s" for k, v in slow)
                 + f"); the untimed first write on the fresh server {cold.result['seconds']:.1f}s ({rows / cold.result['seconds']:,.0f} rows/s)"
                 + f"; MERGE {m.result['rows']:,} rows in {m.result['seconds']:.1f}s"
-                + (f"; server CPU: write {cpu['write_server_s']:.1f} s (its JIT compiler threads ≥ {cpu['write_jit_s']:.1f} s), MERGE {cpu['merge_server_s']:.1f} s; writer process {w.cpu_s:.1f} s" if cpu else ""),
+                + (f"; server CPU: write {cpu['write_server_s']:.1f} s (its JIT compiler threads ≥ {cpu['write_jit_s']:.1f} s), MERGE {cpu['merge_server_s']:.1f} s; writer {cpu['write_client_s']:.1f} s during the write ({w.cpu_s:.1f} s with its start and the read of the store)" if cpu else ""),
             )
         )
         return True

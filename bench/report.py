@@ -201,7 +201,8 @@ def _ingest_reason(e2e: Figure | None, cpu: Figure | None, cores: int | None) ->
 
 def _neo4j_write_reason(neo: Figure, d: dict) -> str:
     """The CPU behind an unmet Neo4j write ratio, from this run: the server's and the writer's CPU seconds
-    against what 50× at this run's MERGE rate leaves on this machine's cores."""
+    against what 50× at this run's MERGE rate leaves on this machine's cores, and, when the run read the
+    server's CPU at every step, what each phase of the write cost (:func:`_neo4j_write_phases`)."""
     cpu, w = d.get("cpu"), d.get("write") or {}
     if not cpu or neo.value is None or not neo.baseline or not cpu.get("cores"):
         return ""
@@ -212,14 +213,39 @@ def _neo4j_write_reason(neo: Figure, d: dict) -> str:
     return (
         f" Measured reason: 50× at this run's MERGE rate means the {rows:,} rows in {wall:.1f} s = {offered:.1f} core-s on"
         f" {cpu['cores']} cores; the server used {cpu['write_server_s']:.1f} CPU-s for the write (its JIT compiler threads"
-        f" ≥ {cpu['write_jit_s']:.1f}) and the writer process {cpu['write_client_s']:.1f}: {used:.1f} CPU-s"
+        f" ≥ {cpu['write_jit_s']:.1f}) and the writer {cpu['write_client_s']:.1f} during the write: {used:.1f} CPU-s"
         + (
             ", more than those cores can give in that time."
             if used > offered
             else f", {used / offered:.0%} of what those cores give in that time: the write's steps, one after another (the largest"
             " tables, then the switch), would have to keep both cores busy nearly throughout."
         )
+        + _neo4j_write_phases(w.get("phases") or {}, wall, cpu["cores"])
     )
+
+
+def _neo4j_write_phases(phases: dict, wall: float, cores: int) -> str:
+    """The write's phases (wall, server and writer CPU-s, from the write's own progress) and what the
+    one-transaction switch leaves the other phases: the switch runs on one server thread, so during it
+    the other cores have little to do; the rest must fit in the goal's time minus the switch's."""
+    if not phases or any("server" not in p for p in phases.values()):
+        return ""
+    names = {"before": "checks, schema and lease", "nodes": "nodes", "relationships": "relationships", "switch": "switch", "after": "clean-up"}
+    parts = ", ".join(
+        f"{names.get(k, k)} {p['wall']:.1f} s ({p['server']:.1f} + {p['writer']:.1f})" for k, p in phases.items() if p["wall"] >= 0.05
+    )
+    out = f" By phase (wall, server + writer CPU-s): {parts}."
+    sw = phases.get("switch")
+    if sw:
+        rest_cpu = sum(p["server"] + p["writer"] for k, p in phases.items() if k != "switch")
+        left = (wall - sw["wall"]) * cores
+        out += (
+            f" The switch is one transaction on one server thread ({sw['server']:.1f} CPU-s in {sw['wall']:.1f} s, the"
+            f" JIT's {sw['jit']:.1f} included); at its measured length the other phases would have to do their"
+            f" {rest_cpu:.1f} CPU-s in {max(wall - sw['wall'], 0):.1f} s = {max(left, 0):.1f} core-s"
+            + (f" ({rest_cpu / left:.0%} of it)." if left > 0 else ", no time at all.")
+        )
+    return out
 
 
 def _page_goals(b: Bench) -> list[str]:

@@ -152,9 +152,45 @@ def test_an_unmet_neo4j_write_ratio_carries_the_servers_cpu_from_the_same_run():
     assert _goal(b, "Neo4j batched write").endswith("— not met.")
 
 
+def test_an_unmet_neo4j_write_ratio_names_its_phases_and_what_the_switch_leaves_the_rest():
+    b = _bench(Figure("neo4j_load", "write", "100k", 40_000.0, "rows/s", 1_000.0, "MERGE", 40.0, "speed-up"))
+    phases = {
+        "before": {"wall": 0.2, "writer": 0.1, "server": 0.1, "jit": 0.0},
+        "nodes": {"wall": 2.0, "writer": 0.5, "server": 3.0, "jit": 0.5},
+        "relationships": {"wall": 4.0, "writer": 0.8, "server": 6.5, "jit": 1.0},
+        "switch": {"wall": 2.0, "writer": 0.1, "server": 1.9, "jit": 0.2},
+        "after": {"wall": 0.01, "writer": 0.0, "server": 0.0, "jit": 0.0},
+    }
+    b.details["neo4j_100k"] = {"write": {"nodes": 200_000, "relationships": 200_000, "phases": phases}, "cpu": {"write_server_s": 11.5, "write_jit_s": 1.7, "write_client_s": 1.5, "merge_server_s": 20.0, "cores": 2}}
+    line = _goal(b, "Neo4j batched write")
+    assert "By phase (wall, server + writer CPU-s): checks, schema and lease 0.2 s (0.1 + 0.1), nodes 2.0 s (3.0 + 0.5), relationships 4.0 s (6.5 + 0.8), switch 2.0 s (1.9 + 0.1)." in line
+    assert "clean-up" not in line  # under 0.05 s
+    # 8.0 s at 50x; the switch's 2.0 s leave 6.0 s = 12.0 core-s for the other phases' 11.0 CPU-s
+    assert "(1.9 CPU-s in 2.0 s, the JIT's 0.2 included); at its measured length the other phases would have to do their 11.0 CPU-s in 6.0 s = 12.0 core-s (92% of it)." in line
+    del phases["before"]["server"]  # a server this run does not own: no phases claimed
+    assert "By phase" not in _goal(b, "Neo4j batched write")
+
+
 def test_server_cpu_reads_this_process_and_refuses_what_is_gone():
     import os
 
     total, jit = M.server_cpu(os.getpid())
     assert total > 0 and jit >= 0
     assert M.server_cpu(None) is None and M.server_cpu(2**22 + 12345) is None
+
+
+def test_write_phases_split_the_neo4j_writes_progress_marks():
+    from bench.child import write_phases
+
+    marks = [
+        ("start", 0.0, 0.0, 10.0, 1.0), ("schema", 0.1, 0.05, 10.0, 1.0), ("cleanup", 0.3, 0.1, 10.1, 1.0),
+        ("Chain", 0.5, 0.2, 10.4, 1.1), ("Enterprise", 2.5, 0.7, 13.4, 1.5), ("HAS_CHAIN", 2.7, 0.8, 13.6, 1.5),
+        ("OPERATES_IN", 6.5, 1.5, 20.0, 2.5), ("switch", 8.5, 1.6, 21.9, 2.7), ("retired", 8.6, 1.6, 22.0, 2.7), ("end", 8.6, 1.6, 22.0, 2.7),
+    ]
+    p = write_phases(marks, {"Chain", "Enterprise"}, {"HAS_CHAIN", "OPERATES_IN"})
+    assert list(p) == ["before", "nodes", "relationships", "switch", "after"]
+    assert p["before"] == {"wall": 0.3, "writer": 0.1, "server": 0.1, "jit": 0.0}
+    assert p["nodes"] == {"wall": 2.2, "writer": 0.6, "server": 3.3, "jit": 0.5}
+    assert p["relationships"]["server"] == 6.6 and p["switch"] == {"wall": 2.0, "writer": 0.1, "server": 1.9, "jit": 0.2}
+    no_server = write_phases([(m[0], m[1], m[2], None, None) for m in marks], {"Chain", "Enterprise"}, {"HAS_CHAIN", "OPERATES_IN"})
+    assert "server" not in no_server["switch"] and no_server["switch"]["wall"] == 2.0
