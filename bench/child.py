@@ -33,26 +33,38 @@ def vmhwm_mb() -> float | None:
     return None
 
 
-def server_cpu(pid: int | None) -> tuple[float, float] | None:
-    """(CPU seconds of process ``pid``, of its JIT compiler threads alive now) from /proc, or None.
+def _cpu_s(stat: Path) -> float:
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime (fields 14, 15 of proc(5))
 
-    Compiler threads that ended since an earlier reading take their time with them, so a difference
-    of the second figure is a lower bound."""
+
+def compiler_threads(pid: int) -> list[Path]:
+    """The /proc task folders of process ``pid``'s JIT compiler threads alive now."""
+    out = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            if "Compiler" in (task / "comm").read_text():
+                out.append(task)
+        except OSError:  # the thread ended meanwhile
+            continue
+    return out
+
+
+def server_cpu(pid: int | None, jit_threads: list[Path] | None = None) -> tuple[float, float] | None:
+    """(CPU seconds of process ``pid``, of its JIT compiler threads) from /proc, or None.
+
+    ``jit_threads``: those threads' task folders found once (:func:`compiler_threads`), so that a reading
+    taken at every step of a write costs a few small reads instead of one per server thread; without
+    it they are looked up now. Compiler threads that ended since an earlier reading take their time
+    with them, so a difference of the second figure is a lower bound."""
     if not pid:
         return None
-    tick = os.sysconf("SC_CLK_TCK")
-
-    def cpu(stat: Path) -> float:
-        fields = stat.read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / tick  # utime, stime (fields 14, 15 of proc(5))
-
     try:
-        total = cpu(Path(f"/proc/{pid}/stat"))
+        total = _cpu_s(Path(f"/proc/{pid}/stat"))
         jit = 0.0
-        for task in Path(f"/proc/{pid}/task").iterdir():
+        for task in compiler_threads(pid) if jit_threads is None else jit_threads:
             try:
-                if "Compiler" in (task / "comm").read_text():
-                    jit += cpu(task / "stat")
+                jit += _cpu_s(task / "stat")
             except OSError:  # the thread ended meanwhile
                 continue
     except OSError:
@@ -377,11 +389,12 @@ def task_neo4j_write(a: dict) -> dict:
     src.close()
     store = _open(a["uri"])
     pid = a.get("server_pid")
+    jit_threads = compiler_threads(pid) if pid and Path(f"/proc/{pid}").exists() else None
     steps: dict[str, float] = {}
     marks: list[tuple[str, float, float, float | None, float | None]] = []
 
     def mark(step: str) -> None:
-        srv = server_cpu(pid)
+        srv = server_cpu(pid, jit_threads)
         marks.append((step, time.perf_counter(), _own_cpu(), srv[0] if srv else None, srv[1] if srv else None))
 
     def progress(step: str, done: int, total: int) -> None:

@@ -177,6 +177,10 @@ def test_server_cpu_reads_this_process_and_refuses_what_is_gone():
     total, jit = M.server_cpu(os.getpid())
     assert total > 0 and jit >= 0
     assert M.server_cpu(None) is None and M.server_cpu(2**22 + 12345) is None
+    from bench.child import compiler_threads
+
+    # the write's reading at every step: the compiler threads found once, then only they are read
+    assert compiler_threads(os.getpid()) == [] and M.server_cpu(os.getpid(), [])[1] == 0.0
 
 
 def test_write_phases_split_the_neo4j_writes_progress_marks():
