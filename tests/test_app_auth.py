@@ -190,6 +190,25 @@ def test_a_park_account_opens_on_its_park(env):
     assert [t.value for t in at.title] == ["园区"] and at.selectbox(key="pk_park").value == "P02"
 
 
+def test_a_viewer_opens_saved_scenarios_but_cannot_save_or_delete_them(env):
+    """A read-only account deleted any colleague's saved 推演情景 with one click (and could save new ones)."""
+    from graph.workspace.scenarios import list_scenarios, save_scenario
+
+    sc = save_scenario(env, "新能源补链", [{"kind": "target", "enterprise_id": "000025.SZ", "segment_id": "NEV-D03"}], scope="city", author="编编")
+    add_user(env, "看看", PW, "viewer", by="t")
+    add_user(env, "编编", PW, "editor", by="t")
+    at = login(run(), "看看", PW)
+    at.switch_page("app_pages/whatif.py").run()
+    keys = {b.key for b in at.button}
+    assert at.selectbox(key="wi_scn_pick").value == sc.id and "wi_scn_open" in keys
+    assert "wi_scn_delete" not in keys and "wi_scn_save" not in keys
+    assert any("需要编辑或管理员账号" in c.value for c in at.caption)
+    at = login(run(), "编编", PW)
+    at.switch_page("app_pages/whatif.py").run()
+    at.button(key="wi_scn_delete").click().run()
+    assert not at.exception and list_scenarios(env) == []
+
+
 def test_sessions_expire_and_end_when_the_password_changes(env):
     add_user(env, "张三", PW, "editor", by="t")
     at = login(run(), "张三", PW)
