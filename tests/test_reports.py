@@ -232,3 +232,17 @@ def test_an_empty_table_says_so_across_the_whole_row(font):
     row = doc.tables[0].rows[1]
     assert len({id(c._tc) for c in row.cells}) == 1 and row.cells[0].text == "暂无可推荐的外地企业"  # one merged cell
     assert "暂无可推荐的外地企业" in pdf_text(render(rep, ".pdf", font)).splitlines()  # on one line, not one character per line
+
+
+def test_park_ranking_tables_keep_the_city_on_one_line(demo_view, font):
+    # the audit's 督查通报 PDF: with a 说明 column the 城市 column broke 示例市（本市） after 本市, its ） alone on a line
+    from reports.model import Report
+    from reports.supervision import ranking_blocks
+
+    rank = park_ranking(demo_view, S)
+    assert any(r.note for r in rank.speed if r.top10)  # the 十快 table has its 说明 column
+    rep = Report("十强十快", [])
+    rep.add(*ranking_blocks(rank))
+    lines = pdf_text(render(rep, ".pdf", font)).splitlines()
+    home = f"{rank.home_name}（本市）"
+    assert sum(home in line for line in lines) == sum(r.home for r in rank.scale + rank.speed if r.top10) > 0
