@@ -188,6 +188,8 @@ def test_a_park_account_opens_on_its_park(env):
     add_user(env, "园区办", PW, "viewer", park_id="P02", by="t")
     at = login(run(), "园区办", PW)
     assert [t.value for t in at.title] == ["园区"] and at.selectbox(key="pk_park").value == "P02"
+    # the sidebar names the account's park (it showed the bare id: 查看 · 园区 P02)
+    assert "（查看 · 园区 示例经济技术开发区（P02））" in at.sidebar.markdown[0].value
 
 
 def test_a_viewer_opens_saved_scenarios_but_cannot_save_or_delete_them(env):
