@@ -211,6 +211,23 @@ def test_a_viewer_opens_saved_scenarios_but_cannot_save_or_delete_them(env):
     assert not at.exception and list_scenarios(env) == []
 
 
+def test_only_an_admin_raises_the_console_limits(env, monkeypatch):
+    """A viewer of a served app set the console's timeout to 120 s and its row cap to 100,000, past the operator's settings."""
+    monkeypatch.setenv("INDMAP_QUERY_TIMEOUT_S", "5")
+    monkeypatch.setenv("INDMAP_QUERY_ROW_CAP", "200")
+    add_user(env, "看看", PW, "viewer", by="t")
+    add_user(env, "管管", PW, "admin", by="t")
+    at = login(run(), "看看", PW)
+    at.switch_page("app_pages/console.py").run()
+    assert (at.number_input(key="cy_timeout").max, at.number_input(key="cy_cap").max) == (5, 200)
+    at.text_area(key="cy_text").set_value("UNWIND range(1, 500) AS i RETURN i")
+    at.button(key="cy_run").click().run()
+    assert not at.exception and len(at.dataframe[0].value) == 200
+    at = login(run(), "管管", PW)
+    at.switch_page("app_pages/console.py").run()
+    assert (at.number_input(key="cy_timeout").max, at.number_input(key="cy_cap").max) == (120, 100000)
+
+
 def test_sessions_expire_and_end_when_the_password_changes(env):
     add_user(env, "张三", PW, "editor", by="t")
     at = login(run(), "张三", PW)
