@@ -246,3 +246,14 @@ def test_park_ranking_tables_keep_the_city_on_one_line(demo_view, font):
     lines = pdf_text(render(rep, ".pdf", font)).splitlines()
     home = f"{rank.home_name}（本市）"
     assert sum(home in line for line in lines) == sum(r.home for r in rank.scale + rank.speed if r.top10) > 0
+
+
+def test_a_target_already_in_the_pipeline_names_a_project_the_report_lists(demo_view):
+    # the audit's NEV report: a target read 已在项目库（洽谈：PJ017）, and no table of the report held PJ017
+    rep = chain_report(demo_view, S, "NEV", font_path=str(find_cjk_font().path))
+    text, doc = docx_text(render(rep, ".docx"))
+    named = set(re.findall(r"已在项目库（[^：]+：([^）]+)）", text))
+    assert named, "the NEV demo has a target already in the pipeline"
+    fills = next(t for t in doc.tables if t.rows[0].cells[0].text == "编号" and t.rows[0].cells[1].text == "项目")
+    listed = {r.cells[0].text for r in fills.rows[1:]}
+    assert {p for ids in named for p in ids.split("、")} <= listed
