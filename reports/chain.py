@@ -176,7 +176,7 @@ def gaps_table(data: ChainData) -> Table:
             fmt.score(r.priority), f"{r.local_count}家", f"{r.candidate_count}家", reasons_once(r),
         ])
     return Table(["序号", "环节", "位置", "标签", "补链优先级", "本地企业", "外地候选", "理由"], rows,
-                 widths=[1, 3.2, 1.2, 2, 1.6, 1.5, 1.5, 8], align=["C", "L", "C", "C", "R", "R", "R", "L"], empty="本链没有缺口环节")
+                 widths=[1, 3.2, 1.2, 2.7, 1.6, 1.5, 1.5, 7.3], align=["C", "L", "C", "C", "R", "R", "R", "L"], empty="本链没有缺口环节")
 
 
 def coverage_text(t: TargetRow) -> str | None:

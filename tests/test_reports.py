@@ -257,3 +257,18 @@ def test_a_target_already_in_the_pipeline_names_a_project_the_report_lists(demo_
     fills = next(t for t in doc.tables if t.rows[0].cells[0].text == "编号" and t.rows[0].cells[1].text == "项目")
     listed = {r.cells[0].text for r in fills.rows[1:]}
     assert {p for ids in named for p in ids.split("、")} <= listed
+
+
+def test_a_key_gaps_label_stays_on_one_line(demo_view, font):
+    # the audit's park report: the 标签 column broke 缺链（关键） before its closing bracket on every key gap
+    from reports.chain import chain_data, gaps_table
+    from reports.model import Report
+
+    data = chain_data(demo_view, S, "NEV")
+    table = gaps_table(data)
+    key_labels = [row[3] for row in table.rows if row[3].endswith("（关键）")]
+    assert key_labels
+    rep = Report("缺口", [])
+    rep.add(table)
+    lines = pdf_text(render(rep, ".pdf", font)).splitlines()
+    assert sum(label in line for line in lines for label in set(key_labels)) == len(key_labels)
