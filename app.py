@@ -14,6 +14,7 @@ import streamlit as st
 from webapp.auth import account_sidebar, gate, land_after_login
 from webapp.context import protect_error_details, setup
 from webapp.leads import keep_author_in_url
+from webapp.lookups import names
 from webapp.pages import navigation
 from webapp.report_buttons import print_stylesheet
 
@@ -24,7 +25,8 @@ print_stylesheet()  # the browser's print view shows the page without sidebar an
 access = gate()  # a login first where one is needed: nothing of the data before it succeeds
 nav = navigation(access)
 land_after_login()  # a park account opens on its park
-account_sidebar(access)
-setup()
+account_slot = st.sidebar.container()  # the account line heads the sidebar; a park account's park is named once the view is read
+c = setup()
+account_sidebar(access, account_slot, names(c.view, "parks") if c.view is not None and not c.empty and access.user is not None and access.user.park_id else None)
 keep_author_in_url()
 nav.run()

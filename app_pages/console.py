@@ -11,6 +11,7 @@ from graph.queries import SAVED_QUERIES
 from graph.schema import NODES, RELS
 from graph.stores import QueryRefused, StoreError
 from graph.worker import run_query
+from webapp.auth import current
 from webapp.context import ctx, empty_store_message
 from reports.fmt import provenance_rows
 from webapp.export import export_buttons, frame_from_records
@@ -53,8 +54,13 @@ with editor:
     st.text_area("查询语句", key="cy_text", height=180)
     st.text_area("参数（JSON 对象，或每行一个 名称=值）", key="cy_params", height=72, placeholder='{"chain": "NEV"}  或  chain=NEV')
     o1, o2, o3 = st.columns([1, 1, 2])
-    timeout = o1.number_input("超时（秒）", min_value=0.5, max_value=120.0, value=float(c.settings.query_timeout_s), step=1.0, key="cy_timeout")
-    row_cap = o2.number_input("行数上限", min_value=1, max_value=100000, value=int(c.settings.query_row_cap), step=100, key="cy_cap")
+    # an admin (or the one user of a local app) may raise the limits; other accounts of a served app may only lower them
+    may_raise = current().can("admin")
+    max_timeout = max(120.0, c.settings.query_timeout_s) if may_raise else float(c.settings.query_timeout_s)
+    max_rows = max(100000, c.settings.query_row_cap) if may_raise else int(c.settings.query_row_cap)
+    lim = None if may_raise else "不能超过管理员设定的上限"
+    timeout = o1.number_input("超时（秒）", min_value=0.5, max_value=max_timeout, value=float(c.settings.query_timeout_s), step=1.0, key="cy_timeout", help=lim)
+    row_cap = o2.number_input("行数上限", min_value=1, max_value=max_rows, value=int(c.settings.query_row_cap), step=100, key="cy_cap", help=lim)
     run = o3.button("运行查询", type="primary", icon=":material/play_arrow:", key="cy_run", disabled=c.store is None or c.empty, width="stretch")
 
 if run:
@@ -65,7 +71,7 @@ if run:
     else:
         try:
             with st.spinner("查询运行中（独立进程，超时即中止）…"):
-                res = run_query(c.settings, st.session_state["cy_text"], params, timeout_s=timeout, row_cap=int(row_cap))
+                res = run_query(c.settings, st.session_state["cy_text"], params, timeout_s=min(timeout, max_timeout), row_cap=min(int(row_cap), max_rows))
             st.session_state["cy_result"] = {"result": res}
         except QueryRefused as exc:
             st.session_state["cy_result"] = {"refused": str(exc)}

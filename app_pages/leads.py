@@ -11,7 +11,7 @@ import streamlit as st
 from graph.i18n import LEAD_FIELD_ZH, LEAD_STATUS_ZH
 from graph.workspace import WorkspaceError
 from graph.workspace.backup import export_workspace
-from graph.workspace.leads import FINAL, DuplicateLead, Lead, add_lead, change_text, lead_record, list_leads, project_row, sort_records, update_lead
+from graph.workspace.leads import FINAL, DuplicateLead, Lead, add_lead, change_text, get_lead, lead_record, list_leads, project_row, sort_records, update_lead
 from webapp.context import ctx, empty_store_message
 from webapp.export import export_buttons, to_csv_bytes
 from reports.fmt import provenance_rows
@@ -128,15 +128,34 @@ def _save(lead_id: int) -> None:
     shown = s.get(f"ld_shown_{lead_id}", {})
     edited = {f: s[f"ld_{k}_{lead_id}"] for k, f in FORM_FIELDS.items() if s[f"ld_{k}_{lead_id}"] != shown.get(f, _NOT_SHOWN)}
     try:
-        _lead, changed = update_lead(ws, lead_id, author=author, note=s[f"ld_note_{lead_id}"], **edited)
+        # a field a colleague changed since this form opened is not overwritten: B is told and sees A's value
+        clash = _changed_meanwhile(get_lead(ws, lead_id), shown, edited)
+        edited = {f: v for f, v in edited.items() if f not in clash}
+        note = s[f"ld_note_{lead_id}"]
+        _lead, changed = update_lead(ws, lead_id, author=author, note=note, **edited) if edited or (note or "").strip() else (None, [])
     except (ValueError, WorkspaceError) as exc:
         st.session_state["ld_msg"] = ("error", f"未保存：{exc}")
         return
     done = [LEAD_FIELD_ZH[x] for x in changed] + (["跟进记录"] if (s[f"ld_note_{lead_id}"] or "").strip() else [])
+    if clash:
+        kept = "；".join(f"{LEAD_FIELD_ZH[f]}已被他人改为「{v}」" for f, v in clash.items())
+        saved = f"已保存：{'、'.join(done)}；" if done else ""
+        s[f"ld_note_{lead_id}"] = ""
+        for k in FORM_FIELDS:
+            s.pop(f"ld_{k}_{lead_id}", None)
+        st.session_state["ld_msg"] = ("warning", f"线索 #{lead_id} {saved}{kept}（在你打开表单之后），未覆盖。表单已显示最新内容，如仍要修改请再次保存。")
+        return
     s[f"ld_note_{lead_id}"] = ""
     for k in ("st", "ow", "due", "next"):  # show what is stored now (someone else may have changed it too)
         s.pop(f"ld_{k}_{lead_id}", None)
     st.session_state["ld_msg"] = ("success", f"线索 #{lead_id} 已保存：{'、'.join(done)}。" if done else "没有修改。")
+
+
+def _changed_meanwhile(stored: Lead, shown: dict, edited: dict) -> dict[str, str]:
+    """The edited fields whose stored value is no longer the one the form opened with, by their stored value in Chinese."""
+    now = {"status": stored.status, "owner": stored.owner, "due": stored.due, "next_step": stored.next_step or ""}
+    text = {"status": LEAD_STATUS_ZH.get(stored.status, stored.status), "due": stored.due.isoformat() if stored.due else "无", "next_step": stored.next_step or "空"}
+    return {f: str(text.get(f, now[f])) for f in edited if f in shown and now[f] != shown[f]}
 
 
 def _form(lead: Lead, where) -> None:

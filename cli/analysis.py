@@ -283,10 +283,14 @@ def cmd_chains(args: argparse.Namespace) -> int:
 
     def body(view, a):
         rows = []
+        seg = view.tables["segments"] if args.format == "table" else None  # people read the top gap by name
+        names = dict(zip(seg.get_column("id").to_list(), seg.get_column("name").to_list())) if seg is not None else {}
         for c in chain_summary(view, a, scope=args.scope):
             d = c.model_dump(mode="json", exclude={"settings"})
             if args.format != "json":
                 d.update(d.pop("counts"))
+            if names and d.get("top_gap"):
+                d["top_gap"] = names.get(d["top_gap"]) or d["top_gap"]
             rows.append(d)
         _settings_line(a, args, GAP_SETTINGS)
         emit(rows, args.format, columns=CHAIN_COLUMNS if args.format != "json" else None, people=True)

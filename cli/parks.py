@@ -112,7 +112,8 @@ def cmd_parks(args: argparse.Namespace) -> int:
         ca._settings_line(a, args, ca.PARK_SETTINGS)
         for w in ranking["warnings"]:
             print(f"警告：{w}", file=sys.stderr)
-        print(ranking["home_note"], file=sys.stderr)
+        if args.format != "table" or args.report != "all":  # the full table prints it under 本市对比
+            print(ranking["home_note"], file=sys.stderr)
         if args.format == "table":
             _print_tables(ranking, rows, args.report)
             return 0

@@ -294,6 +294,20 @@ def check_read_only(cypher: str, limits: Limits | None = None) -> str:
     return text
 
 
+def parameter_names(cypher: str) -> set[str]:
+    """The ``$name`` parameters a query uses, outside strings and comments (``$map.key``: ``map``).
+
+    >>> sorted(parameter_names("MATCH (c:Chain {id: $chain}) WHERE c.name <> '$x' RETURN $`top n`, $m.k // $y"))
+    ['chain', 'm', 'top n']
+    """
+    toks = _tokens(cypher)
+    out: set[str] = set()
+    for (kind, val), (kind2, val2) in zip(toks, toks[1:]):
+        if kind == "other" and val == "$" and kind2 in ("word", "number", "quoted"):
+            out.add(val2[1:-1].replace("``", "`") if kind2 == "quoted" else val2.split(".")[0])
+    return out
+
+
 def console_query(settings: Any, cypher: str, timeout_s: float | None, row_cap: int | None) -> tuple[str, float, int]:
     """What both stores do before a console query: the shared guard (refuses anything not read-only,
     :func:`graph.guard.check_read_only`) and the timeout and row cap from the settings when not given."""

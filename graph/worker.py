@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from graph.guard import Limits, check_read_only
+from graph.guard import Limits, check_read_only, parameter_names
 from graph.settings import Settings
 from graph.stores.base import QueryFailed, QueryRefused, QueryResult, StoreError
 
@@ -80,6 +80,9 @@ def run_query(
     with Chinese messages.
     """
     text = check_read_only(cypher, Limits.from_settings(settings))
+    missing = sorted(parameter_names(text) - set(params or {}))
+    if missing:  # LadybugDB runs such a query with the parameter as null (0 rows, no error); Neo4j refuses it
+        raise QueryFailed(f"缺少查询参数 {'、'.join('$' + m for m in missing)}：请在参数中给出查询里每个 $名称 的值（例如 chain=NEV）。")
     timeout_s = float(settings.query_timeout_s if timeout_s is None else timeout_s)
     row_cap = int(settings.query_row_cap if row_cap is None else row_cap)
     dumped = settings.model_dump(mode="json")

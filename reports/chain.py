@@ -176,7 +176,7 @@ def gaps_table(data: ChainData) -> Table:
             fmt.score(r.priority), f"{r.local_count}家", f"{r.candidate_count}家", reasons_once(r),
         ])
     return Table(["序号", "环节", "位置", "标签", "补链优先级", "本地企业", "外地候选", "理由"], rows,
-                 widths=[1, 3.2, 1.2, 2, 1.6, 1.5, 1.5, 8], align=["C", "L", "C", "C", "R", "R", "R", "L"], empty="本链没有缺口环节")
+                 widths=[1, 3.2, 1.2, 2.7, 1.6, 1.5, 1.5, 7.3], align=["C", "L", "C", "C", "R", "R", "R", "L"], empty="本链没有缺口环节")
 
 
 def coverage_text(t: TargetRow) -> str | None:
@@ -217,10 +217,11 @@ def pool_sentence(res: TargetResult) -> str:
 
 
 def fills_table(fills: list[FillRow]) -> Table:
-    rows = [[f.name or f.project_id, fmt.PROJECT_STAGE_ZH.get(f.stage, f.stage), f.segment_name or f.segment_id,
+    # the 编号 is what a target's reason names (已在项目库（洽谈：PJ017）)
+    rows = [[f.project_id, f.name or f.project_id, fmt.PROJECT_STAGE_ZH.get(f.stage, f.stage), f.segment_name or f.segment_id,
              f.label_zh or fmt.MISSING, fmt.score(f.priority)] for f in fills]
-    return Table(["项目", "阶段", "补链环节", "环节现状", "补链优先级"], rows, widths=[5, 1.4, 3.2, 1.6, 1.6],
-                 align=["L", "C", "L", "C", "R"], empty="本链暂无在途补链项目")
+    return Table(["编号", "项目", "阶段", "补链环节", "环节现状", "补链优先级"], rows, widths=[1.3, 4.6, 1.2, 3.0, 1.5, 1.6],
+                 align=["L", "L", "C", "L", "C", "R"], empty="本链暂无在途补链项目")
 
 
 def settings_table(settings: dict[str, Any], exclude: frozenset[str] = NOT_CHAIN_SETTINGS) -> Table:

@@ -72,7 +72,7 @@ def _ranked(headers: list[str], rows: list[list[str]], notes: list[str], empty: 
     """A 十强/十快 table; the 说明 column only when some row has a note."""
     with_note = any(notes)
     return Table(headers + (["说明"] if with_note else []), [r + ([n] if with_note else []) for r, n in zip(rows, notes)],
-                 widths=[1, 5, 2, 2, 2] + ([3] if with_note else []), align=["C", "L", "L", "R", "R", "L"], empty=empty)
+                 widths=[0.9, 4.6, 2.4, 1.7, 1.8] + ([3.6] if with_note else []), align=["C", "L", "L", "R", "R", "L"], empty=empty)
 
 
 def _park_rows(rows: list, value: Callable[[Any], str]) -> list[list[str]]:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+import polars as pl
 import pytest
 
 import cli.analysis as ca
@@ -62,6 +63,14 @@ def test_chains_csv(fixture_view, capsys):
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rc == 0 and [r["chain_id"] for r in rows] == ["CA", "CB"]
     assert rows[0]["broken"] == "1" and rows[0]["top_gap"] == "A3"
+
+
+def test_chains_table_names_the_top_gap(fixture_view, capsys):
+    # the table is for people: 首要缺口 showed the bare segment id (NEV-U07); csv/json keep the id
+    rc, out, _ = run(capsys, "chains")
+    name = fixture_view.segments.filter(pl.col("id") == "A3").get_column("name")[0]
+    line = next(x for x in out.splitlines() if x.startswith("CA "))
+    assert rc == 0 and line.rstrip().endswith(name)
 
 
 def test_targets_json_and_stderr_counts(fixture_view, capsys):

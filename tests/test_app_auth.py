@@ -188,6 +188,44 @@ def test_a_park_account_opens_on_its_park(env):
     add_user(env, "园区办", PW, "viewer", park_id="P02", by="t")
     at = login(run(), "园区办", PW)
     assert [t.value for t in at.title] == ["园区"] and at.selectbox(key="pk_park").value == "P02"
+    # the sidebar names the account's park (it showed the bare id: 查看 · 园区 P02)
+    assert "（查看 · 园区 示例经济技术开发区（P02））" in at.sidebar.markdown[0].value
+
+
+def test_a_viewer_opens_saved_scenarios_but_cannot_save_or_delete_them(env):
+    """A read-only account deleted any colleague's saved 推演情景 with one click (and could save new ones)."""
+    from graph.workspace.scenarios import list_scenarios, save_scenario
+
+    sc = save_scenario(env, "新能源补链", [{"kind": "target", "enterprise_id": "000025.SZ", "segment_id": "NEV-D03"}], scope="city", author="编编")
+    add_user(env, "看看", PW, "viewer", by="t")
+    add_user(env, "编编", PW, "editor", by="t")
+    at = login(run(), "看看", PW)
+    at.switch_page("app_pages/whatif.py").run()
+    keys = {b.key for b in at.button}
+    assert at.selectbox(key="wi_scn_pick").value == sc.id and "wi_scn_open" in keys
+    assert "wi_scn_delete" not in keys and "wi_scn_save" not in keys
+    assert any("需要编辑或管理员账号" in c.value for c in at.caption)
+    at = login(run(), "编编", PW)
+    at.switch_page("app_pages/whatif.py").run()
+    at.button(key="wi_scn_delete").click().run()
+    assert not at.exception and list_scenarios(env) == []
+
+
+def test_only_an_admin_raises_the_console_limits(env, monkeypatch):
+    """A viewer of a served app set the console's timeout to 120 s and its row cap to 100,000, past the operator's settings."""
+    monkeypatch.setenv("INDMAP_QUERY_TIMEOUT_S", "5")
+    monkeypatch.setenv("INDMAP_QUERY_ROW_CAP", "200")
+    add_user(env, "看看", PW, "viewer", by="t")
+    add_user(env, "管管", PW, "admin", by="t")
+    at = login(run(), "看看", PW)
+    at.switch_page("app_pages/console.py").run()
+    assert (at.number_input(key="cy_timeout").max, at.number_input(key="cy_cap").max) == (5, 200)
+    at.text_area(key="cy_text").set_value("UNWIND range(1, 500) AS i RETURN i")
+    at.button(key="cy_run").click().run()
+    assert not at.exception and len(at.dataframe[0].value) == 200
+    at = login(run(), "管管", PW)
+    at.switch_page("app_pages/console.py").run()
+    assert (at.number_input(key="cy_timeout").max, at.number_input(key="cy_cap").max) == (120, 100000)
 
 
 def test_sessions_expire_and_end_when_the_password_changes(env):

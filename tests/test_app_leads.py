@@ -188,3 +188,30 @@ def test_a_note_saved_from_an_open_form_keeps_what_a_colleague_changed_meanwhile
     at.text_input(key=f"ld_next_{lead.id}").input("改为周四上门")
     next(b for b in at.button if b.label == "保存").click().run()
     assert get_lead(ws, lead.id).next_step == "改为周四上门"
+
+
+def test_a_field_a_colleague_changed_meanwhile_is_not_overwritten(store):
+    """Two people change the same field: B's form still showed the old 状态/下一步, A saved new ones, then B saved
+    its own -- A's values were silently overwritten. B is now told, A's values stay, B's note is kept."""
+    from graph.workspace.leads import add_lead, update_lead
+
+    ws = open_workspace(store)
+    lead = add_lead(ws, enterprise_id="X2", segment_id="S3", owner="招商一科", author="甲", next_step="上门拜访")
+    at = _open("app_pages/leads.py", user="乙", lead=str(lead.id))
+    update_lead(ws, lead.id, author="甲", next_step="改为下周三上门", status="negotiating")  # A, in another session
+    at.selectbox(key=f"ld_st_{lead.id}").set_value("contacted")
+    at.text_input(key=f"ld_next_{lead.id}").input("电话约访")
+    at.text_area(key=f"ld_note_{lead.id}").input("已电话联系")
+    next(b for b in at.button if b.label == "保存").click().run()
+    assert not at.exception
+    saved = get_lead(ws, lead.id)
+    assert (saved.status, saved.next_step) == ("negotiating", "改为下周三上门")
+    assert [(n.author, n.text) for n in saved.notes] == [("乙", "已电话联系")]
+    warned = " ".join(w.value for w in at.warning)
+    assert "状态已被他人改为「洽谈中」" in warned and "下一步已被他人改为「改为下周三上门」" in warned and "已保存：跟进记录" in warned
+    assert at.text_input(key=f"ld_next_{lead.id}").value == "改为下周三上门"  # the form shows A's values
+    at.text_input(key=f"ld_next_{lead.id}").input("电话约访")  # B, now knowing, saves again: it goes through
+    next(b for b in at.button if b.label == "保存").click().run()
+    assert get_lead(ws, lead.id).next_step == "电话约访"
+    next(b for b in at.button if b.label == "保存").click().run()  # nothing edited: said in Chinese, no CLI flags
+    assert any("没有修改" in s.value for s in at.success) and not at.error

@@ -43,6 +43,14 @@ def test_json_gains_ranking_by_city_and_cohesion(province, capsys):
     assert "本市按本地企业最多的城市推断为洛阳市" in err
 
 
+def test_the_home_note_is_printed_once(province, capsys):
+    # the full table printed 本市按…推断为洛阳市… twice on a terminal: on stderr and again under 本市对比
+    rc, out, err = run(capsys, "parks")
+    assert rc == 0 and (out + err).count("本市按本地企业最多的城市推断为洛阳市") == 1
+    rc, out, err = run(capsys, "parks", "--report", "scale")
+    assert rc == 0 and (out + err).count("本市按本地企业最多的城市推断为洛阳市") == 1
+
+
 def test_set_home_region_like_other_settings(province, capsys):
     rc, out, err = run(capsys, "parks", "--format", "json", "--report", "by_city", "--set", "home_region=4101")
     assert rc == 0

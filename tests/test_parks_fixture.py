@@ -42,7 +42,7 @@ def test_home_is_inferred_from_local_firms(view):
     # E6 (中原区 410102) → 郑州 1
     h = home(view, S)
     assert (h.code, h.name, h.inferred) == ("410300", "洛阳市", True)
-    assert h.note == "本市按本地企业最多的城市推断为洛阳市（4103，5 家本地企业）；可在「本市」设置中指定"
+    assert h.note == "本市按本地企业最多的城市推断为洛阳市（区划代码 4103，5 家本地企业）；可在「本市」设置中指定"
 
 
 def test_cities_of_parks(view):

@@ -40,6 +40,18 @@ def test_embedded_errors_in_chinese_through_the_worker(store_path, cypher, zh):
     assert "exception" in info.value.engine_text  # the engine's words, for the expander / the CLI's second line
 
 
+def test_a_missing_parameter_is_an_error_on_the_embedded_store_too(store_path, capsys):
+    # LadybugDB ran WHERE s.id = $x with $x as null: 0 rows and no word of the missing parameter (Neo4j refuses it)
+    from graph.settings import Settings
+
+    q = "MATCH (s:Segment) WHERE s.id = $seg AND s.name <> '$notaparam' RETURN s.name"
+    with pytest.raises(QueryFailed, match=r"^缺少查询参数 \$seg："):
+        run_query(Settings(store=str(store_path)), q, {})
+    assert run_query(Settings(store=str(store_path)), q, {"seg": "S2"}).rows  # given, it runs
+    assert main(["query", q, "--store", str(store_path)]) == 2
+    assert capsys.readouterr().err.startswith("缺少查询参数 $seg")
+
+
 def test_cli_query_error_says_what_and_keeps_the_engine_text(store_path, capsys):
     assert main(["query", "MATCH (s:Segment RETURN s", "--store", str(store_path)]) == 2
     err = capsys.readouterr().err.splitlines()

@@ -232,3 +232,43 @@ def test_an_empty_table_says_so_across_the_whole_row(font):
     row = doc.tables[0].rows[1]
     assert len({id(c._tc) for c in row.cells}) == 1 and row.cells[0].text == "暂无可推荐的外地企业"  # one merged cell
     assert "暂无可推荐的外地企业" in pdf_text(render(rep, ".pdf", font)).splitlines()  # on one line, not one character per line
+
+
+def test_park_ranking_tables_keep_the_city_on_one_line(demo_view, font):
+    # the audit's 督查通报 PDF: with a 说明 column the 城市 column broke 示例市（本市） after 本市, its ） alone on a line
+    from reports.model import Report
+    from reports.supervision import ranking_blocks
+
+    rank = park_ranking(demo_view, S)
+    assert any(r.note for r in rank.speed if r.top10)  # the 十快 table has its 说明 column
+    rep = Report("十强十快", [])
+    rep.add(*ranking_blocks(rank))
+    lines = pdf_text(render(rep, ".pdf", font)).splitlines()
+    home = f"{rank.home_name}（本市）"
+    assert sum(home in line for line in lines) == sum(r.home for r in rank.scale + rank.speed if r.top10) > 0
+
+
+def test_a_target_already_in_the_pipeline_names_a_project_the_report_lists(demo_view):
+    # the audit's NEV report: a target read 已在项目库（洽谈：PJ017）, and no table of the report held PJ017
+    rep = chain_report(demo_view, S, "NEV", font_path=str(find_cjk_font().path))
+    text, doc = docx_text(render(rep, ".docx"))
+    named = set(re.findall(r"已在项目库（[^：]+：([^）]+)）", text))
+    assert named, "the NEV demo has a target already in the pipeline"
+    fills = next(t for t in doc.tables if t.rows[0].cells[0].text == "编号" and t.rows[0].cells[1].text == "项目")
+    listed = {r.cells[0].text for r in fills.rows[1:]}
+    assert {p for ids in named for p in ids.split("、")} <= listed
+
+
+def test_a_key_gaps_label_stays_on_one_line(demo_view, font):
+    # the audit's park report: the 标签 column broke 缺链（关键） before its closing bracket on every key gap
+    from reports.chain import chain_data, gaps_table
+    from reports.model import Report
+
+    data = chain_data(demo_view, S, "NEV")
+    table = gaps_table(data)
+    key_labels = [row[3] for row in table.rows if row[3].endswith("（关键）")]
+    assert key_labels
+    rep = Report("缺口", [])
+    rep.add(table)
+    lines = pdf_text(render(rep, ".pdf", font)).splitlines()
+    assert sum(label in line for line in lines for label in set(key_labels)) == len(key_labels)

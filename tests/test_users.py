@@ -165,7 +165,10 @@ def test_cli_park_account_must_name_a_park_of_the_data(tmp_path):
     store = str(tmp_path / "s.lbug")
     assert _cli("ingest", str(ROOT / "data" / "sample"), "--store", store, "--quiet").returncode == 0
     r = _cli("user", "add", "园区B", "--role", "viewer", "--park", "P99", "--password-stdin", "--store", store, stdin="long enough\n")
-    assert r.returncode == 2 and "没有园区 “P99”" in r.stderr and "P01（" in r.stderr, r.stderr
+    assert r.returncode == 2 and "没有园区 “P99”" in r.stderr and "P09（" in r.stderr, r.stderr
+    # a typo is answered with the park meant (it listed the first 30 parks by id, other cities' peers first)
+    r = _cli("user", "add", "园区B", "--role", "viewer", "--park", "p01", "--password-stdin", "--store", store, stdin="long enough\n")
+    assert r.returncode == 2 and "您是否要找：P01（" in r.stderr, r.stderr
     assert _cli("user", "add", "园区B", "--role", "viewer", "--park", "P01", "--password-stdin", "--store", store, stdin="long enough\n").returncode == 0
 
 

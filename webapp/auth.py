@@ -19,8 +19,10 @@ from __future__ import annotations
 import shlex
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -28,6 +30,7 @@ from graph.i18n import ROLE_RIGHTS_ZH, ROLE_ZH
 from graph.settings import Settings, load_settings
 from graph.workspace import WorkspaceError
 from graph.workspace.users import User, accounts, authenticate, can, count_users, get_user
+from webapp.markdown import md
 
 SESSION = "_indmap_login"  # {"name", "login_at", "seen_at", "password_changed_at"}
 NOTICE = "_indmap_login_notice"
@@ -242,14 +245,19 @@ def logout() -> None:
     st.session_state.pop("_indmap_access_run", None)
 
 
-def account_sidebar(acc: Access) -> None:
-    """Who is logged in, with a 退出登录 button (nothing when no login is needed)."""
+def account_sidebar(acc: Access, where: Any = None, park_names: Mapping[str, str] | None = None) -> None:
+    """Who is logged in, with a 退出登录 button (nothing when no login is needed).
+
+    ``where``: the sidebar container to draw in (app.py keeps one at the top, filled once the view
+    is read); ``park_names``: the parks' names by id, so a park account reads 园区 示例高新区（P01）.
+    """
     if acc.user is None:
         return
-    u = acc.user
-    park = f" · 园区 {u.park_id}" if u.park_id else ""
-    st.sidebar.markdown(f":material/account_circle: **{u.name}**（{u.role_zh}{park}）")
-    st.sidebar.button("退出登录", key="logout", icon=":material/logout:", on_click=logout)
+    u, where = acc.user, where if where is not None else st.sidebar
+    name = (park_names or {}).get(u.park_id or "")
+    park = (f" · 园区 {name}（{u.park_id}）" if name else f" · 园区 {u.park_id}") if u.park_id else ""
+    where.markdown(f":material/account_circle: **{md(u.name)}**（{u.role_zh}{md(park)}）")
+    where.button("退出登录", key="logout", icon=":material/logout:", on_click=logout)
 
 
 def require(action: str, what: str) -> bool:

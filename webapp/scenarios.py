@@ -50,8 +50,14 @@ def scenario_section(c: Ctx, scope: str, base_url: str = "") -> None:
         if loaded:
             st.caption(f"当前情景：{loaded[2]}（#{loaded[0]}）")
         st.caption("本页网址已包含推演清单：复制浏览器地址栏即可分享；保存为情景后，同事可在下方打开，或用带 scenario= 的链接打开。")
-        _save(c, scope)
-        _saved_list(c, base_url)
+        from webapp.auth import current
+
+        may_edit = current().can("edit")  # viewers open saved scenarios; editors and admins save and delete them
+        if may_edit:
+            _save(c, scope)
+        else:
+            st.caption("保存或删除情景需要编辑或管理员账号；只读账号可以打开已保存的情景。")
+        _saved_list(c, base_url, may_edit)
 
 
 def _save(c: Ctx, scope: str) -> None:
@@ -68,7 +74,7 @@ def _save(c: Ctx, scope: str) -> None:
         st.toast(f"已保存推演情景「{sc.name}」（#{sc.id}）", icon=":material/task_alt:")
 
 
-def _saved_list(c: Ctx, base_url: str) -> None:
+def _saved_list(c: Ctx, base_url: str, may_edit: bool) -> None:
     try:
         saved = list_scenarios(workspace(c))
     except WorkspaceError as exc:
@@ -86,7 +92,7 @@ def _saved_list(c: Ctx, base_url: str) -> None:
     if x.button("打开", icon=":material/folder_open:", key="wi_scn_open", width="stretch"):
         st.query_params[SCENARIO] = str(pick)
         st.rerun()
-    if y.button("删除", icon=":material/delete:", key="wi_scn_delete", width="stretch"):
+    if may_edit and y.button("删除", icon=":material/delete:", key="wi_scn_delete", width="stretch"):
         delete_scenario(workspace(c), pick)
         st.rerun()
     st.caption(f"情景链接：`{base_url}?{SCENARIO}={pick}`")

@@ -156,7 +156,7 @@ def home(view: GraphView, settings: AnalysisSettings) -> Home:
             return Home(None, None, True, "无法推断本市：本地企业没有行政区划或所在园区信息；请在「本市」设置中指定本市")
         code = min(counts, key=lambda c: (-counts[c], c))
         name = region_name(view, code) or code
-        note = f"本市按本地企业最多的城市推断为{name}（{display_code(code)}，{counts[code]} 家本地企业）；可在「本市」设置中指定"
+        note = f"本市按本地企业最多的城市推断为{name}（区划代码 {display_code(code)}，{counts[code]:,} 家本地企业）；可在「本市」设置中指定"
         return Home(code, name, True, note)
 
     return memo(view, ("home", settings.home_region), build)

@@ -435,6 +435,8 @@ class Neo4jStore:
             result = s.run(query, params)
             columns = list(result.keys())
             rows, truncated = take_rows((rec.values() for rec in result), row_cap)
+            if truncated:  # the server discards the rest; the next query in this session would fetch it all first
+                result.consume()
             rows = self._plain_rows(s, rows)
             if self._generation(s) == before:
                 return columns, rows, truncated
