@@ -127,10 +127,6 @@ def _commit(tmp_path, beside: bool, monkeypatch, early: bool = False):
     return s, done, recorded
 
 
-def test_the_snapshot_is_analysed_beside_the_write_by_default():
-    assert Settings.model_fields["snapshot_beside_write"].default is True
-
-
 @pytest.mark.parametrize("early", [False, True], ids=["one-pass", "two-phase (indmap ingest)"])
 def test_the_snapshot_analysed_beside_the_write_is_the_one_analysed_after_it(tmp_path, monkeypatch, early):
     started = []
