@@ -114,7 +114,7 @@ def test_a_failed_write_never_starts_the_work_beside(store, monkeypatch):
 # ------------------------------------------------------------------- the ingest's snapshot beside the write
 
 
-def _commit(tmp_path, beside: bool, monkeypatch):
+def _commit(tmp_path, beside: bool, monkeypatch, early: bool = False):
     import graph.workspace as W
     from ingest.pipeline import commit, prepare_path
     from tests.conftest import DEMO
@@ -122,14 +122,21 @@ def _commit(tmp_path, beside: bool, monkeypatch):
     recorded = []
     real = W.record_snapshot
     monkeypatch.setattr(W, "record_snapshot", lambda ws, snap, **kw: recorded.append(snap) or real(ws, snap, **kw))
-    s = Settings(store=str(tmp_path / f"{beside}" / "g.lbug"), snapshot_beside_write=beside)
-    done = commit(prepare_path(s, DEMO), author="test")
+    s = Settings(store=str(tmp_path / f"{beside}-{early}" / "g.lbug"), snapshot_beside_write=beside)
+    done = commit(prepare_path(s, DEMO, early=early), author="test")
     return s, done, recorded
 
 
-def test_the_snapshot_analysed_beside_the_write_is_the_one_analysed_after_it(tmp_path, monkeypatch):
-    _, after, [expected] = _commit(tmp_path, False, monkeypatch)
-    _, beside, [snap] = _commit(tmp_path, True, monkeypatch)
+@pytest.mark.parametrize("early", [False, True], ids=["one-pass", "two-phase (indmap ingest)"])
+def test_the_snapshot_analysed_beside_the_write_is_the_one_analysed_after_it(tmp_path, monkeypatch, early):
+    started = []
+    real = overlap.Worker.start
+    # the analysis starts once every table is staged, the second phase's too (their view is the one analysed)
+    monkeypatch.setattr(overlap.Worker, "start", lambda self: started.append(1) or real(self))
+    _, after, [expected] = _commit(tmp_path, False, monkeypatch, early)
+    assert started == []
+    _, beside, [snap] = _commit(tmp_path, True, monkeypatch, early)
+    assert started  # and then ran (the one snapshot recorded is its result)
     assert after.snapshot is not None and beside.snapshot is not None and beside.snapshot_error is None
     assert snap == expected
 
