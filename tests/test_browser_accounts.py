@@ -187,6 +187,8 @@ def test_editor_uploads_maps_and_reviews(site, browser_page):
     _upload(page, good)
     assert page.get_by_text("校验通过").count() > 0
     page.get_by_role("button", name="导入", exact=True).click()
+    # the page may look idle before the import's rerun starts (seen under load): wait for its outcome first
+    page.get_by_text(re.compile("已导入|导入失败")).first.wait_for(timeout=180_000)
     _idle(page, "数据")
     page.screenshot(path=str(SHOTS / "upload-imported.png"), full_page=True)
     assert page.get_by_text(re.compile("已导入")).count() > 0
