@@ -79,3 +79,16 @@ def test_csv_one_report_with_english_keys(province, capsys):
     assert rows[0]["cohesion"] == str(2 / 3) and rows[2]["cohesion"] == ""
     rc, _, err = run(capsys, "parks", "--format", "csv")
     assert rc == 2 and "请用 --report 指定" in err
+
+
+def test_overlap_table_names_shared_segments_csv_and_json_keep_ids(province, capsys):
+    # the round-10 audit: the 同质化 table listed shared segments by id (B1 …) where people read names
+    names = dict(zip(province.tables["segments"].get_column("id").to_list(), province.tables["segments"].get_column("name").to_list()))
+    rc, out, _ = run(capsys, "parks", "--report", "overlap")
+    row = next(line for line in out.splitlines() if line.startswith("洛阳高新区  洛阳经开区"))
+    assert rc == 0 and row.split()[-1] == names["B1"]
+    rc, out, _ = run(capsys, "parks", "--report", "overlap", "--format", "json")
+    assert rc == 0 and json.loads(out)[0]["shared_segments"] == ["B1"]
+    rc, out, _ = run(capsys, "parks", "--report", "overlap", "--format", "csv")
+    assert rc == 0 and "B1" in next(csv.DictReader(io.StringIO(out)))["shared_segments"]
+
