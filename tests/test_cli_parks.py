@@ -92,3 +92,11 @@ def test_overlap_table_names_shared_segments_csv_and_json_keep_ids(province, cap
     rc, out, _ = run(capsys, "parks", "--report", "overlap", "--format", "csv")
     assert rc == 0 and "B1" in next(csv.DictReader(io.StringIO(out)))["shared_segments"]
 
+
+def test_per_mu_and_area_read_like_the_app(province, capsys):
+    # the round-10 audit: 9万元/亩 beside 26.6万元/亩, and 60430亩 where the app shows 60,430亩
+    rc, out, _ = run(capsys, "parks", "--report", "figures")
+    assert rc == 0
+    zheng = next(line for line in out.splitlines() if line.startswith("郑州高新区")).split()
+    assert zheng[3:6] == ["10,000亩", "0.1万元/亩", "0.0万元/亩"]
+    assert "0万元/亩" not in out.replace("0.0万元/亩", "")
