@@ -127,7 +127,7 @@ def test_supervision_report_lists_overdue_by_owner_and_only_flagged_projects(dem
     flagged = [r for r in pr.intensity if r.flags]
     unflagged = [r for r in pr.intensity if not r.flags and r.name not in {x.name for x in pr.stalled + flagged} and r.name not in {x.name for x in pr.overdue}]
     assert flagged and unflagged
-    intensity = next(t for t in doc.tables if t.rows[0].cells[0].text == "项目" and "投资强度（万元/亩）" in [c.text for c in t.rows[0].cells])
+    intensity = next(t for t in doc.tables if t.rows[0].cells[0].text == "项目" and "投资强度\n（万元/亩）" in [c.text for c in t.rows[0].cells])
     assert len(intensity.rows) - 1 == len(flagged)
     for r in unflagged:
         assert r.name not in docx_txt
@@ -272,3 +272,18 @@ def test_a_key_gaps_label_stays_on_one_line(demo_view, font):
     rep.add(table)
     lines = pdf_text(render(rep, ".pdf", font)).splitlines()
     assert sum(label in line for line in lines for label in set(key_labels)) == len(key_labels)
+
+
+def test_intensity_headers_break_before_their_unit_not_inside_it(demo_view, font):
+    # the audit's 督查通报 PDF: the 亩均 table read "（万元/亩" with its "）" alone on the next line, and "用地（" / "亩）"
+    import datetime as dt
+
+    from reports.model import Report
+    from reports.supervision import intensity_table
+
+    table = intensity_table(project_report(demo_view, S, as_of=dt.date(2026, 11, 28)).intensity)
+    assert table.rows
+    rep = Report("亩均", [])
+    rep.add(table)
+    head = next(line for line in pdf_text(render(rep, ".pdf", font)).splitlines() if line.startswith("项目"))
+    assert head.count("（万元/亩）") == 3 and "（亩）" in head, head
