@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from graph.analysis import chain_summary, gaps, project_report
+from graph.analysis import chain_summary, gaps, project_report, weakest_first
 from graph.analysis.target_batch import targets_many
 from graph.analysis.results import ChainRow, FillRow, GapRow, TargetResult, TargetRow
 from graph.settings import AnalysisSettings
@@ -323,7 +323,8 @@ def city_report(view: GraphView, settings: AnalysisSettings, *, scope: str = "ci
     summaries = chain_summary(view, settings, scope=scope)
     fills = project_report(view, settings, as_of=as_of).fills if view.projects.height else []
     by_id = {s.chain_id: s for s in summaries}
-    order = view.chain_order()
+    order = [s.chain_id for s in weakest_first(summaries)]  # as 总览: the weakest first within each category
+    order += [c for c in view.chain_order() if c not in by_id]
     rep = Report("全市产业链招商报告", header_lines(view, where))
     rep.add(*demo_blocks(view))
     rows = []

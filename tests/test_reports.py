@@ -287,3 +287,22 @@ def test_intensity_headers_break_before_their_unit_not_inside_it(demo_view, font
     rep.add(table)
     head = next(line for line in pdf_text(render(rep, ".pdf", font)).splitlines() if line.startswith("项目"))
     assert head.count("（万元/亩）") == 3 and "（亩）" in head, head
+
+
+def test_city_report_lists_chains_as_the_overview_does_weakest_first(font):
+    # the round-10 audit: the city report listed chains in data order, 总览 the weakest first within each category
+    import polars as pl
+
+    from reports.model import Heading, Table
+    from tests.analysis_fixture import fixture_tables
+
+    tables = fixture_tables()
+    tables["industries"] = tables["industries"].with_columns(pl.lit("leading").alias("category"))  # CA and CB in one category
+    view = GraphView(tables, {"dataset": "fixture"})
+    by_id = {r.chain_id: r for r in chain_summary(view, S)}
+    assert view.chain_order() == ["CA", "CB"] and by_id["CB"].completeness < by_id["CA"].completeness
+    want = [by_id["CB"].chain_name, by_id["CA"].chain_name]
+    rep = city_report(view, S, font_path=str(font.path))
+    overview = next(b for b in rep.blocks if isinstance(b, Table) and b.headers[0] == "产业链")
+    assert [r[0] for r in overview.rows] == want
+    assert [b.text for b in rep.blocks if isinstance(b, Heading) and b.text in want] == want  # the chain pages too
