@@ -342,3 +342,14 @@ def test_the_store_path_shows_to_admins_and_a_local_app_only(env, store_dir):
     assert path_shown(at)
     at.switch_page("app_pages/data.py").run()
     assert path_shown(at)
+
+
+def test_a_park_account_opens_the_projects_page_on_its_park(env):
+    # the round-10 audit: 项目 opened on 全部园区 for a park account unless reached through the 园区 page's link
+    add_user(env, "园区办", PW, "viewer", park_id="P02", by="t")
+    at = login(run(), "园区办", PW)
+    at.query_params.clear()  # straight to 项目 (the sidebar's link), not through the 园区 page
+    at.switch_page("app_pages/projects.py").run()
+    assert not at.exception and at.selectbox(key="pj_park").value == "P02"
+    at.selectbox(key="pj_park").set_value("all").run()  # still free to choose another
+    assert at.selectbox(key="pj_park").value == "all"
