@@ -205,8 +205,9 @@ with st.expander("完整的导入元数据（JSON）"):
 # ---------------------------------------------------------------- settings
 st.subheader("当前设置")
 s = c.settings
+kind = "Neo4j" if s.is_neo4j else "内置 LadybugDB"  # the path or URI for an admin only (not the server's paths to every account)
 st.markdown(
-    f"- 数据库：`{s.store}`（{'Neo4j' if s.is_neo4j else '内置 LadybugDB'}）\n"
+    f"- 数据库：{f'`{s.store}`（{kind}）' if acc.can('admin') else kind}\n"
     f"- 查询超时 {s.query_timeout_s:g} 秒，行数上限 {s.query_row_cap}\n"
     "- 设置来源（优先级从低到高）：默认值 → 设置文件 `indmap.toml` → 环境变量 → 侧栏修改（名称见 README.md 的配置表）"
 )

@@ -6,6 +6,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
+from graph.analysis import weakest_first
 from graph.i18n import CATEGORY_LONG_ZH, pct
 from reports.fmt import provenance_rows
 from reports.sheets import chains_sheet, gaps_sheet, ranking_sheets
@@ -49,8 +50,9 @@ if cf.height:
     cols[1].metric("断链 / 缺链", f"{counts['broken']} / {counts['missing']}")
     cols[2].metric("弱链", counts["weak"])
     known = list(CATEGORY_LONG_ZH.values())
+    rank = {r.chain_id: i for i, r in enumerate(weakest_first(summary))}  # the city report's order too
     for cat in known + sorted(set(cf.get_column("category").drop_nulls().to_list()) - set(known)):
-        sub = cf.filter(pl.col("category") == cat).sort(["completeness_pct", "completeness_key_weighted_pct", "chain_id"])  # weakest first
+        sub = cf.filter(pl.col("category") == cat).sort(pl.col("chain_id").replace_strict(rank, return_dtype=pl.Int64))
         if sub.height:
             st.markdown(f"**{cat}**（{sub.height} 条链，完整度低的在前）")
             st.dataframe(sub, column_config=chain_columns(), column_order=["industry", "chain", "segments", "completeness_pct", "completeness_key_weighted_pct", "strong", "weak", "broken", "missing"], hide_index=True, width="stretch")

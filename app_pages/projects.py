@@ -13,6 +13,7 @@ from reports.fmt import provenance_rows
 from reports.sheets import fills_sheet, intensity_sheet, overdue_sheet, projects_sheet, stalled_sheet
 
 from webapp import cached
+from webapp.auth import current
 from webapp.basket import add_to_basket, basket
 from webapp.context import ctx, require_data
 from webapp.neo4j_view import with_companies
@@ -41,7 +42,7 @@ as_of = top[0].date_input("截至日期", value=dt.date.today(), key="pj_as_of",
 park_names = names(view, "parks")
 with_projects = sorted(set(view.projects.get_column("park_id").drop_nulls().to_list()) & set(park_names))
 ALL = "all"
-park = synced_select("园区（所有数字都按所选园区统计）", [ALL, *with_projects], param="park", default=ALL, container=top[1], key="pj_park",
+park = synced_select("园区（所有数字都按所选园区统计）", [ALL, *with_projects], param="park", default=current().park_id or ALL, container=top[1], key="pj_park",
                      format_func=lambda p: "全部园区" if p == ALL else park_names.get(p, p))  # fmt: skip
 park_id = None if park == ALL else park
 rep = cached.projects(c, as_of=as_of, park_id=park_id)  # every figure below follows the park

@@ -4,7 +4,7 @@
 ``scale`` and ``speed`` (the ranking rows, as in ``ranking``), ``ranking`` (本市, weights, ``scale``,
 ``speed``, ``parks`` = per-mu figures, ``comparison`` = 本市 against the best other city),
 ``by_city`` and ``cohesion``. ``--report NAME`` prints one report's rows (``csv`` needs one). The
-table format is in Chinese, with units and rounded numbers; unknown values read "无数据".
+table format is in Chinese, with units and rounded numbers (shared segments by name); unknown values read "无数据".
 """
 
 from __future__ import annotations
@@ -43,8 +43,10 @@ TABLE_COLUMNS = {
 }
 
 
-def _flat(name: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Ranking rows with their values as one column per indicator (growth columns for speed), for the table."""
+def _flat(name: str, rows: list[dict[str, Any]], segment_names: dict[str, str]) -> list[dict[str, Any]]:
+    """Rows for the table: ranking rows with one column per indicator (growth columns for speed), shared segments by name."""
+    if name == "overlap":
+        return [{**r, "shared_segments": [segment_names.get(s, s) for s in r["shared_segments"]]} for r in rows]
     if name not in ("scale", "speed"):
         return rows
     out = []
@@ -90,7 +92,7 @@ def _parts(view: Any, a: Any, period: str | None) -> tuple[dict[str, Any], dict[
     return ranking, rows
 
 
-def _print_tables(ranking: dict[str, Any], rows: dict[str, list[dict]], only: str) -> None:
+def _print_tables(ranking: dict[str, Any], rows: dict[str, list[dict]], only: str, segment_names: dict[str, str]) -> None:
     when = f"{ranking['period']} 较 {ranking['previous_period']}" if ranking["period"] else "无期间指标"
     if only == "all":
         print(f"== 本市对比（{when}） ==")
@@ -102,7 +104,7 @@ def _print_tables(ranking: dict[str, Any], rows: dict[str, list[dict]], only: st
         print(f"== {column_zh(name)} ({name}){'，' + when if name in ('scale', 'speed', 'figures') else ''} ==")
         print("（无）" if not rows[name] else "", end="")
         if rows[name]:
-            emit(_flat(name, rows[name]), "table", columns=TABLE_COLUMNS[name], people=True)
+            emit(_flat(name, rows[name], segment_names), "table", columns=TABLE_COLUMNS[name], people=True)
         print()
 
 
@@ -115,7 +117,8 @@ def cmd_parks(args: argparse.Namespace) -> int:
         if args.format != "table" or args.report != "all":  # the full table prints it under 本市对比
             print(ranking["home_note"], file=sys.stderr)
         if args.format == "table":
-            _print_tables(ranking, rows, args.report)
+            seg = view.tables["segments"]
+            _print_tables(ranking, rows, args.report, dict(zip(seg.get_column("id").to_list(), seg.get_column("name").to_list())))
             return 0
         if args.report != "all":
             emit(rows[args.report], args.format, columns=PARK_COLUMNS[args.report] if args.format == "csv" else None)

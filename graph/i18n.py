@@ -12,11 +12,10 @@ texts themselves are built in :mod:`graph.analysis.reasons` from these words):
   each column holds (:data:`COLUMN_KIND`), so a table for people is written by
   :func:`cell` with units and rounding.
 
-Formatting (:func:`money`, :func:`pct`, :func:`score`, :func:`cell`): amounts in
-万元 with at most one decimal, 亿元 from 1 亿 up; fractions as percentages with
-one decimal; scores to one decimal; anything missing is ``无数据`` (never
-``None``, ``nan`` or 0). JSON and CSV for scripts keep English keys and full
-precision; only tables for people go through here.
+Formatting (:func:`money`, :func:`per_mu`, :func:`mu`, :func:`pct`, :func:`score`, :func:`cell`): amounts in
+万元 with at most one decimal, 亿元 from 1 亿 up; 万元/亩 to one decimal, areas with thousands separators;
+fractions as percentages with one decimal; scores to one decimal; anything missing is ``无数据`` (never
+``None``, ``nan`` or 0). JSON and CSV for scripts keep English keys and full precision; only tables for people go through here.
 
 Nothing here imports Streamlit or the ingest.
 """
@@ -306,12 +305,6 @@ def is_missing(value: Any) -> bool:
     return isinstance(value, str) and value == ""
 
 
-def _trim(x: float) -> str:
-    """One decimal, ``.0`` dropped: ``850`` / ``850.5``."""
-    text = f"{x:.1f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
 def money(wan: float | None) -> str:
     """An amount in 万元 for people: ``850万元``, ``1147.2万元``, ``1.2亿元`` from 1 亿 (10,000 万元) up.
 
@@ -323,6 +316,16 @@ def money(wan: float | None) -> str:
     if abs(wan) >= 10000:
         return f"{wan / 10000:.1f}亿元"
     return f"{wan:.0f}万元" if float(wan).is_integer() else f"{wan:.1f}万元"
+
+
+def per_mu(wan: float | None) -> str:
+    """万元/亩 to one decimal, as the app shows it: ``9.0万元/亩`` beside ``26.6万元/亩``, ``1,234.6万元/亩``."""
+    return MISSING if is_missing(wan) else f"{wan:,.1f}万元/亩"
+
+
+def mu(area: float | None) -> str:
+    """An area as the app: ``60,430亩``, ``44.6亩`` (thousands separators, one decimal when it has one)."""
+    return MISSING if is_missing(area) else f"{area:,.1f}".removesuffix(".0") + "亩"
 
 
 def pct(fraction: float | None, digits: int = 1) -> str:
@@ -412,13 +415,13 @@ def _stage(value: str) -> str:
 
 _KIND_FORMAT = {
     "money": money,
-    "money_per_mu": lambda v: f"{_trim(v)}万元/亩",
+    "money_per_mu": per_mu,
     "pct": pct,
     "score": score,
     "ratio": lambda v: f"{v:.2f}",
     "fraction3": lambda v: f"{v:.3f}",
     "points": lambda v: f"{v * 100:+.1f}个百分点",
-    "mu": lambda v: f"{_trim(v)}亩",
+    "mu": mu,
     "days": lambda v: f"{int(v)}天",
     "stage": _stage,
     "gap_label": lambda v: GAP_LABEL_ZH.get(v, v),

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from graph.analysis import chain_summary, gaps, project_report
+from graph.analysis import chain_summary, gaps, project_report, weakest_first
 from graph.analysis.target_batch import targets_many
 from graph.analysis.results import ChainRow, FillRow, GapRow, TargetResult, TargetRow
 from graph.settings import AnalysisSettings
@@ -311,6 +311,13 @@ def city_chain_table(data: ChainData) -> Table:
                  align=["L", "C", "R", "R", "L"], empty="本链没有缺口环节")
 
 
+def city_chain_order(view: GraphView, summaries: list[ChainRow]) -> list[str]:
+    """The city report's chains as 总览 lists them (by category, the weakest first within each); a chain
+    without a summary row after them, in data order."""
+    seen = [r.chain_id for r in weakest_first(summaries)]
+    return seen + [c for c in view.chain_order() if c not in set(seen)]
+
+
 def city_report(view: GraphView, settings: AnalysisSettings, *, scope: str = "city", font_path: str, as_of: dt.date | None = None,
                 pools: Callable[[str], GraphView] | None = None) -> Report:
     """全市产业链招商报告: an overview table, then one page per chain (map, completeness, gaps with the top target).
@@ -323,7 +330,7 @@ def city_report(view: GraphView, settings: AnalysisSettings, *, scope: str = "ci
     summaries = chain_summary(view, settings, scope=scope)
     fills = project_report(view, settings, as_of=as_of).fills if view.projects.height else []
     by_id = {s.chain_id: s for s in summaries}
-    order = view.chain_order()
+    order = city_chain_order(view, summaries)
     rep = Report("全市产业链招商报告", header_lines(view, where))
     rep.add(*demo_blocks(view))
     rows = []

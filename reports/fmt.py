@@ -27,6 +27,7 @@ from graph.i18n import (  # noqa: F401 - the labels reports use, re-exported for
     SEGMENT_STAGE_ZH,
     money,
     pct,
+    per_mu,
     yes_no,
 )
 from graph.settings import AnalysisSettings
@@ -43,15 +44,6 @@ def score(value: float | None, *, missing: str = NA) -> str:
     ('84.0', '—')
     """
     return missing if value is None else i18n.score(value)
-
-
-def per_mu(value: float | None) -> str:
-    """``185.2万元/亩``.
-
-    >>> per_mu(185.2017), per_mu(None)
-    ('185.2万元/亩', '无数据')
-    """
-    return MISSING if value is None else f"{value:.1f}万元/亩"
 
 
 def days(n: int | None) -> str:

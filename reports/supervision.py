@@ -61,10 +61,10 @@ def intensity_table(rows: list[ProjectFlagRow]) -> Table:
     """Only the flagged projects (below a per-mu minimum)."""
     flagged = [r for r in rows if r.flags]
     return Table(
-        ["项目", "阶段", "责任单位", "用地（亩）", "投资强度（万元/亩）", "亩均产出（万元/亩）", "亩均税收（万元/亩）", "预警"],
+        ["项目", "阶段", "责任单位", "用地\n（亩）", "投资强度\n（万元/亩）", "亩均产出\n（万元/亩）", "亩均税收\n（万元/亩）", "预警"],
         [[r.name or r.project_id, fmt.PROJECT_STAGE_ZH.get(r.stage, r.stage), owner_name(r.owner), _r1(r.land_mu), _r1(r.intensity),
           _r1(r.output_per_mu), _r1(r.tax_per_mu), "；".join(r.flags)] for r in flagged],
-        widths=[3.6, 1, 2.8, 1.3, 1.7, 1.7, 1.7, 5], align=["L", "C", "L", "R", "R", "R", "R", "L"], empty="没有低于投资强度或亩均效益下限的项目",
+        widths=[3.1, 1, 2.4, 1.3, 2.1, 2.1, 2.1, 5.3], align=["L", "C", "L", "R", "R", "R", "R", "L"], empty="没有低于投资强度或亩均效益下限的项目",
     )
 
 

@@ -320,3 +320,36 @@ def test_an_open_session_shows_an_import_made_elsewhere(tmp_path, monkeypatch):
     assert second.version != first.version
     at.run()
     assert not at.exception and current_version(at) == [second.version]
+
+
+def test_the_store_path_shows_to_admins_and_a_local_app_only(env, store_dir):
+    # the round-10 audit: a served app with accounts showed every account the server's file path (数据库：`/work/…`)
+    name = (store_dir / "g.lbug").name
+
+    def path_shown(at: AppTest) -> bool:
+        texts = [c.value for c in at.sidebar.caption] + [m.value for m in at.markdown]
+        return any(name in t for t in texts)
+
+    at = run()  # loopback, no accounts: the machine's own user
+    assert path_shown(at)
+    add_user(env, "看看", PW, "viewer", by="t")
+    add_user(env, "管管", PW, "admin", by="t")
+    at = login(run(), "看看", PW)
+    assert not path_shown(at) and any("导入时间" in c.value for c in at.sidebar.caption)
+    at.switch_page("app_pages/data.py").run()
+    assert not path_shown(at) and any("内置 LadybugDB" in m.value for m in at.markdown)
+    at = login(run(), "管管", PW)
+    assert path_shown(at)
+    at.switch_page("app_pages/data.py").run()
+    assert path_shown(at)
+
+
+def test_a_park_account_opens_the_projects_page_on_its_park(env):
+    # the round-10 audit: 项目 opened on 全部园区 for a park account unless reached through the 园区 page's link
+    add_user(env, "园区办", PW, "viewer", park_id="P02", by="t")
+    at = login(run(), "园区办", PW)
+    at.query_params.clear()  # straight to 项目 (the sidebar's link), not through the 园区 page
+    at.switch_page("app_pages/projects.py").run()
+    assert not at.exception and at.selectbox(key="pj_park").value == "P02"
+    at.selectbox(key="pj_park").set_value("all").run()  # still free to choose another
+    assert at.selectbox(key="pj_park").value == "all"

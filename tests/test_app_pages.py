@@ -257,7 +257,7 @@ def test_parks_page_ranking_per_mu_and_cohesion(app):
     metrics = {m.label: m.value for m in at.metric}
     # scale: .4 × revenue / 500 + .3 × investment / 50 over the seven parks: P1 .4 × .24 + .3 × .24 = .168 → 4th of 7
     assert metrics["十强（规模）名次"] == "第 4 名" and metrics["规模得分"] == "0.168"
-    assert metrics["亩均营收（2025）"] == "0万元/亩" and metrics["亩均税收"] == "无数据"  # 120 万元 / 12,000 亩
+    assert metrics["亩均营收（2025）"] == "0.0万元/亩" and metrics["亩均税收"] == "无数据"  # 120 万元 / 12,000 亩
     assert metrics["关联性"] == "0.0%"  # E001 has no supply tie inside P1
     assert any("区内企业关联性不强" in w.value for w in at.warning)
     assert "None" not in " ".join(str(df.value.to_dict()) for df in at.dataframe)

@@ -79,3 +79,24 @@ def test_csv_one_report_with_english_keys(province, capsys):
     assert rows[0]["cohesion"] == str(2 / 3) and rows[2]["cohesion"] == ""
     rc, _, err = run(capsys, "parks", "--format", "csv")
     assert rc == 2 and "请用 --report 指定" in err
+
+
+def test_overlap_table_names_shared_segments_csv_and_json_keep_ids(province, capsys):
+    # the round-10 audit: the 同质化 table listed shared segments by id (B1 …) where people read names
+    names = dict(zip(province.tables["segments"].get_column("id").to_list(), province.tables["segments"].get_column("name").to_list()))
+    rc, out, _ = run(capsys, "parks", "--report", "overlap")
+    row = next(line for line in out.splitlines() if line.startswith("洛阳高新区  洛阳经开区"))
+    assert rc == 0 and row.split()[-1] == names["B1"]
+    rc, out, _ = run(capsys, "parks", "--report", "overlap", "--format", "json")
+    assert rc == 0 and json.loads(out)[0]["shared_segments"] == ["B1"]
+    rc, out, _ = run(capsys, "parks", "--report", "overlap", "--format", "csv")
+    assert rc == 0 and "B1" in next(csv.DictReader(io.StringIO(out)))["shared_segments"]
+
+
+def test_per_mu_and_area_read_like_the_app(province, capsys):
+    # the round-10 audit: 9万元/亩 beside 26.6万元/亩, and 60430亩 where the app shows 60,430亩
+    rc, out, _ = run(capsys, "parks", "--report", "figures")
+    assert rc == 0
+    zheng = next(line for line in out.splitlines() if line.startswith("郑州高新区")).split()
+    assert zheng[3:6] == ["10,000亩", "0.1万元/亩", "0.0万元/亩"]
+    assert "0万元/亩" not in out.replace("0.0万元/亩", "")

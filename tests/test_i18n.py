@@ -59,6 +59,9 @@ def test_every_cli_table_column_has_a_chinese_header():
         ("reasons", ["甲", "乙"], "甲；乙"),
         ("counts_before", {"broken": 1, "strong": 2}, "断链 1；强链 2"),
         ("by_stage", {"lead": 1}, "线索 1"),
+        ("revenue_per_mu", 9, "9.0万元/亩"),  # beside 26.6万元/亩 (round-10 audit: it read 9万元/亩)
+        ("area_mu", 60430, "60,430亩"),  # as the app (it read 60430亩)
+        ("land_mu", 44.6, "44.6亩"),
     ],
 )
 def test_cells_for_people(column, value, text):

@@ -127,7 +127,7 @@ def test_supervision_report_lists_overdue_by_owner_and_only_flagged_projects(dem
     flagged = [r for r in pr.intensity if r.flags]
     unflagged = [r for r in pr.intensity if not r.flags and r.name not in {x.name for x in pr.stalled + flagged} and r.name not in {x.name for x in pr.overdue}]
     assert flagged and unflagged
-    intensity = next(t for t in doc.tables if t.rows[0].cells[0].text == "项目" and "投资强度（万元/亩）" in [c.text for c in t.rows[0].cells])
+    intensity = next(t for t in doc.tables if t.rows[0].cells[0].text == "项目" and "投资强度\n（万元/亩）" in [c.text for c in t.rows[0].cells])
     assert len(intensity.rows) - 1 == len(flagged)
     for r in unflagged:
         assert r.name not in docx_txt
@@ -272,3 +272,37 @@ def test_a_key_gaps_label_stays_on_one_line(demo_view, font):
     rep.add(table)
     lines = pdf_text(render(rep, ".pdf", font)).splitlines()
     assert sum(label in line for line in lines for label in set(key_labels)) == len(key_labels)
+
+
+def test_intensity_headers_break_before_their_unit_not_inside_it(demo_view, font):
+    # the audit's 督查通报 PDF: the 亩均 table read "（万元/亩" with its "）" alone on the next line, and "用地（" / "亩）"
+    import datetime as dt
+
+    from reports.model import Report
+    from reports.supervision import intensity_table
+
+    table = intensity_table(project_report(demo_view, S, as_of=dt.date(2026, 11, 28)).intensity)
+    assert table.rows
+    rep = Report("亩均", [])
+    rep.add(table)
+    head = next(line for line in pdf_text(render(rep, ".pdf", font)).splitlines() if line.startswith("项目"))
+    assert head.count("（万元/亩）") == 3 and "（亩）" in head, head
+
+
+def test_city_report_lists_chains_as_the_overview_does_weakest_first(font):
+    # the round-10 audit: the city report listed chains in data order, 总览 the weakest first within each category
+    import polars as pl
+
+    from reports.model import Heading, Table
+    from tests.analysis_fixture import fixture_tables
+
+    tables = fixture_tables()
+    tables["industries"] = tables["industries"].with_columns(pl.lit("leading").alias("category"))  # CA and CB in one category
+    view = GraphView(tables, {"dataset": "fixture"})
+    by_id = {r.chain_id: r for r in chain_summary(view, S)}
+    assert view.chain_order() == ["CA", "CB"] and by_id["CB"].completeness < by_id["CA"].completeness
+    want = [by_id["CB"].chain_name, by_id["CA"].chain_name]
+    rep = city_report(view, S, font_path=str(font.path))
+    overview = next(b for b in rep.blocks if isinstance(b, Table) and b.headers[0] == "产业链")
+    assert [r[0] for r in overview.rows] == want
+    assert [b.text for b in rep.blocks if isinstance(b, Heading) and b.text in want] == want  # the chain pages too

@@ -149,13 +149,14 @@ def test_the_city_report_reads_its_pools_in_one_query_not_one_per_segment(contex
     one batch (the demo's pools fit one), in the app and the CLI: a loop of one pool query per segment fails this."""
     from cli.report import report_inputs
     from reports import find_cjk_font
-    from reports.chain import city_report, targeted_segments
+    from graph.analysis import chain_summary
+    from reports.chain import city_chain_order, city_report, targeted_segments
     from webapp.neo4j_view import _pools_view
     from webapp.report_buttons import city_report_of
 
     c = contexts["neo4j"]
     font = str(find_cjk_font().path)
-    segments = targeted_segments(c.view, c.analysis, c.view.chain_order())
+    segments = targeted_segments(c.view, c.analysis, city_chain_order(c.view, chain_summary(c.view, c.analysis)))  # the report's order
     assert len(segments) > 10
     reads = _count_pool_reads(monkeypatch)
     _pools_view.clear()

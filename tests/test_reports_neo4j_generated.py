@@ -43,7 +43,8 @@ def test_city_report_on_neo4j_equals_the_embedded_store_with_pools_in_batches(st
     from graph.settings import AnalysisSettings
     from graph.stores import load_view
     from graph.stores.neo4j_scoped import read_scoped_view
-    from reports.chain import city_report, targeted_segments
+    from graph.analysis import chain_summary
+    from reports.chain import city_chain_order, city_report, targeted_segments
     from reports.pools import pool_sizes
 
     monkeypatch.setattr(reports.chain, "chain_map_png", lambda segments, links, **kw: (repr((segments, sorted(links), kw)).encode(), 17.0, 9.0))
@@ -53,7 +54,7 @@ def test_city_report_on_neo4j_equals_the_embedded_store_with_pools_in_batches(st
     expected = city_report(full, settings, font_path="font.ttf", as_of=None)
 
     scoped = read_scoped_view(neo)
-    segments = targeted_segments(scoped, settings, scoped.chain_order())
+    segments = targeted_segments(scoped, settings, city_chain_order(scoped, chain_summary(scoped, settings)))  # the report's order
     sizes = pool_sizes(scoped)
     assert len(segments) > 20 and sum(sizes[s] for s in segments) > 1_000
     monkeypatch.setattr(reports.pools, "POOL_BATCH_CANDIDATES", sum(sizes[s] for s in segments) // 4)

@@ -58,6 +58,11 @@ class Access:
     def name(self) -> str | None:
         return self.user.name if self.user else None
 
+    @property
+    def park_id(self) -> str | None:
+        """The park of a park account (its pages open on it), else None."""
+        return self.user.park_id if self.user else None
+
 
 def is_loopback(address: str | None) -> bool:
     """True for an address only this machine can reach (an unset address listens on every interface).

@@ -16,7 +16,7 @@ from graph.settings import AnalysisSettings, Settings, load_settings
 from graph.stores import Store, StoreError
 from graph.view import GraphView
 from reports.fmt import is_demo  # the demo flag of the store's meta (reports say it too)
-from webapp.auth import is_loopback
+from webapp.auth import current, is_loopback
 from webapp.park_ranking import home_sidebar
 from webapp.sidebar import settings_sidebar, store_sidebar
 from webapp.store import load_view, open_cached_store
@@ -99,7 +99,7 @@ def setup() -> Ctx:
     _open(c)
     # 本市 (home_region) is chosen among the cities that hold parks, so once the graph is read
     c.settings = settings.model_copy(update={"analysis": home_sidebar(c.view, settings.analysis)})
-    store_sidebar(c.location, error=bool(c.error), empty=c.empty, demo=c.demo, written_at=str(c.meta.get("written_at") or ""))
+    store_sidebar(c.location, error=bool(c.error), empty=c.empty, demo=c.demo, written_at=str(c.meta.get("written_at") or ""), show_location=current().can("admin"))
     st.session_state[CTX_KEY] = c
     return c
 

@@ -191,18 +191,20 @@ def when_zh(stamp: str) -> str:
     return t.strftime("%Y-%m-%d %H:%M")
 
 
-def store_sidebar(location: str, *, error: bool, empty: bool, demo: bool, written_at: str) -> None:
-    """Which store is open and when it was written (or why it shows nothing)."""
+def store_sidebar(location: str, *, error: bool, empty: bool, demo: bool, written_at: str, show_location: bool = True) -> None:
+    """Which store is open and when it was written (or why it shows nothing); its path or URI only when
+    ``show_location`` (an admin, or a local app without accounts: not the server's paths to every account)."""
     with st.sidebar:
         if demo:
             st.warning("示例数据（虚构城市）", icon=":material/info:")
         where = location if len(location) < 48 else "…" + location[-46:]
+        head = f"数据库：`{where}`" if show_location else "数据库"
         if error:
-            st.caption(f"数据库：`{where}`（无法读取）")
+            st.caption(f"{head}（无法读取）")
         elif empty:
-            st.caption(f"数据库：`{where}`（空）")
+            st.caption(f"{head}（空）")
         else:
-            st.caption(f"数据库：`{where}`  \n导入时间：{when_zh(written_at)}")
+            st.caption(f"{head}  \n导入时间：{when_zh(written_at)}")
 
 
 def params_rows(settings: dict | AnalysisSettings, keys: Sequence[str] | None = None) -> list[dict[str, Any]]:

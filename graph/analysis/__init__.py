@@ -8,7 +8,7 @@ texts in reasons.
 """
 
 from graph.analysis.company import CompanyProfile, company_profile
-from graph.analysis.gaps import chain_summary, gaps
+from graph.analysis.gaps import chain_summary, gaps, weakest_first
 from graph.analysis.parks import park_concentration, park_overlap
 from graph.analysis.parks_cohesion import park_cohesion
 from graph.analysis.parks_rank import park_ranking
@@ -36,6 +36,7 @@ __all__ = [
     "segment_presence",
     "gaps",
     "chain_summary",
+    "weakest_first",
     "targets",
     "park_overlap",
     "park_concentration",

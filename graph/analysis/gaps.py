@@ -41,6 +41,7 @@ from graph.analysis.presence import segment_presence
 from graph.analysis.results import ChainRow, GapResult, GapRow
 from graph.analysis.scope import Scope, check_scope, memo, normalise_extra
 from graph.i18n import GAP_LABEL_ZH
+from graph.schema import ENUMS
 from graph.settings import AnalysisSettings
 from graph.view import GraphView
 
@@ -341,3 +342,21 @@ def chain_summary(
     by_chain = _all_rows(view, settings, scope, extra, None if chain_id is None else [chain_id])
     structs = chain_structures(view)
     return [_summary_row(structs[c], by_chain[c], settings, scope) for c in sorted(by_chain)]
+
+
+def weakest_first(rows: Iterable[ChainRow]) -> list[ChainRow]:
+    """Chain rows as 总览 and the city report list them: by category (leading, emerging, specialty, as in
+    the schema; another category after them, by name; none last), the weakest first within each
+    (completeness, then key-weighted completeness, then chain id).
+
+    >>> rows = [ChainRow(chain_id=c, category=k, completeness=x) for c, k, x in [("A", "specialty", 0.2), ("B", "leading", 0.9), ("C", "leading", 0.5)]]
+    >>> [r.chain_id for r in weakest_first(rows)]
+    ['C', 'B', 'A']
+    """
+    order = {c: i for i, c in enumerate(ENUMS["category"])}
+
+    def key(r: ChainRow) -> tuple:
+        cat = (order[r.category], "") if r.category in order else (len(order) + (r.category is None), r.category or "")
+        return (*cat, r.completeness, r.completeness_key_weighted, r.chain_id)
+
+    return sorted(rows, key=key)

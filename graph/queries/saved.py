@@ -32,11 +32,12 @@ SAVED_QUERIES: list[SavedQuery] = [
     SavedQuery(
         "segment_local_counts",
         "环节本地企业数（按链）",
-        "指定产业链每个环节的本地企业数量与营收合计（万元）。",
+        "指定产业链每个环节的本地企业数量与营收合计（万元；有本地企业但营收均缺失时为空，即无数据）。",
         "MATCH (c:Chain {id: $chain})-[:HAS_SEGMENT]->(s:Segment) "
         "OPTIONAL MATCH (e:Enterprise)-[:OPERATES_IN]->(s) WHERE e.local = true "
         "RETURN s.id AS segment_id, s.name AS segment, s.stage AS stage, count(e) AS local_enterprises, "
-        "coalesce(sum(e.revenue), 0) AS local_revenue ORDER BY segment_id",
+        "CASE WHEN count(e) = 0 THEN 0.0 WHEN count(e.revenue) = 0 THEN null ELSE sum(e.revenue) END AS local_revenue "
+        "ORDER BY segment_id",
         {"chain": "NEV"},
     ),
     SavedQuery(
