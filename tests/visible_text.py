@@ -35,6 +35,7 @@ ALLOWED = {
     # the standards and sources named on the pages
     "GB/T", "ST", "TPEx", "A股",
 }  # fmt: skip
+KEY_ZH = re.compile(r"[a-z][a-z0-9_]*/[\u4e00-\u9fff]")  # credit_code/统一社会信用代码: the 列 of an issue table
 FILE = re.compile(r"\.(csv|xlsx|xls|lbug|md|json|sqlite|docx|pdf|html|toml|py)$", re.I)
 
 
@@ -71,10 +72,14 @@ def problems(text: str, vocabulary: set[str] = frozenset()) -> list[str]:
     ['scale', 'confirmed', 'None']
     >>> problems("数字芯片（MCU/SoC/存储）", {"MCU", "SoC"})
     []
+    >>> problems("列 credit_code/统一社会信用代码 列 credit_code")
+    ['credit_code']
     """
     out: list[str] = []
     for m in TOKEN.finditer(text):
         tok = m.group(0)
+        if KEY_ZH.match(text, m.start()):
+            continue  # a column as the issue tables write it, the file's key beside its Chinese name
         if not allowed(tok, vocabulary) and tok not in out:
             out.append(tok)
     return out
