@@ -121,12 +121,12 @@ def _check_park(settings, park: str | None) -> None:
     if parks is None:
         print(f"注意：无法读取数据库，未核对园区 “{park}” 是否存在。", file=sys.stderr)
     elif park not in parks:
-        from graph.lookup import suggest_among
+        from graph.lookup import did_you_mean, id_list, suggest_among
 
         near = suggest_among(list(parks.items()), park, limit=3)  # p01 -> P01, 高新区 -> P01（示例高新技术产业开发区）
         if near:
-            raise UserError(f"当前数据中没有园区 “{park}”。您是否要找：{'、'.join(f'{i}（{n}）' if n else i for i, n in near)}？")
-        known = "、".join(f"{i}（{n}）" if n else i for i, n in list(parks.items())[:30]) or "（当前数据中没有园区）"
+            raise UserError(f"当前数据中没有园区 “{park}”。{did_you_mean(near)}")
+        known = id_list(list(parks.items())[:30]) or "（当前数据中没有园区）"
         more = f" 等 {len(parks)} 个" if len(parks) > 30 else ""
         raise UserError(f"当前数据中没有园区 “{park}”。可用的园区编号：{known}{more}。")
 

@@ -49,6 +49,24 @@ KINDS: dict[str, Kind] = {
 }
 
 
+def id_list(pairs: list[tuple[str, str | None]]) -> str:
+    """``(id, name)`` pairs as people read them: ``NEV-U01（动力电池系统）、P02``.
+
+    >>> id_list([("NEV-U01", "动力电池系统"), ("P02", None)])
+    'NEV-U01（动力电池系统）、P02'
+    """
+    return "、".join(f"{i}（{n}）" if n else i for i, n in pairs)
+
+
+def did_you_mean(suggestions: list[tuple[str, str | None]]) -> str:
+    """The "您是否要找…" sentence over suggested ``(id, name)`` pairs (:func:`suggest_among`), "" without any.
+
+    >>> did_you_mean([("P01", "示例高新技术产业开发区")]), did_you_mean([])
+    ('您是否要找：P01（示例高新技术产业开发区）？', '')
+    """
+    return f"您是否要找：{id_list(suggestions)}？" if suggestions else ""
+
+
 class UnknownId(ValueError):
     """An id that is not in the data; the message names it and suggests what was probably meant."""
 
@@ -57,7 +75,7 @@ class UnknownId(ValueError):
         k = KINDS[kind]
         msg = f"未知{k.id_zh} {text!r}"
         if suggestions:
-            msg += "。您是否要找：" + "、".join(f"{i}（{n}）" if n else i for i, n in suggestions) + "？"
+            msg += "。" + did_you_mean(suggestions)
         else:
             msg += f"：数据中没有相近的{k.zh}"
         super().__init__(msg)

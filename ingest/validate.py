@@ -247,14 +247,14 @@ def _hinter(target: pl.DataFrame | None, ref_col: str):
     """``value -> "（您是否要找：EV-U04（电池）？）"`` (or "") over the ids of ``target``; None when it is too large."""
     if target is None or ref_col not in target.columns or not 0 < target.height <= HINT_MAX_IDS:
         return None
-    from graph.lookup import suggest_among
+    from graph.lookup import did_you_mean, suggest_among
 
     names = target.get_column("name").to_list() if "name" in target.columns else [None] * target.height
     pairs = [(str(i), n) for i, n in zip(target.get_column(ref_col).to_list(), names) if i is not None]
 
     def hint(value: str) -> str:
         found = suggest_among(pairs, str(value), 3)
-        return "（您是否要找：" + "、".join(f"{i}（{n}）" if n else i for i, n in found) + "？）" if found else ""
+        return f"（{did_you_mean(found)}）" if found else ""
 
     return hint
 

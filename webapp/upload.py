@@ -25,7 +25,7 @@ from graph.workspace import WorkspaceError, open_workspace
 from graph.workspace.mappings import get_profile, list_profiles, save_profile
 from ingest import versions as V
 from ingest.colmap import MappingProfile, TableMapping, suggest, suggest_extras
-from ingest.issues import unlinked_note
+from ingest.issues import col_label, unlinked_note
 from ingest.pipeline import Prepared, StaleUpload, commit, prepare_path, prepare_version
 from ingest.upload import Unpacked, prepare_upload, unpack
 from webapp.context import Ctx
@@ -47,11 +47,10 @@ def issues_frame(items: list) -> pl.DataFrame:
     rows, na = [], NOT_APPLICABLE  # "—" where a row, column or value does not apply (a whole file refused)
     for i in items:
         d = i if isinstance(i, dict) else i.model_dump()
-        col = d.get("column")
         rows.append({
             "severity": SEVERITY_ZH.get(d.get("severity") or "", SEVERITY_ZH["warning"]), "file": d.get("file") or na,
             "row": na if d.get("row") is None else str(d["row"]),
-            "column": (f"{col}/{d['column_zh']}" if col and d.get("column_zh") else col) or na,
+            "column": col_label(d.get("column"), d.get("column_zh")) or na,
             "value": na if d.get("value") in (None, "") else str(d["value"]), "message": d.get("message") or na, "fix": d.get("fix") or na,
         })  # fmt: skip
     return pl.DataFrame(rows, schema=dict.fromkeys(("severity", "file", "row", "column", "value", "message", "fix"), pl.Utf8))
