@@ -315,7 +315,8 @@ def city_chain_order(view: GraphView, summaries: list[ChainRow]) -> list[str]:
     """The city report's chains as 总览 lists them (by category, the weakest first within each); a chain
     without a summary row after them, in data order."""
     seen = [r.chain_id for r in weakest_first(summaries)]
-    return seen + [c for c in view.chain_order() if c not in set(seen)]
+    known = set(seen)
+    return seen + [c for c in view.chain_order() if c not in known]
 
 
 def city_report(view: GraphView, settings: AnalysisSettings, *, scope: str = "city", font_path: str, as_of: dt.date | None = None,
