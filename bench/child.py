@@ -163,7 +163,8 @@ def copy_phases(start: tuple[float, float], copies: list[tuple[float, float, flo
 
 
 def task_ingest_phases(a: dict) -> dict:
-    """One ``indmap ingest`` in this process, split at the engine's ``COPY`` statements (:func:`copy_phases`).
+    """One ``indmap ingest`` in this process, as run from the command line, split at the engine's ``COPY``
+    statements (:func:`copy_phases`).
 
     Wall time and CPU count from the process's start, as for the timed CLI runs; CPU is the whole
     process's, so the ``copy`` phase holds the work the ingest runs beside the engine as well."""
@@ -183,13 +184,17 @@ def task_ingest_phases(a: dict) -> dict:
             copies.append((t, time.perf_counter(), c, _own_cpu()))
 
     lb.Connection.execute = timed_execute
-    try:
-        from cli import main as indmap
+    import cli
 
-        code = indmap(["ingest", a["dataset"], "--store", a["store"], "--quiet"])
+    ended: list[int] = []
+    exit_now, argv = cli.exit_now, sys.argv
+    cli.exit_now = ended.append  # run as from the command line (cli.main() without arguments), minus the exit
+    sys.argv = ["indmap", "ingest", a["dataset"], "--store", a["store"], "--quiet"]
+    try:
+        code = cli.main()
         end = (time.perf_counter(), _own_cpu())
     finally:
-        lb.Connection.execute = execute
+        lb.Connection.execute, cli.exit_now, sys.argv = execute, exit_now, argv
     if code != 0:
         raise RuntimeError(f"indmap ingest exited {code}")
     return {"seconds": end[0] - start[0], "cpu_s": end[1] - start[1], **copy_phases(start, copies, end)}

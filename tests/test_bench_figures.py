@@ -228,11 +228,21 @@ def test_the_ingest_phase_run_times_every_copy_statement_and_leaves_the_engine_a
     from bench.child import task_ingest_phases
     from tests.conftest import DEMO
 
-    execute = lb.Connection.execute
-    r = task_ingest_phases({"dataset": str(DEMO), "store": str(tmp_path / "s.lbug")})
-    assert lb.Connection.execute is execute
+    import gc
+    import sys
+
+    import cli
+
+    execute, exit_now, argv = lb.Connection.execute, cli.exit_now, sys.argv
+    try:
+        r = task_ingest_phases({"dataset": str(DEMO), "store": str(tmp_path / "s.lbug")})
+        assert gc.get_freeze_count() > 0  # as from the command line (its heap frozen)
+    finally:
+        gc.unfreeze()
+    assert (lb.Connection.execute, cli.exit_now, sys.argv) == (execute, exit_now, argv)
     assert r["copies"] >= 10 and r["copy_s"] > 0 and r["before_s"] > 0 and r["after_s"] > 0
     assert abs(r["before_s"] + r["copy_s"] + r["between_s"] + r["after_s"] - r["seconds"]) < 0.01
     with __import__("pytest").raises(RuntimeError, match="exited 1"):
         task_ingest_phases({"dataset": str(tmp_path / "missing"), "store": str(tmp_path / "s.lbug")})
-    assert lb.Connection.execute is execute
+    gc.unfreeze()
+    assert (lb.Connection.execute, cli.exit_now, sys.argv) == (execute, exit_now, argv)
