@@ -136,6 +136,70 @@ def task_copy(a: dict) -> dict:
     return {"seconds": secs, "rows": rows, "steps": steps}
 
 
+def _since_start() -> float:
+    """Seconds since this process started (``starttime`` of /proc/self/stat against /proc/uptime: 10 ms steps)."""
+    ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])  # field 22 of proc(5)
+    return float(Path("/proc/uptime").read_text().split()[0]) - ticks / os.sysconf("SC_CLK_TCK")
+
+
+def copy_phases(start: tuple[float, float], copies: list[tuple[float, float, float, float]], end: tuple[float, float]) -> dict[str, float]:
+    """Wall and process CPU seconds of a run split at its ``COPY`` statements: ``before`` the first,
+    ``copy`` inside them, ``between`` them (the engine idle, waiting for the next part), ``after`` the last.
+
+    ``start``, ``end``: (wall, CPU) readings; ``copies``: (wall at start, wall at end, CPU at start, CPU at end).
+
+    >>> copy_phases((0.0, 0.0), [(3.0, 5.0, 2.5, 5.0), (5.5, 9.0, 5.2, 11.0)], (10.0, 12.0))
+    {'before_s': 3.0, 'copy_s': 5.5, 'between_s': 0.5, 'after_s': 1.0, 'before_cpu': 2.5, 'copy_cpu': 8.3, 'between_cpu': 0.2, 'after_cpu': 1.0, 'copies': 2}
+    """
+    if not copies:
+        return {}
+    first, last = copies[0], copies[-1]
+    copy_s, copy_cpu = sum(b - a for a, b, _, _ in copies), sum(d - c for _, _, c, d in copies)
+    r = {
+        "before_s": first[0] - start[0], "copy_s": copy_s, "between_s": last[1] - first[0] - copy_s, "after_s": end[0] - last[1],
+        "before_cpu": first[2] - start[1], "copy_cpu": copy_cpu, "between_cpu": last[3] - first[2] - copy_cpu, "after_cpu": end[1] - last[3],
+    }  # fmt: skip
+    return {**{k: round(v, 3) for k, v in r.items()}, "copies": len(copies)}
+
+
+def task_ingest_phases(a: dict) -> dict:
+    """One ``indmap ingest`` in this process, as run from the command line, split at the engine's ``COPY``
+    statements (:func:`copy_phases`).
+
+    Wall time and CPU count from the process's start, as for the timed CLI runs; CPU is the whole
+    process's, so the ``copy`` phase holds the work the ingest runs beside the engine as well."""
+    start = (time.perf_counter() - _since_start(), 0.0)  # wall and CPU from the process's start
+    import ladybug as lb
+
+    copies: list[tuple[float, float, float, float]] = []
+    execute = lb.Connection.execute
+
+    def timed_execute(self, query, *args, **kwargs):
+        if not (isinstance(query, str) and query.lstrip().upper().startswith("COPY ")):
+            return execute(self, query, *args, **kwargs)
+        t, c = time.perf_counter(), _own_cpu()
+        try:
+            return execute(self, query, *args, **kwargs)
+        finally:
+            copies.append((t, time.perf_counter(), c, _own_cpu()))
+
+    lb.Connection.execute = timed_execute
+    import cli
+
+    ended: list[int] = []
+    exit_now, argv = cli.exit_now, sys.argv
+    cli.exit_now = ended.append  # run as from the command line (cli.main() without arguments), minus the exit
+    sys.argv = ["indmap", "ingest", a["dataset"], "--store", a["store"], "--quiet"]
+    try:
+        code = cli.main()
+        end = (time.perf_counter(), _own_cpu())
+    finally:
+        lb.Connection.execute, cli.exit_now, sys.argv = execute, exit_now, argv
+    if code != 0:
+        raise RuntimeError(f"indmap ingest exited {code}")
+    return {"seconds": end[0] - start[0], "cpu_s": end[1] - start[1], **copy_phases(start, copies, end)}
+
+
 def _variant(i: int):
     """Settings for run ``i``: the defaults nudged so that no result memo can answer.
 
@@ -487,6 +551,7 @@ TASKS = {
     "neo4j_empty": task_neo4j_empty,
     "prepare_clean": task_prepare_clean,
     "copy": task_copy,
+    "ingest_phases": task_ingest_phases,
     "analysis": task_analysis,
     "nx": task_nx,
     "queries": task_queries,

@@ -51,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    # a command from the command line that ends the process at once (exit_now): it may freeze its heap
+    args.process_ends = argv is None and getattr(args, "fast_exit", False)
     try:
         code = int(args.func(args) or 0)
     except KeyboardInterrupt:
@@ -64,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"错误 (error): {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
-    if argv is None and getattr(args, "fast_exit", False):
+    if args.process_ends:
         exit_now(code)
     return code
 

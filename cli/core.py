@@ -130,11 +130,13 @@ def _print_finish(meta: dict) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from graph.stores.heap import map_large_blocks
+    from graph.stores.heap import freeze_imports, map_large_blocks
     from ingest.colmap import MappingError
     from ingest.pipeline import Invalid, StaleUpload, commit, keep_report, prepare_path
 
     map_large_blocks()  # what the second phase's thread freed goes back before the snapshot (the peak)
+    if getattr(args, "process_ends", False):
+        freeze_imports()
     settings = settings_from_args(args)
     try:
         mapping = resolve_mapping(settings, args.mapping)

@@ -164,16 +164,29 @@ def check_workbook(path: Path, limits: ReadLimits) -> None:
 
 
 def header_width(text: bytes) -> int:
-    """Fields in the first non-empty line of UTF-8 CSV bytes (quoted commas counted once)."""
+    """Fields in the first non-empty line of UTF-8 CSV bytes (quoted commas counted once).
+
+    Looks at the first 50 lines only, without copying the rest of the text (``split(b"\\n", 50)``
+    copied it whole: 111 MB for 1M enterprises, before the engine could start its first copy).
+
+    >>> header_width(b'\\n  \\nid,"a,b",c\\n1,2,3\\n'), header_width(b"\\n" * 60 + b"a,b"), header_width(b"")
+    (3, 0, 0)
+    """
     import csv
     import io
 
-    for line in text.split(b"\n", 50)[:50]:
+    start = 0
+    for _ in range(50):
+        end = text.find(b"\n", start)
+        line = text[start:] if end == -1 else text[start:end]
         if line.strip():
             try:
                 return len(next(csv.reader(io.StringIO(line.decode("utf-8", "replace")))))
             except (StopIteration, csv.Error):
                 return line.count(b",") + 1
+        if end == -1:
+            break
+        start = end + 1
     return 0
 
 

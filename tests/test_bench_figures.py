@@ -140,6 +140,28 @@ def test_an_unmet_ingest_ratio_carries_its_cpu_budget_from_the_same_run():
     assert _goal(met, "Ingest at 1M ≤ 1.3× raw COPY").endswith("— met.")
 
 
+def test_an_unmet_ingest_ratio_says_where_its_wall_time_went_beside_the_engines_copy_statements():
+    from bench.child import copy_phases
+
+    b = _bench(
+        Figure("ingest_e2e", "ingest", "1M", 11.0, "s", 7.0, "raw COPY", 11.0 / 7.0, "of baseline"),
+        Figure("ingest_cpu", "ingest CPU", "1M", 18.0, "s", 12.0, "raw COPY CPU", 1.5, "of baseline"),
+    )
+    phases = copy_phases((0.0, 0.0), [(3.5, 8.0, 3.0, 11.0), (8.5, 10.0, 11.2, 14.0)], (11.0, 15.0))
+    b.details["ingest_1M"] = {"cores": 2, "copy_inner": [6.0, 6.5, 6.2]}
+    b.details["ingest_phases_1M"] = {"seconds": 11.0, "cpu_s": 15.0, "load": 1.5, **phases}
+    line = _goal(b, "Ingest at 1M ≤ 1.3× raw COPY")
+    assert "Split at the engine's COPY statements (one more run, 11.0 s, load 1.5): 3.5 s (3.0 CPU-s) before the first one" in line
+    assert "6.0 s inside the 2 COPY statements (10.8 CPU-s with the work run beside them); the raw COPY's own statements took 6.2 s" in line
+    assert "0.5 s between them and 1.0 s after the last" in line
+    assert "the goal's 9.10 s leave 3.1 s for the rest, which took 5.0 s." in line
+    del b.details["ingest_phases_1M"]  # a run without the split: the CPU budget alone
+    assert "Split at" not in _goal(b, "Ingest at 1M ≤ 1.3× raw COPY")
+    met = _bench(Figure("ingest_e2e", "ingest", "1M", 7.0, "s", 6.0, "raw COPY", 7.0 / 6.0, "of baseline"))
+    met.details["ingest_phases_1M"] = {"seconds": 7.0, "load": 1.0, **phases}
+    assert _goal(met, "Ingest at 1M ≤ 1.3× raw COPY").endswith("— met.")
+
+
 def test_an_unmet_neo4j_write_ratio_carries_the_servers_cpu_from_the_same_run():
     b = _bench(Figure("neo4j_load", "write", "100k", 40_000.0, "rows/s", 1_000.0, "MERGE", 40.0, "speed-up"))
     b.details["neo4j_100k"] = {"write": {"nodes": 200_000, "relationships": 200_000}, "cpu": {"write_server_s": 20.0, "write_jit_s": 9.0, "write_client_s": 2.5, "merge_server_s": 30.0, "cores": 2}}
@@ -198,3 +220,29 @@ def test_write_phases_split_the_neo4j_writes_progress_marks():
     assert p["relationships"]["server"] == 6.6 and p["switch"] == {"wall": 2.0, "writer": 0.1, "server": 1.9, "jit": 0.2}
     no_server = write_phases([(m[0], m[1], m[2], None, None) for m in marks], {"Chain", "Enterprise"}, {"HAS_CHAIN", "OPERATES_IN"})
     assert "server" not in no_server["switch"] and no_server["switch"]["wall"] == 2.0
+
+
+def test_the_ingest_phase_run_times_every_copy_statement_and_leaves_the_engine_as_it_was(tmp_path):
+    import ladybug as lb
+
+    from bench.child import task_ingest_phases
+    from tests.conftest import DEMO
+
+    import gc
+    import sys
+
+    import cli
+
+    execute, exit_now, argv = lb.Connection.execute, cli.exit_now, sys.argv
+    try:
+        r = task_ingest_phases({"dataset": str(DEMO), "store": str(tmp_path / "s.lbug")})
+        assert gc.get_freeze_count() > 0  # as from the command line (its heap frozen)
+    finally:
+        gc.unfreeze()
+    assert (lb.Connection.execute, cli.exit_now, sys.argv) == (execute, exit_now, argv)
+    assert r["copies"] >= 10 and r["copy_s"] > 0 and r["before_s"] > 0 and r["after_s"] > 0
+    assert abs(r["before_s"] + r["copy_s"] + r["between_s"] + r["after_s"] - r["seconds"]) < 0.01
+    with __import__("pytest").raises(RuntimeError, match="exited 1"):
+        task_ingest_phases({"dataset": str(tmp_path / "missing"), "store": str(tmp_path / "s.lbug")})
+    gc.unfreeze()
+    assert (lb.Connection.execute, cli.exit_now, sys.argv) == (execute, exit_now, argv)

@@ -43,3 +43,23 @@ def test_main_called_with_arguments_returns(tmp_path: Path, capsys) -> None:
     store = tmp_path / "s.lbug"
     assert cli.main(["ingest", str(ROOT / "data" / "sample"), "--store", str(store), "--quiet"]) == 0
     assert "已导入" in capsys.readouterr().out
+
+
+def test_only_a_program_that_ends_at_once_freezes_its_heap(tmp_path: Path, monkeypatch, capsys) -> None:
+    """Run as a program, ``indmap ingest`` leaves its imported modules out of the collector's passes
+    (``gc.freeze``); called with arguments (tests, scripts: the process goes on) it freezes nothing."""
+    import gc
+
+    sample = str(ROOT / "data" / "sample")
+    assert gc.get_freeze_count() == 0
+    assert cli.main(["ingest", sample, "--store", str(tmp_path / "a.lbug"), "--quiet"]) == 0
+    assert gc.get_freeze_count() == 0
+    ended: list[int] = []
+    monkeypatch.setattr(cli, "exit_now", ended.append)  # the process goes on here: the code is kept instead
+    monkeypatch.setattr(sys, "argv", ["indmap", "ingest", sample, "--store", str(tmp_path / "b.lbug"), "--quiet"])
+    try:
+        cli.main()
+        assert ended == [0] and gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
+    assert "已导入" in capsys.readouterr().out

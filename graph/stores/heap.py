@@ -1,8 +1,9 @@
-"""Returning freed C-heap memory to the system after the engine's bulk work."""
+"""Returning freed C-heap memory to the system after the engine's bulk work; the Python heap's collector."""
 
 from __future__ import annotations
 
 import ctypes
+import gc
 import ctypes.util
 from typing import Any
 
@@ -58,3 +59,17 @@ def trim_heap() -> bool:
     """
     libc = _libc()
     return bool(libc) and bool(libc.malloc_trim(0))
+
+
+def freeze_imports() -> None:
+    """Leave every object alive now out of the cyclic garbage collector's passes (:func:`gc.freeze`).
+
+    For a process that ends as soon as its command is done (``cli.exit_now``: ``indmap ingest``),
+    called once the command's modules are imported; they live until then anyway. The ingest's own
+    collections (the validation's leftovers, before the largest copies and before the snapshot) then
+    walk the objects made since (~17k at 1M enterprises) instead of ~92k with every module's: the
+    run's collections took 0.06 s instead of 0.48-0.59 s, some of it before the engine's first copy
+    and after its last (measured 2026-11-29 20:27, load 5-6). Never in a long-lived process (tests,
+    the app): what is frozen is never collected.
+    """
+    gc.freeze()
