@@ -115,6 +115,9 @@ def test_first_session_reads_the_overview_results_computed_before_the_server_lis
         at = AppTest.from_file(str(serve.app_file()), default_timeout=60).run()
         assert not at.exception and at.title[0].value == "招商产业链图谱 · 总览"
         assert calls == []  # every result of 总览 was there: same functions, same arguments (settings included)
+        at.switch_page("app_pages/projects.py").run()
+        assert not at.exception and at.title[0].value == "项目跟踪" and calls == []  # its first view is 总览's report
+        at.switch_page("app_pages/overview.py").run()
         at.sidebar.number_input[0].set_value(at.sidebar.number_input[0].value + 1).run()  # other settings: computed now
         assert not at.exception and "chain_summary" in calls
     finally:
@@ -139,3 +142,37 @@ def test_first_page_of_an_embedded_store_does_not_import_the_neo4j_driver(tmp_pa
     out = subprocess.run([sys.executable, "-c", code], cwd=serve.app_file().parent, env=env, capture_output=True, text=True, timeout=180)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split()[-1] == "[]"  # importing the driver cost the first page 0.3-0.5 s
+
+
+def test_overview_shows_the_project_counts_without_reading_the_whole_report(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from streamlit.testing.v1 import AppTest
+
+    from graph.analysis import project_report
+    from graph.settings import AnalysisSettings
+    from graph.stores.embedded import EmbeddedStore
+    from webapp import cached
+
+    path = _small_store(tmp_path)
+    monkeypatch.setenv("INDMAP_STORE", path)
+
+    def whole_report(*a, **kw):
+        raise AssertionError("总览 copied the whole project report out of the cache")
+
+    monkeypatch.setattr(cached, "projects", whole_report)
+    try:
+        at = AppTest.from_file(str(serve.app_file()), default_timeout=60).run()
+        assert not at.exception, [e.message for e in at.exception]
+        store = EmbeddedStore(path, read_only=True)
+        try:
+            from graph.stores import load_view
+
+            rep = project_report(load_view(store), AnalysisSettings(), as_of=dt.date.today())
+        finally:
+            store.close()
+        assert rep.total and f"共 {rep.total} 个项目；停滞 {len(rep.stalled)} 个，逾期 {len(rep.overdue)} 项。" in [c.value for c in at.caption]
+    finally:
+        from streamlit import cache_data
+
+        cache_data.clear()

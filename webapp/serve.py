@@ -161,7 +161,7 @@ def session_start_analysis(base: Any, view: Any) -> Any:
 def warm_results(settings: Any, store: Any, version: str, view: Any) -> None:
     """Compute 总览's results into the app's ``st.cache_data`` caches (:mod:`webapp.cached`), as a new session asks for them.
 
-    Chain summary, gaps, the project report and the park ranking of the city scope with the settings a
+    Chain summary, gaps, the project report (and the counts 总览 shows of it) and the park ranking of the city scope with the settings a
     new session starts from (:func:`session_start_analysis`): the same functions with the same
     arguments, so the first session reads them instead of computing them (0.4-1 s at 1M). A session
     with other settings computes its own, as before.
@@ -173,7 +173,7 @@ def warm_results(settings: Any, store: Any, version: str, view: Any) -> None:
     with _quiet("streamlit.runtime.caching.cache_data_api"), _quiet("streamlit.runtime.scriptrunner_utils.script_run_context"):
         cached.chain_summary(c)
         cached.gaps(c)
-        cached.projects(c)
+        cached.project_counts(c)  # and the whole report it is taken from
         if view.parks.height:
             cached.park_ranking(c)  # last: raises on a 本市 that is not a known region (the page says so)
 
