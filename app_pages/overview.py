@@ -80,7 +80,7 @@ for w in gap_res.warnings:
 left, right = st.columns(2)
 with left:
     st.subheader("项目漏斗")
-    rep = cached.projects(c)
+    rep = cached.project_counts(c)
     if rep.total:
         fun = pl.DataFrame([{"stage": f.stage_zh, "order": i, "count": f.count, "investment": f.investment} for i, f in enumerate(rep.funnel)])
         chart = (
@@ -94,7 +94,7 @@ with left:
             .properties(height=220)
         )
         st.altair_chart(chart, width="stretch")
-        st.caption(f"共 {rep.total} 个项目；停滞 {len(rep.stalled)} 个，逾期 {len(rep.overdue)} 项。")
+        st.caption(f"共 {rep.total} 个项目；停滞 {rep.stalled} 个，逾期 {rep.overdue} 项。")
         page_link("projects", "项目跟踪（停滞、逾期、亩均）", icon=":material/assignment:")
     else:
         st.info("数据中没有招商项目。")

@@ -171,10 +171,11 @@ st.subheader("跟踪与推演")
 open_proj = view.projects.filter(~pl.col("stage").is_in(["producing", "dropped"]) & pl.col("segment_id").is_not_null())
 if park_id is not None:
     open_proj = open_proj.filter(pl.col("park_id") == park_id)
+pick_label = {p: f"{n}（{PROJECT_STAGE_ZH.get(s, '')}）" for p, n, s in open_proj.select("id", "name", "stage").iter_rows()}  # one pass, not two filters per option
 pick = st.multiselect(
     "选择在途项目加入推演（视为落地后看产业链变化）",
     open_proj.get_column("id").to_list(),
-    format_func=lambda p: f"{open_proj.filter(pl.col('id') == p).item(0, 'name')}（{PROJECT_STAGE_ZH.get(open_proj.filter(pl.col('id') == p).item(0, 'stage'), '')}）",
+    format_func=pick_label.__getitem__,
     key="pj_pick",
     placeholder="选择项目",
 )

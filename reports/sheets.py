@@ -175,14 +175,17 @@ PROJECT_COLS = [
 ]
 
 
-def _names(view: GraphView, table: str) -> dict[str, str]:
+def _names(view: GraphView, table: str, ids: pl.Series | None = None) -> dict[str, str]:
+    """id → name of ``table``'s rows (of those with an id in ``ids`` when given)."""
     df = view.tables[table]
+    if ids is not None:
+        df = df.filter(pl.col("id").is_in(ids.drop_nulls().unique().implode()))
     return dict(zip(df.get_column("id").to_list(), df.get_column("name").to_list()))
 
 
 def projects_sheet(view: GraphView, projects: pl.DataFrame) -> Sheet:
-    """项目清单: the projects table with names instead of ids."""
-    ent, park, seg = _names(view, "enterprises"), _names(view, "parks"), _names(view, "segments")
+    """项目清单: the projects table with names instead of ids (the investors' names only: not a dict of every enterprise)."""
+    ent, park, seg = _names(view, "enterprises", projects.get_column("enterprise_id")), _names(view, "parks"), _names(view, "segments")
     recs = []
     for r in projects.sort("id").iter_rows(named=True):
         r = dict(r)

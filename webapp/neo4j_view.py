@@ -27,6 +27,7 @@ Nothing here writes; every read goes through the store's generation-checked help
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Callable
 
 import streamlit as st
@@ -39,10 +40,13 @@ if TYPE_CHECKING:
 
 
 def is_neo4j(store: Store | None) -> bool:
-    """Whether ``store`` is a Neo4j store (the scoped view applies)."""
-    from graph.stores.neo4j import Neo4jStore
+    """Whether ``store`` is a Neo4j store (the scoped view applies).
 
-    return isinstance(store, Neo4jStore)
+    Without importing the Neo4j module: no Neo4j store exists in a process that never imported it,
+    and importing it (the driver) cost the embedded app's first page 0.3-0.5 s.
+    """
+    mod = sys.modules.get("graph.stores.neo4j")
+    return mod is not None and isinstance(store, mod.Neo4jStore)
 
 
 @st.cache_resource(show_spinner="正在读取图谱数据（本地企业与汇总）…", max_entries=3)

@@ -6,8 +6,8 @@ pandas, pyarrow, pydantic, the graph and report modules: about 1 s here), the st
 view's analysis indexes. This launcher does that work in the server process before it listens —
 imports what ``app.py`` and the default page (总览) import (read from their source, so the list
 cannot go stale), opens an embedded store and reads its view into the app's own
-``st.cache_resource`` caches, builds the view's shared indexes with the settings a new session
-starts from — then hands over to ``streamlit run app.py`` with the given options. Every step is
+``st.cache_resource`` caches, builds the view's shared indexes and computes 总览's results into the
+app's ``st.cache_data`` caches with the settings a new session starts from — then hands over to ``streamlit run app.py`` with the given options. Every step is
 best effort: whatever fails here is done (and reported on the page) by the first session, as before.
 """
 
@@ -121,6 +121,10 @@ def open_data() -> str:
         warm_view(view, settings.analysis)
     except Exception:  # noqa: BLE001 - e.g. an unknown 本市 in the settings: the page says so
         pass
+    try:
+        warm_results(settings, store, version, view)
+    except Exception:  # noqa: BLE001 - as above: the first session computes and reports it
+        pass
     return f"数据库 {settings.store} 已读入"
 
 
@@ -128,8 +132,8 @@ def warm_view(view: Any, analysis: Any) -> None:
     """Build the view's shared indexes the first page needs (:mod:`graph.analysis.memo`: presence, 本市)
     and the company search's (the normalised names and codes of every enterprise: 企业's first search).
 
-    With the settings a new session starts from; the indexes are kept per view for every session,
-    the per-session results (``st.cache_data``) are still computed by the first session.
+    With the settings a new session starts from; the indexes are kept per view for every session
+    (总览's own results: :func:`warm_results`).
     """
     from graph.analysis import chain_summary, park_ranking
     from graph.lookup import search_index
@@ -138,6 +142,40 @@ def warm_view(view: Any, analysis: Any) -> None:
     chain_summary(view, analysis)
     if view.parks.height:
         park_ranking(view, analysis)
+
+
+def session_start_analysis(base: Any, view: Any) -> Any:
+    """The analysis settings a new session computes with before touching the sidebar.
+
+    What :func:`webapp.sidebar.settings_sidebar` returns with every widget at its default (the base
+    values, validated again) and :func:`webapp.park_ranking.home_sidebar` then sets: 本市 as given,
+    blank for 自动 (only when the view has parks). tests/test_serve.py checks a session's first run
+    finds the results computed with it.
+    """
+    analysis = type(base).model_validate(base.model_dump())
+    if view is None or view.parks.height == 0:
+        return analysis
+    return analysis.model_copy(update={"home_region": base.home_region or None})
+
+
+def warm_results(settings: Any, store: Any, version: str, view: Any) -> None:
+    """Compute 总览's results into the app's ``st.cache_data`` caches (:mod:`webapp.cached`), as a new session asks for them.
+
+    Chain summary, gaps, the project report (and the counts 总览 shows of it) and the park ranking of the city scope with the settings a
+    new session starts from (:func:`session_start_analysis`): the same functions with the same
+    arguments, so the first session reads them instead of computing them (0.4-1 s at 1M). A session
+    with other settings computes its own, as before.
+    """
+    from webapp import cached
+    from webapp.context import Ctx
+
+    c = Ctx(settings=settings.model_copy(update={"analysis": session_start_analysis(settings.analysis, view)}), store=store, view=view, version=version, location=settings.store)
+    with _quiet("streamlit.runtime.caching.cache_data_api"), _quiet("streamlit.runtime.scriptrunner_utils.script_run_context"):
+        cached.chain_summary(c)
+        cached.gaps(c)
+        cached.project_counts(c)  # and the whole report it is taken from
+        if view.parks.height:
+            cached.park_ranking(c)  # last: raises on a 本市 that is not a known region (the page says so)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+import polars as pl
 
 from graph.analysis import reasons as R
 from graph.analysis.gaps import _all_rows, _summary_row, chain_structures
@@ -25,8 +26,19 @@ from graph.view import GraphView
 
 
 def resolve_additions(view: GraphView, add: Iterable[tuple[str, str]] = (), projects: Iterable[str] = ()) -> tuple[list[tuple[str, str]], list[str]]:
-    """Validate pairs and expand project ids into pairs; returns (pairs, warnings). Unknown ids raise ValueError."""
-    ents = set(view.enterprises.get_column("id").to_list())
+    """Validate pairs and expand project ids into pairs; returns (pairs, warnings). Unknown ids raise ValueError.
+
+    >>> from graph.analysis._example import tiny_view
+    >>> resolve_additions(tiny_view(), [("X1", "S2"), ("X1", "S2")])
+    ([('X1', 'S2')], [])
+    >>> resolve_additions(tiny_view(), [("X1", "S2"), ("NOPE", "S2")])
+    Traceback (most recent call last):
+    ...
+    ValueError: 未知企业编号 'NOPE'
+    """
+    add = list(add)
+    asked = [e for e, _ in add]  # only these are looked up: a set of every enterprise id took 0.27 s at 1M
+    ents = set(view.enterprises.filter(pl.col("id").is_in(asked)).get_column("id").to_list()) if asked else set()
     segs = set(view.segments.get_column("id").to_list())
     pairs: list[tuple[str, str]] = []
     warnings: list[str] = []
