@@ -9,14 +9,14 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from graph.i18n import NODE_LABEL_ZH, NOT_APPLICABLE, REL_TYPE_ZH, SEVERITY_ZH
+from graph.i18n import NODE_LABEL_ZH, REL_TYPE_ZH
 from ingest.safety import file_kind
 from ingest.versions import SOURCE_ZH
 from graph.schema import TABLES
 from webapp.auth import current
 from webapp.context import ctx, empty_store_message, show_error, ingest_command
 from webapp.leads import current_author
-from webapp.upload import done_message, finish_lines, upload_section, versions_section
+from webapp.upload import ISSUE_EXPORT, done_message, finish_lines, issues_frame, upload_section, versions_section
 from webapp.export import export_buttons
 from webapp.markdown import md
 from webapp.safe_markdown import MAX_CHARS, offline_markdown
@@ -57,23 +57,9 @@ def _side_report(location: str) -> dict | None:
 
 
 def _issues_frame(report: dict | list | None) -> pl.DataFrame:
-    """The ingest issues for people: Chinese headers, "—" where a row, column or value does not apply."""
+    """The ingest issues for people, as the upload shows them (:func:`webapp.upload.issues_frame`), with Chinese headers."""
     items = report.get("issues", []) if isinstance(report, dict) else (report or [])
-    na = NOT_APPLICABLE
-    rows = [
-        {
-            "级别": SEVERITY_ZH.get(i.get("severity") or "", SEVERITY_ZH["warning"]),
-            "文件": i.get("file") or na,
-            "行": na if i.get("row") is None else str(i.get("row")),
-            "列": (f"{i.get('column')}（{i['column_zh']}）" if i.get("column_zh") else i.get("column")) or na,
-            "值": na if i.get("value") in (None, "") else str(i.get("value")),
-            "问题": i.get("message") or na,
-            "改法": i.get("fix") or na,
-        }
-        for i in items
-        if isinstance(i, dict)
-    ]
-    return pl.DataFrame(rows, schema={k: pl.Utf8 for k in ("级别", "文件", "行", "列", "值", "问题", "改法")})
+    return issues_frame([i for i in items if isinstance(i, dict)]).rename(ISSUE_EXPORT)
 
 
 issue_cols = {"问题": st.column_config.TextColumn("问题", width="large"), "改法": st.column_config.TextColumn("改法", width="large")}
