@@ -40,7 +40,7 @@ def run(b: Bench, dataset: Path, label: str = "1M") -> None:
             return
         data = json.loads(demo.read_text(encoding="utf-8"))
         stamp = dt.datetime.fromtimestamp(demo.stat().st_mtime, dt.timezone.utc).isoformat(timespec="seconds")
-        out.write_text(json.dumps({"store": label, "dataset": str(dataset), "measured_at": stamp, "seconds": data["seconds"]}, ensure_ascii=False, indent=1), encoding="utf-8")
+        out.write_text(json.dumps({"store": label, "dataset": str(dataset), "measured_at": stamp, "seconds": data["seconds"], "server_start_s": data.get("server_start_s")}, ensure_ascii=False, indent=1), encoding="utf-8")
     finally:
         if kept is not None:
             demo.write_bytes(kept)

@@ -145,6 +145,7 @@ def server(tmp_path_factory):
     port = _free_port()
     env = dict(os.environ, INDMAP_STORE=str(store), PYTHONUNBUFFERED="1")
     log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w+")
+    started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "webapp.serve", "--server.headless", "true", "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
         cwd=ROOT,
@@ -166,7 +167,8 @@ def server(tmp_path_factory):
                 log.seek(0)
                 pytest.fail(f"streamlit did not start:\n{log.read()[-3000:]}")
             time.sleep(0.3)
-        yield {"url": url, "source": source, "log": log, "dataset": Path(os.environ.get("INDMAP_BROWSER_DATASET") or ROOT / "data" / "demo")}
+        start_s = round(time.perf_counter() - started, 2)  # the warm start (webapp.serve) until the server answers
+        yield {"url": url, "source": source, "log": log, "start_s": start_s, "dataset": Path(os.environ.get("INDMAP_BROWSER_DATASET") or ROOT / "data" / "demo")}
     finally:
         proc.terminate()
         try:
@@ -410,7 +412,7 @@ def test_every_page_offline_in_chromium(server):
         browser.close()
 
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "page_times.json").write_text(json.dumps({"store": server["source"], "seconds": times}, ensure_ascii=False, indent=1), encoding="utf-8")
+    (ARTIFACTS / "page_times.json").write_text(json.dumps({"store": server["source"], "seconds": times, "server_start_s": server["start_s"]}, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"\npage render times (s), store from {server['source']}:")
     for k, v in times.items():
         print(f"  {k:<16} {v:6.2f}")
