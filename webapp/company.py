@@ -66,9 +66,28 @@ def _profile(_view: Any, location: str, version: str, settings_json: str, enterp
     return company_profile(_view, AnalysisSettings.model_validate_json(settings_json), enterprise_id, rank_view=_rank_view)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _unseen(_view: Any, location: str, version: str, park_id: str) -> frozenset[str]:
+    from webapp.auth import outside_park
+
+    return frozenset(outside_park(_view.enterprises.select("id", "local", "park_id"), park_id))
+
+
+def unseen(c: Ctx) -> frozenset[str]:
+    """The local firms this session may not see (:meth:`webapp.auth.Access.sees`: a park account, other parks'
+    firms; empty otherwise), from the view's local enterprises (the Neo4j scoped view holds every one), cached."""
+    from webapp.auth import current
+
+    park = current().park_id
+    return frozenset() if park is None or c.view is None else _unseen(c.view, c.location, c.version, park)
+
+
 def search(c: Ctx, query: str, limit: int = 20) -> list[Any]:
-    """:func:`graph.lookup.search_enterprises`, cached per store version (on Neo4j over the search index, :func:`search_view`)."""
-    return _search(search_view(c), c.location, c.version, query.strip(), limit)
+    """:func:`graph.lookup.search_enterprises`, cached per store version (on Neo4j over the search index, :func:`search_view`),
+    without the firms this session may not see (:func:`unseen`)."""
+    hidden = unseen(c)
+    hits = _search(search_view(c), c.location, c.version, query.strip(), limit + len(hidden) if hidden else limit)
+    return [h for h in hits if h.enterprise_id not in hidden][:limit]
 
 
 def resolve_enterprise(c: Ctx, text: str) -> str:
