@@ -11,7 +11,9 @@ A session is the browser tab's Streamlit session: it ends after ``session_idle_m
 or ``session_max_hours`` after the login, when the account is removed or its password changed, and on 退出登录.
 A reload starts a new session (log in again). Failed logins are throttled per account and per client
 address (:func:`graph.workspace.users.authenticate`). Roles: viewer reads, editor also uploads, reviews links
-and edits leads, admin also manages accounts (the 用户 page).
+and edits leads, admin also manages accounts (the 用户 page). An account with a park, whatever its role, is
+confined to that park: :class:`Access` is the one place that says which pages it may open and which firms it
+may see (:data:`PARK_PAGES`); navigation, links and the pages ask it.
 """
 
 from __future__ import annotations
