@@ -132,3 +132,11 @@ def test_a_candidates_ties_and_projects_elsewhere_are_left_out(ws):
 def test_the_users_page_says_a_park_account_is_confined(ws):
     at = open_page(session("管理"), "users")
     assert any(PARK_ACCOUNT_ZH in x.value for x in at.caption)
+
+
+def test_a_mistyped_id_suggests_no_other_parks_firm(ws):
+    name = ENTERPRISES.filter(pl.col("id") == "L00003").item(0, "name")  # P01's
+    at = open_page(session("全市"), "company", enterprise="L0003")
+    assert any("L00003" in w.value and name in w.value for w in at.warning)  # 您是否要找 …
+    at = open_page(session("园区办"), "company", enterprise="L0003")
+    assert at.warning and not any("L00003" in w.value or name in w.value for w in at.warning)

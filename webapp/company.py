@@ -94,13 +94,19 @@ def resolve_enterprise(c: Ctx, text: str) -> str:
     """:func:`graph.lookup.resolve` of an enterprise id as typed; on Neo4j an exact id is looked up by id
     (the search index is read only for an id in another case or a miss, whose message suggests names).
 
-    Raises :class:`graph.lookup.UnknownId`.
+    Raises :class:`graph.lookup.UnknownId`, whose suggestions leave out the firms this session may not see (:func:`unseen`).
     """
-    from graph.lookup import resolve
+    from graph.lookup import UnknownId, resolve
 
     if c.view is not None and c.view.scoped and c.store is not None and text in enterprise_names(c, [text]):
         return text
-    return resolve(search_view(c), "enterprise", text)
+    try:
+        return resolve(search_view(c), "enterprise", text)
+    except UnknownId as exc:
+        hidden = unseen(c)
+        if not hidden:
+            raise
+        raise UnknownId(exc.kind, exc.text, [s for s in exc.suggestions if s[0] not in hidden]) from None
 
 
 def profile(c: Ctx, enterprise_id: str) -> Any:
