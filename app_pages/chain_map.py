@@ -169,7 +169,7 @@ a2.download_button(
     key="chain_html",
     width="stretch",
 )
-st.markdown("**生成报告**（产业链招商报告：图谱、完整度、缺口与理由、断链缺链环节的推荐目标、在途补链项目、参数）")
+st.markdown("**生成报告**（产业链招商报告：图谱、完整度、缺口与理由、断链缺链环节的推荐目标、补链项目、参数）")
 report_buttons(
     c,
     lambda font_path: chain_report_of(c, chain_id, scope, font_path),

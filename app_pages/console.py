@@ -12,7 +12,7 @@ from graph.schema import NODES, RELS
 from graph.stores import QueryRefused, StoreError
 from graph.worker import run_query
 from webapp.auth import current
-from webapp.context import ctx, empty_store_message
+from webapp.context import ctx, empty_store_message, show_error
 from reports.fmt import provenance_rows
 from webapp.export import export_buttons, frame_from_records
 from webapp.graphviz import assets_mode, render_network, result_graph, result_network, show_html
@@ -25,8 +25,7 @@ st.caption(
     f"每条查询在独立进程中运行（超时 {c.settings.query_timeout_s:g} 秒含解析与规划，内存上限 {c.settings.query_memory_mb} MB，"
     f"长度上限 {c.settings.query_max_length:,} 字符，嵌套上限 {c.settings.query_max_depth} 层）。同一查询在内置数据库（LadybugDB）与 Neo4j 上都能运行。"
 )
-if c.error:
-    st.error(c.error)
+show_error(c)
 if c.empty:
     empty_store_message(c)
 

@@ -14,7 +14,7 @@ from ingest.safety import file_kind
 from ingest.versions import SOURCE_ZH
 from graph.schema import TABLES
 from webapp.auth import current
-from webapp.context import ctx, empty_store_message, ingest_command
+from webapp.context import ctx, empty_store_message, show_error, ingest_command
 from webapp.leads import current_author
 from webapp.upload import done_message, finish_lines, upload_section, versions_section
 from webapp.export import export_buttons
@@ -26,8 +26,7 @@ c = ctx()
 acc = current()
 st.title("数据")
 st.caption("上传数据（编辑）、最近一次导入的校验报告、数据版本、数据来源、数据库规模与当前生效的设置。")
-if c.error:
-    st.error(c.error)
+show_error(c)
 done_message()
 if acc.can("edit"):
     upload_section(c, current_author())
@@ -212,7 +211,10 @@ st.markdown(
     "- 设置来源（优先级从低到高）：默认值 → 设置文件 `indmap.toml` → 环境变量 → 侧栏修改（名称见 README.md 的配置表）"
 )
 show_params(c.analysis, label="分析参数")
-st.markdown("**更新数据**：编辑账号在本页上方上传；或在服务器上修改数据集后重新导入（原子替换，失败时保留原数据）：")
-last_dataset = meta.get("dataset")
-st.code(ingest_command(c.location, last_dataset if last_dataset and Path(str(last_dataset)).exists() else None), language="bash")
-st.caption("自己的数据：把命令中的数据集路径换成 CSV 文件夹或 XLSX 工作簿的路径。")
+if acc.can("admin"):  # the command names the server's paths
+    st.markdown("**更新数据**：编辑账号在本页上方上传；或在服务器上修改数据集后重新导入（原子替换，失败时保留原数据）：")
+    last_dataset = meta.get("dataset")
+    st.code(ingest_command(c.location, last_dataset if last_dataset and Path(str(last_dataset)).exists() else None), language="bash")
+    st.caption("自己的数据：把命令中的数据集路径换成 CSV 文件夹或 XLSX 工作簿的路径。")
+else:
+    st.markdown("**更新数据**：编辑账号在本页上方上传；或请管理员在服务器上重新导入（原子替换，失败时保留原数据）。")

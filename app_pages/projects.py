@@ -55,7 +55,7 @@ k[0].metric("项目总数", rep.total, help=f"范围：{where}")
 k[1].metric("总投资", money(sum(f.investment for f in rep.funnel)))
 k[2].metric("停滞", len(rep.stalled), help=f"签约或开工后超过 {c.analysis.stall_days} 天无进展")
 k[3].metric("逾期", len(rep.overdue), help="计划开工/投产日期已过而未达到")
-k[4].metric("补链项目", len(rep.fills), help="落在断链、缺链或弱链环节上的在途项目（强链环节不算补链）")
+k[4].metric("补链项目", len(rep.fills), help="落在断链、缺链或弱链环节上的项目（终止的除外，含已投产；强链环节不算补链）")
 if rep.total == 0:
     st.info(f"{where}没有招商项目。")
 
@@ -153,7 +153,7 @@ with t3:
     else:
         st.success("没有逾期项目。")
 with t4:
-    st.caption("落在断链、缺链、弱链环节上的在途项目，按环节的补链优先级排序（环节现状为全市口径）。")
+    st.caption("落在断链、缺链、弱链环节上的项目（终止的除外，含已投产），按环节的补链优先级排序（环节现状为全市口径）。")
     if fills:
         ff = with_investor(models_frame(fills).with_columns(pl.col("stage").replace(PROJECT_STAGE_ZH), pl.col("chain_id").replace_strict(names(view, "chains"), default=pl.col("chain_id"))))
         st.dataframe(people_frame(ff, keep=["priority", "investor"]), hide_index=True, width="stretch",

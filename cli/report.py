@@ -125,7 +125,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         q.add_argument("--set", action="append", metavar="KEY=VALUE", help="override an analysis setting, e.g. weak_min_count=4 (repeatable)")
         q.set_defaults(func=cmd_report)
 
-    q = kinds.add_parser("chain", help="产业链招商报告 for one chain", description="产业链招商报告：图谱、完整度与标签计数、缺口（优先级与理由）、断链与缺链环节的推荐招商目标、在途补链项目、参数与数据日期。")
+    q = kinds.add_parser("chain", help="产业链招商报告 for one chain", description="产业链招商报告：图谱、完整度与标签计数、缺口（优先级与理由）、断链与缺链环节的推荐招商目标、补链项目、参数与数据日期。")
     q.add_argument("--chain", required=True, metavar="ID", help="chain id, e.g. NEV")
     q.add_argument("--top", type=int, default=5, metavar="N", help="targets listed per broken or missing segment (default 5)")
     _scope_arg(q)

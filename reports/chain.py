@@ -221,7 +221,7 @@ def fills_table(fills: list[FillRow]) -> Table:
     rows = [[f.project_id, f.name or f.project_id, fmt.PROJECT_STAGE_ZH.get(f.stage, f.stage), f.segment_name or f.segment_id,
              f.label_zh or fmt.MISSING, fmt.score(f.priority)] for f in fills]
     return Table(["编号", "项目", "阶段", "补链环节", "环节现状", "补链优先级"], rows, widths=[1.3, 4.6, 1.2, 3.0, 1.5, 1.6],
-                 align=["L", "L", "C", "L", "C", "R"], empty="本链暂无在途补链项目")
+                 align=["L", "L", "C", "L", "C", "R"], empty="本链暂无补链项目")
 
 
 def settings_table(settings: dict[str, Any], exclude: frozenset[str] = NOT_CHAIN_SETTINGS) -> Table:
@@ -271,7 +271,7 @@ def chain_report(view: GraphView, settings: AnalysisSettings, chain_id: str, *, 
     for r in targeted:
         res = data.targets[r.segment_id]
         rep.add(Heading(f"{r.segment_name or r.segment_id}（{r.label_zh}，补链优先级 {fmt.score(r.priority)}）", 2), Para(pool_sentence(res), "note"), targets_table(res, top))
-    rep.add(Heading(f"{next(n)}、在途补链项目"), fills_table(data.fills))
+    rep.add(Heading(f"{next(n)}、补链项目"), fills_table(data.fills))
     rep.add(Heading(f"{next(n)}、参数"), settings_table(data.settings))
     rep.add(Heading(f"{next(n)}、数据说明"), provenance_table(view, 范围=where))
     return rep

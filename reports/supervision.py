@@ -106,7 +106,7 @@ def overview_table(rep: ProjectReport) -> Table:
         ["逾期项目", f"{len(rep.overdue)}项"],
         ["停滞项目", f"{len(rep.stalled)}项"],
         ["投资强度与亩均效益预警", f"{flagged}项"],
-        ["在途补链项目", f"{len(rep.fills)}项"],
+        ["补链项目", f"{len(rep.fills)}项"],
     ], widths=[3, 2], align=["L", "R"])
 
 

@@ -327,7 +327,7 @@ def test_the_store_path_shows_to_admins_and_a_local_app_only(env, store_dir):
     name = (store_dir / "g.lbug").name
 
     def path_shown(at: AppTest) -> bool:
-        texts = [c.value for c in at.sidebar.caption] + [m.value for m in at.markdown]
+        texts = [c.value for c in at.sidebar.caption] + [m.value for m in at.markdown] + [c.value for c in at.code]
         return any(name in t for t in texts)
 
     at = run()  # loopback, no accounts: the machine's own user
@@ -342,6 +342,36 @@ def test_the_store_path_shows_to_admins_and_a_local_app_only(env, store_dir):
     assert path_shown(at)
     at.switch_page("app_pages/data.py").run()
     assert path_shown(at)
+
+
+def test_an_unreadable_store_names_its_path_to_admins_only(env, tmp_path, monkeypatch):
+    # the round-10 audit: a store that cannot be read showed every account 无法读取数据库 /srv/…: the server's path
+    bad = tmp_path / "secret-dir" / "broken.lbug"
+    bad.parent.mkdir()
+    bad.write_bytes(b"not a database" * 100)
+    monkeypatch.setenv("INDMAP_STORE", str(bad))
+    add_user(env, "看看", PW, "viewer", by="t")
+    add_user(env, "管管", PW, "admin", by="t")
+
+    def errors(at: AppTest) -> list[str]:
+        return [e.value for e in at.error]
+
+    for page in (None, "app_pages/data.py", "app_pages/console.py"):
+        at = login(run(), "看看", PW)
+        if page:
+            at.switch_page(page).run()
+        assert errors(at) and not any("secret-dir" in e for e in errors(at)), (page, errors(at))
+        assert any("请联系管理员" in e for e in errors(at))
+        at = login(run(), "管管", PW)
+        if page:
+            at.switch_page(page).run()
+        assert any("secret-dir" in e for e in errors(at)), (page, errors(at))
+    # an empty store: the ingest command (the server's paths) to an admin only
+    monkeypatch.setenv("INDMAP_STORE", str(bad.parent / "empty.lbug"))
+    at = login(run(), "看看", PW)
+    assert any("请联系管理员导入数据" in i.value for i in at.info) and not any("secret-dir" in i.value for i in at.info)
+    at = login(run(), "管管", PW)
+    assert any("secret-dir" in i.value and " ingest " in i.value for i in at.info)
 
 
 def test_a_park_account_opens_the_projects_page_on_its_park(env):

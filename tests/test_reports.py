@@ -259,6 +259,16 @@ def test_a_target_already_in_the_pipeline_names_a_project_the_report_lists(demo_
     assert {p for ids in named for p in ids.split("、")} <= listed
 
 
+def test_a_producing_project_is_not_listed_as_in_progress(demo_view):
+    # the audit: the fills table, headed 在途补链项目, listed a 投产 project; its heading now claims no stage
+    from graph.analysis.projects import project_report
+    fills = project_report(demo_view, S).fills
+    chain = next(f.chain_id for f in fills if f.stage == "producing")  # the demo has one on a gap segment
+    text, _ = docx_text(render(chain_report(demo_view, S, chain, font_path=str(find_cjk_font().path)), ".docx"))
+    assert "投产" in text and "在途" not in text
+    assert "补链项目" in text
+
+
 def test_a_key_gaps_label_stays_on_one_line(demo_view, font):
     # the audit's park report: the 标签 column broke 缺链（关键） before its closing bracket on every key gap
     from reports.chain import chain_data, gaps_table

@@ -125,8 +125,7 @@ def require_data(c: Ctx, *, scoped: bool = False) -> GraphView:
             c.view = full_view(c)
         except StoreError as exc:
             c.error, c.view = str(exc), None
-    if c.error:
-        st.error(c.error, icon=":material/error:")
+    show_error(c)
     if c.empty:
         empty_store_message(c)
         st.stop()
@@ -134,7 +133,18 @@ def require_data(c: Ctx, *, scoped: bool = False) -> GraphView:
     return c.view
 
 
+def show_error(c: Ctx) -> None:
+    """The store's error, if any: in full (it names the store's path or URI) to an admin only."""
+    if c.error:
+        st.error(c.error if current().can("admin") else "无法读取数据库，请联系管理员（错误详情与数据库位置只向管理员显示）。",
+                 icon=":material/error:")
+
+
 def empty_store_message(c: Ctx) -> None:
+    if not current().can("admin"):  # the command names the server's paths: for an admin only
+        up = "，或在「数据」页上传数据集" if current().can("edit") else ""
+        st.info(f"数据库中还没有数据。请联系管理员导入数据{up}。", icon=":material/upload_file:")
+        return
     demo = DEMO.is_dir()
     st.info(
         f"数据库中还没有数据（{c.location}）。请先导入数据集{'，例如示例数据（在终端中运行）' if demo else ''}：\n\n"
