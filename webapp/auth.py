@@ -67,7 +67,7 @@ class Access:
 
     @property
     def park_id(self) -> str | None:
-        """The park of a park account (confined to it: :meth:`may_open`, :meth:`sees`), else None."""
+        """The park of a park account (confined to it: :meth:`may_open`, :meth:`unseen`), else None."""
         return self.user.park_id if self.user else None
 
     def may_open(self, page: str) -> bool:
@@ -85,19 +85,16 @@ class Access:
 
         return page in PAGES and self.can(PAGES[page].need) and (self.park_id is None or page in PARK_PAGES)
 
-    def sees(self, local: bool | None, park_id: str | None) -> bool:
-        """May this session see an enterprise's own data (figures, ties, projects)? A park account sees its
-        park's local firms and non-local ones (招商候选), not local firms elsewhere; other sessions see all.
-
-        >>> from graph.workspace.users import User
-        >>> park = Access(True, User.model_construct(name="p", role="viewer", park_id="P01"))
-        >>> park.sees(True, "P01"), park.sees(False, "P02"), park.sees(True, "P02"), park.sees(True, None), Access(False).sees(True, "P02")
-        (True, True, False, False, True)
-        """
-        return self.park_id is None or not local or park_id == self.park_id
-
     def unseen(self, enterprises: Any) -> set[str]:
-        """The ids in ``enterprises`` (a frame with id, local, park_id) this session may not see (:meth:`sees`)."""
+        """The ids in ``enterprises`` (a frame with id, local, park_id) this session may not see: for a park account
+        the local firms of other parks (non-local firms, 招商候选, it sees), for other sessions none.
+
+        >>> import polars as pl
+        >>> from graph.workspace.users import User
+        >>> firms = pl.DataFrame({"id": ["a", "b", "c"], "local": [True, True, False], "park_id": ["P01", "P02", None]})
+        >>> sorted(Access(True, User.model_construct(name="p", role="viewer", park_id="P01")).unseen(firms)), Access(False).unseen(firms)
+        (['b'], set())
+        """
         return set() if self.park_id is None else outside_park(enterprises, self.park_id)
 
     def parks(self, park_ids: Sequence[str]) -> list[str]:

@@ -74,7 +74,7 @@ def _unseen(_view: Any, location: str, version: str, park_id: str) -> frozenset[
 
 
 def unseen(c: Ctx) -> frozenset[str]:
-    """The local firms this session may not see (:meth:`webapp.auth.Access.sees`: a park account, other parks'
+    """The local firms this session may not see (:meth:`webapp.auth.Access.unseen`: a park account, other parks'
     firms; empty otherwise), from the view's local enterprises (the Neo4j scoped view holds every one), cached."""
     from webapp.auth import current
 
