@@ -19,11 +19,12 @@ from graph.workspace import WorkspaceError
 from graph.workspace.leads import list_leads
 from webapp.basket import add_to_basket
 from webapp import cached
-from webapp.company import PARAM, company_column, company_link, company_urls, profile, resolve_enterprise, search
+from webapp.auth import current
+from webapp.company import PARAM, company_column, company_link, company_urls, profile, resolve_enterprise, search, unseen
 from webapp.context import ctx, require_data
 from webapp.leads import author_input, create_lead, current_author, lead_link, open_leads_index, workspace
 from webapp.markdown import label_badge, md
-from webapp.pages import page_link
+from webapp.pages import may_open, page_link
 from webapp.sidebar import show_params
 
 SEARCH_KEY = "company_q"
@@ -118,8 +119,8 @@ def _segment_frame(p: Any) -> pl.DataFrame:
 
 def _segment_actions(p: Any) -> None:
     """Per segment: why it ranks where it does, and what to do next (map, targets, 推演, 建线索)."""
-    author = current_author()
-    if not p.record.get("local") and not author:
+    author, leads = current_author(), may_open("leads")  # 推演 and 线索 are not a park account's pages
+    if not p.record.get("local") and not author and leads:
         author = author_input(key_suffix="_co")
     open_leads = open_leads_index(c)
     for i, s in enumerate(p.segments):
@@ -137,10 +138,12 @@ def _segment_actions(p: Any) -> None:
             page_link("targets", "该环节的全部招商目标", icon=":material/person_search:", params={"segment": s.segment_id, "chain": s.chain_id or ""}, container=a[1])
             if st_.status == "local":
                 continue
-            if a[2].button("加入推演", key=f"co_add_{s.segment_id}", icon=":material/add:"):
+            if may_open("whatif") and a[2].button("加入推演", key=f"co_add_{s.segment_id}", icon=":material/add:"):
                 added = add_to_basket({"kind": "target", "enterprise_id": p.enterprise_id, "segment_id": s.segment_id, "label": f"{p.record.get('name') or p.enterprise_id} → {s.segment_name or s.segment_id}"})
                 st.toast("已加入推演" if added else "已在推演清单中")
             lid = open_leads.get((p.enterprise_id, s.segment_id))
+            if not leads:
+                continue
             if lid is not None:
                 lead_link(lid, container=a[3])
             elif a[3].button("建线索", key=f"co_lead_{s.segment_id}", icon=":material/assignment_ind:", disabled=not author, help=None if author else "先填写「我的名字（记录人）」"):
@@ -151,13 +154,17 @@ def _segment_actions(p: Any) -> None:
 
 def _ties(p: Any) -> None:
     st.markdown("#### 供需关系")
-    if not p.ties:
+    hidden = unseen(c)
+    ties = [t for t in p.ties if t.other_id not in hidden]  # a park account: no tie to another park's firm
+    if len(ties) < len(p.ties):
+        st.caption(f"另有 {len(p.ties) - len(ties)} 条与其他园区本地企业的供需关系，园区账号不显示。")
+    if not ties:
         st.caption("数据中没有该企业的供需关系。" if view.has_supply_links() else "数据集没有供需关系（supply_links.csv）。")
         return
     df = pl.DataFrame(
         [{"方向": "供货给" if t.direction == "supplies" else "采购自", "id": t.other_id, "对方企业": t.other_name or t.other_id,
           "本地": MISSING if t.other_local is None else ("本地企业" if t.other_local else "外地企业"), "产品": t.product or MISSING,
-          "金额": money(t.amount), "来源": t.source or MISSING} for t in p.ties],
+          "金额": money(t.amount), "来源": t.source or MISSING} for t in ties],
         schema=dict.fromkeys(["方向", "id", "对方企业", "本地", "产品", "金额", "来源"], pl.Utf8),
     )  # fmt: skip
     st.dataframe(company_urls(df, "id", "对方企业").drop("id"), hide_index=True, width="stretch", column_config={"对方企业": company_column("对方企业")})
@@ -165,14 +172,16 @@ def _ties(p: Any) -> None:
 
 def _projects(p: Any) -> None:
     st.markdown("#### 招商项目")
-    if not p.projects:
+    park = current().park_id
+    projects = [x for x in p.projects if park is None or x.park_id == park]  # a park account: its park's projects
+    if not projects:
         st.caption("该企业没有招商项目。")
         return
     day = lambda d: d.isoformat() if d else NOT_APPLICABLE  # noqa: E731
     df = pl.DataFrame(
         [{"项目": x.name or x.project_id, "阶段": PROJECT_STAGE_ZH.get(x.stage or "", MISSING), "园区": x.park_name or MISSING,
           "补链环节": x.segment_name or x.segment_id or MISSING, "投资额": money(x.investment), "用地": MISSING if x.land_mu is None else f"{x.land_mu:g}亩",
-          "阶段日期": day(x.stage_date), "计划开工": day(x.planned_start), "计划投产": day(x.planned_production), "责任单位": x.owner or MISSING} for x in p.projects],
+          "阶段日期": day(x.stage_date), "计划开工": day(x.planned_start), "计划投产": day(x.planned_production), "责任单位": x.owner or MISSING} for x in projects],
         schema=dict.fromkeys(["项目", "阶段", "园区", "补链环节", "投资额", "用地", "阶段日期", "计划开工", "计划投产", "责任单位"], pl.Utf8),
     )  # fmt: skip
     st.dataframe(df, hide_index=True, width="stretch")
@@ -237,6 +246,9 @@ if wanted:
     except UnknownId as exc:
         st.warning(str(exc), icon=":material/help:")
     else:
+        if eid in unseen(c):  # another park's local firm, also when reached by its address
+            st.error(f"企业 {eid} 是其他园区的本地企业：园区账号只能查看本园区的企业和外地招商候选企业。", icon=":material/lock:")
+            st.stop()
         st.query_params[PARAM] = eid  # also after a page link to this page: the address bar shows the profile (shareable)
         st.divider()
         _show(eid)

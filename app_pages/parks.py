@@ -10,6 +10,7 @@ from graph.i18n import BASIS_ZH, GRADE_ZH, PARK_LEVEL_LONG_ZH, money, pct
 from reports.fmt import provenance_rows
 from reports.sheets import PARK_ENTERPRISE_COLS, PARK_STAT_COLS, chains_sheet, cohesion_sheet, concentration_sheet, frame_sheet, gaps_sheet, overlap_sheet, ranking_sheets
 from webapp import cached
+from webapp.auth import current
 from webapp.context import ctx, require_data
 from webapp.export import to_xlsx_bytes
 from webapp.frames import chain_columns, chain_frame, enterprise_columns, enterprise_table
@@ -17,7 +18,7 @@ from webapp.graphviz import assets_mode, chain_legend, chain_network, render_net
 from webapp.lookups import chain_options, leading_enterprises, names, park_focus_chain
 from webapp.network_component import clickable_network
 from webapp.markdown import md
-from webapp.pages import PAGES, page_link
+from webapp.pages import PAGES, may_open, page_link
 from webapp.park_ranking import own_park_ids
 from webapp.park_sections import cohesion_section, overlap_section, ranking_section
 from webapp.sidebar import show_params
@@ -31,8 +32,12 @@ if view.parks.height == 0:
     st.stop()
 
 park_names = names(view, "parks")
+acc = current()
 own = own_park_ids(view, c.analysis)  # peer parks of other cities appear in the ranking only
-pid = synced_select("园区", own, param="park", format_func=lambda p: park_names.get(p) or p, key="pk_park")
+if not acc.parks(own):  # a park account whose park is gone from the data (or is a peer park of another city)
+    st.error(f"本账号的园区 {acc.park_id} 不在当前数据的本市园区中，请管理员检查账号的园区。", icon=":material/lock:")
+    st.stop()
+pid = synced_select("园区", acc.parks(own), param="park", format_func=lambda p: park_names.get(p) or p, key="pk_park")
 park = view.parks.filter(pl.col("id") == pid).row(0, named=True)
 scope = f"park:{pid}"
 ind_names = names(view, "industries")
@@ -65,6 +70,7 @@ else:
 try:
     overlap, conc, ranking = cached.parks(c)
     coh = cached.cohesion(c)
+    conc, coh = acc.own_rows(conc), coh.model_copy(update={"rows": acc.own_rows(coh.rows)})  # a park account: its own row only
 except ValueError as exc:  # a home_region that is not a known region
     st.error(f"{exc}（在侧栏「本市」中重新选择）", icon=":material/error:")
     st.stop()
@@ -95,7 +101,7 @@ links = [(a, b) for a, b in view.segment_links.select("from_id", "to_id").iter_r
 net = chain_network([r.model_dump() for r in res.rows], links, leaders=leading_enterprises(view, scope, segment_ids=list(by_id)), height=480)
 mode, base = assets_mode()
 note = f"{park_names[pid]} · {chain_names.get(chain_id, chain_id)} · 点击节点在「产业链图谱」中查看该环节"
-if mode == "static":
+if mode == "static" and may_open("chain"):
     clicked = clickable_network(net, key="park_map", legend=chain_legend(), note=note, height=480, base_url_path=base)
     if clicked:
         st.switch_page(PAGES["chain"].file, query_params={"chain": chain_id, "park": pid, "segment": clicked})
@@ -142,7 +148,7 @@ cf = pl.DataFrame(
     ],
     schema={"park_name": pl.Utf8, "basis": pl.Utf8, "total": pl.Utf8, "top_industry_name": pl.Utf8, "top_share": pl.Float64, "focus_industries": pl.Utf8, "focus_share": pl.Float64, "flagged": pl.Boolean, "flags": pl.Utf8},
 )  # fmt: skip
-with st.expander("全部园区的主导产业突出度"):
+with st.expander("全部园区的主导产业突出度" if acc.park_id is None else "本园区的主导产业突出度"):
     st.dataframe(cf, hide_index=True, width="stretch", column_config={
         "park_name": "园区", "basis": "口径", "total": "合计", "top_industry_name": "第一大产业",
         "top_share": st.column_config.ProgressColumn("第一大产业占比", min_value=0.0, max_value=1.0, format="percent"), "focus_industries": "申报主导产业",

@@ -21,7 +21,7 @@ from webapp.export import export_buttons, to_xlsx_bytes
 from webapp.company import company_column, company_urls
 from webapp.frames import models_frame, people_frame
 from webapp.lookups import names
-from webapp.pages import page_link
+from webapp.pages import may_open, page_link
 from webapp.report_buttons import report_buttons, supervision_report_of
 from webapp.sidebar import show_params
 from webapp.widgets import synced_select
@@ -42,7 +42,8 @@ as_of = top[0].date_input("截至日期", value=dt.date.today(), key="pj_as_of",
 park_names = names(view, "parks")
 with_projects = sorted(set(view.projects.get_column("park_id").drop_nulls().to_list()) & set(park_names))
 ALL = "all"
-park = synced_select("园区（所有数字都按所选园区统计）", [ALL, *with_projects], param="park", default=current().park_id or ALL, container=top[1], key="pj_park",
+acc = current()  # a park account reads its own park's projects only (no 全部园区)
+park = synced_select("园区（所有数字都按所选园区统计）", acc.parks([ALL, *with_projects]) or [acc.park_id], param="park", default=acc.park_id or ALL, container=top[1], key="pj_park",
                      format_func=lambda p: "全部园区" if p == ALL else park_names.get(p, p))  # fmt: skip
 park_id = None if park == ALL else park
 rep = cached.projects(c, as_of=as_of, park_id=park_id)  # every figure below follows the park
@@ -161,30 +162,38 @@ with t4:
                                     "priority": st.column_config.ProgressColumn("补链优先级", min_value=0, max_value=100, format="%.1f"), "investor": company_column("投资企业")},
                      column_order=["project_id", "name", "investor", "stage", "segment_name", "chain_id", "label_zh", "priority"])  # fmt: skip
     else:
-        st.info("没有落在缺口环节上的在途项目。")
+        st.info("没有落在缺口环节上的项目（终止的除外）。")
 for w in rep.warnings:
     st.caption(f"⚠ {w}")
 
 # ---------------------------------------------------------------- actions
 st.divider()
-st.subheader("跟踪与推演")
-open_proj = view.projects.filter(~pl.col("stage").is_in(["producing", "dropped"]) & pl.col("segment_id").is_not_null())
-if park_id is not None:
-    open_proj = open_proj.filter(pl.col("park_id") == park_id)
-pick_label = {p: f"{n}（{PROJECT_STAGE_ZH.get(s, '')}）" for p, n, s in open_proj.select("id", "name", "stage").iter_rows()}  # one pass, not two filters per option
-pick = st.multiselect(
-    "选择在途项目加入推演（视为落地后看产业链变化）",
-    open_proj.get_column("id").to_list(),
-    format_func=pick_label.__getitem__,
-    key="pj_pick",
-    placeholder="选择项目",
-)
-b1, b2 = st.columns([1, 1])
-if b1.button("加入推演", icon=":material/science:", disabled=not pick, key="pj_add"):
-    n = sum(add_to_basket({"kind": "project", "project_id": p, "label": open_proj.filter(pl.col("id") == p).item(0, "name")}) for p in pick)
-    st.toast(f"已加入推演 {n} 个项目" if n else "已在推演清单中")
-with b2:
-    page_link("whatif", f"去推演（清单 {len(basket())} 项）", icon=":material/arrow_forward:")
+
+
+def whatif_picker() -> None:
+    """Open projects of the chosen park into the 推演 basket."""
+    st.subheader("跟踪与推演")
+    open_proj = view.projects.filter(~pl.col("stage").is_in(["producing", "dropped"]) & pl.col("segment_id").is_not_null())
+    if park_id is not None:
+        open_proj = open_proj.filter(pl.col("park_id") == park_id)
+    pick_label = {p: f"{n}（{PROJECT_STAGE_ZH.get(s, '')}）" for p, n, s in open_proj.select("id", "name", "stage").iter_rows()}  # one pass, not two filters per option
+    pick = st.multiselect(
+        "选择在途项目加入推演（视为落地后看产业链变化）",
+        open_proj.get_column("id").to_list(),
+        format_func=pick_label.__getitem__,
+        key="pj_pick",
+        placeholder="选择项目",
+    )
+    b1, b2 = st.columns([1, 1])
+    if b1.button("加入推演", icon=":material/science:", disabled=not pick, key="pj_add"):
+        n = sum(add_to_basket({"kind": "project", "project_id": p, "label": open_proj.filter(pl.col("id") == p).item(0, "name")}) for p in pick)
+        st.toast(f"已加入推演 {n} 个项目" if n else "已在推演清单中")
+    with b2:
+        page_link("whatif", f"去推演（清单 {len(basket())} 项）", icon=":material/arrow_forward:")
+
+
+if may_open("whatif"):  # not a park account's page
+    whatif_picker()
 
 st.markdown("**导出项目跟踪表**")
 raw = view.projects if park_id is None else view.projects.filter(pl.col("park_id") == park_id)
@@ -204,6 +213,7 @@ st.download_button(
     on_click="ignore",
     key="pj_report",
 )
-st.markdown(f"**生成报告**：督查通报（截至 {as_of}：逾期项目按责任单位、停滞、亩均预警、园区十强十快；全市）")
-report_buttons(c, lambda fp: supervision_report_of(c, as_of), f"督查通报_{as_of}", key="pj_supervision")
+if acc.park_id is None:  # the 督查通报 is the whole city's: not for a park account
+    st.markdown(f"**生成报告**：督查通报（截至 {as_of}：逾期项目按责任单位、停滞、亩均预警、园区十强十快；全市）")
+    report_buttons(c, lambda fp: supervision_report_of(c, as_of), f"督查通报_{as_of}", key="pj_supervision")
 show_params(rep.settings, keys=["stall_days", "intensity_min", "output_per_mu_min", "tax_per_mu_min"])

@@ -7,14 +7,14 @@ import streamlit as st
 
 from graph.i18n import ROLE_RIGHTS_ZH, ROLE_ZH
 from graph.workspace import WorkspaceError
-from graph.workspace.users import ROLES, UserError, accounts, add_user, list_users, remove_user, set_password, update_user
+from graph.workspace.users import PARK_ACCOUNT_ZH, ROLES, UserError, accounts, add_user, list_users, remove_user, set_password, update_user
 from webapp.auth import create_command, current, login_required, require, served_address
 from webapp.context import ctx
 from webapp.lookups import names
 
 c = ctx()
 st.title("用户")
-st.caption("应用的账号与角色。" + "；".join(f"**{ROLE_ZH[k]}**：{v}" for k, v in ROLE_RIGHTS_ZH.items()) + "。园区账号登录后直接打开本园区。")
+st.caption("应用的账号与角色。" + "；".join(f"**{ROLE_ZH[k]}**：{v}" for k, v in ROLE_RIGHTS_ZH.items()) + f"。{PARK_ACCOUNT_ZH}；登录后直接打开本园区。")
 if not require("admin", "管理用户"):
     st.stop()
 acc = current()
@@ -61,7 +61,7 @@ with st.form("user_new", clear_on_submit=True, border=True):
     a, b, d = st.columns(3)
     name = a.text_input("账号名")
     role = b.selectbox("角色", ROLES, index=1, format_func=lambda r: ROLE_ZH[r])
-    park = d.selectbox("园区账号（可选）", [None] + park_ids, format_func=_park_label)
+    park = d.selectbox("园区账号（可选）", [None] + park_ids, format_func=_park_label, help="设了园区的账号只能查看本园区（见上）")
     p1, p2 = st.columns(2)
     pw = p1.text_input("密码（至少 8 个字符）", type="password")
     pw2 = p2.text_input("再输入一次", type="password")

@@ -15,7 +15,7 @@ import sys
 from cli.common import add_format_arg, add_store_arg, dumps, emit, settings_from_args
 from graph.i18n import ROLE_RIGHTS_ZH, ROLE_ZH
 from graph.workspace import WorkspaceError
-from graph.workspace.users import ROLES, UserError, accounts, add_user, list_users, remove_user, set_password, update_user
+from graph.workspace.users import PARK_ACCOUNT_ZH, ROLES, UserError, accounts, add_user, list_users, remove_user, set_password, update_user
 
 ROLE_HELP = "; ".join(f"{k} ({ROLE_ZH[k]}): {ROLE_RIGHTS_ZH[k]}" for k in ROLES)
 
@@ -24,12 +24,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("user", help="accounts of the app: add, list, update, passwd, remove", description=(
         "应用的账号与角色。账号保存在图数据库旁的工作区中（或设置 users / INDMAP_USERS 指定的文件），密码只保存 Argon2id 散列。"
         f"角色：{ROLE_HELP}。应用只在本机地址（127.0.0.1）上、且没有任何账号时免登录；其他地址或已有账号时必须登录。"
+        f"{PARK_ACCOUNT_ZH}。"
     ))
     users = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
     a = users.add_parser("add", help="create an account", description="新建账号。密码在提示符下输入两次，或用 --password-stdin 从标准输入读取第一行。")
     a.add_argument("name", help="account name (what people type to log in)")
     a.add_argument("--role", required=True, choices=list(ROLES), help="viewer (查看), editor (编辑: upload, review links, edit leads) or admin (管理员: also manage accounts)")
-    a.add_argument("--park", metavar="ID", help="a park account: the app opens on this park")
+    a.add_argument("--park", metavar="ID", help="a park account: confined to this park (its 园区, 项目 and 企业 pages; no other park's firms)")
     a.add_argument("--password-stdin", action="store_true", help="read the password from the first line of standard input")
     add_store_arg(a)
     add_format_arg(a, ("table", "json"))
@@ -96,6 +97,8 @@ def _show(users: list, fmt: str, parks: dict[str, str] | None = None) -> None:
             return v[:16].replace("T", " ") if c.endswith("_at") else v
 
         emit([{TABLE_HEADERS[c]: cell(c, r[c]) for c in cols} for r in rows], "table", columns=[TABLE_HEADERS[c] for c in cols])
+        if any(u.park_id for u in users):
+            print(f"注：{PARK_ACCOUNT_ZH}。", file=sys.stderr)
 
 
 def _parks(settings) -> dict[str, str] | None:

@@ -290,3 +290,39 @@ def test_reports_on_neo4j_equal_the_embedded_store_without_the_whole_graph(store
         for a, b in zip(n.blocks, e.blocks):
             assert _untimed(a) == _untimed(b), (name, b)
     assert full_reads == [], f"{page}'s report read the whole graph on Neo4j"
+
+
+def test_a_park_account_on_neo4j_sees_what_it_sees_on_the_embedded_store(stores, full_reads, monkeypatch, tmp_path):
+    """A P2 account (webapp.auth.Access): E001 (P1) refused, X2's tie to E001 and P1's firms in search left out, on both stores."""
+    from graph.workspace import Workspace
+    from graph.workspace.users import add_user
+
+    users = tmp_path / "users.sqlite"  # accounts of this test only: the module's other tests run without a login
+    add_user(Workspace(users), "园区办", "correct horse", "viewer", park_id="P2", by="t")
+    monkeypatch.setenv("INDMAP_USERS", str(users))
+    seen = {}
+    for which in ("embedded", "neo4j"):
+        monkeypatch.setenv("INDMAP_STORE", stores[which])
+        monkeypatch.setenv("INDMAP_WORKSPACE", stores["workspace"])
+        monkeypatch.chdir(ROOT)
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+        at.text_input(key="login_name").input("园区办")
+        at.text_input(key="login_password").input("correct horse")
+        at.button[0].click().run()
+        pages = []
+        for params in ({"enterprise": "E001"}, {"enterprise": "X2"}, {"q": "示例"}):
+            at.query_params.clear()
+            for k, v in params.items():
+                at.query_params[k] = v
+            at.session_state["company_q"] = params.get("q", "")
+            at.switch_page("app_pages/company.py").run()
+            assert not at.exception, [e.message for e in at.exception]
+            pages.append(full_snapshot(at))
+        seen[which] = pages
+        refused, x2, search = pages
+        assert any("其他园区的本地企业" in t for t in refused["texts"]) and not refused["metrics"]
+        assert not any("示例锂电" in str(tb) for tb in x2["tables"]) and any("另有 1 条" in t for t in x2["texts"])
+        hits = [label for label, q in search["links"] if "enterprise=" in q]
+        assert "示例汽车（E002）" in " ".join(hits) and not any("E001" in h or "00123" in h for h in hits), hits
+    assert seen["neo4j"] == seen["embedded"]
+    assert full_reads == []

@@ -2,7 +2,8 @@
 
 An editor logs in, uploads a bad dataset (the error rows are shown and exported; the store is unchanged),
 uploads a good one (counts change), maps an enterprise-information export with foreign headers and imports
-it, and reviews a link (确认, 应用到图谱: the link is confirmed in the store). A second server started with
+it, and reviews a link (确认, 应用到图谱: the link is confirmed in the store). A park account sees its three
+pages only. A second server started with
 ``--server.address 0.0.0.0`` and no account shows a login page and no data; the test connects to it through
 127.0.0.1 only — no request goes to any other address.
 """
@@ -108,6 +109,7 @@ def site(tmp_path_factory):
     store = tmp / "indmap.lbug"
     _cli("ingest", str(SAMPLE), "--store", str(store), "--quiet")
     _cli("user", "add", "张编辑", "--role", "editor", "--password-stdin", "--store", str(store), stdin=PW + "\n")
+    _cli("user", "add", "园区办", "--role", "viewer", "--park", "P02", "--password-stdin", "--store", str(store), stdin=PW + "\n")
     proc, url = _serve(store, "127.0.0.1", tmp / "a.log")
     open_proc, open_url = _serve(store, "0.0.0.0", tmp / "b.log", env={"INDMAP_WORKSPACE": str(tmp / "no-accounts.sqlite")})
     try:
@@ -245,3 +247,17 @@ def test_served_on_0000_without_login_shows_no_data(site, browser_page):
     for log in site["logs"]:
         text = log.read_text()
         assert "External URL" not in text and "external IP" not in text, text[-2000:]
+
+
+def test_a_park_account_has_its_three_pages(site, browser_page):
+    page, _external, errors = browser_page
+    page.goto(site["url"] + "/cypher")  # a link to the console: the login first, then its park (the console is not its page)
+    _idle(page, "招商产业链图谱 · 登录")
+    page.get_by_label("账号").fill("园区办")
+    page.get_by_label("密码").fill(PW)
+    page.get_by_role("button", name="登录").click()
+    _idle(page, "园区")
+    nav = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()  # each with its icon's name
+    assert len(nav) == 3 and all(any(label in t for t in nav) for label in ("园区", "项目", "企业")), nav
+    assert page.get_by_text("示例经济技术开发区").count() > 0 and page.get_by_text("Cypher").count() == 0
+    assert errors == [], errors

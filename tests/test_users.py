@@ -195,3 +195,16 @@ def test_user_table_names_the_park(tmp_path, capsys):
     assert "芜湖经济技术开发区（WP03）" in capsys.readouterr().out
     _show(list_users(ws), "json", {"WP03": "芜湖经济技术开发区"})
     assert json.loads(capsys.readouterr().out)[0]["park_id"] == "WP03"
+
+
+def test_user_table_says_a_park_account_is_confined(tmp_path, capsys):
+    # it said nothing of what a park account may see (it was not confined; now it is: webapp.auth.Access)
+    from cli.users import _show
+
+    ws = Workspace(tmp_path / "w.sqlite")
+    add_user(ws, "全市", "long enough", "viewer", by="t")
+    _show(list_users(ws), "table")
+    assert "园区账号" not in capsys.readouterr().err  # no park account, no note
+    add_user(ws, "园区甲", "long enough", "editor", park_id="WP03", by="t")
+    _show(list_users(ws), "table")
+    assert "园区账号（设了园区的账号，任何角色）只能查看本园区" in capsys.readouterr().err

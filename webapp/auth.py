@@ -11,7 +11,9 @@ A session is the browser tab's Streamlit session: it ends after ``session_idle_m
 or ``session_max_hours`` after the login, when the account is removed or its password changed, and on 退出登录.
 A reload starts a new session (log in again). Failed logins are throttled per account and per client
 address (:func:`graph.workspace.users.authenticate`). Roles: viewer reads, editor also uploads, reviews links
-and edits leads, admin also manages accounts (the 用户 page).
+and edits leads, admin also manages accounts (the 用户 page). An account with a park, whatever its role, is
+confined to that park: :class:`Access` is the one place that says which pages it may open and which firms it
+may see (:data:`PARK_PAGES`); navigation, links and the pages ask it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import shlex
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,11 @@ from webapp.markdown import md
 SESSION = "_indmap_login"  # {"name", "login_at", "seen_at", "password_changed_at"}
 NOTICE = "_indmap_login_notice"
 LAND = "_indmap_login_park"
+# The pages a park account may open: its park (locked to it), its park's projects, the 企业 page (its park's
+# firms and non-local candidates). The others show other parks' firms (产业链图谱's firms per segment, 推演's
+# picks, 线索), city-wide figures down to a segment's local revenue, which can be one firm's (总览, 缺链, 变化,
+# 招商目标, and their city reports), raw data (数据, 挂接审核, the Cypher console: it cannot be scoped) or accounts.
+PARK_PAGES = frozenset({"parks", "projects", "company"})
 
 
 @dataclass(frozen=True)
@@ -60,8 +67,56 @@ class Access:
 
     @property
     def park_id(self) -> str | None:
-        """The park of a park account (its pages open on it), else None."""
+        """The park of a park account (confined to it: :meth:`may_open`, :meth:`unseen`), else None."""
         return self.user.park_id if self.user else None
+
+    def may_open(self, page: str) -> bool:
+        """May this session open page ``page`` (a key of :data:`webapp.pages.PAGES`)? Its role's right, and
+        for a park account one of :data:`PARK_PAGES` (the others show other parks' firms or raw data).
+
+        >>> from graph.workspace.users import User
+        >>> park = Access(True, User.model_construct(name="p", role="admin", park_id="P01"))
+        >>> [k for k in ("overview", "parks", "projects", "company", "cypher", "users") if park.may_open(k)]
+        ['parks', 'projects', 'company']
+        >>> Access(False).may_open("cypher"), Access(True, User.model_construct(name="v", role="viewer", park_id=None)).may_open("users")
+        (True, False)
+        """
+        from webapp.pages import PAGES
+
+        return page in PAGES and self.can(PAGES[page].need) and (self.park_id is None or page in PARK_PAGES)
+
+    def unseen(self, enterprises: Any) -> set[str]:
+        """The ids in ``enterprises`` (a frame with id, local, park_id) this session may not see: for a park account
+        the local firms of other parks (non-local firms, 招商候选, it sees), for other sessions none.
+
+        >>> import polars as pl
+        >>> from graph.workspace.users import User
+        >>> firms = pl.DataFrame({"id": ["a", "b", "c"], "local": [True, True, False], "park_id": ["P01", "P02", None]})
+        >>> sorted(Access(True, User.model_construct(name="p", role="viewer", park_id="P01")).unseen(firms)), Access(False).unseen(firms)
+        (['b'], set())
+        """
+        return set() if self.park_id is None else outside_park(enterprises, self.park_id)
+
+    def parks(self, park_ids: Sequence[str]) -> list[str]:
+        """The parks this session may pick among ``park_ids``: a park account only its own."""
+        return list(park_ids) if self.park_id is None else [p for p in park_ids if p == self.park_id]
+
+    def own_rows(self, rows: Sequence[Any]) -> list[Any]:
+        """Per-park rows (each with ``park_id``) this session may read in full: a park account its own park's."""
+        return list(rows) if self.park_id is None else [r for r in rows if getattr(r, "park_id", None) == self.park_id]
+
+
+def outside_park(enterprises: Any, park_id: str) -> set[str]:
+    """The local firms in ``enterprises`` (id, local, park_id) outside park ``park_id``: what its account may not see.
+
+    >>> import polars as pl
+    >>> sorted(outside_park(pl.DataFrame({"id": ["a", "b", "c", "d"], "local": [True, True, False, True], "park_id": ["P01", "P02", None, None]}), "P01"))
+    ['b', 'd']
+    """
+    import polars as pl
+
+    other = pl.col("local").fill_null(False) & (pl.col("park_id").fill_null("") != park_id)
+    return set(enterprises.filter(other).get_column("id").to_list())
 
 
 def is_loopback(address: str | None) -> bool:

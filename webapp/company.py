@@ -66,22 +66,47 @@ def _profile(_view: Any, location: str, version: str, settings_json: str, enterp
     return company_profile(_view, AnalysisSettings.model_validate_json(settings_json), enterprise_id, rank_view=_rank_view)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _unseen(_view: Any, location: str, version: str, park_id: str) -> frozenset[str]:
+    from webapp.auth import outside_park
+
+    return frozenset(outside_park(_view.enterprises.select("id", "local", "park_id"), park_id))
+
+
+def unseen(c: Ctx) -> frozenset[str]:
+    """The local firms this session may not see (:meth:`webapp.auth.Access.unseen`: a park account, other parks'
+    firms; empty otherwise), from the view's local enterprises (the Neo4j scoped view holds every one), cached."""
+    from webapp.auth import current
+
+    park = current().park_id
+    return frozenset() if park is None or c.view is None else _unseen(c.view, c.location, c.version, park)
+
+
 def search(c: Ctx, query: str, limit: int = 20) -> list[Any]:
-    """:func:`graph.lookup.search_enterprises`, cached per store version (on Neo4j over the search index, :func:`search_view`)."""
-    return _search(search_view(c), c.location, c.version, query.strip(), limit)
+    """:func:`graph.lookup.search_enterprises`, cached per store version (on Neo4j over the search index, :func:`search_view`),
+    without the firms this session may not see (:func:`unseen`)."""
+    hidden = unseen(c)
+    hits = _search(search_view(c), c.location, c.version, query.strip(), limit + len(hidden) if hidden else limit)
+    return [h for h in hits if h.enterprise_id not in hidden][:limit]
 
 
 def resolve_enterprise(c: Ctx, text: str) -> str:
     """:func:`graph.lookup.resolve` of an enterprise id as typed; on Neo4j an exact id is looked up by id
     (the search index is read only for an id in another case or a miss, whose message suggests names).
 
-    Raises :class:`graph.lookup.UnknownId`.
+    Raises :class:`graph.lookup.UnknownId`, whose suggestions leave out the firms this session may not see (:func:`unseen`).
     """
-    from graph.lookup import resolve
+    from graph.lookup import UnknownId, resolve
 
     if c.view is not None and c.view.scoped and c.store is not None and text in enterprise_names(c, [text]):
         return text
-    return resolve(search_view(c), "enterprise", text)
+    try:
+        return resolve(search_view(c), "enterprise", text)
+    except UnknownId as exc:
+        hidden = unseen(c)
+        if not hidden:
+            raise
+        raise UnknownId(exc.kind, exc.text, [s for s in exc.suggestions if s[0] not in hidden]) from None
 
 
 def profile(c: Ctx, enterprise_id: str) -> Any:

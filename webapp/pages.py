@@ -41,18 +41,29 @@ DEFAULT_PAGE = "overview"
 
 
 def navigation(access: Any = None) -> Any:
-    """``st.navigation`` over :data:`PAGES` this session may see (``access``: :class:`webapp.auth.Access`), by section."""
+    """``st.navigation`` over the :data:`PAGES` this session may open (``access``: :class:`webapp.auth.Access`,
+    :meth:`~webapp.auth.Access.may_open`), by section. A page left out is not reachable by its address either;
+    when 总览 is not among them 园区 opens at ``/`` (a park account's)."""
+    keys = [k for k in PAGES if access is None or access.may_open(k)]
+    home = next(k for k in (DEFAULT_PAGE, "parks", *keys) if k in keys)
     sections: dict[str, list[Any]] = {}
-    for key, p in PAGES.items():
-        if access is not None and not access.can(p.need):
-            continue
-        default = key == DEFAULT_PAGE
-        page = st.Page(p.file, title=p.title, icon=p.icon, url_path=None if default else key, default=default)
+    for key in keys:
+        p = PAGES[key]
+        page = st.Page(p.file, title=p.title, icon=p.icon, url_path=None if key == home else key, default=key == home)
         sections.setdefault(p.section, []).append(page)
     return st.navigation(sections, expanded=True)  # every page listed (13 with 挂接审核 and 用户)
 
 
+def may_open(page: str) -> bool:
+    """Whether this session may open page ``page`` (:meth:`webapp.auth.Access.may_open`)."""
+    from webapp.auth import current
+
+    return current().may_open(page)
+
+
 def page_link(page: str, label: str, *, icon: str | None = None, params: dict[str, str] | None = None, container: Any = None) -> None:
-    """A link to page ``page`` (a key of :data:`PAGES`) carrying query parameters."""
+    """A link to page ``page`` (a key of :data:`PAGES`) carrying query parameters; none to a page this session may not open."""
+    if not may_open(page):
+        return
     where = container if container is not None else st
     where.page_link(PAGES[page].file, label=label, icon=icon, query_params=params or None)

@@ -131,6 +131,8 @@ def cohesion_section(coh: Any, pid: str) -> None:
         st.success(f"本地 {me.local_count} 家企业中 {me.tied_count} 家与区内其他企业有供需关系。")
     for n in me.notes:
         st.caption(n)
+    if len(coh.rows) < 2:  # a park account reads its own row only (webapp.auth.Access.own_rows)
+        return
     with st.expander("本市全部园区的关联性与主导产业链覆盖"):
         st.dataframe(shown(cohesion_frame(coh.rows), COHESION_KINDS), hide_index=True, width="stretch", column_config=cohesion_columns())
 

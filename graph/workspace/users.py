@@ -10,7 +10,9 @@ address), every further attempt must wait ``lockout_s`` seconds, doubling with e
 name's failures.
 
 Roles (:data:`ROLES`): ``viewer`` reads every page; ``editor`` also uploads data, reviews links and
-edits leads; ``admin`` also manages accounts. :func:`can` answers "may this role do that".
+edits leads; ``admin`` also manages accounts. :func:`can` answers "may this role do that". An account
+with a park is confined to that park whatever its role (:data:`PARK_ACCOUNT_ZH`; the app's rule is
+``webapp.auth.Access``).
 """
 
 from __future__ import annotations
@@ -31,6 +33,11 @@ from graph.workspace.db import Workspace, WorkspaceError, now
 ROLES = ("viewer", "editor", "admin")
 #: what each role may do, cumulative
 RIGHTS = {"viewer": frozenset({"read"}), "editor": frozenset({"read", "edit"}), "admin": frozenset({"read", "edit", "admin"})}
+#: what a park account may see, for people (the 用户 page, ``indmap user``)
+PARK_ACCOUNT_ZH = (
+    "园区账号（设了园区的账号，任何角色）只能查看本园区：只有园区（锁定本园区）、项目（只含本园区项目）和企业"
+    "（本园区企业与外地招商候选企业）三个页面，不能查看其他园区的企业、全市分析页面、数据、Cypher 查询和账号管理"
+)
 MIN_PASSWORD = 8
 MAX_NAME = 40
 WINDOW_S = 15 * 60
