@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import polars as pl
@@ -338,7 +339,7 @@ def search_index(view: GraphView) -> None:
         _norm_names(view)
 
 
-def search_enterprises(view: GraphView, query: str, limit: int = 20) -> list[EnterpriseHit]:
+def search_enterprises(view: GraphView, query: str, limit: int = 20, hidden: Collection[str] | None = None) -> list[EnterpriseHit]:
     """Companies matching ``query``: codes exactly, names by substring, then fuzzily.
 
     Parameters
@@ -349,6 +350,8 @@ def search_enterprises(view: GraphView, query: str, limit: int = 20) -> list[Ent
         (``300750`` or ``300750.SZ``) or an enterprise id; any case, full-width or half-width.
     limit : int
         At most this many hits.
+    hidden : collection of str, optional
+        Ids never to return (a park account's: other parks' local firms); the ``limit`` hits come from the rest.
 
     Returns
     -------
@@ -369,6 +372,8 @@ def search_enterprises(view: GraphView, query: str, limit: int = 20) -> list[Ent
     [('L1', '统一社会信用代码')]
     >>> [(h.enterprise_id, h.matched) for h in search_enterprises(v, "示例市华光科技公司")]
     [('L2', '名称相近')]
+    >>> [h.enterprise_id for h in search_enterprises(v, "宁德", hidden={"300750.SZ"})], search_enterprises(v, "300750", hidden={"300750.SZ"})
+    (['L1'], [])
     """
     key = norm(query)
     df = view.enterprises
@@ -376,6 +381,9 @@ def search_enterprises(view: GraphView, query: str, limit: int = 20) -> list[Ent
         return []
     hits = _code_hits(view, key)
     names = _norm_names(view)
+    if hidden:
+        hits = {i: h for i, h in hits.items() if i not in hidden}
+        names = names.filter(~pl.col("id").is_in(pl.Series(list(hidden), dtype=pl.Utf8)))
     found = names.filter(pl.col("n").str.contains(key, literal=True) & ~pl.col("id").is_in(list(hits)))
     found = found.with_columns(
         (pl.when(pl.col("n").str.starts_with(key)).then(99.0).otherwise(79.0)
