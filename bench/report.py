@@ -314,7 +314,7 @@ def text(b: Bench, meta: dict) -> str:
         out.append("saved queries (embedded, warm median): " + "; ".join(f"{f.size} {f.key[6:]} {fmt(f.value, f.unit)}" + (f" (Neo4j {fmt(f.baseline, f.unit)})" if f.baseline else "") for f in qs))
     ps = [f for f in b.figures if _is_page(f)]
     if ps:
-        out.append("app pages (browser test): " + "; ".join(f"{f.size} {f.key.split(':', 1)[1]} {fmt(f.value, f.unit)}" + ("" if f.met is None else " [met]" if f.met else " [NOT met]") for f in ps))
+        out.append("app pages (browser test): " + "; ".join(f"{f.size} {f.key.split(':', 1)[1] if ':' in f.key else 'server start'} {fmt(f.value, f.unit)}" + ("" if f.met is None else " [met]" if f.met else " [NOT met]") for f in ps))
     out.append("")
     out += ["goal: " + g for g in goals(b)]
     out += ["note: " + n for n in b.notes]

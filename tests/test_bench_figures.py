@@ -76,9 +76,11 @@ def test_page_goals_every_page_at_1m_incl_first_load_and_the_chain_map_on_the_de
     b.pages(f)
     start = next(x for x in b.figures if x.key == "server_start")
     assert (start.size, start.value, start.met) == ("1M", 4.2, None)  # reported beside the pages, no goal of its own
-    from bench.report import page_table
+    from bench.report import page_table, text
 
     assert "| server start, before any visitor (`python -m webapp.serve`; no goal) | " in page_table(b)
+    printed = text(b, {"mode": "quick", "seconds": 1, "cores": 2, "memory_gb": 24, "cpu": "x"})  # the printed summary too
+    assert "1M server start 4." in printed, printed
     assert _goal(b, "Every page at 1M").startswith("Every page at 1M ≤ 3 s incl. the first load: slowest app first load")
     assert _goal(b, "Chain map on the demo").endswith("— met.")
     assert _goal(b, "Every page at 1M").endswith("not met.")
