@@ -67,10 +67,8 @@ def _profile(_view: Any, location: str, version: str, settings_json: str, enterp
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _unseen(_view: Any, location: str, version: str, park_id: str) -> frozenset[str]:
-    from webapp.auth import outside_park
-
-    return frozenset(outside_park(_view.enterprises.select("id", "local", "park_id"), park_id))
+def _unseen(_view: Any, location: str, version: str, park_id: str, _access: Any) -> frozenset[str]:
+    return frozenset(_access.unseen(_view.enterprises.select("id", "local", "park_id")))  # keyed on the park it follows
 
 
 def unseen(c: Ctx) -> frozenset[str]:
@@ -78,8 +76,8 @@ def unseen(c: Ctx) -> frozenset[str]:
     firms; empty otherwise), from the view's local enterprises (the Neo4j scoped view holds every one), cached."""
     from webapp.auth import current
 
-    park = current().park_id
-    return frozenset() if park is None or c.view is None else _unseen(c.view, c.location, c.version, park)
+    acc = current()
+    return frozenset() if acc.park_id is None or c.view is None else _unseen(c.view, c.location, c.version, acc.park_id, acc)
 
 
 def search(c: Ctx, query: str, limit: int = 20) -> list[Any]:
