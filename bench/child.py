@@ -164,7 +164,7 @@ def copy_phases(start: tuple[float, float], copies: list[tuple[float, float, flo
 
 def task_ingest_phases(a: dict) -> dict:
     """One ``indmap ingest`` in this process, as run from the command line, split at the engine's ``COPY``
-    statements (:func:`copy_phases`).
+    statements (:func:`copy_phases`); ``tables``: each statement's seconds by node label / relationship type.
 
     Wall time and CPU count from the process's start, as for the timed CLI runs; CPU is the whole
     process's, so the ``copy`` phase holds the work the ingest runs beside the engine as well."""
@@ -172,6 +172,7 @@ def task_ingest_phases(a: dict) -> dict:
     import ladybug as lb
 
     copies: list[tuple[float, float, float, float]] = []
+    tables: dict[str, float] = {}  # each COPY statement's wall seconds, by node label / relationship type
     execute = lb.Connection.execute
 
     def timed_execute(self, query, *args, **kwargs):
@@ -182,6 +183,7 @@ def task_ingest_phases(a: dict) -> dict:
             return execute(self, query, *args, **kwargs)
         finally:
             copies.append((t, time.perf_counter(), c, _own_cpu()))
+            tables[query.split()[1].strip("`")] = round(copies[-1][1] - t, 3)
 
     lb.Connection.execute = timed_execute
     import cli
@@ -197,7 +199,7 @@ def task_ingest_phases(a: dict) -> dict:
         lb.Connection.execute, cli.exit_now, sys.argv = execute, exit_now, argv
     if code != 0:
         raise RuntimeError(f"indmap ingest exited {code}")
-    return {"seconds": end[0] - start[0], "cpu_s": end[1] - start[1], **copy_phases(start, copies, end)}
+    return {"seconds": end[0] - start[0], "cpu_s": end[1] - start[1], **copy_phases(start, copies, end), "tables": tables}
 
 
 def _variant(i: int):

@@ -167,7 +167,7 @@ def goals(b: Bench) -> list[str]:
     out = [
         _verdict(e2e, f"Ingest at 1M ≤ {M.INGEST_RATIO_GOAL:g}× raw COPY", e2e and e2e.ratio is not None and f"{e2e.ratio:.2f}× ({fmt(e2e.value, 's')} vs {fmt(e2e.baseline, 's')})", ingest_ok, no1m)
         + ("" if ingest_ok else _ingest_reason(e2e, by.get(("ingest_cpu", "1M")), b.details.get("ingest_1M", {}).get("cores")))
-        + ("" if ingest_ok or e2e is None else _ingest_phases(e2e, b.details.get("ingest_phases_1M"), b.details.get("ingest_1M", {}).get("copy_inner"))),
+        + ("" if ingest_ok or e2e is None else _ingest_phases(e2e, b.details.get("ingest_phases_1M"), b.details.get("ingest_1M", {}).get("copy_inner"), b.details.get("copy_steps", {}).get("1M"))),
         _verdict(peak, f"Ingest peak memory at 1M ≤ {M.INGEST_PEAK_GOAL_MB:,} MB", peak and fmt(peak.value, "MB"), peak and peak.value is not None and peak.value <= M.INGEST_PEAK_GOAL_MB, no1m),
         _verdict(t, "Targets, one segment, warm, at 1M ≤ 50 ms", t and fmt(t.value, "ms"), t and t.value is not None and t.value <= 50, no1m),
         _verdict(view, f"Store → analysis view (new process) at 1M ≤ {M.READ_VIEW_GOAL_S:g} s", view and fmt(view.value, "s"), view and view.value is not None and view.value <= M.READ_VIEW_GOAL_S, no1m),
@@ -207,9 +207,10 @@ def _ingest_reason(e2e: Figure | None, cpu: Figure | None, cores: int | None) ->
     )
 
 
-def _ingest_phases(e2e: Figure, ph: dict | None, raw_inner: list[float] | None) -> str:
+def _ingest_phases(e2e: Figure, ph: dict | None, raw_inner: list[float] | None, raw_steps: list[dict | None] | None = None) -> str:
     """Where the wall time of an unmet ingest goes, from one more run of the same code split at the engine's
-    ``COPY`` statements (:func:`bench.child.copy_phases`), against what the goal leaves beside them."""
+    ``COPY`` statements (:func:`bench.child.copy_phases`), against what the goal leaves beside them; its two
+    longest statements against the same tables' in the raw COPY runs (``raw_steps``: seconds by table, a run each)."""
     if not ph or "copy_s" not in ph or e2e.baseline is None:
         return ""
     goal = M.INGEST_RATIO_GOAL * e2e.baseline
@@ -223,6 +224,27 @@ def _ingest_phases(e2e: Figure, ph: dict | None, raw_inner: list[float] | None) 
         f" {ph['between_s']:.1f} s between them and {ph['after_s']:.1f} s after the last (the view's publish, the data version, the"
         f" snapshot). With the COPY statements as they are, the goal's {goal:.2f} s leave {goal - ph['copy_s']:.1f} s for the rest,"
         f" which took {rest:.1f} s."
+    ) + _longest_copies(ph.get("tables") or {}, raw_steps or [])
+
+
+def _longest_copies(tables: dict[str, float], raw_steps: list[dict | None]) -> str:
+    """The ingest's two longest COPY statements against the median of the same tables' in the raw COPY runs.
+
+    >>> _longest_copies({"Enterprise": 4.31, "Chain": 0.1, "OPERATES_IN": 4.0}, [{"Enterprise": 2.7, "OPERATES_IN": 3.9}, None])
+    ' Its two longest COPY statements: Enterprise 4.3 s (raw COPY 2.7 s), OPERATES_IN 4.0 s (raw COPY 3.9 s); each shares the cores with the work run beside it (the second phase of validation from the Enterprise copy on, the Parquet parts still to copy).'
+    """
+    longest = sorted(tables, key=lambda n: -tables[n])[:2]
+    if not longest:
+        return ""
+
+    def raw(name: str) -> str:
+        runs = [r[name] for r in raw_steps if r and name in r]
+        return f" (raw COPY {statistics.median(runs):.1f} s)" if runs else ""
+
+    named = ", ".join(f"{n} {tables[n]:.1f} s{raw(n)}" for n in longest)
+    return (
+        f" Its two longest COPY statements: {named}; each shares the cores with the work run beside it (the second phase"
+        " of validation from the Enterprise copy on, the Parquet parts still to copy)."
     )
 
 

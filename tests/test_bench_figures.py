@@ -166,6 +166,11 @@ def test_an_unmet_ingest_ratio_says_where_its_wall_time_went_beside_the_engines_
     assert "6.0 s inside the 2 COPY statements (10.8 CPU-s with the work run beside them); the raw COPY's own statements took 6.2 s" in line
     assert "0.5 s between them and 1.0 s after the last" in line
     assert "the goal's 9.10 s leave 3.1 s for the rest, which took 5.0 s." in line
+    assert "Its two longest" not in line  # a split without the statements' tables
+    b.details["ingest_phases_1M"]["tables"] = {"Chain": 0.4, "Enterprise": 4.5, "OPERATES_IN": 1.5}
+    b.details["copy_steps"] = {"1M": [{"Enterprise": 2.6, "OPERATES_IN": 1.4}, {"Enterprise": 2.8}, None]}
+    line = _goal(b, "Ingest at 1M ≤ 1.3× raw COPY")
+    assert "Its two longest COPY statements: Enterprise 4.5 s (raw COPY 2.7 s), OPERATES_IN 1.5 s (raw COPY 1.4 s); each shares" in line
     del b.details["ingest_phases_1M"]  # a run without the split: the CPU budget alone
     assert "Split at" not in _goal(b, "Ingest at 1M ≤ 1.3× raw COPY")
     met = _bench(Figure("ingest_e2e", "ingest", "1M", 7.0, "s", 6.0, "raw COPY", 7.0 / 6.0, "of baseline"))
@@ -253,6 +258,7 @@ def test_the_ingest_phase_run_times_every_copy_statement_and_leaves_the_engine_a
     assert (lb.Connection.execute, cli.exit_now, sys.argv) == (execute, exit_now, argv)
     assert r["copies"] >= 10 and r["copy_s"] > 0 and r["before_s"] > 0 and r["after_s"] > 0
     assert abs(r["before_s"] + r["copy_s"] + r["between_s"] + r["after_s"] - r["seconds"]) < 0.01
+    assert {"Enterprise", "OPERATES_IN"} <= set(r["tables"]) and abs(sum(r["tables"].values()) - r["copy_s"]) < 0.05
     with __import__("pytest").raises(RuntimeError, match="exited 1"):
         task_ingest_phases({"dataset": str(tmp_path / "missing"), "store": str(tmp_path / "s.lbug")})
     gc.unfreeze()
