@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from rapidfuzz import fuzz, process
 
 from graph.schema import TABLES, Table
 from ingest.issues import IssueList, issue, phrase
@@ -130,11 +129,13 @@ def suggest(headers: list[str], table: str) -> dict[str, Suggestion]:
         col = match_header(t, h, lookup)
         if col is not None and col not in taken:
             take(h, col, "exact")
+    left = [h for h in headers if h not in out]
+    if left:  # rapidfuzz only for a header no rule matched: an ingest whose headers match never imports it
+        from rapidfuzz import fuzz, process
     choices = [s for s in lookup if len(s) >= 2]
     scored = [
         (score, h, lookup[spelling])
-        for h in headers
-        if h not in out
+        for h in left
         for spelling, score, _ in process.extract(_norm(h), choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5)
     ]
     for score, h, col in sorted(scored, key=lambda x: -x[0]):  # 4. fuzzy, best first, one header per column

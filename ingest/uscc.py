@@ -19,8 +19,6 @@ from typing import Sequence
 
 import numpy as np
 import polars as pl
-from stdnum.cn import uscc
-from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = np.array((1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28), dtype=np.int64)
@@ -56,6 +54,9 @@ def why_invalid(code: str) -> tuple[str, dict]:
     >>> why_invalid("9111000060003734IL"), why_invalid("9111000A600037341L")
     (('char', {'char': 'I'}), ('head', {'char': 'A'}))
     """
+    from stdnum.cn import uscc  # imported for an invalid code only (an ingest of valid codes never imports stdnum)
+    from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
+
     try:
         uscc.validate(code)
     except InvalidLength:
@@ -73,6 +74,8 @@ def why_invalid(code: str) -> tuple[str, dict]:
 
 def compact(code: str) -> str:
     """stdnum's spelling of a code: spaces and hyphens dropped, upper case."""
+    from stdnum.cn import uscc
+
     return uscc.compact(code)
 
 
