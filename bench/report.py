@@ -167,7 +167,7 @@ def goals(b: Bench) -> list[str]:
     out = [
         _verdict(e2e, f"Ingest at 1M ≤ {M.INGEST_RATIO_GOAL:g}× raw COPY", e2e and e2e.ratio is not None and f"{e2e.ratio:.2f}× ({fmt(e2e.value, 's')} vs {fmt(e2e.baseline, 's')})", ingest_ok, no1m)
         + ("" if ingest_ok else _ingest_reason(e2e, by.get(("ingest_cpu", "1M")), b.details.get("ingest_1M", {}).get("cores")))
-        + ("" if ingest_ok or e2e is None else _ingest_phases(e2e, b.details.get("ingest_phases_1M"), b.details.get("ingest_1M", {}).get("copy_inner"), b.details.get("copy_steps", {}).get("1M"))),
+        + ("" if ingest_ok or e2e is None else _ingest_phases(e2e, b.details.get("ingest_phases_1M"), b.details.get("ingest_1M", {}), b.details.get("copy_steps", {}).get("1M"))),
         _verdict(peak, f"Ingest peak memory at 1M ≤ {M.INGEST_PEAK_GOAL_MB:,} MB", peak and fmt(peak.value, "MB"), peak and peak.value is not None and peak.value <= M.INGEST_PEAK_GOAL_MB, no1m),
         _verdict(t, "Targets, one segment, warm, at 1M ≤ 50 ms", t and fmt(t.value, "ms"), t and t.value is not None and t.value <= 50, no1m),
         _verdict(view, f"Store → analysis view (new process) at 1M ≤ {M.READ_VIEW_GOAL_S:g} s", view and fmt(view.value, "s"), view and view.value is not None and view.value <= M.READ_VIEW_GOAL_S, no1m),
@@ -207,15 +207,16 @@ def _ingest_reason(e2e: Figure | None, cpu: Figure | None, cores: int | None) ->
     )
 
 
-def _ingest_phases(e2e: Figure, ph: dict | None, raw_inner: list[float] | None, raw_steps: list[dict | None] | None = None) -> str:
+def _ingest_phases(e2e: Figure, ph: dict | None, run: dict, raw_steps: list[dict | None] | None = None) -> str:
     """Where the wall time of an unmet ingest goes, from one more run of the same code split at the engine's
-    ``COPY`` statements (:func:`bench.child.copy_phases`), against what the goal leaves beside them; its two
-    longest statements against the same tables' in the raw COPY runs (``raw_steps``: seconds by table, a run each)."""
+    ``COPY`` statements (:func:`bench.child.copy_phases`), against what the goal leaves beside them; the core-s
+    each part left idle on ``run['cores']``; its two longest statements against the same tables' in the raw
+    COPY runs (``run['copy_inner']``: the raw statements' seconds; ``raw_steps``: seconds by table, a run each)."""
     if not ph or "copy_s" not in ph or e2e.baseline is None:
         return ""
     goal = M.INGEST_RATIO_GOAL * e2e.baseline
     rest = ph["before_s"] + ph["between_s"] + ph["after_s"]
-    raw = f"; the raw COPY's own statements took {statistics.median(raw_inner):.1f} s" if raw_inner else ""
+    raw = f"; the raw COPY's own statements took {statistics.median(run['copy_inner']):.1f} s" if run.get("copy_inner") else ""
     return (
         f" Split at the engine's COPY statements (one more run, {ph['seconds']:.1f} s, load {ph.get('load', 0):.1f}):"
         f" {ph['before_s']:.1f} s ({ph['before_cpu']:.1f} CPU-s) before the first one (start-up; reading, typing and checking"
@@ -224,7 +225,22 @@ def _ingest_phases(e2e: Figure, ph: dict | None, raw_inner: list[float] | None, 
         f" {ph['between_s']:.1f} s between them and {ph['after_s']:.1f} s after the last (the view's publish, the data version, the"
         f" snapshot). With the COPY statements as they are, the goal's {goal:.2f} s leave {goal - ph['copy_s']:.1f} s for the rest,"
         f" which took {rest:.1f} s."
-    ) + _longest_copies(ph.get("tables") or {}, raw_steps or [])
+    ) + _idle(ph, run.get("cores")) + _longest_copies(ph.get("tables") or {}, raw_steps or [])
+
+
+def _idle(ph: dict, cores: int | None) -> str:
+    """The core-s the split run left idle before, inside and after the COPY statements (wall × cores − CPU).
+
+    >>> _idle({"before_s": 2.5, "before_cpu": 3.1, "copy_s": 8.4, "copy_cpu": 14.0, "between_s": 0.2, "between_cpu": 0.3, "after_s": 0.7, "after_cpu": 0.7}, 2)
+    ' On 2 cores it left 5.5 core-s idle: 1.9 before the first COPY, 2.8 inside the COPY statements, 0.1 between them and 0.7 after the last.'
+    """
+    if not cores or "before_cpu" not in ph:
+        return ""
+    idle = {k: ph[f"{k}_s"] * cores - ph[f"{k}_cpu"] for k in ("before", "copy", "between", "after")}
+    return (
+        f" On {cores} cores it left {sum(idle.values()):.1f} core-s idle: {idle['before']:.1f} before the first COPY,"
+        f" {idle['copy']:.1f} inside the COPY statements, {idle['between']:.1f} between them and {idle['after']:.1f} after the last."
+    )
 
 
 def _longest_copies(tables: dict[str, float], raw_steps: list[dict | None]) -> str:

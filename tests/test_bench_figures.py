@@ -167,6 +167,7 @@ def test_an_unmet_ingest_ratio_says_where_its_wall_time_went_beside_the_engines_
     assert "0.5 s between them and 1.0 s after the last" in line
     assert "the goal's 9.10 s leave 3.1 s for the rest, which took 5.0 s." in line
     assert "Its two longest" not in line  # a split without the statements' tables
+    assert "On 2 cores it left 7.0 core-s idle: 4.0 before the first COPY, 1.2 inside the COPY statements, 0.8 between them and 1.0 after the last." in line
     b.details["ingest_phases_1M"]["tables"] = {"Chain": 0.4, "Enterprise": 4.5, "OPERATES_IN": 1.5}
     b.details["copy_steps"] = {"1M": [{"Enterprise": 2.6, "OPERATES_IN": 1.4}, {"Enterprise": 2.8}, None]}
     line = _goal(b, "Ingest at 1M ≤ 1.3× raw COPY")
