@@ -247,7 +247,7 @@ def _longest_copies(tables: dict[str, float], raw_steps: list[dict | None]) -> s
     """The ingest's two longest COPY statements against the median of the same tables' in the raw COPY runs.
 
     >>> _longest_copies({"Enterprise": 4.31, "Chain": 0.1, "OPERATES_IN": 4.0}, [{"Enterprise": 2.7, "OPERATES_IN": 3.9}, None])
-    ' Its two longest COPY statements: Enterprise 4.3 s (raw COPY 2.7 s), OPERATES_IN 4.0 s (raw COPY 3.9 s); each shares the cores with the work run beside it (the second phase of validation from the Enterprise copy on, the Parquet parts still to copy).'
+    ' Its two longest COPY statements: Enterprise 4.3 s (raw COPY 2.7 s), OPERATES_IN 4.0 s (raw COPY 3.9 s); beside the statements run the second phase of validation (from the Enterprise copy until it is done) and the writing of the Parquet parts still to copy.'
     """
     longest = sorted(tables, key=lambda n: -tables[n])[:2]
     if not longest:
@@ -259,8 +259,8 @@ def _longest_copies(tables: dict[str, float], raw_steps: list[dict | None]) -> s
 
     named = ", ".join(f"{n} {tables[n]:.1f} s{raw(n)}" for n in longest)
     return (
-        f" Its two longest COPY statements: {named}; each shares the cores with the work run beside it (the second phase"
-        " of validation from the Enterprise copy on, the Parquet parts still to copy)."
+        f" Its two longest COPY statements: {named}; beside the statements run the second phase of validation (from the"
+        " Enterprise copy until it is done) and the writing of the Parquet parts still to copy."
     )
 
 
