@@ -207,3 +207,31 @@ def test_map_commands_keep_profiles(tmp_path, capsys):
 def test_cli_help_names_the_mapping_option():
     out = subprocess.run([sys.executable, "-m", "cli", "ingest", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
     assert "--mapping PROFILE" in out
+
+
+def test_saving_one_tables_mapping_keeps_the_profiles_other_tables(tmp_path, capsys):
+    """Two clerks (or one upload of two foreign files) save under one profile name: neither mapping is lost."""
+    from graph.settings import Settings as S
+    from graph.workspace import open_workspace
+    from graph.workspace.mappings import get_profile, save_table_mapping
+
+    store = str(tmp_path / "s.lbug")
+    assert main(["map", "suggest", str(EXPORT), "--table", "enterprises", "--save", "导出", "--store", store]) == 0
+    projects = tmp_path / "项目台账.csv"
+    projects.write_text("项目编号,项目名称,项目阶段\nX1,示例项目,签约\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["map", "suggest", str(projects), "--table", "projects", "--save", "导出", "--store", store]) == 0
+    assert "项目 表的映射" in capsys.readouterr().err
+    ws = open_workspace(S(store=store))
+    body = get_profile(ws, "导出")
+    assert sorted(body["tables"]) == ["enterprises", "projects"]
+    assert body["tables"]["enterprises"]["columns"]["企业名称"] == "name"
+    MappingProfile.from_json(body)  # still a valid profile
+    # saving the same table again replaces that table's mapping only, and says whose it replaced
+    before = save_table_mapping(ws, "导出", "enterprises", {"columns": {"企业名称": "name"}}, by="李四")
+    assert before is not None and before["updated_by"]
+    body = get_profile(ws, "导出")
+    assert body["tables"]["enterprises"] == {"columns": {"企业名称": "name"}} and "projects" in body["tables"]
+    capsys.readouterr()
+    assert main(["map", "suggest", str(EXPORT), "--table", "enterprises", "--save", "导出", "--store", store]) == 0
+    assert "替换了该方案中 企业 表原有的映射（李四 " in capsys.readouterr().err

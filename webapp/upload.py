@@ -22,7 +22,7 @@ from graph.i18n import NOT_APPLICABLE, SEVERITY_ZH
 from graph.schema import TABLES
 from graph.stores import StoreError
 from graph.workspace import WorkspaceError, open_workspace
-from graph.workspace.mappings import get_profile, list_profiles, save_profile
+from graph.workspace.mappings import get_profile, list_profiles, replaced_note, save_table_mapping
 from ingest import versions as V
 from ingest.colmap import MappingProfile, TableMapping, suggest, suggest_extras
 from ingest.issues import col_label, unlinked_note
@@ -184,8 +184,8 @@ def _save_profile(c: Ctx, label: str, table: str, tm: TableMapping, author: str 
     name = a.text_input("保存为列映射方案（下次上传或 `indmap ingest --mapping` 时套用）", key=f"up_pname_{label}", placeholder="例如：企查查导出")
     if b.button("保存方案", key=f"up_psave_{label}", icon=":material/save:", disabled=not name.strip()):
         try:
-            save_profile(open_workspace(c.settings), name, {"tables": {table: tm.to_json()}}, by=author or "应用")
-            st.toast(f"已保存列映射方案 “{name.strip()}”", icon=":material/save:")
+            before = save_table_mapping(open_workspace(c.settings), name, table, tm.to_json(), by=author or "应用")
+            st.toast(f"已保存列映射方案 “{name.strip()}” 中 {TABLES[table].zh} 表的映射{replaced_note(TABLES[table].zh, before)}", icon=":material/save:")
         except (WorkspaceError, ValueError) as exc:
             st.error(f"未能保存：{exc}")
 
