@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from cli import main
 from graph.settings import Settings
 from graph.workspace import Workspace
-from graph.workspace.reviews import add_review, current_reviews
+from graph.workspace.reviews import ReviewConflict, add_review, current_reviews
 from graph.workspace.users import add_user, authenticate, list_users
 from webapp.auth import SESSION
 
@@ -382,3 +382,34 @@ def test_a_park_account_opens_the_projects_page_on_its_park(env):
     at.switch_page("app_pages/projects.py").run()
     assert not at.exception and at.selectbox(key="pj_park").value == "P02"
     assert len(at.selectbox(key="pj_park").options) == 1  # confined to it (tests/test_app_park_account.py)
+
+
+def test_two_editors_deciding_the_same_link_the_second_is_told_and_nothing_is_replaced(env):
+    """A confirms a link while B's page still shows it undecided: B's 否决 is not written over A's 确认."""
+    add_user(env, "甲编辑", PW, "editor", by="t")
+    add_user(env, "乙编辑", PW, "editor", by="t")
+    a, b = login(run(), "甲编辑", PW), login(run(), "乙编辑", PW)
+    for at in (a, b):
+        at.switch_page("app_pages/review.py").run()
+        assert not at.exception
+    seg = a.selectbox(key="rv_segment").value
+    assert b.selectbox(key="rv_segment").value == seg
+    first = next(k.split("_")[-1] for k in (x.key for x in a.button) if k and k.startswith(f"rv_ok_{seg}_"))
+    a.button(key=f"rv_ok_{seg}_{first}").click().run()
+    b.button(key=f"rv_no_{seg}_{first}").click().run()  # B's page was drawn before A's decision
+    assert not b.exception
+    assert [(r.decision, r.reviewer) for r in current_reviews(env)] == [("accept", "甲编辑")]
+    told = " ".join(w.value for w in b.warning)
+    assert "甲编辑" in told and "确认" in told and "未保存" in told
+    b.button(key=f"rv_no_{seg}_{first}").click().run()  # now B has seen A's decision: B may replace it
+    assert [(r.decision, r.reviewer) for r in current_reviews(env)] == [("reject", "乙编辑")]
+    # A undoes a decision that B has replaced meanwhile: B's is not withdrawn
+    a.run()
+    a.selectbox(key="rv_undo_pick").select(current_reviews(env)[0].id).run()
+    add_review(env, first, seg, "accept", reviewer="丙", seen=current_reviews(env)[0].id)
+    a.button(key="rv_undo").click().run()
+    assert not a.exception
+    assert [(r.decision, r.reviewer) for r in current_reviews(env)] == [("accept", "丙")]
+    with pytest.raises(ReviewConflict, match="丙"):  # the undo of a decision no longer in force, had it been sent
+        add_review(env, first, seg, "undo", reviewer="甲编辑", seen=current_reviews(env)[0].id - 1)
+    assert [(r.decision, r.reviewer) for r in current_reviews(env)] == [("accept", "丙")]
