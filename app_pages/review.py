@@ -17,7 +17,7 @@ from graph.i18n import CONFIDENCE_ZH, REVIEW_DECISION_ZH
 from webapp.markdown import md
 from webapp.neo4j_view import pending_counts, review_view
 from webapp.review import reviews_frame, segment_links, unapplied
-from webapp.upload import reapply, run_import, show_issues
+from webapp.upload import STALE_REAPPLY, reapply, run_import, show_issues
 from webapp.widgets import synced_select
 
 c = ctx()
@@ -51,7 +51,7 @@ if waiting:
         elif not p.ok:
             st.error("当前数据按现在的规则校验不通过，未应用：")
             show_issues(p.result.issues, key="rv_issue_export", title="校验问题")
-        elif run_import(p, me, "应用审核结论"):
+        elif run_import(p, me, "应用审核结论", STALE_REAPPLY):
             st.toast("已应用到图谱", icon=":material/task_alt:")
             st.rerun()
 

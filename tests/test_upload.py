@@ -169,6 +169,27 @@ def test_an_upload_validated_before_another_import_is_refused(settings):
     u.cleanup(), u2.cleanup()
 
 
+def test_apply_reviews_or_restore_validated_before_another_import_keep_that_import(settings):
+    """应用到图谱 (and 恢复此版本) re-validates a version for seconds; another editor's import meanwhile is not replaced."""
+    from types import SimpleNamespace
+
+    from webapp.upload import reapply, restore_prepared
+
+    meta, version, _ = _state(settings)
+    page = SimpleNamespace(settings=settings, meta=meta, version=version)  # what the page read
+    again, restore = reapply(page, "甲"), restore_prepared(page, meta["dataset_version"])
+    u, p = _prepare(settings, [Up("projects.csv", b"id,name,stage\nPX1,a,lead\n")])
+    commit(p, author="乙")  # another editor's upload lands meanwhile
+    for stale in (again, restore):
+        with pytest.raises(StaleUpload):
+            commit(stale, author="甲")
+    assert "PX1" in open_store(settings).read_tables()["projects"].get_column("id").to_list()
+    meta, version, _ = _state(settings)
+    commit(reapply(SimpleNamespace(settings=settings, meta=meta, version=version), "甲"), author="甲")  # read afresh: goes through
+    assert "PX1" in open_store(settings).read_tables()["projects"].get_column("id").to_list()
+    u.cleanup()
+
+
 def test_a_second_writer_waits_then_is_refused(settings):
     meta, version, nodes = _state(settings)
     u, p = _prepare(settings, [Up("projects.csv", b"id,name,stage\nPX1,a,lead\n")])
