@@ -12,7 +12,7 @@ from graph.i18n import LEAD_FIELD_ZH, LEAD_STATUS_ZH
 from graph.workspace import WorkspaceError
 from graph.workspace.backup import export_workspace
 from graph.workspace.leads import FINAL, DuplicateLead, Lead, add_lead, change_text, get_lead, lead_record, list_leads, project_row, sort_records, update_lead
-from webapp.context import ctx, empty_store_message
+from webapp.context import ctx, empty_store_message, server_path
 from webapp.export import export_buttons, to_csv_bytes
 from reports.fmt import provenance_rows
 from webapp.auth import current
@@ -107,7 +107,7 @@ else:
     picked = list(event.selection.rows) if event is not None and hasattr(event, "selection") else []
     if picked:
         st.query_params["lead"] = str(shown[picked[0]]["id"])
-    export_buttons(leads_sheet(shown), "招商线索", key="ld_export", info=provenance_rows(c.meta, 逾期截至=today.isoformat(), 工作区=str(ws.path)))
+    export_buttons(leads_sheet(shown), "招商线索", key="ld_export", info=provenance_rows(c.meta, 逾期截至=today.isoformat(), **({"工作区": str(ws.path)} if current().can("admin") else {})))
 
 want = st.query_params.get("lead")
 lead: Lead | None = by_id.get(int(want)) if want and str(want).isdigit() else None
@@ -280,7 +280,7 @@ if can_edit:
     with st.expander("手动新建线索", icon=":material/add_task:"):
         _new_lead_form()
 with st.expander("备份与恢复", icon=":material/backup:"):
-    st.caption(f"工作区文件：`{ws.path}`。下载的备份包含全部线索、跟进记录、修改记录和每次导入的快照；恢复用命令 `indmap workspace restore 文件`。")
+    st.caption(f"工作区文件：{server_path(ws.path)}。下载的备份包含全部线索、跟进记录、修改记录和每次导入的快照；恢复用命令 `indmap workspace restore 文件`。")
     st.download_button(
         "下载工作区备份（JSON）", data=lambda: json.dumps(export_workspace(ws), ensure_ascii=False, indent=1).encode("utf-8"),
         file_name=f"indmap-workspace-{today:%Y%m%d}.json", mime="application/json", icon=":material/download:", on_click="ignore", key="ld_backup",

@@ -413,3 +413,29 @@ def test_two_editors_deciding_the_same_link_the_second_is_told_and_nothing_is_re
     with pytest.raises(ReviewConflict, match="丙"):  # the undo of a decision no longer in force, had it been sent
         add_review(env, first, seg, "undo", reviewer="甲编辑", seen=current_reviews(env)[0].id - 1)
     assert [(r.decision, r.reviewer) for r in current_reviews(env)] == [("accept", "丙")]
+
+
+def test_the_workspace_path_beside_the_store_shows_to_an_admin_only(env):
+    """The 线索 and 变化 pages named the workspace file (beside the store: the server's paths) to every account."""
+    from tests.test_app_pages import texts
+
+    add_user(env, "看看", PW, "viewer", by="t")
+    add_user(env, "管管", PW, "admin", by="t")
+    for page in ("app_pages/leads.py", "app_pages/history.py"):
+        at = login(run(), "看看", PW)
+        at.switch_page(page).run()
+        assert not at.exception
+        assert str(env.path.parent) not in texts(at) and "位置只向管理员显示" in texts(at), page
+        at = login(run(), "管管", PW)
+        at.switch_page(page).run()
+        assert str(env.path) in texts(at), page
+
+
+def test_briefings_and_exports_name_the_data_not_the_servers_paths():
+    """An upload's dataset is a folder beside the store: the 数据来源 line of every export and report gave its path."""
+    from reports.fmt import provenance_rows
+
+    meta = {"dataset": "/srv/secret-dir/indmap.lbug.datasets/20261129-223842", "dataset_version": "20261129-223842",
+            "dataset_info": {"name": "某市数据"}, "written_at": "2026-11-29T22:38:43+00:00"}  # fmt: skip
+    rows = dict(provenance_rows(meta))
+    assert rows["数据来源"] == "某市数据（数据版本 20261129-223842）" and "secret-dir" not in str(rows)
