@@ -40,7 +40,8 @@ except WorkspaceError as exc:
     st.stop()
 
 # ---------------------------------------------------------------- apply now
-waiting = unapplied(log, str(c.meta.get("written_at") or ""))
+read = c.meta.get("reviews") if isinstance(c.meta.get("reviews"), dict) else {}
+waiting = unapplied(log, str(c.meta.get("written_at") or ""), *([read["last_id"]] if "last_id" in read else []))
 if waiting:
     a, b = st.columns([3, 1], vertical_alignment="center")
     a.info(f"有 {waiting} 条审核结论是上次导入之后作出的，图谱中还没有体现；下次导入时自动应用，也可以现在应用。", icon=":material/pending_actions:")

@@ -108,7 +108,17 @@ def review_log(ws: Workspace) -> list[Review]:
 
 def current_reviews(ws: Workspace) -> list[Review]:
     """The decision in force per (enterprise, segment): the latest one, unless it was an ``undo``."""
+    return reviews_in_force(ws)[0]
+
+
+def reviews_in_force(ws: Workspace) -> tuple[list[Review], int | None]:
+    """:func:`current_reviews` and the id of the last decision they take into account (None: none yet), from one read.
+
+    An ingest records that id with what it applied, so the 挂接审核 page counts as not yet applied exactly the
+    decisions made after the ingest read them (a decision made while a long ingest ran is not taken for applied).
+    """
+    log = review_log(ws)
     latest: dict[tuple[str, str], Review] = {}
-    for r in review_log(ws):
+    for r in log:
         latest[(r.enterprise_id, r.segment_id)] = r
-    return [r for r in latest.values() if r.decision != "undo"]
+    return [r for r in latest.values() if r.decision != "undo"], (log[-1].id if log else None)
