@@ -439,3 +439,31 @@ def test_briefings_and_exports_name_the_data_not_the_servers_paths():
             "dataset_info": {"name": "某市数据"}, "written_at": "2026-11-29T22:38:43+00:00"}  # fmt: skip
     rows = dict(provenance_rows(meta))
     assert rows["数据来源"] == "某市数据（数据版本 20261129-223842）" and "secret-dir" not in str(rows)
+
+
+def test_two_admins_editing_one_account_the_second_is_told_and_the_park_stays(env):
+    """A confines an account to a park while B's form still shows it unconfined: B's save neither drops A's park
+    nor claims a change it did not make (it said 已修改账号 and kept nothing of B's role change)."""
+    from graph.workspace.users import get_user
+
+    add_user(env, "甲管", PW, "admin", by="t")
+    add_user(env, "乙管", PW, "admin", by="t")
+    add_user(env, "园园", PW, "viewer", by="t")
+    a, b = login(run(), "甲管", PW), login(run(), "乙管", PW)
+    for at in (a, b):
+        at.switch_page("app_pages/users.py").run()
+        at.selectbox(key="user_pick").select("园园").run()
+    a.selectbox(key="user_park_园园").set_value("N101")
+    next(x for x in a.button if x.label == "保存").click().run()
+    assert get_user(env, "园园").park_id == "N101"
+    b.selectbox(key="user_role_园园").set_value("editor")
+    next(x for x in b.button if x.label == "保存").click().run()
+    assert not b.exception
+    u = get_user(env, "园园")
+    assert (u.role, u.park_id) == ("viewer", "N101")
+    assert any("已被其他管理员修改" in w.value for w in b.warning)
+    assert b.selectbox(key="user_park_园园").value == "N101"  # the form shows what is stored
+    b.selectbox(key="user_role_园园").set_value("editor")
+    next(x for x in b.button if x.label == "保存").click().run()  # now B saves its own change only
+    u = get_user(env, "园园")
+    assert (u.role, u.park_id) == ("editor", "N101")
