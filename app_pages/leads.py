@@ -11,7 +11,7 @@ import streamlit as st
 from graph.i18n import LEAD_FIELD_ZH, LEAD_STATUS_ZH
 from graph.workspace import WorkspaceError
 from graph.workspace.backup import export_workspace
-from graph.workspace.leads import FINAL, DuplicateLead, Lead, add_lead, change_text, get_lead, lead_record, list_leads, project_row, sort_records, update_lead
+from graph.workspace.leads import FINAL, DuplicateLead, Lead, LeadConflict, add_lead, change_text, get_lead, lead_record, list_leads, project_row, sort_records, update_lead
 from webapp.context import ctx, empty_store_message, server_path
 from webapp.export import export_buttons, to_csv_bytes
 from reports.fmt import provenance_rows
@@ -132,7 +132,15 @@ def _save(lead_id: int) -> None:
         clash = _changed_meanwhile(get_lead(ws, lead_id), shown, edited)
         edited = {f: v for f, v in edited.items() if f not in clash}
         note = s[f"ld_note_{lead_id}"]
-        _lead, changed = update_lead(ws, lead_id, author=author, note=note, **edited) if edited or (note or "").strip() else (None, [])
+        seen = {f: shown[f] for f in edited if f in shown}  # checked again inside the write: a save in between is not overwritten
+        _lead, changed = update_lead(ws, lead_id, author=author, note=note, seen=seen, **edited) if edited or (note or "").strip() else (None, [])
+    except LeadConflict:
+        stored = get_lead(ws, lead_id)
+        kept = "；".join(f"{LEAD_FIELD_ZH[f]}已被他人改为「{v}」" for f, v in _changed_meanwhile(stored, shown, edited).items())
+        for k in FORM_FIELDS:  # the note stays in the form: nothing was saved
+            s.pop(f"ld_{k}_{lead_id}", None)
+        st.session_state["ld_msg"] = ("warning", f"线索 #{lead_id} 未保存：{kept}（就在你保存的同时）。表单已显示最新内容，跟进记录仍在框中，请再次保存。")
+        return
     except (ValueError, WorkspaceError) as exc:
         st.session_state["ld_msg"] = ("error", f"未保存：{exc}")
         return
