@@ -333,3 +333,18 @@ def test_a_project_past_both_planned_dates_is_one_overdue_project(demo_view):
     assert {r.cells[0].text: r.cells[1].text for r in overview.rows}["逾期项目"] == f"{len(set(ids))}项"
     by_owner = next(t for t in doc.tables if t.rows[0].cells[0].text == "责任单位")
     assert sum(int(r.cells[1].text.removesuffix("项")) for r in by_owner.rows[1:]) == len(set(ids))
+
+
+def test_a_report_file_gets_the_users_usual_permissions(tmp_path):
+    """indmap report wrote briefings 0600 (its temporary file's mode): a colleague on the server could not open them."""
+    import os
+    import stat
+
+    from cli.report import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "r.docx", b"x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "r.docx").stat().st_mode) == 0o644
