@@ -15,6 +15,7 @@ from webapp.auth import current
 from webapp.context import ctx, empty_store_message, show_error
 from reports.fmt import provenance_rows
 from webapp.export import export_buttons, frame_from_records
+from webapp.frames import people_frame
 from webapp.graphviz import assets_mode, render_network, result_graph, result_network, show_html
 from webapp.params import parse_params
 
@@ -97,6 +98,7 @@ if out:
         table = frame_from_records(
             [{k: (json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, dict) else v) for k, v in rec.items()} for rec in records]
         )
+        table = people_frame(table, unknown=table.columns)  # a null cell reads 无数据 in the grid and the export, not None or blank
         nodes, rels = result_graph(res.rows)
         tabs = st.tabs(["表格", f"图（{len(nodes)} 个节点）"] if nodes else ["表格"])
         with tabs[0]:

@@ -13,7 +13,7 @@ from graph.i18n import PERIOD_KIND_ZH as KIND_ZH
 from graph.i18n import money, pct
 from graph.workspace import WorkspaceError, history
 from graph.workspace.snapshots import list_snapshots
-from webapp.context import ctx, empty_store_message
+from webapp.context import ctx, empty_store_message, server_path
 from webapp.export import to_xlsx_bytes
 from reports.fmt import provenance_rows
 from webapp.leads import history_sheet, workspace
@@ -195,4 +195,4 @@ def _cell(v: dict) -> str:
 _history_section()
 st.divider()
 _park_section()
-st.caption(f"快照保存在工作区 `{ws.path}`，重新导入不会删除。")
+st.caption(f"快照保存在工作区 {server_path(ws.path)}，重新导入不会删除。")

@@ -11,8 +11,8 @@ import streamlit as st
 from graph.i18n import LEAD_FIELD_ZH, LEAD_STATUS_ZH
 from graph.workspace import WorkspaceError
 from graph.workspace.backup import export_workspace
-from graph.workspace.leads import FINAL, DuplicateLead, Lead, add_lead, change_text, get_lead, lead_record, list_leads, project_row, sort_records, update_lead
-from webapp.context import ctx, empty_store_message
+from graph.workspace.leads import FINAL, DuplicateLead, Lead, LeadConflict, add_lead, change_text, get_lead, lead_record, list_leads, project_row, sort_records, update_lead
+from webapp.context import ctx, empty_store_message, server_path
 from webapp.export import export_buttons, to_csv_bytes
 from reports.fmt import provenance_rows
 from webapp.auth import current
@@ -107,7 +107,7 @@ else:
     picked = list(event.selection.rows) if event is not None and hasattr(event, "selection") else []
     if picked:
         st.query_params["lead"] = str(shown[picked[0]]["id"])
-    export_buttons(leads_sheet(shown), "招商线索", key="ld_export", info=provenance_rows(c.meta, 逾期截至=today.isoformat(), 工作区=str(ws.path)))
+    export_buttons(leads_sheet(shown), "招商线索", key="ld_export", info=provenance_rows(c.meta, 逾期截至=today.isoformat(), **({"工作区": str(ws.path)} if current().can("admin") else {})))
 
 want = st.query_params.get("lead")
 lead: Lead | None = by_id.get(int(want)) if want and str(want).isdigit() else None
@@ -132,7 +132,15 @@ def _save(lead_id: int) -> None:
         clash = _changed_meanwhile(get_lead(ws, lead_id), shown, edited)
         edited = {f: v for f, v in edited.items() if f not in clash}
         note = s[f"ld_note_{lead_id}"]
-        _lead, changed = update_lead(ws, lead_id, author=author, note=note, **edited) if edited or (note or "").strip() else (None, [])
+        seen = {f: shown[f] for f in edited if f in shown}  # checked again inside the write: a save in between is not overwritten
+        _lead, changed = update_lead(ws, lead_id, author=author, note=note, seen=seen, **edited) if edited or (note or "").strip() else (None, [])
+    except LeadConflict:
+        stored = get_lead(ws, lead_id)
+        kept = "；".join(f"{LEAD_FIELD_ZH[f]}已被他人改为「{v}」" for f, v in _changed_meanwhile(stored, shown, edited).items())
+        for k in FORM_FIELDS:  # the note stays in the form: nothing was saved
+            s.pop(f"ld_{k}_{lead_id}", None)
+        st.session_state["ld_msg"] = ("warning", f"线索 #{lead_id} 未保存：{kept}（就在你保存的同时）。表单已显示最新内容，跟进记录仍在框中，请再次保存。")
+        return
     except (ValueError, WorkspaceError) as exc:
         st.session_state["ld_msg"] = ("error", f"未保存：{exc}")
         return
@@ -280,7 +288,7 @@ if can_edit:
     with st.expander("手动新建线索", icon=":material/add_task:"):
         _new_lead_form()
 with st.expander("备份与恢复", icon=":material/backup:"):
-    st.caption(f"工作区文件：`{ws.path}`。下载的备份包含全部线索、跟进记录、修改记录和每次导入的快照；恢复用命令 `indmap workspace restore 文件`。")
+    st.caption(f"工作区文件：{server_path(ws.path)}。下载的备份包含全部线索、跟进记录、修改记录和每次导入的快照；恢复用命令 `indmap workspace restore 文件`。")
     st.download_button(
         "下载工作区备份（JSON）", data=lambda: json.dumps(export_workspace(ws), ensure_ascii=False, indent=1).encode("utf-8"),
         file_name=f"indmap-workspace-{today:%Y%m%d}.json", mime="application/json", icon=":material/download:", on_click="ignore", key="ld_backup",

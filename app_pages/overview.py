@@ -94,7 +94,7 @@ with left:
             .properties(height=220)
         )
         st.altair_chart(chart, width="stretch")
-        st.caption(f"共 {rep.total} 个项目；停滞 {rep.stalled} 个，逾期 {rep.overdue} 项。")
+        st.caption(f"共 {rep.total} 个项目；停滞 {rep.stalled} 个，逾期 {rep.overdue} 个。")
         page_link("projects", "项目跟踪（停滞、逾期、亩均）", icon=":material/assignment:")
     else:
         st.info("数据中没有招商项目。")

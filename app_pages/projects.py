@@ -54,7 +54,7 @@ k = st.columns(5)
 k[0].metric("项目总数", rep.total, help=f"范围：{where}")
 k[1].metric("总投资", money(sum(f.investment for f in rep.funnel)))
 k[2].metric("停滞", len(rep.stalled), help=f"签约或开工后超过 {c.analysis.stall_days} 天无进展")
-k[3].metric("逾期", len(rep.overdue), help="计划开工/投产日期已过而未达到")
+k[3].metric("逾期", rep.overdue_projects, help="计划开工/投产日期已过而未达到的项目（两者都已过的算一个项目）")
 k[4].metric("补链项目", len(rep.fills), help="落在断链、缺链或弱链环节上的项目（终止的除外，含已投产；强链环节不算补链）")
 if rep.total == 0:
     st.info(f"{where}没有招商项目。")
@@ -116,7 +116,7 @@ flag_cols = {
 }  # fmt: skip
 stalled, intensity, overdue, fills = rep.stalled, rep.intensity, rep.overdue, rep.fills
 
-t1, t2, t3, t4 = st.tabs([f"停滞（{len(stalled)}）", f"投资强度与亩均（{sum(1 for r in intensity if r.flags)} 项预警）", f"逾期督查（{len(overdue)}）", f"补链项目（{len(fills)}）"])
+t1, t2, t3, t4 = st.tabs([f"停滞（{len(stalled)}）", f"投资强度与亩均（{sum(1 for r in intensity if r.flags)} 项预警）", f"逾期督查（{rep.overdue_projects}）", f"补链项目（{len(fills)}）"])
 with t1:
     st.caption(f"截至 {as_of}，签约或开工阶段超过 {rep.settings.get('stall_days')} 天没有阶段变化的项目。")
     if stalled:
@@ -138,12 +138,12 @@ with t3:
         of = with_investor(models_frame(overdue).with_columns(pl.col("stage").replace(PROJECT_STAGE_ZH), pl.col("kind").replace(OVERDUE_KIND_ZH)))
         owners = (
             of.with_columns(pl.col("owner").fill_null("未指定"))
-            .group_by("owner").agg(pl.len().alias("projects"), pl.col("days_overdue").max().alias("max_days"))
+            .group_by("owner").agg(pl.col("project_id").n_unique().alias("projects"), pl.col("days_overdue").max().alias("max_days"))
             .sort(["projects", "max_days", "owner"], descending=[True, True, False])
         )  # fmt: skip
         st.markdown("**按责任单位**")
         st.dataframe(owners, hide_index=True, width="stretch", column_config={
-            "owner": st.column_config.TextColumn("责任单位", width="large"), "projects": st.column_config.NumberColumn("逾期项数", format="%d", width="small"),
+            "owner": st.column_config.TextColumn("责任单位", width="large"), "projects": st.column_config.NumberColumn("逾期项目", format="%d", width="small"),
             "max_days": st.column_config.NumberColumn("最长逾期（天）", format="%d", width="small")})  # fmt: skip
         st.markdown("**逾期明细**")
         st.dataframe(people_frame(of.sort(["owner", "days_overdue"], descending=[False, True], nulls_last=True), {"days_overdue": "days"}, keep=["investor"]), hide_index=True, width="stretch",

@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from graph.workspace import WorkspaceError
-from graph.workspace.reviews import add_review, current_reviews, review_log
+from graph.workspace.reviews import ReviewConflict, add_review, current_reviews, review_log
 from webapp.auth import require
 from webapp.context import ctx, require_data
 from webapp.export import export_buttons
@@ -17,7 +17,7 @@ from graph.i18n import CONFIDENCE_ZH, REVIEW_DECISION_ZH
 from webapp.markdown import md
 from webapp.neo4j_view import pending_counts, review_view
 from webapp.review import reviews_frame, segment_links, unapplied
-from webapp.upload import reapply, run_import, show_issues
+from webapp.upload import STALE_REAPPLY, reapply, run_import, show_issues
 from webapp.widgets import synced_select
 
 c = ctx()
@@ -40,7 +40,8 @@ except WorkspaceError as exc:
     st.stop()
 
 # ---------------------------------------------------------------- apply now
-waiting = unapplied(log, str(c.meta.get("written_at") or ""))
+read = c.meta.get("reviews") if isinstance(c.meta.get("reviews"), dict) else {}
+waiting = unapplied(log, str(c.meta.get("written_at") or ""), *([read["last_id"]] if "last_id" in read else []))
 if waiting:
     a, b = st.columns([3, 1], vertical_alignment="center")
     a.info(f"有 {waiting} 条审核结论是上次导入之后作出的，图谱中还没有体现；下次导入时自动应用，也可以现在应用。", icon=":material/pending_actions:")
@@ -51,7 +52,7 @@ if waiting:
         elif not p.ok:
             st.error("当前数据按现在的规则校验不通过，未应用：")
             show_issues(p.result.issues, key="rv_issue_export", title="校验问题")
-        elif run_import(p, me, "应用审核结论"):
+        elif run_import(p, me, "应用审核结论", STALE_REAPPLY):
             st.toast("已应用到图谱", icon=":material/task_alt:")
             st.rerun()
 
@@ -71,20 +72,28 @@ if segment is None:
 show_all = st.toggle("也显示已确认的挂接", key="rv_all", help="已确认的挂接也可能有错：同样可以否决或改挂")
 links = segment_links(review_view(c, segment, show_all), segment, include_confirmed=show_all)
 reviewed = {(r.enterprise_id, r.segment_id): r for r in in_force}
+latest = {(r.enterprise_id, r.segment_id): r.id for r in log}  # what this page shows per pair (undo included): the log is oldest first
 targets = [s for s in segs if s != segment]
 
 
-def _decide(eid: str, name: str, decision: str, to: str | None = None) -> None:
+def _decide(eid: str, name: str, decision: str, to: str | None = None, seen: int | None = None) -> None:
     if not me:
         st.session_state["rv_msg"] = "请先填写“我的名字（记录人）”：每条结论都记下审核人。"
         return
-    add_review(ws, eid, segment, decision, reviewer=me, to_segment_id=to, enterprise_name=name, segment_name=seg_names.get(segment))
+    try:  # a colleague's decision made since this page showed the link is not silently replaced
+        add_review(ws, eid, segment, decision, reviewer=me, to_segment_id=to, enterprise_name=name, segment_name=seg_names.get(segment), seen=seen)
+    except ReviewConflict as exc:
+        st.session_state["rv_clash"] = str(exc)
+        return
     st.session_state["rv_msg"] = f"已保存：{name} {REVIEW_DECISION_ZH[decision]}" + (f"到 {seg_names.get(to) or to}" if to else "")
 
 
 msg = st.session_state.pop("rv_msg", None)
 if msg:
     st.toast(msg, icon=":material/fact_check:")
+clash = st.session_state.pop("rv_clash", None)
+if clash:
+    st.warning(clash, icon=":material/group:")
 if links.height == 0:
     st.success(f"{seg_names.get(segment) or segment}：没有待核实的挂接。", icon=":material/check_circle:")
 page_size = 20
@@ -100,11 +109,11 @@ for r in links.head(shown).iter_rows(named=True):
         a.markdown(f"**{md(name)}**（{'本地' if r.get('local') else '外地'}，{eid}）· 证据强度 **{ev}**{share} · {CONFIDENCE_ZH.get(r.get('confidence') or 'likely', '待核实')}{state}")
         a.caption(f"依据：{md(r.get('source') or '无数据')}")
         x, y, z = b.columns(3)
-        x.button("确认", key=f"rv_ok_{segment}_{eid}", icon=":material/check:", on_click=_decide, args=(eid, name, "accept"), disabled=bool(rv and rv.decision == "accept"))
-        y.button("否决", key=f"rv_no_{segment}_{eid}", icon=":material/close:", on_click=_decide, args=(eid, name, "reject"))
+        x.button("确认", key=f"rv_ok_{segment}_{eid}", icon=":material/check:", on_click=_decide, args=(eid, name, "accept", None, latest.get((eid, segment))), disabled=bool(rv and rv.decision == "accept"))
+        y.button("否决", key=f"rv_no_{segment}_{eid}", icon=":material/close:", on_click=_decide, args=(eid, name, "reject", None, latest.get((eid, segment))))
         with z.popover("改挂", icon=":material/move_down:"):
             to = st.selectbox("改挂到", targets, key=f"rv_to_{segment}_{eid}", format_func=lambda s: f"{seg_names.get(s) or s}（{s}）")
-            st.button("改挂到此环节", key=f"rv_mv_{segment}_{eid}", on_click=_decide, args=(eid, name, "move", to))
+            st.button("改挂到此环节", key=f"rv_mv_{segment}_{eid}", on_click=_decide, args=(eid, name, "move", to, latest.get((eid, segment))))
 if links.height > shown:
     if st.button(f"再显示 {min(page_size, links.height - shown)} 条（共 {links.height} 条）", key=f"rv_more_btn_{segment}"):
         st.session_state[f"rv_more_{segment}"] = shown + page_size
@@ -121,8 +130,13 @@ if chain_reviews:
     undo = st.selectbox("撤销一条审核结论", [None] + [r.id for r in chain_reviews], key="rv_undo_pick",
                         format_func=lambda i: "（选择）" if i is None else next(f"{r.enterprise_name or r.enterprise_id} · {seg_names.get(r.segment_id, r.segment_id)} · {r.reviewer} {r.day}" for r in chain_reviews if r.id == i))  # fmt: skip
     if undo is not None and st.button("撤销", key="rv_undo", icon=":material/undo:", disabled=not me):
-        r = next(x for x in chain_reviews if x.id == undo)
-        add_review(ws, r.enterprise_id, r.segment_id, "undo", reviewer=me, enterprise_name=r.enterprise_name, segment_name=r.segment_name)
+        r = next((x for x in chain_reviews if x.id == undo), None)
+        try:  # undo withdraws the decision chosen, never one a colleague made on the pair since
+            if r is None:
+                raise ReviewConflict("未撤销：所选的审核结论已被他人撤销或改为其他结论。页面已显示最新结论。", None)
+            add_review(ws, r.enterprise_id, r.segment_id, "undo", reviewer=me, enterprise_name=r.enterprise_name, segment_name=r.segment_name, seen=r.id)
+        except ReviewConflict as exc:
+            st.session_state["rv_clash"] = str(exc).replace("未保存", "未撤销", 1)
         st.rerun()
 else:
     st.caption("本链还没有审核结论。")

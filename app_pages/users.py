@@ -78,17 +78,29 @@ with st.form("user_new", clear_on_submit=True, border=True):
 if users:
     st.subheader("修改账号")
     pick = st.selectbox("账号", [u.name for u in users], key="user_pick")
-    u = next(x for x in users if x.name == pick)
+    u = next(x for x in users if x.name == pick)  # as stored now
+    shown_key, widgets = f"user_shown_{pick}", (f"user_role_{pick}", f"user_park_{pick}")
+    if widgets[0] not in st.session_state:  # the form (re)opens with the stored values: remember them
+        st.session_state[shown_key] = (u.role, u.park_id)
     with st.form(f"user_edit_{pick}", border=True):
         a, b = st.columns(2)
-        role = a.selectbox("角色", ROLES, index=ROLES.index(u.role), format_func=lambda r: ROLE_ZH[r])
-        park = b.selectbox("园区", [None] + park_ids, index=([None] + park_ids).index(u.park_id) if u.park_id in park_ids else 0, format_func=_park_label)
+        role = a.selectbox("角色", ROLES, index=ROLES.index(u.role), format_func=lambda r: ROLE_ZH[r], key=widgets[0])
+        park = b.selectbox("园区", [None] + park_ids, index=([None] + park_ids).index(u.park_id) if u.park_id in park_ids else 0, format_func=_park_label, key=widgets[1])
         if st.form_submit_button("保存", icon=":material/save:"):
-            try:
-                update_user(ws, pick, role=role, park_id=park)
+            shown = st.session_state.get(shown_key, (u.role, u.park_id))
+            for k in widgets:  # the form shows what is stored after this
+                st.session_state.pop(k, None)
+            if (u.role, u.park_id) != shown:  # another admin saved this account since the form opened: nothing overwritten
+                st.session_state["user_clash"] = (f"账号 {pick} 在你打开表单之后已被其他管理员修改（现为 {ROLE_ZH[u.role]}，{_park_label(u.park_id)}），"
+                                                  "未保存。表单已显示最新内容，如仍要修改请再次保存。")  # fmt: skip
+                st.rerun()
+            try:  # only what this form changed
+                update_user(ws, pick, role=role if role != shown[0] else None, park_id=park if park != shown[1] else False)
                 _done(f"已修改账号 {pick}")
             except (UserError, WorkspaceError) as exc:
                 st.error(str(exc))
+    if clash := st.session_state.pop("user_clash", None):
+        st.warning(clash, icon=":material/group:")
     with st.form(f"user_pw_{pick}", border=True, clear_on_submit=True):
         p1, p2 = st.columns(2)
         pw = p1.text_input("新密码", type="password")

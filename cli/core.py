@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.common import add_format_arg, add_store_arg, dumps, emit, format_table, settings_from_args
-from graph.i18n import NODE_LABEL_ZH, REL_TYPE_ZH
+from graph.i18n import MISSING, NODE_LABEL_ZH, REL_TYPE_ZH
 from graph.stores import QueryRefused, StoreError, open_store
 from graph.stores.base import StoreBusy
 
@@ -313,7 +313,8 @@ def cmd_query(args: argparse.Namespace) -> int:
         if getattr(exc, "engine_text", ""):
             print(f"引擎原文：{exc.engine_text}", file=sys.stderr)
         return 2
-    emit(res.records(), args.format, columns=res.columns)
+    records = res.records() if args.format != "table" else [{k: MISSING if v is None else v for k, v in r.items()} for r in res.records()]
+    emit(records, args.format, columns=res.columns)  # the table says 无数据 for a null; JSON/CSV keep null/blank for scripts
     if res.truncated:
         print(f"结果已截断：只返回前 {res.row_cap} 行（truncated；用 --row-cap 调整）。", file=sys.stderr)
     return 0

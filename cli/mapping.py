@@ -16,7 +16,7 @@ from pathlib import Path
 from cli.common import add_format_arg, add_store_arg, dumps, emit, settings_from_args
 from graph.schema import TABLES
 from graph.workspace import WorkspaceError, open_workspace
-from graph.workspace.mappings import delete_profile, get_profile, list_profiles, save_profile
+from graph.workspace.mappings import delete_profile, get_profile, list_profiles, replaced_note, save_profile, save_table_mapping
 
 DESCRIPTION = """\
 列映射：把别人的表头（企业信息查询平台导出的名单、园区报表）对应到本系统的列。
@@ -92,14 +92,14 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     mapping = {h: s.column for h, s in sug.items()}
     if args.save:
         defaults, id_from = suggest_extras(mapping, args.table)
-        body = {"tables": {args.table: {"files": [path.name], "columns": mapping, "defaults": defaults, "id_from": id_from}}}
+        body = {"files": [path.name], "columns": mapping, "defaults": defaults, "id_from": id_from}
         try:
-            save_profile(open_workspace(settings_from_args(args)), args.save, body, by=_by())
+            before = save_table_mapping(open_workspace(settings_from_args(args)), args.save, args.table, body, by=_by())
         except (WorkspaceError, ValueError) as exc:
             print(f"错误：{exc}", file=sys.stderr)
             return 3
         extra = "；".join([f"{c} 统一为 “{v}”" for c, v in defaults.items()] + ([f"编号取自 {id_from}"] if id_from else []))
-        print(f"已保存列映射方案 “{args.save}”{'（' + extra + '）' if extra else ''}；导入时用 --mapping {args.save}。", file=sys.stderr)
+        print(f"已保存列映射方案 “{args.save}” 中 {TABLES[args.table].zh} 表的映射{'（' + extra + '）' if extra else ''}{replaced_note(TABLES[args.table].zh, before)}；导入时用 --mapping {args.save}。", file=sys.stderr)
     if args.format == "json":
         print(json.dumps(mapping, ensure_ascii=False, indent=2))
         return 0

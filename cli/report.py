@@ -40,12 +40,19 @@ def _as_of(text: str | None) -> dt.date | None:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder (no half-written report)."""
+    """Write ``data`` to ``path`` through a temporary file in the same folder (no half-written report).
+
+    The file gets the permissions any new file of the user gets (0644 under the usual umask), not the
+    temporary file's 0600: a briefing is written to be handed on.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    mask = os.umask(0)
+    os.umask(mask)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+            os.fchmod(f.fileno(), 0o666 & ~mask)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -177,6 +177,9 @@ class Settings(BaseSettings):
     query_memory_mb: int = Field(
         2048, ge=256, le=262_144, title="查询进程内存上限（MB）", description="address-space limit of a console query's worker process, beyond what it holds once the store is open"
     )
+    query_max_result_mb: int = Field(
+        32, ge=1, le=65_536, title="查询结果上限（MB）", description="a console query's result larger than this is refused before the app or CLI reads it (a few huge strings within the row cap)"
+    )
     # ingest hardening (issue 18)
     date_min_year: int = Field(1900, ge=1, le=9999, title="最早年份", description="dates before this year are an error")
     date_max_year: int = Field(2100, ge=1, le=9999, title="最晚年份", description="dates after this year are an error")

@@ -13,7 +13,8 @@ which
 * limits its own address space (``RLIMIT_AS``) to what it has then plus
   ``query_memory_mb``,
 * says it is ready, runs the query and sends the result back (pickled: the
-  worker is this module, not the query).
+  worker is this module, not the query); a result larger than
+  ``query_max_result_mb`` is refused by its announced size, unread.
 
 The parent waits ``timeout_s`` (plus one second for the engine's own timeout
 to answer first) from "ready", so parsing and planning count too, then kills
@@ -103,7 +104,7 @@ def run_query(
     )
     reader = _Reader(proc.stdout.fileno())  # type: ignore[union-attr]
     try:
-        return _talk(proc, reader, request.encode("utf-8"), timeout_s, settings.query_memory_mb)
+        return _talk(proc, reader, request.encode("utf-8"), timeout_s, settings.query_memory_mb, settings.query_max_result_mb)
     finally:
         reader.close()
         _kill(proc)
@@ -124,7 +125,7 @@ def _kill(proc: subprocess.Popen) -> None:
                 pass
 
 
-def _talk(proc: subprocess.Popen, reader: "_Reader", request: bytes, timeout_s: float, memory_mb: int) -> QueryResult:
+def _talk(proc: subprocess.Popen, reader: "_Reader", request: bytes, timeout_s: float, memory_mb: int, max_result_mb: int) -> QueryResult:
     assert proc.stdin is not None and proc.stdout is not None
     try:
         proc.stdin.write(request)
@@ -144,7 +145,12 @@ def _talk(proc: subprocess.Popen, reader: "_Reader", request: bytes, timeout_s: 
     head = reader.read(_HEADER.size, deadline)
     if head is None:  # still parsing, planning or running: killed by the caller
         raise StoreError(_timeout_message(timeout_s))
-    body = reader.read(_HEADER.unpack(head)[0], time.monotonic() + 60) if len(head) == _HEADER.size else b""
+    size = _HEADER.unpack(head)[0] if len(head) == _HEADER.size else 0
+    if size > max_result_mb * 1024 * 1024:  # never read into this process: a few huge strings within the row cap
+        raise StoreError(
+            f"查询结果过大（约 {size / 1024 / 1024:,.0f} MB，上限 {max_result_mb} MB），未读取：请只返回需要的列、截短长文本或加 LIMIT（设置 query_max_result_mb）。"
+        )
+    body = reader.read(size, time.monotonic() + 60) if size else b""
     if not body:  # end of file before a whole answer: the worker died
         try:
             code = proc.wait(timeout=5)

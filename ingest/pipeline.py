@@ -214,13 +214,15 @@ def finish_tables(result: IngestResult, settings: Settings, linkable_ids: pl.Dat
     """Validated tables with auto-links and reviews applied, and what was done (for the meta and the report);
     ``linkable_ids``: see :func:`auto_link`."""
     from graph.workspace import open_workspace
-    from graph.workspace.reviews import current_reviews
+    from graph.workspace.reviews import reviews_in_force
 
     assert result.tables is not None
     tables, extra = result.tables, {}
     if settings.auto_link:
         tables, extra["linking"] = auto_link(tables, linkable_ids)
-    tables, extra["reviews"] = apply_reviews(tables, current_reviews(open_workspace(settings)))
+    in_force, last_id = reviews_in_force(open_workspace(settings))
+    tables, extra["reviews"] = apply_reviews(tables, in_force)
+    extra["reviews"]["last_id"] = last_id  # decisions after it are not in this ingest (webapp.review.unapplied)
     return tables, extra
 
 

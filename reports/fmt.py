@@ -10,6 +10,7 @@ titles) and the data's provenance (source, date, the demo notice).
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import PurePath
 from typing import Any, Iterable
 
 from graph import i18n
@@ -128,13 +129,24 @@ def is_demo(meta: dict) -> bool:
 
 
 def data_source(meta: dict) -> str:
-    """The dataset's name (``dataset.json``) or path, else ``无数据``."""
+    """The dataset's name (``dataset.json``) with its kept version, else its folder's name, else ``无数据``.
+
+    Never the server's paths: an upload's dataset is a folder beside the store, and exports and briefings
+    go to every account and beyond.
+
+    >>> data_source({"dataset": "/srv/x/indmap.lbug.datasets/20261129-223842", "dataset_version": "20261129-223842",
+    ...              "dataset_info": {"name": "某市数据"}})
+    '某市数据（数据版本 20261129-223842）'
+    >>> data_source({"dataset": "/home/me/data/demo"}), data_source({})
+    ('demo', '无数据')
+    """
     info = meta.get("dataset_info") or {}
     name = info.get("name") if isinstance(info, dict) else None
-    path = meta.get("dataset")
-    if name and path:
-        return f"{name}（{path}）"
-    return str(name or path or MISSING)
+    version = meta.get("dataset_version")
+    where = f"数据版本 {version}" if version else PurePath(str(meta.get("dataset") or "")).name
+    if name and where:
+        return f"{name}（{where}）"
+    return str(name or where or MISSING)
 
 
 def data_date(meta: dict) -> str:

@@ -30,11 +30,14 @@ def overdue_blocks(rows: list[OverdueRow]) -> list:
     if not rows:
         return [Para("没有逾期项目。")]
     groups = [(o, list(g)) for o, g in groupby(sorted(rows, key=lambda r: (owner_name(r.owner), -r.days_overdue, r.project_id)), key=lambda r: owner_name(r.owner))]
-    groups.sort(key=lambda og: (-len(og[1]), -max(r.days_overdue for r in og[1]), og[0]))
-    out: list = [Table(["责任单位", "逾期项目", "最长逾期"], [[o, f"{len(g)}项", fmt.days(max(r.days_overdue for r in g))] for o, g in groups],
+    def n(group: list[OverdueRow]) -> int:  # projects, not rows: one past both planned dates is one project
+        return len({r.project_id for r in group})
+
+    groups.sort(key=lambda og: (-n(og[1]), -max(r.days_overdue for r in og[1]), og[0]))
+    out: list = [Table(["责任单位", "逾期项目", "最长逾期"], [[o, f"{n(g)}项", fmt.days(max(r.days_overdue for r in g))] for o, g in groups],
                        widths=[5, 1.5, 1.5], align=["L", "R", "R"])]
     for owner, group in groups:
-        out.append(Heading(f"{owner}（{len(group)}项）", 2))
+        out.append(Heading(f"{owner}（{n(group)}项）", 2))
         out.append(Table(
             ["项目", "阶段", "逾期事项", "计划日期", "逾期天数"],
             [[r.name or r.project_id, fmt.PROJECT_STAGE_ZH.get(r.stage, r.stage), f"计划{fmt.OVERDUE_KIND_ZH.get(r.kind, r.kind)}",
@@ -103,7 +106,7 @@ def overview_table(rep: ProjectReport) -> Table:
     return Table(["指标", "数值"], [
         ["项目总数", f"{rep.total}项"],
         ["总投资", fmt.money(sum(f.investment for f in rep.funnel))],
-        ["逾期项目", f"{len(rep.overdue)}项"],
+        ["逾期项目", f"{rep.overdue_projects}项"],
         ["停滞项目", f"{len(rep.stalled)}项"],
         ["投资强度与亩均效益预警", f"{flagged}项"],
         ["补链项目", f"{len(rep.fills)}项"],

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from cli import main
 from graph.settings import Settings
 from graph.workspace import Workspace
-from graph.workspace.reviews import add_review, current_reviews
+from graph.workspace.reviews import ReviewConflict, add_review, current_reviews
 from graph.workspace.users import add_user, authenticate, list_users
 from webapp.auth import SESSION
 
@@ -382,3 +382,88 @@ def test_a_park_account_opens_the_projects_page_on_its_park(env):
     at.switch_page("app_pages/projects.py").run()
     assert not at.exception and at.selectbox(key="pj_park").value == "P02"
     assert len(at.selectbox(key="pj_park").options) == 1  # confined to it (tests/test_app_park_account.py)
+
+
+def test_two_editors_deciding_the_same_link_the_second_is_told_and_nothing_is_replaced(env):
+    """A confirms a link while B's page still shows it undecided: B's 否决 is not written over A's 确认."""
+    add_user(env, "甲编辑", PW, "editor", by="t")
+    add_user(env, "乙编辑", PW, "editor", by="t")
+    a, b = login(run(), "甲编辑", PW), login(run(), "乙编辑", PW)
+    for at in (a, b):
+        at.switch_page("app_pages/review.py").run()
+        assert not at.exception
+    seg = a.selectbox(key="rv_segment").value
+    assert b.selectbox(key="rv_segment").value == seg
+    first = next(k.split("_")[-1] for k in (x.key for x in a.button) if k and k.startswith(f"rv_ok_{seg}_"))
+    a.button(key=f"rv_ok_{seg}_{first}").click().run()
+    b.button(key=f"rv_no_{seg}_{first}").click().run()  # B's page was drawn before A's decision
+    assert not b.exception
+    assert [(r.decision, r.reviewer) for r in current_reviews(env)] == [("accept", "甲编辑")]
+    told = " ".join(w.value for w in b.warning)
+    assert "甲编辑" in told and "确认" in told and "未保存" in told
+    b.button(key=f"rv_no_{seg}_{first}").click().run()  # now B has seen A's decision: B may replace it
+    assert [(r.decision, r.reviewer) for r in current_reviews(env)] == [("reject", "乙编辑")]
+    # A undoes a decision that B has replaced meanwhile: B's is not withdrawn
+    a.run()
+    a.selectbox(key="rv_undo_pick").select(current_reviews(env)[0].id).run()
+    add_review(env, first, seg, "accept", reviewer="丙", seen=current_reviews(env)[0].id)
+    a.button(key="rv_undo").click().run()
+    assert not a.exception
+    assert [(r.decision, r.reviewer) for r in current_reviews(env)] == [("accept", "丙")]
+    with pytest.raises(ReviewConflict, match="丙"):  # the undo of a decision no longer in force, had it been sent
+        add_review(env, first, seg, "undo", reviewer="甲编辑", seen=current_reviews(env)[0].id - 1)
+    assert [(r.decision, r.reviewer) for r in current_reviews(env)] == [("accept", "丙")]
+
+
+def test_the_workspace_path_beside_the_store_shows_to_an_admin_only(env):
+    """The 线索 and 变化 pages named the workspace file (beside the store: the server's paths) to every account."""
+    from tests.test_app_pages import texts
+
+    add_user(env, "看看", PW, "viewer", by="t")
+    add_user(env, "管管", PW, "admin", by="t")
+    for page in ("app_pages/leads.py", "app_pages/history.py"):
+        at = login(run(), "看看", PW)
+        at.switch_page(page).run()
+        assert not at.exception
+        assert str(env.path.parent) not in texts(at) and "位置只向管理员显示" in texts(at), page
+        at = login(run(), "管管", PW)
+        at.switch_page(page).run()
+        assert str(env.path) in texts(at), page
+
+
+def test_briefings_and_exports_name_the_data_not_the_servers_paths():
+    """An upload's dataset is a folder beside the store: the 数据来源 line of every export and report gave its path."""
+    from reports.fmt import provenance_rows
+
+    meta = {"dataset": "/srv/secret-dir/indmap.lbug.datasets/20261129-223842", "dataset_version": "20261129-223842",
+            "dataset_info": {"name": "某市数据"}, "written_at": "2026-11-29T22:38:43+00:00"}  # fmt: skip
+    rows = dict(provenance_rows(meta))
+    assert rows["数据来源"] == "某市数据（数据版本 20261129-223842）" and "secret-dir" not in str(rows)
+
+
+def test_two_admins_editing_one_account_the_second_is_told_and_the_park_stays(env):
+    """A confines an account to a park while B's form still shows it unconfined: B's save neither drops A's park
+    nor claims a change it did not make (it said 已修改账号 and kept nothing of B's role change)."""
+    from graph.workspace.users import get_user
+
+    add_user(env, "甲管", PW, "admin", by="t")
+    add_user(env, "乙管", PW, "admin", by="t")
+    add_user(env, "园园", PW, "viewer", by="t")
+    a, b = login(run(), "甲管", PW), login(run(), "乙管", PW)
+    for at in (a, b):
+        at.switch_page("app_pages/users.py").run()
+        at.selectbox(key="user_pick").select("园园").run()
+    a.selectbox(key="user_park_园园").set_value("N101")
+    next(x for x in a.button if x.label == "保存").click().run()
+    assert get_user(env, "园园").park_id == "N101"
+    b.selectbox(key="user_role_园园").set_value("editor")
+    next(x for x in b.button if x.label == "保存").click().run()
+    assert not b.exception
+    u = get_user(env, "园园")
+    assert (u.role, u.park_id) == ("viewer", "N101")
+    assert any("已被其他管理员修改" in w.value for w in b.warning)
+    assert b.selectbox(key="user_park_园园").value == "N101"  # the form shows what is stored
+    b.selectbox(key="user_role_园园").set_value("editor")
+    next(x for x in b.button if x.label == "保存").click().run()  # now B saves its own change only
+    u = get_user(env, "园园")
+    assert (u.role, u.park_id) == ("editor", "N101")

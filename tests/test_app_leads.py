@@ -215,3 +215,31 @@ def test_a_field_a_colleague_changed_meanwhile_is_not_overwritten(store):
     assert get_lead(ws, lead.id).next_step == "电话约访"
     next(b for b in at.button if b.label == "保存").click().run()  # nothing edited: said in Chinese, no CLI flags
     assert any("没有修改" in s.value for s in at.success) and not at.error
+
+
+def test_a_save_at_the_same_moment_as_a_colleagues_is_refused_whole_and_the_note_kept(store, monkeypatch):
+    """A saves between B's page check and B's write (the check used to be outside the write): nothing of B's save
+    is written, B is told, B's note stays in the form."""
+    import graph.workspace.leads as L
+
+    ws = open_workspace(store)
+    lead = L.add_lead(ws, enterprise_id="X2", segment_id="S3", owner="招商一科", author="甲")
+    real, armed = L.get_lead, []
+
+    def get_then_colleague_saves(w, lead_id):
+        got = real(w, lead_id)
+        if armed and not any(c.author == "甲" and c.field == "status" for c in got.changes):
+            L.update_lead(w, lead_id, author="甲", status="negotiating")  # A, right after B's page looked
+        return got
+
+    monkeypatch.setattr(L, "get_lead", get_then_colleague_saves)  # the page's save callback binds it when drawn
+    at = _open("app_pages/leads.py", user="乙", lead=str(lead.id))
+    armed.append(True)
+    at.selectbox(key=f"ld_st_{lead.id}").set_value("contacted")
+    at.text_area(key=f"ld_note_{lead.id}").input("已电话联系")
+    next(b for b in at.button if b.label == "保存").click().run()
+    assert not at.exception
+    saved = real(ws, lead.id)
+    assert saved.status == "negotiating" and saved.notes == []
+    assert any("未保存" in w.value and "状态已被他人改为「洽谈中」" in w.value for w in at.warning)
+    assert at.text_area(key=f"ld_note_{lead.id}").value == "已电话联系"

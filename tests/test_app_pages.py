@@ -323,6 +323,16 @@ def test_console_runs_saved_query_and_refuses_writes(app):
     assert any("查询被拒绝" in e.value for e in at.error)
 
 
+def test_console_shows_a_null_as_no_data_not_none(app):
+    """An analyst's OPTIONAL MATCH or a blank property: the grid and the export say 无数据, never None."""
+    at = app("cypher")
+    at.text_area(key="cy_text").set_value("UNWIND [1, null] AS x RETURN x, 'a' AS y")
+    at.button(key="cy_run").click().run()
+    assert not at.exception and not at.error
+    df = at.dataframe[0].value
+    assert list(df["x"]) == ["1", "无数据"] and list(df["y"]) == ["a", "a"]
+
+
 def test_console_survives_a_crashing_query(app, monkeypatch):
     """Issue 18: a query that segfaults the engine's parser used to take the whole server down."""
     monkeypatch.setenv("INDMAP_QUERY_MAX_DEPTH", "5000")  # let it past the guard: the worker must absorb it

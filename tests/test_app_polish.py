@@ -166,3 +166,29 @@ def test_no_none_or_english_in_the_tables_of_the_demo(demo_store, monkeypatch, p
     assert not at.exception, [e.message for e in at.exception]
     assert at.dataframe or page in ("leads", "history"), "the check would see no table"  # no leads or second snapshot yet
     assert grid_problems(at, dataset_vocabulary(ROOT / "data" / "demo")) == []
+
+
+def test_whatif_scenario_of_a_colleague_with_the_same_name_is_not_overwritten(app):
+    """Two editors save different baskets under one name: the second is told; re-saving one's own version works."""
+    from graph.settings import Settings
+    from graph.workspace import open_workspace
+    from graph.workspace.scenarios import list_scenarios, save_scenario
+
+    a = app("whatif", add="X2~S2", user="甲")
+    b = app("whatif", add="X1~S2", user="乙")
+    a.text_input(key="wi_scn_name").set_value("同名情景").run()
+    a.button(key="wi_scn_save").click().run()
+    assert not a.error
+    b.text_input(key="wi_scn_name").set_value("同名情景").run()
+    b.button(key="wi_scn_save").click().run()
+    assert any("已有同名推演情景「同名情景」" in e.value and "甲" in e.value for e in b.error)
+    ws = open_workspace(Settings())
+    [sc] = [s for s in list_scenarios(ws) if s.name == "同名情景"]
+    assert [i["enterprise_id"] for i in sc.items] == ["X2"]
+    a.button(key="wi_scn_save").click().run()  # A saves its own scenario again: replaced in place
+    assert not a.error
+    save_scenario(ws, "同名情景", [{"kind": "target", "enterprise_id": "X1", "segment_id": "S2"}], scope="city", author="丙")
+    a.button(key="wi_scn_save").click().run()  # changed by 丙 since A saved it: A is told, 丙's stays
+    assert any("在你打开它之后又被修改" in e.value for e in a.error)
+    [sc] = [s for s in list_scenarios(ws) if s.name == "同名情景"]
+    assert [i["enterprise_id"] for i in sc.items] == ["X1"]

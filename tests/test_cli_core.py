@@ -78,6 +78,16 @@ def test_query_csv_and_truncation_notice(store, capsys):
     assert "截断" in out.err
 
 
+def test_query_table_says_no_data_for_a_null(store, capsys):
+    """The table is for people: a null is 无数据, not a blank cell (JSON keeps null for scripts)."""
+    capsys.readouterr()
+    assert main(["query", "UNWIND [1, null] AS x RETURN x, 0 AS zero", "--store", store]) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()[2:]]
+    assert rows == [["1", "0"], ["无数据", "0"]]
+    assert main(["query", "UNWIND [1, null] AS x RETURN x", "--store", store, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [{"x": 1}, {"x": None}]
+
+
 def test_query_csv_is_neutralised(store, capsys):
     """Issue 18: `--format csv` wrote formula-like text as it was."""
     capsys.readouterr()

@@ -207,3 +207,63 @@ def test_map_commands_keep_profiles(tmp_path, capsys):
 def test_cli_help_names_the_mapping_option():
     out = subprocess.run([sys.executable, "-m", "cli", "ingest", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
     assert "--mapping PROFILE" in out
+
+
+def test_saving_one_tables_mapping_keeps_the_profiles_other_tables(tmp_path, capsys):
+    """Two clerks (or one upload of two foreign files) save under one profile name: neither mapping is lost."""
+    from graph.settings import Settings as S
+    from graph.workspace import open_workspace
+    from graph.workspace.mappings import get_profile, save_table_mapping
+
+    store = str(tmp_path / "s.lbug")
+    assert main(["map", "suggest", str(EXPORT), "--table", "enterprises", "--save", "导出", "--store", store]) == 0
+    projects = tmp_path / "项目台账.csv"
+    projects.write_text("项目编号,项目名称,项目阶段\nX1,示例项目,签约\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["map", "suggest", str(projects), "--table", "projects", "--save", "导出", "--store", store]) == 0
+    assert "项目 表的映射" in capsys.readouterr().err
+    ws = open_workspace(S(store=store))
+    body = get_profile(ws, "导出")
+    assert sorted(body["tables"]) == ["enterprises", "projects"]
+    assert body["tables"]["enterprises"]["columns"]["企业名称"] == "name"
+    MappingProfile.from_json(body)  # still a valid profile
+    # saving the same table again replaces that table's mapping only, and says whose it replaced
+    before = save_table_mapping(ws, "导出", "enterprises", {"columns": {"企业名称": "name"}}, by="李四")
+    assert before is not None and before["updated_by"]
+    body = get_profile(ws, "导出")
+    assert body["tables"]["enterprises"] == {"columns": {"企业名称": "name"}} and "projects" in body["tables"]
+    capsys.readouterr()
+    assert main(["map", "suggest", str(EXPORT), "--table", "enterprises", "--save", "导出", "--store", store]) == 0
+    assert "替换了该方案中 企业 表原有的映射（李四 " in capsys.readouterr().err
+
+
+def test_the_data_pages_save_button_merges_into_the_profile(tmp_path, monkeypatch):
+    """The 数据 page's 保存方案 (webapp.upload._save_profile) keeps the profile's other tables and says whose it replaced."""
+    from streamlit.testing.v1 import AppTest
+
+    from graph.settings import Settings as S
+    from graph.workspace import open_workspace
+    from graph.workspace.mappings import get_profile, save_table_mapping
+
+    store = str(tmp_path / "s.lbug")
+    monkeypatch.setenv("INDMAP_STORE", store)
+    ws = open_workspace(S(store=store))
+    save_table_mapping(ws, "导出", "projects", {"columns": {"项目名称": "name"}}, by="甲")
+    save_table_mapping(ws, "导出", "enterprises", {"columns": {"名称": "name"}}, by="甲")
+
+    def page():
+        from types import SimpleNamespace
+
+        from graph.settings import load_settings
+        from ingest.colmap import TableMapping
+        from webapp.upload import _save_profile
+
+        _save_profile(SimpleNamespace(settings=load_settings()), "f", "enterprises", TableMapping({"企业名称": "name"}, {}, None), "乙")
+
+    at = AppTest.from_function(page, default_timeout=30).run()
+    at.text_input(key="up_pname_f").input("导出").run()
+    at.button(key="up_psave_f").click().run()
+    assert not at.exception and not at.error
+    body = get_profile(ws, "导出")
+    assert sorted(body["tables"]) == ["enterprises", "projects"] and body["tables"]["enterprises"]["columns"] == {"企业名称": "name"}
+    assert any("替换了该方案中 企业 表原有的映射（甲 " in t.value for t in at.toast)

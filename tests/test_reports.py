@@ -316,3 +316,35 @@ def test_city_report_lists_chains_as_the_overview_does_weakest_first(font):
     overview = next(b for b in rep.blocks if isinstance(b, Table) and b.headers[0] == "产业链")
     assert [r[0] for r in overview.rows] == want
     assert [b.text for b in rep.blocks if isinstance(b, Heading) and b.text in want] == want  # the chain pages too
+
+
+def test_a_project_past_both_planned_dates_is_one_overdue_project(demo_view):
+    """Signed, not started, with its planned start and production both passed: two overdue rows, one project.
+    The 督查通报's 逾期项目 counts (overall and per 责任单位) and the pages' counted rows as projects."""
+    import datetime as dt
+
+    as_of = dt.date(2028, 1, 1)
+    pr = project_report(demo_view, S, as_of=as_of)
+    ids = [r.project_id for r in pr.overdue]
+    assert len(ids) > len(set(ids))  # some project is late on both
+    assert pr.overdue_projects == len(set(ids))
+    _, doc = docx_text(render(supervision_report(demo_view, S, as_of=as_of), ".docx"))
+    overview = next(t for t in doc.tables if t.rows[0].cells[0].text == "指标")
+    assert {r.cells[0].text: r.cells[1].text for r in overview.rows}["逾期项目"] == f"{len(set(ids))}项"
+    by_owner = next(t for t in doc.tables if t.rows[0].cells[0].text == "责任单位")
+    assert sum(int(r.cells[1].text.removesuffix("项")) for r in by_owner.rows[1:]) == len(set(ids))
+
+
+def test_a_report_file_gets_the_users_usual_permissions(tmp_path):
+    """indmap report wrote briefings 0600 (its temporary file's mode): a colleague on the server could not open them."""
+    import os
+    import stat
+
+    from cli.report import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "r.docx", b"x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "r.docx").stat().st_mode) == 0o644

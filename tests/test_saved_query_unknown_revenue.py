@@ -1,4 +1,7 @@
-"""The saved query ``segment_local_counts`` keeps unknown revenue apart from zero, on both stores.
+"""The saved query ``segment_local_counts`` keeps unknown revenue apart from zero, on both stores; the
+saved queries ranked by revenue put unknown revenue last (both engines sort null first in DESC order:
+the round-12 audit found 众泰汽车, revenue unknown, heading ``candidates_for_segment``, whose description
+says 营收缺失排最后, and eight unknowns heading ``high_tech_local``'s top 100).
 
 Found by the round-10 audit: ``coalesce(sum(e.revenue), 0)`` showed 0 for a segment whose local firms all had a
 blank revenue. Now, as in presence (docs/analysis.md): null when local firms exist and none has a known
@@ -31,6 +34,13 @@ def check(store) -> None:
     assert rows[NONE]["local_enterprises"] == 0 and rows[NONE]["local_revenue"] == 0
     known = [r for r in rows.values() if r["local_enterprises"] and r["segment_id"] != BLANK]
     assert known and all(r["local_revenue"] > 0 for r in known)
+    for key, params in (("candidates_for_segment", {"segment": "BAT-D03"}), ("high_tech_local", {})):
+        q = next(x for x in SAVED_QUERIES if x.key == key)
+        ranked = store.query(q.cypher, params, row_cap=1000)
+        revenue = [dict(zip(ranked.columns, r))["revenue"] for r in ranked.rows]
+        known = [v for v in revenue if v is not None]
+        assert known and (None in revenue or key == "high_tech_local"), key  # BAT-D03 has both; the top 100 local firms none unknown
+        assert revenue == sorted(known, reverse=True) + [None] * (len(revenue) - len(known)), key
 
 
 def test_embedded(tmp_path, demo_tables):

@@ -171,7 +171,7 @@ def test_overview_shows_the_project_counts_without_reading_the_whole_report(tmp_
             rep = project_report(load_view(store), AnalysisSettings(), as_of=dt.date.today())
         finally:
             store.close()
-        assert rep.total and f"共 {rep.total} 个项目；停滞 {len(rep.stalled)} 个，逾期 {len(rep.overdue)} 项。" in [c.value for c in at.caption]
+        assert rep.total and f"共 {rep.total} 个项目；停滞 {len(rep.stalled)} 个，逾期 {rep.overdue_projects} 个。" in [c.value for c in at.caption]
     finally:
         from streamlit import cache_data
 

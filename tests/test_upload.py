@@ -18,7 +18,7 @@ from graph.settings import Settings
 from graph.stores import StoreBusy, open_store
 from graph.stores.lock import file_lock
 from graph.workspace import open_workspace
-from graph.workspace.reviews import add_review, current_reviews
+from graph.workspace.reviews import add_review, current_reviews, review_log
 from ingest import versions as V
 from ingest.pipeline import StaleUpload, commit, prepare_version
 from ingest.upload import prepare_upload, unpack
@@ -169,6 +169,27 @@ def test_an_upload_validated_before_another_import_is_refused(settings):
     u.cleanup(), u2.cleanup()
 
 
+def test_apply_reviews_or_restore_validated_before_another_import_keep_that_import(settings):
+    """应用到图谱 (and 恢复此版本) re-validates a version for seconds; another editor's import meanwhile is not replaced."""
+    from types import SimpleNamespace
+
+    from webapp.upload import reapply, restore_prepared
+
+    meta, version, _ = _state(settings)
+    page = SimpleNamespace(settings=settings, meta=meta, version=version)  # what the page read
+    again, restore = reapply(page, "甲"), restore_prepared(page, meta["dataset_version"])
+    u, p = _prepare(settings, [Up("projects.csv", b"id,name,stage\nPX1,a,lead\n")])
+    commit(p, author="乙")  # another editor's upload lands meanwhile
+    for stale in (again, restore):
+        with pytest.raises(StaleUpload):
+            commit(stale, author="甲")
+    assert "PX1" in open_store(settings).read_tables()["projects"].get_column("id").to_list()
+    meta, version, _ = _state(settings)
+    commit(reapply(SimpleNamespace(settings=settings, meta=meta, version=version), "甲"), author="甲")  # read afresh: goes through
+    assert "PX1" in open_store(settings).read_tables()["projects"].get_column("id").to_list()
+    u.cleanup()
+
+
 def test_a_second_writer_waits_then_is_refused(settings):
     meta, version, nodes = _state(settings)
     u, p = _prepare(settings, [Up("projects.csv", b"id,name,stage\nPX1,a,lead\n")])
@@ -189,10 +210,10 @@ def test_reviews_are_applied_and_survive_reupload(settings):
     add_review(ws, a["enterprise_id"], a["segment_id"], "accept", reviewer="张三")
     add_review(ws, r["enterprise_id"], r["segment_id"], "reject", reviewer="张三")
     add_review(ws, m["enterprise_id"], m["segment_id"], "move", to_segment_id="PV-U04", reviewer="张三")
-    add_review(ws, "NOPE", "PV-U04", "accept", reviewer="张三")
+    last = add_review(ws, "NOPE", "PV-U04", "accept", reviewer="张三").id
     for _ in range(2):  # a re-upload (some table) applies them again
         u, p = _prepare(settings, [Up("projects.csv", (SAMPLE / "projects.csv").read_bytes())])
-        assert p.meta["reviews"] == {"applied": 3, "accept": 1, "reject": 1, "move": 1, "not_applied": 1, "skipped": p.meta["reviews"]["skipped"]}
+        assert p.meta["reviews"] == {"applied": 3, "accept": 1, "reject": 1, "move": 1, "not_applied": 1, "skipped": p.meta["reviews"]["skipped"], "last_id": last}
         commit(p, author="张三")
         u.cleanup()
         t = open_store(settings).read_tables()["enterprise_segments"]
@@ -203,8 +224,14 @@ def test_reviews_are_applied_and_survive_reupload(settings):
         assert (m["enterprise_id"], m["segment_id"]) not in rows and rows[(m["enterprise_id"], "PV-U04")]["confidence"] == "confirmed"
     side = json.loads(Path(settings.store + ".last-ingest.json").read_text(encoding="utf-8"))
     assert side["reviews"]["applied"] == 3
+    from webapp.review import unapplied
+
+    meta = _state(settings)[0]
+    assert meta["reviews"]["last_id"] == last and unapplied(review_log(ws), meta["written_at"], meta["reviews"]["last_id"]) == 0
     add_review(ws, a["enterprise_id"], a["segment_id"], "undo", reviewer="张三")
     assert len(current_reviews(ws)) == 3
+    # a decision the ingest did not read is not applied, whenever it was made (e.g. while a long ingest was writing)
+    assert unapplied(review_log(ws), "2999-01-01T00:00:00+00:00", meta["reviews"]["last_id"]) == 1
 
 
 def test_versions_are_pruned_and_identical_files_reused(tmp_path):

@@ -112,3 +112,12 @@ def test_a_slow_query_does_not_hold_up_other_sessions(store_path):
     finally:
         t.join(60)
     assert order == ["other query", "page read", "slow"]
+
+
+def test_a_huge_result_is_refused_unread_and_a_small_one_passes(store_path):
+    """Giant strings within the row cap: 400 rows of 1 MB took the calling process (the app) to 840 MB."""
+    settings = Settings(store=store_path, query_max_result_mb=1)
+    with pytest.raises(StoreError, match="查询结果过大.*上限 1 MB"):
+        run_query(settings, "UNWIND range(1, 10) AS x RETURN x, repeat('a', 200000) AS s")
+    res = run_query(settings, "UNWIND range(1, 10) AS x RETURN x, repeat('a', 1000) AS s")
+    assert len(res.rows) == 10 and len(res.rows[0][1]) == 1000

@@ -295,3 +295,18 @@ def test_two_concurrent_cli_notes_both_persist(ws, tmp_path):
     assert [p.returncode for p in procs] == [0, 0], outs
     notes = {(n.author, n.text) for n in get_lead(ws, 1).notes}
     assert notes == {("张三", "约了下周二上门"), ("李四", "对方董秘回电，有扩产意向")}
+
+
+def test_an_update_based_on_a_stale_form_writes_nothing(ws):
+    """Two editors save the same lead at the same moment: the page's own check passed for both, the write checks again."""
+    from graph.workspace.leads import LeadConflict
+
+    lead = _lead(ws)
+    shown = {"status": "to_contact", "due": None, "next_step": "", "owner": "招商一科"}
+    update_lead(ws, lead.id, author="甲", status="contacted", due=dt.date(2026, 5, 1), seen={k: shown[k] for k in ("status", "due")})
+    with pytest.raises(LeadConflict, match="status"):
+        update_lead(ws, lead.id, author="乙", status="negotiating", note="乙的记录", seen={"status": shown["status"]})
+    after = get_lead(ws, lead.id)
+    assert after.status == "contacted" and [n.text for n in after.notes] == []  # nothing of 乙's save
+    _, changed = update_lead(ws, lead.id, author="乙", next_step="再约", seen={"next_step": ""})  # an untouched field: fine
+    assert changed == ["next_step"]

@@ -98,7 +98,7 @@ class ProjectCounts(NamedTuple):
 @st.cache_data(show_spinner=False, max_entries=16)
 def _project_counts(_view, location: str, version: str, settings_json: str, as_of: dt.date):
     rep = _projects(_view, location, version, settings_json, as_of, None)  # the same entry as the 项目 page's first view (today, every park)
-    return ProjectCounts(rep.total, rep.funnel, len(rep.stalled), len(rep.overdue))
+    return ProjectCounts(rep.total, rep.funnel, len(rep.stalled), rep.overdue_projects)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -140,6 +140,11 @@ def show_error(c: Ctx) -> None:
                  icon=":material/error:")
 
 
+def server_path(path) -> str:
+    """A file on the server (the workspace) as the page names it: its path to an admin only (it lies beside the store)."""
+    return f"`{path}`" if current().can("admin") else "服务器上（位置只向管理员显示）"
+
+
 def empty_store_message(c: Ctx) -> None:
     if not current().can("admin"):  # the command names the server's paths: for an admin only
         up = "，或在「数据」页上传数据集" if current().can("edit") else ""

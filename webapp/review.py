@@ -49,8 +49,23 @@ def reviews_frame(reviews: list[Review], seg_names: dict[str, str]) -> pl.DataFr
     return pl.DataFrame(rows, schema=schema)
 
 
-def unapplied(reviews: list[Review], written_at: str | None) -> int:
-    """Decisions made after the graph was last written (they show in the graph after the next ingest)."""
+_UNKNOWN = object()
+
+
+def unapplied(reviews: list[Review], written_at: str | None, last_id: int | None | object = _UNKNOWN) -> int:
+    """Decisions the graph does not hold yet (they show in the graph after the next ingest).
+
+    ``last_id``: the last decision the ingest read (its meta's ``reviews.last_id``; None when it read none): the
+    later ones are not applied, even when made while that ingest was still writing. Stores written before it was
+    recorded (no key: pass nothing) fall back to the decisions made after the graph was written.
+
+    >>> from graph.workspace.reviews import Review
+    >>> log = [Review(id=i, enterprise_id="E", segment_id="S", decision="accept", reviewer="甲", at=f"2026-11-29T10:0{i}:00+00:00") for i in (1, 2)]
+    >>> unapplied(log, "2026-11-29T10:05:00+00:00", 1), unapplied(log, "2026-11-29T10:05:00+00:00", None), unapplied(log, "2026-11-29T10:05:00+00:00")
+    (1, 2, 0)
+    """
+    if last_id is not _UNKNOWN:
+        return sum(1 for r in reviews if last_id is None or r.id > last_id)
     if not written_at:
         return len(reviews)
     import datetime as dt

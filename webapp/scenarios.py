@@ -33,7 +33,7 @@ def open_from_url(c: Ctx) -> None:
         st.warning(f"没有编号为 {raw} 的推演情景（可能已被删除）。", icon=":material/info:")
     else:
         set_basket(sc.items)
-        st.session_state[LOADED] = (sc.id, sc.updated_at, sc.name)
+        st.session_state[LOADED] = (sc.id, sc.version, sc.name)
         kind = sc.scope.split(":")[0]
         st.session_state["wi_scope__kind"] = kind if kind in ("city", "park") else "city"
         if kind == "park":
@@ -66,11 +66,13 @@ def _save(c: Ctx, scope: str) -> None:
     name = a.text_input("情景名称", key="wi_scn_name", placeholder="例如：新能源汽车补链（第一批）", value=(st.session_state.get(LOADED) or (None, None, ""))[2])
     if b.button("保存情景", icon=":material/save:", key="wi_scn_save", disabled=not basket() or not author, help=None if author else "先填写「我的名字（记录人）」"):
         try:
-            sc = save_scenario(workspace(c), name, basket(), scope=scope, author=author or "")
+            loaded = st.session_state.get(LOADED)  # replace only the version this session opened or saved
+            replaces = loaded[1] if loaded and loaded[2] == (name or "").strip() else None
+            sc = save_scenario(workspace(c), name, basket(), scope=scope, author=author or "", replaces=replaces)
         except (ValueError, WorkspaceError) as exc:
             st.error(str(exc), icon=":material/error:")
             return
-        st.session_state[LOADED] = (sc.id, sc.updated_at, sc.name)
+        st.session_state[LOADED] = (sc.id, sc.version, sc.name)
         st.toast(f"已保存推演情景「{sc.name}」（#{sc.id}）", icon=":material/task_alt:")
 
 

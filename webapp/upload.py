@@ -22,7 +22,7 @@ from graph.i18n import NOT_APPLICABLE, SEVERITY_ZH
 from graph.schema import TABLES
 from graph.stores import StoreError
 from graph.workspace import WorkspaceError, open_workspace
-from graph.workspace.mappings import get_profile, list_profiles, save_profile
+from graph.workspace.mappings import get_profile, list_profiles, replaced_note, save_table_mapping
 from ingest import versions as V
 from ingest.colmap import MappingProfile, TableMapping, suggest, suggest_extras
 from ingest.issues import col_label, unlinked_note
@@ -184,8 +184,8 @@ def _save_profile(c: Ctx, label: str, table: str, tm: TableMapping, author: str 
     name = a.text_input("保存为列映射方案（下次上传或 `indmap ingest --mapping` 时套用）", key=f"up_pname_{label}", placeholder="例如：企查查导出")
     if b.button("保存方案", key=f"up_psave_{label}", icon=":material/save:", disabled=not name.strip()):
         try:
-            save_profile(open_workspace(c.settings), name, {"tables": {table: tm.to_json()}}, by=author or "应用")
-            st.toast(f"已保存列映射方案 “{name.strip()}”", icon=":material/save:")
+            before = save_table_mapping(open_workspace(c.settings), name, table, tm.to_json(), by=author or "应用")
+            st.toast(f"已保存列映射方案 “{name.strip()}” 中 {TABLES[table].zh} 表的映射{replaced_note(TABLES[table].zh, before)}", icon=":material/save:")
         except (WorkspaceError, ValueError) as exc:
             st.error(f"未能保存：{exc}")
 
@@ -237,13 +237,20 @@ def finish_lines(meta: dict) -> None:
                     + (f"；{rev['not_applied']} 条未能应用（企业或环节已不在数据中）" if rev.get("not_applied") else "") + "。")  # fmt: skip
 
 
-def run_import(p: Prepared, author: str | None, what: str) -> bool:
-    """导入: the write, with the outcome kept for the next run (the page reruns on the new data)."""
+STALE_REAPPLY = "读取本页之后，另一位编辑导入了新数据：本次未写入，图谱保持为那份最新数据（导入时已应用当时的全部审核结论）。如仍有未应用的结论，本页会再次提示。"
+STALE_RESTORE = "读取本页之后，另一位编辑导入了新数据：未恢复，当前数据保持不变。请看过最新的数据版本后再决定是否恢复。"
+
+
+def run_import(p: Prepared, author: str | None, what: str, stale: str | None = None) -> bool:
+    """导入: the write, with the outcome kept for the next run (the page reruns on the new data).
+
+    ``stale``: what to say when another editor imported after ``p`` was validated (nothing written).
+    """
     try:
         with st.spinner("正在写入（原子替换，同一时间只有一个写入）…"):
             done = commit(p, author=author)
     except StaleUpload as exc:
-        st.warning(str(exc), icon=":material/sync_problem:")
+        st.warning(stale or str(exc), icon=":material/sync_problem:")
         _state().pop("prep_sig", None)
         return False
     except StoreError as exc:
@@ -331,20 +338,34 @@ def versions_section(c: Ctx, author: str | None, can_edit: bool) -> None:
     a, b = st.columns([3, 1], vertical_alignment="bottom")
     pick = a.selectbox("恢复到以前的版本", [v.id for v in older], format_func=lambda i: next(v.label for v in older if v.id == i), key="up_restore_pick")
     if b.button("恢复此版本", key="up_restore", icon=":material/restore:"):
-        p = prepare_version(c.settings, V.get_version(c.settings, pick))
+        p = restore_prepared(c, pick)
         if not p.ok:
             st.error("这个版本按现在的规则校验不通过，未恢复：")
             show_issues(p.result.issues, key="up_restore_export", title="恢复校验问题")
-        elif run_import(p, author, f"恢复版本 {pick}"):
+        elif run_import(p, author, f"恢复版本 {pick}", STALE_RESTORE):
             st.rerun()
 
 
+def _based_on(c: Ctx, p: Prepared) -> Prepared:
+    """``p`` is written only over the store this page read: another editor's import since is not replaced (StaleUpload)."""
+    p.store_version = c.version or None
+    return p
+
+
+def restore_prepared(c: Ctx, version_id: str) -> Prepared:
+    """A kept version validated for 恢复此版本, written only over the data the page read (:func:`_based_on`)."""
+    return _based_on(c, prepare_version(c.settings, V.get_version(c.settings, version_id)))
+
+
 def reapply(c: Ctx, author: str | None) -> Prepared | None:
-    """The current dataset validated again (reviews and auto-links as they are now): its version, else its path."""
+    """The current dataset validated again (reviews and auto-links as they are now): its version, else its path.
+
+    Written only over the data the page read: an import by another editor meanwhile is kept (:func:`_based_on`).
+    """
     v = V.get_version(c.settings, c.meta.get("dataset_version"))
     if v is not None:
-        return prepare_version(c.settings, v)
+        return _based_on(c, prepare_version(c.settings, v))
     ds = Path(str(c.meta.get("dataset") or ""))
     if str(ds) and ds.exists():
-        return prepare_path(c.settings, ds)
+        return _based_on(c, prepare_path(c.settings, ds))
     return None

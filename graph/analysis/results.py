@@ -357,6 +357,11 @@ class ProjectReport(_Model):
     settings: dict[str, Any]
     scope: str = "city"
 
+    @property
+    def overdue_projects(self) -> int:
+        """Projects overdue: one past both its planned start and its planned production is one project, two rows."""
+        return len({r.project_id for r in self.overdue})
+
 
 # ------------------------------------------------------------------ what-if
 

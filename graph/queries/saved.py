@@ -64,7 +64,7 @@ SAVED_QUERIES: list[SavedQuery] = [
         "在指定环节经营的外地企业，按营收排序（营收缺失排最后）。",
         "MATCH (e:Enterprise)-[o:OPERATES_IN]->(s:Segment {id: $segment}) WHERE e.local = false "
         "RETURN e.id AS enterprise_id, e.name AS name, e.province AS province, e.revenue AS revenue, "
-        "o.confidence AS confidence, o.source AS source ORDER BY revenue DESC, enterprise_id LIMIT 50",
+        "o.confidence AS confidence, o.source AS source ORDER BY revenue IS NULL, revenue DESC, enterprise_id LIMIT 50",
         {"segment": "NEV-M01"},
     ),
     SavedQuery(
@@ -109,12 +109,12 @@ SAVED_QUERIES: list[SavedQuery] = [
     SavedQuery(
         "high_tech_local",
         "本地高新技术与专精特新企业",
-        "拥有高新技术企业、专精特新等资质的本地企业。",
+        "拥有高新技术企业、专精特新等资质的本地企业，按营收排序（营收缺失排最后）。",
         "MATCH (e:Enterprise) WHERE e.local = true AND "
         "('高新技术企业' IN e.qualifications OR '专精特新' IN e.qualifications "
         "OR '专精特新小巨人' IN e.qualifications) "
         "RETURN e.id AS enterprise_id, e.name AS name, e.revenue AS revenue, e.qualifications AS qualifications "
-        "ORDER BY revenue DESC, enterprise_id LIMIT 100",
+        "ORDER BY revenue IS NULL, revenue DESC, enterprise_id LIMIT 100",
     ),
     SavedQuery(
         "regions_of_parks",

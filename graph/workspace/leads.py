@@ -40,6 +40,10 @@ class DuplicateLead(WorkspaceError):
         self.lead_id = lead_id
 
 
+class LeadConflict(WorkspaceError):
+    """A field to change was changed by someone else after the editor's form showed it: nothing was written."""
+
+
 class Note(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: int
@@ -272,11 +276,14 @@ def update_lead(
     due: str | dt.date | None = _UNSET,
     next_step: str | None = _UNSET,
     note: str | None = None,
+    seen: dict[str, Any] | None = None,
 ) -> tuple[Lead, list[str]]:
     """Change fields and/or append a note in one transaction; returns the lead and the fields changed.
 
     Only fields that are given and differ are written, each with an audit row whose ``before`` is
     read inside the same write transaction (so concurrent updates never record a stale value).
+    ``seen``: the values the editor's form showed for fields it changes; if one is stored differently
+    now, nothing is written (:class:`LeadConflict`), checked inside the same transaction.
     """
     author_v = _required(author, "记录人")
     wanted: dict[str, str | None] = {}
@@ -298,6 +305,9 @@ def update_lead(
         row = con.execute(f"SELECT {', '.join(EDITABLE)} FROM leads WHERE id = ?", (int(lead_id),)).fetchone()
         if row is None:
             raise LeadNotFound(f"没有编号为 {lead_id} 的线索（用 `indmap leads list` 查看全部线索）。")
+        moved = [f for f in wanted if seen and f in seen and row[f] != _stored(f, seen[f])]
+        if moved:
+            raise LeadConflict(f"线索 #{lead_id} 的{'、'.join(moved)}在表单打开之后已被他人修改，未保存。")
         for field, value in wanted.items():  # field names come from EDITABLE only
             if row[field] == value:
                 continue
@@ -312,6 +322,13 @@ def update_lead(
         if changed or note_v is not None:
             con.execute("UPDATE leads SET updated_at = ? WHERE id = ?", (at, int(lead_id)))
     return get_lead(ws, lead_id), changed
+
+
+def _stored(field: str, shown: Any) -> Any:
+    """A value a form showed, as the leads table stores it (dates as ISO text, a blank as NULL)."""
+    if field == "due":
+        return shown.isoformat() if isinstance(shown, dt.date) else (shown or None)
+    return _text(shown) if field == "next_step" else shown
 
 
 # ------------------------------------------------------------------ presentation (pure)

@@ -2,7 +2,9 @@
 
 An item is ``{"kind": "target", "enterprise_id", "segment_id", "label"}`` or ``{"kind": "project",
 "project_id", "label"}``. Saving under a name that exists replaces that scenario's items (its id stays,
-so a shared link ``推演?scenario=ID`` shows the latest version). Scenarios survive every ingest like
+so a shared link ``推演?scenario=ID`` shows the latest version) when the saver opened that very version
+(``replaces``): a colleague's scenario of the same name, or one changed since it was opened, is not
+overwritten. Scenarios survive every ingest like
 leads; an item whose enterprise, segment or project left the data is reported by the 推演 page, not
 dropped.
 """
@@ -17,6 +19,11 @@ from pydantic import BaseModel, Field
 from graph.workspace.db import Workspace, WorkspaceError, now
 
 KINDS = ("target", "project")
+_ANY = object()
+
+
+class ScenarioConflict(ValueError):
+    """A scenario of that name was saved by someone else (or changed since it was opened): nothing written."""
 
 
 class Scenario(BaseModel):
@@ -27,6 +34,17 @@ class Scenario(BaseModel):
     created_at: str
     created_by: str
     updated_at: str
+
+    @property
+    def version(self) -> str:
+        """What this save of the scenario holds (time, scope and items): changes with every save that changes it."""
+        return _version(self.updated_at, self.scope, json.dumps(self.items, ensure_ascii=False))
+
+
+def _version(updated_at: str, scope: str, items_json: str) -> str:
+    import hashlib
+
+    return hashlib.sha1(json.dumps([updated_at, scope, json.loads(items_json)], ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def clean_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -53,8 +71,13 @@ def clean_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def save_scenario(ws: Workspace, name: str, items: list[dict[str, Any]], *, scope: str, author: str) -> Scenario:
+def save_scenario(
+    ws: Workspace, name: str, items: list[dict[str, Any]], *, scope: str, author: str, replaces: str | None | object = _ANY
+) -> Scenario:
     """Save (or replace, by name) a scenario; returns it with its id.
+
+    ``replaces`` is the :attr:`Scenario.version` of this name the saver opened (None: none): when given,
+    a scenario of that name holding another version is not replaced (:class:`ScenarioConflict`).
 
     >>> import tempfile, pathlib
     >>> ws = Workspace(pathlib.Path(tempfile.mkdtemp()) / "w.sqlite")
@@ -75,6 +98,12 @@ def save_scenario(ws: Workspace, name: str, items: list[dict[str, Any]], *, scop
         raise ValueError("推演清单为空，没有可保存的内容")
     t = now()
     with ws.write() as con:
+        old = con.execute("SELECT updated_at, created_by, scope, items FROM scenarios WHERE name = ?", (name,)).fetchone()
+        if old is not None and replaces is not _ANY and _version(old["updated_at"], old["scope"], old["items"]) != replaces:
+            raise ScenarioConflict(
+                f"未保存：已有同名推演情景「{name}」（{old['created_by']} 建立，{old['updated_at'][:16].replace('T', ' ')} 保存，"
+                f"{'在你打开它之后又被修改' if replaces else '不是你打开的情景'}）。请换一个名称保存；或先打开它看看最新内容。"
+            )
         con.execute(
             "INSERT INTO scenarios(name, items, scope, created_at, created_by, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(name) DO UPDATE SET items = excluded.items, scope = excluded.scope, updated_at = excluded.updated_at",
