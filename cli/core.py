@@ -316,7 +316,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     records = res.records() if args.format != "table" else [{k: MISSING if v is None else v for k, v in r.items()} for r in res.records()]
     emit(records, args.format, columns=res.columns)  # the table says 无数据 for a null; JSON/CSV keep null/blank for scripts
     if res.truncated:
-        print(f"结果已截断：只返回前 {res.row_cap} 行（truncated；用 --row-cap 调整）。", file=sys.stderr)
+        print(f"结果已截断：只返回前 {res.row_cap} 行（用 --row-cap 调整）。", file=sys.stderr)
     return 0
 
 

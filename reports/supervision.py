@@ -121,7 +121,7 @@ def supervision_report(view: GraphView, settings: AnalysisSettings, *, as_of: dt
     rep.add(*demo_blocks(view))
     rep.add(Heading("一、总体情况"), overview_table(rep_p))
     rep.add(Heading("二、逾期项目（按责任单位）"),
-            Para("计划开工日期已过仍未开工、计划投产日期已过仍未投产的项目（已终止项目除外），按责任单位列出，逾期天数从多到少。"))
+            Para("计划开工日期已过仍未开工、计划投产日期已过仍未投产的项目（已终止项目除外），按责任单位列出：逾期项目多的单位在前，单位内逾期天数从多到少。"))
     rep.add(*overdue_blocks(rep_p.overdue))
     sd = int(rep_p.settings.get("stall_days", settings.stall_days))
     rep.add(Heading("三、停滞项目"), Para(f"签约或开工阶段超过 {sd} 天没有阶段变化的项目。"), stalled_table(rep_p.stalled, sd))

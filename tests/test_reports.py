@@ -135,6 +135,11 @@ def test_supervision_report_lists_overdue_by_owner_and_only_flagged_projects(dem
     assert rank.scale[0].park_name in docx_txt and squash(rank.speed[0].park_name) in pdf_txt
     assert "园区十强" in docx_txt and "园区十快" in docx_txt
     assert "截至：2026-11-28" in docx_txt
+    # the owners' table reads in the order the text says: most overdue projects first, then the longest delay
+    owners = next(t for t in doc.tables if t.rows[0].cells[0].text == "责任单位")
+    counts = [(int(r.cells[1].text.rstrip("项")), r.cells[2].text) for r in owners.rows[1:]]
+    assert [n for n, _ in counts] == sorted((n for n, _ in counts), reverse=True)
+    assert "逾期项目多的单位在前，单位内逾期天数从多到少" in docx_txt
 
 
 def test_city_report_has_a_page_per_chain(font):
