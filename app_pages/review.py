@@ -7,6 +7,7 @@ import polars as pl
 import streamlit as st
 
 from graph.workspace import WorkspaceError
+from graph.workspace.db import UNSET
 from graph.workspace.reviews import ReviewConflict, add_review, current_reviews, review_log
 from webapp.auth import require
 from webapp.context import ctx, require_data
@@ -41,7 +42,7 @@ except WorkspaceError as exc:
 
 # ---------------------------------------------------------------- apply now
 read = c.meta.get("reviews") if isinstance(c.meta.get("reviews"), dict) else {}
-waiting = unapplied(log, str(c.meta.get("written_at") or ""), *([read["last_id"]] if "last_id" in read else []))
+waiting = unapplied(log, str(c.meta.get("written_at") or ""), read.get("last_id", UNSET))
 if waiting:
     a, b = st.columns([3, 1], vertical_alignment="center")
     a.info(f"有 {waiting} 条审核结论是上次导入之后作出的，图谱中还没有体现；下次导入时自动应用，也可以现在应用。", icon=":material/pending_actions:")

@@ -12,6 +12,7 @@ import streamlit as st
 
 from graph.i18n import REVIEW_DECISION_ZH
 from graph.view import GraphView
+from graph.workspace.db import UNSET
 from graph.workspace.reviews import Review
 
 
@@ -49,10 +50,7 @@ def reviews_frame(reviews: list[Review], seg_names: dict[str, str]) -> pl.DataFr
     return pl.DataFrame(rows, schema=schema)
 
 
-_UNKNOWN = object()
-
-
-def unapplied(reviews: list[Review], written_at: str | None, last_id: int | None | object = _UNKNOWN) -> int:
+def unapplied(reviews: list[Review], written_at: str | None, last_id: int | None | object = UNSET) -> int:
     """Decisions the graph does not hold yet (they show in the graph after the next ingest).
 
     ``last_id``: the last decision the ingest read (its meta's ``reviews.last_id``; None when it read none): the
@@ -64,7 +62,7 @@ def unapplied(reviews: list[Review], written_at: str | None, last_id: int | None
     >>> unapplied(log, "2026-11-29T10:05:00+00:00", 1), unapplied(log, "2026-11-29T10:05:00+00:00", None), unapplied(log, "2026-11-29T10:05:00+00:00")
     (1, 2, 0)
     """
-    if last_id is not _UNKNOWN:
+    if last_id is not UNSET:
         return sum(1 for r in reviews if last_id is None or r.id > last_id)
     if not written_at:
         return len(reviews)

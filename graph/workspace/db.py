@@ -27,7 +27,7 @@ import datetime as dt
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -165,6 +165,10 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 class WorkspaceError(RuntimeError):
     """The workspace could not be opened, read or written; the message is for users."""
+
+
+#: "not given" for an optional argument whose None means something (a lead's field cleared, no review seen yet)
+UNSET: Any = object()
 
 
 def now() -> str:

@@ -19,13 +19,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from graph.i18n import LEAD_FIELD_ZH
 from graph.i18n import LEAD_STATUS_ZH as STATUSES  # key -> Chinese label, in workflow order
 from graph.schema import TABLES
+from graph.workspace.db import UNSET as _UNSET
 from graph.workspace.db import Workspace, WorkspaceError, now
 
 FINAL = frozenset({"landed", "abandoned"})
 EDITABLE = ("owner", "status", "due", "next_step")  # audited fields
 MISSING_ENTERPRISE = "企业已不在当前数据中"
 MISSING_SEGMENT = "环节已不在当前数据中"
-_UNSET: Any = object()
 
 
 class LeadNotFound(WorkspaceError):

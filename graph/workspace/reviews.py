@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from graph.workspace.db import Workspace, now
+from graph.workspace.db import UNSET, Workspace, now
 
 DECISIONS = ("accept", "reject", "move", "undo")
-_ANY = object()
 
 
 class ReviewConflict(ValueError):
@@ -58,7 +57,7 @@ def add_review(
     enterprise_name: str | None = None,
     segment_name: str | None = None,
     note: str | None = None,
-    seen: int | None | object = _ANY,
+    seen: int | None | object = UNSET,
 ) -> Review:
     """Append one decision; returns it.
 
@@ -73,7 +72,7 @@ def add_review(
     if not (reviewer or "").strip():
         raise ValueError("审核需要记录审核人。")
     with ws.write() as con:
-        if seen is not _ANY:
+        if seen is not UNSET:
             _check_latest(con, enterprise_id, segment_id, seen)
         cur = con.execute(
             f"INSERT INTO link_reviews({_COLS.replace('id, ', '', 1)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -11,15 +11,15 @@ dropped.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from graph.workspace.db import Workspace, WorkspaceError, now
+from graph.workspace.db import UNSET, Workspace, WorkspaceError, now
 
 KINDS = ("target", "project")
-_ANY = object()
 
 
 class ScenarioConflict(ValueError):
@@ -42,8 +42,6 @@ class Scenario(BaseModel):
 
 
 def _version(updated_at: str, scope: str, items_json: str) -> str:
-    import hashlib
-
     return hashlib.sha1(json.dumps([updated_at, scope, json.loads(items_json)], ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -72,7 +70,7 @@ def clean_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def save_scenario(
-    ws: Workspace, name: str, items: list[dict[str, Any]], *, scope: str, author: str, replaces: str | None | object = _ANY
+    ws: Workspace, name: str, items: list[dict[str, Any]], *, scope: str, author: str, replaces: str | None | object = UNSET
 ) -> Scenario:
     """Save (or replace, by name) a scenario; returns it with its id.
 
@@ -99,7 +97,7 @@ def save_scenario(
     t = now()
     with ws.write() as con:
         old = con.execute("SELECT updated_at, created_by, scope, items FROM scenarios WHERE name = ?", (name,)).fetchone()
-        if old is not None and replaces is not _ANY and _version(old["updated_at"], old["scope"], old["items"]) != replaces:
+        if old is not None and replaces is not UNSET and _version(old["updated_at"], old["scope"], old["items"]) != replaces:
             raise ScenarioConflict(
                 f"未保存：已有同名推演情景「{name}」（{old['created_by']} 建立，{old['updated_at'][:16].replace('T', ' ')} 保存，"
                 f"{'在你打开它之后又被修改' if replaces else '不是你打开的情景'}）。请换一个名称保存；或先打开它看看最新内容。"
