@@ -1,8 +1,8 @@
 """Column mapping of foreign headers: ``indmap map suggest|save|list|show|remove``.
 
 ``indmap map suggest FILE --table T --format json`` prints exactly ``{"<file header>": "<contract column or
-null>"}``; ``--save NAME`` keeps the suggestion (with the suggested defaults) as a profile in the workspace,
-which ``indmap ingest DATASET --mapping NAME`` applies. A profile can also be a JSON file (see the README).
+null>"}``; ``--save NAME`` keeps the suggestion (with the suggested defaults) as table T's mapping in profile NAME in
+the workspace (the profile's other tables are kept), which ``indmap ingest DATASET --mapping NAME`` applies. A profile can also be a JSON file (see the README).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("file", help="a CSV file or an .xlsx workbook")
     s.add_argument("--table", required=True, choices=list(TABLES), help="the dataset table the file holds, e.g. enterprises")
     s.add_argument("--sheet", metavar="NAME", help="the workbook's sheet (default: the first)")
-    s.add_argument("--save", metavar="NAME", help="keep the suggestion as a mapping profile in the workspace (for ingest --mapping NAME)")
+    s.add_argument("--save", metavar="NAME", help="keep the suggestion as this table's mapping in profile NAME in the workspace, its other tables kept (for ingest --mapping NAME)")
     add_store_arg(s)
     add_format_arg(s, ("table", "json"))
     s.set_defaults(func=cmd_suggest)
